@@ -1,0 +1,59 @@
+# Tandem: `make run` for the site with demo data, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint worker beat bench migrate seed clean check-deploy
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo --once
+	@echo "Tandem is at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.dev-installed
+	bash scripts/services.sh
+	bash scripts/browser.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A mentorship_site worker --loglevel=INFO
+
+beat: $(VENV)/.installed
+	$(VENV)/bin/celery -A mentorship_site beat --loglevel=INFO
+
+bench: $(VENV)/.dev-installed
+	bash scripts/services.sh
+	$(PY) bench/run.py
+
+check-deploy: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=mentorship_site.settings.production \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=tandem.example DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,24 @@
+"""Test settings: the real PostgreSQL and Redis of this machine."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+DATABASES = {
+    "default": env.db(
+        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tandem"
+    ),
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests run tasks eagerly. A test that needs a real worker starts one in a subprocess
+# with TANDEM_TEST_BROKER_URL set, which both the worker and that test's client use.
+TEST_BROKER_URL = env.str("TEST_BROKER_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = env.str("TANDEM_TEST_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+AXES_ENABLED = True

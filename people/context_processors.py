@@ -1,0 +1,16 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .permissions import is_hr
+from .selectors import is_manager
+
+
+def roles(request: HttpRequest) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    # Lazy, so pages that never render the navigation pay no query.
+    return {
+        "role_is_hr": is_hr(user),
+        "role_is_manager": SimpleLazyObject(lambda: is_manager(user)),
+    }

@@ -1,0 +1,47 @@
+import importlib
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
+from people.models import User
+from programs.demo import seed_enrolments, seed_programs
+
+# Apps that add their own demo rows: each may define `<app>.demo.seed(context)`.
+EXTRA_SEEDS = ["mentorships", "matching", "checkins", "reminders", "feedback", "metrics"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, programs and logins. Safe to run twice."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--once", action="store_true", help="Do nothing if the demo data is already loaded."
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["once"] and User.objects.filter(email="hr@tandem.example").exists():
+            self.stdout.write("Demo data is already loaded. Sign in with:")
+            self._print_logins()
+            return
+        rng = random.Random(42)  # same organisation on every machine
+        with transaction.atomic():
+            demo = seed_org(rng)
+            programs = seed_programs(demo["hr"])
+            seed_enrolments(programs, demo, rng)
+            context = {"demo": demo, "programs": programs, "rng": rng}
+            for app in EXTRA_SEEDS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(context)
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in with:"))
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        for email, role in DEMO_LOGINS.items():
+            self.stdout.write(f"  {email:<26} {DEMO_PASSWORD}   ({role})")

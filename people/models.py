@@ -1,0 +1,109 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/London).")
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class JobFamily(models.TextChoices):
+    SOFTWARE = "software", "Software engineering"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure and operations"
+    NETWORK = "network", "Networking"
+    SECURITY = "security", "Security"
+    DATA = "data", "Data and analytics"
+    SUPPORT = "support", "IT support"
+    CLOUD = "cloud", "Cloud and platform"
+    MANAGEMENT = "management", "Management"
+    HR = "hr", "People and HR"
+    OTHER = "other", "Other"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An employee. Signing in is by email; the profile lives on the user."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    job_family = models.CharField(
+        max_length=20, choices=JobFamily.choices, default=JobFamily.OTHER
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    hire_date = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    is_hr_coordinator = models.BooleanField(
+        default=False, help_text="May create programs and manage the skills taxonomy."
+    )
+    can_view_leadership = models.BooleanField(
+        default=False, help_text="Granted by HR: sees the leadership view across programs."
+    )
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")), name="user_not_own_manager"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:profile", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        if self.manager_id and self.pk and self.manager_id == self.pk:
+            raise ValidationError({"manager": "Nobody can be their own manager."})

@@ -1,0 +1,23 @@
+import logging
+
+from celery import shared_task
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="people.tasks.heartbeat")
+def heartbeat() -> str:
+    """Proves beat, broker, worker and database are all wired; logs one line."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    logger.info("Tandem heartbeat")
+    return "ok"
+
+
+@shared_task(name="people.tasks.echo")
+def echo(value: str) -> str:
+    """Round-trip used by the worker test: returns what it was given, read from the database."""
+    from .models import User
+
+    return f"{value}:{User.objects.count()}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("team/", views.team, name="team"),
+    path("<int:pk>/", views.profile, name="profile"),
+    path("me/edit/", views.profile_edit, name="profile_edit"),
+]

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from programs.selectors import programs_for_coordinator
+
+from .forms import DirectorySearchForm, ProfileForm
+from .models import User
+from .permissions import hr_required, is_hr
+from .selectors import is_manager, subtree_ids, team_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from mentorships.selectors import mentorships_for_participant
+
+    user = request.user
+    context = {
+        "mentorships": mentorships_for_participant(user),
+        "hr_programs": programs_for_coordinator(user) if is_hr(user) else None,
+        "team_size": len(subtree_ids(user)) if is_manager(user) else None,
+    }
+    return render(request, "people/home.html", context)
+
+
+@login_required
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("department", "manager"), pk=pk)
+    viewer = request.user
+    allowed = viewer.pk == person.pk or is_hr(viewer) or person.pk in subtree_ids(viewer)
+    if not allowed:
+        # 404, not 403: don't confirm who works here to someone who may not look.
+        raise Http404("No such person.")
+    return render(request, "people/profile.html", {"person": person})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("people:profile", request.user.pk)
+    return render(request, "people/profile_edit.html", {"form": form})
+
+
+@hr_required
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectorySearchForm(request.GET or None)
+    people = User.objects.select_related("department", "manager").order_by("full_name")
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(department__name__icontains=q)
+        )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "people/directory.html", {"form": form, "page": page})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    if not is_manager(request.user):
+        raise Http404("You have no reports.")
+    page = Paginator(team_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "people/team.html", {"page": page})

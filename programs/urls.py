@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    path("open/", views.open_list, name="open"),
+    path("new/", views.program_create_view, name="create"),
+    path("skills/", views.skill_list, name="skills"),
+    path("skills/new/", views.skill_edit, name="skill_create"),
+    path("skills/<int:pk>/edit/", views.skill_edit, name="skill_edit"),
+    path("<slug:slug>/", views.program_detail, name="detail"),
+    path("<slug:slug>/manage/", views.program_manage, name="manage"),
+    path("<slug:slug>/edit/", views.program_edit, name="edit"),
+    path("<slug:slug>/status/", views.program_status, name="status"),
+]

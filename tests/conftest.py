@@ -1,0 +1,183 @@
+"""Shared fixtures: users per role, a real Celery worker, a real browser."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_state_between_tests(settings) -> None:
+    # Each test's failed logins must not lock another test out.
+    settings.AXES_FAILURE_LIMIT = 5
+
+
+@pytest.fixture
+def hr_user(db):
+    return factories.HRFactory(email="hr.coordinator@example.com")
+
+
+@pytest.fixture
+def other_hr(db):
+    """An HR coordinator who does not coordinate the program under test."""
+    return factories.HRFactory(email="other.hr@example.com")
+
+
+@pytest.fixture
+def employee(db):
+    return factories.UserFactory(email="employee@example.com")
+
+
+@pytest.fixture
+def stranger(db):
+    """A third user who must be refused everything private."""
+    return factories.UserFactory(email="stranger@example.com")
+
+
+@pytest.fixture
+def client_for() -> Callable:
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+# --- a real Celery worker in a subprocess, on Redis, sharing the test database ------------
+
+
+def _worker_env(broker: str) -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    env = {**os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="mentorship_site.settings.test",
+        TANDEM_TEST_BROKER_URL=broker,
+        TEST_DATABASE_URL=(
+            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
+        ),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+class WorkerHandle:
+    """A running `celery worker` process and a client app that talks to it."""
+
+    def __init__(self, broker: str, queue: str) -> None:
+        from celery import Celery
+
+        self.broker = broker
+        self.queue = queue
+        self.process: subprocess.Popen | None = None
+        self.client = Celery(broker=broker, backend=broker)
+        self.client.conf.task_default_queue = queue
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "celery", "-A", "mentorship_site", "worker", "-P", "solo",
+               "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+               "-n", f"{self.queue}@%h", "--loglevel=WARNING"]
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=_worker_env(self.broker))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("The Celery worker exited during start-up.")
+            try:
+                result = self.client.send_task("people.tasks.echo", args=["ready"], queue=self.queue)
+                result.get(timeout=2)
+                return
+            except Exception:  # not ready yet
+                time.sleep(0.2)
+        raise RuntimeError("The Celery worker did not answer within 30 s.")
+
+    def kill(self, sig: int = 9) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db) -> Iterator[WorkerHandle]:
+    """Starts a real worker against Redis; the test's rows are committed so it sees them."""
+    import redis
+
+    broker = settings.TEST_BROKER_URL
+    redis.Redis.from_url(broker).ping()
+    handle = WorkerHandle(broker, queue=f"test-{uuid.uuid4().hex[:8]}")
+    handle.start()
+    yield handle
+    handle.stop()
+
+
+# --- a real browser ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's Chromium.")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
+    # test body are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-quic", "--no-first-run",
+                  "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server) -> Iterator:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def login(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
