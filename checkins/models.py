@@ -1,1 +1,145 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from mentorships.models import Goal, Mentorship, Milestone
+from programs.models import Program, Skill
+
+
+class Activity(models.TextChoices):
+    SHADOWING = "shadowing", "Shadowing"
+    CODE_REVIEW = "code_review", "Code review"
+    PAIR_PROGRAMMING = "pair_programming", "Pair programming"
+    TROUBLESHOOTING = "troubleshooting", "Troubleshooting session"
+    INCIDENT_REVIEW = "incident_review", "Incident review"
+    CAREER_CONVERSATION = "career_conversation", "Career conversation"
+    OTHER = "other", "Other"
+
+
+class CheckInTemplate(models.Model):
+    """An agenda that pre-fills a check-in. program=None means a global default."""
+
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_templates"
+    )
+    name = models.CharField(max_length=120)
+    agenda = models.TextField()
+    is_retired = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_global(self) -> bool:
+        return self.program_id is None
+
+
+class CheckIn(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins_authored"
+    )
+    date = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    activity = models.CharField(max_length=20, choices=Activity.choices)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="checkins")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="checkins")
+    milestones = models.ManyToManyField(Milestone, blank=True, related_name="checkins")
+    next_steps = models.TextField(blank=True)
+    next_meeting_date = models.DateField(null=True, blank=True)
+    # Only the two participants ever see this: never HR, managers, admin or exports.
+    private_notes = models.TextField(blank=True)
+    shared_summary = models.TextField(blank=True)
+    template = models.ForeignKey(
+        CheckInTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["mentorship", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1) & models.Q(duration_minutes__lte=1440),
+                name="checkin_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date} · {self.mentorship_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("checkins:timeline", args=[self.mentorship_id])
+
+
+class ActionItem(models.Model):
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="action_items")
+    # Denormalised so "open items of a mentorship" is one indexed filter.
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="action_items"
+    )
+    text = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["mentorship", "done_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Pulse(models.Model):
+    """How useful one side found a check-in (1–5). Each side sees only their own."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="pulses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulses"
+    )
+    score = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1) & models.Q(score__lte=5), name="pulse_score_1_5"
+            ),
+            models.UniqueConstraint(fields=["checkin", "user"], name="one_pulse_per_user_checkin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pulse {self.score} · {self.checkin_id}"
+
+
+class Recognition(models.Model):
+    """A thank-you note HR sent to a mentor's manager."""
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognitions"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Recognition for {self.mentor_id}"

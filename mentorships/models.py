@@ -170,6 +170,12 @@ class Milestone(models.Model):
         return self.done_at is not None
 
 
+class ResetOutcome(models.TextChoices):
+    ENDED = "ended", "Pairing ended"
+    REASSIGNED = "reassigned", "Mentee reassigned"
+    DISMISSED = "dismissed", "Dismissed"
+
+
 class ResetRequest(models.Model):
     """A participant's private word to HR that a pairing is not working."""
 
@@ -187,9 +193,51 @@ class ResetRequest(models.Model):
         related_name="+",
     )
     resolution = models.TextField(blank=True)
+    outcome = models.CharField(max_length=12, choices=ResetOutcome.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One open request per person and pairing: repeated clicks don't pile up.
+            models.UniqueConstraint(
+                fields=["mentorship", "raised_by"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_reset_request_per_person",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reset request on {self.mentorship}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    ACTIVATED = "activated", "Activated"
+    PAUSED = "paused", "Paused"
+    RESUMED = "resumed", "Resumed"
+    COMPLETED = "completed", "Completed"
+    ENDED = "ended", "Ended early"
+    REASSIGNED = "reassigned", "Reassigned"
+
+
+class MentorshipEvent(models.Model):
+    """Who changed a pairing's status, when and why (pause reasons live only here)."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.mentorship_id}"

@@ -1,6 +1,25 @@
-from django.db.models import Q, QuerySet
+"""Shared reads about mentorships. List readers annotate so pages run a fixed number of queries."""
 
-from .models import LIVE_STATUSES, Mentorship
+from datetime import date
+
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+
+from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
 
 def mentorships_for_participant(user) -> QuerySet[Mentorship]:
@@ -8,4 +27,145 @@ def mentorships_for_participant(user) -> QuerySet[Mentorship]:
         Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), status__in=LIVE_STATUSES)
         .select_related("program", "mentor", "mentee")
         .order_by("program__name")
+    )
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    """A correlated COUNT subquery: several counts on one row without join blow-up."""
+    counted = qs.order_by().annotate(c=Func(F("pk"), function="COUNT")).values("c")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_progress(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """Adds goal_count, milestones_total, milestones_done and the next open milestone."""
+    goals = Goal.objects.filter(mentorship=OuterRef("pk"))
+    milestones = Milestone.objects.filter(goal__mentorship=OuterRef("pk"))
+    next_open = milestones.filter(done_at__isnull=True).order_by("due_date", "id")
+    return qs.annotate(
+        goal_count=_count(goals),
+        milestones_total=_count(milestones),
+        milestones_done=_count(milestones.filter(done_at__isnull=False)),
+        next_milestone_title=Subquery(next_open.values("title")[:1]),
+        next_milestone_due=Subquery(next_open.values("due_date")[:1]),
+    )
+
+
+def participant_mentorships(user) -> QuerySet[Mentorship]:
+    """All of a person's mentorships, running ones first, with progress figures."""
+    return with_progress(
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "mentor", "mentee")
+    ).order_by("-started_on", "-created_at")
+
+
+def mentorship_for_user_or_404(user, pk: int) -> Mentorship:
+    """The mentorship if `user` is one of its two participants; 404 for everyone else."""
+    if not user.is_authenticated:
+        raise Http404("No such mentorship.")
+    found = (
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), pk=pk)
+        .select_related("program", "mentor", "mentee", "agreement")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such mentorship.")
+    return found
+
+
+def goals_with_progress(mentorship: Mentorship) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(mentorship=mentorship)
+        .annotate(
+            milestones_total=Count("milestones", distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
+        )
+        .prefetch_related(
+            "skills", Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id"))
+        )
+    )
+
+
+def goal_titles_with_progress(mentorship: Mentorship) -> QuerySet:
+    """For HR: titles, status and counts only — descriptions never leave the database."""
+    return (
+        Goal.objects.filter(mentorship=mentorship)
+        .annotate(
+            milestones_total=Count("milestones"),
+            milestones_done=Count("milestones", filter=Q(milestones__done_at__isnull=False)),
+        )
+        .values("id", "title", "status", "target_date", "milestones_total", "milestones_done")
+    )
+
+
+def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
+    """mentor user id -> (live mentorships, capacity) for approved mentors (peers count as 1)."""
+    enrolments = Enrolment.objects.filter(
+        program=program, status=EnrolmentStatus.APPROVED,
+        role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
+    ).values_list("user_id", "role", "capacity")
+    live = dict(
+        Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
+        .values("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n")
+    )
+    return {
+        user_id: (live.get(user_id, 0), 1 if role == EnrolmentRole.PEER else capacity)
+        for user_id, role, capacity in enrolments
+    }
+
+
+def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorship]:
+    qs = Mentorship.objects.filter(program=program).select_related("mentor", "mentee")
+    if status:
+        qs = qs.filter(status=status)
+    return with_progress(qs).annotate(
+        open_resets=_count(ResetRequest.objects.filter(
+            mentorship=OuterRef("pk"), resolved_at__isnull=True
+        )),
+    ).order_by("mentor__full_name", "mentee__full_name", "id")
+
+
+def status_counts(program: Program) -> dict[str, int]:
+    return dict(
+        Mentorship.objects.filter(program=program)
+        .values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+
+
+def open_reset_requests(user) -> QuerySet[ResetRequest]:
+    """Open requests in the programs `user` coordinates, oldest first."""
+    return (
+        ResetRequest.objects.filter(
+            resolved_at__isnull=True, mentorship__program__coordinators=user
+        )
+        .select_related("mentorship__program", "mentorship__mentor", "mentorship__mentee",
+                        "raised_by")
+        .order_by("created_at", "id")
+    )
+
+
+def unpaired_mentees(program: Program) -> QuerySet[Enrolment]:
+    live = Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    return (
+        Enrolment.objects.filter(
+            program=program, status=EnrolmentStatus.APPROVED,
+            role__in=(EnrolmentRole.MENTEE, EnrolmentRole.PEER),
+        )
+        .exclude(user_id__in=live.values("mentee_id"))
+        .exclude(user_id__in=live.values("mentor_id"))
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def suggested_checkpoints(mentorship: Mentorship, *, today: date | None = None) -> list[date]:
+    """Dates between the mentorship's start and the program end on the milestone cadence."""
+    from .checkpoints import checkpoint_dates
+
+    start = mentorship.started_on or today or date.today()
+    return checkpoint_dates(
+        start=start, end=mentorship.program.end_date,
+        months=3 if mentorship.program.milestone_cadence == "quarterly" else 1,
+        not_before=today or date.today(),
     )

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +12,7 @@ from programs.selectors import programs_for_coordinator
 from .forms import DirectorySearchForm, ProfileForm
 from .models import User
 from .permissions import hr_required, is_hr
-from .selectors import is_manager, subtree_ids, team_of
+from .selectors import is_manager, subtree_ids
 
 
 @login_required
@@ -57,12 +59,23 @@ def directory(request: HttpRequest) -> HttpResponse:
             Q(full_name__icontains=q) | Q(email__icontains=q) | Q(department__name__icontains=q)
         )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "people/directory.html", {"form": form, "page": page})
+    query = urlencode({"q": request.GET.get("q", "")})
+    return render(request, "people/directory.html", {"form": form, "page": page, "query": query})
 
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    if not is_manager(request.user):
+    from programs.selectors import pending_approvals, team_participation
+
+    ids = subtree_ids(request.user)
+    if not ids:
         raise Http404("You have no reports.")
-    page = Paginator(team_of(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "people/team.html", {"page": page})
+    people = (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .select_related("department", "manager")
+        .prefetch_related(team_participation(ids))
+        .order_by("full_name")
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "approvals_waiting": pending_approvals(ids).count()}
+    return render(request, "people/team.html", context)

@@ -25,8 +25,10 @@ class EnrolmentSkillInline(admin.TabularInline):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "program", "role", "status"]
+    list_display = ["user", "program", "role", "status", "decided_by", "created_at"]
     list_filter = ["role", "status", "program"]
+    list_select_related = ["user", "program", "decided_by"]
+    search_fields = ["user__full_name", "user__email", "program__name"]
     raw_id_fields = ["user", "decided_by"]
     filter_horizontal = ["avoid"]
     inlines = [EnrolmentSkillInline]

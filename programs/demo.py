@@ -11,6 +11,7 @@ from .models import (
     Enrolment,
     EnrolmentRole,
     EnrolmentSkill,
+    EnrolmentStatus,
     Format,
     MeetingMode,
     Program,
@@ -33,7 +34,7 @@ def seed_programs(hr: User) -> dict[str, Program]:
         "onboarding-2026", hr, name="New joiner onboarding 2026", purpose=Purpose.ONBOARDING,
         format=Format.ONE_TO_ONE, status=Status.ACTIVE, start_date=today - timedelta(days=90),
         end_date=today + timedelta(days=180), meeting_cadence="fortnightly",
-        milestone_cadence="monthly", default_mentor_capacity=2,
+        milestone_cadence="monthly", default_mentor_capacity=2, requires_manager_approval=False,
         description="Every new IT joiner is paired with an experienced engineer for their first "
                     "six months: how we run production, who to ask, and how to grow here.",
         mentor_expectations="Meet every two weeks, review one piece of the mentee's work each "
@@ -47,7 +48,7 @@ def seed_programs(hr: User) -> dict[str, Program]:
         format=Format.GROUP, status=Status.MATCHING, start_date=today + timedelta(days=14),
         end_date=today + timedelta(days=14 + 270), meeting_cadence="weekly",
         milestone_cadence="quarterly", default_mentor_capacity=4, min_group_size=2,
-        max_group_size=4,
+        max_group_size=4, requires_manager_approval=True,
         description="Small cohorts learn AWS, Kubernetes and Terraform from the engineers who "
                     "run our platform.",
         mentor_expectations="Lead a weekly hands-on session for your cohort.",
@@ -104,3 +105,23 @@ def seed_enrolments(programs: dict[str, Program], demo: dict[str, User], rng: ra
         _enrol(cloud, user, EnrolmentRole.MENTOR, rng, cloud_skills)
     for user in juniors[20:50]:
         _enrol(cloud, user, EnrolmentRole.MENTEE, rng, cloud_skills)
+    taken = {u.pk for u in seniors[12:22] + juniors[20:50]}
+    _seed_pending_approval(cloud, demo["manager"], cloud_skills, taken)
+
+
+def _seed_pending_approval(program: Program, manager: User, skills: list[Skill],
+                           taken: set[int]) -> None:
+    """One report of the demo manager waits for approval, so the approvals page has a row."""
+    candidate = (
+        User.objects.filter(manager__manager=manager, is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("email")
+        .first()
+    )
+    # Same person on every run; once they exist, never reset the manager's decision.
+    if candidate is None or Enrolment.objects.filter(program=program, user=candidate).exists():
+        return
+    # Own generator: the shared one must give other apps the same sequence as before.
+    _enrol(program, candidate, EnrolmentRole.MENTEE, random.Random(7), skills,
+           status=EnrolmentStatus.PENDING, career_track=CareerTrack.CLOUD,
+           career_goal="Move from on-prem systems to our cloud platform team.")

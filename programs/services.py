@@ -1,9 +1,29 @@
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from people.models import User
 
-from .models import Program
+from .models import (
+    LIVE_ENROLMENT,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentSkill,
+    EnrolmentStatus,
+    Format,
+    Program,
+    Skill,
+    Status,
+)
+
+# The details a participant fills in; everything else on Enrolment is set by the services.
+ENROLMENT_FIELDS = frozenset({
+    "capacity", "career_track", "career_goal", "communication_style", "meeting_mode",
+    "years_experience", "seniority", "hours_per_month", "prefer_other_department",
+})
 
 
 @transaction.atomic
@@ -36,3 +56,171 @@ def program_change_status(*, program: Program, new_status: str, by: User) -> Pro
         raise ValidationError("The program changed meanwhile; reload and try again.")
     locked.refresh_from_db()
     return locked
+
+
+# --- enrolment ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    """One skill line of an enrolment: mentor proficiency, or mentee current → target."""
+
+    skill_id: int
+    level: int
+    target_level: int | None = None
+
+
+def _check_role(program: Program, role: str) -> None:
+    allowed = (
+        (EnrolmentRole.PEER,)
+        if program.format == Format.PEER
+        else (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)
+    )
+    if role not in allowed:
+        labels = " or ".join(EnrolmentRole(r).label.lower() for r in allowed)
+        raise ValidationError(f"In this program you can enrol as {labels}.")
+
+
+def _check_skills(role: str, skills: list[SkillRow]) -> None:
+    if not skills:
+        raise ValidationError("Add at least one skill.")
+    ids = [row.skill_id for row in skills]
+    if len(ids) != len(set(ids)):
+        raise ValidationError("Each skill can appear only once.")
+    if Skill.objects.filter(pk__in=ids).count() != len(ids):
+        raise ValidationError("One of the skills no longer exists; reload and try again.")
+    for row in skills:
+        if not 1 <= row.level <= 5:
+            raise ValidationError("Levels go from 1 to 5.")
+        if role == EnrolmentRole.MENTEE and row.target_level is None:
+            raise ValidationError("Give a target level for every skill you seek.")
+        if row.target_level is not None and not row.level < row.target_level <= 5:
+            raise ValidationError("The target level must be above the current level (up to 5).")
+
+
+def _check_avoid(user: User, avoid: list[User]) -> None:
+    if any(person.pk == user.pk for person in avoid):
+        raise ValidationError("You can't list yourself among people to avoid.")
+
+
+def _write_details(enrolment: Enrolment, *, data: dict, skills: list[SkillRow],
+                   avoid: list[User]) -> Enrolment:
+    for field, value in data.items():
+        if field not in ENROLMENT_FIELDS:
+            raise ValueError(f"{field} is not an enrolment detail")
+        setattr(enrolment, field, value)
+    if enrolment.role != EnrolmentRole.MENTOR:
+        # Only mentors take several mentees; the field keeps its meaning for matching.
+        enrolment.capacity = 1
+    if enrolment.role == EnrolmentRole.MENTOR:
+        skills = [SkillRow(r.skill_id, r.level, None) for r in skills]
+    enrolment.full_clean(exclude=["program", "user", "avoid"], validate_unique=False)
+    enrolment.save()
+    enrolment.skills.all().delete()
+    EnrolmentSkill.objects.bulk_create(
+        EnrolmentSkill(enrolment=enrolment, skill_id=r.skill_id, level=r.level,
+                       target_level=r.target_level)
+        for r in skills
+    )
+    enrolment.avoid.set(avoid)
+    return enrolment
+
+
+def _initial_status(program: Program, user: User) -> str:
+    # Nobody can approve for someone without a manager, so they are enrolled straight away.
+    if program.requires_manager_approval and user.manager_id:
+        return EnrolmentStatus.PENDING
+    return EnrolmentStatus.APPROVED
+
+
+@transaction.atomic
+def enrolment_create(*, program: Program, user: User, role: str, data: dict,
+                     skills: list[SkillRow], avoid: list[User]) -> Enrolment:
+    # Lock the program so enrolment can't slip in while HR moves it to matching.
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != Status.ENROLLING:
+        raise ValidationError("This program is not open for enrolment.")
+    _check_role(program, role)
+    _check_skills(role, skills)
+    _check_avoid(user, avoid)
+    existing = Enrolment.objects.select_for_update().filter(program=program, user=user).first()
+    if existing and existing.is_live:
+        raise ValidationError("You are already enrolled in this program; edit your enrolment instead.")
+    # A withdrawn or declined enrolment is reused: one row per person and program.
+    enrolment = existing or Enrolment(program=program, user=user)
+    enrolment.role = role
+    enrolment.status = _initial_status(program, user)
+    enrolment.decision_reason, enrolment.decided_by, enrolment.decided_at = "", None, None
+    if role == EnrolmentRole.MENTOR and "capacity" not in data:
+        data = {**data, "capacity": program.default_mentor_capacity}
+    return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
+
+
+def can_edit_enrolment(enrolment: Enrolment) -> bool:
+    return enrolment.is_live and enrolment.program.status == Status.ENROLLING
+
+
+@transaction.atomic
+def enrolment_update(*, enrolment: Enrolment, data: dict, skills: list[SkillRow],
+                     avoid: list[User], by: User) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().select_related("program").get(pk=enrolment.pk)
+    if enrolment.user_id != by.pk:
+        raise PermissionDenied("Only the participant can edit an enrolment.")
+    if not enrolment.is_live:
+        raise ValidationError("This enrolment is no longer active; enrol again instead.")
+    if enrolment.program.status != Status.ENROLLING:
+        raise ValidationError("Matching has started, so enrolments can no longer be changed. "
+                              "Ask the program's HR coordinator if something is wrong.")
+    _check_skills(enrolment.role, skills)
+    _check_avoid(enrolment.user, avoid)
+    return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
+
+
+def _end_live_mentorships(enrolment: Enrolment, by: User) -> int:
+    # Imported here: mentorships depends on programs, not the other way round.
+    from mentorships.models import LIVE_STATUSES, Mentorship
+    from mentorships.services import mentorship_end
+
+    live = Mentorship.objects.filter(
+        Q(mentor_id=enrolment.user_id) | Q(mentee_id=enrolment.user_id),
+        program_id=enrolment.program_id, status__in=LIVE_STATUSES,
+    )
+    ended = 0
+    for mentorship in live:
+        mentorship_end(mentorship=mentorship, reason="withdrew", note="", by=by)
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
+    if enrolment.user_id != by.pk:
+        raise PermissionDenied("Only the participant can withdraw.")
+    claimed = Enrolment.objects.filter(pk=enrolment.pk, status__in=LIVE_ENROLMENT).update(
+        status=EnrolmentStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError("This enrolment is already withdrawn or declined.")
+    _end_live_mentorships(enrolment, by)
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: User) -> Enrolment:
+    from people.selectors import manages
+
+    if not manages(by, enrolment.user_id):
+        raise PermissionDenied("Only a manager in the employee's reporting line can decide.")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": "Say why you decline, so your report knows what to change."})
+    decided = Enrolment.objects.filter(pk=enrolment.pk, status=EnrolmentStatus.PENDING).update(
+        status=EnrolmentStatus.APPROVED if approve else EnrolmentStatus.DECLINED,
+        decision_reason=reason, decided_by=by, decided_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not decided:
+        raise ValidationError("This enrolment was already decided or withdrawn.")
+    enrolment.refresh_from_db()
+    return enrolment

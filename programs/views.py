@@ -7,10 +7,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required
+from people.selectors import subtree_ids
 
 from . import selectors, services
-from .forms import ProgramForm, SkillForm, StatusForm
-from .models import Program, Skill, Status
+from .filters import EnrolmentFilter
+from .forms import (
+    DecisionForm,
+    EnrolmentForm,
+    ProgramForm,
+    SkillForm,
+    StatusForm,
+    skill_formset,
+)
+from .models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program, Skill, Status
 
 
 def coordinated_program(request: HttpRequest, slug: str) -> Program:
@@ -76,13 +85,21 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
     if not selectors.program_visible_to(request.user, program):
         raise Http404("No such program.")
-    return render(request, "programs/program_detail.html", {"program": program})
+    enrolment = selectors.enrolment_for(request.user, program)
+    context = {
+        "program": program,
+        "enrolment": enrolment,
+        "can_edit": enrolment is not None and services.can_edit_enrolment(enrolment),
+        "roles": _roles_for(program),
+    }
+    return render(request, "programs/program_detail.html", context)
 
 
 @hr_required
 def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    return render(request, "programs/program_manage.html", {"program": program})
+    context = {"program": program, "enrolment_panel": selectors.enrolment_panel(program)}
+    return render(request, "programs/program_manage.html", context)
 
 
 @hr_required
@@ -119,3 +136,184 @@ def skill_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, f"Skill “{saved.name}” is saved.")
         return redirect("programs:skills")
     return render(request, "programs/skill_form.html", {"form": form, "skill": skill})
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+def _roles_for(program: Program) -> list[tuple[str, str]]:
+    if program.format == Format.PEER:
+        return [(EnrolmentRole.PEER, EnrolmentRole.PEER.label)]
+    return [(r, EnrolmentRole(r).label) for r in (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)]
+
+
+def _visible_program(request: HttpRequest, slug: str) -> Program:
+    program = get_object_or_404(Program, slug=slug)
+    if not selectors.program_visible_to(request.user, program):
+        raise Http404("No such program.")
+    return program
+
+
+def _skill_initial(enrolment: Enrolment) -> list[dict]:
+    return [
+        {"skill": s.skill_id, "level": s.level, "target_level": s.target_level}
+        for s in enrolment.skills.order_by("pk")
+    ]
+
+
+def _render_enrolment_form(request: HttpRequest, program: Program, role: str, form, formset,
+                           enrolment: Enrolment | None) -> HttpResponse:
+    context = {"program": program, "role": role, "role_label": EnrolmentRole(role).label,
+               "form": form, "formset": formset, "enrolment": enrolment}
+    return render(request, "programs/enrolment_form.html", context)
+
+
+def _save_or_error(form, formset, save) -> Enrolment | None:
+    """Run the service; a refusal becomes a form error instead of a 500."""
+    try:
+        return save()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
+    program = _visible_program(request, slug)
+    if role not in dict(_roles_for(program)):
+        raise Http404("No such role in this program.")
+    existing = selectors.enrolment_for(request.user, program)
+    if existing and existing.is_live:
+        messages.info(request, "You are already enrolled; you can change your answers here.")
+        return redirect("programs:enrolment_edit", program.slug)
+    if program.status != Status.ENROLLING:
+        messages.error(request, "This program is not open for enrolment.")
+        return redirect("programs:detail", program.slug)
+    initial = {"capacity": program.default_mentor_capacity}
+    form = EnrolmentForm(request.POST or None, role=role, user=request.user, initial=initial)
+    formset = skill_formset(role, data=request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        enrolment = _save_or_error(form, formset, lambda: services.enrolment_create(
+            program=program, user=request.user, role=role, data=form.details(),
+            skills=formset.rows(), avoid=form.cleaned_data["avoid_emails"],
+        ))
+        if enrolment:
+            if enrolment.status == EnrolmentStatus.PENDING:
+                messages.success(request, "Thanks! Your manager has been asked to approve your "
+                                          "enrolment.")
+            else:
+                messages.success(request, f"You are enrolled as {enrolment.get_role_display().lower()}.")
+            return redirect("programs:my_enrolments")
+    return _render_enrolment_form(request, program, role, form, formset, None)
+
+
+def _own_live_enrolment(request: HttpRequest, slug: str) -> Enrolment:
+    program = _visible_program(request, slug)
+    return get_object_or_404(
+        Enrolment.objects.select_related("program"), program=program, user=request.user
+    )
+
+
+@login_required
+def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    enrolment = _own_live_enrolment(request, slug)
+    program = enrolment.program
+    if not services.can_edit_enrolment(enrolment):
+        if enrolment.is_live:
+            messages.error(request, "Matching has started, so your enrolment can no longer be "
+                                    "changed. You can still withdraw.")
+        else:
+            messages.error(request, "This enrolment is no longer active.")
+        return redirect("programs:my_enrolments")
+    role = enrolment.role
+    form = EnrolmentForm(request.POST or None, instance=enrolment, role=role, user=request.user)
+    formset = skill_formset(role, data=request.POST or None, initial=_skill_initial(enrolment))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = _save_or_error(form, formset, lambda: services.enrolment_update(
+            enrolment=enrolment, data=form.details(), skills=formset.rows(),
+            avoid=form.cleaned_data["avoid_emails"], by=request.user,
+        ))
+        if saved:
+            messages.success(request, "Your enrolment is saved.")
+            return redirect("programs:my_enrolments")
+    return _render_enrolment_form(request, program, role, form, formset, enrolment)
+
+
+@login_required
+@require_POST
+def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    enrolment = _own_live_enrolment(request, slug)
+    try:
+        services.enrolment_withdraw(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
+    return redirect("programs:my_enrolments")
+
+
+@login_required
+def my_enrolments(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.enrolments_of(request.user), 25).get_page(request.GET.get("page"))
+    for enrolment in page:
+        enrolment.can_edit = services.can_edit_enrolment(enrolment)
+    return render(request, "programs/my_enrolments.html", {"page": page})
+
+
+# --- manager approval --------------------------------------------------------------------
+
+
+def _reports_or_404(request: HttpRequest) -> set[int]:
+    ids = subtree_ids(request.user)
+    if not ids:
+        raise Http404("You have no reports.")
+    return ids
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    ids = _reports_or_404(request)
+    page = Paginator(selectors.pending_approvals(ids), 25).get_page(request.GET.get("page"))
+    return render(request, "programs/approvals.html", {"page": page})
+
+
+@login_required
+def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    ids = _reports_or_404(request)
+    # Outside the reporting line looks exactly like "no such enrolment".
+    enrolment = get_object_or_404(
+        selectors.pending_approvals(ids), pk=pk
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.enrolment_decide(
+                enrolment=enrolment, approve=approve, reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            verb = "approved" if approve else "declined"
+            messages.success(request, f"{enrolment.user.full_name}'s enrolment is {verb}.")
+        return redirect("programs:approvals")
+    return render(request, "programs/approval_decide.html", {"enrolment": enrolment, "form": form})
+
+
+# --- HR: enrolments of a program -----------------------------------------------------------
+
+
+@hr_required
+def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "programs/program_enrolments.html", context)

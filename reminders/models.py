@@ -1,1 +1,179 @@
-from django.db import models  # noqa: F401
+"""Reminder bookkeeping: what must be sent once, what was sent, preferences and calendar feeds."""
+
+from django.conf import settings
+from django.db import models
+
+from mentorships.models import Mentorship, Milestone
+
+
+class NotificationPreference(models.Model):
+    """A user's email choices. No row means the defaults: single emails on, no digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField("Email me reminders", default=True)
+    weekly_digest = models.BooleanField(
+        "Send one weekly digest instead of single emails", default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"
+
+
+class ReminderKind(models.TextChoices):
+    CHECKIN_DUE = "checkin_due", "Check-in due"
+    CHECKIN_OVERDUE = "checkin_overdue", "Check-in overdue"
+    MILESTONE_DUE = "milestone_due", "Milestone coming due"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Single email"
+    DIGEST = "digest", "Weekly digest"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+
+
+class ReminderSent(models.Model):
+    """One reminder owed to one person for one due period; the unique key makes it happen once.
+
+    Planning inserts rows as pending (duplicates are ignored by the constraint); sending claims a
+    row under a row lock and flips it to sent in the same transaction as the email log.
+    """
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    # The due date the reminder is about: last check-in (or start) + cadence, or the milestone's
+    # due date. The same situation always maps to the same key however often beat fires.
+    period_start = models.DateField()
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    digest = models.ForeignKey(
+        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "recipient", "kind", "period_start", "milestone"],
+                name="one_reminder_per_period",
+                # A check-in reminder has no milestone: NULLs must collide, not slip through.
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "channel"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient} ({self.period_start})"
+
+
+class Digest(models.Model):
+    """One weekly digest email per user and week; claimed and sent exactly like a reminder."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    week_start = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="one_digest_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} ({self.week_start})"
+
+
+class EmailLog(models.Model):
+    """Every email handed to the backend, written in the transaction that marks it sent.
+
+    Deliberately without a unique constraint: a duplicate send would show up here.
+    """
+
+    reminder = models.ForeignKey(
+        ReminderSent, null=True, blank=True, on_delete=models.SET_NULL, related_name="logs"
+    )
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="logs"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+
+class AtRiskFlag(models.Model):
+    """Twice the cadence without a check-in: HR is shown the pairing until a check-in resolves it."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="at_risk_flags"
+    )
+    period_start = models.DateField()
+    flagged_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "period_start"], name="one_at_risk_flag_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"At risk: {self.mentorship} since {self.period_start}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's private .ics URL. Revoking keeps the row so old links stay dead."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True),
+                name="one_live_calendar_token_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar token of {self.user}"

@@ -142,7 +142,16 @@ def browser() -> Iterator:
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's Chromium.")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
     # test body are still synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _launch(sync_playwright) -> Iterator:
     with sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -166,6 +166,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "people.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    "feedback-surveys": {"task": "feedback.tasks.send_due_surveys", "schedule": crontab(hour=7, minute=10)},
+    "feedback-assessments": {"task": "feedback.tasks.send_assessment_requests", "schedule": crontab(hour=7, minute=20)},
 }
 
 LOGGING = {

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorships.models import Goal, Mentorship, Milestone
+from programs.models import EnrolmentSkill, Skill
+
+from .models import Activity, CheckInTemplate
+
+PULSE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+DATE_WIDGET = {"type": "date"}
+
+
+def relevant_skills(mentorship: Mentorship):
+    """Skills the two enrolled with or their goals name; every skill if there are none."""
+    enrolled = EnrolmentSkill.objects.filter(
+        enrolment__program_id=mentorship.program_id,
+        enrolment__user_id__in=[mentorship.mentor_id, mentorship.mentee_id],
+    ).values("skill_id")
+    found = Skill.objects.filter(Q(pk__in=enrolled) | Q(goals__mentorship=mentorship)).distinct()
+    return found if found.exists() else Skill.objects.all()
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET))
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=600, initial=45
+    )
+    activity = forms.ChoiceField(choices=Activity.choices)
+    template = forms.ModelChoiceField(
+        queryset=CheckInTemplate.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(), required=False, label="Skills touched",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(), required=False, label="Goals advanced",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    milestones = forms.ModelMultipleChoiceField(
+        queryset=Milestone.objects.none(), required=False, label="Milestones advanced",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    private_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only the two of you ever see these notes.",
+    )
+    next_steps = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_meeting_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs=DATE_WIDGET)
+    )
+    shared_summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. HR coordinators can read this summary — keep it free of anything private.",
+    )
+    pulse = forms.TypedChoiceField(
+        choices=PULSE_CHOICES, coerce=int, required=False, empty_value=None,
+        widget=forms.RadioSelect, label="How useful was it? (1–5)",
+        help_text="Only you see your score.",
+    )
+
+    def __init__(self, *args, mentorship: Mentorship, templates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mentorship = mentorship
+        self.fields["template"].queryset = templates
+        self.fields["skills"].queryset = relevant_skills(mentorship)
+        self.fields["goals"].queryset = Goal.objects.filter(mentorship=mentorship)
+        self.fields["milestones"].queryset = Milestone.objects.filter(
+            goal__mentorship=mentorship
+        ).select_related("goal")
+        self.fields["date"].initial = timezone.localdate()
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(max_length=300, required=False, label="Action item")
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_WIDGET))
+
+    def __init__(self, *args, owners: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Owner…"), *owners]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("text") and not data.get("owner"):
+            self.add_error("owner", "Choose who owns this item.")
+        if not data.get("text") and (data.get("owner") or data.get("due_date")):
+            self.add_error("text", "Describe the action item, or clear this row.")
+        return data
+
+
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=10, validate_max=True)
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ResetForm(forms.Form):
+    note = forms.CharField(
+        label="Why is this pairing reset?", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded on the mentorship as the reason it ended.",
+    )
+
+
+class RecognitionForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text="Sent by email to the mentor's manager.",
+    )
+
+
+class PulseForm(forms.Form):
+    score = forms.TypedChoiceField(choices=PULSE_CHOICES, coerce=int)
+
+
+class DoneForm(forms.Form):
+    done = forms.BooleanField(required=False)

@@ -1,0 +1,100 @@
+"""Relationship health of one mentorship: a pure function of a few numbers (no Django).
+
+Rules, checked in this order (the first that matches wins):
+
+1. ``inactive`` – the mentorship is paused, completed or ended; or no check-in was ever
+   logged and at least 3 × cadence days have passed since it started.
+2. ``at_risk`` – at least 2 × cadence days since the last check-in (or the start, if none);
+   or the average of the recent pulses is 2 or less; or more than half of the milestones
+   that are due (due date before today) are overdue (not done).
+3. ``overdue`` – at least cadence + grace days since the last check-in (or the start), where
+   grace = max(3, cadence // 2).
+4. ``due`` – at least cadence days since the last check-in (or the start).
+5. ``on_track`` – otherwise, including a proposed mentorship and one with no start date yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+ON_TRACK = "on_track"
+DUE = "due"
+OVERDUE = "overdue"
+AT_RISK = "at_risk"
+INACTIVE = "inactive"
+
+STATES: tuple[str, ...] = (AT_RISK, INACTIVE, OVERDUE, DUE, ON_TRACK)
+LABELS: dict[str, str] = {
+    ON_TRACK: "On track",
+    DUE: "Check-in due",
+    OVERDUE: "Overdue",
+    AT_RISK: "At risk",
+    INACTIVE: "Inactive",
+}
+# Board order: the pairings that need HR first.
+SEVERITY: dict[str, int] = {AT_RISK: 0, INACTIVE: 1, OVERDUE: 2, DUE: 3, ON_TRACK: 4}
+
+STOPPED_STATUSES = frozenset({"paused", "completed", "ended"})
+LOW_PULSE = 2.0
+
+
+def grace_days(cadence_days: int) -> int:
+    return max(3, cadence_days // 2)
+
+
+def days_since(*, today: date, started_on: date | None, last_checkin_on: date | None) -> int | None:
+    reference = last_checkin_on or started_on
+    if reference is None:
+        return None
+    return (today - reference).days
+
+
+def next_due_on(
+    *, started_on: date | None, last_checkin_on: date | None, cadence_days: int
+) -> date | None:
+    reference = last_checkin_on or started_on
+    return reference + timedelta(days=cadence_days) if reference else None
+
+
+def average(scores: list[int]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
+
+
+def health_state(
+    *,
+    today: date,
+    started_on: date | None,
+    last_checkin_on: date | None,
+    cadence_days: int,
+    recent_pulses: list[int],
+    milestones_overdue: int,
+    milestones_total: int,
+    status: str,
+) -> str:
+    """One of on_track, due, overdue, at_risk, inactive (rules in the module docstring).
+
+    ``milestones_total`` counts the milestones already due (due date before today), done or
+    not; ``milestones_overdue`` those of them not done.
+    """
+    if status in STOPPED_STATUSES:
+        return INACTIVE
+    if status == "proposed":
+        return ON_TRACK
+    cadence = max(1, cadence_days)
+    elapsed = days_since(today=today, started_on=started_on, last_checkin_on=last_checkin_on)
+    if elapsed is None:
+        elapsed = 0
+    if last_checkin_on is None and elapsed >= 3 * cadence:
+        return INACTIVE
+    if elapsed >= 2 * cadence:
+        return AT_RISK
+    mean = average(recent_pulses)
+    if mean is not None and mean <= LOW_PULSE:
+        return AT_RISK
+    if milestones_total > 0 and milestones_overdue * 2 > milestones_total:
+        return AT_RISK
+    if elapsed >= cadence + grace_days(cadence):
+        return OVERDUE
+    if elapsed >= cadence:
+        return DUE
+    return ON_TRACK

@@ -1,0 +1,225 @@
+"""Writes for check-ins, action items, pulses, templates, nudges and recognition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
+from people.models import User
+from programs.models import Program, Skill
+
+from .models import ActionItem, CheckIn, CheckInTemplate, Pulse, Recognition
+
+DURATION_MIN = 5
+DURATION_MAX = 600
+
+
+@dataclass(frozen=True)
+class ActionItemData:
+    text: str
+    owner: User
+    due_date: date | None
+
+
+def mentorship_url(mentorship: Mentorship) -> str:
+    """Absolute link to the mentorship page (the check-in timeline until that page exists)."""
+    try:
+        path = reverse("mentorships:detail", args=[mentorship.pk])
+    except NoReverseMatch:
+        path = reverse("checkins:timeline", args=[mentorship.pk])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _require_participant(mentorship: Mentorship, user: User) -> None:
+    if not mentorship.is_participant(user):
+        raise PermissionDenied("Only the two participants can do this.")
+
+
+def _check_checkin_data(
+    mentorship: Mentorship, *, when: date, duration_minutes: int, next_meeting_date: date | None,
+    goals: list[Goal], milestones: list[Milestone], action_items: list[ActionItemData],
+) -> None:
+    errors: dict[str, str] = {}
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise ValidationError("Check-ins can only be logged while the mentorship is active.")
+    if when > timezone.localdate():
+        errors["date"] = "A check-in can't be in the future."
+    elif mentorship.started_on and when < mentorship.started_on:
+        errors["date"] = "A check-in can't be before the mentorship started."
+    if not DURATION_MIN <= duration_minutes <= DURATION_MAX:
+        errors["duration_minutes"] = f"Enter between {DURATION_MIN} and {DURATION_MAX} minutes."
+    if next_meeting_date and next_meeting_date < when:
+        errors["next_meeting_date"] = "The next meeting must be on or after this check-in."
+    if any(g.mentorship_id != mentorship.pk for g in goals):
+        errors["goals"] = "Choose goals of this mentorship only."
+    goal_ids = set(Goal.objects.filter(mentorship=mentorship).values_list("pk", flat=True))
+    if any(m.goal_id not in goal_ids for m in milestones):
+        errors["milestones"] = "Choose milestones of this mentorship only."
+    if any(item.owner.pk not in (mentorship.mentor_id, mentorship.mentee_id) for item in action_items):
+        errors["__all__"] = "An action item's owner must be one of the two participants."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def checkin_create(
+    *,
+    mentorship: Mentorship,
+    author: User,
+    when: date,
+    duration_minutes: int,
+    activity: str,
+    skills: list[Skill],
+    goals: list[Goal],
+    milestones: list[Milestone],
+    next_steps: str = "",
+    next_meeting_date: date | None = None,
+    private_notes: str = "",
+    shared_summary: str = "",
+    template: CheckInTemplate | None = None,
+    action_items: list[ActionItemData] | None = None,
+    pulse: int | None = None,
+) -> CheckIn:
+    _require_participant(mentorship, author)
+    items = action_items or []
+    _check_checkin_data(
+        mentorship, when=when, duration_minutes=duration_minutes,
+        next_meeting_date=next_meeting_date, goals=goals, milestones=milestones,
+        action_items=items,
+    )
+    checkin = CheckIn.objects.create(
+        mentorship=mentorship, author=author, date=when, duration_minutes=duration_minutes,
+        activity=activity, next_steps=next_steps.strip(), next_meeting_date=next_meeting_date,
+        private_notes=private_notes.strip(), shared_summary=shared_summary.strip(),
+        template=template,
+    )
+    checkin.skills.set(skills)
+    checkin.goals.set(goals)
+    checkin.milestones.set(milestones)
+    ActionItem.objects.bulk_create(
+        ActionItem(checkin=checkin, mentorship=mentorship, text=i.text.strip(), owner=i.owner,
+                   due_date=i.due_date)
+        for i in items
+    )
+    if pulse is not None:
+        pulse_give(checkin=checkin, user=author, score=pulse)
+    return checkin
+
+
+@transaction.atomic
+def action_item_set_done(*, item: ActionItem, by: User, done: bool) -> ActionItem:
+    _require_participant(item.mentorship, by)
+    # Conditional update: a double click doesn't move the completion time.
+    if done:
+        ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=timezone.now())
+    else:
+        ActionItem.objects.filter(pk=item.pk).update(done_at=None)
+    item.refresh_from_db(fields=["done_at"])
+    return item
+
+
+@transaction.atomic
+def pulse_give(*, checkin: CheckIn, user: User, score: int) -> Pulse:
+    _require_participant(checkin.mentorship, user)
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": "Choose a score from 1 to 5."})
+    pulse, _ = Pulse.objects.update_or_create(
+        checkin=checkin, user=user, defaults={"score": score}
+    )
+    return pulse
+
+
+def _template_fields(name: str, agenda: str) -> tuple[str, str]:
+    name, agenda = name.strip(), agenda.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the template a name."
+    if not agenda:
+        errors["agenda"] = "Write the agenda."
+    if errors:
+        raise ValidationError(errors)
+    return name, agenda
+
+
+@transaction.atomic
+def template_create(*, program: Program, name: str, agenda: str) -> CheckInTemplate:
+    name, agenda = _template_fields(name, agenda)
+    return CheckInTemplate.objects.create(program=program, name=name, agenda=agenda)
+
+
+@transaction.atomic
+def template_update(*, template: CheckInTemplate, name: str, agenda: str) -> CheckInTemplate:
+    template.name, template.agenda = _template_fields(name, agenda)
+    template.save(update_fields=["name", "agenda"])
+    return template
+
+
+@transaction.atomic
+def template_set_retired(*, template: CheckInTemplate, retired: bool) -> CheckInTemplate:
+    template.is_retired = retired
+    template.save(update_fields=["is_retired"])
+    return template
+
+
+def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
+    """Email both participants a reminder to meet; returns the number of emails sent."""
+    link = mentorship_url(mentorship)
+    sent = 0
+    for person in (mentorship.mentor, mentorship.mentee):
+        other = mentorship.other_side(person)
+        body = (
+            f"Hello {person.full_name or person.email},\n\n"
+            f"{by.full_name or by.email} from HR is checking in on your mentorship with "
+            f"{other.full_name or other.email} in {mentorship.program.name}. It's been a while "
+            "since the last check-in: please find a time to meet and log it.\n\n"
+            f"Your mentorship page: {link}\n"
+        )
+        sent += send_mail(
+            f"Time for a check-in · {mentorship.program.name}", body,
+            settings.DEFAULT_FROM_EMAIL, [person.email],
+        )
+    return sent
+
+
+def mentorship_reset(*, mentorship: Mentorship, note: str, by: User) -> Mentorship:
+    """End a pairing that isn't working (the pairings app owns the transition)."""
+    from mentorships.services import mentorship_end  # written by the pairings app
+
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say why the pairing is reset."})
+    return mentorship_end(mentorship=mentorship, reason="not_working", note=note, by=by)
+
+
+@transaction.atomic
+def recognition_send(*, mentor: User, by: User, message: str) -> Recognition:
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": "Write a short note."})
+    manager = mentor.manager
+    if manager is None or not manager.email:
+        raise ValidationError("This mentor has no manager on record to send the note to.")
+    recognition = Recognition.objects.create(
+        mentor=mentor, sent_by=by, sent_to=manager, message=message
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("checkins:mentor_stats", args=[mentor.pk])
+    body = (
+        f"Hello {manager.full_name or manager.email},\n\n"
+        f"{by.full_name or by.email} (HR) would like to recognise the mentoring done by "
+        f"{mentor.full_name or mentor.email}:\n\n{message}\n\nMentoring figures: {link}\n"
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            f"Recognition for {mentor.full_name or mentor.email}", body,
+            settings.DEFAULT_FROM_EMAIL, [manager.email],
+        )
+    )
+    return recognition

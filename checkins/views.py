@@ -1,0 +1,338 @@
+"""Check-in pages: log, timeline, HR summaries, templates library, health board, mentor stats."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from mentorships.models import LIVE_STATUSES, Mentorship
+from people.models import User
+from people.permissions import is_hr
+from people.selectors import subtree_ids
+from programs.models import Program
+from programs.views import coordinated_program
+
+from . import selectors, services
+from .forms import (
+    ActionItemFormSet,
+    CheckInForm,
+    DoneForm,
+    PulseForm,
+    RecognitionForm,
+    ResetForm,
+    TemplateForm,
+)
+from .models import ActionItem, CheckIn, CheckInTemplate
+from .templatetags.checkin_tags import timeline_context
+
+TIMELINE_PAGE_SIZE = 10
+BOARD_PAGE_SIZE = 50
+
+
+def _participant_mentorship(request: HttpRequest, pk: int) -> Mentorship:
+    """The mentorship if the requester is one of its two participants; 404 otherwise."""
+    user = request.user
+    found = (
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), pk=pk)
+        .select_related("program", "mentor", "mentee")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such mentorship.")
+    return found
+
+
+def _coordinated_program(request: HttpRequest, slug: str) -> Program:
+    program = coordinated_program(request, slug)
+    if not is_hr(request.user):
+        raise PermissionDenied("Only HR coordinators can open this page.")
+    return program
+
+
+def _coordinated_mentorship(request: HttpRequest, pk: int) -> Mentorship:
+    mentorship = get_object_or_404(
+        Mentorship.objects.select_related("program", "mentor", "mentee"), pk=pk
+    )
+    if not (is_hr(request.user) and mentorship.program.is_coordinator(request.user)):
+        raise PermissionDenied("You don't coordinate this program.")
+    return mentorship
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errs:
+                form.add_error(target, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _owners(mentorship: Mentorship, user: User) -> list[tuple[int, str]]:
+    def name(person: User) -> str:
+        label = person.full_name or person.email
+        return f"{label} (you)" if person.pk == user.pk else label
+
+    return [(mentorship.mentee_id, name(mentorship.mentee)),
+            (mentorship.mentor_id, name(mentorship.mentor))]
+
+
+def _initial_from_template(request: HttpRequest, templates) -> tuple[dict, CheckInTemplate | None]:
+    raw = request.GET.get("template", "")
+    if not raw.isdigit():
+        return {}, None
+    chosen = templates.filter(pk=int(raw)).first()
+    if chosen is None:
+        return {}, None
+    return {"template": chosen.pk, "private_notes": chosen.agenda}, chosen
+
+
+@login_required
+def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _participant_mentorship(request, pk)
+    templates = selectors.available_templates(mentorship.program_id)
+    owners = _owners(mentorship, request.user)
+    if request.method == "POST":
+        form = CheckInForm(request.POST, mentorship=mentorship, templates=templates)
+        items = ActionItemFormSet(request.POST, prefix="items", form_kwargs={"owners": owners})
+        if form.is_valid() and items.is_valid():
+            created = _save_checkin(request, mentorship, form, items)
+            if created is not None:
+                messages.success(request, "Check-in logged.")
+                return redirect("checkins:timeline", mentorship.pk)
+    else:
+        initial, chosen = _initial_from_template(request, templates)
+        if chosen is None and "template" in request.GET:
+            messages.warning(request, "That template isn't available: start from a blank form.")
+        form = CheckInForm(initial=initial, mentorship=mentorship, templates=templates)
+        items = ActionItemFormSet(prefix="items", form_kwargs={"owners": owners})
+    selected = form["template"].value()
+    return render(request, "checkins/checkin_form.html", {
+        "mentorship": mentorship, "form": form, "items": items, "templates": templates,
+        "selected_template": str(selected or ""),
+        "active": mentorship.status == "active",
+    })
+
+
+def _save_checkin(request: HttpRequest, mentorship: Mentorship, form, items) -> CheckIn | None:
+    data = form.cleaned_data
+    people = {mentorship.mentor_id: mentorship.mentor, mentorship.mentee_id: mentorship.mentee}
+    rows = [
+        services.ActionItemData(text=f["text"], owner=people[f["owner"]], due_date=f["due_date"])
+        for f in (item.cleaned_data for item in items.forms)
+        if f.get("text") and f.get("owner") in people
+    ]
+    try:
+        return services.checkin_create(
+            mentorship=mentorship, author=request.user, when=data["date"],
+            duration_minutes=data["duration_minutes"], activity=data["activity"],
+            skills=list(data["skills"]), goals=list(data["goals"]),
+            milestones=list(data["milestones"]), next_steps=data["next_steps"],
+            next_meeting_date=data["next_meeting_date"], private_notes=data["private_notes"],
+            shared_summary=data["shared_summary"], template=data["template"],
+            action_items=rows, pulse=data["pulse"],
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+
+
+@login_required
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _participant_mentorship(request, pk)
+    page = Paginator(selectors.timeline_checkins(mentorship), TIMELINE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = timeline_context(mentorship, request.user, list(page.object_list))
+    context.update(
+        page=page, next_url=request.get_full_path(),
+        mentorship_url=services.mentorship_url(mentorship),
+    )
+    return render(request, "checkins/timeline.html", context)
+
+
+@login_required
+@require_POST
+def action_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ActionItem.objects.select_related("mentorship"), pk=pk)
+    if not item.mentorship.is_participant(request.user):
+        raise Http404("No such action item.")
+    form = DoneForm(request.POST)
+    form.is_valid()
+    services.action_item_set_done(item=item, by=request.user, done=form.cleaned_data["done"])
+    return redirect(_back(request, item.mentorship_id))
+
+
+@login_required
+@require_POST
+def pulse_give(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn.objects.select_related("mentorship"), pk=pk)
+    if not checkin.mentorship.is_participant(request.user):
+        raise Http404("No such check-in.")
+    form = PulseForm(request.POST)
+    if form.is_valid():
+        services.pulse_give(checkin=checkin, user=request.user, score=form.cleaned_data["score"])
+        messages.success(request, "Thanks — your pulse is saved. Only you can see it.")
+    else:
+        messages.error(request, "Choose a score from 1 to 5.")
+    return redirect(_back(request, checkin.mentorship_id))
+
+
+def _back(request: HttpRequest, mentorship_id: int) -> str:
+    """Return to the page the form was on, if it is one of ours; the timeline otherwise."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("checkins:timeline", args=[mentorship_id])
+
+
+@login_required
+def hr_summaries(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _coordinated_mentorship(request, pk)
+    page = Paginator(selectors.hr_summaries(mentorship), 25).get_page(request.GET.get("page"))
+    return render(request, "checkins/hr_summaries.html", {
+        "mentorship": mentorship, "page": page,
+        "health": selectors.health_for(mentorship, timezone.localdate()),
+    })
+
+
+@login_required
+def template_library(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _coordinated_program(request, slug)
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_create(program=program, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Template added.")
+            return redirect("checkins:templates", program.slug)
+    templates = CheckInTemplate.objects.filter(
+        Q(program__isnull=True) | Q(program=program)
+    ).order_by("is_retired", "program_id", "name")
+    return render(request, "checkins/template_library.html", {
+        "program": program, "templates": templates, "form": form,
+    })
+
+
+def _program_template(request: HttpRequest, slug: str, pk: int) -> tuple[Program, CheckInTemplate]:
+    program = _coordinated_program(request, slug)
+    # Global defaults are shared by every program: only the admin changes them.
+    template = get_object_or_404(CheckInTemplate, pk=pk, program=program)
+    return program, template
+
+
+@login_required
+def template_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    program, template = _program_template(request, slug, pk)
+    form = TemplateForm(request.POST or None, initial={"name": template.name, "agenda": template.agenda})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_update(template=template, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Template saved.")
+            return redirect("checkins:templates", program.slug)
+    return render(request, "checkins/template_form.html", {
+        "program": program, "template": template, "form": form,
+    })
+
+
+@login_required
+@require_POST
+def template_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    program, template = _program_template(request, slug, pk)
+    retired = request.POST.get("retired", "1") == "1"
+    services.template_set_retired(template=template, retired=retired)
+    messages.success(request, "Template retired." if retired else "Template restored.")
+    return redirect("checkins:templates", program.slug)
+
+
+@login_required
+def health_board(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _coordinated_program(request, slug)
+    live = Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    rows = selectors.board_rows(live, timezone.localdate())
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts: dict[str, int] = {}
+    for _, info in rows:
+        counts[info.label] = counts.get(info.label, 0) + 1
+    return render(request, "checkins/health_board.html", {
+        "program": program, "page": page, "counts": counts,
+    })
+
+
+@login_required
+@require_POST
+def nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _coordinated_mentorship(request, pk)
+    sent = services.mentorship_nudge(mentorship=mentorship, by=request.user)
+    messages.success(request, f"Nudge sent to both participants ({sent} emails).")
+    return redirect("checkins:health_board", mentorship.program.slug)
+
+
+@login_required
+def reset(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _coordinated_mentorship(request, pk)
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_reset(
+                mentorship=mentorship, note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The pairing was ended as not working.")
+            return redirect("checkins:health_board", mentorship.program.slug)
+    return render(request, "checkins/reset_confirm.html", {"mentorship": mentorship, "form": form})
+
+
+def _coordinates_mentor(user: User, mentor_id: int) -> bool:
+    return is_hr(user) and Program.objects.filter(
+        coordinators=user, mentorships__mentor_id=mentor_id
+    ).exists()
+
+
+@login_required
+def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
+    mentor = get_object_or_404(User.objects.select_related("manager"), pk=user_id)
+    viewer = request.user
+    can_recognise = _coordinates_mentor(viewer, mentor.pk)
+    allowed = viewer.pk == mentor.pk or can_recognise or mentor.pk in subtree_ids(viewer)
+    if not allowed:
+        raise Http404("No such mentor.")
+    form = RecognitionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_recognise:
+            raise PermissionDenied("Only HR coordinators of this mentor's programs can do this.")
+        if form.is_valid():
+            try:
+                services.recognition_send(
+                    mentor=mentor, by=viewer, message=form.cleaned_data["message"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Recognition sent to the mentor's manager.")
+                return redirect("checkins:mentor_stats", mentor.pk)
+    return render(request, "checkins/mentor_stats.html", {
+        "mentor": mentor, "stats": selectors.mentor_stats(mentor.pk), "form": form,
+        "can_recognise": can_recognise,
+        "recognitions": mentor.recognitions.select_related("sent_by")[:10]
+        if (can_recognise or viewer.pk == mentor.pk) else [],
+    })

@@ -1,0 +1,272 @@
+"""Enrolment import into one program: rows matched by (program, email), skills replaced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from people.models import User
+from programs.models import (
+    CareerTrack,
+    CommunicationStyle,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentSkill,
+    EnrolmentStatus,
+    Format,
+    MeetingMode,
+    Program,
+    Seniority,
+    Skill,
+)
+
+from . import csvcheck
+from .csvcheck import Row, RowError
+from .plans import BATCH_SIZE, PREVIEW_ROWS, Action, Plan
+
+REQUIRED = ("email", "role")
+OPTIONAL = (
+    "capacity", "skills", "career_track", "career_goal", "communication_style", "meeting_mode",
+    "years_experience", "seniority", "hours_per_month",
+)
+COLUMNS = (*REQUIRED, *OPTIONAL)
+TEMPLATE_ROWS = (
+    ("ada.lovelace@example.com", "mentor", "2", "Kubernetes:5;Terraform:4", "architecture",
+     "", "structured", "video", "15", "principal", "6"),
+    ("alan.turing@example.com", "mentee", "", "Kubernetes:2>4;Terraform:1>3", "cloud",
+     "Run production clusters on my own", "exploratory", "in_person", "2", "junior", "4"),
+)
+CHOICES = {
+    "career_track": CareerTrack.choices,
+    "communication_style": CommunicationStyle.choices,
+    "meeting_mode": MeetingMode.choices,
+    "seniority": Seniority.choices,
+}
+NUMBERS = {"capacity": (1, 20), "years_experience": (0, 60), "hours_per_month": (1, 80)}
+FIELDS = ("role", "capacity", *CHOICES, "career_goal", "years_experience", "hours_per_month")
+MAX_GOAL = 2000
+
+# skill id -> (level, target level or None)
+SkillSet = dict[int, tuple[int, int | None]]
+
+
+@dataclass
+class EnrolmentRow:
+    line: int
+    email: str
+    values: dict[str, object]
+    skills: SkillSet | None  # None: no skills column
+    user_id: int = 0
+
+
+def plan(text: str, *, program: Program) -> Plan:
+    parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL)
+    result = Plan(errors=list(parsed.errors), row_count=len(parsed.rows))
+    if any(e.line == csvcheck.HEADER_LINE for e in parsed.errors):
+        return result
+    skills = {name.lower(): pk for pk, name in Skill.objects.values_list("pk", "name")}
+    emails = {r.get("email").lower() for r in parsed.rows if r.get("email")}
+    users = {
+        email: (pk, active)
+        for pk, email, active in User.objects.annotate(e=Lower("email"))
+        .filter(e__in=emails).values_list("pk", "e", "is_active")
+    }
+    rows: list[EnrolmentRow] = []
+    for row in parsed.rows:
+        checked, errors = _check_row(row, parsed.columns, program, skills, users)
+        result.errors.extend(errors)
+        if checked is not None:
+            rows.append(checked)
+    result.errors.extend(
+        csvcheck.duplicates(parsed.rows, lambda r: r.get("email").lower(), "email", "row for this person")
+    )
+    if result.errors:
+        return result
+    _classify(result, rows, program)
+    return result
+
+
+def _check_row(
+    row: Row, columns: list[str], program: Program, skills: dict[str, int],
+    users: dict[str, tuple[int, bool]],
+) -> tuple[EnrolmentRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(row.line, column, message))
+
+    email = row.get("email").lower()
+    user_id = 0
+    if not email:
+        fail("email", "The email address is required.")
+    elif email not in users:
+        fail("email", f"No employee with the email {email}. Import them in the people directory first.")
+    elif not users[email][1]:
+        fail("email", f"{email} is no longer active.")
+    else:
+        user_id = users[email][0]
+    role = _role(row.get("role"), program, fail)
+    present = set(columns)
+    values: dict[str, object] = {"role": role}
+    for name, choices in CHOICES.items():
+        if row.get(name):
+            found = csvcheck.match_choice(row.get(name), choices)
+            if found is None:
+                fail(name, f"Unknown value “{row.get(name)}”. Use one of: {csvcheck.choice_help(choices)}.")
+            values[name] = found
+    for name, (low, high) in NUMBERS.items():
+        if row.get(name):
+            try:
+                values[name] = csvcheck.parse_int(row.get(name), low=low, high=high)
+            except ValueError as exc:
+                fail(name, str(exc))
+    if row.get("career_goal"):
+        if len(row.get("career_goal")) > MAX_GOAL:
+            fail("career_goal", f"Too long: at most {MAX_GOAL} characters.")
+        values["career_goal"] = row.get("career_goal")
+    skill_set = _skills(row.get("skills"), role, skills, fail) if "skills" in present else None
+    if errors:
+        return None, errors
+    return EnrolmentRow(row.line, email, values, skill_set, user_id), errors
+
+
+def _role(value: str, program: Program, fail) -> str:
+    role = csvcheck.match_choice(value, EnrolmentRole.choices) if value else None
+    if role is None:
+        fail("role", f"Unknown role “{value}”. Use mentor, mentee or peer.")
+        return ""
+    peer_program = program.format == Format.PEER
+    if peer_program and role != EnrolmentRole.PEER:
+        fail("role", "This is a peer program: everyone joins as peer.")
+    elif not peer_program and role == EnrolmentRole.PEER:
+        fail("role", f"Only peer programs take peers; this one is {program.get_format_display().lower()}.")
+    return role
+
+
+def _skills(cell: str, role: str, known: dict[str, int], fail) -> SkillSet:
+    """`Name:level` for mentors, `Name:current>target` for mentees; peers may use either."""
+    found: SkillSet = {}
+    for part in (p.strip() for p in cell.split(";")):
+        if not part:
+            continue
+        name, sep, spec = part.rpartition(":")
+        name = name.strip()
+        if not sep or not name:
+            fail("skills", f"“{part}” should look like {_example(role)}.")
+            continue
+        pk = known.get(name.lower())
+        if pk is None:
+            fail("skills", f"Unknown skill “{name}”. Check the spelling or add it under Skills first.")
+            continue
+        if pk in found:
+            fail("skills", f"“{name}” is listed twice.")
+            continue
+        levels = _levels(spec.strip(), role, name, fail)
+        if levels is not None:
+            found[pk] = levels
+    return found
+
+
+def _example(role: str) -> str:
+    return "Kubernetes:2>4" if role == EnrolmentRole.MENTEE else "Kubernetes:4"
+
+
+def _levels(spec: str, role: str, name: str, fail) -> tuple[int, int | None] | None:
+    current, arrow, target = spec.partition(">")
+    if role == EnrolmentRole.MENTOR and arrow:
+        fail("skills", f"“{name}”: mentors give one level, e.g. {name}:4.")
+        return None
+    if role == EnrolmentRole.MENTEE and not arrow:
+        fail("skills", f"“{name}”: mentees give current>target, e.g. {name}:2>4.")
+        return None
+    try:
+        level = csvcheck.parse_int(current.strip(), low=1, high=5)
+        goal = csvcheck.parse_int(target.strip(), low=1, high=5) if arrow else None
+    except ValueError as exc:
+        fail("skills", f"“{name}”: level {exc}")
+        return None
+    if goal is not None and goal <= level:
+        fail("skills", f"“{name}”: the target ({goal}) must be above the current level ({level}).")
+        return None
+    return level, goal
+
+
+def _classify(result: Plan, rows: list[EnrolmentRow], program: Program) -> None:
+    user_ids = [r.user_id for r in rows]
+    existing = {e.user_id: e for e in Enrolment.objects.filter(program=program, user_id__in=user_ids)}
+    current_skills: dict[int, SkillSet] = {e.pk: {} for e in existing.values()}
+    for enrolment_id, skill_id, level, target in EnrolmentSkill.objects.filter(
+        enrolment__program=program, enrolment__user_id__in=user_ids
+    ).values_list("enrolment_id", "skill_id", "level", "target_level"):
+        current_skills[enrolment_id][skill_id] = (level, target)
+    for row in rows:
+        enrolment = existing.get(row.user_id)
+        if enrolment is None:
+            action = Action.CREATE
+        elif _changed(row, enrolment, current_skills[enrolment.pk]):
+            action = Action.UPDATE
+        else:
+            action = Action.UNCHANGED
+        result.actions.append(action)
+        if len(result.preview) < PREVIEW_ROWS:
+            result.preview.append({
+                "line": row.line, "action": action, "email": row.email, "role": row.values["role"],
+                "skills": len(row.skills or {}),
+            })
+    planned = list(zip(rows, result.actions, strict=True))
+    result.apply = lambda: _apply(planned, existing, current_skills, program)
+
+
+def _new_values(row: EnrolmentRow, program: Program) -> dict[str, object]:
+    """A blank cell means the default for a new enrolment (and "keep" for an existing one)."""
+    default_capacity = program.default_mentor_capacity if row.values["role"] == EnrolmentRole.MENTOR else 1
+    return {"capacity": default_capacity, **row.values}
+
+
+def _changed(row: EnrolmentRow, enrolment: Enrolment, skills: SkillSet) -> bool:
+    if any(getattr(enrolment, k) != v for k, v in row.values.items()):
+        return True
+    return row.skills is not None and row.skills != skills
+
+
+def _apply(
+    planned: list[tuple[EnrolmentRow, str]], existing: dict[int, Enrolment],
+    current_skills: dict[int, SkillSet], program: Program,
+) -> dict[str, int]:
+    to_create: list[tuple[EnrolmentRow, Enrolment]] = []
+    to_update: list[tuple[EnrolmentRow, Enrolment]] = []
+    now = timezone.now()
+    for row, action in planned:
+        enrolment = existing.get(row.user_id)
+        if action == Action.CREATE:
+            enrolment = Enrolment(
+                program=program, user_id=row.user_id, status=EnrolmentStatus.APPROVED,
+                **_new_values(row, program),
+            )
+            to_create.append((row, enrolment))
+        elif action == Action.UPDATE and enrolment is not None:
+            for name, value in row.values.items():
+                setattr(enrolment, name, value)
+            enrolment.updated_at = now  # bulk_update skips auto_now
+            to_update.append((row, enrolment))
+    Enrolment.objects.bulk_create([e for _, e in to_create], batch_size=BATCH_SIZE)
+    Enrolment.objects.bulk_update([e for _, e in to_update], [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+    return {"skills_written": _replace_skills([*to_create, *to_update], current_skills)}
+
+
+def _replace_skills(
+    pairs: list[tuple[EnrolmentRow, Enrolment]], current_skills: dict[int, SkillSet]
+) -> int:
+    changed = [(r, e) for r, e in pairs if r.skills is not None and r.skills != current_skills.get(e.pk)]
+    stale = [e.pk for _, e in changed if current_skills.get(e.pk)]
+    for start in range(0, len(stale), BATCH_SIZE * 10):
+        EnrolmentSkill.objects.filter(enrolment_id__in=stale[start:start + BATCH_SIZE * 10]).delete()
+    rows = [
+        EnrolmentSkill(enrolment=e, skill_id=skill_id, level=level, target_level=target)
+        for r, e in changed
+        for skill_id, (level, target) in (r.skills or {}).items()
+    ]
+    EnrolmentSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)

@@ -1,0 +1,512 @@
+"""Every figure on the dashboards, as plain data with the number of people behind it.
+
+Each selector runs a fixed number of queries whatever the size of the organisation: it
+aggregates in SQL or loads narrow value lists once and combines them in Python.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import fmean
+
+from django.apps import apps
+from django.db.models import Avg, Count, Max
+
+from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
+from people.models import User
+from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory
+
+from .models import OutcomeEvent, OutcomeKind
+
+MIN_N = 3
+# A mentorship is on track while its last check-in is no older than this many cadences.
+ON_TRACK_CADENCES = 1.5
+RESET_REASONS = (EndReason.NOT_WORKING, EndReason.REASSIGNED)
+EXPERT_LEVEL = 5
+
+
+def suppress(value, n: int, min_n: int = MIN_N):
+    """`value`, or None when fewer than `min_n` people stand behind it."""
+    return value if n >= min_n else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard looks at: programs, people and the filters applied to every figure."""
+
+    program_ids: tuple[int, ...] | None = None  # None: every program
+    people_ids: frozenset[int] | None = None  # None: everyone; a manager: their subtree
+    department_id: int | None = None
+    cohort: str | None = None  # program start month, "YYYY-MM"
+    date_from: date | None = None
+    date_to: date | None = None
+    today: date = field(default_factory=date.today)
+
+    def includes_person(self, user_id: int, department_id: int | None) -> bool:
+        if self.people_ids is not None and user_id not in self.people_ids:
+            return False
+        return self.department_id is None or department_id == self.department_id
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    id: int
+    name: str
+    slug: str
+    start_date: date
+    end_date: date
+    cadence_days: int
+
+    @property
+    def cohort(self) -> str:
+        return self.start_date.strftime("%Y-%m")
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
+    """The programs behind every figure, after the cohort and date-range filters (one query)."""
+    qs = Program.objects.all()
+    if scope.program_ids is not None:
+        qs = qs.filter(pk__in=scope.program_ids)
+    if scope.cohort:
+        try:
+            year, month = (int(p) for p in scope.cohort.split("-"))
+            qs = qs.filter(start_date__year=year, start_date__month=month)
+        except ValueError:
+            qs = qs.none()
+    # A program counts in a date range when its window overlaps the range.
+    if scope.date_from:
+        qs = qs.filter(end_date__gte=scope.date_from)
+    if scope.date_to:
+        qs = qs.filter(start_date__lte=scope.date_to)
+    rows = qs.values_list("id", "name", "slug", "start_date", "end_date", "meeting_cadence")
+    return {
+        pk: ProgramInfo(pk, name, slug, start, end, CADENCE_DAYS.get(cadence, 14))
+        for pk, name, slug, start, end, cadence in rows
+    }
+
+
+def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, date | None]]:
+    """user id -> (department id, hire date), for people inside the scope (one query)."""
+    qs = User.objects.all()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if scope.people_ids is not None:
+        qs = qs.filter(pk__in=list(scope.people_ids))
+    if scope.department_id is not None:
+        qs = qs.filter(department_id=scope.department_id)
+    return {pk: (dept, hired) for pk, dept, hired in qs.values_list("pk", "department_id", "hire_date")}
+
+
+# --- participants and the comparison group -------------------------------------------------
+
+
+@dataclass
+class Cohorts:
+    """Participants and their matched comparison group, each person with a program window."""
+
+    participants: dict[int, tuple[date, date]]  # user -> (program start, program end)
+    comparison: dict[int, tuple[date, date]]
+
+
+def tenure_bucket(hire_date: date, anchor: date) -> int:
+    """Whole years of service on `anchor`: people in the same bucket are within a year."""
+    return (anchor - hire_date).days // 365
+
+
+def _participant_windows(programs: dict[int, ProgramInfo]) -> dict[int, tuple[date, date]]:
+    """user -> the window of their earliest program in scope (two queries)."""
+    windows: dict[int, tuple[date, date]] = {}
+    enrolled = Enrolment.objects.filter(program_id__in=list(programs), status="approved")
+    pairs = list(enrolled.values_list("user_id", "program_id"))
+    paired = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
+        status=MentorshipStatus.PROPOSED
+    )
+    for mentor_id, mentee_id, program_id in paired.values_list("mentor_id", "mentee_id", "program_id"):
+        pairs += [(mentor_id, program_id), (mentee_id, program_id)]
+    for user_id, program_id in pairs:
+        p = programs[program_id]
+        if user_id not in windows or p.start_date < windows[user_id][0]:
+            windows[user_id] = (p.start_date, p.end_date)
+    return windows
+
+
+def _everyone_who_took_part() -> set[int]:
+    """Anyone ever enrolled or paired in any program: never in a comparison group (two queries)."""
+    ids = set(Enrolment.objects.filter(status="approved").values_list("user_id", flat=True))
+    for mentor_id, mentee_id in Mentorship.objects.exclude(
+        status=MentorshipStatus.PROPOSED
+    ).values_list("mentor_id", "mentee_id"):
+        ids.update((mentor_id, mentee_id))
+    return ids
+
+
+def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Cohorts:
+    """Participants, and non-participants of the same departments and tenure bucket.
+
+    Each non-participant is matched to the earliest participant window they fit (same
+    department, same whole years of service at that window's start) and gets that window.
+    """
+    programs = scoped_programs(scope) if programs is None else programs
+    windows = _participant_windows(programs)
+    took_part = _everyone_who_took_part()
+    everyone = _people(scope)
+    participants = {u: w for u, w in windows.items() if u in everyone}
+    keys: dict[tuple[int | None, int, date], date] = {}
+    for user_id, (start, end) in participants.items():
+        dept, hired = everyone[user_id]
+        if hired is None or dept is None:
+            continue
+        key = (dept, tenure_bucket(hired, start), start)
+        keys[key] = max(end, keys.get(key, end))
+    starts = sorted({k[2] for k in keys})
+    comparison: dict[int, tuple[date, date]] = {}
+    for user_id, (dept, hired) in everyone.items():
+        if user_id in took_part or hired is None or dept is None:
+            continue
+        for start in starts:
+            if hired > start:
+                continue
+            end = keys.get((dept, tenure_bucket(hired, start), start))
+            if end is not None:
+                comparison[user_id] = (start, end)
+                break
+    return Cohorts(participants, comparison)
+
+
+def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
+    """user -> [(kind, date)] for the given event kinds (one query)."""
+    found: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    rows = OutcomeEvent.objects.filter(kind__in=list(kinds), employee_id__in=list(user_ids))
+    for user_id, kind, occurred in rows.values_list("employee_id", "kind", "occurred_on"):
+        found[user_id].append((kind, occurred))
+    return found
+
+
+def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
+               today: date) -> tuple[int, int]:
+    """(retained, eligible): only people whose window has fully elapsed count."""
+    retained = eligible = 0
+    for user_id, (start, _end) in group.items():
+        until = add_months(start, months)
+        if until > today:
+            continue
+        left = [d for _k, d in departures.get(user_id, ())]
+        if any(d <= start for d in left):
+            continue  # had already left before the program began: not comparable
+        eligible += 1
+        if not any(start < d <= until for d in left):
+            retained += 1
+    return retained, eligible
+
+
+def rate(count: int, n: int) -> float | None:
+    return round(100 * count / n, 1) if n else None
+
+
+def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
+    """Retention at 6 and 12 months after program start, participants vs comparison group."""
+    groups = groups or cohorts(scope)
+    people = set(groups.participants) | set(groups.comparison)
+    departures = _events([OutcomeKind.DEPARTURE], people)
+    rows = []
+    for months in (6, 12):
+        row: dict = {"months": months}
+        for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
+            kept, n = _retention(group, departures, months, scope.today)
+            row[name] = {"retained": kept, "n": n, "rate": rate(kept, n)}
+        rows.append(row)
+    return {
+        "rows": rows,
+        "participants_n": len(groups.participants),
+        "comparison_n": len(groups.comparison),
+    }
+
+
+CAREER_KINDS = (OutcomeKind.PROMOTION, OutcomeKind.INTERNAL_MOVE, OutcomeKind.CERTIFICATION)
+
+
+def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
+    """Share of each group with a promotion, internal move or certification in their window.
+
+    The window is the program's start to its end (or today, if earlier).
+    """
+    groups = groups or cohorts(scope)
+    people = set(groups.participants) | set(groups.comparison)
+    events = _events(CAREER_KINDS, people)
+    rows = []
+    for kind in CAREER_KINDS:
+        row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
+        for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
+            hits = 0
+            for user_id, (start, end) in group.items():
+                until = min(end, scope.today)
+                if any(k == kind and start <= d <= until for k, d in events.get(user_id, ())):
+                    hits += 1
+            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group))}
+        rows.append(row)
+    return {"rows": rows, "participants_n": len(groups.participants),
+            "comparison_n": len(groups.comparison)}
+
+
+# --- engagement ----------------------------------------------------------------------------
+
+
+def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
+    """Mentorships in scope, judged by the mentee's place in the scope (two queries)."""
+    qs = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
+        status=MentorshipStatus.PROPOSED
+    )
+    rows = list(qs.values_list("pk", "program_id", "mentee_id", "status", "started_on", "ended_on",
+                               "end_reason"))
+    mentees = _people(scope, {r[2] for r in rows}) if rows else {}
+    return [r for r in rows if r[2] in mentees]
+
+
+def _months_between(start: date, end: date) -> float:
+    return max((end - start).days, 0) / 30.44
+
+
+def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+    """Check-ins per mentorship-month, share on track, resets and reasons, average pulse."""
+    CheckIn = apps.get_model("checkins", "CheckIn")
+    Pulse = apps.get_model("checkins", "Pulse")
+    programs = scoped_programs(scope) if programs is None else programs
+    rows = _mentorship_rows(scope, programs)
+    ids = [r[0] for r in rows]
+    checkins = CheckIn.objects.filter(mentorship_id__in=ids)
+    if scope.date_from:
+        checkins = checkins.filter(date__gte=scope.date_from)
+    if scope.date_to:
+        checkins = checkins.filter(date__lte=scope.date_to)
+    stats = {
+        m: (count, last)
+        for m, count, last in checkins.values("mentorship_id")
+        .annotate(c=Count("id"), last=Max("date")).values_list("mentorship_id", "c", "last")
+    }
+    total_checkins = sum(c for c, _ in stats.values())
+    months = 0.0
+    on_track = live = 0
+    reasons: Counter[str] = Counter()
+    for pk, program_id, _mentee, status, started, ended, end_reason in rows:
+        begin = started or programs[program_id].start_date
+        stop = ended or scope.today
+        if scope.date_from:
+            begin = max(begin, scope.date_from)
+        if scope.date_to:
+            stop = min(stop, scope.date_to)
+        months += max(_months_between(begin, stop), 1.0) if stop >= begin else 0.0
+        if status == MentorshipStatus.ACTIVE:
+            live += 1
+            last = stats.get(pk, (0, None))[1] or started or programs[program_id].start_date
+            if (scope.today - last).days <= ON_TRACK_CADENCES * programs[program_id].cadence_days:
+                on_track += 1
+        if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
+            reasons[end_reason] += 1
+    reset_requests = ResetRequest.objects.filter(mentorship_id__in=ids).count() if ids else 0
+    pulse = Pulse.objects.filter(checkin__in=checkins).aggregate(
+        avg=Avg("score"), n=Count("user_id", distinct=True), k=Count("id")
+    )
+    return {
+        "mentorships": len(rows),
+        "checkins": total_checkins,
+        "checkins_per_month": round(total_checkins / months, 2) if months else None,
+        "live": live,
+        "on_track": on_track,
+        "on_track_rate": rate(on_track, live),
+        "resets": [
+            {"reason": r, "label": EndReason(r).label, "count": reasons.get(r, 0)}
+            for r in RESET_REASONS
+        ],
+        "reset_requests": reset_requests,
+        "pulse_avg": round(pulse["avg"], 2) if pulse["avg"] is not None else None,
+        "pulse_people": pulse["n"],
+        "pulse_count": pulse["k"],
+    }
+
+
+# --- skills: supply, demand and where knowledge sits ---------------------------------------
+
+
+def _skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
+    """(skill, role, level, target, user, capacity) of live enrolments in scope (two queries)."""
+    qs = EnrolmentSkill.objects.filter(
+        enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
+    )
+    rows = list(qs.values_list("skill_id", "enrolment__role", "level", "target_level",
+                               "enrolment__user_id", "enrolment__capacity"))
+    people = _people(scope, {r[4] for r in rows}) if rows else {}
+    return [r for r in rows if r[4] in people]
+
+
+def _skills() -> dict[int, tuple[str, str]]:
+    return {pk: (name, cat) for pk, name, cat in Skill.objects.values_list("pk", "name", "category")}
+
+
+def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+    """Per skill and per category: mentees seeking it (and their mean gap) vs mentor places.
+
+    Supply is the summed capacity of mentors offering the skill at level 4 or 5.
+    """
+    programs = scoped_programs(scope) if programs is None else programs
+    rows = _skill_rows(scope, programs)
+    skills = _skills()
+    seekers: dict[int, set[int]] = defaultdict(set)
+    gaps: dict[int, list[int]] = defaultdict(list)
+    mentors: dict[int, dict[int, int]] = defaultdict(dict)
+    for skill_id, role, level, target, user_id, capacity in rows:
+        if role == "mentee":
+            seekers[skill_id].add(user_id)
+            if target is not None:
+                gaps[skill_id].append(target - level)
+        elif role == "mentor" and level >= 4:
+            mentors[skill_id][user_id] = max(capacity, mentors[skill_id].get(user_id, 0))
+    per_skill = []
+    for skill_id in sorted(set(seekers) | set(mentors), key=lambda s: skills[s]):
+        name, category = skills[skill_id]
+        demand, supply = len(seekers[skill_id]), sum(mentors[skill_id].values())
+        per_skill.append({
+            "skill": name, "category": category,
+            "demand": demand, "mean_gap": round(fmean(gaps[skill_id]), 2) if gaps[skill_id] else None,
+            "gap_n": len(gaps[skill_id]),
+            "supply": supply, "mentors": len(mentors[skill_id]), "shortfall": demand - supply,
+        })
+    per_category = []
+    for category, label in SkillCategory.choices:
+        mine = [r for r in per_skill if r["category"] == category]
+        seek = set().union(*(seekers[s] for s, (_n, c) in skills.items() if c == category))
+        offer = set().union(*(mentors[s].keys() for s, (_n, c) in skills.items() if c == category))
+        demand = sum(r["demand"] for r in mine)
+        supply = sum(r["supply"] for r in mine)
+        per_category.append({"category": category, "label": label, "demand": demand,
+                             "supply": supply, "shortfall": demand - supply,
+                             "seekers": len(seek), "mentors": len(offer)})
+    invest = [r for r in sorted(per_skill, key=lambda r: -r["shortfall"]) if r["shortfall"] > 0][:5]
+    return {"skills": per_skill, "categories": per_category, "invest": invest}
+
+
+def _reporting_line(user_id: int, managers: dict[int, int | None],
+                    children: dict[int, list[int]]) -> set[int]:
+    from people.selectors import ancestor_ids
+
+    line = ancestor_ids(user_id, managers)
+    stack = list(children.get(user_id, []))
+    while stack:
+        pk = stack.pop()
+        if pk not in line:
+            line.add(pk)
+            stack.extend(children.get(pk, []))
+    return line
+
+
+def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
+                            *, pairings: bool = True, top: int = 3) -> dict:
+    """Skills held at expert level by one person or nobody, against how many need them.
+
+    For a single expert, suggests up to `top` people at level 3–4 on that skill outside the
+    expert's reporting line (above or below) who could learn from them.
+    """
+    programs = scoped_programs(scope) if programs is None else programs
+    rows = _skill_rows(scope, programs)
+    skills = _skills()
+    experts: dict[int, set[int]] = defaultdict(set)
+    seekers: dict[int, set[int]] = defaultdict(set)
+    candidates: dict[int, dict[int, int]] = defaultdict(dict)
+    for skill_id, role, level, _target, user_id, _cap in rows:
+        if role == "mentor" and level >= EXPERT_LEVEL:
+            experts[skill_id].add(user_id)
+        if role == "mentee":
+            seekers[skill_id].add(user_id)
+        if 3 <= level <= 4:
+            candidates[skill_id][user_id] = max(level, candidates[skill_id].get(user_id, 0))
+    concentrated = [s for s in skills if len(experts[s]) <= 1 and (seekers[s] or experts[s])]
+    people: dict[int, str] = {}
+    managers: dict[int, int | None] = {}
+    if pairings and concentrated:
+        wanted = set().union(*(experts[s] for s in concentrated),
+                             *(candidates[s].keys() for s in concentrated))
+        for pk, name, manager_id in User.objects.values_list("pk", "full_name", "manager_id"):
+            managers[pk] = manager_id
+            if pk in wanted:
+                people[pk] = name
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, manager_id in managers.items():
+        if manager_id is not None:
+            children[manager_id].append(pk)
+    result = []
+    for skill_id in sorted(concentrated, key=lambda s: (-len(seekers[s]), skills[s])):
+        name, category = skills[skill_id]
+        row = {"skill": name, "category": category, "experts": len(experts[skill_id]),
+               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": []}
+        if pairings and len(experts[skill_id]) == 1:
+            (expert,) = experts[skill_id]
+            line = _reporting_line(expert, managers, children) | {expert}
+            ranked = sorted(
+                (u for u in candidates[skill_id] if u not in line),
+                key=lambda u: (-candidates[skill_id][u], people.get(u, "")),
+            )[:top]
+            row["expert"] = people.get(expert)
+            row["suggested"] = [{"name": people.get(u), "level": candidates[skill_id][u]}
+                                for u in ranked]
+        result.append(row)
+    return {"skills": result}
+
+
+# --- skill growth (assessments by helper "feedback") -------------------------------------
+
+
+def assessments_available() -> bool:
+    try:
+        apps.get_model("feedback", "SkillRating")
+    except LookupError:
+        return False
+    return True
+
+
+def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict | None:
+    """Mean change from baseline to the latest later rating, per skill/program/cohort and rater role.
+
+    None while the assessment models don't exist.
+    """
+    if not assessments_available():
+        return None
+    from . import growth
+
+    programs = scoped_programs(scope) if programs is None else programs
+    return growth.skill_growth(scope, programs, _people)
+
+
+# --- feedback surveys (helper "feedback") -------------------------------------------------
+
+
+def survey_feedback(program_ids: Iterable[int], *, min_group: int = MIN_N) -> list[dict] | None:
+    """Per program: the survey results from feedback.selectors, or None if not available."""
+    try:
+        from feedback.selectors import survey_results  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    found = []
+    for program in Program.objects.filter(pk__in=list(program_ids)).order_by("name"):
+        found.append({"program": program.name, "results": survey_results(program, min_group=min_group)})
+    return found
+
+
+def cohort_choices(program_ids: tuple[int, ...] | None) -> list[str]:
+    qs = Program.objects.all() if program_ids is None else Program.objects.filter(pk__in=program_ids)
+    return sorted({d.strftime("%Y-%m") for d in qs.values_list("start_date", flat=True)}, reverse=True)
+
+
+def outcome_counts(kinds: Iterable[str] | None = None) -> dict[str, int]:
+    qs = OutcomeEvent.objects.all()
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return dict(qs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))

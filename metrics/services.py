@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from people.models import User
+
+from . import outcome_import
+from .models import OutcomeEvent
+
+
+@transaction.atomic
+def outcome_event_record(*, employee: User, data: dict, by: User) -> OutcomeEvent:
+    """One event recorded by hand; the same event twice is refused, not duplicated."""
+    key = OutcomeEvent.key_for(data["kind"], data.get("certification_name", ""),
+                               data.get("project_name", ""))
+    try:
+        with transaction.atomic():
+            return OutcomeEvent.objects.create(employee=employee, recorded_by=by, natural_key=key,
+                                               **data)
+    except IntegrityError:
+        raise ValidationError(
+            "This event is already recorded for this person on this date."
+        ) from None
+
+
+@dataclass
+class ImportResult:
+    created: int
+    unchanged: int
+    errors: list
+    row_count: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@transaction.atomic
+def outcome_events_import(*, data: bytes, by: User, max_bytes: int | None = None) -> ImportResult:
+    """All or nothing: with any bad row nothing is saved. Events already recorded are skipped."""
+    users = dict(User.objects.values_list("email", "pk"))
+    users = {email.lower(): pk for email, pk in users.items()}
+    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    checked = outcome_import.check(data, users_by_email=users, **kwargs)
+    if checked.errors:
+        return ImportResult(0, 0, checked.errors, checked.row_count)
+    employees = {e["employee_id"] for e in checked.events}
+    existing = set(
+        OutcomeEvent.objects.filter(employee_id__in=employees).values_list(
+            "employee_id", "kind", "occurred_on", "natural_key"
+        )
+    )
+    new = [
+        OutcomeEvent(recorded_by=by, **e) for e in checked.events
+        if (e["employee_id"], e["kind"], e["occurred_on"], e["natural_key"]) not in existing
+    ]
+    OutcomeEvent.objects.bulk_create(new, batch_size=1000)
+    return ImportResult(len(new), len(checked.events) - len(new), [], checked.row_count)
+
+
+@transaction.atomic
+def leadership_access_set(*, user: User, granted: bool, by: User) -> User:
+    """Grant or revoke the leadership view (conditional update: no-op when already so)."""
+    User.objects.filter(pk=user.pk).exclude(can_view_leadership=granted).update(
+        can_view_leadership=granted
+    )
+    user.refresh_from_db(fields=["can_view_leadership"])
+    return user

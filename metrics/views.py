@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from imports.csvcheck import CsvFileError
+from people.models import User
+from people.permissions import hr_required
+from people.selectors import is_manager, subtree_ids
+from programs.models import Program
+from programs.views import coordinated_program
+
+from . import selectors, services
+from .dashboards import Audience, Builder
+from .export import to_csv
+from .forms import (
+    DashboardFilterForm,
+    LeadershipGrantForm,
+    OutcomeEventForm,
+    OutcomeImportForm,
+    OutcomeListFilterForm,
+)
+from .models import OutcomeEvent
+from .outcome_import import template_rows
+
+
+def _scope(request: HttpRequest, programs: list[tuple[int, str]], *, people=None,
+           fixed_program: int | None = None) -> tuple[selectors.Scope, DashboardFilterForm]:
+    program_ids = tuple(pk for pk, _ in programs)
+    form = DashboardFilterForm(request.GET or None, programs=programs,
+                               cohorts=selectors.cohort_choices(program_ids),
+                               show_program=fixed_program is None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = data.get("program")
+    if chosen in program_ids:
+        program_ids = (chosen,)
+    department = data.get("department")
+    scope = selectors.Scope(
+        program_ids=program_ids, people_ids=people,
+        department_id=department.pk if department else None, cohort=data.get("cohort") or None,
+        date_from=data.get("date_from"), date_to=data.get("date_to"), today=date.today(),
+    )
+    return scope, form
+
+
+def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Scope,
+            form: DashboardFilterForm, audience: Audience, slug: str, extra: dict | None = None
+            ) -> HttpResponse:
+    sections = Builder(scope, audience).sections()
+    if request.GET.get("format") == "csv":
+        return _csv(request, sections, slug)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, "metrics/dashboard.html", {
+        "title": title, "intro": intro, "sections": sections, "form": form,
+        "audience": audience.value, "suppressed": audience.suppressed,
+        "query": query.urlencode(), **(extra or {}),
+    })
+
+
+def _csv(request: HttpRequest, sections, slug: str) -> HttpResponse:
+    wanted = request.GET.get("metric")
+    chosen = [s for s in sections if not wanted or s.key == wanted]
+    if not chosen:
+        raise Http404("No such metric on this dashboard.")
+    rows: list[list[object]] = []
+    for section in chosen:
+        rows += [*section.csv_rows(), []]
+    name = f"tandem-{slug}-{wanted or 'dashboard'}-{date.today():%Y%m%d}.csv"
+    response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@hr_required
+def hr_dashboard(request: HttpRequest) -> HttpResponse:
+    programs = list(request.user.coordinated_programs.order_by("name").values_list("pk", "name"))
+    scope, form = _scope(request, programs)
+    return _render(request, title="Programs dashboard",
+                   intro="Every program you coordinate. Use the filters to narrow every figure.",
+                   scope=scope, form=form, audience=Audience.HR, slug="programs",
+                   extra={"no_programs": not programs})
+
+
+@hr_required
+def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    scope, form = _scope(request, [(program.pk, program.name)], fixed_program=program.pk)
+    return _render(request, title=f"{program.name}: dashboard",
+                   intro="Figures for this program only.", scope=scope, form=form,
+                   audience=Audience.HR, slug=program.slug, extra={"program": program})
+
+
+@login_required
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    if not is_manager(request.user):
+        raise Http404("Only managers have a team dashboard.")
+    programs = list(Program.objects.order_by("name").values_list("pk", "name"))
+    scope, form = _scope(request, programs, people=frozenset(subtree_ids(request.user)))
+    return _render(request, title="Team dashboard",
+                   intro="Everyone who reports to you, directly or indirectly, as aggregates only. "
+                   "Figures from fewer than 3 people are not shown.", scope=scope, form=form,
+                   audience=Audience.MANAGER, slug="team")
+
+
+@login_required
+def leadership_dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.can_view_leadership:
+        raise PermissionDenied("HR grants the leadership view.")
+    programs = list(Program.objects.order_by("name").values_list("pk", "name"))
+    scope, form = _scope(request, programs)
+    return _render(request, title="Leadership view",
+                   intro="All programs across the organisation. Figures from fewer than 3 people "
+                   "are not shown.", scope=scope, form=form, audience=Audience.LEADERSHIP,
+                   slug="leadership")
+
+
+@hr_required
+def leadership_access(request: HttpRequest) -> HttpResponse:
+    form = LeadershipGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.get(email__iexact=form.cleaned_data["email"])
+        services.leadership_access_set(user=user, granted=True, by=request.user)
+        messages.success(request, f"{user} can now open the leadership view.")
+        return redirect("metrics:leadership_access")
+    holders = Paginator(User.objects.filter(can_view_leadership=True).select_related("department")
+                        .order_by("full_name"), 25).get_page(request.GET.get("page"))
+    return render(request, "metrics/leadership_access.html", {"form": form, "page": holders})
+
+
+@hr_required
+@require_POST
+def leadership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    services.leadership_access_set(user=user, granted=False, by=request.user)
+    messages.success(request, f"{user} no longer sees the leadership view.")
+    return redirect("metrics:leadership_access")
+
+
+def _outcome_list(request: HttpRequest) -> tuple[object, OutcomeListFilterForm, str]:
+    filters = OutcomeListFilterForm(request.GET or None)
+    qs = OutcomeEvent.objects.select_related("employee")
+    if filters.is_valid():
+        f = filters.cleaned_data
+        if f["kind"]:
+            qs = qs.filter(kind=f["kind"])
+        if f["q"]:
+            qs = qs.filter(employee__full_name__icontains=f["q"]) | qs.filter(
+                employee__email__icontains=f["q"])
+        if f["date_from"]:
+            qs = qs.filter(occurred_on__gte=f["date_from"])
+        if f["date_to"]:
+            qs = qs.filter(occurred_on__lte=f["date_to"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(qs, 25).get_page(request.GET.get("page")), filters, query.urlencode()
+
+
+@hr_required
+def outcomes(request: HttpRequest) -> HttpResponse:
+    form = OutcomeEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "employee_email"}
+        try:
+            services.outcome_event_record(employee=form.employee, data=data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The event is recorded.")
+            return redirect("metrics:outcomes")
+    page, filters, query = _outcome_list(request)
+    return render(request, "metrics/outcomes.html", {
+        "form": form, "page": page, "filters": filters, "query": query,
+        "import_form": OutcomeImportForm(),
+    })
+
+
+@hr_required
+def outcomes_import(request: HttpRequest) -> HttpResponse:
+    form = OutcomeImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.outcome_import.csvcheck.MAX_BYTES:
+                raise CsvFileError("The file is larger than 5 MB. Split it into smaller files.")
+            result = services.outcome_events_import(data=upload.read(), by=request.user)
+        except CsvFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.ok:
+                messages.success(request, f"Imported {result.created} new event(s); "
+                                          f"{result.unchanged} were already recorded.")
+                return redirect("metrics:outcomes")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "metrics/outcomes_import.html", {"form": form, "result": result},
+                  status=status)
+
+
+@hr_required
+def outcomes_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(to_csv(template_rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tandem-outcomes-template.csv"'
+    return response
+

@@ -1,0 +1,353 @@
+"""The reminder sweep, exactly-once sending, digests, preferences and calendar tokens.
+
+Exactly once: planning only ever INSERTs rows keyed by (mentorship, recipient, kind, period,
+milestone) with ON CONFLICT DO NOTHING, so any number of sweeps plan each reminder once.
+Sending claims one pending row under `SELECT ... FOR UPDATE SKIP LOCKED` and flips it to sent,
+with its EmailLog, in the same transaction that hands the email to the backend. A worker that
+dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back), so a retry
+sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
+"""
+
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import CADENCE_DAYS
+
+from . import selectors
+from .cadence import Stage, classify
+from .models import (
+    AtRiskFlag,
+    CalendarToken,
+    Channel,
+    DeliveryStatus,
+    Digest,
+    EmailLog,
+    NotificationPreference,
+    ReminderKind,
+    ReminderSent,
+)
+
+BATCH_SIZE = 2000
+
+
+class SimulatedCrash(RuntimeError):
+    """Raised by the test hook `crash_after` to stand for a worker dying half-way."""
+
+
+@dataclass
+class SweepResult:
+    mentorships: int = 0
+    due: int = 0
+    overdue: int = 0
+    at_risk: int = 0
+    milestones_due: int = 0
+    planned: int = 0  # reminder rows offered to the database; existing ones are ignored
+    flags_resolved: int = 0
+    at_risk_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    mentorship_id: int
+    kind: str
+    period_start: date
+    milestone_id: int | None = None
+
+
+def _channel(user_id: int, prefs: dict[int, selectors.Preference]) -> str | None:
+    pref = prefs.get(user_id, selectors.Preference())
+    if not pref.email_enabled:
+        return None
+    return Channel.DIGEST if pref.weekly_digest else Channel.EMAIL
+
+
+def _rows_for(
+    plan: _Planned, recipients: Iterable[tuple[int, bool]], prefs: dict[int, selectors.Preference]
+) -> Iterator[ReminderSent]:
+    for user_id, is_active in recipients:
+        channel = _channel(user_id, prefs) if is_active else None
+        if channel is None:
+            continue
+        yield ReminderSent(
+            mentorship_id=plan.mentorship_id, recipient_id=user_id, kind=plan.kind,
+            period_start=plan.period_start, milestone_id=plan.milestone_id, channel=channel,
+        )
+
+
+def _plan_checkins(
+    *, today: date, result: SweepResult, prefs: dict[int, selectors.Preference]
+) -> tuple[list[ReminderSent], list[AtRiskFlag]]:
+    rows: list[ReminderSent] = []
+    flags: list[AtRiskFlag] = []
+    for m in selectors.active_mentorship_contacts():
+        result.mentorships += 1
+        state = classify(
+            today=today, last_contact=m["last_contact"],
+            cadence_days=CADENCE_DAYS[m["program__meeting_cadence"]],
+        )
+        if state.stage == Stage.ON_TRACK:
+            continue
+        if state.stage == Stage.DUE:
+            result.due += 1
+            kind = ReminderKind.CHECKIN_DUE
+        else:
+            # First noticed late (or at risk): one overdue reminder, not a due one as well.
+            result.overdue += 1
+            kind = ReminderKind.CHECKIN_OVERDUE
+        if state.stage == Stage.AT_RISK:
+            result.at_risk += 1
+            result.at_risk_ids.append(m["id"])
+            flags.append(AtRiskFlag(mentorship_id=m["id"], period_start=state.due_on))
+        plan = _Planned(m["id"], kind, state.due_on)
+        recipients = ((m["mentor_id"], m["mentor__is_active"]),
+                      (m["mentee_id"], m["mentee__is_active"]))
+        rows.extend(_rows_for(plan, recipients, prefs))
+    return rows, flags
+
+
+def _plan_milestones(
+    *, today: date, result: SweepResult, prefs: dict[int, selectors.Preference]
+) -> list[ReminderSent]:
+    rows: list[ReminderSent] = []
+    for ms in selectors.milestones_coming_due(today=today):
+        result.milestones_due += 1
+        plan = _Planned(
+            ms["goal__mentorship_id"], ReminderKind.MILESTONE_DUE, ms["due_date"], ms["id"]
+        )
+        recipients = (
+            (ms["goal__mentorship__mentor_id"], ms["goal__mentorship__mentor__is_active"]),
+            (ms["goal__mentorship__mentee_id"], ms["goal__mentorship__mentee__is_active"]),
+        )
+        rows.extend(_rows_for(plan, recipients, prefs))
+    return rows
+
+
+def _resolve_stale_flags(flags: list[AtRiskFlag], *, now: datetime) -> int:
+    """A flag whose period no longer applies (a check-in happened, the pairing stopped) is closed."""
+    current = {(f.mentorship_id, f.period_start) for f in flags}
+    stale = [
+        pk
+        for pk, mentorship_id, period in AtRiskFlag.objects.filter(
+            resolved_at__isnull=True
+        ).values_list("pk", "mentorship_id", "period_start")
+        if (mentorship_id, period) not in current
+    ]
+    if not stale:
+        return 0
+    return AtRiskFlag.objects.filter(pk__in=stale, resolved_at__isnull=True).update(
+        resolved_at=now
+    )
+
+
+def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
+    """Plans every reminder owed today and flags pairings at risk, in a constant number of queries.
+
+    Not one transaction on purpose: each INSERT ... ON CONFLICT DO NOTHING commits on its own, so
+    two concurrent sweeps wait on each other's keys for a moment instead of holding them all.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    prefs = selectors.non_default_preferences()
+    rows, flags = _plan_checkins(today=today, result=result, prefs=prefs)
+    rows.extend(_plan_milestones(today=today, result=result, prefs=prefs))
+    ReminderSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    AtRiskFlag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    result.planned = len(rows)
+    result.flags_resolved = _resolve_stale_flags(flags, now=now)
+    return result
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _reminder_context(row: ReminderSent) -> dict:
+    m = row.mentorship
+    return {
+        "reminder": row,
+        "recipient": row.recipient,
+        "other": m.mentee if row.recipient_id == m.mentor_id else m.mentor,
+        "mentorship": m,
+        "program": m.program,
+        "milestone": row.milestone,
+        "link": absolute_url(m.get_absolute_url()),
+        "preferences_link": absolute_url(reverse("reminders:preferences")),
+    }
+
+
+def _reminder_email(row: ReminderSent) -> EmailMessage:
+    context = _reminder_context(row)
+    subject = render_to_string(f"reminders/email/{row.kind}_subject.txt", context)
+    body = render_to_string(f"reminders/email/{row.kind}.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email])
+
+
+def _deliver(message: EmailMessage, **log_fields) -> None:
+    # Raises on failure, which rolls back the caller's transaction: the row stays pending.
+    message.send(fail_silently=False)
+    EmailLog.objects.create(to=message.to[0], subject=message.subject[:255], **log_fields)
+
+
+def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
+    """Sends one pending reminder unless another worker has it or already sent it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            ReminderSent.objects.select_for_update(skip_locked=True)
+            .filter(pk=row.pk, status=DeliveryStatus.PENDING, channel=Channel.EMAIL)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return False
+        _deliver(_reminder_email(row), reminder_id=row.pk)
+        ReminderSent.objects.filter(pk=row.pk).update(
+            status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
+        )
+    return True
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def reminders_send_pending(*, limit: int | None = None, crash_after: int | None = None) -> int:
+    """Sends pending single-email reminders; returns how many this call sent.
+
+    `crash_after` is a test hook: raise SimulatedCrash once that many emails went out.
+    """
+    pending = ReminderSent.objects.filter(
+        status=DeliveryStatus.PENDING, channel=Channel.EMAIL
+    ).order_by("id")
+    ids = list(pending.values_list("id", flat=True)[:limit])
+    sent = 0
+    for chunk in _chunks(ids, 500):
+        rows = ReminderSent.objects.filter(pk__in=chunk).select_related(
+            "recipient", "milestone", "mentorship__program", "mentorship__mentor",
+            "mentorship__mentee",
+        ).order_by("id")
+        for row in rows:
+            if crash_after is not None and sent >= crash_after:
+                raise SimulatedCrash(f"Simulated crash after {sent} emails.")
+            sent += reminder_send(row=row)
+    return sent
+
+
+# --- weekly digest ---------------------------------------------------------------------------
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _attach_digest_items(week_start: date) -> None:
+    """Puts every waiting digest line into its recipient's pending digest for the week.
+
+    Lines attached to a digest that got sent meanwhile are picked up again here.
+    """
+    waiting = ReminderSent.objects.filter(
+        Q(digest__isnull=True) | Q(digest__status=DeliveryStatus.SENT),
+        channel=Channel.DIGEST, status=DeliveryStatus.PENDING,
+    )
+    users = set(waiting.values_list("recipient_id", flat=True))
+    Digest.objects.bulk_create(
+        [Digest(user_id=uid, week_start=week_start) for uid in sorted(users)],
+        ignore_conflicts=True, batch_size=BATCH_SIZE,
+    )
+    pending_digest = Digest.objects.filter(
+        user=OuterRef("recipient"), week_start=week_start, status=DeliveryStatus.PENDING
+    ).values("pk")[:1]
+    waiting.update(digest=Subquery(pending_digest))
+
+
+def _digest_email(digest: Digest, items: list[ReminderSent]) -> EmailMessage:
+    lines = [_reminder_context(item) for item in items]
+    context = {
+        "user": digest.user, "digest": digest, "lines": lines,
+        "preferences_link": absolute_url(reverse("reminders:preferences")),
+    }
+    subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
+    body = render_to_string("reminders/email/digest.txt", context)
+    return EmailMessage(subject, body, to=[digest.user.email])
+
+
+def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic():
+        digest = (
+            Digest.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=digest_id, status=DeliveryStatus.PENDING)
+            .select_related("user")
+            .first()
+        )
+        if digest is None:
+            return False
+        items = list(
+            digest.items.filter(status=DeliveryStatus.PENDING).select_related(
+                "recipient", "milestone", "mentorship__program", "mentorship__mentor",
+                "mentorship__mentee",
+            ).order_by("period_start", "id")
+        )
+        if items:
+            _deliver(_digest_email(digest, items), digest_id=digest.pk)
+        sent_at = timezone.now()
+        ReminderSent.objects.filter(pk__in=[i.pk for i in items]).update(
+            status=DeliveryStatus.SENT, claimed_at=now, sent_at=sent_at
+        )
+        Digest.objects.filter(pk=digest.pk).update(
+            status=DeliveryStatus.SENT, claimed_at=now, sent_at=sent_at
+        )
+    return bool(items)
+
+
+def digests_send(*, today: date) -> int:
+    """Sends this week's digest to every weekly-digest user with something waiting."""
+    week_start = week_start_of(today)
+    _attach_digest_items(week_start)
+    ids = list(
+        Digest.objects.filter(status=DeliveryStatus.PENDING, week_start__lte=week_start)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return sum(digest_send(digest_id=pk) for pk in ids)
+
+
+# --- preferences and calendar ----------------------------------------------------------------
+
+
+@transaction.atomic
+def preference_update(*, user, email_enabled: bool, weekly_digest: bool) -> NotificationPreference:
+    pref, _ = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={"email_enabled": email_enabled, "weekly_digest": weekly_digest},
+    )
+    return pref
+
+
+@transaction.atomic
+def calendar_token_rotate(*, user) -> CalendarToken:
+    """Revokes the user's live token, if any, and issues a new one: old links stop working."""
+    CalendarToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return CalendarToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user) -> int:
+    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from people.demo import DEMO_LOGINS, DEMO_PASSWORD
+from people.models import User
+from programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_the_demo_organisation_and_logins():
+    call_command("seed_demo")
+    assert 140 <= User.objects.count() <= 200
+    for email in DEMO_LOGINS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="hr@tandem.example").is_hr_coordinator
+    assert User.objects.filter(manager__email="manager@tandem.example").exists()
+    assert set(Program.objects.values_list("format", flat=True)) >= {"one_to_one", "group"}
+
+
+def test_it_is_safe_to_run_twice():
+    call_command("seed_demo")
+    counts = (User.objects.count(), Program.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Program.objects.count()) == counts
+
+
+def test_it_loads_once_with_the_once_flag(capsys):
+    call_command("seed_demo")
+    User.objects.filter(email="employee001@tandem.example").delete()
+    call_command("seed_demo", "--once")
+    assert not User.objects.filter(email="employee001@tandem.example").exists()
+    assert "hr@tandem.example" in capsys.readouterr().out

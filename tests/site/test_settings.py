@@ -1,0 +1,73 @@
+"""Production settings refuse bad configuration and pass `check --deploy`."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = secrets.token_urlsafe(64)
+
+
+def run_manage(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "mentorship_site.settings.production", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+PROD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "tandem.example",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem"}
+
+
+def test_it_passes_check_deploy_without_warnings():
+    result = run_manage(PROD, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "django-insecure"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL must be set"),
+        ({"DATABASE_URL": "nonsense://what"}, "DATABASE_URL is malformed"),
+    ],
+)
+def test_it_refuses_to_start_with_a_missing_or_malformed_value(overrides, message):
+    result = run_manage({**PROD, **overrides}, "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_it_runs_on_sqlite_with_eager_tasks_when_nothing_is_set():
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND)")
+    env["DJANGO_SETTINGS_MODULE"] = "mentorship_site.settings.base"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["django.db.backends.sqlite3", "True", "True",
+                                  "django.core.mail.backends.console.EmailBackend"]
+
+
+def test_it_switches_to_postgres_and_a_real_broker_from_the_environment():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.base",
+           "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
+           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["django.db.backends.postgresql", "False"]
