@@ -24,7 +24,7 @@ def relevant_skills(mentorship: Mentorship):
 
 
 class CheckInForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET))
+    date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=5, max_value=600, initial=45
     )
@@ -50,7 +50,7 @@ class CheckInForm(forms.Form):
     )
     next_steps = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_meeting_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs=DATE_WIDGET)
+        required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
     )
     shared_summary = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -77,7 +77,7 @@ class CheckInForm(forms.Form):
 class ActionItemForm(forms.Form):
     text = forms.CharField(max_length=300, required=False, label="Action item")
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_WIDGET))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
 
     def __init__(self, *args, owners: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +92,7 @@ class ActionItemForm(forms.Form):
         return data
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=10, validate_max=True)
+ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=2, max_num=10, validate_max=True)
 
 
 class TemplateForm(forms.Form):

@@ -29,13 +29,17 @@ class ActionItemData:
     due_date: date | None
 
 
-def mentorship_url(mentorship: Mentorship) -> str:
-    """Absolute link to the mentorship page (the check-in timeline until that page exists)."""
+def mentorship_path(mentorship: Mentorship) -> str:
+    """The mentorship page (the check-in timeline if the pairings app has no such page)."""
     try:
-        path = reverse("mentorships:detail", args=[mentorship.pk])
+        return reverse("mentorships:detail", args=[mentorship.pk])
     except NoReverseMatch:
-        path = reverse("checkins:timeline", args=[mentorship.pk])
-    return settings.SITE_URL.rstrip("/") + path
+        return reverse("checkins:timeline", args=[mentorship.pk])
+
+
+def mentorship_url(mentorship: Mentorship) -> str:
+    """Absolute link for emails."""
+    return settings.SITE_URL.rstrip("/") + mentorship_path(mentorship)
 
 
 def _require_participant(mentorship: Mentorship, user: User) -> None:

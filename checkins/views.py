@@ -156,7 +156,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     context = timeline_context(mentorship, request.user, list(page.object_list))
     context.update(
         page=page, next_url=request.get_full_path(),
-        mentorship_url=services.mentorship_url(mentorship),
+        mentorship_url=services.mentorship_path(mentorship),
     )
     return render(request, "checkins/timeline.html", context)
 

@@ -1,6 +1,5 @@
 """Writes for surveys and skill assessments. Every send is claimed with a conditional UPDATE."""
 
-import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -32,12 +31,12 @@ from .models import (
     SurveyQuestion,
 )
 
-logger = logging.getLogger(__name__)
-
 # How long a survey stays open after it is sent.
 SURVEY_OPEN_DAYS = 21
 # Assessment requests go out this many days before the round is due.
 ASSESSMENT_LEAD_DAYS = 7
+# A request sent late (round already overdue) gets this long before its reminder.
+REMINDER_GRACE = timedelta(days=2)
 # Programs whose pairings exist: surveys and rounds of earlier stages wait.
 RUNNING_PROGRAM = (Status.ACTIVE, Status.CLOSED)
 
@@ -345,7 +344,8 @@ def assessment_requests_send_due(*, today: date) -> dict[str, int]:
     )
     reminded = _requests_email(
         open_requests.filter(
-            sent_at__isnull=False, reminded_at__isnull=True, round__due_on__lt=today
+            sent_at__lte=timezone.now() - REMINDER_GRACE, reminded_at__isnull=True,
+            round__due_on__lt=today,
         ),
         field="reminded_at", reminder=True,
     )

@@ -101,12 +101,13 @@ def read(
     *,
     required: Sequence[str],
     optional: Sequence[str] = (),
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> ParsedCsv:
     """Parse `text`; header problems are reported once on line 1, cell problems per row.
 
-    Raises CsvFileError when the file has more than `max_rows` data rows.
+    Raises CsvFileError when the file has more than `max_rows` (default MAX_ROWS) data rows.
     """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     parsed = ParsedCsv()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

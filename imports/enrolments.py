@@ -23,6 +23,7 @@ from programs.models import (
 )
 
 from . import csvcheck
+from .bulk import delete_where_in, update_rows
 from .csvcheck import Row, RowError
 from .plans import BATCH_SIZE, PREVIEW_ROWS, Action, Plan
 
@@ -38,6 +39,7 @@ TEMPLATE_ROWS = (
     ("alan.turing@example.com", "mentee", "", "Kubernetes:2>4;Terraform:1>3", "cloud",
      "Run production clusters on my own", "exploratory", "in_person", "2", "junior", "4"),
 )
+# Built once: `.choices` rebuilds its list on every access.
 CHOICES = {
     "career_track": CareerTrack.choices,
     "communication_style": CommunicationStyle.choices,
@@ -47,6 +49,8 @@ CHOICES = {
 NUMBERS = {"capacity": (1, 20), "years_experience": (0, 60), "hours_per_month": (1, 80)}
 FIELDS = ("role", "capacity", *CHOICES, "career_goal", "years_experience", "hours_per_month")
 MAX_GOAL = 2000
+
+ROLES = EnrolmentRole.choices
 
 # skill id -> (level, target level or None)
 SkillSet = dict[int, tuple[int, int | None]]
@@ -133,7 +137,7 @@ def _check_row(
 
 
 def _role(value: str, program: Program, fail) -> str:
-    role = csvcheck.match_choice(value, EnrolmentRole.choices) if value else None
+    role = csvcheck.match_choice(value, ROLES) if value else None
     if role is None:
         fail("role", f"Unknown role “{value}”. Use mentor, mentee or peer.")
         return ""
@@ -195,8 +199,13 @@ def _levels(spec: str, role: str, name: str, fail) -> tuple[int, int | None] | N
 
 def _classify(result: Plan, rows: list[EnrolmentRow], program: Program) -> None:
     user_ids = [r.user_id for r in rows]
-    existing = {e.user_id: e for e in Enrolment.objects.filter(program=program, user_id__in=user_ids)}
-    current_skills: dict[int, SkillSet] = {e.pk: {} for e in existing.values()}
+    existing = {
+        e["user_id"]: e
+        for e in Enrolment.objects.filter(program=program, user_id__in=user_ids).values(
+            "pk", "user_id", *FIELDS, "updated_at"
+        )
+    }
+    current_skills: dict[int, SkillSet] = {e["pk"]: {} for e in existing.values()}
     for enrolment_id, skill_id, level, target in EnrolmentSkill.objects.filter(
         enrolment__program=program, enrolment__user_id__in=user_ids
     ).values_list("enrolment_id", "skill_id", "level", "target_level"):
@@ -205,7 +214,7 @@ def _classify(result: Plan, rows: list[EnrolmentRow], program: Program) -> None:
         enrolment = existing.get(row.user_id)
         if enrolment is None:
             action = Action.CREATE
-        elif _changed(row, enrolment, current_skills[enrolment.pk]):
+        elif _changed(row, enrolment, current_skills[enrolment["pk"]]):
             action = Action.UPDATE
         else:
             action = Action.UNCHANGED
@@ -225,47 +234,41 @@ def _new_values(row: EnrolmentRow, program: Program) -> dict[str, object]:
     return {"capacity": default_capacity, **row.values}
 
 
-def _changed(row: EnrolmentRow, enrolment: Enrolment, skills: SkillSet) -> bool:
-    if any(getattr(enrolment, k) != v for k, v in row.values.items()):
+def _changed(row: EnrolmentRow, enrolment: dict[str, object], skills: SkillSet) -> bool:
+    if any(enrolment[k] != v for k, v in row.values.items()):
         return True
     return row.skills is not None and row.skills != skills
 
 
 def _apply(
-    planned: list[tuple[EnrolmentRow, str]], existing: dict[int, Enrolment],
+    planned: list[tuple[EnrolmentRow, str]], existing: dict[int, dict[str, object]],
     current_skills: dict[int, SkillSet], program: Program,
 ) -> dict[str, int]:
-    to_create: list[tuple[EnrolmentRow, Enrolment]] = []
-    to_update: list[tuple[EnrolmentRow, Enrolment]] = []
+    created: list[tuple[EnrolmentRow, Enrolment]] = []
+    updated: list[tuple[EnrolmentRow, dict[str, object]]] = []
     now = timezone.now()
     for row, action in planned:
-        enrolment = existing.get(row.user_id)
         if action == Action.CREATE:
             enrolment = Enrolment(
                 program=program, user_id=row.user_id, status=EnrolmentStatus.APPROVED,
                 **_new_values(row, program),
             )
-            to_create.append((row, enrolment))
-        elif action == Action.UPDATE and enrolment is not None:
-            for name, value in row.values.items():
-                setattr(enrolment, name, value)
-            enrolment.updated_at = now  # bulk_update skips auto_now
-            to_update.append((row, enrolment))
-    Enrolment.objects.bulk_create([e for _, e in to_create], batch_size=BATCH_SIZE)
-    Enrolment.objects.bulk_update([e for _, e in to_update], [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
-    return {"skills_written": _replace_skills([*to_create, *to_update], current_skills)}
+            created.append((row, enrolment))
+        elif action == Action.UPDATE:
+            # updated_at by hand: a bulk write skips auto_now
+            updated.append((row, {**existing[row.user_id], **row.values, "updated_at": now}))
+    Enrolment.objects.bulk_create([e for _, e in created], batch_size=BATCH_SIZE)
+    update_rows(Enrolment, [values for _, values in updated], [*FIELDS, "updated_at"])
+    pairs = [(r, e.pk) for r, e in created] + [(r, int(values["pk"])) for r, values in updated]
+    return {"skills_written": _replace_skills(pairs, current_skills)}
 
 
-def _replace_skills(
-    pairs: list[tuple[EnrolmentRow, Enrolment]], current_skills: dict[int, SkillSet]
-) -> int:
-    changed = [(r, e) for r, e in pairs if r.skills is not None and r.skills != current_skills.get(e.pk)]
-    stale = [e.pk for _, e in changed if current_skills.get(e.pk)]
-    for start in range(0, len(stale), BATCH_SIZE * 10):
-        EnrolmentSkill.objects.filter(enrolment_id__in=stale[start:start + BATCH_SIZE * 10]).delete()
+def _replace_skills(pairs: list[tuple[EnrolmentRow, int]], current_skills: dict[int, SkillSet]) -> int:
+    changed = [(r, pk) for r, pk in pairs if r.skills is not None and r.skills != current_skills.get(pk)]
+    delete_where_in(EnrolmentSkill, "enrolment_id", [pk for _, pk in changed if current_skills.get(pk)])
     rows = [
-        EnrolmentSkill(enrolment=e, skill_id=skill_id, level=level, target_level=target)
-        for r, e in changed
+        EnrolmentSkill(enrolment_id=pk, skill_id=skill_id, level=level, target_level=target)
+        for r, pk in changed
         for skill_id, (level, target) in (r.skills or {}).items()
     ]
     EnrolmentSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)

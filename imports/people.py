@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from people.models import Department, JobFamily, User
 
 from . import csvcheck
+from .bulk import reserve_ids, update_rows
 from .csvcheck import Row, RowError
 from .plans import BATCH_SIZE, PREVIEW_ROWS, Action, Plan
 
@@ -34,11 +35,7 @@ TEMPLATE_ROWS = (
      "Platform", "ada.lovelace@example.com", "2023-09-18", "Manchester", "Europe/London", "yes"),
 )
 MAX_LENGTH = {"email": 254, "full_name": 150, "job_title": 150, "department": 120, "location": 120}
-# Model fields a row may set, in the order they're compared and written.
-FIELDS = (
-    "full_name", "job_title", "job_family", "department_id", "hire_date", "location",
-    "timezone", "is_active",
-)
+JOB_FAMILIES = JobFamily.choices  # computed once: the property rebuilds the list per call
 COLUMN_OF = {"department_id": "department", "is_active": "active"}
 
 
@@ -135,9 +132,9 @@ def _set(values: dict[str, object], name: str, outcome: tuple[object, str | None
 def _job_family(value: str) -> tuple[str | None, str | None]:
     if not value:
         return JobFamily.OTHER, None
-    found = csvcheck.match_choice(value, JobFamily.choices)
+    found = csvcheck.match_choice(value, JOB_FAMILIES)
     if found is None:
-        return None, f"Unknown job family “{value}”. Use one of: {csvcheck.choice_help(JobFamily.choices)}."
+        return None, f"Unknown job family “{value}”. Use one of: {csvcheck.choice_help(JOB_FAMILIES)}."
     return found, None
 
 
@@ -227,11 +224,14 @@ def _check_self(people: list[PersonRow], actor: User) -> list[RowError]:
     ]
 
 
+EXISTING = ("pk", "full_name", "job_title", "job_family", "department_id", "hire_date", "location",
+            "timezone", "is_active", "manager_id")
+
+
 def _classify(result: Plan, people: list[PersonRow], graph: _Graph) -> None:
     matched = [graph.pk_by_email[p.email] for p in people if p.email in graph.pk_by_email]
-    loaded = ("pk", "email", "full_name", "job_title", "job_family", "department", "hire_date",
-              "location", "timezone", "is_active", "manager")
-    existing = {u.pk: u for u in User.objects.filter(pk__in=matched).only(*loaded)}
+    # Plain dicts, not model instances: ten times cheaper for 10,000 rows.
+    existing = {row["pk"]: row for row in User.objects.filter(pk__in=matched).values(*EXISTING)}
     departments = {d.name.lower(): d for d in Department.objects.all()}
     for person in people:
         user = existing.get(graph.pk_by_email.get(person.email, -1))
@@ -245,7 +245,8 @@ def _classify(result: Plan, people: list[PersonRow], graph: _Graph) -> None:
                 "name": person.values["full_name"], "department": person.department or "",
                 "manager": person.manager_email or "",
             })
-    result.apply = lambda: _apply(list(zip(people, result.actions, strict=True)), existing, graph, departments)
+    planned = list(zip(people, result.actions, strict=True))
+    result.apply = lambda: _apply(planned, existing, graph, departments)
 
 
 def _target_department(person: PersonRow, departments: dict[str, Department]) -> int | None | str:
@@ -256,49 +257,47 @@ def _target_department(person: PersonRow, departments: dict[str, Department]) ->
     return found.pk if found else person.department
 
 
-def _changes(person: PersonRow, user: User, graph: _Graph, departments: dict[str, Department]) -> bool:
-    for name, value in person.values.items():
-        if getattr(user, name) != value:
-            return True
-    if person.department is not None and user.department_id != _target_department(person, departments):
+def _changes(
+    person: PersonRow, user: dict[str, object], graph: _Graph, departments: dict[str, Department]
+) -> bool:
+    if any(user[name] != value for name, value in person.values.items()):
+        return True
+    if person.department is not None and user["department_id"] != _target_department(person, departments):
         return True
     if person.manager_email is not None:
-        current = graph.email_by_pk.get(user.manager_id) if user.manager_id else None
+        manager_id = user["manager_id"]
+        current = graph.email_by_pk.get(manager_id) if isinstance(manager_id, int) else None
         if current != (person.manager_email or None):
             return True
     return False
 
 
 def _apply(
-    planned: list[tuple[PersonRow, str]], existing: dict[int, User], graph: _Graph,
+    planned: list[tuple[PersonRow, str]], existing: dict[int, dict[str, object]], graph: _Graph,
     departments: dict[str, Department],
 ) -> dict[str, int]:
     people = [p for p, action in planned if action != Action.UNCHANGED]
     new_departments = _create_departments(people, departments)
+    new_people = [p for p in people if p.email not in graph.pk_by_email]
+    pk_by_email = {**graph.pk_by_email, **dict(
+        zip((p.email for p in new_people), reserve_ids(User, len(new_people)), strict=True)
+    )}
     unusable = make_password(None)  # everyone new sets a password through the reset email
-    to_create: list[User] = []
-    to_update: list[User] = []
-    pk_by_email = dict(graph.pk_by_email)
+    created: list[User] = []
+    updated: list[dict[str, object]] = []
     for person in people:
-        user = existing.get(pk_by_email.get(person.email, -1))
-        if user is None:
-            user = User(email=person.email, password=unusable, **person.values)
-            to_create.append(user)
-        else:
-            for name, value in person.values.items():
-                setattr(user, name, value)
-            to_update.append(user)
+        fields = dict(person.values)
         if person.department is not None:
-            user.department_id = _department_id(person.department, departments)
-    User.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    pk_by_email.update({u.email: u.pk for u in to_create})
-    needs_manager = [p for p in people if p.manager_email is not None]
-    by_email = {u.email.lower(): u for u in [*to_create, *to_update]}
-    for person in needs_manager:
-        by_email[person.email].manager_id = pk_by_email.get(person.manager_email) if person.manager_email else None
-    # New users only need a second write when they have a manager (unknown until now).
-    rewrite = [*to_update, *(u for u in to_create if u.manager_id)]
-    User.objects.bulk_update(rewrite, [*FIELDS, "manager_id"], batch_size=BATCH_SIZE)
+            fields["department_id"] = _department_id(person.department, departments)
+        if person.manager_email is not None:
+            fields["manager_id"] = pk_by_email[person.manager_email] if person.manager_email else None
+        pk = pk_by_email[person.email]
+        if pk in existing:
+            updated.append({**existing[pk], **fields})
+        else:
+            created.append(User(pk=pk, email=person.email, password=unusable, **fields))
+    User.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    update_rows(User, updated, EXISTING[1:])
     return {"departments_created": new_departments}
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from people.models import User
@@ -14,6 +15,8 @@ from . import enrolments, people
 from .csvcheck import RowError
 from .models import BatchStatus, ImportBatch, ImportKind
 from .plans import Plan, sorted_errors
+
+logger = logging.getLogger(__name__)
 
 
 def build_plan(*, kind: str, content: str, actor: User, program: Program | None) -> Plan:
@@ -51,14 +54,15 @@ class ApplyOutcome:
 def batch_apply(*, batch_id: int, actor: User) -> ApplyOutcome:
     try:
         return _apply(batch_id=batch_id, actor=actor)
-    except IntegrityError:
-        # Someone changed the same people while this ran; the transaction rolled back.
+    except DatabaseError:
+        # Typically someone created the same person while this ran. The transaction rolled
+        # back, so the report says so rather than the user seeing an error page.
+        logger.exception("Import batch %s failed in the database", batch_id)
+        message = "The data changed while importing. Nothing was imported; upload the file again."
         ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PREVIEWED).update(
-            status=BatchStatus.FAILED,
-            errors=[{"line": 0, "column": "", "message": "The data changed while importing. "
-                     "Nothing was imported; upload the file again."}],
+            status=BatchStatus.FAILED, errors=[{"line": 0, "column": "", "message": message}],
         )
-        return ApplyOutcome(False, "The data changed while importing. Nothing was imported.")
+        return ApplyOutcome(False, message)
 
 
 @transaction.atomic

@@ -1,20 +1,33 @@
-"""Optimal mentee → mentor assignment (pure: numpy, scipy-free core, OR-Tools).
+"""Optimal mentee → mentor assignment (pure module: numpy + OR-Tools).
 
-Model: a min-cost flow with one unit per mentee.  Mentee i may send its unit
-to mentor j (cost ``base − w_ij``) or straight to the sink ("unmatched", cost
-``base``); mentor j forwards at most ``capacity[j]`` units to the sink through
-parallel arcs whose costs are the marginal load penalties 0, p[0], p[1], …
-Because penalties are non-decreasing the cheapest arcs fill first, so this is
-exact for the convex total penalty.  ``w_ij = score_ij + bonus``; with
-``maximize_matched`` the bonus exceeds any possible spread of total score,
-which makes "more matches" lexicographically dominant.
+Model.  A min-cost flow with one unit per mentee.  Mentee i sends its unit
+either to a mentor j (cost ``top − w_ij``) or out as "unmatched" (cost
+``top``); mentor j forwards at most ``capacity[j]`` units to the sink over
+parallel arcs costing the marginal load penalties 0, p[0], p[1], … .  The
+penalties are non-decreasing, so cheaper arcs fill first and the model is
+exact for the convex total penalty.
 
-The full matrix is too big for the flow solver, so we solve on candidate
-edges (top-k per mentee) and then *prove* optimality over every pair:
-shortest-path potentials of the residual network give a dual (u per mentee,
-V per mentor); any allowed pair with ``w_ij > u_i + V_j`` could improve the
-flow, so such pairs are added and the flow re-solved.  When no pair violates
-the condition the potentials certify optimality on the whole matrix.
+Matching as many mentees as possible comes first when ``maximize_matched``.
+Two encodings of that, tried in this order each round:
+
+* forced: if the candidate edges admit a matching of size ``target`` (a
+  trivial upper bound on any matching: mentees with an allowed pair, capped
+  by the usable mentor slots), route exactly ``target`` units through
+  mentors via an "unmatched" hub of capacity n − target.  Costs stay small,
+  so OR-Tools' cost scaling runs about twice as fast.
+* bonus: otherwise add a bonus larger than any possible score spread to
+  every matched pair (w_ij = score_ij + bonus).
+
+Pricing.  The full matrix is too big for the flow solver, so the flow is
+solved on candidate edges (top-k per mentee) and then *proved* optimal over
+every pair: shortest-path potentials of the residual network give a dual
+(u per mentee, V per mentor) that is feasible on every residual candidate
+edge; an allowed pair outside the candidates with ``w_ij > u_i + V_j`` could
+improve the flow, so it is added and the flow re-solved.  When no pair
+violates the condition, the potentials certify optimality on the whole
+matrix.  When only a few pairs violate, the current flow is usually still
+optimal: the dual is first recomputed with those pairs added (cheap), and
+the flow is re-solved only if that shows a negative cycle.
 """
 
 from __future__ import annotations
@@ -25,58 +38,12 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
-# Masked cells in int32 work blocks; real scores must stay well above it.
-_NEG = np.int32(-(2**30))
-_SCORE_LIMIT = 2**29
+# Real scores must satisfy |score| < _SCORE_LIMIT so int32 work blocks have
+# head-room for masking and price offsets (see _Pricer).
+_SCORE_LIMIT = 2**28
 _INF = np.int64(2**62)
 # Rows per work block are chosen so a block holds about this many cells.
 _BLOCK_CELLS = 1 << 21
-
-
-@dataclass(frozen=True)
-class _Groups:
-    """Mentor → sink arcs: runs of equal marginal penalty."""
-
-    mentor: np.ndarray  # (g,) mentor index, ascending; costs ascend within a mentor
-    cost: np.ndarray  # (g,) marginal penalty per unit
-    cap: np.ndarray  # (g,) number of slots in the run
-
-
-@dataclass(frozen=True)
-class _Problem:
-    scores: np.ndarray  # (n, m) integer
-    allowed: np.ndarray | None  # (n, m) bool
-    active: np.ndarray  # (m,) bool: mentor has capacity
-    positive_only: bool  # drop pairs with score <= 0 (never worth it without the bonus)
-    bonus: int  # added to every matched pair's score
-    base: int  # ≥ every pair weight, keeps arc costs non-negative
-    groups: _Groups
-
-    @property
-    def n(self) -> int:
-        return self.scores.shape[0]
-
-    @property
-    def m(self) -> int:
-        return self.scores.shape[1]
-
-    def blocks(self) -> Iterator[tuple[slice, np.ndarray]]:
-        """Row blocks as int32 with every unusable pair set to _NEG."""
-        step = max(1, _BLOCK_CELLS // max(self.m, 1))
-        inactive = np.nonzero(~self.active)[0]
-        for start in range(0, self.n, step):
-            rows = slice(start, min(start + step, self.n))
-            block = self.scores[rows].astype(np.int32)
-            if self.allowed is not None:
-                np.putmask(block, ~self.allowed[rows], _NEG)
-            if inactive.size:
-                block[:, inactive] = _NEG
-            if self.positive_only:
-                np.putmask(block, block <= 0, _NEG)
-            yield rows, block
-
-    def weights(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return self.scores[rows, cols].astype(np.int64) + self.bonus
 
 
 def assign(
@@ -88,13 +55,14 @@ def assign(
 ) -> np.ndarray:
     """Optimal assignment of mentees (rows) to mentors (columns).
 
-    scores: (n, m) integers. capacity: (m,) non-negative integers.
-    allowed: optional (n, m) bool, False = forbidden pair.
-    load_penalty: non-decreasing non-negative ints; the k-th extra mentee of
-    a mentor (k = 2, 3, …) costs load_penalty[min(k − 2, len − 1)].
+    scores: (n, m) integers, |score| < 2**28.  capacity: (m,) non-negative
+    integers.  allowed: optional (n, m) bool, False = forbidden pair.
+    load_penalty: non-decreasing non-negative ints; a mentor's k-th mentee
+    (k = 2, 3, …) costs load_penalty[min(k − 2, len − 1)], so k mentees cost
+    sum(load_penalty[:k − 1]) when k − 1 <= len.
     With ``maximize_matched`` the number of matched mentees is maximised
     first, then total score − total penalty; otherwise only the latter
-    (pairs that cannot add value are left out).
+    (pairs whose marginal value would be negative are left out).
 
     Returns an int64 array of length n: mentor index or -1.
     """
@@ -107,6 +75,66 @@ def assign(
 # ---------------------------------------------------------------------------
 # Input checking and problem set-up
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Mentor → sink arcs: runs of slots with equal marginal penalty."""
+
+    mentor: np.ndarray  # (g,) mentor index, ascending; costs ascend within a mentor
+    cost: np.ndarray  # (g,) marginal penalty per unit
+    cap: np.ndarray  # (g,) number of slots in the run
+
+
+@dataclass(frozen=True)
+class _Problem:
+    scores: np.ndarray  # (n, m) integer
+    allowed: np.ndarray | None  # (n, m) bool
+    active: np.ndarray  # (m,) bool: mentor has capacity
+    positive_only: bool  # drop pairs with score <= 0 (never worth taking without a bonus)
+    bonus: int  # per-match bonus of the "bonus" encoding; 0 if matches need no priority
+    top: int  # ≥ every |score|, keeps arc costs non-negative
+    target: int | None  # upper bound on matched mentees for the "forced" encoding
+    groups: _Groups
+
+    @property
+    def n(self) -> int:
+        return self.scores.shape[0]
+
+    @property
+    def m(self) -> int:
+        return self.scores.shape[1]
+
+    def blocks(self, dtype: type = np.int32) -> Iterator[tuple[slice, np.ndarray]]:
+        """Row blocks with every unusable pair set to _neg(dtype)."""
+        neg = _neg(dtype)
+        step = max(1, _BLOCK_CELLS // max(self.m, 1))
+        inactive = np.nonzero(~self.active)[0]
+        for start in range(0, self.n, step):
+            rows = slice(start, min(start + step, self.n))
+            block = self.scores[rows].astype(dtype)
+            if self.allowed is not None:
+                np.putmask(block, ~self.allowed[rows], neg)
+            if inactive.size:
+                block[:, inactive] = neg
+            if self.positive_only:
+                np.putmask(block, block <= 0, neg)
+            yield rows, block
+
+    def usable(self, rows: np.ndarray) -> np.ndarray:
+        """Exact usable-pair mask for some rows."""
+        mask = np.broadcast_to(self.active, (rows.size, self.m)).copy()
+        if self.allowed is not None:
+            mask &= self.allowed[rows]
+        if self.positive_only:
+            mask &= self.scores[rows] > 0
+        return mask
+
+
+def _neg(dtype: type) -> int:
+    # Masked value: far below any real score + price offset, yet adding an
+    # offset ≥ _neg to it cannot overflow.
+    return -(2 ** (np.iinfo(dtype).bits - 2))
 
 
 def _integer_scores(scores: object) -> np.ndarray:
@@ -122,7 +150,6 @@ def _integer_scores(scores: object) -> np.ndarray:
     elif array.dtype.kind not in "iu":
         raise ValueError(f"scores must be integers, got {array.dtype}")
     if array.size and array.dtype.itemsize > 2:
-        # Wide types may hold values our int32 work blocks cannot represent.
         if array.max() >= _SCORE_LIMIT or array.min() <= -_SCORE_LIMIT:
             raise ValueError(f"scores must lie strictly within ±{_SCORE_LIMIT}")
     return array
@@ -152,20 +179,25 @@ def _slot_groups(cap: np.ndarray, penalty: np.ndarray) -> _Groups:
     value repeats, so there are at most len(penalty) + 1 distinct runs.
     """
     costs = np.concatenate([[0], penalty])
-    # Run r covers slots first[r]..last[r] (1-based); the final run is open-ended.
-    first = np.arange(1, costs.size + 1)
-    change = np.nonzero(np.diff(costs))[0] + 1
-    starts = np.concatenate([[0], change])
-    run_first = first[starts]
-    run_last = np.append(run_first[1:] - 1, np.iinfo(np.int64).max)
-    run_cost = costs[starts]
-    # (runs × mentors) slot counts; mentors ascend in the flattened order.
+    starts = np.concatenate([[0], np.nonzero(np.diff(costs))[0] + 1])
+    run_first = starts + 1  # 1-based first slot of each run
+    run_last = np.append(run_first[1:] - 1, np.iinfo(np.int64).max)  # last run is open
     sizes = np.minimum(run_last[:, None], cap[None, :]) - run_first[:, None] + 1
-    sizes = np.maximum(sizes, 0)
-    run, mentor = np.nonzero(sizes)
+    run, mentor = np.nonzero(np.maximum(sizes, 0))
     order = np.lexsort((run, mentor))
     run, mentor = run[order], mentor[order]
-    return _Groups(mentor, run_cost[run].astype(np.int64), sizes[run, mentor].astype(np.int64))
+    return _Groups(mentor, costs[starts][run].astype(np.int64), sizes[run, mentor])
+
+
+def _match_target(allowed: np.ndarray | None, cap: np.ndarray, n: int) -> int:
+    """Upper bound on matched mentees: usable mentees vs usable mentor slots."""
+    if allowed is None:
+        return int(min(n, cap.sum()))
+    active = cap > 0
+    sub = allowed[:, active]
+    mentees = int(np.count_nonzero(sub.any(axis=1)))
+    slots = int(np.minimum(cap[active], np.count_nonzero(sub, axis=0)).sum())
+    return min(mentees, slots)
 
 
 def _prepare(
@@ -177,78 +209,235 @@ def _prepare(
 ) -> _Problem | None:
     matrix = _integer_scores(scores)
     n, m = matrix.shape
-    cap = _capacity(capacity, m)
+    # No mentor can use more slots than there are mentees.
+    cap = np.minimum(_capacity(capacity, m), n)
     penalty = _penalty(load_penalty)
     mask = None
     if allowed is not None:
         mask = np.asarray(allowed)
         if mask.shape != matrix.shape or mask.dtype != bool:
             raise ValueError("allowed must be a bool array shaped like scores")
-    # No mentor can use more slots than there are mentees.
-    cap = np.minimum(cap, n)
     if n == 0 or m == 0 or cap.sum() == 0:
         return None
     groups = _slot_groups(cap, penalty)
-    top = int(np.abs(matrix).max())
-    bonus = 0
+    top = max(int(matrix.max()), -int(matrix.min()), 1)
+    bonus, target = 0, None
     if maximize_matched:
         # Larger than the widest possible spread of (score − penalty) totals,
         # so one extra match always outweighs any score difference.
-        worst_penalty = int((groups.cost * groups.cap).sum())
-        bonus = 2 * n * top + worst_penalty + 1
+        bonus = 2 * n * top + int((groups.cost * groups.cap).sum()) + 1
+        target = _match_target(mask, cap, n)
     return _Problem(
         scores=matrix,
         allowed=mask,
         active=cap > 0,
         positive_only=not maximize_matched,
         bonus=bonus,
-        base=bonus + top,
+        top=top,
+        target=target,
         groups=groups,
     )
 
 
 # ---------------------------------------------------------------------------
-# Solver: candidate flow + pricing over the full matrix
+# One solved restricted flow and its dual
 # ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Flow:
+    """A restricted optimum in one of the two encodings."""
+
+    bonus: int  # added to every pair's score in this encoding
+    forced: bool
     mate: np.ndarray  # (n,) mentor or -1
-    group_flow: np.ndarray  # (g,) units on each mentor → sink run
+    group_flow: np.ndarray  # (g,) units per mentor → sink run
+    hub_flow: int  # forced encoding: units through the "unmatched" hub
+    hub_cap: int
+
+
+class _Duals:
+    """Mentee-optimal dual of a flow over a candidate set, by Bellman-Ford.
+
+    With D(x) the cheapest residual path x → sink and ``top`` the cost of
+    leaving a mentee unmatched, ``u_i = top − D(i)`` and ``V_j = D(j)`` satisfy
+    ``w_ij ≤ u_i + V_j`` on every residual candidate edge.  Residual arcs:
+    mentee → non-mate candidate mentor, mentee → "unmatched" (if matched),
+    mentor → its mentees (reverse), mentor → sink (if a slot is spare).
+    Sweeps alternate mentees and mentors; they converge because the flow
+    has no negative cycle on the candidate set (it is optimal there).
+    """
+
+    def __init__(self, problem: _Problem, flow: _Flow, rows: np.ndarray, cols: np.ndarray):
+        self.p, self.f = problem, flow
+        g = problem.groups
+        mate = flow.mate
+        self.matched = mate >= 0
+        spare = flow.group_flow < g.cap
+        self.next_cost = np.full(problem.m, _INF)
+        np.minimum.at(self.next_cost, g.mentor[spare], g.cost[spare])
+        other = mate[rows] != cols
+        self.e_rows, self.e_cols = rows[other], cols[other]
+        self.e_w = problem.scores[self.e_rows, self.e_cols].astype(np.int64) + flow.bonus
+        self.r_heads, self.r_starts = np.unique(self.e_rows, return_index=True)
+        matched = np.nonzero(self.matched)[0]
+        self.m_rows = matched[np.argsort(mate[matched], kind="stable")]
+        m_cols = mate[self.m_rows]
+        self.m_w = problem.scores[self.m_rows, m_cols].astype(np.int64) + flow.bonus
+        self.m_heads, self.m_starts = np.unique(m_cols, return_index=True)
+        self.sweeps = 0
+
+    def _matched_floor(self, u: np.ndarray) -> np.ndarray | int:
+        """Utility a matched mentee keeps by becoming unmatched instead."""
+        f = self.f
+        if not f.forced:
+            return 0  # its own "unmatched" arc
+        # Through the hub: free if the hub has room, else by displacing an
+        # unmatched mentee back into a match.
+        best = -_INF if f.hub_flow >= f.hub_cap else 0
+        unmatched = u[~self.matched]
+        return max(best, int(unmatched.max())) if unmatched.size else best
+
+    def solve(self, max_sweeps: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(u, V), or None if not converged within ``max_sweeps``."""
+        n = self.p.n
+        u = np.where(self.matched, 0, -_INF)
+        v = self.next_cost.copy()
+        for sweep in range(1, max_sweeps + 1):
+            u_new = np.full(n, -_INF)
+            if self.e_rows.size:
+                gain = np.maximum.reduceat(self.e_w - v[self.e_cols], self.r_starts)
+                u_new[self.r_heads] = gain
+            u_new[self.matched] = np.maximum(u_new[self.matched], self._matched_floor(u_new))
+            v_new = self.next_cost.copy()
+            if self.m_rows.size:
+                price = np.minimum.reduceat(self.m_w - u_new[self.m_rows], self.m_starts)
+                v_new[self.m_heads] = np.minimum(v_new[self.m_heads], price)
+            if np.array_equal(u_new, u) and np.array_equal(v_new, v):
+                self.sweeps = sweep
+                return u, v
+            u, v = u_new, v_new
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Pricing: scan the full matrix for pairs the dual does not cover
+# ---------------------------------------------------------------------------
+
+
+class _Pricer:
+    """Finds pairs with w_ij > u_i + V_j, plus near misses within ``margin``.
+
+    Works in int32 blocks when the offsets fit: with z_j = bonus − V_j
+    shifted so that max z = 0, a pair violates iff score_ij + z_j > u_i − z_top.
+    Masked cells hold _neg (−2**30) and stay ≤ −2**30 after adding z ≥ −2**30,
+    while real cells stay above the lowest threshold used (−2**30 + 1 + margin).
+    Near misses are added too: they tend to become violations once the
+    flow changes, and adding them early saves solver rounds.
+    """
+
+    def __init__(self, problem: _Problem, per_row: int, margin: int) -> None:
+        self.p, self.per_row, self.margin = problem, per_row, margin
+
+    def scan(
+        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray, bonus: int
+    ) -> tuple[int, np.ndarray]:
+        """Number of rows with a violation, and flat codes of pairs to add."""
+        dtype, z, thr = self._setup(u, v, bonus)
+        violating = 0
+        found = []
+        for rows, block in self.p.blocks(dtype):
+            has = np.nonzero(mate[rows] >= 0)[0]
+            block[has, mate[rows][has]] = _neg(dtype)
+            block += z
+            best = block.max(axis=1)
+            violating += int(np.count_nonzero(best > thr[rows]))
+            near = np.nonzero(best > thr[rows] - self.margin)[0]
+            if near.size:
+                found.append(self._pairs(rows.start, near, block[near], thr[rows][near]))
+        codes = np.concatenate(found) if found else np.zeros(0, np.int64)
+        return violating, codes
+
+    def _setup(self, u: np.ndarray, v: np.ndarray, bonus: int) -> tuple[type, np.ndarray, np.ndarray]:
+        active = self.p.active
+        z = bonus - v
+        z_top = int(z[active].max())
+        spread = z_top - int(z[active].min())
+        dtype = np.int32 if spread < 2**29 and self.margin < 2**27 else np.int64
+        neg = _neg(dtype)
+        zw = np.clip(z - z_top, neg, 0).astype(dtype)
+        # Lowest threshold keeps masked cells (≤ neg) out and real cells in.
+        thr = np.clip(u - z_top, neg + 1 + self.margin, np.iinfo(dtype).max).astype(dtype)
+        return dtype, zw, thr
+
+    def _pairs(self, start: int, near: np.ndarray, sub: np.ndarray, thr: np.ndarray):
+        """Up to ``per_row`` best near/violating pairs of each listed row."""
+        m = self.p.m
+        hit = sub > (thr - self.margin)[:, None]
+        r, c = np.nonzero(hit)
+        if r.size > self.per_row * near.size:
+            # Some rows have too many: keep each row's best per_row.
+            order = np.lexsort((-sub[r, c], r))
+            r, c = r[order], c[order]
+            first = np.searchsorted(r, r)  # r is sorted: index of the row's first cell
+            keep = np.arange(r.size) - first < self.per_row
+            r, c = r[keep], c[keep]
+        return (start + near[r]).astype(np.int64) * m + c
+
+
+# ---------------------------------------------------------------------------
+# Solver loop
+# ---------------------------------------------------------------------------
 
 
 class _Solver:
     def __init__(
-        self, problem: _Problem, per_row: int = 12, add_per_row: int = 8, margin: int = 0
+        self, problem: _Problem, per_row: int = 12, add_per_row: int = 12, margin: int = 3
     ) -> None:
         self.p = problem
         self.per_row = per_row
-        self.add_per_row = add_per_row
-        self.margin = margin
-        self.rounds = 0
+        self.pricer = _Pricer(problem, add_per_row, margin)
+        self.rounds = 0  # min-cost-flow solves
+        self.scans = 0
 
     def run(self) -> np.ndarray:
         p = self.p
         codes = self._initial_candidates()
+        flow: _Flow | None = None
+        sweeps = 0
+        # Few violations rarely mean a better flow: first try to extend the
+        # current flow's dual over the new edges (cheap) before re-solving.
+        few = max(20, p.n // 200)
         while True:
-            self.rounds += 1
             rows, cols = np.divmod(codes, p.m)
-            w = p.weights(rows, cols)
-            flow = self._solve(rows, cols, w)
-            u, v = self._potentials(rows, cols, w, flow)
-            extra, violated = self._price(u, v, flow.mate)
-            if not violated:
+            fresh = flow is None
+            if fresh:
+                self.rounds += 1
+                flow = self._solve(rows, cols)
+            duals = _Duals(p, flow, rows, cols)
+            dual = duals.solve(p.n + p.m + 3 if fresh else 3 * sweeps + 20)
+            if dual is None:
+                if fresh:
+                    raise RuntimeError("no dual for an optimal flow: negative cycle")
+                flow = None  # the new edges improve on the flow
+                continue
+            sweeps = duals.sweeps
+            self.scans += 1
+            violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
+            if violating == 0:
                 return flow.mate
             extra = np.setdiff1d(extra, codes, assume_unique=True)
+            if extra.size == 0:
+                raise RuntimeError("pricing found violations only among candidate edges")
             codes = np.union1d(codes, extra)
-
-    # -- candidates ---------------------------------------------------------
+            if violating > few:
+                flow = None
 
     def _initial_candidates(self) -> np.ndarray:
-        """Top-k allowed mentors per mentee (pricing later adds what is missing)."""
+        """Top-k usable mentors per mentee; pricing adds whatever is missing."""
         p = self.p
         k = min(self.per_row, p.m)
+        neg = _neg(np.int32)
         found = []
         for rows, block in p.blocks():
             if k < p.m:
@@ -256,129 +445,65 @@ class _Solver:
             else:
                 idx = np.broadcast_to(np.arange(p.m), block.shape)
             vals = np.take_along_axis(block, idx, axis=1)
-            r, c = np.nonzero(vals > _NEG)
+            r, c = np.nonzero(vals > neg)
             found.append((r + rows.start).astype(np.int64) * p.m + idx[r, c])
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return np.unique(np.concatenate(found))
 
-    # -- min-cost flow ------------------------------------------------------
+    def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
+        p = self.p
+        scores = p.scores[rows, cols].astype(np.int64)
+        if p.target is not None:
+            flow = self._min_cost_flow(rows, cols, scores, forced=True)
+            if flow is not None:
+                return flow
+        flow = self._min_cost_flow(rows, cols, scores, forced=False)
+        if flow is None:
+            raise RuntimeError("min-cost flow unexpectedly infeasible")
+        return flow
 
-    def _solve(self, rows: np.ndarray, cols: np.ndarray, w: np.ndarray) -> _Flow:
+    def _min_cost_flow(
+        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, forced: bool
+    ) -> _Flow | None:
+        """Solve on candidate edges; None if the forced encoding is infeasible.
+
+        Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m, hub n+m+1.
+        """
         p, g = self.p, self.p.groups
         n, m = p.n, p.m
-        sink = n + m
+        sink, hub = n + m, n + m + 1
+        bonus = 0 if forced or p.target is None else p.bonus
+        top = p.top + bonus
         e, ng = rows.size, g.mentor.size
-        flow = SimpleMinCostFlow()
-        tails = np.concatenate([rows, np.arange(n), n + g.mentor]).astype(np.int32)
-        heads = np.concatenate([n + cols, np.full(n + ng, sink)]).astype(np.int32)
-        caps = np.concatenate([np.ones(e + n, np.int64), g.cap])
-        costs = np.concatenate([p.base - w, np.full(n, p.base, np.int64), g.cost])
-        flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs.astype(np.int64))
-        nodes = np.append(np.arange(n), sink).astype(np.int32)
-        flow.set_nodes_supplies(nodes, np.append(np.ones(n, np.int64), -n))
-        status = flow.solve()
-        if status != flow.OPTIMAL:
+        hub_cap = n - p.target if forced else 0
+        # Unmatched units go to the hub (forced) or straight to the sink.
+        tails = [rows, np.arange(n), n + g.mentor]
+        heads = [n + cols, np.full(n, hub if forced else sink), np.full(ng, sink)]
+        caps = [np.ones(e + n, np.int64), g.cap]
+        costs = [top - (scores + bonus), np.full(n, top), g.cost]
+        if forced:
+            tails.append([hub])
+            heads.append([sink])
+            caps.append([hub_cap])
+            costs.append([0])
+        solver = SimpleMinCostFlow()
+        solver.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate(tails).astype(np.int32),
+            np.concatenate(heads).astype(np.int32),
+            np.concatenate(caps).astype(np.int64),
+            np.concatenate(costs).astype(np.int64),
+        )
+        solver.set_nodes_supplies(
+            np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
+        )
+        status = solver.solve()
+        if forced and status == solver.INFEASIBLE:
+            return None
+        if status != solver.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
-        used = np.asarray(flow.flows(np.arange(e, dtype=np.int32))) > 0
+        used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0
         mate = np.full(n, -1, dtype=np.int64)
         mate[rows[used]] = cols[used]
-        group_flow = np.asarray(flow.flows(np.arange(e + n, e + n + ng, dtype=np.int32)))
-        return _Flow(mate, group_flow.astype(np.int64))
-
-    # -- dual ---------------------------------------------------------------
-
-    def _potentials(
-        self, rows: np.ndarray, cols: np.ndarray, w: np.ndarray, flow: _Flow
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Dual (u, V) from shortest residual paths to the sink (Bellman-Ford).
-
-        In terms of D(x) = cost of the cheapest residual path x → sink:
-        u_i = base − D(i), V_j = D(j).  Mentee i can go to the sink directly
-        (if matched, u ≥ 0) or via any non-mate candidate mentor;
-        mentor j via a spare slot (its next marginal penalty) or by sending
-        back one of its mentees.  The fixed point satisfies
-        w_ij ≤ u_i + V_j on every residual candidate edge.
-        """
-        p, g = self.p, self.p.groups
-        n, m = p.n, p.m
-        spare = flow.group_flow < g.cap
-        next_cost = np.full(m, _INF)
-        np.minimum.at(next_cost, g.mentor[spare], g.cost[spare])
-
-        mate = flow.mate
-        other = mate[rows] != cols
-        e_rows, e_cols, e_w = rows[other], cols[other], w[other]
-        e_heads, e_starts = np.unique(e_rows, return_index=True)
-
-        matched = np.nonzero(mate >= 0)[0]
-        by_mentor = np.argsort(mate[matched], kind="stable")
-        m_rows = matched[by_mentor]
-        m_cols = mate[m_rows]
-        m_w = p.weights(m_rows, m_cols)
-        m_heads, m_starts = np.unique(m_cols, return_index=True)
-
-        floor = np.where(mate >= 0, 0, -_INF)
-        u = floor.copy()
-        v = next_cost.copy()
-        for _ in range(m + 2):
-            u_new = floor.copy()
-            if e_rows.size:
-                best = np.maximum.reduceat(e_w - v[e_cols], e_starts)
-                u_new[e_heads] = np.maximum(floor[e_heads], best)
-            v_new = next_cost.copy()
-            if m_rows.size:
-                cheapest = np.minimum.reduceat(m_w - u_new[m_rows], m_starts)
-                v_new[m_heads] = np.minimum(next_cost[m_heads], cheapest)
-            if np.array_equal(u_new, u) and np.array_equal(v_new, v):
-                return u, v
-            u, v = u_new, v_new
-        raise RuntimeError("residual network has a negative cycle; flow was not optimal")
-
-    # -- pricing ------------------------------------------------------------
-
-    def _price(
-        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray
-    ) -> tuple[np.ndarray, bool]:
-        """Allowed non-mate pairs with w_ij > u_i + V_j (as flat codes).
-
-        A cheap int32 pass finds rows that might violate; an exact int64
-        check on those rows picks the most violated pairs per row.
-        """
-        p = self.p
-        z = p.bonus - v  # violation iff score_ij + z_j > u_i
-        z_top = int(z.max())
-        z32 = np.maximum(z - z_top, _NEG).astype(np.int32)
-        limit32 = np.iinfo(np.int32)
-        found = []
-        violated = False
-        for rows, block in p.blocks():
-            local = np.nonzero(mate[rows] >= 0)[0]
-            block[local, mate[rows][local]] = _NEG
-            thr = np.clip(u[rows] - z_top - self.margin, limit32.min + 1, limit32.max)
-            block += z32  # no overflow: both terms ≥ -2**30
-            maybe = np.nonzero(block.max(axis=1) > thr)[0]
-            if maybe.size == 0:
-                continue
-            codes, worst = self._violations(rows.start + maybe, mate, u, z)
-            found.append(codes)
-            violated |= worst > 0
-        return (np.concatenate(found) if found else np.zeros(0, np.int64)), violated
-
-    def _violations(
-        self, rows: np.ndarray, mate: np.ndarray, u: np.ndarray, z: np.ndarray
-    ) -> tuple[np.ndarray, int]:
-        p = self.p
-        s = p.scores[rows].astype(np.int64)
-        usable = np.ones(s.shape, dtype=bool)
-        if p.allowed is not None:
-            usable &= p.allowed[rows]
-        usable &= p.active[None, :]
-        if p.positive_only:
-            usable &= s > 0
-        has_mate = np.nonzero(mate[rows] >= 0)[0]
-        usable[has_mate, mate[rows][has_mate]] = False
-        gain = np.where(usable, s + z[None, :] - u[rows, None], -_INF)
-        k = min(self.add_per_row, p.m)
-        idx = np.argpartition(gain, p.m - k, axis=1)[:, p.m - k :]
-        top = np.take_along_axis(gain, idx, axis=1)
-        r, c = np.nonzero(top > -self.margin)
-        return rows[r].astype(np.int64) * p.m + idx[r, c], int(gain.max(initial=-1))
+        group_arcs = np.arange(e + n, e + n + ng, dtype=np.int32)
+        group_flow = np.asarray(solver.flows(group_arcs)).astype(np.int64)
+        hub_flow = int(solver.flow(e + n + ng)) if forced else 0
+        return _Flow(bonus, forced, mate, group_flow, hub_flow, hub_cap)

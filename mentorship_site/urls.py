@@ -22,5 +22,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

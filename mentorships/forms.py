@@ -3,7 +3,7 @@ from django import forms
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program, Skill
 
-from .models import Agreement, EndReason, Goal, GoalStatus
+from .models import LIVE_STATUSES, Agreement, EndReason, Goal, GoalStatus
 
 
 class DateInput(forms.DateInput):
@@ -21,18 +21,37 @@ def _roles(program: Program, role: str) -> tuple[str, ...]:
     return (EnrolmentRole.PEER,) if program.format == Format.PEER else (role,)
 
 
+class LoadChoiceField(forms.ModelChoiceField):
+    """Shows each mentor's places in use, so HR sees who has room before saving."""
+
+    load: dict[int, tuple[int, int]] = {}
+
+    def label_from_instance(self, obj: User) -> str:
+        used, capacity = self.load.get(obj.pk, (0, 0))
+        return f"{obj} — {used}/{capacity} mentees"
+
+
 class PairingCreateForm(forms.Form):
-    mentor = forms.ModelChoiceField(queryset=User.objects.none())
+    mentor = LoadChoiceField(queryset=User.objects.none())
     mentee = forms.ModelChoiceField(queryset=User.objects.none())
     note = forms.CharField(
         label="Why this pairing", widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text="Optional: kept in the pairing's history for other coordinators.",
     )
 
-    def __init__(self, *args, program: Program, **kwargs) -> None:
+    def __init__(self, *args, program: Program, load: dict[int, tuple[int, int]],
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = _enrolled(program, _roles(program, EnrolmentRole.MENTOR))
-        self.fields["mentee"].queryset = _enrolled(program, _roles(program, EnrolmentRole.MENTEE))
+        self.fields["mentor"].load = load
+        mentees = _enrolled(program, _roles(program, EnrolmentRole.MENTEE))
+        if program.format != Format.PEER:
+            # Only people still waiting for a mentor; refusals for the rest are noise.
+            mentees = mentees.exclude(
+                mentorships_as_mentee__program=program,
+                mentorships_as_mentee__status__in=LIVE_STATUSES,
+            )
+        self.fields["mentee"].queryset = mentees
         if program.format == Format.PEER:
             self.fields["mentor"].label, self.fields["mentee"].label = "First peer", "Second peer"
 

@@ -22,7 +22,15 @@ from .forms import (
     ResetRequestForm,
     ResolveForm,
 )
-from .models import Agreement, Goal, Mentorship, MentorshipStatus, Milestone, ResetRequest
+from .models import (
+    Agreement,
+    Goal,
+    GoalStatus,
+    Mentorship,
+    MentorshipStatus,
+    Milestone,
+    ResetRequest,
+)
 
 PAGE_SIZE = 20
 
@@ -261,14 +269,15 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
         "query": f"status={status}" if status else "",
         "load_full": sum(1 for used, cap in load.values() if used >= cap),
         "load_total": len(load),
-        "unpaired": selectors.unpaired_mentees(program)[:50],
+        "unpaired_count": selectors.unpaired_mentees(program).count(),
     })
 
 
 @hr_required
 def pairing_create(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    form = PairingCreateForm(request.POST or None, program=program)
+    form = PairingCreateForm(request.POST or None, program=program,
+                             load=selectors.mentor_load(program))
     if request.method == "POST" and form.is_valid():
         try:
             mentorship = services.mentorship_create(
@@ -287,7 +296,8 @@ def pairing_create(request: HttpRequest, slug: str) -> HttpResponse:
 @hr_required
 def hr_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _coordinated_mentorship(request, pk)
-    goals = list(selectors.goal_titles_with_progress(mentorship))
+    goals = [{**g, "status_label": GoalStatus(g["status"]).label}
+             for g in selectors.goal_titles_with_progress(mentorship)]
     return render(request, "mentorships/hr_detail.html", {
         "mentorship": mentorship, "goals": goals,
         "totals": (sum(g["milestones_done"] for g in goals),

@@ -167,19 +167,27 @@ class Builder:
             return None
         rows: list[list[object]] = []
         comments: list[list[object]] = []
+        labels, values = [], []
         for program in data:
-            for item in _survey_items(program["results"]):
-                rows.append([program["program"], item["question"], _show(item["mean"]),
-                             self.n(item["n"]) if item["n"] is not None else ""])
-            for text in _survey_comments(program["results"]):
-                comments.append([program["program"], text])
-        labels = [f"{r[0]}: {r[1]}" for r in rows]
-        values = [r[2] if isinstance(r[2], (int, float)) else None for r in rows]
-        chart = charts.bar_chart("Survey ratings", labels, values) if rows else None
+            for survey in program["results"]:
+                for group in survey["groups"]:
+                    where = f"{program['program']} · {survey['kind_label']} · {group['role_label']}"
+                    if group["hidden"]:
+                        rows.append([where, "All questions", "—", SUPPRESSED])
+                        continue
+                    for q in group["questions"]:
+                        rows.append([where, q["text"], _show(q["average"]), q["answers"]])
+                        labels.append(f"{group['role_label']}: {q['text']}")
+                        values.append(q["average"])
+                    comments += [[where, text] for text in group["comments"]]
+        chart = charts.bar_chart("Survey ratings (1–5)", labels, values) if labels else None
         return Section("feedback", "Survey feedback",
-                       "Average survey ratings per program. Results from fewer than 3 respondents "
-                       "are not shown.", ["Program", "Question", "Average", "Respondents"], rows, chart,
-                       extra_title="Comments", extra_headers=["Program", "Comment"], extra_rows=comments)
+                       "Average survey ratings per program, survey and audience. Groups with fewer "
+                       "than 3 respondents are not shown.",
+                       ["Program · survey · respondents", "Question", "Average (1–5)", "Answers"],
+                       rows, chart, extra_title="Comments (anonymous)",
+                       extra_headers=["Program · survey · respondents", "Comment"],
+                       extra_rows=comments)
 
     def supply_demand(self) -> Section:
         d = selectors.supply_demand(self.scope, self.programs)
@@ -240,25 +248,3 @@ def _show(value, unit: str = ""):
         return "—"
     return f"{value}{unit}" if unit else value
 
-
-def _survey_items(results) -> list[dict]:
-    """Questions with mean and respondent count, from feedback.selectors.survey_results."""
-    items = results.get("questions", []) if isinstance(results, dict) else (results or [])
-    out = []
-    for q in items:
-        if not isinstance(q, dict):
-            continue
-        out.append({"question": q.get("question") or q.get("text") or q.get("label", ""),
-                    "mean": q.get("mean") if q.get("mean") is not None else q.get("average"),
-                    "n": q.get("n") if q.get("n") is not None else q.get("count")})
-    return out
-
-
-def _survey_comments(results) -> list[str]:
-    if not isinstance(results, dict):
-        return []
-    found = list(results.get("comments", []) or [])
-    for q in results.get("questions", []) or []:
-        if isinstance(q, dict):
-            found += list(q.get("comments", []) or [])
-    return [str(c.get("text", c)) if isinstance(c, dict) else str(c) for c in found]

@@ -90,6 +90,14 @@ class OutcomeListFilterForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
 
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else \
+                "form-control form-control-sm"
+
+
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(help_text="CSV, UTF-8, up to 5 MB. Download the template for the columns.")
 

@@ -14,7 +14,7 @@ from datetime import date
 from statistics import fmean
 
 from django.apps import apps
-from django.db.models import Avg, Count, Max
+from django.db.models import Count, Max, Sum
 
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
@@ -45,6 +45,8 @@ class Scope:
     date_from: date | None = None
     date_to: date | None = None
     today: date = field(default_factory=date.today)
+    # Rows loaded once per request and shared by every selector (not part of the scope's identity).
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def includes_person(self, user_id: int, department_id: int | None) -> bool:
         if self.people_ids is not None and user_id not in self.people_ids:
@@ -96,15 +98,23 @@ def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
 
 
 def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, date | None]]:
-    """user id -> (department id, hire date), for people inside the scope (one query)."""
-    qs = User.objects.all()
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    if scope.people_ids is not None:
-        qs = qs.filter(pk__in=list(scope.people_ids))
-    if scope.department_id is not None:
-        qs = qs.filter(department_id=scope.department_id)
-    return {pk: (dept, hired) for pk, dept, hired in qs.values_list("pk", "department_id", "hire_date")}
+    """user id -> (department id, hire date), for people inside the scope.
+
+    One query per scope, then served from its cache. Filtering by id happens here in Python:
+    a manager's subtree can be thousands of ids, far slower to send to the database.
+    """
+    population = scope.cache.get("people")
+    if population is None:
+        qs = User.objects.all()
+        if scope.department_id is not None:
+            qs = qs.filter(department_id=scope.department_id)
+        rows = qs.values_list("pk", "department_id", "hire_date")
+        population = {pk: (dept, hired) for pk, dept, hired in rows
+                      if scope.people_ids is None or pk in scope.people_ids}
+        scope.cache["people"] = population
+    if ids is None:
+        return population
+    return {pk: population[pk] for pk in ids if pk in population}
 
 
 # --- participants and the comparison group -------------------------------------------------
@@ -184,11 +194,19 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
 
 
 def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
-    """user -> [(kind, date)] for the given event kinds (one query)."""
+    """user -> [(kind, date)] for the given event kinds (one query).
+
+    Loads the kinds for everyone and keeps `user_ids` in Python: a list of thousands of ids
+    in SQL costs more than the narrow rows it would save.
+    """
+    wanted = set(user_ids)
     found: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    rows = OutcomeEvent.objects.filter(kind__in=list(kinds), employee_id__in=list(user_ids))
+    if not wanted:
+        return found
+    rows = OutcomeEvent.objects.filter(kind__in=list(kinds))
     for user_id, kind, occurred in rows.values_list("employee_id", "kind", "occurred_on"):
-        found[user_id].append((kind, occurred))
+        if user_id in wanted:
+            found[user_id].append((kind, occurred))
     return found
 
 
@@ -277,13 +295,16 @@ def _months_between(start: date, end: date) -> float:
 
 
 def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
-    """Check-ins per mentorship-month, share on track, resets and reasons, average pulse."""
+    """Check-ins per mentorship-month, share on track, resets and reasons, average pulse.
+
+    Four queries, each grouped per mentorship in SQL and filtered to the scope in Python.
+    """
     CheckIn = apps.get_model("checkins", "CheckIn")
     Pulse = apps.get_model("checkins", "Pulse")
     programs = scoped_programs(scope) if programs is None else programs
     rows = _mentorship_rows(scope, programs)
-    ids = [r[0] for r in rows]
-    checkins = CheckIn.objects.filter(mentorship_id__in=ids)
+    ids = {r[0] for r in rows}
+    checkins = CheckIn.objects.filter(mentorship__program_id__in=list(programs))
     if scope.date_from:
         checkins = checkins.filter(date__gte=scope.date_from)
     if scope.date_to:
@@ -292,6 +313,7 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         m: (count, last)
         for m, count, last in checkins.values("mentorship_id")
         .annotate(c=Count("id"), last=Max("date")).values_list("mentorship_id", "c", "last")
+        if m in ids
     }
     total_checkins = sum(c for c, _ in stats.values())
     months = 0.0
@@ -312,10 +334,18 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
                 on_track += 1
         if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
             reasons[end_reason] += 1
-    reset_requests = ResetRequest.objects.filter(mentorship_id__in=ids).count() if ids else 0
-    pulse = Pulse.objects.filter(checkin__in=checkins).aggregate(
-        avg=Avg("score"), n=Count("user_id", distinct=True), k=Count("id")
-    )
+    resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
+    reset_requests = sum(n for m, n in resets.values("mentorship_id").annotate(n=Count("id"))
+                         .values_list("mentorship_id", "n") if m in ids)
+    pulses = Pulse.objects.filter(checkin__in=checkins).values("checkin__mentorship_id", "user_id")
+    score_sum = score_count = 0
+    raters: set[int] = set()
+    for m, user_id, total, count in pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
+        "checkin__mentorship_id", "user_id", "t", "k"
+    ):
+        if m in ids:
+            score_sum, score_count = score_sum + total, score_count + count
+            raters.add(user_id)
     return {
         "mentorships": len(rows),
         "checkins": total_checkins,
@@ -328,9 +358,9 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
             for r in RESET_REASONS
         ],
         "reset_requests": reset_requests,
-        "pulse_avg": round(pulse["avg"], 2) if pulse["avg"] is not None else None,
-        "pulse_people": pulse["n"],
-        "pulse_count": pulse["k"],
+        "pulse_avg": round(score_sum / score_count, 2) if score_count else None,
+        "pulse_people": len(raters),
+        "pulse_count": score_count,
     }
 
 
@@ -491,7 +521,7 @@ def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
 def survey_feedback(program_ids: Iterable[int], *, min_group: int = MIN_N) -> list[dict] | None:
     """Per program: the survey results from feedback.selectors, or None if not available."""
     try:
-        from feedback.selectors import survey_results  # type: ignore[attr-defined]
+        from feedback.selectors import survey_results
     except ImportError:
         return None
     found = []

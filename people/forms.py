@@ -14,3 +14,19 @@ class ProfileForm(forms.ModelForm):
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=100)
+
+
+class EraseForm(forms.Form):
+    confirm_email = forms.CharField(
+        label="Type the person's email address to confirm", max_length=254
+    )
+
+    def __init__(self, *args, person: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirm_email(self) -> str:
+        value = self.cleaned_data["confirm_email"].strip().lower()
+        if value != self.person.email.lower():
+            raise forms.ValidationError("That is not this person's email address.")
+        return value

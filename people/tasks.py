@@ -21,3 +21,13 @@ def echo(value: str) -> str:
     from .models import User
 
     return f"{value}:{User.objects.count()}"
+
+
+@shared_task(
+    name="people.tasks.purge_expired_programs",
+    autoretry_for=(Exception,), retry_backoff=True, max_retries=3,
+)
+def purge_expired_programs() -> list[str]:
+    from .services import programs_purge_expired
+
+    return programs_purge_expired()

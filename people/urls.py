@@ -9,4 +9,6 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("<int:pk>/", views.profile, name="profile"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("<int:pk>/erase/", views.erase, name="erase"),
 ]

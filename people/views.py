@@ -2,14 +2,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.selectors import programs_for_coordinator
 
-from .forms import DirectorySearchForm, ProfileForm
+from . import services
+from .forms import DirectorySearchForm, EraseForm, ProfileForm
 from .models import User
 from .permissions import hr_required, is_hr
 from .selectors import is_manager, subtree_ids
@@ -79,3 +82,28 @@ def team(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     context = {"page": page, "approvals_waiting": pending_approvals(ids).count()}
     return render(request, "people/team.html", context)
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("download"):
+        data = services.person_export(person=request.user)
+        response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-tandem-data.json"'
+        return response
+    return render(request, "people/my_data.html")
+
+
+@hr_required
+def erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    form = EraseForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_erase(person=person, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The person's data is erased; aggregate figures are kept.")
+            return redirect("people:directory")
+    return render(request, "people/erase.html", {"person": person, "form": form})

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from people.selectors import subtree_ids
 from . import selectors, services
 from .filters import EnrolmentFilter
 from .forms import (
+    BaseSkillFormSet,
     DecisionForm,
     EnrolmentForm,
     ProgramForm,
@@ -161,14 +164,15 @@ def _skill_initial(enrolment: Enrolment) -> list[dict]:
     ]
 
 
-def _render_enrolment_form(request: HttpRequest, program: Program, role: str, form, formset,
+def _render_enrolment_form(request: HttpRequest, program: Program, role: str,
+                           form: EnrolmentForm, formset: BaseSkillFormSet,
                            enrolment: Enrolment | None) -> HttpResponse:
     context = {"program": program, "role": role, "role_label": EnrolmentRole(role).label,
                "form": form, "formset": formset, "enrolment": enrolment}
     return render(request, "programs/enrolment_form.html", context)
 
 
-def _save_or_error(form, formset, save) -> Enrolment | None:
+def _save_or_error(form: EnrolmentForm, save: Callable[[], Enrolment]) -> Enrolment | None:
     """Run the service; a refusal becomes a form error instead of a 500."""
     try:
         return save()
@@ -197,7 +201,7 @@ def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, role=role, user=request.user, initial=initial)
     formset = skill_formset(role, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        enrolment = _save_or_error(form, formset, lambda: services.enrolment_create(
+        enrolment = _save_or_error(form, lambda: services.enrolment_create(
             program=program, user=request.user, role=role, data=form.details(),
             skills=formset.rows(), avoid=form.cleaned_data["avoid_emails"],
         ))
@@ -211,7 +215,7 @@ def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     return _render_enrolment_form(request, program, role, form, formset, None)
 
 
-def _own_live_enrolment(request: HttpRequest, slug: str) -> Enrolment:
+def _own_enrolment(request: HttpRequest, slug: str) -> Enrolment:
     program = _visible_program(request, slug)
     return get_object_or_404(
         Enrolment.objects.select_related("program"), program=program, user=request.user
@@ -220,7 +224,7 @@ def _own_live_enrolment(request: HttpRequest, slug: str) -> Enrolment:
 
 @login_required
 def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_live_enrolment(request, slug)
+    enrolment = _own_enrolment(request, slug)
     program = enrolment.program
     if not services.can_edit_enrolment(enrolment):
         if enrolment.is_live:
@@ -233,7 +237,7 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, instance=enrolment, role=role, user=request.user)
     formset = skill_formset(role, data=request.POST or None, initial=_skill_initial(enrolment))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = _save_or_error(form, formset, lambda: services.enrolment_update(
+        saved = _save_or_error(form, lambda: services.enrolment_update(
             enrolment=enrolment, data=form.details(), skills=formset.rows(),
             avoid=form.cleaned_data["avoid_emails"], by=request.user,
         ))
@@ -246,7 +250,7 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_live_enrolment(request, slug)
+    enrolment = _own_enrolment(request, slug)
     try:
         services.enrolment_withdraw(enrolment=enrolment, by=request.user)
     except ValidationError as exc:

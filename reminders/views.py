@@ -15,15 +15,16 @@ from .forms import PreferenceForm
 from .models import NotificationPreference
 
 
-def _feed_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("reminders:ics", args=[token]))
+def _feed_url(token: str) -> str:
+    return services.absolute_url(reverse("reminders:ics", args=[token]))
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     current = selectors.preference_for(request.user)
+    # Not `request.POST or None`: unticking both boxes posts an empty form, which must bind.
     form = PreferenceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=NotificationPreference(
             email_enabled=current.email_enabled, weekly_digest=current.weekly_digest
         ),
@@ -43,7 +44,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     token = selectors.live_calendar_token(request.user)
-    feed_url = _feed_url(request, token.token) if token else ""
+    feed_url = _feed_url(token.token) if token else ""
     return render(request, "reminders/calendar.html", {"token": token, "feed_url": feed_url})
 
 

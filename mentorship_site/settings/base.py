@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "feedback",
+    "audit",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -162,10 +164,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Fail fast when Redis is down: pages record work in the outbox instead of hanging.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "people.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    "flush-outbox": {"task": "outbox.tasks.flush", "schedule": 60.0},
+    "purge-closed-programs": {
+        "task": "people.tasks.purge_expired_programs",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": crontab(minute=5)},
+    "reminders-digests": {
+        "task": "reminders.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     "feedback-surveys": {"task": "feedback.tasks.send_due_surveys", "schedule": crontab(hour=7, minute=10)},
     "feedback-assessments": {"task": "feedback.tasks.send_assessment_requests", "schedule": crontab(hour=7, minute=20)},
 }
@@ -178,3 +200,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 AXES_VERBOSE = False
+
+# Data of programs closed (ended) longer than this is purged by a periodic task.
+RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=730)

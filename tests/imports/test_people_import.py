@@ -1,6 +1,8 @@
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from imports import services
 from imports.models import BatchStatus, ImportBatch
@@ -106,7 +108,7 @@ def test_it_refers_to_existing_managers_not_in_the_file(hr_user):
     ],
 )
 def test_it_reports_each_bad_cell_with_line_and_column(hr_user, cells, column):
-    content = people_csv(person("ok@example.com"), person("row3@example.com", **cells))
+    content = people_csv(person("ok@example.com"), {**person("row3@example.com"), **cells})
     assert (3, column) in errors_of(content, hr_user)
     assert not User.objects.filter(email="ok@example.com").exists()
 
@@ -173,15 +175,18 @@ def test_it_refuses_to_deactivate_the_importer(hr_user):
 
 
 def test_it_rechecks_at_confirm_time(hr_user):
-    boss = factories.UserFactory(email="boss@example.com")
-    batch = preview(people_csv(person("new@example.com", manager_email="boss@example.com")), hr_user)
-    boss.delete()
+    a = factories.UserFactory(email="a@example.com")
+    b = factories.UserFactory(email="b@example.com")
+    batch = preview(people_csv(person("a@example.com", manager_email="b@example.com")), hr_user)
+    b.manager = a  # someone edits the directory between the preview and the confirmation
+    b.save()
     outcome = services.batch_apply(batch_id=batch.pk, actor=hr_user)
     batch.refresh_from_db()
+    a.refresh_from_db()
     assert not outcome.applied
     assert batch.status == BatchStatus.FAILED
     assert batch.errors[0]["column"] == "manager_email"
-    assert not User.objects.filter(email="new@example.com").exists()
+    assert a.manager is None
 
 
 def test_it_applies_a_batch_only_once(hr_user):
@@ -202,3 +207,26 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, django_assert_max_num_q
             assert services.batch_apply(batch_id=batch.pk, actor=hr_user).applied
     assert User.objects.filter(email__startswith="large").count() == 200
     assert User.objects.get(email="large15@example.com").manager.email == "large10@example.com"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_applies_once_when_two_confirms_race(hr_user):
+    batch = preview(people_csv(person("race@example.com"), person("race2@example.com")), hr_user)
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def confirm() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.batch_apply(batch_id=batch.pk, actor=hr_user).applied)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert User.objects.filter(email__startswith="race").count() == 2
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.APPLIED

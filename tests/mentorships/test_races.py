@@ -50,7 +50,8 @@ def test_it_never_exceeds_mentor_capacity_under_concurrent_creates():
     mentor = enrol(program, role="mentor", capacity=1)
     mentees = [enrol(program) for _ in range(2)]
     results = _race([_create(program, mentor, m) for m in mentees])
-    assert sorted(results)[0] == "ok" and results.count("ok") == 1
+    assert results.count("ok") == 1
+    assert any("capacity" in r for r in results)
     assert Mentorship.objects.filter(mentor=mentor).count() == 1
 
 

@@ -272,3 +272,85 @@ def test_my_enrolments_keep_constant_queries(client_for, employee, django_assert
     EnrolmentFactory.create_batch(12, user=employee)
     with django_assert_max_num_queries(7):
         assert client.get("/programs/me/enrolments/").status_code == 200
+
+
+def test_it_enrols_a_peer_with_optional_targets(client_for, employee, skills):
+    program = ProgramFactory(format="peer")
+    data = {**details(career_track=""), **skill_rows([(skills[0], 4, ""), (skills[1], 1, 3)])}
+    response = client_for(employee).post(enrol_url(program, "peer"), data)
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(user=employee)
+    assert enrolment.role == "peer"
+    assert sorted(enrolment.skills.values_list("level", "target_level")) == [(1, 3), (4, None)]
+
+
+def test_the_service_refuses_a_mentor_role_in_a_peer_program(employee, skills):
+    program = ProgramFactory(format="peer")
+    with pytest.raises(Exception, match="as peer"):
+        enrolment_create(program=program, user=employee, role="mentor", data={},
+                         skills=[SkillRow(skills[0].pk, 4)], avoid=[])
+    assert not Enrolment.objects.exists()
+
+
+def test_a_reverse_program_keeps_mentor_and_mentee(client_for, employee):
+    program = ProgramFactory(format="reverse")
+    body = client_for(employee).get(f"/programs/{program.slug}/").content.decode()
+    assert enrol_url(program, "mentor") in body
+    assert enrol_url(program, "mentee") in body
+
+
+def test_it_never_500s_on_a_tampered_skill(client_for, employee, program, skills):
+    data = {**details(), **skill_rows([(skills[0], 1, 3)])}
+    data["skills-0-skill"] = "999999"
+    data["skills-0-level"] = "9"
+    response = client_for(employee).post(enrol_url(program, "mentee"), data)
+    assert response.status_code == 200
+    assert not Enrolment.objects.exists()
+
+
+# serialized_rollback: put back the skills the data migration seeded, for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_enrolments_leave_one_row():
+    import threading
+
+    from django.db import connection
+
+    program = ProgramFactory(status="enrolling")
+    person = UserFactory()
+    skill = SkillFactory(name="Race skill")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(role: str) -> None:
+        barrier.wait()
+        try:
+            enrolment_create(program=program, user=person, role=role, data={"career_track": "cloud"},
+                             skills=[SkillRow(skill.pk, 1, 3)], avoid=[])
+            outcomes.append("ok")
+        except Exception as exc:  # the loser must get a refusal, not a crash
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(r,)) for r in ("mentee", "mentor")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ValidationError", "ok"]
+    assert Enrolment.objects.filter(program=program, user=person).count() == 1
+
+
+def test_the_program_page_offers_only_withdraw_once_matching_started(client_for, employee):
+    program = ProgramFactory(status="matching")
+    EnrolmentFactory(program=program, user=employee)
+    body = client_for(employee).get(f"/programs/{program.slug}/").content.decode()
+    assert f"/programs/{program.slug}/my-enrolment/withdraw/" in body
+    assert f'href="/programs/{program.slug}/my-enrolment/"' not in body
+    assert "data-confirm=" in body
+
+
+def test_the_program_page_shows_no_enrol_button_when_closed(client_for, employee):
+    program = ProgramFactory(status="active")
+    body = client_for(employee).get(f"/programs/{program.slug}/").content.decode()
+    assert "/enrol/" not in body

@@ -1,0 +1,35 @@
+"""Admin for check-ins. Private notes and individual pulses are never shown here."""
+
+from django.contrib import admin
+
+from .models import CheckIn, CheckInTemplate, Recognition
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    # Notes belong to the two participants only: not in the form, list, search or filters.
+    exclude = ("private_notes",)
+    readonly_fields = ("mentorship", "author", "template", "created_at")
+    list_display = ("date", "mentorship", "author", "activity", "duration_minutes")
+    list_filter = ("activity", "mentorship__program")
+    search_fields = ("mentorship__mentor__email", "mentorship__mentee__email")
+    date_hierarchy = "date"
+    raw_id_fields = ("skills", "goals", "milestones")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("private_notes").select_related(
+            "mentorship__mentor", "mentorship__mentee", "mentorship__program", "author"
+        )
+
+
+@admin.register(CheckInTemplate)
+class CheckInTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "program", "is_retired", "created_at")
+    list_filter = ("is_retired", "program")
+    search_fields = ("name",)
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "sent_to", "sent_by", "sent_at")
+    readonly_fields = ("mentor", "sent_to", "sent_by", "message", "sent_at")

@@ -1,0 +1,403 @@
+"""Matching runs: start, execute (on the worker), accept, swap, publish; weights and rules."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from mentorships.models import Mentorship, MentorshipStatus, Source
+from mentorships.services import mentorship_activate, mentorship_create
+from outbox.services import outbox_enqueue
+from people.models import User
+from programs.models import Format, Program
+from programs.models import Status as ProgramStatus
+
+from . import scoring, solve
+from .data import ProgramData, load_program_data
+from .models import (
+    OPEN_STATUSES,
+    MatchingRun,
+    Objective,
+    PairRule,
+    ProgramWeights,
+    Proposal,
+    ProposalStatus,
+    RuleKind,
+    RunStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+RUNNABLE_PROGRAM_STATUSES = (ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
+
+
+# --- weights and rules ------------------------------------------------------------------------
+
+
+def program_weights(program: Program) -> ProgramWeights:
+    """The program's saved weights, or unsaved defaults."""
+    found = ProgramWeights.objects.filter(program=program).first()
+    return found or ProgramWeights(program=program)
+
+
+@transaction.atomic
+def program_weights_update(*, program: Program, by: User, data: dict) -> ProgramWeights:
+    weights = program_weights(program)
+    for name, value in data.items():
+        setattr(weights, name, value)
+    weights.updated_by = by
+    weights.full_clean()
+    weights.save()
+    audit_record(actor=by, action="matching.weights_updated", obj=weights, program=program,
+                 payload={**weights.as_dict(), "load_penalty": weights.load_penalty,
+                          "objective": weights.objective})
+    return weights
+
+
+@transaction.atomic
+def pair_rule_create(*, program: Program, mentee: User, mentor: User, kind: str,
+                     by: User) -> PairRule:
+    if mentee.pk == mentor.pk:
+        raise ValidationError("Choose two different people.")
+    if kind not in RuleKind.values:
+        raise ValidationError("Choose pin or forbid.")
+    if kind == RuleKind.PIN and PairRule.objects.filter(
+        program=program, mentee=mentee, kind=RuleKind.PIN
+    ).exists():
+        raise ValidationError(f"{mentee} is already pinned to someone; remove that pin first.")
+    try:
+        with transaction.atomic():
+            rule = PairRule.objects.create(program=program, mentee=mentee, mentor=mentor,
+                                           kind=kind, created_by=by)
+    except IntegrityError:
+        raise ValidationError("There is already a rule for this pair.") from None
+    audit_record(actor=by, action=f"matching.rule_{kind}", obj=rule, program=program)
+    return rule
+
+
+@transaction.atomic
+def pair_rule_delete(*, rule: PairRule, by: User) -> None:
+    audit_record(actor=by, action="matching.rule_removed", obj=rule, program=rule.program)
+    rule.delete()
+
+
+# --- starting and executing a run ---------------------------------------------------------
+
+
+def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
+    return {
+        "mode": mode,
+        "format": program.format,
+        "weights": weights.as_dict(),
+        "points": weights.weights().points(),
+        "load_penalty": list(weights.penalty()),
+        "min_group_size": program.min_group_size,
+        "max_group_size": program.max_group_size,
+    }
+
+
+@transaction.atomic
+def matching_run_start(*, program: Program, by: User | None, mode: str | None = None) -> MatchingRun:
+    if program.status not in RUNNABLE_PROGRAM_STATUSES:
+        raise ValidationError(
+            f"“{program}” is {program.get_status_display().lower()}: move it to matching "
+            "before running the matcher."
+        )
+    weights = program_weights(program)
+    mode = mode or weights.objective
+    if mode not in Objective.values:
+        raise ValidationError("Unknown objective.")
+    try:
+        with transaction.atomic():
+            run = MatchingRun.objects.create(
+                program=program, started_by=by, mode=mode,
+                parameters=_parameters(program, weights, mode),
+                progress_message="Waiting for a worker…",
+            )
+    except IntegrityError:
+        raise ValidationError("A matching run is already in progress for this program.") from None
+    audit_record(actor=by, action="matching.run_started", obj=run, program=program,
+                 payload={"mode": mode})
+    outbox_enqueue(task="matching.tasks.execute_run", args=[run.pk])
+    return run
+
+
+def _progress(run_id: int) -> solve.Progress:
+    def report(percent: int, message: str) -> None:
+        MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            progress=percent, progress_message=message
+        )
+
+    return report
+
+
+def matching_run_execute(*, run_id: int) -> MatchingRun | None:
+    """Compute a run's proposals. Safe to call twice: a redelivered task redoes the same work."""
+    claimed = MatchingRun.objects.filter(pk=run_id, status__in=OPEN_STATUSES).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5,
+        progress_message="Loading enrolments…", error="",
+    )
+    if not claimed:
+        return None
+    run = MatchingRun.objects.select_related("program").get(pk=run_id)
+    try:
+        _execute(run)
+    except OperationalError:
+        raise  # the database blinked: the task retries and re-claims the running run
+    except Exception as exc:  # a failed run must say why, never stay "running"
+        logger.exception("Matching run %s failed", run_id)
+        matching_run_fail(run_id=run_id, error=str(exc) or exc.__class__.__name__)
+    run.refresh_from_db()
+    return run
+
+
+def matching_run_fail(*, run_id: int, error: str) -> None:
+    MatchingRun.objects.filter(pk=run_id, status__in=OPEN_STATUSES).update(
+        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(),
+        progress_message="Failed",
+    )
+
+
+def _execute(run: MatchingRun) -> None:
+    progress = _progress(run.pk)
+    started = time.perf_counter()
+    data = load_program_data(run.program)
+    load_seconds = round(time.perf_counter() - started, 4)
+    progress(20, f"Scoring {data.mentees.n} × {data.mentors.m} pairs…")
+    result = solve.compute(data, run.parameters, progress)
+    progress(75, "Explaining the matches…")
+    started = time.perf_counter()
+    proposals = _proposals(run, data, result)
+    unmatched = _unmatched(data, result, run.mode)
+    result.timings = {"load": load_seconds, **result.timings,
+                      "explain": round(time.perf_counter() - started, 4)}
+    progress(95, "Saving proposals…")
+    _save(run, data, result, proposals, unmatched)
+
+
+def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> list[Proposal]:
+    weights = solve.weights_from(run.parameters)
+    left = solve.places_left(data, result)
+    peer = data.program.format == Format.PEER
+    out = []
+    for i in np.nonzero(result.assignment >= 0)[0].tolist():
+        j = int(result.assignment[i])
+        if peer and j < i:
+            continue  # one proposal per peer pair
+        explanation = (solve.explain_peers(data, weights, i, j) if peer
+                       else solve.explain_pair(data, weights, i, j))
+        out.append(Proposal(
+            run=run, mentee_id=data.mentee_people[i].user_id,
+            mentor_id=data.mentor_people[j].user_id, score=int(result.scores[i, j]),
+            explanation=explanation, alternatives=solve.alternatives(data, result, i, left),
+        ))
+    return out
+
+
+def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:
+    return [
+        {"mentee_id": data.mentee_people[i].user_id, "name": data.mentee_people[i].name,
+         "reason": solve.unmatched_reason(data, result, i, mode)}
+        for i in np.nonzero(result.assignment < 0)[0].tolist()
+    ]
+
+
+@transaction.atomic
+def _save(run: MatchingRun, data: ProgramData, result: solve.RunResult,
+          proposals: list[Proposal], unmatched: list[dict]) -> None:
+    # Delete-then-insert makes a re-execution after a crash give the same rows.
+    Proposal.objects.filter(run=run).delete()
+    Proposal.objects.bulk_create(proposals, batch_size=1000)
+    Proposal.objects.filter(
+        run__program=run.program, run__created_at__lt=run.created_at,
+        status=ProposalStatus.PROPOSED,
+    ).update(status=ProposalStatus.SUPERSEDED)
+    odd = None
+    if result.peer and data.mentees.n % 2 == 1 and unmatched:
+        odd = unmatched[0]
+    MatchingRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED, progress=100, progress_message="Done",
+        finished_at=timezone.now(), timings=result.timings, objective=result.objective,
+        greedy_objective=result.greedy_objective,
+        matched_count=int((result.assignment >= 0).sum()),
+        unmatched_count=len(unmatched), unmatched=unmatched, odd_one_out=odd,
+        fairness=solve.fairness(data, result),
+    )
+
+
+# --- reviewing the proposals -------------------------------------------------------------
+
+
+@dataclass
+class AcceptResult:
+    accepted: list[Proposal] = field(default_factory=list)
+    refused: list[tuple[Proposal, str]] = field(default_factory=list)
+
+
+def _require_reviewable(run: MatchingRun) -> None:
+    if run.status != RunStatus.SUCCEEDED:
+        raise ValidationError("Only a finished run's proposals can be reviewed.")
+    if run.published_at is not None:
+        raise ValidationError("This run is already published; start a new run to change pairs.")
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@transaction.atomic
+def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: User) -> AcceptResult:
+    """Create proposed mentorships for the chosen proposals (None = all still proposed)."""
+    _require_reviewable(run)
+    rows = run.proposals.filter(status=ProposalStatus.PROPOSED).select_related("mentor", "mentee")
+    if proposal_ids is not None:
+        rows = rows.filter(pk__in=proposal_ids)
+    result = AcceptResult()
+    for proposal in rows.order_by("id"):
+        try:
+            mentorship = mentorship_create(
+                program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
+                source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
+                score=proposal.score, explanation=proposal.explanation,
+                note=f"Accepted from matching run {run.pk}",
+            )
+        except ValidationError as exc:
+            result.refused.append((proposal, _message(exc)))
+            continue
+        proposal.status = ProposalStatus.ACCEPTED
+        proposal.mentorship = mentorship
+        proposal.save(update_fields=["status", "mentorship"])
+        result.accepted.append(proposal)
+    audit_record(actor=by, action="matching.proposals_accepted", obj=run, program=run.program,
+                 payload={"accepted": len(result.accepted), "refused": len(result.refused)})
+    return result
+
+
+def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> list[dict]:
+    """Mentors this proposal's mentee may switch to: allowed and with a place left."""
+    run = proposal.run
+    data = data or load_program_data(run.program)
+    i = data.mentee_index.get(proposal.mentee_id)
+    if i is None or data.program.format == Format.PEER:
+        return []
+    left = _places_left_for_swap(run, data, proposal)
+    weights = solve.weights_from(run.parameters)
+    scores = scoring.score_matrix(data.mentees.take([i]), data.mentors, weights,
+                                  reverse=data.reverse)[0]
+    out = [
+        {"mentor_id": p.user_id, "name": p.name, "score": int(scores[j]),
+         "capacity_left": int(left[j])}
+        for j, p in enumerate(data.mentor_people)
+        if data.allowed[i, j] and left[j] > 0 and p.user_id != proposal.mentor_id
+    ]
+    return sorted(out, key=lambda c: (-c["score"], c["name"]))
+
+
+def _places_left_for_swap(run: MatchingRun, data: ProgramData, proposal: Proposal) -> np.ndarray:
+    # Accepted proposals are live mentorships already (in data.capacity); pending ones
+    # of this run hold their place too, except the one being swapped.
+    held = (
+        run.proposals.filter(status=ProposalStatus.PROPOSED)
+        .exclude(pk=proposal.pk)
+        .values_list("mentor_id", flat=True)
+    )
+    left = data.capacity.copy()
+    index = data.mentor_index
+    for mentor_id in held:
+        if mentor_id in index:
+            left[index[mentor_id]] -= 1
+    return left
+
+
+@transaction.atomic
+def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal:
+    run = proposal.run
+    _require_reviewable(run)
+    # Lock the run so two swaps can't both take a mentor's last place.
+    MatchingRun.objects.select_for_update().filter(pk=run.pk).first()
+    proposal.refresh_from_db()
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError("Only a proposal that is still open can be swapped.")
+    if run.program.format == Format.PEER:
+        raise ValidationError("Peer pairs can't be swapped by hand; forbid the pair and run again.")
+    data = load_program_data(run.program)
+    i = data.mentee_index.get(proposal.mentee_id)
+    j = data.mentor_index.get(new_mentor.pk)
+    if i is None:
+        raise ValidationError(f"{proposal.mentee} can no longer be matched in this program.")
+    if j is None:
+        raise ValidationError(f"{new_mentor} is not an enrolled mentor in this program.")
+    if new_mentor.pk == proposal.mentor_id:
+        raise ValidationError("Choose a different mentor from the proposed one.")
+    if not data.allowed[i, j]:
+        raise ValidationError(f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
+                              "this pair (reporting line, avoid list, ended pairing or HR rule).")
+    if _places_left_for_swap(run, data, proposal)[j] <= 0:
+        raise ValidationError(f"{new_mentor} has no place left.")
+    weights = solve.weights_from(run.parameters)
+    old = proposal.mentor
+    proposal.mentor = new_mentor
+    proposal.explanation = solve.explain_pair(data, weights, i, j)
+    proposal.score = sum(points for _, points in proposal.explanation)
+    proposal.swapped = True
+    proposal.save(update_fields=["mentor", "explanation", "score", "swapped"])
+    audit_record(actor=by, action="matching.proposal_swapped", obj=proposal, program=run.program,
+                 payload={"from": old.pk, "to": new_mentor.pk})
+    return proposal
+
+
+@transaction.atomic
+def run_publish(*, run: MatchingRun, by: User) -> int:
+    """Activate this run's accepted pairs and email both sides; a second publish does nothing."""
+    if run.status != RunStatus.SUCCEEDED:
+        raise ValidationError("Only a finished run can be published.")
+    pending = list(
+        Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
+        .select_related("mentor", "mentee", "program")
+    )
+    if not pending and run.published_at is None:
+        raise ValidationError("Accept at least one proposal before publishing.")
+    claimed = MatchingRun.objects.filter(pk=run.pk, published_at__isnull=True).update(
+        published_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError("This run is already published.")
+    messages = []
+    for mentorship in pending:
+        mentorship_activate(mentorship=mentorship, by=by)
+        messages.extend(_emails(mentorship))
+    audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
+                 payload={"activated": len(pending)})
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    run.refresh_from_db()
+    return len(pending)
+
+
+def _emails(mentorship: Mentorship) -> list[tuple[str, str, str, list[str]]]:
+    link = settings.SITE_URL.rstrip("/") + mentorship.get_absolute_url()
+    reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
+    peer = mentorship.program.format == Format.PEER
+    out = []
+    for person, other, role in (
+        (mentorship.mentee, mentorship.mentor, "peer" if peer else "mentor"),
+        (mentorship.mentor, mentorship.mentee, "peer" if peer else "mentee"),
+    ):
+        body = (
+            f"Hello {person.full_name or person.email},\n\n"
+            f"You have been matched in “{mentorship.program}”: your {role} is "
+            f"{other.full_name or other.email}.\n\n"
+            f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n"
+            f"Open your mentorship to agree how you will work together:\n{link}\n"
+        )
+        out.append((f"Your match in {mentorship.program}", body, settings.DEFAULT_FROM_EMAIL,
+                    [person.email]))
+    return out

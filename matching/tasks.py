@@ -1,0 +1,26 @@
+"""Thin Celery task: claim and execute one matching run."""
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+
+from . import services
+
+MAX_RETRIES = 3
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=600,
+             time_limit=660)
+def execute_run(self, run_id: int) -> str:
+    try:
+        run = services.matching_run_execute(run_id=run_id)
+    except OperationalError as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.matching_run_fail(run_id=run_id, error=f"Database unavailable: {exc}")
+            raise
+        # Exponential backoff: 2, 4, 8 s.
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+    except SoftTimeLimitExceeded:
+        services.matching_run_fail(run_id=run_id, error="The run took too long and was stopped.")
+        raise
+    return run.status if run is not None else "skipped"

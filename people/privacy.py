@@ -1,0 +1,98 @@
+"""What counts as a person's data, for the JSON export and for erasure.
+
+Every model with a link to a user must appear in EXPORT, ERASE or NOT_PERSONAL:
+a test walks the model registry, so a new model can't silently escape either.
+"""
+
+from typing import Any
+
+# (model label, lookup from that model to the user, fields to export)
+EXPORT: list[tuple[str, str, list[str]]] = [
+    ("programs.Enrolment", "user", ["program__name", "role", "status", "capacity", "career_track",
+                                    "career_goal", "communication_style", "meeting_mode",
+                                    "years_experience", "seniority", "hours_per_month",
+                                    "prefer_other_department", "created_at"]),
+    ("programs.EnrolmentSkill", "enrolment__user", ["enrolment__program__name", "skill__name",
+                                                    "level", "target_level"]),
+    ("mentorships.Mentorship", "mentor", ["program__name", "mentee__full_name", "status",
+                                          "started_on", "ended_on", "end_reason"]),
+    ("mentorships.Mentorship", "mentee", ["program__name", "mentor__full_name", "status",
+                                          "started_on", "ended_on", "end_reason"]),
+    ("mentorships.Goal", "mentorship__mentee", ["title", "description", "success_measure",
+                                                "target_date", "status"]),
+    ("mentorships.Milestone", "goal__mentorship__mentee", ["goal__title", "title", "due_date",
+                                                           "done_at", "evidence"]),
+    ("mentorships.ResetRequest", "raised_by", ["mentorship__program__name", "reason", "created_at"]),
+    # Only check-ins they wrote carry their private notes; the other side's notes stay out.
+    ("checkins.CheckIn", "author", ["mentorship__program__name", "date", "duration_minutes",
+                                    "activity", "next_steps", "private_notes", "shared_summary"]),
+    ("checkins.ActionItem", "owner", ["text", "due_date", "done_at"]),
+    ("checkins.Pulse", "user", ["checkin__date", "score"]),
+    ("feedback.SurveyInvitation", "user", ["survey__program__name", "survey__kind", "role",
+                                           "answered_at"]),
+    ("feedback.SurveyAnswer", "invitation__user", ["invitation__survey__program__name",
+                                                   "question__text", "rating", "text"]),
+    ("feedback.SkillRating", "request__mentee", ["request__round__program__name",
+                                                 "request__round__kind", "request__rater_role",
+                                                 "skill__name", "level"]),
+    ("feedback.SkillRating", "request__rater", ["request__round__program__name",
+                                                "request__mentee__full_name", "skill__name",
+                                                "level"]),
+    ("metrics.OutcomeEvent", "employee", ["kind", "occurred_on", "certification_name",
+                                          "certification_issuer", "from_role", "to_role",
+                                          "from_department", "to_department", "project_name",
+                                          "rating", "note"]),
+    ("reminders.NotificationPreference", "user", ["email_enabled", "weekly_digest"]),
+]
+
+# (model label, lookup to the user, {field: value written on erasure})
+ERASE: list[tuple[str, str, dict[str, Any]]] = [
+    ("programs.Enrolment", "user", {"career_goal": "", "decision_reason": ""}),
+    ("mentorships.Goal", "mentorship__mentee", {"title": "Erased goal", "description": "",
+                                                "success_measure": ""}),
+    ("mentorships.Milestone", "goal__mentorship__mentee", {"title": "Erased milestone",
+                                                           "evidence": ""}),
+    ("mentorships.Mentorship", "mentor", {"end_note": ""}),
+    ("mentorships.Mentorship", "mentee", {"end_note": ""}),
+    ("mentorships.ResetRequest", "raised_by", {"reason": "", "resolution": ""}),
+    ("mentorships.MentorshipEvent", "by", {"reason": ""}),
+    ("checkins.CheckIn", "author", {"private_notes": "", "shared_summary": "", "next_steps": ""}),
+    ("checkins.ActionItem", "owner", {"text": "Erased action"}),
+    ("checkins.Recognition", "mentor", {"message": ""}),
+    ("feedback.SurveyAnswer", "invitation__user", {"text": ""}),
+    ("metrics.OutcomeEvent", "employee", {"note": ""}),
+]
+
+# Rows deleted outright: they hold nothing aggregate metrics need.
+DELETE: list[tuple[str, str]] = [
+    ("reminders.CalendarToken", "user"),
+    ("reminders.NotificationPreference", "user"),
+]
+
+# Links to a user that hold no personal content of their own, or that are scrubbed by
+# dedicated code in services.person_erase (audit log, import files, emails, matching).
+NOT_PERSONAL: set[tuple[str, str]] = {
+    ("people.User", "manager"),
+    ("programs.Program", "coordinators"),
+    ("programs.Enrolment", "decided_by"),
+    ("programs.Enrolment", "avoid"),
+    ("mentorships.Mentorship", "created_by"),
+    ("mentorships.ResetRequest", "resolved_by"),
+    ("matching.MatchingRun", "started_by"),
+    ("matching.PairRule", "mentee"),
+    ("matching.PairRule", "mentor"),
+    ("matching.PairRule", "created_by"),
+    ("matching.ProgramWeights", "updated_by"),
+    ("matching.Proposal", "mentee"),
+    ("matching.Proposal", "mentor"),
+    ("checkins.Recognition", "sent_by"),
+    ("checkins.Recognition", "sent_to"),
+    ("metrics.OutcomeEvent", "recorded_by"),
+    ("imports.ImportBatch", "uploaded_by"),
+    ("reminders.ReminderSent", "recipient"),
+    ("reminders.Digest", "user"),
+    ("feedback.AssessmentRound", "created_by"),
+    ("feedback.AssessmentRequest", "mentee"),
+    ("feedback.AssessmentRequest", "rater"),
+    ("audit.AuditEvent", "actor"),
+}

@@ -1,0 +1,144 @@
+"""Personal data: export a person's own data, erase a person, purge closed programs."""
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+
+from audit.services import audit_record
+
+from . import privacy
+from .models import User
+
+# Free text and JSON that may quote a person's name or email (labels, uploaded files, emails).
+SCRUB: list[tuple[str, list[str]]] = [
+    ("audit.AuditEvent", ["actor_label", "object_label", "payload"]),
+    ("imports.ImportBatch", ["content", "errors", "summary"]),
+    ("reminders.EmailLog", ["to", "subject"]),
+    ("matching.MatchingRun", ["unmatched", "parameters"]),
+    ("matching.Proposal", ["alternatives", "explanation"]),
+    ("mentorships.Mentorship", ["explanation"]),
+]
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:  # an optional app's model that isn't installed
+        return None
+
+
+def person_export(*, person: User) -> dict[str, Any]:
+    """Everything Tandem holds about `person`, minus other people's private notes."""
+    data: dict[str, Any] = {
+        "profile": {
+            "email": person.email, "full_name": person.full_name, "job_title": person.job_title,
+            "job_family": person.job_family,
+            "department": person.department.name if person.department else None,
+            "manager": person.manager.full_name if person.manager else None,
+            "hire_date": person.hire_date, "location": person.location,
+            "timezone": person.timezone, "is_active": person.is_active,
+        },
+    }
+    for label, path, fields in privacy.EXPORT:
+        model = _model(label)
+        if model is None:
+            continue
+        key = f"{label} ({path.split('__')[-1]})"
+        data[key] = list(model.objects.filter(**{path: person}).values(*fields))
+    return data
+
+
+def _replace(value: Any, pattern: re.Pattern, replacement: str) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, list):
+        return [_replace(v, pattern, replacement) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace(v, pattern, replacement) for k, v in value.items()}
+    return value
+
+
+def _scrub(needles: list[str], replacement: str) -> int:
+    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    changed = 0
+    for label, fields in SCRUB:
+        model = _model(label)
+        if model is None:
+            continue
+        present = [f for f in fields if any(x.name == f for x in model._meta.get_fields())]
+        annotations = {f"{f}__as_text": Cast(f, TextField()) for f in present}
+        query = Q()
+        for f in present:
+            for needle in needles:
+                query |= Q(**{f"{f}__as_text__icontains": needle})
+        rows = list(model.objects.annotate(**annotations).filter(query)) if present else []
+        for row in rows:
+            for f in present:
+                setattr(row, f, _replace(getattr(row, f), pattern, replacement))
+        if rows:
+            model.objects.bulk_update(rows, present)
+            changed += len(rows)
+    return changed
+
+
+def _clear_avoid_lists(person: User) -> None:
+    enrolment = apps.get_model("programs.Enrolment")
+    enrolment.avoid.through.objects.filter(Q(user=person) | Q(enrolment__user=person)).delete()
+
+
+@transaction.atomic
+def person_erase(*, person: User, by: User) -> User:
+    """Right to erasure: personal data removed or anonymised; counts and levels kept."""
+    if person.pk == by.pk:
+        raise ValidationError("You can't erase yourself; ask another HR coordinator.")
+    if person.email.endswith("@erased.invalid"):
+        raise ValidationError("This person has already been erased.")
+    label = f"Erased person {person.pk}"
+    needles = [n for n in {person.email, person.full_name} if n and len(n) >= 3]
+    for model_label, path, values in privacy.ERASE:
+        model = _model(model_label)
+        if model is not None:
+            model.objects.filter(**{path: person}).update(**values)
+    for model_label, path in privacy.DELETE:
+        model = _model(model_label)
+        if model is not None:
+            model.objects.filter(**{path: person}).delete()
+    _clear_avoid_lists(person)
+    _scrub(needles, label)
+    _forget_sign_in_attempts(person.email)
+    User.objects.filter(pk=person.pk).update(
+        email=f"erased-{person.pk}@erased.invalid", full_name=label, job_title="", location="",
+        timezone="UTC", is_active=False, is_staff=False, is_superuser=False,
+        is_hr_coordinator=False, can_view_leadership=False, password="!erased",
+    )
+    audit_record(actor=by, action="person.erased", payload={"person_id": person.pk})
+    person.refresh_from_db()
+    return person
+
+
+def _forget_sign_in_attempts(email: str) -> None:
+    for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
+        model = _model(label)
+        if model is not None:
+            model.objects.filter(username__iexact=email).delete()
+
+
+@transaction.atomic
+def programs_purge_expired(*, today: date | None = None) -> list[str]:
+    """Delete programs closed for longer than the retention period, with all their data."""
+    program_model = apps.get_model("programs.Program")
+    cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    expired = list(program_model.objects.filter(status="closed", end_date__lt=cutoff))
+    names = [p.name for p in expired]
+    for program in expired:
+        audit_record(actor=None, action="program.purged",
+                     payload={"program": program.name, "ended": str(program.end_date)})
+        program.delete()
+    return names

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import (
+    AtRiskFlag,
+    CalendarToken,
+    Digest,
+    EmailLog,
+    NotificationPreference,
+    ReminderSent,
+)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_enabled", "weekly_digest", "updated_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "mentorship", "period_start", "channel", "status", "sent_at"]
+    list_filter = ["kind", "status", "channel"]
+    raw_id_fields = ["mentorship", "recipient", "milestone", "digest"]
+    list_select_related = ["recipient", "mentorship__mentor", "mentorship__mentee",
+                           "mentorship__program"]
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ["user", "week_start", "status", "sent_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "sent_at"]
+    raw_id_fields = ["reminder", "digest"]
+
+
+@admin.register(AtRiskFlag)
+class AtRiskFlagAdmin(admin.ModelAdmin):
+    list_display = ["mentorship", "period_start", "flagged_at", "resolved_at"]
+    raw_id_fields = ["mentorship"]
+    list_select_related = ["mentorship__mentor", "mentorship__mentee", "mentorship__program"]
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    # The token itself is a credential: not listed.
+    list_display = ["user", "created_at", "revoked_at"]
+    exclude = ["token"]
+    raw_id_fields = ["user"]

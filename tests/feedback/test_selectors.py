@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from feedback.models import SkillRating
+from feedback.selectors import skill_growth_rows, survey_results
+from tests.factories import SkillFactory, UserFactory
+from tests.feedback.factories import answered, request_for, sent_round, sent_survey
+
+
+def _group(program, role: str) -> dict:
+    return next(g for g in survey_results(program)[0]["groups"] if g["role"] == role)
+
+
+def test_it_hides_a_group_of_exactly_two_answers(program) -> None:
+    survey = sent_survey(program)
+    answered(survey, "mentor", (5, 4, 3), comment="secret")
+    answered(survey, "mentor", (5, 4, 3))
+    group = _group(program, "mentor")
+    assert group == {"role": "mentor", "role_label": "Mentors", "hidden": True,
+                     "answers": None, "questions": [], "comments": []}
+
+
+def test_it_shows_a_group_of_three_with_averages_and_distribution(program) -> None:
+    survey = sent_survey(program)
+    answered(survey, "mentee", (5, 4, 1), comment="b")
+    answered(survey, "mentee", (4, 4, 2), comment="a")
+    answered(survey, "mentee", (3, 4, 3))
+    group = _group(program, "mentee")
+    assert group["hidden"] is False and group["answers"] == 3
+    first = group["questions"][0]
+    assert first["average"] == 4.0
+    assert first["distribution"] == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
+    assert [q["average"] for q in group["questions"]] == [4.0, 4.0, 2.0]
+    assert group["comments"] == ["a", "b"]
+
+
+def test_it_counts_invited_and_answered_per_survey(program) -> None:
+    survey = sent_survey(program)
+    answered(survey, "mentee", (3, 3, 3))
+    from tests.feedback.factories import invite
+
+    invite(survey, role="manager")
+    result = survey_results(program)[0]
+    assert (result["invited"], result["answered"]) == (2, 1)
+    assert [g["role"] for g in result["groups"]] == ["mentee", "manager"]
+
+
+def test_it_honours_a_custom_minimum_group(program) -> None:
+    survey = sent_survey(program)
+    answered(survey, "mentee", (3, 3, 3))
+    assert survey_results(program, min_group=1)[0]["groups"][0]["answers"] == 1
+
+
+def _rate(round_, mentee, rater, role, levels: dict) -> None:
+    req = request_for(round_, mentee, rater, role)
+    SkillRating.objects.bulk_create(
+        [SkillRating(request=req, skill=s, level=lvl) for s, lvl in levels.items()]
+    )
+    req.completed_at = timezone.now()
+    req.save()
+
+
+def test_it_pairs_baseline_with_the_latest_follow_up(program) -> None:
+    mentee, mentor = UserFactory(), UserFactory()
+    k8s, tf = SkillFactory(name="Kubernetes"), SkillFactory(name="Terraform")
+    base = sent_round(program, "baseline", program.start_date)
+    early = sent_round(program, "follow_up", program.start_date + timedelta(days=30))
+    late = sent_round(program, "follow_up", program.start_date + timedelta(days=60))
+    _rate(base, mentee, mentee, "mentee", {k8s: 1, tf: 2})
+    _rate(base, mentee, mentor, "mentor", {k8s: 2})
+    _rate(early, mentee, mentee, "mentee", {k8s: 2})
+    _rate(late, mentee, mentee, "mentee", {k8s: 4})
+    rows = {(r["skill_name"], r["rater_role"]): r for r in skill_growth_rows(program=program)}
+    assert rows[("Kubernetes", "mentee")]["baseline_level"] == 1
+    assert rows[("Kubernetes", "mentee")]["latest_level"] == 4
+    assert rows[("Kubernetes", "mentee")]["change"] == 3
+    assert rows[("Kubernetes", "mentee")]["latest_kind"] == "follow_up"
+    assert rows[("Terraform", "mentee")]["change"] is None
+    assert rows[("Kubernetes", "mentor")]["latest_level"] is None
+    assert set(rows[("Kubernetes", "mentee")]) == {
+        "program_id", "mentee_id", "skill_id", "skill_name", "skill_category", "rater_role",
+        "baseline_level", "baseline_on", "latest_level", "latest_on", "latest_kind", "change",
+    }
+
+
+def test_it_ignores_unfinished_requests_and_filters_by_mentee(program) -> None:
+    a, b = UserFactory(), UserFactory()
+    skill = SkillFactory(name="Linux")
+    base = sent_round(program)
+    _rate(base, a, a, "mentee", {skill: 2})
+    _rate(base, b, b, "mentee", {skill: 3})
+    open_req = request_for(base, a, UserFactory(), "mentor")
+    SkillRating.objects.create(request=open_req, skill=skill, level=5)
+    rows = skill_growth_rows(mentee_ids=[a.pk])
+    assert [(r["mentee_id"], r["rater_role"], r["baseline_level"]) for r in rows] == [
+        (a.pk, "mentee", 2)]
+
+
+def test_it_reads_growth_in_one_query(program, django_assert_num_queries) -> None:
+    skill = SkillFactory(name="Go")
+    base = sent_round(program)
+    follow = sent_round(program, "final", program.end_date)
+    for _ in range(5):
+        m = UserFactory()
+        _rate(base, m, m, "mentee", {skill: 1})
+        _rate(follow, m, m, "mentee", {skill: 3})
+    with django_assert_num_queries(1):
+        rows = skill_growth_rows(program=program.pk)
+    assert {r["change"] for r in rows} == {2}
+
+
+def test_it_reads_survey_results_in_constant_queries(program, django_assert_num_queries) -> None:
+    survey = sent_survey(program)
+    for _ in range(4):
+        answered(survey, "mentor", (2, 2, 2), comment="x")
+    with django_assert_num_queries(5):
+        survey_results(program)

@@ -1,0 +1,168 @@
+from datetime import date, timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from feedback import services, tasks
+from feedback.models import (
+    AssessmentRequest,
+    AssessmentRound,
+    SendStatus,
+    Survey,
+    SurveyInvitation,
+)
+from tests.factories import MentorshipFactory, ProgramFactory, UserFactory
+
+
+def _due_survey(program) -> Survey:
+    today = date.today()
+    return services.survey_save(
+        program=program, kind="mid_point", opens_on=today, closes_on=today + timedelta(days=14),
+        for_mentees=True, for_mentors=True, for_managers=True,
+    )
+
+
+def test_it_schedules_both_default_surveys_for_an_active_program(program) -> None:
+    tasks.send_due_surveys.delay()
+    surveys = {s.kind: s for s in Survey.objects.filter(program=program)}
+    middle = program.start_date + (program.end_date - program.start_date) // 2
+    assert surveys["mid_point"].opens_on == middle
+    assert surveys["end"].opens_on == program.end_date
+    assert surveys["mid_point"].questions.count() == 4
+
+
+def test_it_invites_mentee_mentor_and_manager_once_when_run_twice(program, pair) -> None:
+    survey = _due_survey(program)
+    tasks.send_due_surveys.delay()
+    tasks.send_due_surveys.delay()
+    roles = dict(SurveyInvitation.objects.filter(survey=survey).values_list("user__email", "role"))
+    assert roles == {"mentee@example.com": "mentee", "mentor@example.com": "mentor",
+                     "boss@example.com": "manager"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(roles)
+    survey.refresh_from_db()
+    assert survey.status == SendStatus.SENT
+
+
+def test_it_puts_an_absolute_link_in_the_survey_email(program, pair, settings) -> None:
+    settings.SITE_URL = "https://tandem.example"
+    _due_survey(program)
+    tasks.send_due_surveys.delay()
+    invitation = SurveyInvitation.objects.get(user=pair.mentee)
+    body = next(m.body for m in mail.outbox if m.to == ["mentee@example.com"])
+    assert f"https://tandem.example/feedback/invitation/{invitation.pk}/" in body
+
+
+def test_it_skips_ended_pairings_and_surveys_not_yet_open(program, pair) -> None:
+    MentorshipFactory(program=program, status="ended")
+    today = date.today()
+    services.survey_save(
+        program=program, kind="end", opens_on=today + timedelta(days=1),
+        closes_on=today + timedelta(days=5), for_mentees=True, for_mentors=True,
+        for_managers=True,
+    )
+    _due_survey(program)
+    tasks.send_due_surveys.delay()
+    assert SurveyInvitation.objects.count() == 3
+    assert Survey.objects.get(program=program, kind="end").status == SendStatus.SCHEDULED
+
+
+def test_it_finishes_a_survey_left_sending_by_a_dead_worker(program, pair) -> None:
+    survey = _due_survey(program)
+    Survey.objects.filter(pk=survey.pk).update(status=SendStatus.SENDING)
+    tasks.send_due_surveys.delay()
+    survey.refresh_from_db()
+    assert survey.status == SendStatus.SENT
+    assert len(mail.outbox) == 3
+
+
+def test_it_does_not_email_an_invitation_already_claimed(program, pair) -> None:
+    survey = _due_survey(program)
+    services.survey_invitations_create(survey=survey)
+    SurveyInvitation.objects.filter(user=pair.mentor).update(sent_at=timezone.now())
+    tasks.send_due_surveys.delay()
+    assert "mentor@example.com" not in [m.to[0] for m in mail.outbox]
+    assert len(mail.outbox) == 2
+
+
+def test_it_waits_for_a_program_that_is_not_running_yet(hr_user) -> None:
+    program = ProgramFactory(status="matching", coordinators=[hr_user])
+    MentorshipFactory(program=program)
+    _due_survey(program)
+    tasks.send_due_surveys.delay()
+    assert SurveyInvitation.objects.count() == 0
+
+
+def test_it_requests_assessments_from_mentee_mentor_and_manager_once(program, pair) -> None:
+    round_ = AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today() + timedelta(days=7),
+        include_manager=True,
+    )
+    tasks.send_assessment_requests.delay()
+    tasks.send_assessment_requests.delay()
+    raters = dict(AssessmentRequest.objects.filter(round=round_).values_list(
+        "rater__email", "rater_role"))
+    assert raters == {"mentee@example.com": "mentee", "mentor@example.com": "mentor",
+                      "boss@example.com": "manager"}
+    assert len(mail.outbox) == 3
+    round_.refresh_from_db()
+    assert round_.status == SendStatus.SENT
+
+
+def test_it_leaves_the_manager_out_unless_the_round_asks(program, pair) -> None:
+    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
+    tasks.send_assessment_requests.delay()
+    assert set(AssessmentRequest.objects.values_list("rater_role", flat=True)) == {
+        "mentee", "mentor"}
+
+
+def test_it_waits_for_rounds_due_more_than_a_week_ahead(program, pair) -> None:
+    AssessmentRound.objects.create(
+        program=program, kind="follow_up", due_on=date.today() + timedelta(days=8)
+    )
+    tasks.send_assessment_requests.delay()
+    assert AssessmentRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_it_reminds_once_after_the_due_date(program, pair) -> None:
+    round_ = AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today() - timedelta(days=1)
+    )
+    tasks.send_assessment_requests.delay()
+    assert len(mail.outbox) == 2
+    AssessmentRequest.objects.update(sent_at=timezone.now() - timedelta(days=3))
+    AssessmentRequest.objects.filter(round=round_, rater=pair.mentor).update(
+        completed_at=timezone.now()
+    )
+    tasks.send_assessment_requests.delay()
+    tasks.send_assessment_requests.delay()
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert [m.to for m in reminders] == [["mentee@example.com"]]
+    assert AssessmentRequest.objects.get(rater=pair.mentee).reminded_at is not None
+
+
+def test_it_gives_a_request_sent_after_its_due_date_time_before_reminding(program, pair) -> None:
+    AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today() - timedelta(days=5)
+    )
+    tasks.send_assessment_requests.delay()
+    tasks.send_assessment_requests.delay()
+    assert len(mail.outbox) == 2
+    assert not [m for m in mail.outbox if m.subject.startswith("Reminder")]
+
+
+def test_it_does_not_remind_before_the_due_date(program, pair) -> None:
+    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
+    tasks.send_assessment_requests.delay()
+    tasks.send_assessment_requests.delay()
+    assert not [m for m in mail.outbox if m.subject.startswith("Reminder")]
+
+
+def test_it_asks_a_manager_who_is_also_the_mentor_only_once(program) -> None:
+    boss = UserFactory()
+    MentorshipFactory(program=program, mentor=boss, mentee=UserFactory(manager=boss))
+    AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today(), include_manager=True
+    )
+    tasks.send_assessment_requests.delay()
+    assert AssessmentRequest.objects.filter(rater=boss).get().rater_role == "mentor"

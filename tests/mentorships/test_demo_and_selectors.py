@@ -1,0 +1,71 @@
+import random
+from datetime import date
+
+import pytest
+
+from mentorships import demo, selectors, services
+from mentorships.checkpoints import add_months, checkpoint_dates
+from mentorships.models import Goal, Mentorship, Milestone
+from people.demo import seed_org
+from programs.demo import seed_enrolments, seed_programs
+from programs.models import Skill
+from programs.skills_seed import SKILLS
+from tests import factories
+from tests.mentorships.conftest import enrol
+
+
+def test_it_adds_months_and_clamps_month_ends():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+def test_it_suggests_quarterly_checkpoints_until_the_end_skipping_past_ones():
+    days = checkpoint_dates(start=date(2026, 1, 10), end=date(2026, 12, 31), months=3,
+                            not_before=date(2026, 5, 1))
+    assert days == [date(2026, 7, 10), date(2026, 10, 10)]
+
+
+@pytest.mark.django_db
+def test_it_reports_mentor_load(program, hr_user):
+    mentor = enrol(program, role="mentor", capacity=3)
+    idle = enrol(program, role="mentor", capacity=2)
+    services.mentorship_create(program=program, mentor=mentor, mentee=enrol(program), by=hr_user)
+    assert selectors.mentor_load(program) == {mentor.pk: (1, 3), idle.pk: (0, 2)}
+
+
+@pytest.mark.django_db
+def test_it_returns_a_mentorship_only_to_its_participants(pairing, stranger):
+    from django.http import Http404
+
+    assert selectors.mentorship_for_user_or_404(pairing.mentee, pairing.pk) == pairing
+    with pytest.raises(Http404):
+        selectors.mentorship_for_user_or_404(stranger, pairing.pk)
+
+
+@pytest.mark.django_db
+def test_it_annotates_goal_progress(pairing):
+    goal = factories.GoalFactory(mentorship=pairing)
+    factories.MilestoneFactory(goal=goal, done_at="2026-01-01T00:00Z")
+    factories.MilestoneFactory(goal=goal)
+    row = selectors.goals_with_progress(pairing).get()
+    assert (row.milestones_done, row.milestones_total) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_it_seeds_demo_pairings_idempotently():
+    # Transactional tests flush the data migration's skills; put them back.
+    for category, names in SKILLS.items():
+        for name in names:
+            Skill.objects.get_or_create(name=name, defaults={"category": category})
+    rng = random.Random(42)
+    people = seed_org(rng)
+    programs = seed_programs(people["hr"])
+    seed_enrolments(programs, people, rng)
+    context = {"demo": people, "programs": programs, "rng": rng}
+    demo.seed(context)
+    counts = (Mentorship.objects.count(), Goal.objects.count(), Milestone.objects.count())
+    demo.seed(context)
+    assert (Mentorship.objects.count(), Goal.objects.count(), Milestone.objects.count()) == counts
+    assert Mentorship.objects.filter(mentor=people["mentor"], mentee=people["mentee"],
+                                     status="active").exists()
+    assert counts[0] >= 11 and Milestone.objects.filter(done_at__isnull=False).exists()

@@ -1,0 +1,136 @@
+"""Personal data export, right to erasure, retention purge."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from checkins.models import CheckIn
+from mentorships.models import Goal
+from people import privacy
+from people.models import User
+from people.services import person_erase, programs_purge_expired
+from programs.models import Enrolment, Program
+from tests.factories import (
+    EnrolmentFactory, GoalFactory, HRFactory, MentorshipFactory, ProgramFactory, UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_checkin(mentorship, author, notes: str, summary: str = "") -> CheckIn:
+    return CheckIn.objects.create(
+        mentorship=mentorship, author=author, date=date.today(), duration_minutes=30,
+        activity="code_review", private_notes=notes, shared_summary=summary,
+    )
+
+
+@pytest.fixture
+def pair():
+    mentorship = MentorshipFactory()
+    make_checkin(mentorship, mentorship.mentee, "mentee's own secret")
+    make_checkin(mentorship, mentorship.mentor, "mentor's private thoughts")
+    return mentorship
+
+
+def download(client, user) -> dict:
+    client.force_login(user)
+    response = client.get("/people/me/data/?download=1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    return json.loads(response.content)
+
+
+def test_it_exports_my_own_notes(client, pair):
+    data = download(client, pair.mentee)
+    assert "mentee's own secret" in json.dumps(data)
+    assert data["profile"]["email"] == pair.mentee.email
+
+
+def test_it_never_exports_the_other_sides_private_notes(client, pair):
+    assert "mentor's private thoughts" not in json.dumps(download(client, pair.mentee))
+
+
+def test_it_exports_my_goals_and_enrolments(client, pair):
+    GoalFactory(mentorship=pair, title="Own the on-call rotation")
+    EnrolmentFactory(user=pair.mentee, program=pair.program, career_goal="Become an SRE")
+    body = json.dumps(download(client, pair.mentee))
+    assert "Own the on-call rotation" in body and "Become an SRE" in body
+
+
+def test_it_covers_every_link_to_a_user_in_the_privacy_registry():
+    covered = {(label, path.split("__")[0]) for label, path, _ in privacy.EXPORT}
+    covered |= {(label, path.split("__")[0]) for label, path, _ in privacy.ERASE}
+    covered |= {(label, path) for label, path in privacy.DELETE}
+    covered |= privacy.NOT_PERSONAL
+    missing = []
+    for model in apps.get_models():
+        if model._meta.app_label in {"admin", "auth", "axes", "sessions", "contenttypes"}:
+            continue
+        for field in model._meta.get_fields():
+            is_link = isinstance(field, models.ForeignKey | models.ManyToManyField)
+            if is_link and field.related_model is User and not field.auto_created:
+                if (model._meta.label, field.name) not in covered:
+                    missing.append(f"{model._meta.label}.{field.name}")
+    assert missing == [], f"Add these to people/privacy.py: {missing}"
+
+
+def test_it_erases_a_person_everywhere(client, pair):
+    hr = HRFactory()
+    mentee = pair.mentee
+    email, name = mentee.email, mentee.full_name
+    GoalFactory(mentorship=pair, title="Pass CKA", description="private plans")
+    EnrolmentFactory(user=mentee, program=pair.program, career_goal="Leave for a startup")
+    audit_record(actor=hr, action="mentorship.created", obj=pair, payload={"mentee": email})
+    client.force_login(hr)
+    response = client.post(f"/people/{mentee.pk}/erase/", {"confirm_email": email})
+    assert response.status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.email.endswith("@erased.invalid") and not mentee.is_active
+    assert mentee.full_name == f"Erased person {mentee.pk}"
+    assert not CheckIn.objects.filter(private_notes="mentee's own secret").exists()
+    assert Goal.objects.get(mentorship=pair).description == ""
+    assert Enrolment.objects.get(user=mentee).career_goal == ""
+    logged = json.dumps(list(AuditEvent.objects.values("actor_label", "object_label", "payload")))
+    assert email not in logged and name not in logged
+
+
+def test_it_keeps_counts_for_aggregate_metrics_after_erasure(pair):
+    before = CheckIn.objects.filter(mentorship=pair).count()
+    person_erase(person=pair.mentee, by=HRFactory())
+    assert CheckIn.objects.filter(mentorship=pair).count() == before
+    assert User.objects.filter(pk=pair.mentee.pk).exists()
+
+
+def test_it_refuses_erasure_without_the_typed_email(client, employee):
+    client.force_login(HRFactory())
+    response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": "wrong@example.com"})
+    assert response.status_code == 200
+    assert "That is not this person" in response.content.decode()
+    employee.refresh_from_db()
+    assert employee.is_active
+
+
+def test_it_refuses_erasure_to_non_hr(client, employee, stranger):
+    client.force_login(stranger)
+    response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": employee.email})
+    assert response.status_code == 403
+    employee.refresh_from_db()
+    assert employee.is_active
+
+
+def test_it_purges_programs_closed_longer_than_the_retention_period(settings):
+    settings.RETENTION_DAYS_AFTER_CLOSE = 30
+    old = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
+                         end_date=date.today() - timedelta(days=31))
+    MentorshipFactory(program=old)
+    recent = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
+                            end_date=date.today() - timedelta(days=5))
+    assert programs_purge_expired() == [old.name]
+    assert not Program.objects.filter(pk=old.pk).exists()
+    assert Program.objects.filter(pk=recent.pk).exists()
+    assert AuditEvent.objects.filter(action="program.purged").count() == 1

@@ -1,0 +1,68 @@
+"""The manager's team page: who takes part in which program, and approvals waiting."""
+
+import pytest
+
+from tests.factories import EnrolmentFactory, ProgramFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def boss():
+    return UserFactory(full_name="Boss")
+
+
+def test_it_shows_which_reports_take_part_and_in_what_role(client_for, boss):
+    lead = UserFactory(manager=boss)
+    engineer = UserFactory(full_name="Engineer Eve", manager=lead)
+    program = ProgramFactory(name="Cloud cohort")
+    EnrolmentFactory(program=program, user=engineer, role="mentee", status="pending",
+                     career_goal="Secret ambition text")
+    body = client_for(boss).get("/people/team/").content.decode()
+    assert "Engineer Eve" in body
+    assert "Cloud cohort · mentee" in body
+    assert "Waiting for manager approval" in body
+    assert "Secret ambition text" not in body
+
+
+def test_it_leaves_out_withdrawn_enrolments(client_for, boss):
+    engineer = UserFactory(manager=boss)
+    EnrolmentFactory(program=ProgramFactory(name="Old program"), user=engineer, status="withdrawn")
+    assert "Old program" not in client_for(boss).get("/people/team/").content.decode()
+
+
+def test_it_counts_approvals_waiting_with_a_link(client_for, boss):
+    EnrolmentFactory.create_batch(2, user=UserFactory(manager=boss), status="pending")
+    response = client_for(boss).get("/people/team/")
+    assert response.context["approvals_waiting"] == 2
+    assert "/programs/approvals/" in response.content.decode()
+
+
+def test_it_shows_nobody_outside_my_reporting_line(client_for, boss):
+    UserFactory(manager=boss)
+    outsider = UserFactory(full_name="Outside Olga")
+    EnrolmentFactory(user=outsider, status="pending")
+    response = client_for(boss).get("/people/team/")
+    assert "Outside Olga" not in response.content.decode()
+    assert response.context["approvals_waiting"] == 0
+
+
+def test_it_refuses_the_team_page_to_someone_without_reports(client_for, stranger):
+    assert client_for(stranger).get("/people/team/").status_code == 404
+
+
+def test_the_team_page_keeps_constant_queries(client_for, boss, django_assert_max_num_queries):
+    client = client_for(boss)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            person = UserFactory(manager=boss)
+            EnrolmentFactory(user=person, role="mentor")
+            EnrolmentFactory(user=person, status="pending")
+
+    add(2)
+    with django_assert_max_num_queries(10):
+        assert client.get("/people/team/").status_code == 200
+    add(20)
+    with django_assert_max_num_queries(10):
+        assert client.get("/people/team/").status_code == 200

@@ -1,0 +1,38 @@
+"""A mentee enrols from a phone through the real form."""
+
+import pytest
+
+from programs.models import Enrolment
+from tests.conftest import login
+from tests.factories import PASSWORD, ProgramFactory, SkillFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_it_enrols_a_mentee_from_a_phone(phone_page):
+    program = ProgramFactory(name="Cloud cohort", status="enrolling")
+    SkillFactory(name="Helm charts")
+    SkillFactory(name="Terraform modules")
+    person = UserFactory(email="phone.mentee@example.com", timezone="Asia/Singapore")
+    page = phone_page
+    login(page, person.email, PASSWORD)
+    page.goto(f"/programs/{program.slug}/")
+    page.get_by_role("link", name="Enrol as mentee").click()
+    page.select_option("select[name=skills-0-skill]", label="Helm charts")
+    page.select_option("select[name=skills-0-level]", "1")
+    page.select_option("select[name=skills-0-target_level]", "2")
+    page.select_option("select[name=skills-1-skill]", label="Terraform modules")
+    page.select_option("select[name=skills-1-level]", "3")
+    page.select_option("select[name=skills-1-target_level]", "3")  # not above: refused
+    page.select_option("select[name=career_track]", "cloud")
+    page.get_by_role("button", name="Enrol").click()
+    assert page.get_by_text("The target must be above your current level.").is_visible()
+    assert "Asia/Singapore" in page.content()
+    page.select_option("select[name=skills-1-target_level]", "5")
+    page.get_by_role("button", name="Enrol").click()
+    page.wait_for_url("**/programs/me/enrolments/")
+    assert page.get_by_text("You are enrolled as mentee.").is_visible()
+    # Nothing on the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    enrolment = Enrolment.objects.get(user=person)
+    assert sorted(enrolment.skills.values_list("level", "target_level")) == [(1, 2), (3, 5)]
