@@ -67,10 +67,12 @@ def enrolments_csv(rows: int, hours: int) -> str:
 
 def timed(label: str, step: Callable[[], object]) -> object:
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = step()
-        elapsed = time.perf_counter() - started
-    print(f"  {label:<44} {elapsed:7.2f} s  {len(queries):5d} queries")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    print(f"  {label:<40} {elapsed:6.2f} s wall ({cpu:5.2f} s Python CPU, {sql:5.2f} s in SQL)"
+          f"  {len(queries):4d} queries")
     return result
 
 
@@ -123,7 +125,8 @@ if __name__ == "__main__":
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        print(f"database: {connection.settings_dict['NAME']}")
+        print(f"database: {connection.settings_dict['NAME']}; load average: "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         main()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

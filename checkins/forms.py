@@ -23,13 +23,23 @@ def relevant_skills(mentorship: Mentorship):
     return found if found.exists() else Skill.objects.all()
 
 
+class LenientTemplateField(forms.ModelChoiceField):
+    """A template retired since the form was opened is dropped, not a hidden-field error."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class CheckInForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=5, max_value=600, initial=45
     )
     activity = forms.ChoiceField(choices=Activity.choices)
-    template = forms.ModelChoiceField(
+    template = LenientTemplateField(
         queryset=CheckInTemplate.objects.none(), required=False, widget=forms.HiddenInput
     )
     skills = forms.ModelMultipleChoiceField(

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 BATCH_SIZE = 2000
 
@@ -75,3 +76,37 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
             [meta.db_table, meta.pk.column, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+INSERT_CHUNK = 10_000
+
+
+def insert_rows(model: type[Model], rows: Sequence[Mapping[str, object]]) -> int:
+    """INSERT plain rows with one `SELECT * FROM UNNEST(arrays)` per 10,000 rows.
+
+    Much cheaper than bulk_create, which builds a model instance and prepares every value of
+    every row in Python. Rows map attnames (e.g. "user_id") to database-ready values: ints,
+    strings, bools, dates, None. Fields a row leaves out get the model default; auto_now and
+    auto_now_add fields get the current time. The primary key must be given (see reserve_ids)
+    or left to the database for every row.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    now = timezone.now()
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start:start + INSERT_CHUNK]
+            params = [[row.get(f.attname, defaults[f.attname]) for row in chunk] for f in fields]
+            cursor.execute(sql, params)
+    return len(rows)

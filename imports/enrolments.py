@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentorships.models import LIVE_STATUSES, Mentorship
 from people.models import User
 from programs.models import (
     CareerTrack,
@@ -20,12 +21,13 @@ from programs.models import (
     Program,
     Seniority,
     Skill,
+    Status,
 )
 
 from . import csvcheck
-from .bulk import delete_where_in, update_rows
+from .bulk import delete_where_in, insert_rows, reserve_ids, update_rows
 from .csvcheck import Row, RowError
-from .plans import BATCH_SIZE, PREVIEW_ROWS, Action, Plan
+from .plans import PREVIEW_ROWS, Action, Plan
 
 REQUIRED = ("email", "role")
 OPTIONAL = (
@@ -67,8 +69,8 @@ class EnrolmentRow:
 
 def plan(text: str, *, program: Program) -> Plan:
     parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL)
-    result = Plan(errors=list(parsed.errors), row_count=len(parsed.rows))
-    if any(e.line == csvcheck.HEADER_LINE for e in parsed.errors):
+    result = Plan(errors=[*_check_program(program), *parsed.errors], row_count=len(parsed.rows))
+    if any(e.line == csvcheck.HEADER_LINE for e in result.errors):
         return result
     skills = {name.lower(): pk for pk, name in Skill.objects.values_list("pk", "name")}
     emails = {r.get("email").lower() for r in parsed.rows if r.get("email")}
@@ -86,10 +88,34 @@ def plan(text: str, *, program: Program) -> Plan:
     result.errors.extend(
         csvcheck.duplicates(parsed.rows, lambda r: r.get("email").lower(), "email", "row for this person")
     )
+    result.errors.extend(_role_changes_in_live_pairs(rows, program))
     if result.errors:
         return result
     _classify(result, rows, program)
     return result
+
+
+def _check_program(program: Program) -> list[RowError]:
+    if program.status == Status.CLOSED:
+        return [RowError(csvcheck.HEADER_LINE, "", "This program is closed; its enrolments can't change.")]
+    return []
+
+
+def _role_changes_in_live_pairs(rows: list[EnrolmentRow], program: Program) -> list[RowError]:
+    """Changing the role of someone in a live mentorship would leave the pairing inconsistent."""
+    live: dict[int, str] = {}
+    for mentor_id, mentee_id in Mentorship.objects.filter(
+        program=program, status__in=LIVE_STATUSES
+    ).values_list("mentor_id", "mentee_id"):
+        live.setdefault(mentor_id, EnrolmentRole.MENTOR)
+        live.setdefault(mentee_id, EnrolmentRole.MENTEE)
+    peer = program.format == Format.PEER
+    return [
+        RowError(row.line, "role", f"{row.email} is in a live mentorship as {live[row.user_id]}; "
+                 "end or reassign it before changing the role.")
+        for row in rows
+        if row.user_id in live and not peer and row.values["role"] != live[row.user_id]
+    ]
 
 
 def _check_row(
@@ -244,22 +270,22 @@ def _apply(
     planned: list[tuple[EnrolmentRow, str]], existing: dict[int, dict[str, object]],
     current_skills: dict[int, SkillSet], program: Program,
 ) -> dict[str, int]:
-    created: list[tuple[EnrolmentRow, Enrolment]] = []
+    created: list[tuple[EnrolmentRow, dict[str, object]]] = []
     updated: list[tuple[EnrolmentRow, dict[str, object]]] = []
     now = timezone.now()
+    new_ids = iter(reserve_ids(Enrolment, sum(1 for _, a in planned if a == Action.CREATE)))
     for row, action in planned:
         if action == Action.CREATE:
-            enrolment = Enrolment(
-                program=program, user_id=row.user_id, status=EnrolmentStatus.APPROVED,
-                **_new_values(row, program),
-            )
-            created.append((row, enrolment))
+            created.append((row, {
+                "id": next(new_ids), "program_id": program.pk, "user_id": row.user_id,
+                "status": EnrolmentStatus.APPROVED.value, **_new_values(row, program),
+            }))
         elif action == Action.UPDATE:
             # updated_at by hand: a bulk write skips auto_now
             updated.append((row, {**existing[row.user_id], **row.values, "updated_at": now}))
-    Enrolment.objects.bulk_create([e for _, e in created], batch_size=BATCH_SIZE)
+    insert_rows(Enrolment, [values for _, values in created])
     update_rows(Enrolment, [values for _, values in updated], [*FIELDS, "updated_at"])
-    pairs = [(r, e.pk) for r, e in created] + [(r, int(values["pk"])) for r, values in updated]
+    pairs = [(r, int(values["id"])) for r, values in created] + [(r, int(values["pk"])) for r, values in updated]
     return {"skills_written": _replace_skills(pairs, current_skills)}
 
 
@@ -267,9 +293,8 @@ def _replace_skills(pairs: list[tuple[EnrolmentRow, int]], current_skills: dict[
     changed = [(r, pk) for r, pk in pairs if r.skills is not None and r.skills != current_skills.get(pk)]
     delete_where_in(EnrolmentSkill, "enrolment_id", [pk for _, pk in changed if current_skills.get(pk)])
     rows = [
-        EnrolmentSkill(enrolment_id=pk, skill_id=skill_id, level=level, target_level=target)
+        {"enrolment_id": pk, "skill_id": skill_id, "level": level, "target_level": target}
         for r, pk in changed
         for skill_id, (level, target) in (r.skills or {}).items()
     ]
-    EnrolmentSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    return len(rows)
+    return insert_rows(EnrolmentSkill, rows)

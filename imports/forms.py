@@ -1,10 +1,6 @@
 from django import forms
 
-from people.models import User
-from programs.models import Program
-
 from . import csvcheck
-from .selectors import programs_for_import
 
 
 class UploadForm(forms.Form):
@@ -28,14 +24,3 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
         return upload
 
-
-class EnrolmentUploadForm(UploadForm):
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.none(), empty_label="Choose a program",
-        help_text="Only programs you coordinate are listed.",
-    )
-    field_order = ["program", "file"]
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs_for_import(user)

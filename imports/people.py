@@ -18,9 +18,9 @@ from django.core.validators import validate_email
 from people.models import Department, JobFamily, User
 
 from . import csvcheck
-from .bulk import reserve_ids, update_rows
+from .bulk import insert_rows, reserve_ids, update_rows
 from .csvcheck import Row, RowError
-from .plans import BATCH_SIZE, PREVIEW_ROWS, Action, Plan
+from .plans import PREVIEW_ROWS, Action, Plan
 
 REQUIRED = ("email", "full_name")
 OPTIONAL = (
@@ -115,6 +115,7 @@ def _check_row(row: Row, columns: list[str]) -> tuple[PersonRow | None, list[Row
             validate_email(manager)
         except ValidationError:
             fail("manager_email", f"“{row.get('manager_email')}” isn't a valid email address.")
+            manager = None  # one message for this cell, not also "no one with this email"
     department = row.get("department") if "department" in present else None
     if errors and not email:
         return None, errors
@@ -131,7 +132,7 @@ def _set(values: dict[str, object], name: str, outcome: tuple[object, str | None
 
 def _job_family(value: str) -> tuple[str | None, str | None]:
     if not value:
-        return JobFamily.OTHER, None
+        return JobFamily.OTHER.value, None
     found = csvcheck.match_choice(value, JOB_FAMILIES)
     if found is None:
         return None, f"Unknown job family “{value}”. Use one of: {csvcheck.choice_help(JOB_FAMILIES)}."
@@ -283,7 +284,7 @@ def _apply(
         zip((p.email for p in new_people), reserve_ids(User, len(new_people)), strict=True)
     )}
     unusable = make_password(None)  # everyone new sets a password through the reset email
-    created: list[User] = []
+    created: list[dict[str, object]] = []
     updated: list[dict[str, object]] = []
     for person in people:
         fields = dict(person.values)
@@ -295,8 +296,8 @@ def _apply(
         if pk in existing:
             updated.append({**existing[pk], **fields})
         else:
-            created.append(User(pk=pk, email=person.email, password=unusable, **fields))
-    User.objects.bulk_create(created, batch_size=BATCH_SIZE)
+            created.append({"id": pk, "email": person.email, "password": unusable, **fields})
+    insert_rows(User, created)
     update_rows(User, updated, EXISTING[1:])
     return {"departments_created": new_departments}
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from .csvcheck import RowError
 
 PREVIEW_ROWS = 20
-BATCH_SIZE = 2000
 
 
 class Action:

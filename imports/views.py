@@ -59,8 +59,8 @@ def enrolment_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, *, kind: str, program: Program | None) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         try:
             batch = services.batch_preview(
                 kind=kind, content=form.cleaned_data["text"], filename=form.cleaned_data["file"].name,

@@ -105,30 +105,27 @@ class _Problem:
     def m(self) -> int:
         return self.scores.shape[1]
 
-    def blocks(self, dtype: type = np.int32) -> Iterator[tuple[slice, np.ndarray]]:
-        """Row blocks with every unusable pair set to _neg(dtype)."""
+    def blocks(
+        self, dtype: type = np.int32, offset: np.ndarray | None = None
+    ) -> Iterator[tuple[slice, np.ndarray]]:
+        """Row blocks of score + offset (per mentor), unusable pairs set to _neg(dtype)."""
         neg = _neg(dtype)
         step = max(1, _BLOCK_CELLS // max(self.m, 1))
         inactive = np.nonzero(~self.active)[0]
         for start in range(0, self.n, step):
             rows = slice(start, min(start + step, self.n))
-            block = self.scores[rows].astype(dtype)
+            raw = self.scores[rows]
+            if offset is None:
+                block = raw.astype(dtype)
+            else:
+                block = np.add(raw, offset, dtype=dtype)
             if self.allowed is not None:
                 np.putmask(block, ~self.allowed[rows], neg)
             if inactive.size:
                 block[:, inactive] = neg
             if self.positive_only:
-                np.putmask(block, block <= 0, neg)
+                np.putmask(block, raw <= 0, neg)
             yield rows, block
-
-    def usable(self, rows: np.ndarray) -> np.ndarray:
-        """Exact usable-pair mask for some rows."""
-        mask = np.broadcast_to(self.active, (rows.size, self.m)).copy()
-        if self.allowed is not None:
-            mask &= self.allowed[rows]
-        if self.positive_only:
-            mask &= self.scores[rows] > 0
-        return mask
 
 
 def _neg(dtype: type) -> int:
@@ -315,9 +312,26 @@ class _Duals:
                 v_new[self.m_heads] = np.minimum(v_new[self.m_heads], price)
             if np.array_equal(u_new, u) and np.array_equal(v_new, v):
                 self.sweeps = sweep
-                return u, v
+                return (u, v) if self._sink_arcs_hold(u, v) else None
             u, v = u_new, v_new
         return None
+
+    def _sink_arcs_hold(self, u: np.ndarray, v: np.ndarray) -> bool:
+        """Reduced costs of residual arcs *out of* the sink are non-negative.
+
+        Sweeps towards the sink never look at these arcs, so a negative
+        cycle through the sink (e.g. an unmatched mentee that a new edge
+        could match) would go unnoticed without this check.
+        """
+        f = self.f
+        g = self.p.groups
+        busy = f.group_flow > 0  # reverse arcs sink → mentor, cost −penalty
+        if (v[g.mentor[busy]] < g.cost[busy]).any():
+            return False
+        unmatched = u[~self.matched]
+        # Reverse "unmatched" arcs: sink → mentee (bonus) or sink → hub (forced).
+        reverse = not f.forced or f.hub_flow > 0
+        return not (reverse and unmatched.size and unmatched.max() > 0)
 
 
 # ---------------------------------------------------------------------------
@@ -344,17 +358,18 @@ class _Pricer:
     ) -> tuple[int, np.ndarray]:
         """Number of rows with a violation, and flat codes of pairs to add."""
         dtype, z, thr = self._setup(u, v, bonus)
+        neg = _neg(dtype)
         violating = 0
         found = []
-        for rows, block in self.p.blocks(dtype):
+        for rows, block in self.p.blocks(dtype, offset=z):
             has = np.nonzero(mate[rows] >= 0)[0]
-            block[has, mate[rows][has]] = _neg(dtype)
-            block += z
+            block[has, mate[rows][has]] = neg
             best = block.max(axis=1)
-            violating += int(np.count_nonzero(best > thr[rows]))
-            near = np.nonzero(best > thr[rows] - self.margin)[0]
+            limit = thr[rows]
+            violating += int(np.count_nonzero(best > limit))
+            near = np.nonzero(best > limit - self.margin)[0]
             if near.size:
-                found.append(self._pairs(rows.start, near, block[near], thr[rows][near]))
+                found.append(rows.start * self.p.m + self._pairs(near, block, limit - self.margin))
         codes = np.concatenate(found) if found else np.zeros(0, np.int64)
         return violating, codes
 
@@ -370,19 +385,25 @@ class _Pricer:
         thr = np.clip(u - z_top, neg + 1 + self.margin, np.iinfo(dtype).max).astype(dtype)
         return dtype, zw, thr
 
-    def _pairs(self, start: int, near: np.ndarray, sub: np.ndarray, thr: np.ndarray):
-        """Up to ``per_row`` best near/violating pairs of each listed row."""
+    def _pairs(self, near: np.ndarray, block: np.ndarray, floor: np.ndarray) -> np.ndarray:
+        """Codes (relative to the block) of each near row's best pairs above ``floor``."""
         m = self.p.m
-        hit = sub > (thr - self.margin)[:, None]
-        r, c = np.nonzero(hit)
-        if r.size > self.per_row * near.size:
-            # Some rows have too many: keep each row's best per_row.
-            order = np.lexsort((-sub[r, c], r))
-            r, c = r[order], c[order]
-            first = np.searchsorted(r, r)  # r is sorted: index of the row's first cell
-            keep = np.arange(r.size) - first < self.per_row
-            r, c = r[keep], c[keep]
-        return (start + near[r]).astype(np.int64) * m + c
+        if near.size < block.shape[0] // 2:
+            block, floor, rows = block[near], floor[near], near
+        else:
+            rows = np.arange(block.shape[0])
+        r, c = np.nonzero(block > floor[:, None])
+        counts = np.bincount(r, minlength=rows.size)
+        heavy = np.nonzero(counts > self.per_row)[0]
+        if heavy.size == 0:
+            return rows[r].astype(np.int64) * m + c
+        # Rows with too many candidates keep only their per_row best.
+        light = counts[r] <= self.per_row
+        k = self.per_row
+        best = np.argpartition(block[heavy], m - k, axis=1)[:, m - k :]
+        r_all = np.concatenate([r[light], np.repeat(heavy, k)])
+        c_all = np.concatenate([c[light], best.ravel()])
+        return rows[r_all].astype(np.int64) * m + c_all
 
 
 # ---------------------------------------------------------------------------

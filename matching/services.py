@@ -106,7 +106,9 @@ def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
 
 
 @transaction.atomic
-def matching_run_start(*, program: Program, by: User | None, mode: str | None = None) -> MatchingRun:
+def matching_run_start(*, program: Program, by: User | None, mode: str | None = None,
+                       enqueue: bool = True) -> MatchingRun:
+    """Queue a run; ``enqueue=False`` leaves executing it to the caller (``--sync``)."""
     if program.status not in RUNNABLE_PROGRAM_STATUSES:
         raise ValidationError(
             f"“{program}” is {program.get_status_display().lower()}: move it to matching "
@@ -127,7 +129,8 @@ def matching_run_start(*, program: Program, by: User | None, mode: str | None = 
         raise ValidationError("A matching run is already in progress for this program.") from None
     audit_record(actor=by, action="matching.run_started", obj=run, program=program,
                  payload={"mode": mode})
-    outbox_enqueue(task="matching.tasks.execute_run", args=[run.pk])
+    if enqueue:
+        outbox_enqueue(task="matching.tasks.execute_run", args=[run.pk])
     return run
 
 
@@ -289,7 +292,8 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
     i = data.mentee_index.get(proposal.mentee_id)
     if i is None or data.program.format == Format.PEER:
         return []
-    left = _places_left_for_swap(run, data, proposal)
+    held = _held(run, data, proposal)
+    left = data.capacity - held
     weights = solve.weights_from(run.parameters)
     scores = scoring.score_matrix(data.mentees.take([i]), data.mentors, weights,
                                   reverse=data.reverse)[0]
@@ -298,24 +302,45 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
          "capacity_left": int(left[j])}
         for j, p in enumerate(data.mentor_people)
         if data.allowed[i, j] and left[j] > 0 and p.user_id != proposal.mentor_id
+        and not _group_problem(data, proposal, held, j)
     ]
     return sorted(out, key=lambda c: (-c["score"], c["name"]))
 
 
-def _places_left_for_swap(run: MatchingRun, data: ProgramData, proposal: Proposal) -> np.ndarray:
-    # Accepted proposals are live mentorships already (in data.capacity); pending ones
-    # of this run hold their place too, except the one being swapped.
-    held = (
+def _held(run: MatchingRun, data: ProgramData, proposal: Proposal) -> np.ndarray:
+    """Places per mentor held by this run's other open proposals.
+
+    Accepted proposals are live mentorships already (counted in data.load and
+    data.capacity); open ones of this run hold their place too, except the one
+    being swapped.
+    """
+    held = np.zeros(data.mentors.m, dtype=np.int64)
+    index = data.mentor_index
+    rows = (
         run.proposals.filter(status=ProposalStatus.PROPOSED)
         .exclude(pk=proposal.pk)
         .values_list("mentor_id", flat=True)
     )
-    left = data.capacity.copy()
-    index = data.mentor_index
-    for mentor_id in held:
+    for mentor_id in rows:
         if mentor_id in index:
-            left[index[mentor_id]] -= 1
-    return left
+            held[index[mentor_id]] += 1
+    return held
+
+
+def _group_problem(data: ProgramData, proposal: Proposal, held: np.ndarray, j: int) -> str:
+    """Why moving the mentee to mentor j would break the group size rule ('' if it doesn't)."""
+    if data.program.format != Format.GROUP:
+        return ""
+    minimum = data.program.min_group_size
+    size = data.load + held
+    if size[j] + 1 < minimum:
+        return (f"{data.mentor_people[j].name}'s group would have {size[j] + 1} member(s); "
+                f"groups need at least {minimum}.")
+    old = data.mentor_index.get(proposal.mentor_id)
+    if old is not None and 0 < size[old] < minimum:
+        return (f"{data.mentor_people[old].name}'s group would shrink to {size[old]}; "
+                f"groups need at least {minimum}.")
+    return ""
 
 
 @transaction.atomic
@@ -341,8 +366,12 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
     if not data.allowed[i, j]:
         raise ValidationError(f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
                               "this pair (reporting line, avoid list, ended pairing or HR rule).")
-    if _places_left_for_swap(run, data, proposal)[j] <= 0:
+    held = _held(run, data, proposal)
+    if data.capacity[j] - held[j] <= 0:
         raise ValidationError(f"{new_mentor} has no place left.")
+    problem = _group_problem(data, proposal, held, j)
+    if problem:
+        raise ValidationError(problem)
     weights = solve.weights_from(run.parameters)
     old = proposal.mentor
     proposal.mentor = new_mentor

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.services import audit_record
 from people.models import User
 from programs.models import (
     Enrolment,
@@ -46,6 +47,10 @@ from .models import (
 
 def _event(mentorship: Mentorship, kind: str, by: User | None, reason: str = "") -> None:
     MentorshipEvent.objects.create(mentorship=mentorship, kind=kind, by=by, reason=reason)
+    if by is None or not mentorship.is_participant(by):
+        # HR and admin actions go to the audit log; the reason text stays in the history only.
+        audit_record(actor=by, action=f"mentorship.{kind}", obj=mentorship,
+                     program=mentorship.program, payload={"status": mentorship.status})
 
 
 def _require_text(value: str, what: str) -> str:

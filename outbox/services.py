@@ -49,7 +49,10 @@ def _publish(message: OutboxMessage) -> None:
         result = app.tasks[message.task_name].apply(args=message.args, kwargs=message.kwargs)
         result.get(propagate=True)
     else:
-        app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False)
+        # ignore_result: nobody reads an outbox task's result, and subscribing to it on a down
+        # Redis result backend retries ~20 s before failing; the publish itself fails at once.
+        app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False,
+                      ignore_result=True)
 
 
 def outbox_flush(*, limit: int = 500) -> int:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.services import audit_record
 from people.models import User
 
 from .models import (
@@ -33,6 +34,7 @@ def program_create(*, data: dict, coordinators: list[User], created_by: User) ->
     program.save()
     # The creator always coordinates what they create.
     program.coordinators.set({created_by, *coordinators})
+    audit_record(actor=created_by, action="program.created", obj=program, program=program)
     return program
 
 
@@ -43,6 +45,8 @@ def program_update(*, program: Program, data: dict, coordinators: list[User], by
     program.full_clean()
     program.save()
     program.coordinators.set({by, *coordinators})
+    audit_record(actor=by, action="program.updated", obj=program, program=program,
+                 payload={"fields": sorted(data), "coordinators": sorted(u.pk for u in coordinators)})
     return program
 
 
@@ -55,6 +59,8 @@ def program_change_status(*, program: Program, new_status: str, by: User) -> Pro
     if not updated:
         raise ValidationError("The program changed meanwhile; reload and try again.")
     locked.refresh_from_db()
+    audit_record(actor=by, action="program.status_changed", obj=locked, program=locked,
+                 payload={"status": new_status})
     return locked
 
 

@@ -70,11 +70,17 @@ class ReminderSent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
+            # Two partial keys, because NULL milestones would never collide in one key (and
+            # NULLS NOT DISTINCT is PostgreSQL-only; development runs on SQLite).
+            models.UniqueConstraint(
+                fields=["mentorship", "recipient", "kind", "period_start"],
+                condition=models.Q(milestone__isnull=True),
+                name="one_checkin_reminder_per_period",
+            ),
             models.UniqueConstraint(
                 fields=["mentorship", "recipient", "kind", "period_start", "milestone"],
-                name="one_reminder_per_period",
-                # A check-in reminder has no milestone: NULLs must collide, not slip through.
-                nulls_distinct=False,
+                condition=models.Q(milestone__isnull=False),
+                name="one_milestone_reminder_per_period",
             ),
         ]
         indexes = [models.Index(fields=["status", "channel"])]

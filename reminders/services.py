@@ -8,7 +8,9 @@ dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back
 sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
 """
 
+import logging
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +26,7 @@ from django.utils import timezone
 from programs.models import CADENCE_DAYS
 
 from . import selectors
+from .bulk import insert_ignoring_conflicts
 from .cadence import Stage, classify
 from .models import (
     AtRiskFlag,
@@ -38,6 +41,13 @@ from .models import (
 )
 
 BATCH_SIZE = 2000
+# After this many refused emails in one run the mail server is probably down: stop and retry later.
+MAX_FAILURES = 10
+logger = logging.getLogger(__name__)
+
+
+class DeliveryFailed(RuntimeError):
+    """Some emails could not be handed to the mail server; they stay pending for the retry."""
 
 
 class SimulatedCrash(RuntimeError):
@@ -68,27 +78,29 @@ def _channel(user_id: int, prefs: dict[int, selectors.Preference]) -> str | None
     pref = prefs.get(user_id, selectors.Preference())
     if not pref.email_enabled:
         return None
-    return Channel.DIGEST if pref.weekly_digest else Channel.EMAIL
+    return Channel.DIGEST.value if pref.weekly_digest else Channel.EMAIL.value
+
+
+# Column order of a planned reminder row, as inserted by `insert_ignoring_conflicts`.
+REMINDER_COLUMNS = ("mentorship_id", "recipient_id", "kind", "period_start", "milestone_id", "channel")
 
 
 def _rows_for(
     plan: _Planned, recipients: Iterable[tuple[int, bool]], prefs: dict[int, selectors.Preference]
-) -> Iterator[ReminderSent]:
+) -> Iterator[tuple]:
     for user_id, is_active in recipients:
         channel = _channel(user_id, prefs) if is_active else None
         if channel is None:
             continue
-        yield ReminderSent(
-            mentorship_id=plan.mentorship_id, recipient_id=user_id, kind=plan.kind,
-            period_start=plan.period_start, milestone_id=plan.milestone_id, channel=channel,
-        )
+        yield (plan.mentorship_id, user_id, plan.kind, plan.period_start, plan.milestone_id,
+               channel)
 
 
 def _plan_checkins(
     *, today: date, result: SweepResult, prefs: dict[int, selectors.Preference]
-) -> tuple[list[ReminderSent], list[AtRiskFlag]]:
-    rows: list[ReminderSent] = []
-    flags: list[AtRiskFlag] = []
+) -> tuple[list[tuple], list[tuple[int, date]]]:
+    rows: list[tuple] = []
+    flags: list[tuple[int, date]] = []
     for m in selectors.active_mentorship_contacts():
         result.mentorships += 1
         state = classify(
@@ -99,15 +111,15 @@ def _plan_checkins(
             continue
         if state.stage == Stage.DUE:
             result.due += 1
-            kind = ReminderKind.CHECKIN_DUE
+            kind = ReminderKind.CHECKIN_DUE.value
         else:
             # First noticed late (or at risk): one overdue reminder, not a due one as well.
             result.overdue += 1
-            kind = ReminderKind.CHECKIN_OVERDUE
+            kind = ReminderKind.CHECKIN_OVERDUE.value
         if state.stage == Stage.AT_RISK:
             result.at_risk += 1
             result.at_risk_ids.append(m["id"])
-            flags.append(AtRiskFlag(mentorship_id=m["id"], period_start=state.due_on))
+            flags.append((m["id"], state.due_on))
         plan = _Planned(m["id"], kind, state.due_on)
         recipients = ((m["mentor_id"], m["mentor__is_active"]),
                       (m["mentee_id"], m["mentee__is_active"]))
@@ -117,12 +129,12 @@ def _plan_checkins(
 
 def _plan_milestones(
     *, today: date, result: SweepResult, prefs: dict[int, selectors.Preference]
-) -> list[ReminderSent]:
-    rows: list[ReminderSent] = []
+) -> list[tuple]:
+    rows: list[tuple] = []
     for ms in selectors.milestones_coming_due(today=today):
         result.milestones_due += 1
         plan = _Planned(
-            ms["goal__mentorship_id"], ReminderKind.MILESTONE_DUE, ms["due_date"], ms["id"]
+            ms["goal__mentorship_id"], ReminderKind.MILESTONE_DUE.value, ms["due_date"], ms["id"]
         )
         recipients = (
             (ms["goal__mentorship__mentor_id"], ms["goal__mentorship__mentor__is_active"]),
@@ -132,9 +144,9 @@ def _plan_milestones(
     return rows
 
 
-def _resolve_stale_flags(flags: list[AtRiskFlag], *, now: datetime) -> int:
+def _resolve_stale_flags(flags: list[tuple[int, date]], *, now: datetime) -> int:
     """A flag whose period no longer applies (a check-in happened, the pairing stopped) is closed."""
-    current = {(f.mentorship_id, f.period_start) for f in flags}
+    current = set(flags)
     stale = [
         pk
         for pk, mentorship_id, period in AtRiskFlag.objects.filter(
@@ -160,8 +172,13 @@ def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
     prefs = selectors.non_default_preferences()
     rows, flags = _plan_checkins(today=today, result=result, prefs=prefs)
     rows.extend(_plan_milestones(today=today, result=result, prefs=prefs))
-    ReminderSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
-    AtRiskFlag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    insert_ignoring_conflicts(
+        ReminderSent, REMINDER_COLUMNS, rows,
+        constants={"status": DeliveryStatus.PENDING.value, "created_at": now},
+    )
+    insert_ignoring_conflicts(
+        AtRiskFlag, ("mentorship_id", "period_start"), flags, constants={"flagged_at": now}
+    )
     result.planned = len(rows)
     result.flags_resolved = _resolve_stale_flags(flags, now=now)
     return result
@@ -224,16 +241,22 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def reminders_send_pending(*, limit: int | None = None, crash_after: int | None = None) -> int:
+def reminders_send_pending(
+    *, limit: int | None = None, time_budget: float | None = None, crash_after: int | None = None
+) -> int:
     """Sends pending single-email reminders; returns how many this call sent.
 
-    `crash_after` is a test hook: raise SimulatedCrash once that many emails went out.
+    Stops early once `time_budget` seconds are spent, so a task stays inside its time limit;
+    whatever is left stays pending. `crash_after` is a test hook: raise SimulatedCrash once that
+    many emails went out.
     """
+    started = time.monotonic()
     pending = ReminderSent.objects.filter(
         status=DeliveryStatus.PENDING, channel=Channel.EMAIL
     ).order_by("id")
     ids = list(pending.values_list("id", flat=True)[:limit])
     sent = 0
+    failures: list[int] = []
     for chunk in _chunks(ids, 500):
         rows = ReminderSent.objects.filter(pk__in=chunk).select_related(
             "recipient", "milestone", "mentorship__program", "mentorship__mentor",
@@ -242,8 +265,27 @@ def reminders_send_pending(*, limit: int | None = None, crash_after: int | None 
         for row in rows:
             if crash_after is not None and sent >= crash_after:
                 raise SimulatedCrash(f"Simulated crash after {sent} emails.")
-            sent += reminder_send(row=row)
+            # Checked only after some progress, so a follow-up task always gets further.
+            if sent and time_budget is not None and time.monotonic() - started > time_budget:
+                return sent
+            try:
+                sent += reminder_send(row=row)
+            except Exception as exc:  # one bad address must not block everyone after it
+                logger.warning("Reminder %s not sent: %s", row.pk, exc)
+                failures.append(row.pk)
+                if len(failures) >= MAX_FAILURES:
+                    break
+        if len(failures) >= MAX_FAILURES:
+            break
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} reminder(s) stay pending after errors.")
     return sent
+
+
+def has_pending_emails() -> bool:
+    return ReminderSent.objects.filter(
+        status=DeliveryStatus.PENDING, channel=Channel.EMAIL
+    ).exists()
 
 
 # --- weekly digest ---------------------------------------------------------------------------
@@ -322,7 +364,18 @@ def digests_send(*, today: date) -> int:
         .order_by("id")
         .values_list("id", flat=True)
     )
-    return sum(digest_send(digest_id=pk) for pk in ids)
+    sent, failures = 0, 0
+    for pk in ids:
+        try:
+            sent += digest_send(digest_id=pk)
+        except Exception as exc:  # the other users' digests still go out
+            logger.warning("Digest %s not sent: %s", pk, exc)
+            failures += 1
+            if failures >= MAX_FAILURES:
+                break
+    if failures:
+        raise DeliveryFailed(f"{failures} digest(s) stay pending after errors.")
+    return sent
 
 
 # --- preferences and calendar ----------------------------------------------------------------

@@ -13,22 +13,33 @@ RETRY = {
     "retry_backoff_max": 600,
     "max_retries": 5,
 }
+# Well inside CELERY_TASK_SOFT_TIME_LIMIT (300 s): a backlog continues in a follow-up task.
+SEND_TIME_BUDGET = 240.0
 
 
-@shared_task(name="reminders.tasks.sweep", **RETRY)
-def sweep(crash_after: int | None = None) -> dict:
+def _send_and_continue(task, crash_after: int | None) -> int:
+    sent = services.reminders_send_pending(time_budget=SEND_TIME_BUDGET, crash_after=crash_after)
+    if services.has_pending_emails():
+        # Same queue as this task, so whichever workers serve it carry on with the backlog.
+        queue = (task.request.delivery_info or {}).get("routing_key")
+        send_pending.apply_async(queue=queue)
+    return sent
+
+
+@shared_task(name="reminders.tasks.sweep", bind=True, **RETRY)
+def sweep(self, crash_after: int | None = None) -> dict:
     """Plans today's reminders, flags pairings at risk, then sends what is pending."""
     result = services.reminders_sweep(today=timezone.localdate())
-    sent = services.reminders_send_pending(crash_after=crash_after)
+    sent = _send_and_continue(self, crash_after)
     return {
         "mentorships": result.mentorships, "due": result.due, "overdue": result.overdue,
         "at_risk": result.at_risk, "milestones_due": result.milestones_due, "sent": sent,
     }
 
 
-@shared_task(name="reminders.tasks.send_pending", **RETRY)
-def send_pending(crash_after: int | None = None) -> int:
-    return services.reminders_send_pending(crash_after=crash_after)
+@shared_task(name="reminders.tasks.send_pending", bind=True, **RETRY)
+def send_pending(self, crash_after: int | None = None) -> int:
+    return _send_and_continue(self, crash_after)
 
 
 @shared_task(name="reminders.tasks.send_digests", **RETRY)

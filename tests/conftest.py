@@ -1,5 +1,6 @@
 """Shared fixtures: users per role, a real Celery worker, a real browser."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -23,6 +24,34 @@ CHROMIUM = "/usr/bin/chromium"
 def _no_axes_state_between_tests(settings) -> None:
     # Each test's failed logins must not lock another test out.
     settings.AXES_FAILURE_LIMIT = 5
+
+
+SEED_MIGRATIONS = ["programs.migrations.0002_seed_skills", "checkins.migrations.0002_seed_default_templates"]
+
+
+@pytest.fixture(autouse=True)
+def _migration_seed_data(request) -> None:
+    """Put back rows that data migrations seed (skills, default templates).
+
+    A transactional test flushes every table when it ends, so the test after it
+    would otherwise see no skills at all.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    wants_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not wants_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps as registry
+
+    from programs.models import Skill
+
+    if Skill.objects.exists():
+        return
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(registry, None)
 
 
 @pytest.fixture

@@ -166,7 +166,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when Redis is down: pages record work in the outbox instead of hanging.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # How long Redis waits before redelivering a task whose worker died unacknowledged.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 0,

@@ -54,3 +54,30 @@ def test_it_lists_the_log_in_constant_queries(client_for, django_assert_max_num_
             audit_record(actor=hr, action="program.updated", obj=program, program=program)
         with django_assert_max_num_queries(8):
             assert client.get(f"/audit/program/{program.slug}/").status_code == 200
+
+
+def test_it_logs_a_program_status_change(client_for):
+    hr = HRFactory()
+    program = ProgramFactory(coordinators=[hr], status="draft")
+    client_for(hr).post(f"/programs/{program.slug}/status/", {"status": "enrolling"})
+    event = AuditEvent.objects.get(action="program.status_changed")
+    assert (event.program_id, event.payload) == (program.pk, {"status": "enrolling"})
+
+
+def test_it_logs_a_manual_pairing_by_hr():
+    from mentorships.services import mentorship_end
+    from tests.factories import MentorshipFactory
+
+    hr = HRFactory()
+    mentorship = MentorshipFactory()
+    mentorship_end(mentorship=mentorship, reason="not_working", by=hr)
+    assert AuditEvent.objects.filter(action="mentorship.ended", actor=hr).exists()
+
+
+def test_it_keeps_participants_own_actions_out_of_the_audit_log():
+    from mentorships.services import mentorship_end
+    from tests.factories import MentorshipFactory
+
+    mentorship = MentorshipFactory()
+    mentorship_end(mentorship=mentorship, reason="withdrew", by=mentorship.mentee)
+    assert not AuditEvent.objects.filter(action="mentorship.ended").exists()

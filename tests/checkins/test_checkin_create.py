@@ -153,3 +153,23 @@ def test_it_ignores_a_template_of_another_program(client_for, pairing, mentee):
 def test_it_ignores_a_garbage_template_parameter(client_for, pairing, mentee):
     response = client_for(mentee).get(url(pairing), {"template": "abc"})
     assert response.status_code == 200
+
+
+def test_it_still_saves_when_the_template_was_retired_meanwhile(client_for, program, pairing,
+                                                                mentee):
+    template = CheckInTemplate.objects.create(program=program, name="Gone", agenda="x",
+                                              is_retired=True)
+    response = client_for(mentee).post(url(pairing), form_data(template=str(template.pk)))
+    assert response.status_code == 302
+    assert CheckIn.objects.get().template is None
+
+
+def test_it_refuses_an_outsider_in_the_service_too(pairing, stranger):
+    from django.core.exceptions import PermissionDenied
+
+    from checkins.services import checkin_create
+
+    with pytest.raises(PermissionDenied):
+        checkin_create(mentorship=pairing, author=stranger, when=date.today(),
+                       duration_minutes=30, activity="other", skills=[], goals=[], milestones=[])
+    assert not CheckIn.objects.exists()

@@ -167,3 +167,17 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, program, skills, django
         with django_assert_max_num_queries(16):
             assert services.batch_apply(batch_id=batch.pk, actor=hr_user).applied
     assert EnrolmentSkill.objects.filter(enrolment__program=program).count() == 5 * 3 + 100 * 3
+
+
+def test_it_refuses_a_role_change_for_someone_in_a_live_mentorship(hr_user, program, people, skills):
+    factories.EnrolmentFactory(program=program, user=people[0], role="mentee")
+    factories.EnrolmentFactory(program=program, user=people[1], role="mentor")
+    factories.MentorshipFactory(program=program, mentor=people[1], mentee=people[0])
+    content = enrolments_csv(enrolment("e0@example.com", role="mentor"), enrolment("e1@example.com", role="mentor"))
+    assert errors_of(content, program, hr_user) == [(2, "role")]
+    assert Enrolment.objects.get(program=program, user=people[0]).role == "mentee"
+
+
+def test_it_refuses_imports_into_a_closed_program(hr_user, people, skills):
+    closed = factories.ProgramFactory(coordinators=[hr_user], status="closed")
+    assert errors_of(enrolments_csv(enrolment("e0@example.com")), closed, hr_user) == [(1, "")]

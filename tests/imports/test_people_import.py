@@ -44,6 +44,9 @@ def test_it_creates_people_departments_and_reporting_lines(hr_user):
     assert dev.job_family == "cloud"
     assert dev.hire_date == date(2023, 4, 5)
     assert not dev.has_usable_password()
+    assert (dev.is_staff, dev.is_superuser, dev.is_hr_coordinator, dev.is_active) == (False, False, False, True)
+    assert dev.date_joined is not None
+    assert dev.check_password("") is False
     assert set(Department.objects.values_list("name", flat=True)) >= {"Platform", "Data"}
     assert batch.summary["create"] == 2
     assert batch.status == BatchStatus.APPLIED
@@ -78,6 +81,14 @@ def test_it_matches_existing_users_case_insensitively(hr_user):
     assert User.objects.filter(email__iexact="mixed@example.com").count() == 1
 
 
+def test_it_uses_defaults_for_blank_cells(hr_user):
+    run(people_csv(person("blank@example.com", job_family="", timezone="", active="", department="",
+                          hire_date="")), hr_user)
+    user = User.objects.get(email="blank@example.com")
+    assert (user.job_family, user.timezone, user.is_active, user.department, user.hire_date) == (
+        "other", "UTC", True, None, None)
+
+
 def test_it_leaves_absent_optional_columns_alone(hr_user):
     boss = factories.UserFactory(email="boss@example.com")
     worker = factories.UserFactory(email="worker@example.com", manager=boss, job_title="SRE")
@@ -96,6 +107,7 @@ def test_it_refers_to_existing_managers_not_in_the_file(hr_user):
     ("cells", "column"),
     [
         ({"manager_email": "ghost@example.com"}, "manager_email"),
+        ({"manager_email": "not an email"}, "manager_email"),
         ({"email": "not-an-email"}, "email"),
         ({"hire_date": "2023-13-01"}, "hire_date"),
         ({"hire_date": "05/04/2023"}, "hire_date"),
@@ -109,7 +121,7 @@ def test_it_refers_to_existing_managers_not_in_the_file(hr_user):
 )
 def test_it_reports_each_bad_cell_with_line_and_column(hr_user, cells, column):
     content = people_csv(person("ok@example.com"), {**person("row3@example.com"), **cells})
-    assert (3, column) in errors_of(content, hr_user)
+    assert errors_of(content, hr_user) == [(3, column)]
     assert not User.objects.filter(email="ok@example.com").exists()
 
 

@@ -236,3 +236,10 @@ def test_it_reports_a_database_conflict_without_an_error_page(hr_user, client_fo
     assert response.status_code == 200
     assert batch.status == BatchStatus.FAILED
     assert b"Nothing was imported" in response.content
+
+
+def test_it_asks_for_a_file_when_none_is_sent(hr_user, client_for):
+    response = client_for(hr_user).post(reverse("imports:people_upload"), {})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert not ImportBatch.objects.exists()

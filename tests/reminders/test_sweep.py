@@ -178,7 +178,7 @@ def test_it_sends_only_the_remaining_emails_when_retried_after_a_crash() -> None
 def test_it_leaves_a_reminder_pending_when_the_mail_server_refuses_it() -> None:
     pairing(days_since=8)
     reminders_sweep(today=TODAY)
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(services.DeliveryFailed):
         reminders_send_pending()
     assert set(ReminderSent.objects.values_list("status", flat=True)) == {"pending"}
     assert EmailLog.objects.count() == 0
@@ -225,3 +225,54 @@ def test_it_loads_what_it_sends_in_bulk_and_spends_a_fixed_few_queries_per_email
     # that the test's own transaction turns each email's transaction into.
     with django_assert_num_queries(2 + 5 * 10):
         assert reminders_send_pending() == 10
+
+
+def test_it_plans_the_same_rows_through_the_portable_path(monkeypatch) -> None:
+    # The SQLite development default cannot unnest arrays: bulk_create does the same job there.
+    m = pairing(days_since=20)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    reminders_sweep(today=TODAY)
+    reminders_sweep(today=TODAY)
+    assert _kinds(m) == {("checkin_overdue", m.mentor_id), ("checkin_overdue", m.mentee_id)}
+    assert AtRiskFlag.objects.filter(mentorship=m).count() == 1
+
+
+def test_it_has_the_database_refuse_a_second_identical_reminder() -> None:
+    from django.db import IntegrityError, transaction
+
+    m = pairing(days_since=8)
+    key = {"mentorship": m, "recipient": m.mentee, "kind": "checkin_due", "period_start": TODAY}
+    ReminderSent.objects.create(**key)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderSent.objects.create(**key)
+
+
+def test_it_sends_the_others_when_one_address_is_refused(monkeypatch) -> None:
+    bad = pairing(days_since=8)
+    pairing(days_since=8)
+    reminders_sweep(today=TODAY)
+    real = services._reminder_email
+
+    def refuse_bad(row):
+        if row.recipient_id == bad.mentee_id:
+            raise ValueError("mailbox unavailable")
+        return real(row)
+
+    monkeypatch.setattr(services, "_reminder_email", refuse_bad)
+    with pytest.raises(services.DeliveryFailed):
+        reminders_send_pending()
+    assert len(mail.outbox) == 3
+    assert list(ReminderSent.objects.filter(status="pending").values_list("recipient", flat=True)) == [bad.mentee_id]
+
+
+def test_it_keeps_a_digest_pending_when_the_mail_server_refuses_it(settings) -> None:
+    m = pairing(days_since=8)
+    prefer(m.mentee, weekly_digest=True)
+    reminders_sweep(today=TODAY)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
+    with pytest.raises(services.DeliveryFailed):
+        services.digests_send(today=TODAY)
+    assert Digest.objects.get().status == "pending"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.digests_send(today=TODAY) == 1
+    assert EmailLog.objects.filter(digest__isnull=False).count() == 1

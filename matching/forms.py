@@ -1,0 +1,68 @@
+from django import forms
+
+from programs.models import EnrolmentRole, Program
+
+from . import selectors
+from .models import Objective, ProgramWeights, RuleKind
+
+
+class StartRunForm(forms.Form):
+    mode = forms.ChoiceField(choices=Objective.choices, label="Objective")
+
+
+class WeightsForm(forms.ModelForm):
+    class Meta:
+        model = ProgramWeights
+        fields = ["skill_fit", "career_goal", "communication", "experience", "availability",
+                  "diversity", "load_penalty", "objective"]
+        help_texts = {
+            "skill_fit": "Mentor proficiency on the skills the mentee wants, weighted by the gap.",
+            "career_goal": "Mentor's track matches the mentee's career goal.",
+            "communication": "Compatible communication styles.",
+            "experience": "Experience gap in the preferred band.",
+            "availability": "Hours offered vs wanted, and time-zone overlap.",
+            "diversity": "Mentees who asked for another department get one.",
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        names = ["skill_fit", "career_goal", "communication", "experience", "availability",
+                 "diversity"]
+        if all(name in data for name in names) and sum(data[n] for n in names) == 0:
+            raise forms.ValidationError("At least one weight must be above zero.")
+        return data
+
+
+class PairRuleForm(forms.Form):
+    mentee = forms.ModelChoiceField(queryset=None)
+    mentor = forms.ModelChoiceField(queryset=None)
+    kind = forms.ChoiceField(choices=RuleKind.choices, widget=forms.RadioSelect,
+                             initial=RuleKind.FORBID)
+
+    def __init__(self, *args, program: Program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].queryset = selectors.enrolled_users(program, EnrolmentRole.MENTEE)
+        self.fields["mentor"].queryset = selectors.enrolled_users(program, EnrolmentRole.MENTOR)
+        self.fields["mentee"].label_from_instance = _label
+        self.fields["mentor"].label_from_instance = _label
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("mentee") and data.get("mentee") == data.get("mentor"):
+            raise forms.ValidationError("Choose two different people.")
+        return data
+
+
+def _label(user) -> str:
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
+class SwapForm(forms.Form):
+    mentor = forms.TypedChoiceField(coerce=int, label="New mentor")
+
+    def __init__(self, *args, candidates: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [
+            (c["mentor_id"], f"{c['name']} — score {c['score']}, {c['capacity_left']} place(s) left")
+            for c in candidates
+        ]

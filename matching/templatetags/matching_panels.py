@@ -1,0 +1,23 @@
+"""The matching panel on the program manage page."""
+
+from django import template
+
+from programs.models import Program
+
+from .. import selectors
+from ..forms import StartRunForm
+from ..services import RUNNABLE_PROGRAM_STATUSES, program_weights
+
+register = template.Library()
+
+
+@register.inclusion_tag("matching/_program_panel.html")
+def matching_panel(program: Program) -> dict:
+    weights = program_weights(program)
+    return {
+        "program": program,
+        "run": selectors.latest_run(program),
+        "weights": weights,
+        "can_run": program.status in RUNNABLE_PROGRAM_STATUSES,
+        "start_form": StartRunForm(initial={"mode": weights.objective}),
+    }

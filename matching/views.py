@@ -1,0 +1,186 @@
+"""Matching pages: coordinators of the program only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from people.models import User
+from programs.views import coordinated_program
+
+from . import selectors, services
+from .forms import PairRuleForm, StartRunForm, SwapForm, WeightsForm
+from .models import MatchingRun, PairRule, Proposal, ProposalStatus, RunStatus
+
+PROPOSALS_PER_PAGE = 50
+
+
+def _run_for(request: HttpRequest, pk: int) -> MatchingRun:
+    run = get_object_or_404(MatchingRun.objects.select_related("program", "started_by"), pk=pk)
+    if not run.program.is_coordinator(request.user):
+        raise PermissionDenied("You don't coordinate this program.")
+    return run
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    form = StartRunForm(request.POST)
+    mode = form.cleaned_data["mode"] if form.is_valid() else None
+    try:
+        run = services.matching_run_start(program=program, by=request.user, mode=mode)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("programs:manage", program.slug)
+    return redirect(run)
+
+
+@login_required
+def run_list(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    page = Paginator(selectors.runs_for_program(program), 20).get_page(request.GET.get("page"))
+    return render(request, "matching/run_list.html", {"program": program, "page": page})
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    context = {"run": run, "program": run.program}
+    if run.status == RunStatus.SUCCEEDED:
+        page = Paginator(selectors.run_proposals(run), PROPOSALS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context.update(page=page, counts=_status_counts(run))
+    return render(request, "matching/run_detail.html", context)
+
+
+def _status_counts(run: MatchingRun) -> dict[str, int]:
+    counts = dict.fromkeys(ProposalStatus.values, 0)
+    for status in run.proposals.values_list("status", flat=True).order_by():
+        counts[status] += 1
+    return counts
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    return render(request, "matching/_run_status.html", {"run": run})
+
+
+@login_required
+@require_POST
+def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    ids = None if "all" in request.POST else _ids(request.POST.getlist("proposal"))
+    if ids == []:
+        messages.error(request, "Tick at least one proposal, or use “Accept all”.")
+        return redirect(run)
+    try:
+        result = services.proposals_accept(run=run, proposal_ids=ids, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(run)
+    if result.accepted:
+        messages.success(request, f"{len(result.accepted)} pair(s) accepted as proposed "
+                                  "mentorships. Publish the run to tell them.")
+    for proposal, reason in result.refused:
+        messages.error(request, f"{proposal.mentor} → {proposal.mentee} not accepted: {reason}")
+    if not result.accepted and not result.refused:
+        messages.info(request, "Nothing to accept: those proposals were already handled.")
+    return redirect(run)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@login_required
+def proposal_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.select_related("mentee", "mentor"), pk=pk)
+    run = _run_for(request, proposal.run_id)
+    proposal.run = run
+    candidates = services.swap_candidates(proposal=proposal)
+    form = SwapForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        new_mentor = get_object_or_404(User, pk=form.cleaned_data["mentor"])
+        try:
+            services.proposal_swap(proposal=proposal, new_mentor=new_mentor, by=request.user)
+        except ValidationError as exc:
+            form.add_error("mentor", exc)
+        else:
+            messages.success(request, f"{proposal.mentee} is now proposed with {new_mentor}.")
+            return redirect(f"{reverse('matching:run', args=[run.pk])}#proposal-{proposal.pk}")
+    return render(request, "matching/swap.html", {
+        "run": run, "program": run.program, "proposal": proposal, "form": form,
+        "candidates": candidates,
+    })
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    try:
+        count = services.run_publish(run=run, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"Published: {count} mentorship(s) are active and both "
+                                  "sides have been emailed.")
+    return redirect(run)
+
+
+@login_required
+def weights_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    current = services.program_weights(program)
+    points = [(WeightsForm.base_fields[name].label, value)
+              for name, value in current.weights().points().items()]
+    form = WeightsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.program_weights_update(program=program, by=request.user, data=data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Matching weights saved; they apply to the next run.")
+            return redirect("programs:manage", program.slug)
+    return render(request, "matching/weights_form.html",
+                  {"program": program, "form": form, "points": points})
+
+
+@login_required
+def rules(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    form = PairRuleForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pair_rule_create(program=program, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Rule added; it applies to the next run.")
+            return redirect("matching:rules", program.slug)
+    page = Paginator(selectors.rules_for_program(program), 50).get_page(request.GET.get("page"))
+    return render(request, "matching/rules.html", {"program": program, "form": form, "page": page})
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(PairRule.objects.select_related("program"), pk=pk)
+    if not rule.program.is_coordinator(request.user):
+        raise PermissionDenied("You don't coordinate this program.")
+    services.pair_rule_delete(rule=rule, by=request.user)
+    messages.success(request, "Rule removed.")
+    return redirect("matching:rules", rule.program.slug)

@@ -1,0 +1,68 @@
+"""HR runs the matcher on the demo program in a real browser: start, watch, review, swap,
+accept, publish."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from matching import services
+from matching.models import MatchingRun, Proposal
+from mentorships.models import Mentorship
+from people.demo import DEMO_PASSWORD
+from programs.models import Program
+from tests import factories
+from tests.conftest import login
+
+from .helpers import mentee, mentor, program
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_it_runs_reviews_swaps_accepts_and_publishes_on_the_demo_program(page, live_server):
+    call_command("seed_demo")
+    prog = Program.objects.get(slug="cloud-upskilling")
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "hr@tandem.example", DEMO_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(reverse("programs:manage", args=[prog.slug]))
+    page.get_by_role("button", name="Start a matching run").click()
+    page.wait_for_url(re.compile(r"/matching/runs/\d+/$"))
+    # The run page polls until the run is done, then reloads into the result.
+    page.get_by_role("heading", name="Proposals").wait_for()
+    run = MatchingRun.objects.get(program=prog)
+    assert run.status == "succeeded" and run.matched_count > 0
+
+    first = page.locator("[data-testid=proposal]").first
+    first.locator("summary").click()
+    explanation = first.locator("[data-testid=explanation]")
+    assert "offers" in explanation.inner_text()
+
+    first.get_by_role("link", name="Swap mentor").click()
+    page.wait_for_url("**/swap/")
+    page.get_by_role("button", name="Swap").click()
+    page.get_by_text("is now proposed with").wait_for()
+    assert Proposal.objects.filter(run=run, swapped=True).count() == 1
+
+    page.get_by_role("button", name=re.compile("Accept all")).click()
+    page.get_by_text("accepted as proposed mentorships").wait_for()
+    page.get_by_role("button", name=re.compile("Publish")).click()
+    page.get_by_text("Published:").wait_for()
+    assert Mentorship.objects.filter(matching_run=run, status="active").count() == run.matched_count
+
+
+def test_it_reloads_into_the_result_when_the_run_finishes(page, live_server):
+    hr = factories.HRFactory(email="hr.poll@example.com")
+    prog = program(coordinators=[hr])
+    skill = factories.SkillFactory(name="Ansible")
+    mentor(prog, {skill: 5})
+    mentee(prog, {skill: (1, 4)})
+    run = services.matching_run_start(program=prog, by=hr, enqueue=False)
+    login(page, hr.email, factories.PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(run.get_absolute_url())
+    page.get_by_role("heading", name="Progress").wait_for()
+    services.matching_run_execute(run_id=run.pk)
+    page.get_by_role("heading", name="Proposals").wait_for()
+    assert page.get_by_role("heading", name="Progress").count() == 0

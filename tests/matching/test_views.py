@@ -1,0 +1,223 @@
+import pytest
+from django.urls import reverse
+
+from matching import services
+from matching.models import MatchingRun, PairRule, ProgramWeights, Proposal
+from mentorships.models import Mentorship
+from tests import factories
+
+from .helpers import mentee, mentor, program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def skill():
+    return factories.SkillFactory(name="Kubernetes")
+
+
+@pytest.fixture
+def prog(hr_user):
+    return program(coordinators=[hr_user])
+
+
+def _people(prog, skill, mentors=2, mentees=3):
+    ms = [mentor(prog, {skill: 5}) for _ in range(mentors)]
+    es = [mentee(prog, {skill: (1, 4)}) for _ in range(mentees)]
+    return ms, es
+
+
+def _finished_run(prog, hr_user, capture) -> MatchingRun:
+    with capture(execute=True):
+        run = services.matching_run_start(program=prog, by=hr_user)
+    run.refresh_from_db()
+    return run
+
+
+def test_it_starts_a_run_from_the_manage_page(prog, hr_user, skill, client_for,
+                                              django_capture_on_commit_callbacks):
+    _people(prog, skill)
+    client = client_for(hr_user)
+    page = client.get(reverse("programs:manage", args=[prog.slug]))
+    assert b"Start a matching run" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("matching:start", args=[prog.slug]),
+                               {"mode": "max_matched"})
+    run = MatchingRun.objects.get(program=prog)
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    assert run.status == "succeeded"
+
+
+def test_it_shows_why_a_second_start_is_refused(prog, hr_user, client_for):
+    services.matching_run_start(program=prog, by=hr_user)
+    client = client_for(hr_user)
+    response = client.post(reverse("matching:start", args=[prog.slug]), follow=True)
+    assert "already in progress" in response.content.decode()
+    assert MatchingRun.objects.filter(program=prog).count() == 1
+
+
+def test_it_polls_while_the_run_is_queued(prog, hr_user, client_for):
+    run = services.matching_run_start(program=prog, by=hr_user)
+    client = client_for(hr_user)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert reverse("matching:run_status", args=[run.pk]) in page and "data-poll-reload" in page
+    fragment = client.get(reverse("matching:run_status", args=[run.pk])).content.decode()
+    assert "data-poll-done" not in fragment
+    MatchingRun.objects.filter(pk=run.pk).update(status="succeeded")
+    fragment = client.get(reverse("matching:run_status", args=[run.pk])).content.decode()
+    assert "data-poll-done" in fragment
+
+
+def test_it_shows_the_result_with_explanations(prog, hr_user, skill, client_for,
+                                               django_capture_on_commit_callbacks):
+    _people(prog, skill)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    page = client_for(hr_user).get(run.get_absolute_url()).content.decode()
+    assert "Kubernetes: offers 5, wants 4 from 1" in page
+    assert "Fairness" in page and "Accept all" in page
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_hr"])
+def test_it_refuses_everyone_but_coordinators(who, request, prog, hr_user, skill, client_for,
+                                              django_capture_on_commit_callbacks):
+    _people(prog, skill)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    proposal = run.proposals.first()
+    rule = PairRule.objects.create(program=prog, mentee=proposal.mentee, mentor=proposal.mentor,
+                                   kind="pin")
+    client = client_for(request.getfixturevalue(who))
+    gets = [reverse("matching:runs", args=[prog.slug]), run.get_absolute_url(),
+            reverse("matching:run_status", args=[run.pk]),
+            reverse("matching:weights", args=[prog.slug]),
+            reverse("matching:rules", args=[prog.slug]),
+            reverse("matching:swap", args=[proposal.pk])]
+    for url in gets:
+        assert client.get(url).status_code == 403, url
+    posts = [reverse("matching:start", args=[prog.slug]), reverse("matching:accept", args=[run.pk]),
+             reverse("matching:publish", args=[run.pk]),
+             reverse("matching:rule_delete", args=[rule.pk]),
+             reverse("matching:weights", args=[prog.slug])]
+    for url in posts:
+        assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == 403, url
+    assert MatchingRun.objects.filter(program=prog).count() == 1
+    assert not Mentorship.objects.exists()
+    assert PairRule.objects.filter(pk=rule.pk).exists()
+    assert not ProgramWeights.objects.exists()
+
+
+def test_it_accepts_selected_proposals(prog, hr_user, skill, client_for,
+                                       django_capture_on_commit_callbacks):
+    _people(prog, skill)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    chosen = run.proposals.first()
+    response = client_for(hr_user).post(reverse("matching:accept", args=[run.pk]),
+                                        {"proposal": [chosen.pk], "selected": "1"}, follow=True)
+    assert "1 pair(s) accepted" in response.content.decode()
+    assert Proposal.objects.get(pk=chosen.pk).status == "accepted"
+    assert Mentorship.objects.filter(matching_run=run).count() == 1
+
+
+def test_it_asks_to_tick_something_before_accepting_selected(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _people(prog, skill)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    response = client_for(hr_user).post(reverse("matching:accept", args=[run.pk]),
+                                        {"selected": "1"}, follow=True)
+    assert "Tick at least one proposal" in response.content.decode()
+    assert not Mentorship.objects.exists()
+
+
+def test_it_swaps_through_the_form_and_shows_errors(prog, hr_user, skill, client_for,
+                                                    django_capture_on_commit_callbacks):
+    ms, es = _people(prog, skill, mentors=2, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    proposal = run.proposals.get()
+    other = next(m for m in ms if m.pk != proposal.mentor_id)
+    client = client_for(hr_user)
+    url = reverse("matching:swap", args=[proposal.pk])
+    assert other.full_name in client.get(url).content.decode()
+    bad = client.post(url, {"mentor": "999999"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    assert client.post(url, {"mentor": other.pk}).status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).mentor_id == other.pk
+
+
+def test_it_publishes_from_the_run_page(prog, hr_user, skill, client_for,
+                                        django_capture_on_commit_callbacks):
+    _people(prog, skill, mentors=1, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(hr_user).post(reverse("matching:publish", args=[run.pk]),
+                                            follow=True)
+    assert "Published: 1 mentorship(s)" in response.content.decode()
+    assert Mentorship.objects.get(matching_run=run).status == "active"
+
+
+def test_it_validates_the_weights_form(prog, hr_user, client_for):
+    client = client_for(hr_user)
+    url = reverse("matching:weights", args=[prog.slug])
+    data = {"skill_fit": 50, "career_goal": 10, "communication": 10, "experience": 10,
+            "availability": 10, "diversity": 10, "load_penalty": "5,3", "objective": "max_score"}
+    response = client.post(url, data)
+    assert "at least the one before it" in response.content.decode()
+    assert not ProgramWeights.objects.exists()
+    response = client.post(url, {**data, "load_penalty": "1,3"})
+    assert response.status_code == 302
+    saved = ProgramWeights.objects.get(program=prog)
+    assert (saved.skill_fit, saved.penalty(), saved.objective) == (50, (1, 3), "max_score")
+
+
+def test_it_refuses_all_zero_weights(prog, hr_user, client_for):
+    names = ["skill_fit", "career_goal", "communication", "experience", "availability",
+             "diversity"]
+    response = client_for(hr_user).post(
+        reverse("matching:weights", args=[prog.slug]),
+        {**dict.fromkeys(names, 0), "load_penalty": "", "objective": "max_matched"},
+    )
+    assert "At least one weight" in response.content.decode()
+    assert not ProgramWeights.objects.exists()
+
+
+def test_it_adds_and_removes_pair_rules(prog, hr_user, skill, client_for):
+    ms, es = _people(prog, skill, mentors=1, mentees=1)
+    client = client_for(hr_user)
+    url = reverse("matching:rules", args=[prog.slug])
+    assert client.post(url, {"mentee": es[0].pk, "mentor": ms[0].pk, "kind": "forbid"}).status_code == 302
+    again = client.post(url, {"mentee": es[0].pk, "mentor": ms[0].pk, "kind": "pin"})
+    assert "already a rule" in again.content.decode()
+    rule = PairRule.objects.get()
+    client.post(reverse("matching:rule_delete", args=[rule.pk]))
+    assert not PairRule.objects.exists()
+
+
+def _runs(prog, hr_user, count):
+    for _ in range(count):
+        MatchingRun.objects.create(program=prog, started_by=hr_user, status="succeeded")
+
+
+def test_it_lists_runs_in_constant_queries(prog, hr_user, client_for,
+                                           django_assert_max_num_queries):
+    client = client_for(hr_user)
+    url = reverse("matching:runs", args=[prog.slug])
+    _runs(prog, hr_user, 3)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+    _runs(prog, hr_user, 20)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_it_shows_a_run_in_constant_queries(hr_user, skill, client_for,
+                                            django_capture_on_commit_callbacks,
+                                            django_assert_max_num_queries):
+    small, big = program(coordinators=[hr_user]), program(coordinators=[hr_user])
+    _people(small, skill, mentors=2, mentees=3)
+    _people(big, skill, mentors=8, mentees=20)
+    client = client_for(hr_user)
+    for prog in (small, big):
+        run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+        services.proposals_accept(run=run, proposal_ids=[run.proposals.first().pk], by=hr_user)
+        with django_assert_max_num_queries(14):
+            assert client.get(run.get_absolute_url()).status_code == 200

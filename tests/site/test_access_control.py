@@ -1,0 +1,385 @@
+"""Every URL of the project, requested as every role, against one table of expected outcomes.
+
+The URL names come from the resolver at collection time, so a page added to any app is tried
+automatically; a page without an entry in `TABLE` fails `test_it_has_an_entry_for_every_url`
+(and each of its (URL, role) cases), naming what is missing.
+
+For each (URL name, role):
+- a role in `ok` must get a 2xx on GET (for POST-only endpoints: a POST with no data must
+  succeed with a 2xx/3xx that is not a sign-in redirect);
+- a role in `redirect` is sent elsewhere (3xx, not to the sign-in page): not a refusal, no data;
+- anonymous is sent to the sign-in page (404 for token URLs);
+- every other signed-in role gets 403 or 404 both on GET (405 for POST-only endpoints) and on
+  a POST with no data, and no row of the database changes.
+Every response is also searched for private texts the role must never see (`MARKERS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.site.access_world import (
+    ANONYMOUS,
+    HR,
+    LINE_MANAGER,
+    MARKERS,
+    MENTEE,
+    MENTOR,
+    OTHER_HR,
+    OUTSIDE_MANAGER,
+    ROLES,
+    SIGNED_IN,
+    Snapshot,
+    World,
+    build_world,
+    fingerprint,
+)
+
+LOGIN_PATH = "/accounts/login/"
+
+# Public by design: signing in and recovering a password can't require being signed in.
+PUBLIC = frozenset({
+    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete",
+})
+# Tested separately in test_admin.py.
+SKIPPED_NAMESPACES = frozenset({"admin"})
+
+Kwargs = Callable[[World], dict]
+HR_ANY = frozenset({OTHER_HR, HR})
+MANAGERS = frozenset({LINE_MANAGER, OUTSIDE_MANAGER})
+PAIR = frozenset({MENTEE, MENTOR})
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Kwargs
+    ok: frozenset[str]
+    post_only: bool = False
+    redirect: frozenset[str] = frozenset()
+    anonymous_status: int | None = None  # None: a redirect to the sign-in page
+    refused: frozenset[int] = field(default_factory=lambda: frozenset({403, 404}))
+
+
+def page(kwargs: Kwargs | None, *roles: str | frozenset[str], redirect: frozenset[str] = frozenset(),
+         **extra) -> Rule:
+    return Rule(kwargs or (lambda w: {}), _roles(roles), redirect=redirect, **extra)
+
+
+def post(kwargs: Kwargs | None, *roles: str | frozenset[str]) -> Rule:
+    return Rule(kwargs or (lambda w: {}), _roles(roles), post_only=True)
+
+
+def _roles(roles) -> frozenset[str]:
+    out: set[str] = set()
+    for r in roles:
+        out |= {r} if isinstance(r, str) else set(r)
+    return frozenset(out)
+
+
+def m(w: World) -> dict:
+    return {"pk": w.m.pk}
+
+
+def p(w: World) -> dict:
+    return {"slug": w.p.slug}
+
+
+NONE = ()
+
+TABLE: dict[str, Rule] = {
+    "home": page(None, SIGNED_IN),
+    "password_change": page(None, SIGNED_IN),
+    "password_change_done": page(None, SIGNED_IN),
+    # people
+    "people:directory": page(None, HR_ANY),
+    "people:team": page(None, MANAGERS),
+    "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY),
+    "people:profile_edit": page(None, SIGNED_IN),
+    "people:my_data": page(None, SIGNED_IN),
+    "people:erase": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    # programs
+    "programs:list": page(None, HR_ANY),
+    "programs:open": page(None, SIGNED_IN),
+    "programs:create": page(None, HR_ANY),
+    "programs:skills": page(None, HR_ANY),
+    "programs:skill_create": page(None, HR_ANY),
+    "programs:skill_edit": page(lambda w: {"pk": w.goal.skills.get().pk}, HR_ANY),
+    "programs:my_enrolments": page(None, SIGNED_IN),
+    "programs:approvals": page(None, MANAGERS),
+    "programs:approval_decide": page(lambda w: {"pk": w.pending_enrolment.pk}, LINE_MANAGER),
+    "programs:detail": page(p, SIGNED_IN),
+    "programs:manage": page(p, HR),
+    "programs:edit": page(p, HR),
+    "programs:status": post(p, HR),
+    "programs:enrolments": page(p, HR),
+    # Program O is open; the mentee is already enrolled there, so is sent to their enrolment.
+    "programs:enrol": page(lambda w: {"slug": w.o.slug, "role": "mentor"},
+                           SIGNED_IN - {MENTEE}, redirect=frozenset({MENTEE})),
+    "programs:enrolment_edit": page(lambda w: {"slug": w.o.slug}, MENTEE),
+    "programs:enrolment_withdraw": post(lambda w: {"slug": w.o.slug}, MENTEE),
+    # mentorships: participants
+    "mentorships:mine": page(None, SIGNED_IN),
+    "mentorships:detail": page(m, PAIR),
+    "mentorships:agreement_edit": page(m, PAIR),
+    "mentorships:agreement_confirm": post(m, PAIR),
+    "mentorships:reset_request": page(m, PAIR),
+    "mentorships:goal_create": page(m, MENTEE),
+    "mentorships:goal_edit": page(lambda w: {"pk": w.goal.pk}, PAIR),
+    "mentorships:milestones_add": page(lambda w: {"pk": w.goal.pk}, PAIR),
+    "mentorships:milestone_done": post(lambda w: {"pk": w.milestone.pk}, PAIR),
+    "mentorships:milestone_undo": post(lambda w: {"pk": w.milestone.pk}, PAIR),
+    # mentorships: HR of the program
+    "mentorships:program_pairings": page(p, HR),
+    "mentorships:pairing_create": page(p, HR),
+    "mentorships:hr_detail": page(m, HR),
+    "mentorships:hr_action": page(lambda w: {"pk": w.m.pk, "action": "pause"}, HR),
+    "mentorships:reset_queue": page(None, HR_ANY),
+    "mentorships:reset_resolve": page(lambda w: {"pk": w.reset.pk}, HR),
+    # check-ins
+    "checkins:timeline": page(m, PAIR),
+    "checkins:create": page(m, PAIR),
+    "checkins:hr_summaries": page(m, HR),
+    "checkins:nudge": post(m, HR),
+    "checkins:reset": page(m, HR),
+    "checkins:pulse": post(lambda w: {"pk": w.checkin.pk}, PAIR),
+    "checkins:action_toggle": post(lambda w: {"pk": w.action_item.pk}, PAIR),
+    "checkins:templates": page(p, HR),
+    "checkins:template_edit": page(lambda w: {"slug": w.p.slug, "pk": w.template.pk}, HR),
+    "checkins:template_retire": post(lambda w: {"slug": w.p.slug, "pk": w.template.pk}, HR),
+    "checkins:health_board": page(p, HR),
+    "checkins:mentor_stats": page(lambda w: {"user_id": w.mentor.pk}, MENTOR, HR),
+    # metrics
+    "metrics:hr": page(None, HR_ANY),
+    "metrics:program": page(p, HR),
+    "metrics:team": page(None, MANAGERS),
+    # Granted per person by HR; nobody in the world holds it.
+    "metrics:leadership": page(None, *NONE),
+    "metrics:leadership_access": page(None, HR_ANY),
+    "metrics:leadership_revoke": post(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    "metrics:outcomes": page(None, HR_ANY),
+    "metrics:outcomes_import": page(None, HR_ANY),
+    "metrics:outcomes_template": page(None, HR_ANY),
+    # imports
+    "imports:index": page(None, HR_ANY),
+    "imports:people_upload": page(None, HR_ANY),
+    "imports:people_template": page(None, HR_ANY),
+    "imports:enrolment_template": page(None, HR_ANY),
+    "imports:enrolment_upload": page(p, HR),
+    "imports:batch": page(lambda w: {"pk": w.batch.pk}, HR),
+    "imports:confirm": post(lambda w: {"pk": w.batch.pk}, HR),
+    # reminders
+    "reminders:preferences": page(None, SIGNED_IN),
+    "reminders:calendar": page(None, SIGNED_IN),
+    "reminders:calendar_rotate": post(None, SIGNED_IN),
+    "reminders:calendar_revoke": post(None, SIGNED_IN),
+    # The token is the credential: a wrong one is a 404 for everyone, signed in or not.
+    "reminders:ics": page(lambda w: {"token": "not-a-real-token"}, *NONE, anonymous_status=404,
+                          refused=frozenset({404, 405})),
+    "reminders:at_risk": page(p, HR),
+    # feedback
+    "feedback:inbox": page(None, SIGNED_IN),
+    "feedback:answer": page(lambda w: {"pk": w.invitation.pk}, MENTEE),
+    "feedback:assessment": page(lambda w: {"pk": w.assessment.pk}, MENTEE),
+    "feedback:results": page(p, HR),
+    "feedback:surveys": page(p, HR),
+    "feedback:surveys_defaults": post(p, HR),
+    "feedback:assessment_rounds": page(p, HR),
+    "feedback:assessment_plan": post(p, HR),
+    # audit
+    "audit:program_log": page(p, HR),
+    # matching (coordinators of the program only)
+    "matching:start": post(p, HR),
+    "matching:runs": page(p, HR),
+    "matching:weights": page(p, HR),
+    "matching:rules": page(p, HR),
+    "matching:rule_delete": post(lambda w: {"pk": w.p.pair_rules.get_or_create(
+        mentee=w.mentee, mentor=w.other_mentor, defaults={"kind": "forbid"})[0].pk}, HR),
+    "matching:run": page(lambda w: {"pk": w.run.pk}, HR),
+    "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR),
+    "matching:accept": post(lambda w: {"pk": w.run.pk}, HR),
+    "matching:publish": post(lambda w: {"pk": w.run.pk}, HR),
+    "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR),
+}
+
+
+# --- the URL names of the project, from the resolver -------------------------------------
+
+
+def _walk(patterns, namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            if (ns or "") in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(pattern.url_patterns, full)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, str(pattern.pattern)
+
+
+def project_urls() -> tuple[set[str], list[str]]:
+    """(named URL names to check, routes without a name)."""
+    names, unnamed = set(), []
+    for name, route in _walk(get_resolver().url_patterns):
+        if name is None:
+            unnamed.append(route)
+        elif name not in PUBLIC:
+            names.add(name)
+    return names, unnamed
+
+
+URL_NAMES, UNNAMED = project_urls()
+CASES = [(name, role) for name in sorted(URL_NAMES) for role in ROLES]
+PAIRS_TRIED = len(CASES)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def changed_tables(before: Snapshot, after: Snapshot) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+def assert_no_leak(response, role: str, url: str) -> None:
+    body = response.content.decode("utf-8", errors="replace")
+    for marker, allowed in MARKERS.items():
+        if role not in allowed:
+            assert marker not in body, f"{url} shows {marker!r} to {role}"
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(LOGIN_PATH)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once per module inside a transaction that is rolled back at the end.
+
+    Each test still runs in its own savepoint (the `db` fixture), so whatever a request
+    changes is undone before the next (URL, role) pair: every pair sees the same world.
+    Building it per test would cost ~0.5 s x ~800 pairs.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world: World, db) -> World:
+    return shared_world
+
+
+def _client(w: World, role: str) -> Client:
+    client = Client()
+    user = w.user(role)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+
+def test_it_has_an_entry_for_every_url():
+    missing = sorted(URL_NAMES - TABLE.keys())
+    stale = sorted(TABLE.keys() - URL_NAMES)
+    assert not missing, (
+        "These URL names have no entry in TABLE in tests/site/test_access_control.py; add one "
+        f"saying which roles may open them: {', '.join(missing)}"
+    )
+    assert not stale, f"TABLE has entries for URL names that no longer exist: {', '.join(stale)}"
+
+
+def test_it_finds_no_unnamed_routes_outside_the_admin():
+    assert not UNNAMED, f"Give these routes a name so the access test can reach them: {UNNAMED}"
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}@{r}" for n, r in CASES])
+def test_it_gives_each_role_the_expected_outcome(world, name, role):
+    if name not in TABLE:
+        pytest.fail(f"{name} has no entry in TABLE: say which roles may open it.")
+    rule = TABLE[name]
+    url = reverse(name, kwargs=rule.kwargs(world))
+    client = _client(world, role)
+    if role in rule.ok:
+        _check_allowed(client, rule, url, role)
+    elif role in rule.redirect:
+        response = client.get(url)
+        assert response.status_code in (301, 302, 303), (url, role, response.status_code)
+        assert not is_login_redirect(response)
+        assert_no_leak(response, role, url)
+    else:
+        _check_refused(client, rule, url, role)
+
+
+def _check_allowed(client: Client, rule: Rule, url: str, role: str) -> None:
+    response = client.post(url) if rule.post_only else client.get(url)
+    if rule.post_only:
+        assert 200 <= response.status_code < 400, (url, role, response.status_code)
+        assert not is_login_redirect(response), (url, role)
+    else:
+        assert 200 <= response.status_code < 300, (
+            f"{role} should be able to open {url}, got {response.status_code}"
+        )
+    assert_no_leak(response, role, url)
+
+
+def _check_refused(client: Client, rule: Rule, url: str, role: str) -> None:
+    before = fingerprint()
+    get = client.get(url)
+    posted = client.post(url)
+    for method, response in (("GET", get), ("POST", posted)):
+        assert not 200 <= response.status_code < 300, (
+            f"{role} must not get a {response.status_code} on {method} {url}"
+        )
+        assert_no_leak(response, role, url)
+        if role == ANONYMOUS:
+            _check_anonymous(rule, method, url, response)
+        else:
+            allowed = set(rule.refused)
+            if method == "GET" and rule.post_only:
+                allowed.add(405)
+            assert response.status_code in allowed, (
+                f"{role}: {method} {url} gave {response.status_code}, expected one of "
+                f"{sorted(allowed)}"
+            )
+    after = fingerprint()
+    assert not changed_tables(before, after), (
+        f"{role}'s refused requests to {url} changed {changed_tables(before, after)}"
+    )
+
+
+def _check_anonymous(rule: Rule, method: str, url: str, response) -> None:
+    if rule.anonymous_status is None:
+        assert is_login_redirect(response), (
+            f"anonymous {method} {url} gave {response.status_code}, expected a redirect to "
+            f"{LOGIN_PATH}"
+        )
+    else:
+        assert response.status_code in {rule.anonymous_status, 405}, (method, url, response)
+
+
+def test_it_serves_the_calendar_feed_only_for_a_live_token(world):
+    token = world.calendar_token.token
+    url = reverse("reminders:ics", kwargs={"token": token})
+    assert Client().get(url).status_code == 200
+    _client(world, MENTEE).post(reverse("reminders:calendar_revoke"))
+    assert Client().get(url).status_code == 404
+
+
+def test_it_tried_every_url_with_every_role(capsys):
+    assert PAIRS_TRIED == len(URL_NAMES) * len(ROLES)
+    with capsys.disabled():
+        print(f"\naccess control: {PAIRS_TRIED} (URL, role) pairs = {len(URL_NAMES)} URL names "
+              f"x {len(ROLES)} roles ({', '.join(ROLES)}); public auth views skipped: "
+              f"{', '.join(sorted(PUBLIC))}")
+
+
