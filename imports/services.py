@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from people.models import User
 from programs.models import Program
 
@@ -88,6 +89,8 @@ def _apply(*, batch_id: int, actor: User) -> ApplyOutcome:
     batch.summary = {**plan.counts(), **extra, "preview": plan.preview}
     batch.save(update_fields=["status", "applied_at", "summary"])
     counts = plan.counts()
+    audit_record(actor=actor, action=f"import.{batch.kind}.applied", obj=batch,
+                 program=batch.program, payload={"filename": batch.filename, **counts})
     return ApplyOutcome(
         True,
         f"Imported: {counts['create']} created, {counts['update']} updated, {counts['unchanged']} unchanged.",

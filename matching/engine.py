@@ -455,11 +455,18 @@ class _Solver:
                 flow = None
 
     def _initial_candidates(self) -> np.ndarray:
-        """Top-k usable mentors per mentee; pricing adds whatever is missing."""
+        """Top-k mentors per mentee plus a few random usable pairs.
+
+        Top-k lists alone crowd onto popular mentors, so the first flow
+        could not match everyone and every other mentor would look free
+        (price 0), making later rounds peel mentors off tier by tier.  A
+        sparse random graph on top almost surely admits a full matching, so
+        the first flow's prices are meaningful for every mentor.
+        """
         p = self.p
         k = min(self.per_row, p.m)
         neg = _neg(np.int32)
-        found = []
+        found = [self._random_pairs()]
         for rows, block in p.blocks():
             if k < p.m:
                 idx = np.argpartition(block, p.m - k, axis=1)[:, p.m - k :]
@@ -469,6 +476,23 @@ class _Solver:
             r, c = np.nonzero(vals > neg)
             found.append((r + rows.start).astype(np.int64) * p.m + idx[r, c])
         return np.unique(np.concatenate(found))
+
+    def _random_pairs(self) -> np.ndarray:
+        p = self.p
+        rng = np.random.default_rng(0)  # fixed seed: results stay reproducible
+        active = np.nonzero(p.active)[0]
+        per_mentee = 2
+        rows = np.repeat(np.arange(p.n), per_mentee)
+        cols = active[rng.integers(0, active.size, rows.size)]
+        slots = np.repeat(active, p.groups.cap.max() * 0 + np.bincount(p.groups.mentor, weights=p.groups.cap).astype(np.int64)[active] + 1)
+        rows = np.concatenate([rows, rng.integers(0, p.n, slots.size)])
+        cols = np.concatenate([cols, slots])
+        ok = np.ones(rows.size, bool)
+        if p.allowed is not None:
+            ok &= p.allowed[rows, cols]
+        if p.positive_only:
+            ok &= p.scores[rows, cols] > 0
+        return rows[ok].astype(np.int64) * p.m + cols[ok]
 
     def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
         p = self.p

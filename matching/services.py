@@ -285,6 +285,18 @@ def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: Us
     return result
 
 
+@transaction.atomic
+def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> int:
+    """Drop open proposals; their mentors' places become free for swaps."""
+    _require_reviewable(run)
+    count = run.proposals.filter(pk__in=proposal_ids, status=ProposalStatus.PROPOSED).update(
+        status=ProposalStatus.REJECTED
+    )
+    audit_record(actor=by, action="matching.proposals_rejected", obj=run, program=run.program,
+                 payload={"rejected": count})
+    return count
+
+
 def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> list[dict]:
     """Mentors this proposal's mentee may switch to: allowed and with a place left."""
     run = proposal.run

@@ -84,6 +84,8 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if ids == []:
         messages.error(request, "Tick at least one proposal, or use “Accept all”.")
         return redirect(run)
+    if "reject" in request.POST:
+        return _reject(request, run, ids or [])
     try:
         result = services.proposals_accept(run=run, proposal_ids=ids, by=request.user)
     except ValidationError as exc:
@@ -96,6 +98,17 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{proposal.mentor} → {proposal.mentee} not accepted: {reason}")
     if not result.accepted and not result.refused:
         messages.info(request, "Nothing to accept: those proposals were already handled.")
+    return redirect(run)
+
+
+def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpResponse:
+    try:
+        count = services.proposals_reject(run=run, proposal_ids=ids, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"{count} proposal(s) rejected; their places are free for "
+                                  "swaps.")
     return redirect(run)
 
 

@@ -158,7 +158,7 @@ class Program(models.Model):
             )
 
     def is_coordinator(self, user) -> bool:
-        return user.is_authenticated and self.coordinators.filter(pk=user.pk).exists()
+        return bool(user.is_authenticated and user.is_hr_coordinator and user.is_active and self.coordinators.filter(pk=user.pk).exists())
 
 
 class EnrolmentRole(models.TextChoices):

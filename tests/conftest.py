@@ -113,7 +113,8 @@ class WorkerHandle:
         self.broker = broker
         self.queue = queue
         self.process: subprocess.Popen | None = None
-        self.client = Celery(broker=broker, backend=broker)
+        # Not the current app: shared tasks in this process must stay eager.
+        self.client = Celery(broker=broker, backend=broker, set_as_current=False)
         self.client.conf.task_default_queue = queue
 
     def start(self) -> None:

@@ -81,3 +81,15 @@ def test_it_keeps_participants_own_actions_out_of_the_audit_log():
     mentorship = MentorshipFactory()
     mentorship_end(mentorship=mentorship, reason="withdrew", by=mentorship.mentee)
     assert not AuditEvent.objects.filter(action="mentorship.ended").exists()
+
+
+def test_it_logs_an_applied_import():
+    from imports.services import batch_apply, batch_preview
+    from tests.imports.helpers import people_csv, person
+
+    hr = HRFactory()
+    batch = batch_preview(kind="people", content=people_csv(person("new.joiner@example.com")),
+                          filename="people.csv", uploaded_by=hr)
+    assert batch_apply(batch_id=batch.pk, actor=hr).applied
+    event = AuditEvent.objects.get(action="import.people.applied")
+    assert (event.actor_id, event.payload["create"]) == (hr.pk, 1)

@@ -9,7 +9,7 @@ from tests import factories
 from tests.checkins.conftest import ensure_default_templates
 from tests.conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTE_MARK = "Private: mentee froze during the page"
 SUMMARY = "Debriefed the DNS outage with the troubleshooting checklist."

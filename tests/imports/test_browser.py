@@ -9,7 +9,7 @@ from tests.conftest import login
 from tests.factories import PASSWORD, HRFactory, ProgramFactory, SkillFactory
 from tests.imports.helpers import enrolment, enrolments_csv, people_csv, person
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def upload(page, name: str, content: str) -> None:

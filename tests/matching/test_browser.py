@@ -17,7 +17,7 @@ from tests.conftest import login
 
 from .helpers import mentee, mentor, program
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_runs_reviews_swaps_accepts_and_publishes_on_the_demo_program(page, live_server):

@@ -54,7 +54,7 @@ def test_it_refuses_to_run_a_program_still_enrolling(hr_user):
     assert not MatchingRun.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_gives_exactly_one_run_when_two_starts_race(hr_user):
     prog = program(coordinators=[hr_user])
     barrier = threading.Barrier(2)
@@ -385,3 +385,31 @@ def test_it_runs_from_the_command_line_with_a_summary(prog, skill):
 def test_it_refuses_an_unknown_program_on_the_command_line():
     with pytest.raises(CommandError, match="No program"):
         call_command("run_matching", "nope", "--sync")
+
+
+@pytest.mark.django_db
+def test_it_finishes_a_run_with_nobody_to_match(prog, hr_user, skill,
+                                                django_capture_on_commit_callbacks):
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    assert (run.status, run.matched_count, run.unmatched_count) == ("succeeded", 0, 0)
+
+
+@pytest.mark.django_db
+def test_it_explains_mentees_left_without_any_mentor(prog, hr_user, skill,
+                                                     django_capture_on_commit_callbacks):
+    e = mentee(prog, {skill: (1, 4)})
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    assert run.status == "succeeded", run.error
+    assert run.unmatched == [{"mentee_id": e.pk, "name": e.full_name,
+                              "reason": "no mentor has capacity left"}]
+
+
+@pytest.mark.django_db
+def test_it_scores_reverse_mentoring_the_other_way_round(hr_user, skill,
+                                                         django_capture_on_commit_callbacks):
+    prog = program(format="reverse", coordinators=[hr_user])
+    mentor(prog, {skill: 5}, years_experience=2)
+    mentee(prog, {skill: (1, 4)}, years_experience=12)
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    texts = [text for text, _ in run.proposals.get().explanation]
+    assert any(t.startswith("mentee 10 years more experienced") for t in texts)

@@ -221,3 +221,22 @@ def test_it_shows_a_run_in_constant_queries(hr_user, skill, client_for,
         services.proposals_accept(run=run, proposal_ids=[run.proposals.first().pk], by=hr_user)
         with django_assert_max_num_queries(14):
             assert client.get(run.get_absolute_url()).status_code == 200
+
+
+def test_it_rejects_selected_proposals_and_frees_their_place(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    ms, es = _people(prog, skill, mentors=1, mentees=2)
+    ms[0].enrolments.filter(program=prog).update(capacity=1)
+    extra = mentor(prog, {skill: 5}, capacity=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    first, second = run.proposals.order_by("id")
+    client = client_for(hr_user)
+    response = client.post(reverse("matching:accept", args=[run.pk]),
+                           {"proposal": [second.pk], "reject": "1"}, follow=True)
+    assert "1 proposal(s) rejected" in response.content.decode()
+    assert Proposal.objects.get(pk=second.pk).status == "rejected"
+    candidates = services.swap_candidates(proposal=first)
+    assert [c["mentor_id"] for c in candidates] == [second.mentor_id]
+    assert not Mentorship.objects.exists()
+    assert extra.pk in (first.mentor_id, second.mentor_id)

@@ -10,7 +10,7 @@ from tests import factories
 
 from .helpers import mentee, mentor, program
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_for_finish(run_id: int, timeout: float = 90) -> MatchingRun:

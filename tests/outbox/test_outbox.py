@@ -21,7 +21,8 @@ def test_it_runs_the_task_after_commit_in_eager_mode(django_capture_on_commit_ca
 def test_it_keeps_the_message_pending_while_the_broker_is_down(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    dead = Celery("dead", broker="redis://127.0.0.1:1/0")  # nothing listens there
+    # Not set as current: shared tasks elsewhere must keep using the real app.
+    dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)  # nothing listens
     dead.conf.broker_transport_options = app.conf.broker_transport_options
     monkeypatch.setattr(services, "app", dead)
     with django_capture_on_commit_callbacks(execute=True):

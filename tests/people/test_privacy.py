@@ -16,7 +16,11 @@ from people.models import User
 from people.services import person_erase, programs_purge_expired
 from programs.models import Enrolment, Program
 from tests.factories import (
-    EnrolmentFactory, GoalFactory, HRFactory, MentorshipFactory, ProgramFactory, UserFactory,
+    EnrolmentFactory,
+    GoalFactory,
+    HRFactory,
+    MentorshipFactory,
+    ProgramFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from programs.models import Enrolment
 from tests.conftest import login
 from tests.factories import PASSWORD, ProgramFactory, SkillFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_enrols_a_mentee_from_a_phone(phone_page):

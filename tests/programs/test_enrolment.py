@@ -308,8 +308,7 @@ def test_it_never_500s_on_a_tampered_skill(client_for, employee, program, skills
     assert not Enrolment.objects.exists()
 
 
-# serialized_rollback: put back the skills the data migration seeded, for the tests after this one.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_enrolments_leave_one_row():
     import threading
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -82,8 +83,18 @@ class PrivateRedis:
 
     def stop(self) -> None:
         # Without persistence the queues are gone with the process, as after a real crash.
+        self.thaw()
         _stop(self.process)
         self.process = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: the port still accepts connections but nothing answers, like a partition."""
+        if self.process:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
     def cleanup(self) -> None:
         self.stop()
@@ -105,7 +116,7 @@ class Worker:
     process: subprocess.Popen | None = None
 
     def __post_init__(self) -> None:
-        self.client = Celery(broker=self.broker, backend=self.broker)
+        self.client = Celery(broker=self.broker, backend=self.broker, set_as_current=False)
         self.client.conf.task_default_queue = self.queue
 
     def start(self, *, wait_ready: bool = True) -> None:
@@ -172,6 +183,7 @@ class WebServer:
 
     def stop(self) -> None:
         _stop(self.process)
+        self.log.unlink(missing_ok=True)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-5000:]

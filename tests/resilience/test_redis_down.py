@@ -11,14 +11,15 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from matching.models import MatchingRun, RunStatus
 from outbox.models import OutboxMessage, OutboxStatus
 from tests.factories import PASSWORD
-from tests.site.access_world import build_world
+from tests.site.access_world import World, build_world
 
-from .helpers import Browser, PrivateRedis, WebServer, Worker, manage
+from .helpers import Browser, PrivateRedis, Response, WebServer, Worker, manage
 from .pages import page_paths
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -69,10 +70,8 @@ def test_it_answers_every_page_and_keeps_the_work_while_redis_is_down(
 
     hr = Browser(web.port)
     hr.login(w.hr.email, PASSWORD)
-    manage_path = reverse("programs:manage", args=[w.p.slug])
     actions = {
-        "start a matching run": hr.post(reverse("matching:start", args=[w.p.slug]),
-                                        {"mode": "max_matched"}, referer_path=manage_path),
+        "start a matching run": _start_run(hr, w),
         "nudge a pairing": hr.post(reverse("checkins:nudge", args=[w.m.pk])),
     }
     for label, response in actions.items():
@@ -87,6 +86,37 @@ def test_it_answers_every_page_and_keeps_the_work_while_redis_is_down(
           f"{ {role: dict(sorted(c.items())) for role, c in per_role.items()} }")
     assert not failures, f"{failures}\n{web.output()}"
 
+    redis_server.start()
+    _assert_recovers(redis_server, hr, w)
+
+
+def test_it_answers_within_the_socket_timeout_while_redis_hangs(
+    redis_server: PrivateRedis, web: WebServer
+) -> None:
+    """A frozen Redis (network partition) accepts connections but never replies."""
+    w = build_world()
+    redis_server.freeze()
+    hr = Browser(web.port)
+    hr.login(w.hr.email, PASSWORD)
+    page = hr.get(reverse("programs:manage", args=[w.p.slug]))
+    started = _start_run(hr, w)
+    limit = settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] + 3
+    print(f"\nRedis frozen: manage page {page.status} in {page.seconds:.2f} s; "
+          f"start run {started.status} in {started.seconds:.2f} s")
+    assert page.status == 200 and page.seconds < MAX_SECONDS
+    assert started.status == 302 and started.seconds < limit
+
+    redis_server.thaw()
+    _assert_recovers(redis_server, hr, w)
+
+
+def _start_run(browser: Browser, w: World) -> Response:
+    return browser.post(reverse("matching:start", args=[w.p.slug]), {"mode": "max_matched"},
+                        referer_path=reverse("programs:manage", args=[w.p.slug]))
+
+
+def _assert_recovers(redis_server: PrivateRedis, hr: Browser, w: World) -> None:
+    """The queued run was kept; once Redis answers, the outbox sends it and nothing is left."""
     run = MatchingRun.objects.exclude(pk=w.run.pk).get(program=w.p)
     assert run.status == RunStatus.QUEUED
     pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
@@ -95,8 +125,7 @@ def test_it_answers_every_page_and_keeps_the_work_while_redis_is_down(
     ]
     assert pending.get().last_error, "the failed publish should be recorded"
 
-    # Redis is back: a worker starts and the outbox flush (beat, every minute) sends the work.
-    redis_server.start()
+    # A worker starts and the outbox flush (beat runs it every minute) sends the work.
     worker = Worker(redis_server.url)
     worker.start()
     try:
@@ -107,8 +136,7 @@ def test_it_answers_every_page_and_keeps_the_work_while_redis_is_down(
         assert not OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists()
 
         # The running site reconnects by itself: the next run is published at once.
-        again = hr.post(reverse("matching:start", args=[w.p.slug]), {"mode": "max_matched"},
-                        referer_path=manage_path)
+        again = _start_run(hr, w)
         assert again.status == 302 and again.seconds < MAX_SECONDS
         second = MatchingRun.objects.filter(program=w.p).latest("created_at")
         _wait_until_done(second)

@@ -47,6 +47,11 @@ from tests.factories import (
 PRIVATE_NOTE = "TOP-SECRET-NOTE"
 OTHER_PRIVATE_NOTE = "OTHER-PAIR-SECRET-NOTE"
 RESET_REASON = "RESET-REASON-CONFIDENTIAL"
+CAREER_GOAL = "CAREER-GOAL-OF-THE-MENTEE"
+AVOIDED = "avoided.colleague@access.example"
+OUTCOME_NOTE = "OUTCOME-NOTE-HR-ONLY"
+RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
+IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -56,9 +61,12 @@ LINE_MANAGER = "line_manager"
 OUTSIDE_MANAGER = "outside_manager"
 OTHER_HR = "other_hr"
 HR = "hr"
+# Still listed as a coordinator of P, but no longer an HR coordinator (a role change).
+FORMER_HR = "former_hr"
 
 ROLES: tuple[str, ...] = (
     ANONYMOUS, MENTEE, MENTOR, OTHER_PARTICIPANT, LINE_MANAGER, OUTSIDE_MANAGER, OTHER_HR, HR,
+    FORMER_HR,
 )
 SIGNED_IN: frozenset[str] = frozenset(ROLES) - {ANONYMOUS}
 
@@ -69,6 +77,16 @@ MARKERS: dict[str, frozenset[str]] = {
     OTHER_PRIVATE_NOTE: frozenset({OTHER_PARTICIPANT}),
     # A reset request is between the person who raised it (the mentee) and HR.
     RESET_REASON: frozenset({MENTEE, HR}),
+    # What the mentee wrote when enrolling: their mentor and the program's HR may read it.
+    CAREER_GOAL: frozenset({MENTEE, MENTOR, HR}),
+    # "Only HR sees this" (the enrolment form's promise). The avoided person's own email is
+    # also listed in the people directory, which every HR coordinator may open.
+    AVOIDED: frozenset({MENTEE, HR, OTHER_HR}),
+    # Career outcomes are HR records (any HR coordinator's outcomes page) and the person's own.
+    OUTCOME_NOTE: frozenset({MENTEE, HR, OTHER_HR}),
+    RECOGNITION: frozenset({MENTOR, HR}),
+    # An enrolment import belongs to its program's coordinators, not to every HR coordinator.
+    IMPORT_FILE: frozenset({HR}),
 }
 
 
@@ -79,6 +97,7 @@ class World:
     mentor: User
     mentee: User
     line_manager: User
+    former_hr: User
     outside_manager: User
     outside_report: User
     other_mentor: User
@@ -107,13 +126,15 @@ class World:
             OUTSIDE_MANAGER: self.outside_manager,
             OTHER_HR: self.other_hr,
             HR: self.hr,
+            FORMER_HR: self.former_hr,
         }[role]
 
 
 def _pair(program, mentor: User, mentee: User, by: User):
     skill = SkillFactory(name="Kubernetes")
     mentor_e = EnrolmentFactory(program=program, user=mentor, role="mentor", capacity=2)
-    mentee_e = EnrolmentFactory(program=program, user=mentee, role="mentee")
+    mentee_e = EnrolmentFactory(program=program, user=mentee, role="mentee",
+                                career_goal=CAREER_GOAL if program.slug == "prog-p" else "")
     EnrolmentSkillFactory(enrolment=mentor_e, skill=skill, level=4, target_level=None)
     EnrolmentSkillFactory(enrolment=mentee_e, skill=skill, level=1, target_level=3)
     return mentorship_services.mentorship_create(
@@ -136,18 +157,22 @@ def _checkin(mentorship, goal, milestone, note: str):
 def build_world() -> World:
     hr = HRFactory(email="hr@access.example", full_name="Hannah Coordinator")
     other_hr = HRFactory(email="other.hr@access.example", full_name="Otto Coordinator")
+    former_hr = UserFactory(email="former.hr@access.example", full_name="Fay Former")
     line_manager = UserFactory(email="line.manager@access.example", full_name="Lena Manager")
     outside_manager = UserFactory(email="outside.manager@access.example",
                                   full_name="Oscar Outside")
     outside_report = UserFactory(email="outside.report@access.example", manager=outside_manager)
-    mentor = UserFactory(email="mentor@access.example", full_name="Mona Mentor")
+    # Not one of the roles: someone for recognitions of the mentor to go to.
+    mentor_manager = UserFactory(email="mentor.manager@access.example")
+    mentor = UserFactory(email="mentor@access.example", full_name="Mona Mentor",
+                         manager=mentor_manager)
     mentee = UserFactory(email="mentee@access.example", full_name="Manu Mentee",
                          manager=line_manager)
     other_mentor = UserFactory(email="other.mentor@access.example")
     other_mentee = UserFactory(email="other.mentee@access.example")
 
     p = ProgramFactory(slug="prog-p", name="Program P", status="active", format="one_to_one",
-                       coordinators=[hr])
+                       coordinators=[hr, former_hr])
     q = ProgramFactory(slug="prog-q", name="Program Q", status="active", format="one_to_one",
                        coordinators=[other_hr])
     o = ProgramFactory(slug="prog-o", name="Program O", status="enrolling",
@@ -156,6 +181,8 @@ def build_world() -> World:
     m = _pair(p, mentor, mentee, hr)
     m2 = _pair(q, other_mentor, other_mentee, other_hr)
     pending = EnrolmentFactory(program=o, user=mentee, role="mentee", status="pending")
+    avoided = UserFactory(email=AVOIDED, full_name="Avery Avoided")
+    m.program.enrolments.get(user=mentee).avoid.add(avoided)
 
     goal = mentee_goal(m)
     milestone = MilestoneFactory(goal=goal, title="Deploy to staging")
@@ -166,7 +193,7 @@ def build_world() -> World:
         mentorship=m, raised_by=mentee, reason=RESET_REASON
     )
 
-    w = World(hr=hr, other_hr=other_hr, mentor=mentor, mentee=mentee, line_manager=line_manager,
+    w = World(hr=hr, other_hr=other_hr, former_hr=former_hr, mentor=mentor, mentee=mentee, line_manager=line_manager,
               outside_manager=outside_manager, outside_report=outside_report,
               other_mentor=other_mentor, other_mentee=other_mentee, p=p, q=q, o=o, m=m, m2=m2)
     w.objects.update(
@@ -193,7 +220,7 @@ def _add_app_rows(w: World) -> None:
     today = date.today()
     template = CheckInTemplate.objects.create(program=w.p, name="P agenda", agenda="- Wins")
     recognition = Recognition.objects.create(
-        mentor=w.mentor, sent_by=w.hr, sent_to=w.mentor.manager, message="Great mentoring"
+        mentor=w.mentor, sent_by=w.hr, sent_to=w.mentor.manager, message=RECOGNITION
     )
     survey = survey_save(program=w.p, kind="mid_point", opens_on=today - timedelta(days=1),
                          closes_on=today + timedelta(days=20), for_mentees=True,
@@ -208,12 +235,12 @@ def _add_app_rows(w: World) -> None:
         rater_role=RaterRole.MENTEE, sent_at=now,
     )
     batch = ImportBatch.objects.create(
-        kind=ImportKind.ENROLMENTS, program=w.p, uploaded_by=w.hr, filename="p.csv",
+        kind=ImportKind.ENROLMENTS, program=w.p, uploaded_by=w.hr, filename=IMPORT_FILE,
         content="email,role\n", row_count=0, status=BatchStatus.PREVIEWED,
     )
     outcome = OutcomeEvent.objects.create(
         employee=w.mentee, kind="promotion", occurred_on=today, from_role="Engineer",
-        to_role="Senior engineer", recorded_by=w.hr,
+        to_role="Senior engineer", recorded_by=w.hr, note=OUTCOME_NOTE,
     )
     run = MatchingRun.objects.create(program=w.p, started_by=w.hr, status=RunStatus.SUCCEEDED)
     proposal = Proposal.objects.create(run=run, mentee=w.mentee, mentor=w.mentor, score=80)
@@ -275,3 +302,22 @@ def diff(before: Snapshot, after: Snapshot) -> Diff:
         if gone:
             deleted[label] = gone
     return Diff(changed, created, deleted)
+
+
+def table_hashes() -> dict[str, str]:
+    """One hash per project table, in a single query: a cheap "did anything change?" check."""
+    from django.apps import apps
+    from django.db import connection
+
+    parts = []
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            parts.append(
+                f"SELECT '{model._meta.label}', md5(coalesce(string_agg("
+                f"(to_jsonb(t) - 'last_login')::text, '|' ORDER BY t.{pk}), '')) FROM {table} t"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return dict(cursor.fetchall())

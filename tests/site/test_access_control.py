@@ -35,10 +35,9 @@ from tests.site.access_world import (
     OUTSIDE_MANAGER,
     ROLES,
     SIGNED_IN,
-    Snapshot,
     World,
     build_world,
-    fingerprint,
+    table_hashes,
 )
 
 LOGIN_PATH = "/accounts/login/"
@@ -199,8 +198,7 @@ TABLE: dict[str, Rule] = {
     "matching:runs": page(p, HR),
     "matching:weights": page(p, HR),
     "matching:rules": page(p, HR),
-    "matching:rule_delete": post(lambda w: {"pk": w.p.pair_rules.get_or_create(
-        mentee=w.mentee, mentor=w.other_mentor, defaults={"kind": "forbid"})[0].pk}, HR),
+    "matching:rule_delete": post(lambda w: {"pk": w.pair_rule.pk}, HR),
     "matching:run": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:accept": post(lambda w: {"pk": w.run.pk}, HR),
@@ -243,7 +241,7 @@ PAIRS_TRIED = len(CASES)
 
 # --- helpers -----------------------------------------------------------------------------
 
-def changed_tables(before: Snapshot, after: Snapshot) -> list[str]:
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return [label for label in before if before[label] != after[label]]
 
 
@@ -330,10 +328,14 @@ def _check_allowed(client: Client, rule: Rule, url: str, role: str) -> None:
             f"{role} should be able to open {url}, got {response.status_code}"
         )
     assert_no_leak(response, role, url)
+    # Every signed-in page may hold private data: never stored by a browser or proxy.
+    if role != ANONYMOUS:
+        assert "no-store" in response.get("Cache-Control", ""), (url, role)
+    assert response.get("X-Frame-Options") == "DENY", url
 
 
 def _check_refused(client: Client, rule: Rule, url: str, role: str) -> None:
-    before = fingerprint()
+    before = table_hashes()
     get = client.get(url)
     posted = client.post(url)
     for method, response in (("GET", get), ("POST", posted)):
@@ -351,7 +353,7 @@ def _check_refused(client: Client, rule: Rule, url: str, role: str) -> None:
                 f"{role}: {method} {url} gave {response.status_code}, expected one of "
                 f"{sorted(allowed)}"
             )
-    after = fingerprint()
+    after = table_hashes()
     assert not changed_tables(before, after), (
         f"{role}'s refused requests to {url} changed {changed_tables(before, after)}"
     )
@@ -365,6 +367,24 @@ def _check_anonymous(rule: Rule, method: str, url: str, response) -> None:
         )
     else:
         assert response.status_code in {rule.anonymous_status, 405}, (method, url, response)
+
+
+def test_it_notices_any_changed_row_when_checking_that_a_refusal_changed_nothing(world):
+    before = table_hashes()
+    world.goal.__class__.objects.filter(pk=world.goal.pk).update(description="edited")
+    assert changed_tables(before, table_hashes()) == ["mentorships.Goal"]
+
+
+def test_it_lets_only_the_program_hr_send_a_recognition_from_the_mentor_stats_page(world):
+    from checkins.models import Recognition
+
+    url = reverse("checkins:mentor_stats", kwargs={"user_id": world.mentor.pk})
+    count = Recognition.objects.count()
+    # The mentor may read their own statistics, but not recognise themselves.
+    assert _client(world, MENTOR).post(url, {"message": "Me, me, me"}).status_code == 403
+    assert Recognition.objects.count() == count
+    assert _client(world, HR).post(url, {"message": "Thank you"}).status_code == 302
+    assert Recognition.objects.count() == count + 1
 
 
 def test_it_serves_the_calendar_feed_only_for_a_live_token(world):

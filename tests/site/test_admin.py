@@ -82,10 +82,12 @@ def test_it_keeps_private_notes_out_of_the_checkin_admin_configuration():
 
 def test_it_cannot_find_a_checkin_by_searching_for_its_private_notes(world, superuser):
     client = client_for(superuser)
+    everything = client.get("/admin/checkins/checkin/")
+    assert f"/admin/checkins/checkin/{world.checkin.pk}/change/".encode() in everything.content
+    # The search box echoes the query, so only the absence of the row proves anything.
     found = client.get("/admin/checkins/checkin/", {"q": PRIVATE_NOTE})
     assert found.status_code == 200
     assert f"/admin/checkins/checkin/{world.checkin.pk}/change/".encode() not in found.content
-    assert PRIVATE_NOTE.encode() not in found.content
 
 
 def _admin_pages(world: World) -> list[str]:
@@ -116,7 +118,12 @@ def test_it_never_shows_private_notes_to_a_superuser_anywhere_in_the_admin(world
     client = client_for(superuser)
     pages = _admin_pages(world)
     assert len(pages) > 40
+    opened = 0
     for url in pages:
         response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
+        # 403: an append-only model (the audit log) has no delete page, even for a superuser.
+        assert response.status_code == 200 or (url.endswith("/delete/")
+                                                and response.status_code == 403), url
         assert PRIVATE_NOTE.encode() not in response.content, f"{url} shows private notes"
+        opened += response.status_code == 200
+    assert opened > 40

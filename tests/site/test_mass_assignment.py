@@ -15,10 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from checkins.models import CheckIn, Pulse
-from mentorships.models import Goal, Milestone, ResetRequest
+from mentorships.models import Goal, Mentorship, Milestone, ResetRequest
 from people.models import Department, User
 from programs.models import Enrolment
 from reminders.models import NotificationPreference
+from tests.factories import EnrolmentFactory
 from tests.site.access_world import Diff, World, build_world, diff, fingerprint
 
 TODAY = date.today()
@@ -230,3 +231,23 @@ def test_it_records_a_pulse_only_for_the_requester(world):
     assert_only(changes, {}, created={"checkins.Pulse"})
     assert Pulse.objects.get(pk=mentee_pulse.pk).score == 4
     assert Pulse.objects.get(checkin=world.checkin, user=world.mentor).score == 2
+
+
+def test_it_pairs_only_in_the_program_of_the_url_whatever_hr_posts(world):
+    newcomer = world.outside_report
+    EnrolmentFactory(program=world.p, user=newcomer, role="mentee")
+    url = reverse("mentorships:pairing_create", args=[world.p.slug])
+    data = {**extras(world, skip=("mentor", "mentee")), "mentor": str(world.mentor.pk),
+            "mentee": str(newcomer.pk), "note": "HR pairing"}
+    before = fingerprint()
+    response = client_for(world.hr).post(url, data)
+    assert response.status_code == 302
+    changes = diff(before, fingerprint())
+    assert_only(changes, {}, created={"mentorships.Mentorship", "mentorships.Agreement",
+                                      "mentorships.MentorshipEvent", "audit.AuditEvent",
+                                      "outbox.OutboxMessage"})
+    created = Mentorship.objects.get(mentee=newcomer)
+    assert (created.program_id, created.mentor_id, created.status, created.source,
+            created.created_by_id) == (world.p.pk, world.mentor.pk, "active", "manual",
+                                       world.hr.pk)
+    assert created.started_on == TODAY
