@@ -15,7 +15,7 @@ arrays), and those functions only use correctly rounded IEEE operations
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
@@ -150,7 +150,10 @@ class MenteeData:
         set_ = object.__setattr__  # frozen: normalise once at construction
         set_(self, "current_levels", current)
         set_(self, "target_levels", target)
-        set_(self, "career_track", _vector(self.career_track, n, np.int64, "career_track"))
+        track = _vector(self.career_track, n, np.int64, "career_track")
+        if track.size and track.min() < -1:
+            raise ValueError("career_track must be a track index or -1")
+        set_(self, "career_track", track)
         set_(self, "style", _vector(self.style, n, np.int64, "style"))
         for name in ("years_experience", "hours_per_month", "utc_offset"):
             set_(self, name, _vector(getattr(self, name), n, np.float64, name))
@@ -273,9 +276,7 @@ def _round_points(value: np.ndarray) -> np.ndarray:
     return np.floor(value + 0.5).astype(np.uint8)
 
 
-def _career_points(
-    track: np.ndarray, mentors: MentorData, weight: int, opt: ScoringOptions
-) -> np.ndarray:
+def _career_points(track: np.ndarray, mentors: MentorData, weight: int) -> np.ndarray:
     supports = mentors.career_tracks
     if track.size and track.max() >= supports.shape[1]:
         # A track no mentor supports: pad so the lookup stays valid.
@@ -357,7 +358,9 @@ def _availability_points(
     return _round_points(weight * (0.5 * ratio + 0.5 * (1.0 - loss)))
 
 
-def _diversity_value(department: np.ndarray, preference: np.ndarray, mentors: MentorData):
+def _diversity_value(
+    department: np.ndarray, preference: np.ndarray, mentors: MentorData
+) -> np.ndarray:
     mentee = department[:, None]
     mentor = mentors.department[None, :]
     known = (mentee >= 0) & (mentor >= 0)
@@ -398,19 +401,19 @@ def _table_components(
 ) -> list[_Component]:
     """Components that depend on a few mentee scalars, so they can be tabulated."""
 
-    def career(track):
-        return _career_points(track, mentors, pts["career_goal"], opt)
+    def career(track: np.ndarray) -> np.ndarray:
+        return _career_points(track, mentors, pts["career_goal"])
 
-    def communication(style):
+    def communication(style: np.ndarray) -> np.ndarray:
         return _style_points(style, mentors, pts["communication"], opt)
 
-    def experience(years):
+    def experience(years: np.ndarray) -> np.ndarray:
         return _experience_points(years, mentors, pts["experience"], opt, reverse)
 
-    def availability(hours, offset):
+    def availability(hours: np.ndarray, offset: np.ndarray) -> np.ndarray:
         return _availability_points(hours, offset, mentors, pts["availability"], opt)
 
-    def diversity(department, preference):
+    def diversity(department: np.ndarray, preference: np.ndarray) -> np.ndarray:
         return _diversity_points(department, preference, mentors, pts["diversity"], opt)
 
     prefs = _diversity_preferences(mentees, opt)
@@ -623,11 +626,13 @@ def explain(
     parts = component_points(mentees, mentors, i, j, weights, reverse=reverse, options=opt)
     names = list(skill_names) if skill_names is not None else None
     reasons = _skill_reasons(mentees, mentors, i, j, parts["skill_fit"], names)
-    reasons.append(_career_reason(mentees, mentors, i, j, parts["career_goal"], track_names))
+    reasons.append(_career_reason(mentees, i, parts["career_goal"], track_names))
     reasons.append(_style_reason(mentees, mentors, i, j, parts["communication"], style_names))
     reasons.append(_experience_reason(mentees, mentors, i, j, parts["experience"], reverse))
-    pts = (weights or Weights()).points()
-    reasons.extend(_availability_reasons(mentees, mentors, i, j, parts, pts, opt))
+    weight = (weights or Weights()).points()["availability"]
+    reasons.extend(
+        _availability_reasons(mentees, mentors, i, j, parts["availability"], weight, opt)
+    )
     reasons.append(_diversity_reason(mentees, mentors, i, j, parts["diversity"]))
     return reasons
 
@@ -673,7 +678,9 @@ def _skill_reasons(
     return reasons
 
 
-def _career_reason(mentees, mentors, i, j, points, track_names) -> Reason:
+def _career_reason(
+    mentees: MenteeData, i: int, points: int, track_names: Sequence[str] | None
+) -> Reason:
     track = int(mentees.career_track[i])
     if track < 0:
         return _reason("no career goal given", points)
@@ -683,7 +690,14 @@ def _career_reason(mentees, mentors, i, j, points, track_names) -> Reason:
     return _reason(f"does not cover career goal {label}", points)
 
 
-def _style_reason(mentees, mentors, i, j, points, style_names) -> Reason:
+def _style_reason(
+    mentees: MenteeData,
+    mentors: MentorData,
+    i: int,
+    j: int,
+    points: int,
+    style_names: Sequence[str],
+) -> Reason:
     def name(index: int) -> str:
         return style_names[index] if 0 <= index < len(style_names) else "unstated"
 
@@ -693,17 +707,29 @@ def _style_reason(mentees, mentors, i, j, points, style_names) -> Reason:
     return _reason(f"communication styles {name(a)} / {name(b)}", points)
 
 
-def _experience_reason(mentees, mentors, i, j, points, reverse) -> Reason:
+def _experience_reason(
+    mentees: MenteeData, mentors: MentorData, i: int, j: int, points: int, reverse: bool
+) -> Reason:
     mentee, mentor = mentees.years_experience[i], mentors.years_experience[j]
     gap = mentee - mentor if reverse else mentor - mentee
     who = "mentee" if reverse else "mentor"
     years = _format_number(abs(gap))
-    if gap >= 0:
+    if gap == 0:
+        return _reason("same years of experience", points)
+    if gap > 0:
         return _reason(f"{who} {years} years more experienced", points)
     return _reason(f"{who} {years} years less experienced", points)
 
 
-def _availability_reasons(mentees, mentors, i, j, parts, pts, opt) -> list[Reason]:
+def _availability_reasons(
+    mentees: MenteeData,
+    mentors: MentorData,
+    i: int,
+    j: int,
+    points: int,
+    weight: int,
+    opt: ScoringOptions,
+) -> list[Reason]:
     wanted, offered = mentees.hours_per_month[i], mentors.hours_per_month[j]
     # Hours line = availability as if time zones matched; the time-zone line
     # is the (non-positive) rest, so the two add up to the component exactly.
@@ -712,21 +738,23 @@ def _availability_reasons(mentees, mentors, i, j, parts, pts, opt) -> list[Reaso
             mentees.hours_per_month[[i]],
             mentees.utc_offset[[i]],
             mentors.take([j]),
-            pts["availability"],
+            weight,
             opt,
             ignore_timezone=True,
         )[0, 0]
     )
-    hours_text = f"offers {_format_number(offered)} of {_format_number(wanted)} h/month wanted"
+    hours_text = f"{_format_number(offered)} h/month offered, {_format_number(wanted)} wanted"
     apart = _timezone_distance(mentees.utc_offset[[i]], mentors.take([j]))[0, 0]
     tz_text = "same time zone" if apart == 0 else f"time zone {_format_number(apart)} h apart"
     return [
         _reason(hours_text, hours_only),
-        _reason(tz_text, parts["availability"] - hours_only),
+        _reason(tz_text, points - hours_only),
     ]
 
 
-def _diversity_reason(mentees, mentors, i, j, points) -> Reason:
+def _diversity_reason(
+    mentees: MenteeData, mentors: MentorData, i: int, j: int, points: int
+) -> Reason:
     a, b = int(mentees.department[i]), int(mentors.department[j])
     if a < 0 or b < 0:
         return _reason("department unknown", points)

@@ -108,7 +108,7 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
         qs = User.objects.all()
         if scope.department_id is not None:
             qs = qs.filter(department_id=scope.department_id)
-        rows = qs.values_list("pk", "department_id", "hire_date")
+        rows = qs.order_by().values_list("pk", "department_id", "hire_date")
         population = {pk: (dept, hired) for pk, dept, hired in rows
                       if scope.people_ids is None or pk in scope.people_ids}
         scope.cache["people"] = population
@@ -137,11 +137,13 @@ def _participant_windows(programs: dict[int, ProgramInfo]) -> dict[int, tuple[da
     """user -> the window of their earliest program in scope (two queries)."""
     windows: dict[int, tuple[date, date]] = {}
     enrolled = Enrolment.objects.filter(program_id__in=list(programs), status="approved")
-    pairs = list(enrolled.values_list("user_id", "program_id"))
+    pairs = list(enrolled.order_by().values_list("user_id", "program_id"))
     paired = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
         status=MentorshipStatus.PROPOSED
     )
-    for mentor_id, mentee_id, program_id in paired.values_list("mentor_id", "mentee_id", "program_id"):
+    for mentor_id, mentee_id, program_id in paired.order_by().values_list(
+        "mentor_id", "mentee_id", "program_id"
+    ):
         pairs += [(mentor_id, program_id), (mentee_id, program_id)]
     for user_id, program_id in pairs:
         p = programs[program_id]
@@ -152,10 +154,10 @@ def _participant_windows(programs: dict[int, ProgramInfo]) -> dict[int, tuple[da
 
 def _everyone_who_took_part() -> set[int]:
     """Anyone ever enrolled or paired in any program: never in a comparison group (two queries)."""
-    ids = set(Enrolment.objects.filter(status="approved").values_list("user_id", flat=True))
+    ids = set(Enrolment.objects.filter(status="approved").order_by().values_list("user_id", flat=True))
     for mentor_id, mentee_id in Mentorship.objects.exclude(
         status=MentorshipStatus.PROPOSED
-    ).values_list("mentor_id", "mentee_id"):
+    ).order_by().values_list("mentor_id", "mentee_id"):
         ids.update((mentor_id, mentee_id))
     return ids
 
@@ -178,15 +180,18 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
             continue
         key = (dept, tenure_bucket(hired, start), start)
         keys[key] = max(end, keys.get(key, end))
-    starts = sorted({k[2] for k in keys})
+    # Day numbers instead of date arithmetic: this loop runs over the whole organisation.
+    starts = [(s, s.toordinal()) for s in sorted({k[2] for k in keys})]
+    departments = {k[0] for k in keys}
     comparison: dict[int, tuple[date, date]] = {}
     for user_id, (dept, hired) in everyone.items():
-        if user_id in took_part or hired is None or dept is None:
+        if dept not in departments or hired is None or user_id in took_part:
             continue
-        for start in starts:
-            if hired > start:
+        hired_day = hired.toordinal()
+        for start, start_day in starts:
+            if hired_day > start_day:
                 continue
-            end = keys.get((dept, tenure_bucket(hired, start), start))
+            end = keys.get((dept, (start_day - hired_day) // 365, start))
             if end is not None:
                 comparison[user_id] = (start, end)
                 break
@@ -204,7 +209,7 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tup
     if not wanted:
         return found
     rows = OutcomeEvent.objects.filter(kind__in=list(kinds))
-    for user_id, kind, occurred in rows.values_list("employee_id", "kind", "occurred_on"):
+    for user_id, kind, occurred in rows.order_by().values_list("employee_id", "kind", "occurred_on"):
         if user_id in wanted:
             found[user_id].append((kind, occurred))
     return found
@@ -214,8 +219,9 @@ def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list],
                today: date) -> tuple[int, int]:
     """(retained, eligible): only people whose window has fully elapsed count."""
     retained = eligible = 0
+    ends: dict[date, date] = {}
     for user_id, (start, _end) in group.items():
-        until = add_months(start, months)
+        until = ends.get(start) or ends.setdefault(start, add_months(start, months))
         if until > today:
             continue
         left = [d for _k, d in departures.get(user_id, ())]
@@ -266,9 +272,13 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
         for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
             hits = 0
-            for user_id, (start, end) in group.items():
-                until = min(end, scope.today)
-                if any(k == kind and start <= d <= until for k, d in events.get(user_id, ())):
+            # Only people with events need a look: far fewer than the group.
+            for user_id, found in events.items():
+                window = group.get(user_id)
+                if window is None:
+                    continue
+                start, until = window[0], min(window[1], scope.today)
+                if any(k == kind and start <= d <= until for k, d in found):
                     hits += 1
             row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group))}
         rows.append(row)
@@ -284,7 +294,7 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
     qs = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
         status=MentorshipStatus.PROPOSED
     )
-    rows = list(qs.values_list("pk", "program_id", "mentee_id", "status", "started_on", "ended_on",
+    rows = list(qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on", "ended_on",
                                "end_reason"))
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
@@ -337,7 +347,12 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
     resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
     reset_requests = sum(n for m, n in resets.values("mentorship_id").annotate(n=Count("id"))
                          .values_list("mentorship_id", "n") if m in ids)
-    pulses = Pulse.objects.filter(checkin__in=checkins).values("checkin__mentorship_id", "user_id")
+    pulses = Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs))
+    if scope.date_from:
+        pulses = pulses.filter(checkin__date__gte=scope.date_from)
+    if scope.date_to:
+        pulses = pulses.filter(checkin__date__lte=scope.date_to)
+    pulses = pulses.order_by().values("checkin__mentorship_id", "user_id")
     score_sum = score_count = 0
     raters: set[int] = set()
     for m, user_id, total, count in pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
@@ -372,14 +387,14 @@ def _skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
     )
-    rows = list(qs.values_list("skill_id", "enrolment__role", "level", "target_level",
+    rows = list(qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
                                "enrolment__user_id", "enrolment__capacity"))
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
 
 def _skills() -> dict[int, tuple[str, str]]:
-    return {pk: (name, cat) for pk, name, cat in Skill.objects.values_list("pk", "name", "category")}
+    return {pk: (name, cat) for pk, name, cat in Skill.objects.order_by().values_list("pk", "name", "category")}
 
 
 def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
@@ -464,7 +479,7 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     if pairings and concentrated:
         wanted = set().union(*(experts[s] for s in concentrated),
                              *(candidates[s].keys() for s in concentrated))
-        for pk, name, manager_id in User.objects.values_list("pk", "full_name", "manager_id"):
+        for pk, name, manager_id in User.objects.order_by().values_list("pk", "full_name", "manager_id"):
             managers[pk] = manager_id
             if pk in wanted:
                 people[pk] = name

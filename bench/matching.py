@@ -1,0 +1,251 @@
+"""Benchmark: score + optimal assignment at 1,500×600, 5,000×1,500 and 20,000×5,000.
+
+Run with `.venv/bin/python bench/matching.py` (no Django, no database).  Each
+size runs in a fresh subprocess so its peak RSS is its own.  Per size it prints
+the time to score and to assign, peak memory, the solver's objective
+(matched mentees, total score − load penalty), what a simple best-score-first
+greedy gets, and — where the slot-expanded matrix fits (≤ 30M cells) — the
+objective of scipy's linear_sum_assignment on that matrix as an independent
+check of optimality.
+
+Data is generated to look like a real programme: skills with Zipf-like
+popularity, mentees seeking a few skills at a gap of 1–3 levels, mentors
+offering several at levels 2–5, career tracks, styles, experience, hours, time
+zones, departments, and about 1% forbidden pairs (avoid lists, reporting lines).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # ahead of bench/, whose matching.py is this file
+
+import numpy as np  # noqa: E402
+from scipy.optimize import linear_sum_assignment  # noqa: E402
+
+from matching.engine import assign  # noqa: E402
+from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
+
+# (mentees, mentors, capacity per mentor)
+SIZES = [(1_500, 600, 4), (5_000, 1_500, 4), (20_000, 5_000, 4)]
+LOAD_PENALTY = (2, 4, 6)
+LSA_MAX_CELLS = 30_000_000
+TARGETS = {(20_000, 5_000): (15.0, 1536.0), (5_000, 1_500): (2.0, None)}  # seconds, MB
+N_SKILLS, N_TRACKS, N_DEPARTMENTS = 60, 9, 40
+ZONES = np.array([-8, -7, -6, -5, -4, -3, 0, 1, 2, 3, 5.5, 8, 9, 10])
+ZONE_WEIGHTS = np.array([6, 3, 5, 8, 1, 1, 10, 12, 5, 3, 8, 4, 2, 2], dtype=float)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def _pick_skills(rng: np.random.Generator, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct skills per person, popular skills more often (exponential-key sampling)."""
+    popularity = 1.0 / np.arange(1, N_SKILLS + 1) ** 0.8
+    keys = rng.exponential(size=(count.size, N_SKILLS)) / popularity
+    order = np.argsort(keys, axis=1)[:, : int(count.max())]
+    keep = np.arange(order.shape[1])[None, :] < count[:, None]
+    rows = np.nonzero(keep)[0]
+    return rows, order[keep]
+
+
+def generate(n: int, m: int, seed: int = 0) -> tuple[MenteeData, MentorData, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    current = np.zeros((n, N_SKILLS), dtype=np.int8)
+    target = np.zeros_like(current)
+    rows, skills = _pick_skills(rng, np.clip(rng.poisson(3, n), 1, 8))
+    start = rng.integers(0, 4, rows.size)
+    current[rows, skills] = start
+    target[rows, skills] = np.minimum(5, start + rng.integers(1, 4, rows.size))
+    rows, skills = _pick_skills(rng, np.clip(rng.poisson(6, m), 2, 15))
+    proficiency = np.zeros((m, N_SKILLS), dtype=np.int8)
+    proficiency[rows, skills] = rng.choice([2, 3, 4, 5], rows.size, p=[0.15, 0.35, 0.35, 0.15])
+    tracks = rng.random((m, N_TRACKS)) < 0.12
+    tracks[np.arange(m), rng.integers(0, N_TRACKS, m)] = True
+    zones = ZONE_WEIGHTS / ZONE_WEIGHTS.sum()
+    mentees = MenteeData(
+        current_levels=current,
+        target_levels=target,
+        career_track=np.where(rng.random(n) < 0.1, -1, rng.integers(0, N_TRACKS, n)),
+        style=np.where(rng.random(n) < 0.05, -1, rng.integers(0, 4, n)),
+        years_experience=rng.integers(0, 16, n),
+        hours_per_month=rng.choice([2, 4, 6, 8], n),
+        utc_offset=rng.choice(ZONES, n, p=zones),
+        department=rng.integers(0, N_DEPARTMENTS, n),
+        diversity_preference=np.where(rng.random(n) < 0.3, 1.0, 0.0),
+    )
+    mentors = MentorData(
+        proficiency=proficiency,
+        career_tracks=tracks,
+        style=rng.integers(0, 4, m),
+        years_experience=rng.integers(3, 31, m),
+        hours_per_month=rng.choice([2, 4, 6, 8, 10], m),
+        utc_offset=rng.choice(ZONES, m, p=zones),
+        department=rng.integers(0, N_DEPARTMENTS, m),
+    )
+    # In row chunks: a full float matrix of random draws would dwarf the scores.
+    allowed = np.vstack([rng.random((len(r), m), dtype=np.float32) >= 0.01
+                         for r in np.array_split(np.arange(n), max(1, n // 1000))])
+    return mentees, mentors, allowed
+
+
+# --- objective, greedy, independent check ---------------------------------------------------
+
+
+def penalty_of(loads: np.ndarray) -> int:
+    """Total load penalty for the given mentor loads."""
+    marginal = np.array([0, *LOAD_PENALTY], dtype=np.int64)
+    per_load = np.concatenate([[0], np.cumsum(marginal)])
+    extra = np.maximum(loads - len(marginal), 0) * marginal[-1]
+    return int((per_load[np.minimum(loads, len(marginal))] + extra).sum())
+
+
+def evaluate(scores: np.ndarray, mate: np.ndarray) -> tuple[int, int]:
+    """(matched mentees, total score − total load penalty)."""
+    rows = np.nonzero(mate >= 0)[0]
+    loads = np.bincount(mate[rows], minlength=scores.shape[1])
+    return rows.size, int(scores[rows, mate[rows]].sum(dtype=np.int64)) - penalty_of(loads)
+
+
+def greedy(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Best score first: take a pair if the mentee is free and the mentor has room.
+
+    Equivalent to sorting all allowed pairs (ties in any order) without
+    materialising them: every free mentee proposes its best mentor with room;
+    proposals are taken in descending score until the first one whose mentor
+    is already full — everything scoring at least that much is safe to take,
+    the rest waits for the next round.
+    """
+    n, m = scores.shape
+    left = capacity.astype(np.int64).copy()
+    mate = np.full(n, -1, dtype=np.int64)
+    best = np.full(n, -1, dtype=np.int64)
+    value = np.zeros(n, dtype=np.int64)
+    stale = np.ones(n, dtype=bool)
+    free = np.arange(n)
+    while free.size:
+        todo = free[stale[free]]
+        for start in range(0, todo.size, 512):
+            rows = todo[start : start + 512]
+            block = np.where(allowed[rows] & (left > 0), scores[rows], -(2**20))
+            best[rows] = block.argmax(axis=1)
+            value[rows] = block[np.arange(rows.size), best[rows]]
+        stale[todo] = False
+        free = free[value[free] > -(2**20)]  # mentees with no option left drop out
+        if free.size == 0:
+            break
+        order = np.lexsort((free, -value[free]))
+        prop, to, val = free[order], best[free[order]], value[free[order]]
+        by_mentor = np.argsort(to, kind="stable")
+        rank = np.empty(to.size, dtype=np.int64)
+        sorted_to = to[by_mentor]
+        rank[by_mentor] = np.arange(to.size) - np.searchsorted(sorted_to, sorted_to)
+        fits = rank < left[to]
+        first_miss = int(np.argmin(fits)) if not fits.all() else to.size
+        take = fits & (val >= (val[first_miss] if first_miss < to.size else val.min()))
+        mate[prop[take]] = to[take]
+        left -= np.bincount(to[take], minlength=m)
+        free = free[mate[free] < 0]
+        stale[free[left[best[free]] <= 0]] = True
+    return mate
+
+
+def lsa_objective(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray) -> tuple[int, int]:
+    """Independent optimum: scipy's Hungarian method on the slot-expanded matrix.
+
+    One column per mentor slot (the k-th slot costs the k-th marginal penalty)
+    plus a private "unmatched" column per mentee; a large bonus per match
+    makes "as many matches as possible" come first.
+    """
+    n, m = scores.shape
+    cap = np.minimum(capacity, n)
+    mentor = np.repeat(np.arange(m), cap)
+    rank = np.arange(mentor.size) - np.repeat(np.cumsum(cap) - cap, cap)
+    marginal = np.array([0, *LOAD_PENALTY])
+    slot_cost = marginal[np.minimum(rank, len(marginal) - 1)]
+    bonus = 2.0 * n * 100 + penalty_of(cap) + 1
+    value = np.where(allowed[:, mentor], scores[:, mentor] + bonus - slot_cost, -np.inf)
+    private = np.full((n, n), -np.inf)
+    np.fill_diagonal(private, 0.0)
+    matrix = np.hstack([value, private])
+    r, c = linear_sum_assignment(matrix, maximize=True)
+    matched = int((c < mentor.size).sum())
+    return matched, int(round(matrix[r, c].sum() - bonus * matched))
+
+
+# --- one size in this process ---------------------------------------------------------------
+
+
+def run_one(n: int, m: int, cap: int) -> dict:
+    mentees, mentors, allowed = generate(n, m)
+    capacity = np.full(m, cap)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    scores = score_matrix(mentees, mentors)
+    scored = time.perf_counter()
+    mate = assign(scores, capacity, allowed, LOAD_PENALTY)
+    assigned, cpu_assigned = time.perf_counter(), time.process_time()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ok = bool((np.bincount(mate[mate >= 0], minlength=m) <= capacity).all())
+    ok &= bool(allowed[np.nonzero(mate >= 0)[0], mate[mate >= 0]].all())
+    result = {
+        "n": n, "m": m, "cap": cap,
+        "score_s": scored - started, "assign_s": assigned - scored,
+        "total_s": assigned - started, "cpu_s": cpu_assigned - cpu_started,
+        "peak_mb": peak_mb, "constraints_ok": ok,
+        "objective": evaluate(scores, mate),
+        "greedy": evaluate(scores, greedy(scores, allowed, capacity)),
+    }
+    slots = int(np.minimum(capacity, n).sum())
+    if n * (slots + n) <= LSA_MAX_CELLS:
+        result["lsa"] = lsa_objective(scores, allowed, capacity)
+    return result
+
+
+def report(r: dict) -> None:
+    (matched, total), (g_matched, g_total) = r["objective"], r["greedy"]
+    print(f"{r['n']:,} mentees × {r['m']:,} mentors, capacity {r['cap']}, penalty {LOAD_PENALTY}")
+    print(f"  time      score {r['score_s']:.2f} s + assign {r['assign_s']:.2f} s"
+          f" = {r['total_s']:.2f} s  (CPU {r['cpu_s']:.2f} s)")
+    print(f"  peak RSS  {r['peak_mb']:.0f} MB (score + assign, fresh process)")
+    print(f"  solver    matched {matched:,}, objective {total:,}"
+          f"  (constraints {'ok' if r['constraints_ok'] else 'VIOLATED'})")
+    gap = total - g_total
+    print(f"  greedy    matched {g_matched:,}, objective {g_total:,}"
+          f"  → solver gains {gap:+,} ({100 * gap / max(abs(g_total), 1):.2f} %)")
+    if "lsa" in r:
+        same = tuple(r["lsa"]) == tuple(r["objective"])
+        print(f"  check     linear_sum_assignment on slot-expanded matrix: matched"
+              f" {r['lsa'][0]:,}, objective {r['lsa'][1]:,} → {'EQUAL' if same else 'DIFFERENT'}")
+    target = TARGETS.get((r["n"], r["m"]))
+    if target:
+        seconds, megabytes = target
+        met = r["total_s"] <= seconds and (megabytes is None or r["peak_mb"] <= megabytes)
+        limit = f"≤ {seconds:g} s" + (f", ≤ {megabytes:g} MB" if megabytes else "")
+        print(f"  target    {limit}: {'met' if met else 'NOT MET'}")
+
+
+def main() -> int:
+    if len(sys.argv) == 5 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(*(int(a) for a in sys.argv[2:]))))
+        return 0
+    failed = False
+    for n, m, cap in SIZES:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), str(m), str(cap)],
+            capture_output=True, text=True, check=True,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        report(result)
+        failed |= not result["constraints_ok"]
+        failed |= "lsa" in result and tuple(result["lsa"]) != tuple(result["objective"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""matching.engine.assign: optimal, feasible, and honest about what it cannot match.
+
+No database: these are pure numpy tests.  The oracle is scipy's Hungarian
+method on the slot-expanded matrix (one column per mentor slot costing that
+slot's marginal penalty, plus a private "unmatched" column per mentee).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
+
+from matching import engine
+from matching.engine import assign
+
+Instance = tuple[np.ndarray, np.ndarray, np.ndarray | None, tuple[int, ...], bool]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def marginal_costs(capacity: int, penalty: tuple[int, ...]) -> list[int]:
+    """Cost of a mentor's 1st, 2nd, … mentee (the last penalty repeats)."""
+    extra = [penalty[min(k, len(penalty) - 1)] if penalty else 0 for k in range(capacity - 1)]
+    return [0, *extra][:capacity]
+
+
+def objective(scores: np.ndarray, mate: np.ndarray, penalty: tuple[int, ...]) -> tuple[int, int]:
+    """(matched mentees, total score − total load penalty) of an assignment."""
+    rows = np.nonzero(mate >= 0)[0]
+    loads = np.bincount(mate[rows], minlength=scores.shape[1])
+    paid = sum(sum(marginal_costs(int(load), penalty)) for load in loads)
+    return rows.size, int(scores[rows, mate[rows]].sum()) - paid
+
+
+def oracle(instance: Instance) -> tuple[int, int]:
+    """Optimal (matched, net score) from linear_sum_assignment on the expanded matrix."""
+    scores, capacity, allowed, penalty, maximize = instance
+    n, m = scores.shape
+    allowed = np.ones((n, m), bool) if allowed is None else allowed
+    slots = [(j, c) for j in range(m) for c in marginal_costs(int(min(capacity[j], n)), penalty)]
+    # Big enough that one more match beats any score difference.
+    bonus = 10**7 if maximize else 0
+    value = np.full((n, len(slots) + n), -np.inf)
+    for k, (j, cost) in enumerate(slots):
+        value[:, k] = np.where(allowed[:, j], scores[:, j] + bonus - cost, -np.inf)
+    value[np.arange(n), len(slots) + np.arange(n)] = 0.0
+    rows, cols = linear_sum_assignment(value, maximize=True)
+    matched = int((cols < len(slots)).sum())
+    return matched, int(round(value[rows, cols].sum())) - bonus * matched
+
+
+def maximum_matched(scores: np.ndarray, capacity: np.ndarray, allowed: np.ndarray | None) -> int:
+    """Largest number of mentees any feasible assignment can match (slot graph)."""
+    n, m = scores.shape
+    allowed = np.ones((n, m), bool) if allowed is None else allowed
+    slot_of = np.repeat(np.arange(m), np.minimum(capacity, n))
+    if n == 0 or slot_of.size == 0:
+        return 0
+    graph = csr_matrix(allowed[:, slot_of].astype(np.int8), shape=(n, slot_of.size))
+    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+
+
+def solve(instance: Instance) -> np.ndarray:
+    scores, capacity, allowed, penalty, maximize = instance
+    return assign(scores, capacity, allowed, penalty, maximize)
+
+
+def random_instance(seed: int, n: int, m: int, *, forbid: bool, penalty: bool, maximize: bool,
+                    low: int = 0) -> Instance:
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(low, 101, (n, m))
+    capacity = rng.integers(0, 4, m)
+    allowed = rng.random((n, m)) < 0.6 if forbid else None
+    return scores, capacity, allowed, (2, 4, 6) if penalty else (), maximize
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> Instance:
+    n = draw(st.integers(0, 8))
+    m = draw(st.integers(0, 6))
+    cells = st.integers(-5, 30)
+    scores = np.array(draw(st.lists(st.lists(cells, min_size=m, max_size=m),
+                                    min_size=n, max_size=n)), dtype=np.int64).reshape(n, m)
+    capacity = np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), dtype=np.int64)
+    allowed = None
+    if draw(st.booleans()):
+        flags = draw(st.lists(st.booleans(), min_size=n * m, max_size=n * m))
+        allowed = np.array(flags, dtype=bool).reshape(n, m)
+    penalty = tuple(sorted(draw(st.lists(st.integers(0, 12), max_size=3))))
+    return scores, capacity, allowed, penalty, draw(st.booleans())
+
+
+# --- optimality --------------------------------------------------------------------------------
+
+
+@given(instances())
+@settings(max_examples=300, deadline=None)
+def test_it_reaches_the_oracle_objective_on_random_small_instances(instance: Instance) -> None:
+    got = objective(instance[0], solve(instance), instance[3])
+    want = oracle(instance)
+    assert got == want if instance[4] else got[1] == want[1]
+
+
+@pytest.mark.parametrize("maximize", [True, False])
+@pytest.mark.parametrize("penalty", [True, False])
+@pytest.mark.parametrize("forbid", [True, False])
+@pytest.mark.parametrize("seed", range(4))
+def test_it_reaches_the_oracle_objective_on_seeded_larger_instances(
+    seed: int, forbid: bool, penalty: bool, maximize: bool
+) -> None:
+    # 60 mentors > the 12 candidates per mentee, so pricing must do real work.
+    instance = random_instance(seed, 40, 60, forbid=forbid, penalty=penalty, maximize=maximize)
+    got = objective(instance[0], solve(instance), instance[3])
+    want = oracle(instance)
+    assert got == want if maximize else got[1] == want[1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_it_stays_optimal_when_candidate_lists_are_tiny(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One candidate per mentee and no near misses: almost every optimal pair
+    # must come from the pricing check, which proves nothing was left out.
+    monkeypatch.setattr(engine, "_PER_ROW", 1)
+    monkeypatch.setattr(engine, "_ADD_PER_ROW", 1)
+    monkeypatch.setattr(engine, "_MARGIN", 0)
+    instance = random_instance(seed, 30, 20, forbid=seed % 2 == 0, penalty=True,
+                               maximize=seed % 3 != 0, low=-20)
+    got = objective(instance[0], solve(instance), instance[3])
+    want = oracle(instance)
+    assert got == want if instance[4] else got[1] == want[1]
+
+
+def test_it_matches_everyone_possible_when_all_mentees_want_the_same_mentors() -> None:
+    # Capacity is exactly tight and every mentee ranks mentors 0-4 far above
+    # the rest, so top-k candidate lists alone would leave most mentees out.
+    rng = np.random.default_rng(7)
+    n, m = 240, 80
+    scores = rng.integers(0, 10, (n, m))
+    scores[:, :5] = 100
+    capacity = np.full(m, 3)
+    instance = (scores, capacity, None, (2, 4, 6), True)
+    mate = solve(instance)
+    assert (mate >= 0).all()
+    assert objective(scores, mate, (2, 4, 6)) == oracle(instance)
+
+
+def test_it_prefers_a_second_mentor_over_a_small_gain_that_costs_a_load_penalty() -> None:
+    scores = np.array([[10, 9], [10, 9]])
+    mate = assign(scores, np.array([2, 2]), load_penalty=(5,))
+    assert sorted(mate.tolist()) == [0, 1]
+
+
+def test_it_leaves_a_mentee_out_when_the_only_match_loses_value() -> None:
+    # Second mentee of mentor 0 adds 3 points but costs a penalty of 5.
+    scores = np.array([[50], [3]])
+    mate = assign(scores, np.array([2]), load_penalty=(5,), maximize_matched=False)
+    assert mate.tolist() == [0, -1]
+
+
+def test_it_matches_that_mentee_anyway_when_maximising_matches() -> None:
+    scores = np.array([[50], [3]])
+    mate = assign(scores, np.array([2]), load_penalty=(5,), maximize_matched=True)
+    assert mate.tolist() == [0, 0]
+
+
+def test_it_skips_zero_score_pairs_when_only_score_counts() -> None:
+    mate = assign(np.array([[0, 0]]), np.array([1, 1]), maximize_matched=False)
+    assert mate.tolist() == [-1]
+
+
+# --- hard constraints and shape ----------------------------------------------------------------
+
+
+@given(instances())
+@settings(max_examples=200, deadline=None)
+def test_it_never_gives_a_mentor_more_mentees_than_capacity(instance: Instance) -> None:
+    mate = solve(instance)
+    loads = np.bincount(mate[mate >= 0], minlength=instance[0].shape[1])
+    assert (loads <= instance[1]).all()
+
+
+@given(instances())
+@settings(max_examples=200, deadline=None)
+def test_it_never_uses_a_forbidden_pair(instance: Instance) -> None:
+    mate = solve(instance)
+    allowed = instance[2]
+    rows = np.nonzero(mate >= 0)[0]
+    assert allowed is None or allowed[rows, mate[rows]].all()
+
+
+@given(instances())
+@settings(max_examples=200, deadline=None)
+def test_it_returns_one_int64_mentor_index_or_minus_one_per_mentee(instance: Instance) -> None:
+    mate = solve(instance)
+    assert mate.dtype == np.int64
+    assert mate.shape == (instance[0].shape[0],)
+    assert ((mate >= -1) & (mate < max(instance[0].shape[1], 1))).all()
+
+
+@given(instances())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_it_matches_as_many_mentees_as_possible_when_asked(instance: Instance) -> None:
+    scores, capacity, allowed, penalty, _ = instance
+    mate = assign(scores, capacity, allowed, penalty, maximize_matched=True)
+    assert (mate >= 0).sum() == maximum_matched(scores, capacity, allowed)
+
+
+# --- edge cases --------------------------------------------------------------------------------
+
+
+def test_it_handles_no_mentees() -> None:
+    assert assign(np.zeros((0, 3), int), np.array([1, 1, 1])).shape == (0,)
+
+
+def test_it_leaves_everyone_unmatched_without_mentors() -> None:
+    assert assign(np.zeros((3, 0), int), np.zeros(0, int)).tolist() == [-1, -1, -1]
+
+
+def test_it_leaves_everyone_unmatched_when_all_pairs_are_forbidden() -> None:
+    mate = assign(np.full((3, 2), 50), np.array([2, 2]), np.zeros((3, 2), bool))
+    assert mate.tolist() == [-1, -1, -1]
+
+
+def test_it_never_uses_a_mentor_with_zero_capacity() -> None:
+    mate = assign(np.array([[100, 1], [100, 1]]), np.array([0, 2]))
+    assert mate.tolist() == [1, 1]
+
+
+def test_it_matches_only_as_many_mentees_as_there_are_places() -> None:
+    scores = np.arange(12).reshape(6, 2)
+    mate = assign(scores, np.array([1, 2]))
+    assert (mate >= 0).sum() == 3
+
+
+def test_it_gives_the_places_to_the_mentees_who_gain_most() -> None:
+    scores = np.array([[1], [9], [5]])
+    assert assign(scores, np.array([1])).tolist() == [-1, 0, -1]
+
+
+def test_it_accepts_float_scores_holding_whole_numbers() -> None:
+    assert assign(np.array([[1.0, 2.0]]), np.array([1, 1])).tolist() == [1]
+
+
+def test_it_rejects_fractional_scores() -> None:
+    with pytest.raises(ValueError, match="integers"):
+        assign(np.array([[1.5]]), np.array([1]))
+
+
+def test_it_rejects_a_decreasing_load_penalty() -> None:
+    with pytest.raises(ValueError, match="non-decreasing"):
+        assign(np.array([[1]]), np.array([1]), load_penalty=(4, 2))
+
+
+def test_it_rejects_negative_capacity() -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        assign(np.array([[1]]), np.array([-1]))
+
+
+def test_it_rejects_an_allowed_mask_of_the_wrong_shape() -> None:
+    with pytest.raises(ValueError, match="allowed"):
+        assign(np.array([[1, 2]]), np.array([1, 1]), np.ones((2, 2), bool))
