@@ -217,20 +217,25 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tup
 
 def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
                today: date) -> tuple[int, int]:
-    """(retained, eligible): only people whose window has fully elapsed count."""
-    retained = eligible = 0
-    ends: dict[date, date] = {}
-    for user_id, (start, _end) in group.items():
-        until = ends.get(start) or ends.setdefault(start, add_months(start, months))
-        if until > today:
+    """(retained, eligible): only people whose window has fully elapsed count.
+
+    Counts people per start date, then looks only at those with a departure.
+    """
+    ends = {start: add_months(start, months) for start in {w[0] for w in group.values()}}
+    per_start = Counter(w[0] for w in group.values())
+    eligible = sum(n for start, n in per_start.items() if ends[start] <= today)
+    lost = 0
+    for user_id, found in departures.items():
+        window = group.get(user_id)
+        if window is None or ends[window[0]] > today:
             continue
-        left = [d for _k, d in departures.get(user_id, ())]
+        start, until = window[0], ends[window[0]]
+        left = [d for _k, d in found]
         if any(d <= start for d in left):
-            continue  # had already left before the program began: not comparable
-        eligible += 1
-        if not any(start < d <= until for d in left):
-            retained += 1
-    return retained, eligible
+            eligible -= 1  # had already left before the program began: not comparable
+        elif any(d <= until for d in left):
+            lost += 1
+    return eligible - lost, eligible
 
 
 def rate(count: int, n: int) -> float | None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from audit.services import audit_record
 from people.models import User
 
 from . import outcome_import
@@ -58,14 +59,25 @@ def outcome_events_import(*, data: bytes, by: User, max_bytes: int | None = None
         if (e["employee_id"], e["kind"], e["occurred_on"], e["natural_key"]) not in existing
     ]
     OutcomeEvent.objects.bulk_create(new, batch_size=1000)
+    audit_record(actor=by, action="import.outcomes.applied",
+                 payload={"created": len(new), "rows": checked.row_count})
     return ImportResult(len(new), len(checked.events) - len(new), [], checked.row_count)
+
+
+def dashboard_exported(*, by: User, dashboard: str, metric: str | None, program=None) -> None:
+    """Exports leave the building: record who took which figures."""
+    audit_record(actor=by, action="dashboard.exported", program=program,
+                 payload={"dashboard": dashboard, "metric": metric or "all"})
 
 
 @transaction.atomic
 def leadership_access_set(*, user: User, granted: bool, by: User) -> User:
     """Grant or revoke the leadership view (conditional update: no-op when already so)."""
-    User.objects.filter(pk=user.pk).exclude(can_view_leadership=granted).update(
+    changed = User.objects.filter(pk=user.pk).exclude(can_view_leadership=granted).update(
         can_view_leadership=granted
     )
+    if changed:
+        audit_record(actor=by, action="role.leadership_" + ("granted" if granted else "revoked"),
+                     obj=user)
     user.refresh_from_db(fields=["can_view_leadership"])
     return user

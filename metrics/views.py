@@ -70,6 +70,7 @@ def _csv(request: HttpRequest, sections, slug: str) -> HttpResponse:
     chosen = [s for s in sections if not wanted or s.key == wanted]
     if not chosen:
         raise Http404("No such metric on this dashboard.")
+    services.dashboard_exported(by=request.user, dashboard=slug, metric=wanted)
     rows: list[list[object]] = []
     for section in chosen:
         rows += [*section.csv_rows(), []]

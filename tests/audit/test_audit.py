@@ -93,3 +93,22 @@ def test_it_logs_an_applied_import():
     assert batch_apply(batch_id=batch.pk, actor=hr).applied
     event = AuditEvent.objects.get(action="import.people.applied")
     assert (event.actor_id, event.payload["create"]) == (hr.pk, 1)
+
+
+def test_it_logs_a_dashboard_export(client_for):
+    hr = HRFactory()
+    ProgramFactory(coordinators=[hr])
+    response = client_for(hr).get("/metrics/?format=csv")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="dashboard.exported")
+    assert (event.actor_id, event.payload["dashboard"]) == (hr.pk, "programs")
+
+
+def test_it_logs_a_leadership_grant():
+    from metrics.services import leadership_access_set
+    from tests.factories import UserFactory
+
+    hr, person = HRFactory(), UserFactory()
+    leadership_access_set(user=person, granted=True, by=hr)
+    leadership_access_set(user=person, granted=True, by=hr)
+    assert AuditEvent.objects.filter(action="role.leadership_granted").count() == 1

@@ -13,7 +13,7 @@ from people.selectors import subtree_ids
 from programs.models import Enrolment
 from tests.conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_shows_the_demo_manager_charts_and_tables_without_private_data(page, live_server) -> None:

@@ -192,3 +192,8 @@ def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(org, asse
     rows = list(csv.reader(io.StringIO(html)))
     # Self-ratings from 3 mentees are shown; mentor ratings from 2 are not.
     assert rows[2] == ["Kube test skill", "Skill", "1.0", "3", "—", "fewer than 3"]
+
+
+def test_it_links_the_program_dashboard_from_the_manage_page(org, client_for) -> None:
+    html = client_for(org.hr).get(reverse("programs:manage", args=[org.program.slug])).content.decode()
+    assert reverse("metrics:program", args=[org.program.slug]) in html
