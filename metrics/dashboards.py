@@ -57,6 +57,14 @@ class Builder:
         self.scope = scope
         self.audience = audience
         self.programs = selectors.scoped_programs(scope)
+        self._skill_rows: list[tuple] | None = None
+
+    @property
+    def skill_rows(self) -> list[tuple]:
+        # Supply/demand and knowledge concentration read the same rows: load them once.
+        if self._skill_rows is None:
+            self._skill_rows = selectors.skill_rows(self.scope, self.programs)
+        return self._skill_rows
 
     # A figure hides when fewer than 3 people stand behind it (managers and leadership).
     def fig(self, value, n: int):
@@ -190,7 +198,7 @@ class Builder:
                        extra_rows=comments)
 
     def supply_demand(self) -> Section:
-        d = selectors.supply_demand(self.scope, self.programs)
+        d = selectors.supply_demand(self.scope, self.programs, rows=self.skill_rows)
         rows, cells, labels = [], [], []
         for c in d["categories"]:
             demand = self.fig(c["demand"], c["seekers"])
@@ -219,7 +227,8 @@ class Builder:
 
     def concentration(self) -> Section:
         d = selectors.knowledge_concentration(self.scope, self.programs,
-                                              pairings=self.audience.sees_names)
+                                              pairings=self.audience.sees_names,
+                                              rows=self.skill_rows)
         headers = ["Skill", "Category", "Experts (level 5)", "Needed by (mentees)"]
         if self.audience.sees_names:
             headers += ["Sole expert", "Suggested pairings"]

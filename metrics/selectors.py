@@ -387,7 +387,7 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
 # --- skills: supply, demand and where knowledge sits ---------------------------------------
 
 
-def _skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
+def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
     """(skill, role, level, target, user, capacity) of live enrolments in scope (two queries)."""
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
@@ -402,13 +402,14 @@ def _skills() -> dict[int, tuple[str, str]]:
     return {pk: (name, cat) for pk, name, cat in Skill.objects.order_by().values_list("pk", "name", "category")}
 
 
-def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
+                  rows: list[tuple] | None = None) -> dict:
     """Per skill and per category: mentees seeking it (and their mean gap) vs mentor places.
 
     Supply is the summed capacity of mentors offering the skill at level 4 or 5.
     """
     programs = scoped_programs(scope) if programs is None else programs
-    rows = _skill_rows(scope, programs)
+    rows = skill_rows(scope, programs) if rows is None else rows
     skills = _skills()
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
@@ -459,14 +460,15 @@ def _reporting_line(user_id: int, managers: dict[int, int | None],
 
 
 def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
-                            *, pairings: bool = True, top: int = 3) -> dict:
+                            *, pairings: bool = True, top: int = 3,
+                            rows: list[tuple] | None = None) -> dict:
     """Skills held at expert level by one person or nobody, against how many need them.
 
     For a single expert, suggests up to `top` people at level 3–4 on that skill outside the
     expert's reporting line (above or below) who could learn from them.
     """
     programs = scoped_programs(scope) if programs is None else programs
-    rows = _skill_rows(scope, programs)
+    rows = skill_rows(scope, programs) if rows is None else rows
     skills = _skills()
     experts: dict[int, set[int]] = defaultdict(set)
     seekers: dict[int, set[int]] = defaultdict(set)

@@ -138,3 +138,12 @@ def test_it_purges_programs_closed_longer_than_the_retention_period(settings):
     assert not Program.objects.filter(pk=old.pk).exists()
     assert Program.objects.filter(pk=recent.pk).exists()
     assert AuditEvent.objects.filter(action="program.purged").count() == 1
+
+
+def test_it_lets_only_a_superuser_erase_another_hr_coordinator(client):
+    target = HRFactory()
+    client.force_login(HRFactory())
+    response = client.post(f"/people/{target.pk}/erase/", {"confirm_email": target.email})
+    assert "Only a superuser can erase" in response.content.decode()
+    target.refresh_from_db()
+    assert target.is_active and target.is_hr_coordinator
