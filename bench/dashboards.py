@@ -1,6 +1,7 @@
 """Renders every metrics dashboard on a generated organisation and prints time and queries.
 
-15,000 employees, 50,000 check-ins. Standalone: creates a throwaway test database, fills it
+15,000 employees, 50,000 check-ins, 8 programs with assessment rounds and surveys
+(about 38,000 skill ratings, 25,000 survey answers). Standalone: creates a throwaway test database, fills it
 with bulk inserts, renders each dashboard with the test client as the right user (median of
 several runs) and drops the database at the end.
 
@@ -113,7 +114,81 @@ def build(rng: random.Random) -> dict:
         events.append(OutcomeEvent(employee=u, kind=kind, voluntary=True if kind == "departure" else None,
                                    occurred_on=today - timedelta(days=rng.randint(1, 600))))
     OutcomeEvent.objects.bulk_create(events, batch_size=5000, ignore_conflicts=True)
+    build_feedback(rng, programs, enrolments, pairs)
+    with connection.cursor() as cursor:
+        # A live database is vacuumed and analysed by autovacuum (visibility map, hint bits,
+        # planner statistics); a fresh bulk load is not, and reads slower until it is.
+        cursor.execute("VACUUM ANALYZE")
     return {"hr": hr, "leader": leader, "manager": heads[0], "program": programs[0]}
+
+
+def build_feedback(rng: random.Random, programs: list, enrolments: list, pairs: list) -> None:
+    """A baseline and a final assessment round per program (self and mentor ratings on each
+    sought skill) and a mid-point and end survey answered by 80 % of mentees and mentors."""
+    from django.utils import timezone
+
+    from feedback.models import (
+        DEFAULT_QUESTIONS,
+        AssessmentRequest,
+        AssessmentRound,
+        SkillRating,
+        Survey,
+        SurveyAnswer,
+        SurveyInvitation,
+        SurveyQuestion,
+    )
+    from programs.models import EnrolmentSkill
+
+    now = timezone.now()
+    sought: dict[tuple[int, int], list[int]] = {}
+    for program_id, user_id, skill_id in EnrolmentSkill.objects.filter(
+        enrolment__role="mentee"
+    ).values_list("enrolment__program_id", "enrolment__user_id", "skill_id"):
+        sought.setdefault((program_id, user_id), []).append(skill_id)
+    rounds = AssessmentRound.objects.bulk_create(
+        AssessmentRound(program=p, kind=kind, due_on=p.start_date + timedelta(days=days), status="sent")
+        for p in programs for kind, days in (("baseline", 7), ("final", 120))
+    )
+    requests = AssessmentRequest.objects.bulk_create(
+        (AssessmentRequest(round=r, mentorship=m, mentee_id=m.mentee_id, rater_id=rater,
+                           rater_role=role, sent_at=now, completed_at=now)
+         for r in rounds for m in pairs if m.program_id == r.program_id
+         for rater, role in ((m.mentee_id, "mentee"), (m.mentor_id, "mentor"))),
+        batch_size=5000,
+    )
+    rounds_by_id = {r.pk: r for r in rounds}
+    SkillRating.objects.bulk_create(
+        (SkillRating(request=q, skill_id=s,
+                     level=rng.randint(1, 2) if rounds_by_id[q.round_id].kind == "baseline"
+                     else rng.randint(2, 5))
+         for q in requests for s in sought[(rounds_by_id[q.round_id].program_id, q.mentee_id)]),
+        batch_size=5000,
+    )
+    surveys = Survey.objects.bulk_create(
+        Survey(program=p, kind=kind, opens_on=p.start_date + timedelta(days=days),
+               closes_on=p.start_date + timedelta(days=days + 14), status="sent", for_managers=False)
+        for p in programs for kind, days in (("mid_point", 60), ("end", 150))
+    )
+    questions = SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(survey=s, position=i, kind=kind, text=text)
+        for s in surveys for i, (kind, text) in enumerate(DEFAULT_QUESTIONS, 1)
+    )
+    by_survey: dict[int, list] = {}
+    for q in questions:
+        by_survey.setdefault(q.survey_id, []).append(q)
+    invitations = SurveyInvitation.objects.bulk_create(
+        (SurveyInvitation(survey=s, user_id=e.user_id, role=e.role, sent_at=now,
+                          answered_at=now if rng.random() < 0.8 else None)
+         for s in surveys for e in enrolments if e.program_id == s.program_id),
+        batch_size=5000,
+    )
+    SurveyAnswer.objects.bulk_create(
+        (SurveyAnswer(invitation=i, question=q,
+                      rating=rng.randint(2, 5) if q.kind == "rating" else None,
+                      text="" if q.kind == "rating" or rng.random() < 0.9 else "Useful sessions.")
+         for i in invitations if i.answered_at for q in by_survey[i.survey_id]),
+        batch_size=5000,
+    )
 
 
 def existing() -> dict | None:
@@ -167,7 +242,7 @@ def main() -> int:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     # Its own database name, so it never drops a test database someone else is using.
-    suffix = "keep" if args.keepdb else str(os.getpid())
+    suffix = "keep2" if args.keepdb else str(os.getpid())
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"test_bench_dashboards_{suffix}"
     connection.creation.create_test_db(verbosity=0, keepdb=args.keepdb)
     slow = False
@@ -181,8 +256,12 @@ def main() -> int:
         if args.profile:
             return profile(who, args.profile)
 
+        from feedback.models import SkillRating, SurveyAnswer
+
         print(f"Organisation: {User.objects.count():,} employees, {CheckIn.objects.count():,} "
-              f"check-ins (built in {time.perf_counter() - started:.1f} s)")
+              f"check-ins, {SkillRating.objects.count():,} skill ratings, "
+              f"{SurveyAnswer.objects.count():,} survey answers "
+              f"(built in {time.perf_counter() - started:.1f} s)")
         cases = [
             ("HR, all programs", who["hr"], "/metrics/"),
             ("HR, one program", who["hr"], f"/metrics/program/{who['program'].slug}/"),

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -34,35 +35,45 @@ def survey_results(program: Program | int, min_group: int = MIN_GROUP) -> list[d
     comments [str] (no names, sorted so order reveals nothing). Five queries.
     """
     program_id = program.pk if isinstance(program, Program) else program
-    surveys = list(Survey.objects.filter(program_id=program_id).order_by("opens_on", "id"))
+    return survey_results_by_program([program_id], min_group=min_group)[program_id]
+
+
+def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_GROUP
+                              ) -> dict[int, list[dict]]:
+    """program id -> `survey_results` for it, for many programs in the same five queries."""
+    wanted = list(program_ids)
+    surveys = list(Survey.objects.filter(program_id__in=wanted).order_by("opens_on", "id"))
     ids = [s.pk for s in surveys]
     questions = defaultdict(list)
     for q in SurveyQuestion.objects.filter(survey_id__in=ids, kind=QuestionKind.RATING):
         questions[q.survey_id].append(q)
     invited: dict[tuple[int, str], int] = {}
     answered: dict[tuple[int, str], int] = {}
-    for row in (
+    for survey_id, role, n, done in (
         SurveyInvitation.objects.filter(survey_id__in=ids)
         .values("survey_id", "role")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(answered_at__isnull=False)))
+        .values_list("survey_id", "role", "n", "done").order_by()
     ):
-        invited[(row["survey_id"], row["role"])] = row["n"]
-        answered[(row["survey_id"], row["role"])] = row["done"]
+        invited[(survey_id, role)] = n
+        answered[(survey_id, role)] = done
     counts: dict[tuple[int, str, int], dict[int, int]] = defaultdict(dict)
-    for row in (
+    for survey_id, role, question_id, rating, n in (
         SurveyAnswer.objects.filter(question__survey_id__in=ids, rating__isnull=False)
         .values("question__survey_id", "invitation__role", "question_id", "rating")
         .annotate(n=Count("pk"))
+        .values_list("question__survey_id", "invitation__role", "question_id", "rating", "n")
+        .order_by()
     ):
-        key = (row["question__survey_id"], row["invitation__role"], row["question_id"])
-        counts[key][row["rating"]] = row["n"]
+        counts[(survey_id, role, question_id)][rating] = n
     comments: dict[tuple[int, str], list[str]] = defaultdict(list)
     for survey_id, role, text in SurveyAnswer.objects.filter(
         question__survey_id__in=ids, question__kind=QuestionKind.TEXT
     ).exclude(text="").values_list("question__survey_id", "invitation__role", "text"):
         comments[(survey_id, role)].append(text)
-    return [
-        {
+    found: dict[int, list[dict]] = {pk: [] for pk in wanted}
+    for s in surveys:
+        found[s.program_id].append({
             "survey_id": s.pk,
             "kind": s.kind,
             "kind_label": s.get_kind_display(),
@@ -78,9 +89,8 @@ def survey_results(program: Program | int, min_group: int = MIN_GROUP) -> list[d
                 for role in AudienceRole.values
                 if (s.pk, role) in invited
             ],
-        }
-        for s in surveys
-    ]
+        })
+    return found
 
 
 def _group(survey: Survey, role: str, n: int, questions: list[SurveyQuestion],
@@ -178,3 +188,43 @@ def skill_growth_rows(
         if row["baseline_level"] is not None and row["latest_level"] is not None:
             row["change"] = row["latest_level"] - row["baseline_level"]
     return list(rows.values())
+
+
+# One row per (program, mentee, skill, rater role): the change from the earliest baseline
+# rating to the latest later one. Each rating is coded as (round's rank in date order) * 8 +
+# level, so MIN/MAX of the code pick the earliest/latest rating and code % 8 is its level
+# (levels are 1-5). Portable SQL: runs on PostgreSQL and on the SQLite demo database.
+_CHANGES_SQL = """
+WITH ranked AS (
+    SELECT id, program_id, kind, ROW_NUMBER() OVER (ORDER BY due_on, id) AS n
+    FROM {round} WHERE program_id IN ({programs})
+), coded AS (
+    SELECT ranked.program_id, request.mentee_id, rating.skill_id, request.rater_role,
+        MIN(CASE WHEN ranked.kind = %s THEN ranked.n * 8 + rating.level END) AS first_code,
+        MAX(CASE WHEN ranked.kind <> %s THEN ranked.n * 8 + rating.level END) AS last_code
+    FROM {rating} rating
+    JOIN {request} request ON request.id = rating.request_id
+    JOIN ranked ON ranked.id = request.round_id
+    WHERE request.completed_at IS NOT NULL
+    GROUP BY ranked.program_id, request.mentee_id, rating.skill_id, request.rater_role
+)
+SELECT program_id, mentee_id, skill_id, rater_role, (last_code %% 8) - (first_code %% 8)
+FROM coded WHERE first_code IS NOT NULL AND last_code IS NOT NULL
+"""
+
+
+def skill_changes(program_ids: Iterable[int]) -> list[tuple[int, int, int, str, int]]:
+    """(program, mentee, skill, rater role, change) for every pair with a baseline and a later
+    rating, in these programs: the figures of `skill_growth_rows`, computed in the database
+    (one query) because the dashboards read them for whole organisations.
+    """
+    ids = [int(pk) for pk in program_ids]
+    if not ids:
+        return []
+    sql = _CHANGES_SQL.format(
+        round=AssessmentRound._meta.db_table, rating=SkillRating._meta.db_table,
+        request=AssessmentRequest._meta.db_table, programs=", ".join(["%s"] * len(ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, RoundKind.BASELINE.value, RoundKind.BASELINE.value])
+        return cursor.fetchall()

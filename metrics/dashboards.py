@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.utils.safestring import SafeString
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from . import charts, selectors
 from .selectors import MIN_N, Scope, suppress
@@ -44,6 +46,14 @@ class Section:
     extra_title: str = ""
     extra_headers: list[str] = field(default_factory=list)
     extra_rows: list[list[object]] = field(default_factory=list)
+
+    @property
+    def body_html(self) -> SafeString:
+        return table_body(self.rows)
+
+    @property
+    def extra_body_html(self) -> SafeString:
+        return table_body(self.extra_rows)
 
     def csv_rows(self) -> list[list[object]]:
         out: list[list[object]] = [[self.title], self.headers, *self.rows]
@@ -249,6 +259,20 @@ class Builder:
                        "Skills that one person or nobody holds at expert level among mentors, against "
                        "how many mentees seek them. Suggested pairings put the sole expert with people "
                        "at level 3–4 outside their reporting line.", headers, rows, chart)
+
+
+def table_body(rows: list[list[object]]) -> SafeString:
+    """Table rows with the first cell as the row header, every cell escaped.
+
+    Built here rather than in a template loop: a dashboard has thousands of cells, and the
+    template engine spends ~30 µs on each.
+    """
+    out = []
+    for row in rows:
+        cells = [f'<th scope="row">{conditional_escape(localize(row[0]))}</th>'] if row else []
+        cells += [f"<td>{conditional_escape(localize(cell))}</td>" for cell in row[1:]]
+        out.append(f"<tr>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every cell escaped above
 
 
 def _show(value, unit: str = ""):

@@ -4,50 +4,63 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from statistics import fmean
 
 from programs.models import SkillCategory
 
 ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown separately
 
 
-def _summary(changes: dict[str, list[tuple[int, int]]]) -> dict:
-    """{role: [(mentee, change)]} -> {"self": {mean, n}, "mentor": {mean, n}}; n = people."""
-    out = {}
-    for role, name in (("mentee", "self"), ("mentor", "mentor")):
-        items = changes.get(role, [])
-        out[name] = {
-            "mean": round(fmean(c for _m, c in items), 2) if items else None,
-            "n": len({m for m, _c in items}),
-        }
-    return out
+class _Changes:
+    """Changes and the mentees behind them, as flat lists: summed and counted in C."""
+
+    __slots__ = ("changes", "mentees")
+
+    def __init__(self) -> None:
+        self.changes: list[int] = []
+        self.mentees: list[int] = []
+
+    def extend(self, other: _Changes) -> None:
+        self.changes += other.changes
+        self.mentees += other.mentees
+
+    def summary(self) -> dict:
+        return {"mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
+                "n": len(set(self.mentees))}
 
 
-def skill_growth(scope, programs: dict, people: Callable) -> dict:
+def _summary(by_role: dict[str, _Changes]) -> dict:
+    """{role: changes} -> {"self": {mean, n}, "mentor": {mean, n}}; n = people."""
+    return {name: by_role.get(role, _Changes()).summary()
+            for role, name in (("mentee", "self"), ("mentor", "mentor"))}
+
+
+def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tuple[str, str]]) -> dict:
     """Mean change per skill, per program and per cohort (program start month), with n.
 
-    Two queries: the feedback app's growth rows, then the mentees inside the scope.
+    `skills` is skill id -> (name, category). One query for the changes (the feedback app's),
+    and the scope's people, shared with the other selectors.
     """
-    from feedback.selectors import skill_growth_rows
+    from feedback.selectors import skill_changes
 
-    rows = [r for r in skill_growth_rows() if r["program_id"] in programs
-            and r["change"] is not None and r["rater_role"] in ROLES]
-    inside = people(scope, {r["mentee_id"] for r in rows}) if rows else {}
-    by_skill: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
-    by_program: dict[str, dict] = defaultdict(lambda: defaultdict(list))
-    by_cohort: dict[str, dict] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        if r["mentee_id"] not in inside:
-            continue
-        item = (r["mentee_id"], r["change"])
-        by_skill[(r["skill_category"], r["skill_name"])][r["rater_role"]].append(item)
-        program = programs[r["program_id"]]
-        by_program[program.name][r["rater_role"]].append(item)
-        by_cohort[program.cohort][r["rater_role"]].append(item)
+    rows = skill_changes(programs)
+    inside = people(scope, {r[1] for r in rows}) if rows else {}
+    by_skill: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
+    by_program: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
+    for program_id, mentee_id, skill_id, role, change in rows:
+        if mentee_id in inside and role in ROLES:
+            for group in (by_skill[skill_id][role], by_program[program_id][role]):
+                group.changes.append(change)
+                group.mentees.append(mentee_id)
+    by_cohort: dict[str, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
+    for program_id, roles in by_program.items():
+        for role, found in roles.items():
+            by_cohort[programs[program_id].cohort][role].extend(found)
     labels = dict(SkillCategory.choices)
+    named = sorted(by_skill, key=lambda pk: (skills[pk][1], skills[pk][0]))
     return {
-        "skills": [{"label": name, "category": labels.get(cat, cat), **_summary(v)}
-                   for (cat, name), v in sorted(by_skill.items())],
-        "programs": [{"label": k, **_summary(v)} for k, v in sorted(by_program.items())],
+        "skills": [{"label": skills[pk][0], "category": labels.get(skills[pk][1], skills[pk][1]),
+                    **_summary(by_skill[pk])} for pk in named],
+        "programs": [{"label": programs[pk].name, **_summary(v)}
+                     for pk, v in sorted(by_program.items(), key=lambda kv: programs[kv[0]].name)],
         "cohorts": [{"label": k, **_summary(v)} for k, v in sorted(by_cohort.items())],
     }

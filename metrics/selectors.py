@@ -133,33 +133,34 @@ def tenure_bucket(hire_date: date, anchor: date) -> int:
     return (anchor - hire_date).days // 365
 
 
-def _participant_windows(programs: dict[int, ProgramInfo]) -> dict[int, tuple[date, date]]:
-    """user -> the window of their earliest program in scope (two queries)."""
+def _taking_part(scope: Scope) -> list[tuple[int, int]]:
+    """(user, program) for every approved enrolment and every side of a pairing past proposal,
+    in every program (two queries per scope)."""
+    found = scope.cache.get("taking_part")
+    if found is None:
+        found = list(Enrolment.objects.filter(status="approved").order_by()
+                     .values_list("user_id", "program_id"))
+        for mentor_id, mentee_id, program_id in Mentorship.objects.exclude(
+            status=MentorshipStatus.PROPOSED
+        ).order_by().values_list("mentor_id", "mentee_id", "program_id"):
+            found += [(mentor_id, program_id), (mentee_id, program_id)]
+        scope.cache["taking_part"] = found
+    return found
+
+
+def _participant_windows(scope: Scope, programs: dict[int, ProgramInfo]) -> dict[int, tuple[date, date]]:
+    """user -> the window of their earliest program in scope."""
     windows: dict[int, tuple[date, date]] = {}
-    enrolled = Enrolment.objects.filter(program_id__in=list(programs), status="approved")
-    pairs = list(enrolled.order_by().values_list("user_id", "program_id"))
-    paired = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
-        status=MentorshipStatus.PROPOSED
-    )
-    for mentor_id, mentee_id, program_id in paired.order_by().values_list(
-        "mentor_id", "mentee_id", "program_id"
-    ):
-        pairs += [(mentor_id, program_id), (mentee_id, program_id)]
-    for user_id, program_id in pairs:
-        p = programs[program_id]
-        if user_id not in windows or p.start_date < windows[user_id][0]:
+    for user_id, program_id in _taking_part(scope):
+        p = programs.get(program_id)
+        if p is not None and (user_id not in windows or p.start_date < windows[user_id][0]):
             windows[user_id] = (p.start_date, p.end_date)
     return windows
 
 
-def _everyone_who_took_part() -> set[int]:
-    """Anyone ever enrolled or paired in any program: never in a comparison group (two queries)."""
-    ids = set(Enrolment.objects.filter(status="approved").order_by().values_list("user_id", flat=True))
-    for mentor_id, mentee_id in Mentorship.objects.exclude(
-        status=MentorshipStatus.PROPOSED
-    ).order_by().values_list("mentor_id", "mentee_id"):
-        ids.update((mentor_id, mentee_id))
-    return ids
+def _everyone_who_took_part(scope: Scope) -> set[int]:
+    """Anyone ever enrolled or paired in any program: never in a comparison group."""
+    return {user_id for user_id, _program in _taking_part(scope)}
 
 
 def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Cohorts:
@@ -169,8 +170,8 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     department, same whole years of service at that window's start) and gets that window.
     """
     programs = scoped_programs(scope) if programs is None else programs
-    windows = _participant_windows(programs)
-    took_part = _everyone_who_took_part()
+    windows = _participant_windows(scope, programs)
+    took_part = _everyone_who_took_part(scope)
     everyone = _people(scope)
     participants = {u: w for u, w in windows.items() if u in everyone}
     keys: dict[tuple[int | None, int, date], date] = {}
@@ -398,8 +399,14 @@ def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
     return [r for r in rows if r[4] in people]
 
 
-def _skills() -> dict[int, tuple[str, str]]:
-    return {pk: (name, cat) for pk, name, cat in Skill.objects.order_by().values_list("pk", "name", "category")}
+def _skills(scope: Scope) -> dict[int, tuple[str, str]]:
+    """skill id -> (name, category); one query per scope."""
+    found = scope.cache.get("skills")
+    if found is None:
+        found = {pk: (name, cat) for pk, name, cat in
+                 Skill.objects.order_by().values_list("pk", "name", "category")}
+        scope.cache["skills"] = found
+    return found
 
 
 def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
@@ -410,7 +417,7 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     """
     programs = scoped_programs(scope) if programs is None else programs
     rows = skill_rows(scope, programs) if rows is None else rows
-    skills = _skills()
+    skills = _skills(scope)
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
     mentors: dict[int, dict[int, int]] = defaultdict(dict)
@@ -469,7 +476,7 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     """
     programs = scoped_programs(scope) if programs is None else programs
     rows = skill_rows(scope, programs) if rows is None else rows
-    skills = _skills()
+    skills = _skills(scope)
     experts: dict[int, set[int]] = defaultdict(set)
     seekers: dict[int, set[int]] = defaultdict(set)
     candidates: dict[int, dict[int, int]] = defaultdict(dict)
@@ -534,22 +541,22 @@ def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
     from . import growth
 
     programs = scoped_programs(scope) if programs is None else programs
-    return growth.skill_growth(scope, programs, _people)
+    return growth.skill_growth(scope, programs, _people, _skills(scope))
 
 
 # --- feedback surveys (helper "feedback") -------------------------------------------------
 
 
-def survey_feedback(program_ids: Iterable[int], *, min_group: int = MIN_N) -> list[dict] | None:
-    """Per program: the survey results from feedback.selectors, or None if not available."""
+def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_N) -> list[dict] | None:
+    """Per program, by name: the survey results from feedback.selectors (five queries in all),
+    or None if not available."""
     try:
-        from feedback.selectors import survey_results
+        from feedback.selectors import survey_results_by_program
     except ImportError:
         return None
-    found = []
-    for program in Program.objects.filter(pk__in=list(program_ids)).order_by("name"):
-        found.append({"program": program.name, "results": survey_results(program, min_group=min_group)})
-    return found
+    results = survey_results_by_program(programs, min_group=min_group)
+    return [{"program": programs[pk].name, "results": results[pk]}
+            for pk in sorted(programs, key=lambda pk: programs[pk].name)]
 
 
 def cohort_choices(program_ids: tuple[int, ...] | None) -> list[str]:

@@ -3,8 +3,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from feedback.models import SkillRating
-from feedback.selectors import skill_growth_rows, survey_results
-from tests.factories import SkillFactory, UserFactory
+from feedback.selectors import (
+    skill_changes,
+    skill_growth_rows,
+    survey_results,
+    survey_results_by_program,
+)
+from tests.factories import ProgramFactory, SkillFactory, UserFactory
 from tests.feedback.factories import answered, request_for, sent_round, sent_survey
 
 
@@ -116,3 +121,58 @@ def test_it_reads_survey_results_in_constant_queries(program, django_assert_num_
         answered(survey, "mentor", (2, 2, 2), comment="x")
     with django_assert_num_queries(5):
         survey_results(program)
+
+
+def _mixed_rounds(program) -> None:
+    """Two baselines (the earlier counts), a follow-up and a final (the later counts), a mentor
+    rating without a follow-up, and an unfinished request."""
+    mentee, mentor = UserFactory(), UserFactory()
+    k8s, tf = SkillFactory(name="Kubernetes"), SkillFactory(name="Terraform")
+    first = sent_round(program, "baseline", program.start_date)
+    second = sent_round(program, "baseline", program.start_date + timedelta(days=10))
+    follow = sent_round(program, "follow_up", program.start_date + timedelta(days=30))
+    final = sent_round(program, "final", program.start_date + timedelta(days=90))
+    _rate(first, mentee, mentee, "mentee", {k8s: 2, tf: 1})
+    _rate(second, mentee, mentee, "mentee", {k8s: 1})
+    _rate(follow, mentee, mentee, "mentee", {k8s: 3, tf: 4})
+    _rate(final, mentee, mentee, "mentee", {k8s: 5})
+    _rate(first, mentee, mentor, "mentor", {k8s: 2})
+    open_req = request_for(final, mentee, mentor, "mentor")
+    SkillRating.objects.create(request=open_req, skill=k8s, level=5)
+
+
+def test_it_computes_the_same_changes_as_the_growth_rows(program) -> None:
+    _mixed_rounds(program)
+    expected = {(r["program_id"], r["mentee_id"], r["skill_id"], r["rater_role"], r["change"])
+                for r in skill_growth_rows(program=program) if r["change"] is not None}
+    assert set(skill_changes([program.pk])) == expected
+    assert sorted(c[4] for c in expected) == [3, 3]  # k8s 2→5, terraform 1→4
+
+
+def test_it_reads_changes_of_many_programs_in_one_query(program, django_assert_num_queries) -> None:
+    _mixed_rounds(program)
+    other = ProgramFactory()
+    _mixed_rounds(other)
+    with django_assert_num_queries(1):
+        found = skill_changes([program.pk, other.pk])
+    assert {c[0] for c in found} == {program.pk, other.pk}
+
+
+def test_it_returns_no_changes_for_no_programs(db, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        assert skill_changes([]) == []
+
+
+def test_it_reads_survey_results_of_many_programs_in_five_queries(program,
+                                                                  django_assert_num_queries) -> None:
+    programs = [program, ProgramFactory(), ProgramFactory()]
+    for p in programs[:2]:
+        survey = sent_survey(p)
+        for rating in (3, 4, 5):
+            answered(survey, "mentee", (rating, rating, rating), comment=f"{p.name} {rating}")
+    with django_assert_num_queries(5):
+        found = survey_results_by_program([p.pk for p in programs])
+    assert found == {p.pk: survey_results(p) for p in programs}
+    assert found[programs[2].pk] == []
+    assert found[programs[0].pk][0]["groups"][0]["comments"] == [
+        f"{program.name} 3", f"{program.name} 4", f"{program.name} 5"]

@@ -185,6 +185,42 @@ def test_it_keeps_dashboard_queries_constant_as_data_grows(org, client_for,
     assert before == middle
 
 
+def _add_program_with_feedback(org, n: int) -> None:
+    """Another program of the same HR, with a survey answered by three and an assessment round."""
+    from django.utils import timezone
+
+    from feedback.models import SkillRating
+    from tests.feedback.factories import answered, request_for, sent_round, sent_survey
+
+    program = factories.ProgramFactory(start_date=org.start, end_date=org.start + timedelta(days=300),
+                                       coordinators=[org.hr])
+    survey = sent_survey(program)
+    for rating in (3, 4, 5):
+        answered(survey, "mentee", (rating, rating, rating), comment=f"comment {n}")
+    mentee = factories.UserFactory(department=org.people["m1"].department, manager=org.boss)
+    for kind, days, level in (("baseline", 5, 1), ("final", 200, 3)):
+        request = request_for(sent_round(program, kind, org.start + timedelta(days=days)), mentee, mentee)
+        SkillRating.objects.create(request=request, skill=org.skills["k8s"], level=level)
+        request.completed_at = timezone.now()
+        request.save()
+
+
+def test_it_keeps_dashboard_queries_constant_as_programs_grow(org, assessments, client_for,
+                                                              django_assert_max_num_queries) -> None:
+    urls = {org.hr: reverse("metrics:hr"), org.leader: reverse("metrics:leadership"),
+            org.boss: reverse("metrics:team")}
+    clients = {user: client_for(user) for user in urls}
+    _add_program_with_feedback(org, 0)
+    before = {url: _count(None, clients[user], url) for user, url in urls.items()}
+    for n in range(1, 5):
+        _add_program_with_feedback(org, n)
+    for user, url in urls.items():
+        with django_assert_max_num_queries(before[url]):
+            response = clients[user].get(url)
+        assert response.status_code == 200
+    assert "comment 4" in clients[org.hr].get(urls[org.hr]).content.decode()
+
+
 def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(org, assessments,
                                                                         client_for) -> None:
     html = client_for(org.boss).get(reverse("metrics:team"), {"format": "csv",
