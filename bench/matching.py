@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # ahead of bench/, whose matching.py is this file
 import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
-from matching.engine import assign  # noqa: E402
+from matching.engine import assign, greedy  # noqa: E402
 from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
 
 # (mentees, mentors, capacity per mentor)
@@ -113,49 +113,6 @@ def evaluate(scores: np.ndarray, mate: np.ndarray) -> tuple[int, int]:
     return rows.size, int(scores[rows, mate[rows]].sum(dtype=np.int64)) - penalty_of(loads)
 
 
-def greedy(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Best score first: take a pair if the mentee is free and the mentor has room.
-
-    Equivalent to sorting all allowed pairs (ties in any order) without
-    materialising them: every free mentee proposes its best mentor with room;
-    proposals are taken in descending score until the first one whose mentor
-    is already full — everything scoring at least that much is safe to take,
-    the rest waits for the next round.
-    """
-    n, m = scores.shape
-    left = capacity.astype(np.int64).copy()
-    mate = np.full(n, -1, dtype=np.int64)
-    best = np.full(n, -1, dtype=np.int64)
-    value = np.zeros(n, dtype=np.int64)
-    stale = np.ones(n, dtype=bool)
-    free = np.arange(n)
-    while free.size:
-        todo = free[stale[free]]
-        for start in range(0, todo.size, 512):
-            rows = todo[start : start + 512]
-            block = np.where(allowed[rows] & (left > 0), scores[rows], -(2**20))
-            best[rows] = block.argmax(axis=1)
-            value[rows] = block[np.arange(rows.size), best[rows]]
-        stale[todo] = False
-        free = free[value[free] > -(2**20)]  # mentees with no option left drop out
-        if free.size == 0:
-            break
-        order = np.lexsort((free, -value[free]))
-        prop, to, val = free[order], best[free[order]], value[free[order]]
-        by_mentor = np.argsort(to, kind="stable")
-        rank = np.empty(to.size, dtype=np.int64)
-        sorted_to = to[by_mentor]
-        rank[by_mentor] = np.arange(to.size) - np.searchsorted(sorted_to, sorted_to)
-        fits = rank < left[to]
-        first_miss = int(np.argmin(fits)) if not fits.all() else to.size
-        take = fits & (val >= (val[first_miss] if first_miss < to.size else val.min()))
-        mate[prop[take]] = to[take]
-        left -= np.bincount(to[take], minlength=m)
-        free = free[mate[free] < 0]
-        stale[free[left[best[free]] <= 0]] = True
-    return mate
-
-
 def lsa_objective(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray) -> tuple[int, int]:
     """Independent optimum: scipy's Hungarian method on the slot-expanded matrix.
 
@@ -199,7 +156,7 @@ def run_one(n: int, m: int, cap: int) -> dict:
         "total_s": assigned - started, "cpu_s": cpu_assigned - cpu_started,
         "peak_mb": peak_mb, "constraints_ok": ok,
         "objective": evaluate(scores, mate),
-        "greedy": evaluate(scores, greedy(scores, allowed, capacity)),
+        "greedy": evaluate(scores, greedy(scores, capacity, allowed)),
     }
     slots = int(np.minimum(capacity, n).sum())
     if n * (slots + n) <= LSA_MAX_CELLS:

@@ -20,9 +20,6 @@ from . import engine, scoring
 from .data import TRACK_NAMES, ProgramData
 from .models import Objective
 
-# Greedy comparison is a Python loop over candidate pairs; only worth it when small.
-GREEDY_MAX_CELLS = 250_000
-
 Progress = Callable[[int, str], None]
 
 
@@ -63,8 +60,10 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
     timings["assign"] = round(time.perf_counter() - started, 4)
     result.timings = timings
     result.objective = _objective(result)
-    if data.program.format != Format.PEER and scores.size <= GREEDY_MAX_CELLS:
-        result.greedy_objective = _greedy(scores, data.allowed, data.capacity)
+    if data.program.format != Format.PEER:
+        mate = engine.greedy(scores, data.capacity, data.allowed)
+        rows = np.nonzero(mate >= 0)[0]
+        result.greedy_objective = int(scores[rows, mate[rows]].sum(dtype=np.int64))
     return result
 
 
@@ -113,22 +112,6 @@ def _objective(result: RunResult) -> int:
     total = int(result.scores[rows, result.assignment[rows]].sum())
     # Peers appear twice (a→b and b→a); count each pair once.
     return total // 2 if result.peer else total
-
-
-def _greedy(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray) -> int:
-    """Best-score-first greedy, to show what the optimal solver gains."""
-    left = capacity.copy()
-    taken = np.zeros(scores.shape[0], dtype=bool)
-    rows, cols = np.nonzero(allowed)
-    order = np.argsort(-scores[rows, cols], kind="stable")
-    total = 0
-    for k in order:
-        i, j = rows[k], cols[k]
-        if not taken[i] and left[j] > 0:
-            taken[i] = True
-            left[j] -= 1
-            total += int(scores[i, j])
-    return total
 
 
 # --- explanations and alternatives ----------------------------------------------------------

@@ -266,3 +266,58 @@ def test_it_rejects_negative_capacity() -> None:
 def test_it_rejects_an_allowed_mask_of_the_wrong_shape() -> None:
     with pytest.raises(ValueError, match="allowed"):
         assign(np.array([[1, 2]]), np.array([1, 1]), np.ones((2, 2), bool))
+
+
+# --- greedy baseline -------------------------------------------------------------------------
+
+
+def reference_greedy(scores: np.ndarray, capacity: np.ndarray, allowed: np.ndarray) -> int:
+    """Sort every allowed pair by score, take each whose mentee is free and mentor has room."""
+    left = capacity.copy()
+    taken: set[int] = set()
+    total = 0
+    pairs = sorted(((int(scores[i, j]), i, j) for i, j in zip(*np.nonzero(allowed), strict=True)),
+                   reverse=True)
+    for score, i, j in pairs:
+        if i not in taken and left[j] > 0:
+            taken.add(i)
+            left[j] -= 1
+            total += score
+    return total
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_it_gives_the_greedy_total_of_sorting_every_pair(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 60)), int(rng.integers(1, 15))
+    # Distinct scores: with ties, greedy totals depend on the order ties are taken in.
+    scores = rng.permutation(n * m).reshape(n, m).astype(np.int32)
+    capacity = rng.integers(0, 4, m)
+    allowed = rng.random((n, m)) < 0.7
+    mate = engine.greedy(scores, capacity, allowed)
+    rows = np.nonzero(mate >= 0)[0]
+    assert int(scores[rows, mate[rows]].sum()) == reference_greedy(scores, capacity, allowed)
+    assert allowed[rows, mate[rows]].all()
+    assert (np.bincount(mate[rows], minlength=m) <= capacity).all()
+
+
+def test_it_ends_greedy_on_int16_scores_when_some_mentees_have_no_option() -> None:
+    scores = np.array([[90, 10], [80, 70], [60, 50]], dtype=np.int16)
+    allowed = np.array([[True, False], [False, False], [True, True]])
+    mate = engine.greedy(scores, np.array([1, 1]), allowed)
+    assert mate.tolist() == [0, -1, 1]
+
+
+def test_it_never_lets_greedy_beat_the_optimal_assignment() -> None:
+    rng = np.random.default_rng(7)
+    scores = rng.integers(0, 100, (200, 40)).astype(np.int16)
+    capacity = np.full(40, 3)
+    mate = engine.greedy(scores, capacity)
+    optimal = assign(scores, capacity, maximize_matched=False)
+    rows, best = np.nonzero(mate >= 0)[0], np.nonzero(optimal >= 0)[0]
+    assert int(scores[rows, mate[rows]].sum()) <= int(scores[best, optimal[best]].sum())
+
+
+def test_it_leaves_everyone_unmatched_by_greedy_without_mentors() -> None:
+    mate = engine.greedy(np.zeros((3, 0), dtype=np.int16), np.zeros(0, dtype=np.int64))
+    assert mate.tolist() == [-1, -1, -1]
