@@ -1,12 +1,14 @@
 """Writes for surveys and skill assessments. Every send is claimed with a conditional UPDATE."""
 
+import logging
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -39,6 +41,7 @@ ASSESSMENT_LEAD_DAYS = 7
 REMINDER_GRACE = timedelta(days=2)
 # Programs whose pairings exist: surveys and rounds of earlier stages wait.
 RUNNING_PROGRAM = (Status.ACTIVE, Status.CLOSED)
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -159,20 +162,55 @@ def _survey_email(invitation: SurveyInvitation) -> None:
     )
 
 
+class DeliveryFailed(OSError):
+    """Some emails could not be handed to the mail server; they stay unsent for the retry.
+
+    An OSError, so the sweep tasks' autoretry (with backoff and a cap) picks it up.
+    """
+
+
+def _send_one(row: Model, *, field: str, send: Callable[[Model], None]) -> bool:
+    """Sends `row`'s email unless another worker has it or it went already.
+
+    The row is locked (SKIP LOCKED: a second worker moves on) and stamped in the same
+    transaction as the send, so a failed send or a worker that dies leaves it unsent for the
+    retry: nothing is lost, and nothing goes twice unless a worker dies between the mail
+    server accepting the message and the commit.
+    """
+    model = type(row)
+    with transaction.atomic():
+        claimed = model.objects.select_for_update(skip_locked=True).filter(
+            pk=row.pk, **{f"{field}__isnull": True}
+        ).values_list("pk", flat=True)
+        if not list(claimed):
+            return False
+        send(row)
+        model.objects.filter(pk=row.pk).update(**{field: timezone.now()})
+    return True
+
+
+def _send_each_once(rows: Iterable[Model], *, field: str, send: Callable[[Model], None]) -> int:
+    """`_send_one` for each row; one bad address does not stop the others, but the sweep
+    raises at the end so it is retried for the ones that failed."""
+    sent = 0
+    failed = 0
+    for row in rows:
+        try:
+            sent += _send_one(row, field=field, send=send)
+        except Exception as exc:  # one bad address must not block everyone after it
+            logger.warning("%s %s not emailed: %s", type(row).__name__, row.pk, exc)
+            failed += 1
+    if failed:
+        raise DeliveryFailed(f"{failed} email(s) stay unsent after errors; {sent} went out.")
+    return sent
+
+
 def survey_invitations_email(*, survey_ids: list[int]) -> int:
-    """Emails every invitation not yet emailed; the sent_at claim makes each one go once."""
+    """Emails every invitation not yet emailed, each once (see `_send_each_once`)."""
     pending = SurveyInvitation.objects.filter(
         survey_id__in=survey_ids, sent_at__isnull=True
     ).select_related("user", "survey__program")
-    sent = 0
-    for invitation in pending:
-        claimed = SurveyInvitation.objects.filter(
-            pk=invitation.pk, sent_at__isnull=True
-        ).update(sent_at=timezone.now())
-        if claimed:
-            _survey_email(invitation)
-            sent += 1
-    return sent
+    return _send_each_once(pending, field="sent_at", send=_survey_email)
 
 
 def surveys_send_due(*, today: date) -> int:
@@ -310,15 +348,10 @@ def _assessment_email(request: AssessmentRequest, *, reminder: bool) -> None:
 
 
 def _requests_email(queryset, *, field: str, reminder: bool) -> int:
-    sent = 0
-    for request in queryset.select_related("rater", "mentee", "round__program"):
-        claimed = AssessmentRequest.objects.filter(
-            pk=request.pk, **{f"{field}__isnull": True}
-        ).update(**{field: timezone.now()})
-        if claimed:
-            _assessment_email(request, reminder=reminder)
-            sent += 1
-    return sent
+    return _send_each_once(
+        queryset.select_related("rater", "mentee", "round__program"), field=field,
+        send=lambda request: _assessment_email(request, reminder=reminder),
+    )
 
 
 def assessment_requests_send_due(*, today: date) -> dict[str, int]:

@@ -1,4 +1,7 @@
+from collections.abc import Iterator
 from datetime import date, timedelta
+
+import pytest
 
 from django.core import mail
 from django.utils import timezone
@@ -166,3 +169,54 @@ def test_it_asks_a_manager_who_is_also_the_mentor_only_once(program) -> None:
     )
     tasks.send_assessment_requests.delay()
     assert AssessmentRequest.objects.filter(rater=boss).get().rater_role == "mentor"
+
+
+@pytest.fixture
+def refusing(settings) -> Iterator[set[str]]:
+    from tests.feedback.refusing_backend import RefusingBackend
+
+    settings.EMAIL_BACKEND = "tests.feedback.refusing_backend.RefusingBackend"
+    RefusingBackend.refused = set()
+    yield RefusingBackend.refused
+    RefusingBackend.refused = set()
+
+
+def test_it_keeps_a_refused_survey_invitation_unsent_and_emails_the_others(program, pair,
+                                                                           refusing) -> None:
+    _due_survey(program)
+    refusing.add("mentor@example.com")
+    with pytest.raises(services.DeliveryFailed):
+        services.surveys_send_due(today=date.today())
+    unsent = SurveyInvitation.objects.filter(sent_at__isnull=True)
+    assert list(unsent.values_list("user__email", flat=True)) == ["mentor@example.com"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["boss@example.com", "mentee@example.com"]
+
+
+def test_it_emails_a_refused_invitation_once_the_retry_gets_through(program, pair,
+                                                                    refusing) -> None:
+    _due_survey(program)
+    refusing.add("mentor@example.com")
+    with pytest.raises(services.DeliveryFailed):
+        services.surveys_send_due(today=date.today())
+    refusing.clear()
+    assert services.surveys_send_due(today=date.today()) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "boss@example.com", "mentee@example.com", "mentor@example.com"]
+    assert not SurveyInvitation.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_it_keeps_a_refused_assessment_request_unsent_until_the_retry(program, pair,
+                                                                      refusing) -> None:
+    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
+    refusing.add("mentee@example.com")
+    with pytest.raises(services.DeliveryFailed):
+        services.assessment_requests_send_due(today=date.today())
+    unsent = AssessmentRequest.objects.filter(sent_at__isnull=True)
+    assert list(unsent.values_list("rater__email", flat=True)) == ["mentee@example.com"]
+    refusing.clear()
+    assert services.assessment_requests_send_due(today=date.today())["sent"] == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+
+
+def test_it_retries_the_survey_sweep_when_an_email_is_refused() -> None:
+    assert issubclass(services.DeliveryFailed, tasks.RETRY["autoretry_for"])

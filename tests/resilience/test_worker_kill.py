@@ -9,19 +9,26 @@ without doing any of it twice.
 
 from __future__ import annotations
 
+import re
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from feedback import services as feedback_services
+from feedback.models import SurveyInvitation
 from matching import services as matching_services
 from matching.models import MatchingRun, Proposal, RunStatus
 from mentorships.models import Mentorship
 from outbox import services as outbox_services
 from outbox.models import OutboxMessage, OutboxStatus
+from programs.models import Program
 from reminders.models import DeliveryStatus, EmailLog, ReminderSent
 from tests.factories import HRFactory
 
@@ -46,8 +53,8 @@ def redis_server() -> Iterator[PrivateRedis]:
 def workers(redis_server: PrivateRedis) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
-    def start(*, wait_ready: bool = True) -> Worker:
-        worker = Worker(redis_server.url, extra_env=WORKER_ENV)
+    def start(*, wait_ready: bool = True, **env: str) -> Worker:
+        worker = Worker(redis_server.url, extra_env={**WORKER_ENV, **env})
         worker.start(wait_ready=wait_ready)
         started.append(worker)
         return worker
@@ -145,3 +152,51 @@ def test_it_sends_each_reminder_once_after_the_worker_is_killed_mid_sweep(
     assert sent == expected
     assert duplicated == 0 and lost == 0
     assert not EmailLog.objects.filter(reminder__isnull=True).exists()
+
+
+def _recipients(folder: Path) -> Counter[str]:
+    """How many emails each address got, from the file backend's files (one per send)."""
+    found: Counter[str] = Counter()
+    for path in folder.iterdir():
+        found.update(re.findall(r"^To: (\S+)$", path.read_text(), flags=re.MULTILINE))
+    return found
+
+
+def test_it_sends_each_survey_invitation_after_the_worker_is_killed_mid_sweep(
+    workers, tmp_path
+) -> None:
+    expected = due_pairings(500)  # a mentee and a mentor each: 1,000 invitees
+    program = Program.objects.filter(mentorships__isnull=False).distinct().get()
+    feedback_services.survey_save(
+        program=program, kind="mid_point", opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=14), for_mentees=True, for_mentors=True,
+        for_managers=True,
+    )
+    env = {"TANDEM_TEST_EMAIL_DIR": str(tmp_path)}
+    first = workers(**env)
+    queued_at = timezone.now()
+    first.client.send_task("feedback.tasks.send_due_surveys")
+    kill_after = expected // 10
+    wait_for(lambda: SurveyInvitation.objects.filter(sent_at__isnull=False).count() >= kill_after,
+             240, f"{kill_after} invitations emailed")
+    first.kill(signal.SIGKILL)
+    sent_before_kill = SurveyInvitation.objects.filter(sent_at__isnull=False).count()
+    assert 0 < sent_before_kill < expected, "the kill should land half-way through the sweep"
+
+    wait_past_visibility_timeout(queued_at)
+    workers(wait_ready=False, **env)
+    wait_for(lambda: SurveyInvitation.objects.count() == expected
+             and not SurveyInvitation.objects.filter(sent_at__isnull=True).exists(),
+             600, "the redelivered sweep to email the rest")
+
+    time.sleep(1)  # the file of the last send is closed after its commit
+    got = _recipients(tmp_path)
+    invited = set(SurveyInvitation.objects.values_list("user__email", flat=True))
+    lost = len(invited - set(got))
+    duplicated = sum(n - 1 for n in got.values() if n > 1)
+    print(f"\nSurvey sweep after SIGKILL: invitations {expected}, emailed before kill "
+          f"{sent_before_kill}, emails written {sum(got.values())}, duplicated {duplicated}, "
+          f"lost {lost}")
+    assert lost == 0
+    # The one window left: killed after the mail server took a message, before the commit.
+    assert duplicated <= 1
