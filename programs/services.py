@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -229,4 +231,34 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: Us
     if not decided:
         raise ValidationError("This enrolment was already decided or withdrawn.")
     enrolment.refresh_from_db()
+    # Sent whatever the reminder preference says: that switch is about reminders, and a
+    # decision on the employee's own request is an answer they are waiting for.
+    # After commit, so a rolled-back decision is never announced; robust, so an SMTP failure
+    # is logged (django.db.backends.base) instead of turning the saved decision into a 500.
+    transaction.on_commit(_decision_email(enrolment, by).send, robust=True)
     return enrolment
+
+
+def _decision_email(enrolment: Enrolment, by: User) -> EmailMessage:
+    """The employee's notice of their manager's decision, with the page to act on it."""
+    approved = enrolment.status == EnrolmentStatus.APPROVED
+    verb = "approved" if approved else "declined"
+    program, person = enrolment.program, enrolment.user
+    link = settings.SITE_URL.rstrip("/") + program.get_absolute_url()
+    lines = [
+        f"Hello {person.full_name or person.email},",
+        f"{by.full_name or by.email} {verb} your enrolment as "
+        f"{enrolment.get_role_display().lower()} in “{program.name}”.",
+    ]
+    if enrolment.decision_reason:
+        lines.append(f"{'Their note' if approved else 'Their reason'}: “{enrolment.decision_reason}”")
+    if approved:
+        lines.append(f"See or change your enrolment here:\n{link}")
+    else:
+        lines.append(f"See your enrolment here, and enrol again while the program is open:\n{link}")
+    lines.append("— Tandem")
+    return EmailMessage(
+        subject=f"Your enrolment in {program.name}: {verb}",
+        body="\n\n".join(lines) + "\n",
+        to=[person.email],
+    )
