@@ -271,8 +271,30 @@ def mentorship_reassign(*, mentorship: Mentorship, new_mentor: User, reason: str
     )
     Mentorship.objects.filter(pk=old.pk).update(replaced_by=new)
     old.replaced_by = new
-    _event(old, EventKind.REASSIGNED, by, f"To {new_mentor}: {full_note}")
+    carried = _goals_carry_over(source=old, target=new)
+    moved = f" {carried} open goal(s) carried over." if carried else ""
+    _event(old, EventKind.REASSIGNED, by, f"To {new_mentor}: {full_note}{moved}")
     return new
+
+
+def _goals_carry_over(*, source: Mentorship, target: Mentorship) -> int:
+    """Copies the mentee's open goals, with their skills and milestones (done ones stay done),
+    to the new pairing: the mentee's development goes on with the new mentor. Achieved and
+    dropped goals stay with the old pairing as its record. Returns how many were copied."""
+    goals = list(source.goals.exclude(status__in=(GoalStatus.ACHIEVED, GoalStatus.DROPPED))
+                 .prefetch_related("skills", "milestones"))
+    for goal in goals:
+        copy = Goal.objects.create(
+            mentorship=target, title=goal.title, description=goal.description,
+            success_measure=goal.success_measure, target_date=goal.target_date, status=goal.status,
+        )
+        copy.skills.set(goal.skills.all())
+        Milestone.objects.bulk_create(
+            Milestone(goal=copy, title=m.title, due_date=m.due_date, done_at=m.done_at,
+                      evidence=m.evidence)
+            for m in goal.milestones.all()
+        )
+    return len(goals)
 
 
 # --- reset requests -------------------------------------------------------------------------

@@ -192,6 +192,48 @@ def test_it_reassigns_and_links_the_new_mentorship(program, pairing, hr_user):
     assert "Different time zones" in old.end_note
 
 
+def _goals(pairing):
+    from django.utils import timezone
+
+    from mentorships.models import Goal, Milestone
+
+    skill = factories.SkillFactory(name="Carried skill")
+    open_goal = Goal.objects.create(mentorship=pairing, title="Run the on-call rota",
+                                    status="in_progress", description="Own one week")
+    open_goal.skills.add(skill)
+    Milestone.objects.create(goal=open_goal, title="Shadow a week", due_date=date.today(),
+                             done_at=timezone.now(), evidence="Did it")
+    Milestone.objects.create(goal=open_goal, title="Lead a week", due_date=date.today())
+    Goal.objects.create(mentorship=pairing, title="Finished goal", status="achieved")
+    Goal.objects.create(mentorship=pairing, title="Dropped goal", status="dropped")
+    return skill
+
+
+def test_it_carries_open_goals_with_skills_and_milestones_to_the_new_pairing(program, pairing,
+                                                                             hr_user):
+    skill = _goals(pairing)
+    new = services.mentorship_reassign(mentorship=pairing, new_mentor=enrol(program, role="mentor"),
+                                       reason="Different time zones", by=hr_user)
+    (goal,) = Mentorship.objects.get(pk=new.pk).goals.all()
+    assert (goal.title, goal.status, goal.description) == (
+        "Run the on-call rota", "in_progress", "Own one week")
+    assert list(goal.skills.all()) == [skill]
+    assert [(m.title, m.is_done, m.evidence) for m in goal.milestones.all()] == [
+        ("Shadow a week", True, "Did it"), ("Lead a week", False, "")]
+
+
+def test_it_keeps_every_goal_on_the_old_pairing_as_its_record(program, pairing, hr_user):
+    _goals(pairing)
+    services.mentorship_reassign(mentorship=pairing, new_mentor=enrol(program, role="mentor"),
+                                 reason="Different time zones", by=hr_user)
+    old = Mentorship.objects.get(pk=pairing.pk)
+    assert sorted(g.title for g in old.goals.all()) == [
+        "Dropped goal", "Finished goal", "Run the on-call rota"]
+    assert old.goals.get(title="Run the on-call rota").milestones.count() == 2
+    event = MentorshipEvent.objects.get(mentorship=old, kind="reassigned")
+    assert "1 open goal(s) carried over" in event.reason
+
+
 def test_it_rolls_back_a_reassign_to_a_full_mentor(program, pairing, hr_user):
     full = enrol(program, role="mentor", capacity=1)
     services.mentorship_create(program=program, mentor=full, mentee=enrol(program), by=hr_user)
