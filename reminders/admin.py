@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from .models import (
     AtRiskFlag,
@@ -16,18 +17,31 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class DeliveryErrorMixin:
+    """Shows why delivery failed. The counters are written by the sender only: editing them by
+    hand would break the MAX_ATTEMPTS cap."""
+
+    readonly_fields = ["attempts", "last_error"]
+
+    @admin.display(description="Last error", ordering="last_error")
+    def short_error(self, obj: ReminderSent | Digest) -> str:
+        return Truncator(obj.last_error).chars(80)
+
+
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient", "mentorship", "period_start", "channel", "status", "sent_at"]
-    list_filter = ["kind", "status", "channel"]
+class ReminderSentAdmin(DeliveryErrorMixin, admin.ModelAdmin):
+    list_display = ["kind", "recipient", "mentorship", "period_start", "channel", "status",
+                    "attempts", "short_error", "sent_at"]
+    list_filter = ["status", "kind", "channel"]
     raw_id_fields = ["mentorship", "recipient", "milestone", "digest"]
     list_select_related = ["recipient", "mentorship__mentor", "mentorship__mentee",
                            "mentorship__program"]
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
-    list_display = ["user", "week_start", "status", "sent_at"]
+class DigestAdmin(DeliveryErrorMixin, admin.ModelAdmin):
+    list_display = ["user", "week_start", "status", "attempts", "short_error", "sent_at"]
+    list_filter = ["status"]
     raw_id_fields = ["user"]
 
 

@@ -36,13 +36,16 @@ class Channel(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
+    # Terminal: delivery was refused MAX_ATTEMPTS times; nothing picks the row up again.
+    FAILED = "failed", "Failed"
 
 
 class ReminderSent(models.Model):
     """One reminder owed to one person for one due period; the unique key makes it happen once.
 
     Planning inserts rows as pending (duplicates are ignored by the constraint); sending claims a
-    row under a row lock and flips it to sent in the same transaction as the email log.
+    row under a row lock and flips it to sent in the same transaction as the email log. A row the
+    mail server keeps refusing counts its attempts and ends up failed instead of pending forever.
     """
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reminders")
@@ -63,6 +66,11 @@ class ReminderSent(models.Model):
     digest = models.ForeignKey(
         "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
+    # Failed deliveries only, recorded after the send's transaction rolled back. Database
+    # defaults too: planning INSERTs raw SQL without these columns (and so does code from before
+    # this migration during a rolling deploy).
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -90,7 +98,7 @@ class ReminderSent(models.Model):
 
 
 class Digest(models.Model):
-    """One weekly digest email per user and week; claimed and sent exactly like a reminder."""
+    """One weekly digest email per user and week; claimed, sent or failed like a reminder."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
@@ -99,6 +107,10 @@ class Digest(models.Model):
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
+    # As on ReminderSent. The database default covers digests created by code from before this
+    # migration during a rolling deploy.
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -6,19 +6,25 @@ Sending claims one pending row under `SELECT ... FOR UPDATE SKIP LOCKED` and fli
 with its EmailLog, in the same transaction that hands the email to the backend. A worker that
 dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back), so a retry
 sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
+
+Failures: when a send is refused, its transaction rolls back and a second, short transaction counts
+the attempt and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest)
+turns failed, a terminal state nothing picks up again, instead of being retried every sweep.
 """
 
 import logging
+import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import DatabaseError, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,11 +49,14 @@ from .models import (
 BATCH_SIZE = 2000
 # After this many refused emails in one run the mail server is probably down: stop and retry later.
 MAX_FAILURES = 10
+# Refusals of one reminder or digest (across runs and Celery retries) before it is marked failed.
+MAX_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
 
 
 class DeliveryFailed(RuntimeError):
-    """Some emails could not be handed to the mail server; they stay pending for the retry."""
+    """Some emails could not be handed to the mail server; those under MAX_ATTEMPTS stay pending
+    for the retry, the others are now failed."""
 
 
 class SimulatedCrash(RuntimeError):
@@ -218,21 +227,88 @@ def _deliver(message: EmailMessage, **log_fields) -> None:
     EmailLog.objects.create(to=message.to[0], subject=message.subject[:255], **log_fields)
 
 
+# Addresses in an SMTP error (the recipient's, quoted back by the server) are personal data that
+# erasure does not scrub from these rows; the row already says who the recipient is.
+_ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+")
+
+
+def _error_text(exc: Exception) -> str:
+    """What an admin needs to see why delivery failed, without addresses, within the column."""
+    return _ADDRESS.sub("<address>", f"{type(exc).__name__}: {exc}")[:500]
+
+
+def is_outage(exc: Exception) -> bool:
+    """True when the error says "try later" rather than "this message will never go".
+
+    Connection errors, timeouts, a dropped connection and 4xx replies are the mail server's
+    trouble, not the recipient's: counting them would turn the oldest reminders failed during
+    any outage longer than the task's retries. A 5xx refusal, or an error outside SMTP (a bad
+    header, say), will repeat on every try, so it counts.
+    """
+    if isinstance(exc, SMTPRecipientsRefused):
+        return any(code < 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, SMTPResponseException):
+        return exc.smtp_code < 500
+    return isinstance(exc, OSError)
+
+
+def _count_failure(model: type[ReminderSent] | type[Digest], *, pk: int, error: str) -> bool:
+    """Adds one refused delivery to a still-pending row; False if it is no longer pending."""
+    return bool(
+        model.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
+            attempts=F("attempts") + 1, last_error=error
+        )
+    )
+
+
+def _fail_if_exhausted(model: type[ReminderSent] | type[Digest], *, pk: int) -> bool:
+    """Flips a row refused MAX_ATTEMPTS times to failed; conditional, so it happens once."""
+    failed = model.objects.filter(
+        pk=pk, status=DeliveryStatus.PENDING, attempts__gte=MAX_ATTEMPTS
+    ).update(status=DeliveryStatus.FAILED)
+    if failed:
+        logger.error("%s %s failed for good after %s attempts.", model.__name__, pk, MAX_ATTEMPTS)
+    return bool(failed)
+
+
+def _reminder_record_failure(*, pk: int, exc: Exception) -> None:
+    """Counts a refused reminder in its own transaction, after the send's one rolled back.
+
+    Both UPDATEs require `pending`: a row another worker has sent meanwhile is left alone.
+    An outage is not counted (see `is_outage`): the row just stays pending.
+    """
+    if is_outage(exc):
+        return
+    try:
+        with transaction.atomic():
+            if _count_failure(ReminderSent, pk=pk, error=_error_text(exc)):
+                _fail_if_exhausted(ReminderSent, pk=pk)
+    except DatabaseError:  # don't hide the delivery error the caller re-raises
+        logger.exception("Could not record the failure of reminder %s.", pk)
+
+
 def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
-    """Sends one pending reminder unless another worker has it or already sent it."""
+    """Sends one pending reminder unless another worker has it or already sent it.
+
+    Re-raises a delivery error after counting it on the row (see `_reminder_record_failure`).
+    """
     now = now or timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            ReminderSent.objects.select_for_update(skip_locked=True)
-            .filter(pk=row.pk, status=DeliveryStatus.PENDING, channel=Channel.EMAIL)
-            .values_list("pk", flat=True)
-        )
-        if not claimed:
-            return False
-        _deliver(_reminder_email(row), reminder_id=row.pk)
-        ReminderSent.objects.filter(pk=row.pk).update(
-            status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
-        )
+    try:
+        with transaction.atomic():
+            claimed = list(
+                ReminderSent.objects.select_for_update(skip_locked=True)
+                .filter(pk=row.pk, status=DeliveryStatus.PENDING, channel=Channel.EMAIL)
+                .values_list("pk", flat=True)
+            )
+            if not claimed:
+                return False
+            _deliver(_reminder_email(row), reminder_id=row.pk)
+            ReminderSent.objects.filter(pk=row.pk).update(
+                status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
+            )
+    except Exception as exc:
+        _reminder_record_failure(pk=row.pk, exc=exc)
+        raise
     return True
 
 
@@ -278,7 +354,10 @@ def reminders_send_pending(
         if len(failures) >= MAX_FAILURES:
             break
     if failures:
-        raise DeliveryFailed(f"{len(failures)} reminder(s) stay pending after errors.")
+        raise DeliveryFailed(
+            f"{len(failures)} reminder(s) not sent: pending for a retry, or failed once refused "
+            f"{MAX_ATTEMPTS} times."
+        )
     return sent
 
 
@@ -327,7 +406,37 @@ def _digest_email(digest: Digest, items: list[ReminderSent]) -> EmailMessage:
 
 
 def digest_send(*, digest_id: int, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
+    """Sends one pending digest with its lines; a delivery error is counted, then re-raised."""
+    try:
+        return _digest_send(digest_id=digest_id, now=now or timezone.now())
+    except Exception as exc:
+        _digest_record_failure(digest_id=digest_id, exc=exc)
+        raise
+
+
+def _digest_record_failure(*, digest_id: int, exc: Exception) -> None:
+    """Counts a refused digest on it and on its waiting lines, in one short transaction.
+
+    A failed digest takes its lines with it: lines of a digest that was not sent are never
+    re-attached to another one, so `pending` would be a dead end for them. An outage is not
+    counted (see `is_outage`).
+    """
+    if is_outage(exc):
+        return
+    error = _error_text(exc)
+    try:
+        with transaction.atomic():
+            if not _count_failure(Digest, pk=digest_id, error=error):
+                return
+            lines = ReminderSent.objects.filter(digest_id=digest_id, status=DeliveryStatus.PENDING)
+            lines.update(attempts=F("attempts") + 1, last_error=error)
+            if _fail_if_exhausted(Digest, pk=digest_id):
+                lines.update(status=DeliveryStatus.FAILED)
+    except DatabaseError:  # don't hide the delivery error the caller re-raises
+        logger.exception("Could not record the failure of digest %s.", digest_id)
+
+
+def _digest_send(*, digest_id: int, now: datetime) -> bool:
     with transaction.atomic():
         digest = (
             Digest.objects.select_for_update(skip_locked=True, of=("self",))
@@ -374,7 +483,10 @@ def digests_send(*, today: date) -> int:
             if failures >= MAX_FAILURES:
                 break
     if failures:
-        raise DeliveryFailed(f"{failures} digest(s) stay pending after errors.")
+        raise DeliveryFailed(
+            f"{failures} digest(s) not sent: pending for a retry, or failed once refused "
+            f"{MAX_ATTEMPTS} times."
+        )
     return sent
 
 
