@@ -30,6 +30,7 @@ import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from matching.engine import assign, greedy  # noqa: E402
+from matching.peers import match_peers  # noqa: E402
 from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
 
 # (mentees, mentors, capacity per mentor)
@@ -187,6 +188,32 @@ def report(r: dict) -> None:
         print(f"  target    {limit}: {'met' if met else 'NOT MET'}")
 
 
+PEER_SIZES = [300, 1_000, 2_000]
+
+
+def peer_pool(n: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Peers scored against each other, with a tenth of pairs forbidden (same team, avoid)."""
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(0, 100, (n, n))
+    symmetric = (raw + raw.T) // 2
+    allowed = np.triu(rng.random((n, n)) >= 0.1, k=1)
+    return symmetric, allowed | allowed.T
+
+
+def report_peers() -> None:
+    """Peer pools: exhaustive blossom up to peers.EXACT_MAX, candidate edges above."""
+    for n in PEER_SIZES:
+        symmetric, allowed = peer_pool(n)
+        started = time.perf_counter()
+        partner, note = match_peers(symmetric, allowed, maximize_matched=True)
+        seconds = time.perf_counter() - started
+        rows = np.nonzero(partner > np.arange(n))[0]
+        total = int(symmetric[rows, partner[rows]].sum())
+        method = "candidate edges" if note else "exhaustive"
+        print(f"{n:,} peers ({method}): {seconds:.1f} s, paired {int((partner >= 0).sum()):,},"
+              f" total score {total:,}")
+
+
 def main() -> int:
     if len(sys.argv) == 5 and sys.argv[1] == "--one":
         print(json.dumps(run_one(*(int(a) for a in sys.argv[2:]))))
@@ -201,6 +228,7 @@ def main() -> int:
         report(result)
         failed |= not result["constraints_ok"]
         failed |= "lsa" in result and tuple(result["lsa"]) != tuple(result["objective"])
+    report_peers()
     return 1 if failed else 0
 
 

@@ -152,6 +152,8 @@ class MatchingRun(models.Model):
     unmatched_count = models.PositiveIntegerField(default=0)
     unmatched = models.JSONField(default=list, blank=True)
     odd_one_out = models.JSONField(null=True, blank=True)
+    # How the assignment was found when it was not an exhaustive search (large peer pools).
+    method_note = models.CharField(max_length=300, blank=True)
     fairness = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

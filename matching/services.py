@@ -233,7 +233,7 @@ def _save(run: MatchingRun, data: ProgramData, result: solve.RunResult,
         greedy_objective=result.greedy_objective,
         matched_count=int((result.assignment >= 0).sum()),
         unmatched_count=len(unmatched), unmatched=unmatched, odd_one_out=odd,
-        fairness=solve.fairness(data, result),
+        method_note=result.note, fairness=solve.fairness(data, result),
     )
 
 

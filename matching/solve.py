@@ -11,12 +11,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 
 from programs.models import Format
 
-from . import engine, scoring
+from . import engine, peers, scoring
 from .data import TRACK_NAMES, ProgramData
 from .models import Objective
 
@@ -33,6 +32,7 @@ class RunResult:
     objective: int = 0
     greedy_objective: int | None = None
     peer: bool = False
+    note: str = ""  # how the assignment was found, when it is not exhaustive
 
 
 def weights_from(parameters: dict) -> scoring.Weights:
@@ -90,21 +90,12 @@ def _assign_groups(scores, data: ProgramData, parameters: dict, maximize: bool) 
 
 
 def _assign_peers(scores: np.ndarray, allowed: np.ndarray, maximize: bool) -> RunResult:
-    """General-graph maximum-weight matching over the pool (Edmonds' blossom, networkx)."""
+    """General-graph maximum-weight matching over the pool (see `matching.peers`)."""
     both = allowed & allowed.T
     np.fill_diagonal(both, False)
     symmetric = (scores.astype(np.int32) + scores.T) // 2
-    graph = nx.Graph()
-    graph.add_nodes_from(range(scores.shape[0]))
-    rows, cols = np.nonzero(np.triu(both, k=1))
-    graph.add_weighted_edges_from(
-        (int(a), int(b), int(symmetric[a, b])) for a, b in zip(rows, cols, strict=True)
-    )
-    pairs = nx.max_weight_matching(graph, maxcardinality=maximize)
-    assignment = np.full(scores.shape[0], -1, dtype=np.int64)
-    for a, b in pairs:
-        assignment[a], assignment[b] = b, a
-    return RunResult(assignment, symmetric.astype(np.int16), both, peer=True)
+    partner, note = peers.match_peers(symmetric, both, maximize_matched=maximize)
+    return RunResult(partner, symmetric.astype(np.int16), both, peer=True, note=note)
 
 
 def _objective(result: RunResult) -> int:

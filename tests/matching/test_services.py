@@ -332,6 +332,32 @@ def test_it_pairs_peers_and_reports_the_odd_one_out(hr_user, skill,
 
 
 @pytest.mark.django_db
+def test_it_records_how_a_large_peer_pool_was_matched(hr_user, skill, monkeypatch,
+                                                     django_capture_on_commit_callbacks):
+    from matching import peers as peer_matching
+
+    monkeypatch.setattr(peer_matching, "EXACT_MAX", 4)
+    monkeypatch.setattr(peer_matching, "CANDIDATES", 1)
+    monkeypatch.setattr(peer_matching, "RANDOM_CANDIDATES", 1)
+    prog = program(format="peer", coordinators=[hr_user])
+    for _ in range(6):
+        mentee(prog, {skill: (2, 4)}, role="peer")
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    assert run.method_note.startswith("6 peers: each person's 1 best-scoring allowed peers")
+    paired = [u for p in run.proposals.all() for u in (p.mentee_id, p.mentor_id)]
+    assert len(paired) == len(set(paired)) == run.matched_count
+
+
+@pytest.mark.django_db
+def test_it_records_no_method_note_for_an_exhaustive_peer_run(hr_user, skill,
+                                                              django_capture_on_commit_callbacks):
+    prog = program(format="peer", coordinators=[hr_user])
+    for _ in range(4):
+        mentee(prog, {skill: (2, 4)}, role="peer")
+    assert _run(prog, hr_user, django_capture_on_commit_callbacks).method_note == ""
+
+
+@pytest.mark.django_db
 def test_it_keeps_every_group_at_least_the_minimum_size(hr_user, skill,
                                                         django_capture_on_commit_callbacks):
     prog = program(format="group", min_group_size=3, max_group_size=4, coordinators=[hr_user])
