@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import User
 
@@ -57,3 +57,26 @@ def team_of(manager: User) -> QuerySet[User]:
         .select_related("department", "manager")
         .order_by("full_name")
     )
+
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_MAX_LENGTH = 100
+SEARCH_LIMIT = 10
+
+
+def colleague_search(query: str, *, exclude_id: int, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Active colleagues whose name or work email contains `query`: name, email, department.
+
+    What a company directory shows every employee, and no more (no manager, no profile).
+    """
+    query = query.strip()
+    if len(query) < SEARCH_MIN_LENGTH:
+        return []
+    people = (
+        User.objects.filter(Q(full_name__icontains=query) | Q(email__icontains=query), is_active=True)
+        .exclude(pk=exclude_id)
+        .order_by("full_name", "email")
+        .values_list("full_name", "email", "department__name")[:limit]
+    )
+    return [{"name": name or email, "email": email, "department": dept or ""}
+            for name, email, dept in people]

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("team/", views.team, name="team"),
+    path("search/", views.search, name="search"),
     path("<int:pk>/", views.profile, name="profile"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/data/", views.my_data, name="my_data"),

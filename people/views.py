@@ -15,7 +15,7 @@ from . import services
 from .forms import DirectorySearchForm, EraseForm, ProfileForm
 from .models import User
 from .permissions import hr_required, is_hr
-from .selectors import is_manager, subtree_ids
+from .selectors import SEARCH_MAX_LENGTH, colleague_search, is_manager, subtree_ids
 
 
 @login_required
@@ -64,6 +64,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     query = urlencode({"q": request.GET.get("q", "")})
     return render(request, "people/directory.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+def search(request: HttpRequest) -> JsonResponse:
+    """Colleagues by name or email, for pickers such as "people to avoid" (JSON)."""
+    query = request.GET.get("q", "")
+    if len(query) > SEARCH_MAX_LENGTH:
+        return JsonResponse({"error": f"Search for at most {SEARCH_MAX_LENGTH} characters."},
+                            status=400)
+    return JsonResponse({"results": colleague_search(query, exclude_id=request.user.pk)})
 
 
 @login_required

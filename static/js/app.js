@@ -24,4 +24,44 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     setTimeout(tick, interval);
   });
+  // <div data-person-search="/people/search/" data-person-search-target="id_field">: type a
+  // name, pick a colleague, and their email is added (one per line) to the target textarea.
+  document.querySelectorAll("[data-person-search]").forEach((box) => {
+    const input = box.querySelector("input[type=search]");
+    const list = box.querySelector("[role=listbox]");
+    const target = document.getElementById(box.dataset.personSearchTarget);
+    if (!input || !list || !target) return;
+    let timer = null;
+    const add = (email) => {
+      const emails = target.value.split(/[\s,;]+/).filter(Boolean);
+      if (!emails.includes(email)) emails.push(email);
+      target.value = emails.join("\n");
+      list.replaceChildren();
+      input.value = "";
+      input.focus();
+    };
+    const show = (results) => {
+      list.replaceChildren(...results.map((person) => {
+        const item = document.createElement("button");
+        item.type = "button";
+        item.className = "list-group-item list-group-item-action py-1 small";
+        item.setAttribute("role", "option");
+        item.textContent = `${person.name} · ${person.email}${person.department ? " · " + person.department : ""}`;
+        item.addEventListener("click", () => add(person.email));
+        return item;
+      }));
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const query = input.value.trim();
+      if (query.length < 2) { list.replaceChildren(); return; }
+      timer = setTimeout(async () => {
+        try {
+          const url = `${box.dataset.personSearch}?q=${encodeURIComponent(query)}`;
+          const response = await fetch(url, { headers: { "X-Requested-With": "fetch" } });
+          if (response.ok) show((await response.json()).results);
+        } catch (e) { /* offline: the textarea still takes emails */ }
+      }, 200);
+    });
+  });
 });

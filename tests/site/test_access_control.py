@@ -99,6 +99,7 @@ TABLE: dict[str, Rule] = {
     # people
     "people:directory": page(None, HR_ANY),
     "people:team": page(None, MANAGERS),
+    "people:search": page(None, SIGNED_IN),
     "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY),
     "people:profile_edit": page(None, SIGNED_IN),
     "people:my_data": page(None, SIGNED_IN),
