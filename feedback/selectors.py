@@ -113,6 +113,7 @@ def surveys_with_counts(program: Program) -> QuerySet[Survey]:
     return Survey.objects.filter(program=program).annotate(
         invited=Count("invitations"),
         answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
+        refused=Count("invitations", filter=~Q(invitations__email_error="")),
     ).order_by("opens_on", "id")
 
 
@@ -120,6 +121,7 @@ def rounds_with_counts(program: Program) -> QuerySet[AssessmentRound]:
     return AssessmentRound.objects.filter(program=program).annotate(
         requested=Count("requests"),
         completed=Count("requests", filter=Q(requests__completed_at__isnull=False)),
+        refused=Count("requests", filter=~Q(requests__email_error="")),
     ).order_by("due_on", "id")
 
 

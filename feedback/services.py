@@ -1,7 +1,6 @@
 """Writes for surveys and skill assessments. Every send is claimed with a conditional UPDATE."""
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mentorship_site.mail import DeliveryFailed, error_text, send_each_once
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
 from people.models import User
 from programs.models import Program, Status
@@ -41,7 +41,6 @@ ASSESSMENT_LEAD_DAYS = 7
 REMINDER_GRACE = timedelta(days=2)
 # Programs whose pairings exist: surveys and rounds of earlier stages wait.
 RUNNING_PROGRAM = (Status.ACTIVE, Status.CLOSED)
-logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -162,47 +161,16 @@ def _survey_email(invitation: SurveyInvitation) -> None:
     )
 
 
-class DeliveryFailed(OSError):
-    """Some emails could not be handed to the mail server; they stay unsent for the retry.
+def _refused_for_good(field: str) -> Callable[[Model, BaseException], None]:
+    """Marks a row whose email the mail server refused for good as handled, with the error:
+    retrying would only be refused again. The invitee still finds it in the app."""
 
-    An OSError, so the sweep tasks' autoretry (with backoff and a cap) picks it up.
-    """
+    def mark(row: Model, exc: BaseException) -> None:
+        type(row).objects.filter(pk=row.pk, **{f"{field}__isnull": True}).update(
+            **{field: timezone.now()}, email_error=error_text(exc)
+        )
 
-
-def _send_one(row: Model, *, field: str, send: Callable[[Model], None]) -> bool:
-    """Sends `row`'s email unless another worker has it or it went already.
-
-    The row is locked (SKIP LOCKED: a second worker moves on) and stamped in the same
-    transaction as the send, so a failed send or a worker that dies leaves it unsent for the
-    retry: nothing is lost, and nothing goes twice unless a worker dies between the mail
-    server accepting the message and the commit.
-    """
-    model = type(row)
-    with transaction.atomic():
-        claimed = model.objects.select_for_update(skip_locked=True).filter(
-            pk=row.pk, **{f"{field}__isnull": True}
-        ).values_list("pk", flat=True)
-        if not list(claimed):
-            return False
-        send(row)
-        model.objects.filter(pk=row.pk).update(**{field: timezone.now()})
-    return True
-
-
-def _send_each_once(rows: Iterable[Model], *, field: str, send: Callable[[Model], None]) -> int:
-    """`_send_one` for each row; one bad address does not stop the others, but the sweep
-    raises at the end so it is retried for the ones that failed."""
-    sent = 0
-    failed = 0
-    for row in rows:
-        try:
-            sent += _send_one(row, field=field, send=send)
-        except Exception as exc:  # one bad address must not block everyone after it
-            logger.warning("%s %s not emailed: %s", type(row).__name__, row.pk, exc)
-            failed += 1
-    if failed:
-        raise DeliveryFailed(f"{failed} email(s) stay unsent after errors; {sent} went out.")
-    return sent
+    return mark
 
 
 def survey_invitations_email(*, survey_ids: list[int]) -> int:
@@ -210,7 +178,8 @@ def survey_invitations_email(*, survey_ids: list[int]) -> int:
     pending = SurveyInvitation.objects.filter(
         survey_id__in=survey_ids, sent_at__isnull=True
     ).select_related("user", "survey__program")
-    return _send_each_once(pending, field="sent_at", send=_survey_email)
+    return send_each_once(pending, field="sent_at", send=_survey_email,
+                          on_refused=_refused_for_good("sent_at"))
 
 
 def surveys_send_due(*, today: date) -> int:
@@ -348,9 +317,10 @@ def _assessment_email(request: AssessmentRequest, *, reminder: bool) -> None:
 
 
 def _requests_email(queryset, *, field: str, reminder: bool) -> int:
-    return _send_each_once(
+    return send_each_once(
         queryset.select_related("rater", "mentee", "round__program"), field=field,
         send=lambda request: _assessment_email(request, reminder=reminder),
+        on_refused=_refused_for_good(field),
     )
 
 
@@ -372,17 +342,25 @@ def assessment_requests_send_due(*, today: date) -> dict[str, int]:
     open_requests = AssessmentRequest.objects.filter(
         round__status=SendStatus.SENT, completed_at__isnull=True
     )
-    sent = _requests_email(
-        open_requests.filter(sent_at__isnull=True), field="sent_at", reminder=False
-    )
-    reminded = _requests_email(
-        open_requests.filter(
+    passes = {
+        "sent": (open_requests.filter(sent_at__isnull=True), "sent_at", False),
+        "reminded": (open_requests.filter(
             sent_at__lte=timezone.now() - REMINDER_GRACE, reminded_at__isnull=True,
             round__due_on__lt=today,
-        ),
-        field="reminded_at", reminder=True,
-    )
-    return {"rounds": len(due), "sent": sent, "reminded": reminded}
+        ), "reminded_at", True),
+    }
+    counts: dict[str, int] = {"rounds": len(due)}
+    errors: list[str] = []
+    # Both passes run whatever the first one met: a bad address must not hold up reminders.
+    for name, (queryset, field, reminder) in passes.items():
+        try:
+            counts[name] = _requests_email(queryset, field=field, reminder=reminder)
+        except DeliveryFailed as exc:
+            counts[name] = 0
+            errors.append(str(exc))
+    if errors:
+        raise DeliveryFailed(" ".join(errors))
+    return counts
 
 
 # --- assessments: rating -------------------------------------------------------------------

@@ -7,20 +7,19 @@ with its EmailLog, in the same transaction that hands the email to the backend. 
 dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back), so a retry
 sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
 
-Failures: when a send is refused, its transaction rolls back and a second, short transaction counts
-the attempt and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest)
+Failures: when the mail server refuses a message for good, the send's transaction rolls back and a
+second, short transaction counts the attempt and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest)
 turns failed, a terminal state nothing picks up again, instead of being retried every sweep.
 """
 
 import logging
-import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
@@ -29,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship_site.mail import error_text, is_permanent_refusal
 from programs.models import CADENCE_DAYS
 
 from . import selectors
@@ -227,31 +227,6 @@ def _deliver(message: EmailMessage, **log_fields) -> None:
     EmailLog.objects.create(to=message.to[0], subject=message.subject[:255], **log_fields)
 
 
-# Addresses in an SMTP error (the recipient's, quoted back by the server) are personal data that
-# erasure does not scrub from these rows; the row already says who the recipient is.
-_ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+")
-
-
-def _error_text(exc: Exception) -> str:
-    """What an admin needs to see why delivery failed, without addresses, within the column."""
-    return _ADDRESS.sub("<address>", f"{type(exc).__name__}: {exc}")[:500]
-
-
-def is_outage(exc: Exception) -> bool:
-    """True when the error says "try later" rather than "this message will never go".
-
-    Connection errors, timeouts, a dropped connection and 4xx replies are the mail server's
-    trouble, not the recipient's: counting them would turn the oldest reminders failed during
-    any outage longer than the task's retries. A 5xx refusal, or an error outside SMTP (a bad
-    header, say), will repeat on every try, so it counts.
-    """
-    if isinstance(exc, SMTPRecipientsRefused):
-        return any(code < 500 for code, _message in exc.recipients.values())
-    if isinstance(exc, SMTPResponseException):
-        return exc.smtp_code < 500
-    return isinstance(exc, OSError)
-
-
 def _count_failure(model: type[ReminderSent] | type[Digest], *, pk: int, error: str) -> bool:
     """Adds one refused delivery to a still-pending row; False if it is no longer pending."""
     return bool(
@@ -275,13 +250,14 @@ def _reminder_record_failure(*, pk: int, exc: Exception) -> None:
     """Counts a refused reminder in its own transaction, after the send's one rolled back.
 
     Both UPDATEs require `pending`: a row another worker has sent meanwhile is left alone.
-    An outage is not counted (see `is_outage`): the row just stays pending.
+    Only a permanent refusal counts (see `is_permanent_refusal`); after anything else (an
+    outage, a wrong SMTP password, a time limit) the row just stays pending.
     """
-    if is_outage(exc):
+    if not is_permanent_refusal(exc):
         return
     try:
         with transaction.atomic():
-            if _count_failure(ReminderSent, pk=pk, error=_error_text(exc)):
+            if _count_failure(ReminderSent, pk=pk, error=error_text(exc)):
                 _fail_if_exhausted(ReminderSent, pk=pk)
     except DatabaseError:  # don't hide the delivery error the caller re-raises
         logger.exception("Could not record the failure of reminder %s.", pk)
@@ -346,6 +322,8 @@ def reminders_send_pending(
                 return sent
             try:
                 sent += reminder_send(row=row)
+            except SoftTimeLimitExceeded:
+                raise  # out of time: the rest stays pending for the next run
             except Exception as exc:  # one bad address must not block everyone after it
                 logger.warning("Reminder %s not sent: %s", row.pk, exc)
                 failures.append(row.pk)
@@ -418,12 +396,12 @@ def _digest_record_failure(*, digest_id: int, exc: Exception) -> None:
     """Counts a refused digest on it and on its waiting lines, in one short transaction.
 
     A failed digest takes its lines with it: lines of a digest that was not sent are never
-    re-attached to another one, so `pending` would be a dead end for them. An outage is not
-    counted (see `is_outage`).
+    re-attached to another one, so `pending` would be a dead end for them. Only a permanent
+    refusal counts (see `is_permanent_refusal`).
     """
-    if is_outage(exc):
+    if not is_permanent_refusal(exc):
         return
-    error = _error_text(exc)
+    error = error_text(exc)
     try:
         with transaction.atomic():
             if not _count_failure(Digest, pk=digest_id, error=error):
@@ -477,6 +455,8 @@ def digests_send(*, today: date) -> int:
     for pk in ids:
         try:
             sent += digest_send(digest_id=pk)
+        except SoftTimeLimitExceeded:
+            raise  # out of time: the rest stays pending for the next run
         except Exception as exc:  # the other users' digests still go out
             logger.warning("Digest %s not sent: %s", pk, exc)
             failures += 1

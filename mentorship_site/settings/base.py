@@ -134,6 +134,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@tandem.example>")
+# Seconds an SMTP connection may hang before a send fails (and is retried): a sweep holds a row
+# lock while it sends, and must not wait for ever on a stuck mail server.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -193,3 +193,11 @@ def test_it_adds_the_default_surveys_on_request(client_for, hr_user, program) ->
     client_for(hr_user).post(reverse("feedback:surveys_defaults", args=[program.slug]))
     assert set(Survey.objects.values_list("kind", flat=True)) == {"mid_point", "end"}
     assert SurveyInvitation.objects.count() == 0
+
+
+def test_it_tells_hr_how_many_invitations_the_mail_server_refused(client_for, hr_user,
+                                                                   program, invitation) -> None:
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(
+        email_error="SMTPRecipientsRefused: {'<address>': (550, b'no such user')}")
+    html = client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+    assert "1 email refused by the mail server" in html

@@ -2,7 +2,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-
 from django.core import mail
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from feedback.models import (
     Survey,
     SurveyInvitation,
 )
+from mentorship_site.mail import DeliveryFailed
 from tests.factories import MentorshipFactory, ProgramFactory, UserFactory
 
 
@@ -173,6 +173,7 @@ def test_it_asks_a_manager_who_is_also_the_mentor_only_once(program) -> None:
 
 @pytest.fixture
 def refusing(settings) -> Iterator[set[str]]:
+    """Addresses the mail server refuses for good (550); it takes the rest."""
     from tests.feedback.refusing_backend import RefusingBackend
 
     settings.EMAIL_BACKEND = "tests.feedback.refusing_backend.RefusingBackend"
@@ -181,42 +182,85 @@ def refusing(settings) -> Iterator[set[str]]:
     RefusingBackend.refused = set()
 
 
-def test_it_keeps_a_refused_survey_invitation_unsent_and_emails_the_others(program, pair,
-                                                                           refusing) -> None:
+def test_it_emails_the_others_and_records_an_invitation_refused_for_good(program, pair,
+                                                                        refusing) -> None:
     _due_survey(program)
     refusing.add("mentor@example.com")
-    with pytest.raises(services.DeliveryFailed):
-        services.surveys_send_due(today=date.today())
-    unsent = SurveyInvitation.objects.filter(sent_at__isnull=True)
-    assert list(unsent.values_list("user__email", flat=True)) == ["mentor@example.com"]
+    assert services.surveys_send_due(today=date.today()) == 2
+    refused = SurveyInvitation.objects.get(user=pair.mentor)
+    assert refused.sent_at is not None and "SMTPRecipientsRefused" in refused.email_error
+    assert "mentor@example.com" not in refused.email_error  # addresses are kept out
     assert sorted(m.to[0] for m in mail.outbox) == ["boss@example.com", "mentee@example.com"]
 
 
-def test_it_emails_a_refused_invitation_once_the_retry_gets_through(program, pair,
-                                                                    refusing) -> None:
+def test_it_does_not_retry_an_invitation_refused_for_good(program, pair, refusing) -> None:
     _due_survey(program)
     refusing.add("mentor@example.com")
-    with pytest.raises(services.DeliveryFailed):
+    services.surveys_send_due(today=date.today())
+    refusing.clear()
+    assert services.surveys_send_due(today=date.today()) == 0
+    assert "mentor@example.com" not in [m.to[0] for m in mail.outbox]
+
+
+def test_it_keeps_invitations_unsent_through_an_outage_and_sends_them_after(program, pair,
+                                                                           settings) -> None:
+    _due_survey(program)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
+    with pytest.raises(DeliveryFailed):
         services.surveys_send_due(today=date.today())
-    refusing.clear()
-    assert services.surveys_send_due(today=date.today()) == 1
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "boss@example.com", "mentee@example.com", "mentor@example.com"]
-    assert not SurveyInvitation.objects.filter(sent_at__isnull=True).exists()
+    assert SurveyInvitation.objects.filter(sent_at__isnull=True).count() == 3
+    assert not SurveyInvitation.objects.exclude(email_error="").exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.surveys_send_due(today=date.today()) == 3
 
 
-def test_it_keeps_a_refused_assessment_request_unsent_until_the_retry(program, pair,
-                                                                      refusing) -> None:
-    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
-    refusing.add("mentee@example.com")
-    with pytest.raises(services.DeliveryFailed):
+def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, pair,
+                                                                      settings) -> None:
+    late = AssessmentRound.objects.create(program=program, kind="baseline",
+                                          due_on=date.today() - timedelta(days=5))
+    services.assessment_requests_send_due(today=date.today())
+    AssessmentRequest.objects.filter(round=late).update(
+        sent_at=timezone.now() - timedelta(days=3))
+    AssessmentRound.objects.create(program=program, kind="final", due_on=date.today())
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
+    with pytest.raises(DeliveryFailed):
         services.assessment_requests_send_due(today=date.today())
-    unsent = AssessmentRequest.objects.filter(sent_at__isnull=True)
-    assert list(unsent.values_list("rater__email", flat=True)) == ["mentee@example.com"]
-    refusing.clear()
-    assert services.assessment_requests_send_due(today=date.today())["sent"] == 1
-    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    outcome = services.assessment_requests_send_due(today=date.today())
+    assert outcome["reminded"] == 2 and outcome["sent"] == 2
 
 
-def test_it_retries_the_survey_sweep_when_an_email_is_refused() -> None:
-    assert issubclass(services.DeliveryFailed, tasks.RETRY["autoretry_for"])
+def test_it_reminds_even_when_a_first_email_is_refused_in_the_same_sweep(program, pair,
+                                                                        refusing) -> None:
+    late = AssessmentRound.objects.create(program=program, kind="baseline",
+                                          due_on=date.today() - timedelta(days=5))
+    services.assessment_requests_send_due(today=date.today())
+    AssessmentRequest.objects.filter(round=late).update(
+        sent_at=timezone.now() - timedelta(days=3))
+    AssessmentRound.objects.create(program=program, kind="final", due_on=date.today())
+    refusing.add("mentee@example.com")
+    mail.outbox.clear()
+    outcome = services.assessment_requests_send_due(today=date.today())
+    assert outcome["sent"] == 1 and outcome["reminded"] == 1  # the mentor's of each
+    assert [m.to[0] for m in mail.outbox] == ["mentor@example.com", "mentor@example.com"]
+    assert AssessmentRequest.objects.exclude(email_error="").count() == 2
+
+
+def test_it_retries_the_survey_sweep_when_an_email_is_not_sent() -> None:
+    assert issubclass(DeliveryFailed, tasks.RETRY["autoretry_for"])
+
+
+def test_it_stops_at_a_time_limit_without_counting_it_as_a_refusal(program, pair,
+                                                                  monkeypatch) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    _due_survey(program)
+
+    def out_of_time(invitation) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "_survey_email", out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.surveys_send_due(today=date.today())
+    assert SurveyInvitation.objects.filter(sent_at__isnull=True, email_error="").count() == 3

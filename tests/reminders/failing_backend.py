@@ -1,4 +1,4 @@
-from smtplib import SMTPRecipientsRefused
+from smtplib import SMTPAuthenticationError, SMTPRecipientsRefused
 
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
@@ -25,3 +25,10 @@ class RefusingBackend(locmem.EmailBackend):
             if bad:
                 raise SMTPRecipientsRefused({addr: (550, b"5.1.1 User unknown") for addr in bad})
         return super().send_messages(email_messages)
+
+
+class AuthFailingBackend(BaseEmailBackend):
+    """A mail server that rejects our credentials: every message fails alike, none is at fault."""
+
+    def send_messages(self, email_messages) -> int:
+        raise SMTPAuthenticationError(535, b"5.7.8 Authentication credentials invalid")

@@ -6,12 +6,22 @@ one and delivers everything else to the locmem outbox.
 
 from collections.abc import Callable
 from datetime import date
-from smtplib import SMTPRecipientsRefused, SMTPResponseException, SMTPServerDisconnected
+from smtplib import (
+    SMTPAuthenticationError,
+    SMTPDataError,
+    SMTPRecipientsRefused,
+    SMTPResponseException,
+    SMTPSenderRefused,
+    SMTPServerDisconnected,
+)
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
+from django.db import DatabaseError
 from django.test import Client
 
+from mentorship_site.mail import is_permanent_refusal
 from reminders import services
 from reminders.models import Digest, EmailLog, ReminderSent
 from reminders.services import reminders_send_pending, reminders_sweep
@@ -229,15 +239,30 @@ def test_it_keeps_every_reminder_pending_and_uncounted_through_a_mail_server_out
     assert {(r.status, r.attempts) for r in rows} == {("pending", 0)}
 
 
-@pytest.mark.parametrize(("error", "outage"), [
-    (ConnectionRefusedError("refused"), True),
-    (TimeoutError("timed out"), True),
-    (SMTPServerDisconnected("gone"), True),
-    (SMTPResponseException(451, b"try again later"), True),
-    (SMTPRecipientsRefused({"a@example.com": (450, b"mailbox busy")}), True),
-    (SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), False),
-    (SMTPResponseException(554, b"rejected"), False),
+@pytest.mark.parametrize(("error", "permanent"), [
+    (SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True),
+    (SMTPDataError(554, b"message rejected"), True),
+    (SMTPRecipientsRefused({"a@example.com": (450, b"mailbox busy")}), False),
+    (SMTPRecipientsRefused({"a@example.com": (550, b"no"), "b@example.com": (451, b"later")}), False),
+    (ConnectionRefusedError("refused"), False),
+    (TimeoutError("timed out"), False),
+    (SMTPServerDisconnected("gone"), False),
+    (SMTPResponseException(451, b"try again later"), False),
+    (SMTPAuthenticationError(535, b"bad password"), False),
+    (SMTPSenderRefused(553, b"sender not allowed", "tandem@example.com"), False),
+    (DatabaseError("lock timeout"), False),
+    (SoftTimeLimitExceeded(), False),
     (ValueError("header contains a newline"), False),
 ])
-def test_it_tells_an_outage_from_a_refusal(error: Exception, outage: bool) -> None:
-    assert services.is_outage(error) is outage
+def test_it_counts_only_a_permanent_refusal_of_the_message(error: Exception, permanent: bool) -> None:
+    assert is_permanent_refusal(error) is permanent
+
+
+def test_it_counts_nothing_when_the_smtp_password_is_wrong(settings) -> None:
+    pairing(days_since=8)
+    reminders_sweep(today=TODAY)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.AuthFailingBackend"
+    for _ in range(services.MAX_ATTEMPTS + 1):
+        with pytest.raises(services.DeliveryFailed):
+            reminders_send_pending()
+    assert {(r.status, r.attempts) for r in ReminderSent.objects.all()} == {("pending", 0)}
