@@ -248,6 +248,8 @@ class Enrolment(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Stamped in the same transaction as the decision email goes out: it goes once.
+    decision_emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

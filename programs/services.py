@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from mentorship_site.mail import send_each_once
+from outbox.services import outbox_enqueue
 from people.models import User
 
 from .models import (
@@ -231,15 +233,39 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: Us
     if not decided:
         raise ValidationError("This enrolment was already decided or withdrawn.")
     enrolment.refresh_from_db()
-    # Sent whatever the reminder preference says: that switch is about reminders, and a
-    # decision on the employee's own request is an answer they are waiting for.
-    # After commit, so a rolled-back decision is never announced; robust, so an SMTP failure
-    # is logged (django.db.backends.base) instead of turning the saved decision into a 500.
-    transaction.on_commit(_decision_email(enrolment, by).send, robust=True)
+    # Through the outbox: sent by the worker after the commit (a rolled-back decision is never
+    # announced), retried if the mail server is down, never holding up the manager's request.
+    outbox_enqueue(task="programs.tasks.email_decision", args=[enrolment.pk])
     return enrolment
 
 
-def _decision_email(enrolment: Enrolment, by: User) -> EmailMessage:
+def enrolment_decision_email(*, enrolment_id: int) -> bool:
+    """Emails the employee their manager's decision, once; True if it went now.
+
+    Sent whatever the reminder preference says: that switch is about reminders, and a decision
+    on the employee's own request is an answer they are waiting for. Safe to run twice.
+    """
+    enrolment = (
+        Enrolment.objects.select_related("program", "user", "decided_by")
+        .filter(pk=enrolment_id, decided_at__isnull=False).first()
+    )
+    if enrolment is None:
+        return False
+    return bool(send_each_once(
+        [enrolment], field="decision_emailed_at",
+        send=lambda row: _decision_email(row, row.decided_by).send(),
+        on_refused=_decision_email_refused,
+    ))
+
+
+def _decision_email_refused(enrolment: Enrolment, exc: BaseException) -> None:
+    # Refused for good: retrying gives the same answer; the decision shows on My enrolments.
+    Enrolment.objects.filter(pk=enrolment.pk, decision_emailed_at__isnull=True).update(
+        decision_emailed_at=timezone.now()
+    )
+
+
+def _decision_email(enrolment: Enrolment, by: User | None) -> EmailMessage:
     """The employee's notice of their manager's decision, with the page to act on it."""
     approved = enrolment.status == EnrolmentStatus.APPROVED
     verb = "approved" if approved else "declined"
@@ -247,7 +273,7 @@ def _decision_email(enrolment: Enrolment, by: User) -> EmailMessage:
     link = settings.SITE_URL.rstrip("/") + program.get_absolute_url()
     lines = [
         f"Hello {person.full_name or person.email},",
-        f"{by.full_name or by.email} {verb} your enrolment as "
+        f"{(by.full_name or by.email) if by else 'Your manager'} {verb} your enrolment as "
         f"{enrolment.get_role_display().lower()} in “{program.name}”.",
     ]
     if enrolment.decision_reason:

@@ -1,15 +1,16 @@
 """The employee hears about their manager's decision by email, once it is saved, and only then."""
 
-import logging
-from smtplib import SMTPException
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 
+from outbox.models import OutboxMessage
 from programs.models import Enrolment
 from programs.services import enrolment_decide
+from programs.tasks import email_decision
 from reminders.models import NotificationPreference
 from tests.factories import EnrolmentFactory, ProgramFactory, UserFactory
 
@@ -144,19 +145,58 @@ def test_it_sends_nothing_when_already_decided(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_the_decision_and_redirects_when_smtp_fails(
-    client_for, org, mailoutbox, monkeypatch, caplog
-):
-    # A real commit (no test transaction around the request), so on_commit fires inside the view.
+def test_it_keeps_the_decision_and_redirects_when_smtp_fails(client_for, org, mailoutbox,
+                                                             monkeypatch):
+    # A real commit (no test transaction around the request), so the outbox dispatches inside
+    # the view, and the eager task meets the failing mail server.
     def refuse(self, messages):
-        raise SMTPException("mail server down")
+        raise SMTPServerDisconnected("mail server down")
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"):
-        response = client_for(org["lead"]).post(decide_url(org["enrolment"]),
-                                                {"decision": "approve"})
+    response = client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
     assert (response.status_code, response.url) == (302, "/programs/approvals/")
     row = Enrolment.objects.get(pk=org["enrolment"].pk)
-    assert (row.status, row.decided_by_id) == ("approved", org["lead"].pk)
+    assert (row.status, row.decided_by_id, row.decision_emailed_at) == (
+        "approved", org["lead"].pk, None)
+    message = OutboxMessage.objects.get(task_name="programs.tasks.email_decision")
+    assert message.status == "pending" and "DeliveryFailed" in message.last_error
     assert mailoutbox == []
-    assert "mail server down" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_emails_the_decision_once_the_outbox_is_flushed_after_an_outage(client_for, org,
+                                                                           mailoutbox,
+                                                                           monkeypatch):
+    from outbox.services import outbox_flush
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailBackend, "send_messages",
+                      lambda self, messages: (_ for _ in ()).throw(TimeoutError("timed out")))
+        client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
+    assert outbox_flush() == 1
+    assert outbox_flush() == 0
+    assert [m.to for m in mailoutbox] == [["eve@example.com"]]
+    assert Enrolment.objects.get(pk=org["enrolment"].pk).decision_emailed_at is not None
+
+
+def test_it_sends_the_decision_email_once_when_the_task_runs_twice(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(org, approve=True)
+    email_decision.delay(org["enrolment"].pk)
+    assert email_decision.delay(org["enrolment"].pk).get() is False
+    assert len(mailoutbox) == 1
+
+
+def test_it_does_not_retry_a_decision_email_refused_for_good(
+    org, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(self, messages):
+        raise SMTPRecipientsRefused({"eve@example.com": (550, b"no such user")})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(org, approve=True)
+    assert Enrolment.objects.get(pk=org["enrolment"].pk).decision_emailed_at is not None
+    assert OutboxMessage.objects.get().status == "dispatched"

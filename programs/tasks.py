@@ -1,0 +1,13 @@
+"""Thin Celery tasks: take ids, call a service."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+
+
+# OSError: the mail server is down or slow (DeliveryFailed is one); the row stays unsent.
+@shared_task(name="programs.tasks.email_decision", autoretry_for=(OSError, DatabaseError),
+             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def email_decision(enrolment_id: int) -> bool:
+    return services.enrolment_decision_email(enrolment_id=enrolment_id)
