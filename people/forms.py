@@ -30,3 +30,9 @@ class EraseForm(forms.Form):
         if value != self.person.email.lower():
             raise forms.ValidationError("That is not this person's email address.")
         return value
+
+
+class ColleagueSearchForm(forms.Form):
+    # CharField refuses NUL characters, which PostgreSQL can't compare against.
+    q = forms.CharField(max_length=100, required=False, strip=True,
+                        error_messages={"max_length": "Search for at most 100 characters."})

@@ -59,8 +59,7 @@ def team_of(manager: User) -> QuerySet[User]:
     )
 
 
-SEARCH_MIN_LENGTH = 2
-SEARCH_MAX_LENGTH = 100
+SEARCH_MIN_LENGTH = 3
 SEARCH_LIMIT = 10
 
 

@@ -1,7 +1,9 @@
+import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -12,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from programs.selectors import programs_for_coordinator
 
 from . import services
-from .forms import DirectorySearchForm, EraseForm, ProfileForm
+from .forms import ColleagueSearchForm, DirectorySearchForm, EraseForm, ProfileForm
 from .models import User
 from .permissions import hr_required, is_hr
-from .selectors import SEARCH_MAX_LENGTH, colleague_search, is_manager, subtree_ids
+from .selectors import colleague_search, is_manager, subtree_ids
 
 
 @login_required
@@ -66,14 +68,26 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "people/directory.html", {"form": form, "page": page, "query": query})
 
 
+# Searches one person may run per minute: plenty for typing, slow for listing everyone.
+SEARCHES_PER_MINUTE = 60
+
+
+def _search_allowed(user_id: int) -> bool:
+    key = f"people-search:{user_id}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=90)
+    return cache.incr(key) <= SEARCHES_PER_MINUTE
+
+
 @login_required
 def search(request: HttpRequest) -> JsonResponse:
     """Colleagues by name or email, for pickers such as "people to avoid" (JSON)."""
-    query = request.GET.get("q", "")
-    if len(query) > SEARCH_MAX_LENGTH:
-        return JsonResponse({"error": f"Search for at most {SEARCH_MAX_LENGTH} characters."},
-                            status=400)
-    return JsonResponse({"results": colleague_search(query, exclude_id=request.user.pk)})
+    form = ColleagueSearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["q"])}, status=400)
+    if not _search_allowed(request.user.pk):
+        return JsonResponse({"error": "Too many searches; wait a minute."}, status=429)
+    return JsonResponse({"results": colleague_search(form.cleaned_data["q"],
+                                                     exclude_id=request.user.pk)})
 
 
 @login_required

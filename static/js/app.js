@@ -32,6 +32,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const target = document.getElementById(box.dataset.personSearchTarget);
     if (!input || !list || !target) return;
     let timer = null;
+    let latest = 0;  // answers can arrive out of order: only the newest query's are shown
     const add = (email) => {
       const emails = target.value.split(/[\s,;]+/).filter(Boolean);
       if (!emails.includes(email)) emails.push(email);
@@ -51,15 +52,23 @@ document.addEventListener("DOMContentLoaded", () => {
         return item;
       }));
     };
+    // Enter in the search box picks the first match instead of submitting the whole form.
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const first = list.querySelector("button");
+      if (first) first.click();
+    });
     input.addEventListener("input", () => {
       clearTimeout(timer);
       const query = input.value.trim();
-      if (query.length < 2) { list.replaceChildren(); return; }
+      const mine = ++latest;
+      if (query.length < 3) { list.replaceChildren(); return; }
       timer = setTimeout(async () => {
         try {
           const url = `${box.dataset.personSearch}?q=${encodeURIComponent(query)}`;
           const response = await fetch(url, { headers: { "X-Requested-With": "fetch" } });
-          if (response.ok) show((await response.json()).results);
+          if (response.ok && mine === latest) show((await response.json()).results);
         } catch (e) { /* offline: the textarea still takes emails */ }
       }, 200);
     });

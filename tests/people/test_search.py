@@ -43,9 +43,9 @@ def test_it_returns_at_most_ten_people_in_name_order(client_for, employee):
     assert names == [f"Alex {i:02d}" for i in range(10)]
 
 
-def test_it_returns_nothing_for_a_one_letter_query(client_for, employee):
+def test_it_returns_nothing_for_a_two_letter_query(client_for, employee):
     UserFactory(full_name="Ann")
-    assert _search(client_for(employee), "A").json() == {"results": []}
+    assert _search(client_for(employee), "An").json() == {"results": []}
 
 
 def test_it_answers_a_too_long_query_with_a_json_error(client_for, employee):
@@ -67,3 +67,21 @@ def test_it_searches_in_one_query_however_many_match(client_for, employee,
     client.get("/")  # session and user loaded before counting
     with django_assert_max_num_queries(3):
         assert len(_search(client, "Kim").json()["results"]) == 10
+
+
+def test_it_answers_a_nul_character_with_a_json_error(client_for, employee):
+    response = _search(client_for(employee), "Sam\x00")
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_it_slows_down_someone_listing_the_whole_company(client_for, employee, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = client_for(employee)
+    for _ in range(60):
+        assert _search(client, "abc").status_code == 200
+    response = _search(client, "abd")
+    assert response.status_code == 429 and "wait a minute" in response.json()["error"]
+    cache.clear()
