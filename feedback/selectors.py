@@ -171,7 +171,7 @@ def skill_growth_rows(
         "level", "skill_id", "skill__name", "skill__category", "request__mentee_id",
         "request__rater_role", "request__round__program_id", "request__round__kind",
         "request__round__due_on", "request__round_id",
-    ).order_by("request__round__due_on", "request__round_id"):
+    ).order_by("request__round__due_on", "request__round_id", "request_id"):
         key = (r["request__round__program_id"], r["request__mentee_id"], r["skill_id"],
                r["request__rater_role"])
         row = rows.setdefault(key, {
@@ -193,8 +193,9 @@ def skill_growth_rows(
 
 
 # One row per (program, mentee, skill, rater role): the change from the earliest baseline
-# rating to the latest later one. Each rating is coded as (round's rank in date order) * 8 +
-# level, so MIN/MAX of the code pick the earliest/latest rating and code % 8 is its level
+# rating to the latest later one. Each rating is coded as ((round's rank in date order) * 2³¹ +
+# request id) * 8 + level, so MIN/MAX of the code pick the earliest/latest rating (two raters
+# of the same role in one round: the later request counts as later) and code % 8 is its level
 # (levels are 1-5). Portable SQL: runs on PostgreSQL and on the SQLite demo database.
 _CHANGES_SQL = """
 WITH ranked AS (
@@ -202,8 +203,10 @@ WITH ranked AS (
     FROM {round} WHERE program_id IN ({programs})
 ), coded AS (
     SELECT ranked.program_id, request.mentee_id, rating.skill_id, request.rater_role,
-        MIN(CASE WHEN ranked.kind = %s THEN ranked.n * 8 + rating.level END) AS first_code,
-        MAX(CASE WHEN ranked.kind <> %s THEN ranked.n * 8 + rating.level END) AS last_code
+        MIN(CASE WHEN ranked.kind = %s
+            THEN (ranked.n * 2147483648 + request.id) * 8 + rating.level END) AS first_code,
+        MAX(CASE WHEN ranked.kind <> %s
+            THEN (ranked.n * 2147483648 + request.id) * 8 + rating.level END) AS last_code
     FROM {rating} rating
     JOIN {request} request ON request.id = rating.request_id
     JOIN ranked ON ranked.id = request.round_id

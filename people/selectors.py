@@ -64,7 +64,8 @@ SEARCH_LIMIT = 10
 
 
 def colleague_search(query: str, *, exclude_id: int, limit: int = SEARCH_LIMIT) -> list[dict]:
-    """Active colleagues whose name or work email contains `query`: name, email, department.
+    """Active colleagues whose name contains `query` or whose work email starts with it (the
+    domain is everyone's): name, email, department.
 
     What a company directory shows every employee, and no more (no manager, no profile).
     """
@@ -72,7 +73,7 @@ def colleague_search(query: str, *, exclude_id: int, limit: int = SEARCH_LIMIT) 
     if len(query) < SEARCH_MIN_LENGTH:
         return []
     people = (
-        User.objects.filter(Q(full_name__icontains=query) | Q(email__icontains=query), is_active=True)
+        User.objects.filter(Q(full_name__icontains=query) | Q(email__istartswith=query), is_active=True)
         .exclude(pk=exclude_id)
         .order_by("full_name", "email")
         .values_list("full_name", "email", "department__name")[:limit]

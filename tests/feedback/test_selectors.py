@@ -176,3 +176,17 @@ def test_it_reads_survey_results_of_many_programs_in_five_queries(program,
     assert found[programs[2].pk] == []
     assert found[programs[0].pk][0]["groups"][0]["comments"] == [
         f"{program.name} 3", f"{program.name} 4", f"{program.name} 5"]
+
+
+def test_it_counts_the_later_request_when_two_raters_share_a_role_and_round(program) -> None:
+    mentee, first_mentor, second_mentor = UserFactory(), UserFactory(), UserFactory()
+    skill = SkillFactory(name="Observability")
+    base = sent_round(program, "baseline", program.start_date)
+    final = sent_round(program, "final", program.start_date + timedelta(days=90))
+    _rate(base, mentee, first_mentor, "mentor", {skill: 2})
+    _rate(base, mentee, second_mentor, "mentor", {skill: 1})
+    _rate(final, mentee, first_mentor, "mentor", {skill: 5})
+    _rate(final, mentee, second_mentor, "mentor", {skill: 3})
+    (row,) = skill_growth_rows(program=program)
+    assert (row["baseline_level"], row["latest_level"], row["change"]) == (2, 3, 1)
+    assert skill_changes([program.pk]) == [(program.pk, mentee.pk, skill.pk, "mentor", 1)]

@@ -85,3 +85,8 @@ def test_it_slows_down_someone_listing_the_whole_company(client_for, employee, s
     response = _search(client, "abd")
     assert response.status_code == 429 and "wait a minute" in response.json()["error"]
     cache.clear()
+
+
+def test_it_does_not_match_everyone_on_the_company_domain(client_for, employee):
+    UserFactory(full_name="Jo Bloggs", email="jo@tandem.example")
+    assert _search(client_for(employee), "tandem").json() == {"results": []}
