@@ -202,6 +202,8 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
         return f"no allowed {who} scores above zero with you"
     count = int(usable.sum())
     plural = "s" if count != 1 else ""
+    if peer:
+        return f"the best pairing of the whole pool left none of your {count} compatible peer{plural} free"
     return f"the {count} compatible {who}{plural} with places left went to other mentees"
 
 

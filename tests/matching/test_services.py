@@ -332,6 +332,20 @@ def test_it_pairs_peers_and_reports_the_odd_one_out(hr_user, skill,
 
 
 @pytest.mark.django_db
+def test_it_tells_the_odd_peer_out_that_their_compatible_peer_was_taken(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
+    other = factories.SkillFactory(name="Go services")
+    prog = program(format="peer", coordinators=[hr_user])
+    mentee(prog, {skill: (1, 5), other: (4, None)}, role="peer")
+    mentee(prog, {skill: (1, 5)}, role="peer")
+    mentee(prog, {skill: (5, None), other: (1, 3)}, role="peer")
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    assert run.odd_one_out["reason"] == (
+        "the best pairing of the whole pool left none of your 1 compatible peer free")
+
+
+@pytest.mark.django_db
 def test_it_records_how_a_large_peer_pool_was_matched(hr_user, skill, monkeypatch,
                                                      django_capture_on_commit_callbacks):
     from matching import peers as peer_matching
