@@ -5,7 +5,7 @@
 with bulk inserts, renders each dashboard with the test client as the right user (median of
 several runs) and drops the database at the end.
 
-    .venv/bin/python bench/dashboards.py [--runs 5]
+    .venv/bin/python bench/dashboards.py [--runs 9]
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def profile(who: dict, url: str) -> int:
     return 0
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[float, int, int]:
+def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int]:
     client.get(url)  # warm caches (templates, URL resolver)
     times = []
     queries = 0
@@ -229,12 +229,13 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, int, int]:
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
         queries = len(ctx.captured_queries)
-    return statistics.median(times), queries, response.status_code
+    return statistics.median(times), min(times), queries, response.status_code
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    # Odd, and enough that one render slowed by a noisy neighbour doesn't move the median.
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keepdb", action="store_true",
                         help="Keep (and reuse) the generated database between runs.")
     parser.add_argument("--profile", default="", help="Profile this dashboard URL instead.")
@@ -269,13 +270,13 @@ def main() -> int:
             ("Leadership, all programs", who["leader"], "/metrics/leadership/"),
             ("HR, CSV export", who["hr"], "/metrics/?format=csv"),
         ]
-        print(f"{'Dashboard':<34} {'median ms':>10} {'queries':>8} {'status':>7}")
+        print(f"{'Dashboard':<34} {'median ms':>10} {'best ms':>8} {'queries':>8} {'status':>7}")
         for label, user, url in cases:
             client = Client()
             client.force_login(user)
-            ms, queries, status = measure(client, url, args.runs)
+            ms, best, queries, status = measure(client, url, args.runs)
             slow |= ms > TARGET_MS
-            print(f"{label:<34} {ms:>10.0f} {queries:>8} {status:>7}")
+            print(f"{label:<34} {ms:>10.0f} {best:>8.0f} {queries:>8} {status:>7}")
         print(f"Target: under {TARGET_MS} ms each." + (" NOT MET." if slow else " Met."))
     finally:
         if not args.keepdb:
