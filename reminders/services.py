@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship_site.mail import error_text, is_permanent_refusal
+from mentorship_site.mail import DeliveryFailed, error_text, is_permanent_refusal
 from programs.models import CADENCE_DAYS
 
 from . import selectors
@@ -52,11 +52,6 @@ MAX_FAILURES = 10
 # Refusals of one reminder or digest (across runs and Celery retries) before it is marked failed.
 MAX_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
-
-
-class DeliveryFailed(RuntimeError):
-    """Some emails could not be handed to the mail server; those under MAX_ATTEMPTS stay pending
-    for the retry, the others are now failed."""
 
 
 class SimulatedCrash(RuntimeError):

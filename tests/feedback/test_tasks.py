@@ -214,14 +214,20 @@ def test_it_keeps_invitations_unsent_through_an_outage_and_sends_them_after(prog
     assert services.surveys_send_due(today=date.today()) == 3
 
 
-def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, pair,
-                                                                      settings) -> None:
+def _overdue_round_and_a_new_one(program) -> None:
+    """A round past its due date, emailed 3 days ago (reminders due), and a new round today
+    (first emails due): one sweep owes both kinds to mentee and mentor."""
     late = AssessmentRound.objects.create(program=program, kind="baseline",
                                           due_on=date.today() - timedelta(days=5))
     services.assessment_requests_send_due(today=date.today())
     AssessmentRequest.objects.filter(round=late).update(
         sent_at=timezone.now() - timedelta(days=3))
     AssessmentRound.objects.create(program=program, kind="final", due_on=date.today())
+
+
+def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, pair,
+                                                                      settings) -> None:
+    _overdue_round_and_a_new_one(program)
     settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
     with pytest.raises(DeliveryFailed):
         services.assessment_requests_send_due(today=date.today())
@@ -233,12 +239,7 @@ def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, 
 
 def test_it_reminds_even_when_a_first_email_is_refused_in_the_same_sweep(program, pair,
                                                                         refusing) -> None:
-    late = AssessmentRound.objects.create(program=program, kind="baseline",
-                                          due_on=date.today() - timedelta(days=5))
-    services.assessment_requests_send_due(today=date.today())
-    AssessmentRequest.objects.filter(round=late).update(
-        sent_at=timezone.now() - timedelta(days=3))
-    AssessmentRound.objects.create(program=program, kind="final", due_on=date.today())
+    _overdue_round_and_a_new_one(program)
     refusing.add("mentee@example.com")
     mail.outbox.clear()
     outcome = services.assessment_requests_send_due(today=date.today())
