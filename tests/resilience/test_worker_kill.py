@@ -22,7 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from feedback import services as feedback_services
-from feedback.models import SurveyInvitation
+from feedback.models import AssessmentRequest, AssessmentRound, SurveyInvitation
 from matching import services as matching_services
 from matching.models import MatchingRun, Proposal, RunStatus
 from mentorships.models import Mentorship
@@ -162,6 +162,38 @@ def _recipients(folder: Path) -> Counter[str]:
     return found
 
 
+def _kill_mid_sweep(workers, folder: Path, *, task: str, rows, recipient: str, expected: int
+                    ) -> dict[str, int]:
+    """Runs `task` on a worker that writes its emails to files, SIGKILLs it once a tenth of
+    `rows` are stamped sent, and lets a new worker finish after the visibility timeout.
+
+    Returns what the files say against what `rows` owed: emails written, duplicated, lost.
+    """
+    env = {"TANDEM_TEST_EMAIL_DIR": str(folder)}
+    first = workers(**env)
+    queued_at = timezone.now()
+    first.client.send_task(task)
+    kill_after = expected // 10
+    wait_for(lambda: rows.filter(sent_at__isnull=False).count() >= kill_after, 240,
+             f"{kill_after} emails")
+    first.kill(signal.SIGKILL)
+    before_kill = rows.filter(sent_at__isnull=False).count()
+    assert 0 < before_kill < expected, "the kill should land half-way through the sweep"
+
+    wait_past_visibility_timeout(queued_at)
+    workers(wait_ready=False, **env)
+    wait_for(lambda: rows.count() == expected and not rows.filter(sent_at__isnull=True).exists(),
+             600, "the redelivered sweep to email the rest")
+    time.sleep(1)  # the file of the last send is closed after its commit
+    got = _recipients(folder)
+    owed = Counter(rows.values_list(recipient, flat=True))
+    return {
+        "expected": expected, "before_kill": before_kill, "written": sum(got.values()),
+        "duplicated": sum(max(0, n - owed[a]) for a, n in got.items()),
+        "lost": sum(max(0, n - got[a]) for a, n in owed.items()),
+    }
+
+
 def test_it_sends_each_survey_invitation_after_the_worker_is_killed_mid_sweep(
     workers, tmp_path
 ) -> None:
@@ -172,31 +204,24 @@ def test_it_sends_each_survey_invitation_after_the_worker_is_killed_mid_sweep(
         closes_on=date.today() + timedelta(days=14), for_mentees=True, for_mentors=True,
         for_managers=True,
     )
-    env = {"TANDEM_TEST_EMAIL_DIR": str(tmp_path)}
-    first = workers(**env)
-    queued_at = timezone.now()
-    first.client.send_task("feedback.tasks.send_due_surveys")
-    kill_after = expected // 10
-    wait_for(lambda: SurveyInvitation.objects.filter(sent_at__isnull=False).count() >= kill_after,
-             240, f"{kill_after} invitations emailed")
-    first.kill(signal.SIGKILL)
-    sent_before_kill = SurveyInvitation.objects.filter(sent_at__isnull=False).count()
-    assert 0 < sent_before_kill < expected, "the kill should land half-way through the sweep"
-
-    wait_past_visibility_timeout(queued_at)
-    workers(wait_ready=False, **env)
-    wait_for(lambda: SurveyInvitation.objects.count() == expected
-             and not SurveyInvitation.objects.filter(sent_at__isnull=True).exists(),
-             600, "the redelivered sweep to email the rest")
-
-    time.sleep(1)  # the file of the last send is closed after its commit
-    got = _recipients(tmp_path)
-    invited = set(SurveyInvitation.objects.values_list("user__email", flat=True))
-    lost = len(invited - set(got))
-    duplicated = sum(n - 1 for n in got.values() if n > 1)
-    print(f"\nSurvey sweep after SIGKILL: invitations {expected}, emailed before kill "
-          f"{sent_before_kill}, emails written {sum(got.values())}, duplicated {duplicated}, "
-          f"lost {lost}")
-    assert lost == 0
+    found = _kill_mid_sweep(workers, tmp_path, task="feedback.tasks.send_due_surveys",
+                            rows=SurveyInvitation.objects.all(), recipient="user__email",
+                            expected=expected)
+    print(f"\nSurvey sweep after SIGKILL: {found}")
+    assert found["lost"] == 0
     # The one window left: killed after the mail server took a message, before the commit.
-    assert duplicated <= 1
+    assert found["duplicated"] <= 1
+
+
+def test_it_sends_each_assessment_request_after_the_worker_is_killed_mid_sweep(
+    workers, tmp_path
+) -> None:
+    expected = due_pairings(500)  # the mentee rates themself, the mentor rates them: 1,000
+    program = Program.objects.filter(mentorships__isnull=False).distinct().get()
+    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
+    found = _kill_mid_sweep(workers, tmp_path, task="feedback.tasks.send_assessment_requests",
+                            rows=AssessmentRequest.objects.all(), recipient="rater__email",
+                            expected=expected)
+    print(f"\nAssessment sweep after SIGKILL: {found}")
+    assert found["lost"] == 0
+    assert found["duplicated"] <= 1
