@@ -138,7 +138,10 @@ def programs_purge_expired(*, today: date | None = None) -> list[str]:
     """Delete programs closed for longer than the retention period, with all their data."""
     program_model = apps.get_model("programs.Program")
     cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
-    expired = list(program_model.objects.filter(status="closed", end_date__lt=cutoff))
+    # Locked, skipping what another purge holds: two purges at once (a redelivered task while
+    # the first still runs) never delete or audit the same program twice.
+    expired = list(program_model.objects.select_for_update(skip_locked=True)
+                   .filter(status="closed", end_date__lt=cutoff).order_by("pk"))
     names = [p.name for p in expired]
     for program in expired:
         audit_record(actor=None, action="program.purged",

@@ -147,3 +147,34 @@ def test_it_lets_only_a_superuser_erase_another_hr_coordinator(client):
     assert "Only a superuser can erase" in response.content.decode()
     target.refresh_from_db()
     assert target.is_active and target.is_hr_coordinator
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_purges_and_audits_each_program_once_when_two_purges_run_at_once(settings):
+    import threading
+
+    from django.db import connections
+
+    settings.RETENTION_DAYS_AFTER_CLOSE = 30
+    for _ in range(3):
+        old = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
+                             end_date=date.today() - timedelta(days=31))
+        MentorshipFactory.create_batch(20, program=old)
+    barrier = threading.Barrier(2)
+    purged: list[list[str]] = []
+
+    def purge() -> None:
+        try:
+            barrier.wait()
+            purged.append(programs_purge_expired())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=purge) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum(len(names) for names in purged) == 3  # each program by one purge only
+    assert not Program.objects.filter(status="closed").exists()
+    assert AuditEvent.objects.filter(action="program.purged").count() == 3
