@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from mentorship_site.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from people.models import User
 from programs.models import Program, Skill
@@ -39,7 +40,7 @@ def mentorship_path(mentorship: Mentorship) -> str:
 
 def mentorship_url(mentorship: Mentorship) -> str:
     """Absolute link for emails."""
-    return settings.SITE_URL.rstrip("/") + mentorship_path(mentorship)
+    return absolute_url(mentorship_path(mentorship))
 
 
 def _require_participant(mentorship: Mentorship, user: User) -> None:
@@ -214,7 +215,7 @@ def recognition_send(*, mentor: User, by: User, message: str) -> Recognition:
     recognition = Recognition.objects.create(
         mentor=mentor, sent_by=by, sent_to=manager, message=message
     )
-    link = settings.SITE_URL.rstrip("/") + reverse("checkins:mentor_stats", args=[mentor.pk])
+    link = absolute_url(reverse("checkins:mentor_stats", args=[mentor.pk]))
     body = (
         f"Hello {manager.full_name or manager.email},\n\n"
         f"{by.full_name or by.email} (HR) would like to recognise the mentoring done by "

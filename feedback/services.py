@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mentorship_site.mail import DeliveryFailed, error_text, send_each_once
+from mentorship_site.mail import DeliveryFailed, absolute_url, error_text, send_each_once
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
 from people.models import User
 from programs.models import Program, Status
@@ -41,10 +40,6 @@ ASSESSMENT_LEAD_DAYS = 7
 REMINDER_GRACE = timedelta(days=2)
 # Programs whose pairings exist: surveys and rounds of earlier stages wait.
 RUNNING_PROGRAM = (Status.ACTIVE, Status.CLOSED)
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- surveys: scheduling -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from mentorship_site.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
 from mentorships.services import mentorship_activate, mentorship_create
 from outbox.services import outbox_enqueue
@@ -424,7 +425,7 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
 
 
 def _emails(mentorship: Mentorship) -> list[tuple[str, str, str, list[str]]]:
-    link = settings.SITE_URL.rstrip("/") + mentorship.get_absolute_url()
+    link = absolute_url(mentorship.get_absolute_url())
     reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
     peer = mentorship.program.format == Format.PEER
     out = []

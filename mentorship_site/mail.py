@@ -13,6 +13,7 @@ from smtplib import SMTPDataError, SMTPRecipientsRefused
 from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -23,6 +24,11 @@ Row = TypeVar("Row", bound=Model)
 # Addresses in an SMTP error (the recipient's, quoted back by the server) are personal data
 # that erasure does not scrub from the rows that keep the error.
 _ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+")
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: the site's public address (SITE_URL) and `path`."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class DeliveryFailed(OSError):

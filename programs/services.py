@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -8,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from mentorship_site.mail import send_each_once
+from mentorship_site.mail import absolute_url, send_each_once
 from outbox.services import outbox_enqueue
 from people.models import User
 
@@ -270,7 +269,7 @@ def _decision_email(enrolment: Enrolment, by: User | None) -> EmailMessage:
     approved = enrolment.status == EnrolmentStatus.APPROVED
     verb = "approved" if approved else "declined"
     program, person = enrolment.program, enrolment.user
-    link = settings.SITE_URL.rstrip("/") + program.get_absolute_url()
+    link = absolute_url(program.get_absolute_url())
     lines = [
         f"Hello {person.full_name or person.email},",
         f"{(by.full_name or by.email) if by else 'Your manager'} {verb} your enrolment as "

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
@@ -28,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship_site.mail import DeliveryFailed, error_text, is_permanent_refusal
+from mentorship_site.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
 from programs.models import CADENCE_DAYS
 
 from . import selectors
@@ -189,10 +188,6 @@ def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
 
 
 # --- sending -------------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _reminder_context(row: ReminderSent) -> dict:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship_site.mail import absolute_url
 from people.permissions import hr_required
 from programs.views import coordinated_program
 
@@ -16,7 +17,7 @@ from .models import NotificationPreference
 
 
 def _feed_url(token: str) -> str:
-    return services.absolute_url(reverse("reminders:ics", args=[token]))
+    return absolute_url(reverse("reminders:ics", args=[token]))
 
 
 @login_required

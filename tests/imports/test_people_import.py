@@ -1,13 +1,12 @@
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from imports import services
 from imports.models import BatchStatus, ImportBatch
 from people.models import Department, User
 from tests import factories
+from tests.concurrency import run_at_once
 from tests.imports.helpers import many_people, people_csv, person, to_csv
 
 pytestmark = pytest.mark.django_db
@@ -224,21 +223,11 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, django_assert_max_num_q
 @pytest.mark.django_db(transaction=True)
 def test_it_applies_once_when_two_confirms_race(hr_user):
     batch = preview(people_csv(person("race@example.com"), person("race2@example.com")), hr_user)
-    barrier = threading.Barrier(2)
-    results: list[bool] = []
 
-    def confirm() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.batch_apply(batch_id=batch.pk, actor=hr_user).applied)
-        finally:
-            connection.close()
+    def confirm() -> bool:
+        return services.batch_apply(batch_id=batch.pk, actor=hr_user).applied
 
-    threads = [threading.Thread(target=confirm) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_at_once(confirm, confirm)
     assert sorted(results) == [False, True]
     assert User.objects.filter(email__startswith="race").count() == 2
     assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.APPLIED

@@ -1,16 +1,15 @@
-import threading
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from matching import services
 from matching.models import MatchingRun, PairRule, Proposal, RunStatus
 from mentorships.models import Mentorship
 from tests import factories
+from tests.concurrency import run_at_once
 
 from .helpers import mentee, mentor, program
 
@@ -57,24 +56,12 @@ def test_it_refuses_to_run_a_program_still_enrolling(hr_user):
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_exactly_one_run_when_two_starts_race(hr_user):
     prog = program(coordinators=[hr_user])
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def start() -> None:
-        try:
-            barrier.wait()
-            services.matching_run_start(program=prog, by=hr_user)
-            outcomes.append("started")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+    def start() -> str:
+        services.matching_run_start(program=prog, by=hr_user)
+        return "started"
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = ["refused" if isinstance(r, ValidationError) else r for r in run_at_once(start, start)]
     assert sorted(outcomes) == ["refused", "started"]
     assert MatchingRun.objects.filter(program=prog).count() == 1
 

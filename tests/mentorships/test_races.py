@@ -1,43 +1,27 @@
 """Two requests at once, each on its own database connection: the invariants still hold."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from mentorships import services
 from mentorships.models import Mentorship
 from tests import factories
+from tests.concurrency import run_at_once
 from tests.mentorships.conftest import enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(calls: list) -> list[str]:
-    """Runs each call in its own thread at the same moment; returns "ok" or the error."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-    lock = threading.Lock()
+    """Runs each call at the same moment; returns "ok", the refusal's message, or the name of
+    any other exception (which no assertion expects)."""
+    return [_outcome(r) for r in run_at_once(*calls, timeout=30)]
 
-    def run(call) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcome = "ok"
-        except ValidationError as exc:
-            outcome = " ".join(exc.messages)
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
 
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+def _outcome(result) -> str:
+    if isinstance(result, ValidationError):
+        return " ".join(result.messages)
+    return type(result).__name__ if isinstance(result, Exception) else "ok"
 
 
 def _create(program, mentor, mentee):

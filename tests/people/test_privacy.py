@@ -151,30 +151,14 @@ def test_it_lets_only_a_superuser_erase_another_hr_coordinator(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_purges_and_audits_each_program_once_when_two_purges_run_at_once(settings):
-    import threading
-
-    from django.db import connections
+    from tests.concurrency import run_at_once
 
     settings.RETENTION_DAYS_AFTER_CLOSE = 30
     for _ in range(3):
         old = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
                              end_date=date.today() - timedelta(days=31))
         MentorshipFactory.create_batch(20, program=old)
-    barrier = threading.Barrier(2)
-    purged: list[list[str]] = []
-
-    def purge() -> None:
-        try:
-            barrier.wait()
-            purged.append(programs_purge_expired())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=purge) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    purged = run_at_once(programs_purge_expired, programs_purge_expired)
     assert sum(len(names) for names in purged) == 3  # each program by one purge only
     assert not Program.objects.filter(status="closed").exists()
     assert AuditEvent.objects.filter(action="program.purged").count() == 3

@@ -310,32 +310,20 @@ def test_it_never_500s_on_a_tampered_skill(client_for, employee, program, skills
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_enrolments_leave_one_row():
-    import threading
-
-    from django.db import connection
+    from tests.concurrency import run_at_once
 
     program = ProgramFactory(status="enrolling")
     person = UserFactory()
     skill = SkillFactory(name="Race skill")
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def attempt(role: str) -> None:
-        barrier.wait()
-        try:
-            enrolment_create(program=program, user=person, role=role, data={"career_track": "cloud"},
-                             skills=[SkillRow(skill.pk, 1, 3)], avoid=[])
-            outcomes.append("ok")
-        except Exception as exc:  # the loser must get a refusal, not a crash
-            outcomes.append(type(exc).__name__)
-        finally:
-            connection.close()
+    def attempt(role: str) -> str:
+        enrolment_create(program=program, user=person, role=role, data={"career_track": "cloud"},
+                         skills=[SkillRow(skill.pk, 1, 3)], avoid=[])
+        return "ok"
 
-    threads = [threading.Thread(target=attempt, args=(r,)) for r in ("mentee", "mentor")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(lambda: attempt("mentee"), lambda: attempt("mentor"))
+    # The loser must get a refusal, not a crash.
+    outcomes = [type(r).__name__ if isinstance(r, Exception) else r for r in results]
     assert sorted(outcomes) == ["ValidationError", "ok"]
     assert Enrolment.objects.filter(program=program, user=person).count() == 1
 

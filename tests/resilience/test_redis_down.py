@@ -30,14 +30,6 @@ ROLES = ("hr", "mentee", "mentor")
 
 
 @pytest.fixture
-def redis_server() -> Iterator[PrivateRedis]:
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.cleanup()
-
-
-@pytest.fixture
 def web(redis_server: PrivateRedis) -> Iterator[WebServer]:
     server = WebServer(redis_server.url)
     server.start()

@@ -42,14 +42,6 @@ WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
 
 
 @pytest.fixture
-def redis_server() -> Iterator[PrivateRedis]:
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.cleanup()
-
-
-@pytest.fixture
 def workers(redis_server: PrivateRedis) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
