@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from smtplib import SMTPDataError, SMTPRecipientsRefused
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -29,6 +30,11 @@ _ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+")
 def absolute_url(path: str) -> str:
     """A link for an email: the site's public address (SITE_URL) and `path`."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def site_host() -> str:
+    """The installation's own host name (from SITE_URL), e.g. for calendar event UIDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 class DeliveryFailed(OSError):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mentorship_site.mail import absolute_url
+from mentorship_site.mail import absolute_url, site_host
 from people.permissions import hr_required
 from programs.views import coordinated_program
 
@@ -72,19 +72,20 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
 
 def _feed_events(user, today) -> list[ics.Event]:
     events = []
+    host = site_host()
     for item in selectors.upcoming_checkins_for(user, today=today):
         m = item.mentorship
         other = m.other_side(user)
         label = "Check-in" if item.agreed else ("Check-in overdue" if item.overdue else "Check-in due")
         events.append(ics.Event(
-            uid=f"checkin-{m.pk}@tandem", day=item.day,
+            uid=f"checkin-{m.pk}@{host}", day=item.day,
             summary=f"{label} with {other.full_name or other.email}",
             description=f"{m.program.name}. Log it in Tandem.",
             url=services.absolute_url(m.get_absolute_url()),
         ))
     for ms in selectors.upcoming_milestones_for(user, today=today):
         events.append(ics.Event(
-            uid=f"milestone-{ms.pk}@tandem", day=ms.due_date,
+            uid=f"milestone-{ms.pk}@{host}", day=ms.due_date,
             summary=f"Milestone due: {ms.title}",
             url=services.absolute_url(ms.goal.mentorship.get_absolute_url()),
         ))

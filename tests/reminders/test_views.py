@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from reminders.models import AtRiskFlag, CalendarToken, NotificationPreference
@@ -124,7 +125,18 @@ def test_it_lists_upcoming_check_ins_and_milestones_of_the_owner_only(client, cl
     assert f"DTSTART;VALUE=DATE:{TODAY + timedelta(days=4):%Y%m%d}" in body  # agreed date
     assert "SUMMARY:Milestone due: Ship the runbook\\, v2" in body
     assert "Secret milestone" not in body
-    assert f"UID:checkin-{theirs.pk}@tandem" not in body
+    assert f"UID:checkin-{theirs.pk}@" not in body
+
+
+@override_settings(SITE_URL="https://Mentoring.Acme.example:8443/tandem/")
+def test_it_names_calendar_events_after_the_installations_own_host(client, client_for) -> None:
+    mine = pairing(days_since=2)
+    milestone = MilestoneFactory(goal=GoalFactory(mentorship=mine), due_date=TODAY + timedelta(days=3))
+    client_for(mine.mentee).post(reverse("reminders:calendar_rotate"))
+    body = _feed(client, _live_token(mine.mentee)).content.decode()
+    assert f"UID:checkin-{mine.pk}@mentoring.acme.example\r\n" in body
+    assert f"UID:milestone-{milestone.pk}@mentoring.acme.example\r\n" in body
+    assert "@tandem\r\n" not in body
 
 
 def test_it_refuses_the_feed_of_a_deactivated_user(client, client_for, employee) -> None:
