@@ -268,7 +268,7 @@ def main() -> int:
             ("HR, one program", who["hr"], f"/metrics/program/{who['program'].slug}/"),
             ("Manager, team (subtree of ~750)", who["manager"], "/metrics/team/"),
             ("Leadership, all programs", who["leader"], "/metrics/leadership/"),
-            ("HR, CSV export", who["hr"], "/metrics/?format=csv"),
+            ("HR, zip export (all tables)", who["hr"], "/metrics/?format=zip"),
         ]
         print(f"{'Dashboard':<34} {'median ms':>10} {'best ms':>8} {'queries':>8} {'status':>7}")
         for label, user, url in cases:

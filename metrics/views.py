@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from people.selectors import is_manager, subtree_ids
 from programs.models import Program
 from programs.views import coordinated_program
 
-from . import selectors, services
+from . import selectors, services, tables
 from .dashboards import Audience, Builder
 from .export import to_csv
 from .forms import (
@@ -54,29 +54,46 @@ def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Sc
             form: DashboardFilterForm, audience: Audience, slug: str, extra: dict | None = None
             ) -> HttpResponse:
     sections = Builder(scope, audience).sections()
-    if request.GET.get("format") == "csv":
-        return _csv(request, sections, slug)
     query = request.GET.copy()
-    query.pop("format", None)
+    for key in ("format", "table", "metric"):
+        query.pop(key, None)
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "zip"):
+        return _export(request, sections, audience, slug=slug, title=title,
+                       filters=query.urlencode(), as_zip=wanted == "zip")
     return render(request, "metrics/dashboard.html", {
-        "title": title, "intro": intro, "sections": sections, "form": form,
+        "title": title, "intro": intro, "form": form,
+        "panels": [(s, tables.table_names(s, audience)) for s in sections],
         "audience": audience.value, "suppressed": audience.suppressed,
         "query": query.urlencode(), **(extra or {}),
     })
 
 
-def _csv(request: HttpRequest, sections, slug: str) -> HttpResponse:
-    wanted = request.GET.get("metric")
-    chosen = [s for s in sections if not wanted or s.key == wanted]
-    if not chosen:
-        raise Http404("No such metric on this dashboard.")
-    services.dashboard_exported(by=request.user, dashboard=slug, metric=wanted)
-    rows: list[list[object]] = []
-    for section in chosen:
-        rows += [*section.csv_rows(), []]
-    name = f"tandem-{slug}-{wanted or 'dashboard'}-{date.today():%Y%m%d}.csv"
-    response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _export(request: HttpRequest, sections, audience: Audience, *, slug: str, title: str,
+            filters: str, as_zip: bool) -> HttpResponse:
+    """The dashboard as tidy tables: one CSV (?format=csv&table=<name>) or all in a zip."""
+    found = tables.dashboard_tables(sections, audience)
+    today = date.today()
+    if as_zip:
+        services.dashboard_exported(by=request.user, dashboard=slug, metric=None)
+        body = tables.to_zip(found, tables.readme(found, title=title, filters=filters, today=today))
+        response = HttpResponse(body, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="tandem-{slug}-{today:%Y%m%d}.zip"'
+        return response
+    # `metric` is the name links used before tables had their own.
+    wanted = request.GET.get("table") or request.GET.get("metric")
+    if not wanted:
+        names = ", ".join(t.name for t in found)
+        return HttpResponseBadRequest(f"Name a table (?format=csv&table=<name>; one of: {names}), "
+                                      "or download them all with ?format=zip.",
+                                      content_type="text/plain; charset=utf-8")
+    table = next((t for t in found if t.name == wanted), None)
+    if table is None:
+        raise Http404("No such table on this dashboard.")
+    services.dashboard_exported(by=request.user, dashboard=slug, metric=table.name)
+    response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="tandem-{slug}-{table.name}-'
+                                       f'{today:%Y%m%d}.csv"')
     return response
 
 

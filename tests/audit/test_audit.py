@@ -98,7 +98,7 @@ def test_it_logs_an_applied_import():
 def test_it_logs_a_dashboard_export(client_for):
     hr = HRFactory()
     ProgramFactory(coordinators=[hr])
-    response = client_for(hr).get("/metrics/?format=csv")
+    response = client_for(hr).get("/metrics/?format=zip")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="dashboard.exported")
     assert (event.actor_id, event.payload["dashboard"]) == (hr.pk, "programs")

@@ -39,8 +39,8 @@ def test_it_lets_hr_export_a_dashboard_csv(page, live_server, tmp_path) -> None:
     login(page, "hr@tandem.example", DEMO_PASSWORD)
     page.goto("/metrics/")
     with page.expect_download() as info:
-        page.locator("#metric-retention a", has_text="CSV").click()
+        page.locator("#metric-retention a", has_text="retention.csv").click()
     target = tmp_path / "retention.csv"
     info.value.save_as(target)
     assert info.value.suggested_filename.endswith(".csv")
-    assert target.read_text(encoding="utf-8").splitlines()[0] == "Retention"
+    assert target.read_text(encoding="utf-8").splitlines()[0] == "months,group,retained_percent,people,suppressed"

@@ -35,3 +35,11 @@ def test_it_escapes_labels_in_charts() -> None:
 def test_it_draws_one_heatmap_cell_per_value() -> None:
     svg = charts.heatmap("H", ["Cloud", "Data"], ["Sought", "Places"], [[3, 5], [None, 0]])
     assert svg.count("<rect") == 4
+
+
+def test_it_escapes_minus_31_as_text_but_writes_the_number_minus_31_plainly() -> None:
+    assert to_csv([["-31", -31, -2.5]]) == "'-31,-31,-2.5\r\n"
+
+
+def test_it_writes_missing_figures_as_empty_cells_and_flags_as_true_false() -> None:
+    assert to_csv([[None, float("nan"), True, False, 0]]) == ",,true,false,0\r\n"

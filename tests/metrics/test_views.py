@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import timedelta
 
 from django.urls import reverse
@@ -67,8 +68,11 @@ def test_it_keeps_names_goals_and_notes_off_the_manager_dashboard(org, client_fo
         assert text not in html
 
 
-def test_it_keeps_names_and_notes_out_of_the_manager_csv(org, client_for) -> None:
-    body = client_for(org.boss).get(reverse("metrics:team"), {"format": "csv"}).content.decode()
+def test_it_keeps_names_and_notes_out_of_the_manager_export(org, client_for) -> None:
+    response = client_for(org.boss).get(reverse("metrics:team"), {"format": "zip"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        body = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert "retention.csv" in archive.namelist()
     for text in [*PRIVATE, *names(org)]:
         assert text not in body
 
@@ -102,19 +106,33 @@ def test_it_reports_a_reversed_date_range(org, client_for) -> None:
     assert "on or after its start" in response.content.decode()
 
 
-def test_it_exports_one_metric_as_csv(org, client_for) -> None:
+def test_it_exports_one_metric_as_a_tidy_csv_table(org, client_for) -> None:
     response = client_for(org.hr).get(reverse("metrics:program", args=[org.program.slug]),
-                                      {"format": "csv", "metric": "retention"})
+                                      {"format": "csv", "table": "retention"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Retention"]
-    assert rows[2] == ["Retained at 6 months", "83.3%", "6", "75.0%", "4"]
+    assert rows[0] == ["months", "group", "retained_percent", "people", "suppressed"]
+    assert rows[1:3] == [["6", "participants", "83.3", "6", "false"],
+                         ["6", "comparison", "75.0", "4", "false"]]
 
 
-def test_it_404s_an_unknown_metric_in_csv(org, client_for) -> None:
-    response = client_for(org.hr).get(reverse("metrics:hr"), {"format": "csv", "metric": "nope"})
+def test_it_404s_an_unknown_table_in_csv(org, client_for) -> None:
+    response = client_for(org.hr).get(reverse("metrics:hr"), {"format": "csv", "table": "nope"})
     assert response.status_code == 404
+
+
+def test_it_asks_for_a_table_name_when_a_csv_names_none(org, client_for) -> None:
+    response = client_for(org.hr).get(reverse("metrics:hr"), {"format": "csv"})
+    assert response.status_code == 400
+    assert "retention" in response.content.decode() and "format=zip" in response.content.decode()
+
+
+def test_it_links_every_table_and_the_zip_from_the_dashboard(org, client_for) -> None:
+    html = client_for(org.hr).get(reverse("metrics:hr"), {"department": ""}).content.decode()
+    assert "format=zip" in html
+    for name in ("retention", "career", "engagement", "supply", "supply_skills", "concentration"):
+        assert f"format=csv&amp;table={name}\" download>{name}.csv</a>" in html
 
 
 def test_it_escapes_formula_cells_in_the_dashboard_csv(org, client_for) -> None:
@@ -125,15 +143,16 @@ def test_it_escapes_formula_cells_in_the_dashboard_csv(org, client_for) -> None:
     enrolment = org.program.enrolments.get(user=org.people["m1"])
     EnrolmentSkill.objects.create(enrolment=enrolment, skill=skill, level=1, target_level=3)
     body = client_for(org.hr).get(reverse("metrics:hr"),
-                                  {"format": "csv", "metric": "supply"}).content.decode()
+                                  {"format": "csv", "table": "supply_skills"}).content.decode()
     assert "'=HYPERLINK(1)" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
 
 
 def test_it_refuses_the_csv_to_whoever_cannot_see_the_page(org, other_hr, stranger, client_for) -> None:
     url = reverse("metrics:program", args=[org.program.slug])
-    assert client_for(other_hr).get(url, {"format": "csv"}).status_code == 403
-    assert client_for(stranger).get(reverse("metrics:team"), {"format": "csv"}).status_code == 404
+    for query in ({"format": "csv", "table": "retention"}, {"format": "zip"}):
+        assert client_for(other_hr).get(url, query).status_code == 403
+        assert client_for(stranger).get(reverse("metrics:team"), query).status_code == 404
 
 
 def _grow(org, extra: int) -> None:
@@ -223,11 +242,12 @@ def test_it_keeps_dashboard_queries_constant_as_programs_grow(org, assessments, 
 
 def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(org, assessments,
                                                                         client_for) -> None:
-    html = client_for(org.boss).get(reverse("metrics:team"), {"format": "csv",
-                                                              "metric": "growth"}).content.decode()
-    rows = list(csv.reader(io.StringIO(html)))
+    body = client_for(org.boss).get(reverse("metrics:team"), {"format": "csv",
+                                                              "table": "growth"}).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
     # Self-ratings from 3 mentees are shown; mentor ratings from 2 are not.
-    assert rows[2] == ["Kube test skill", "Skill", "1.0", "3", "—", "fewer than 3"]
+    assert rows[1:3] == [["Kube test skill", "skill", "self", "1.0", "3", "false"],
+                         ["Kube test skill", "skill", "mentor", "", "", "true"]]
 
 
 def test_it_links_the_program_dashboard_from_the_manage_page(org, client_for) -> None:
