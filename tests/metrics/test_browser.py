@@ -1,4 +1,4 @@
-"""The demo manager's dashboard in a real browser, and an HR CSV export."""
+"""The demo manager's dashboard in a real browser, and HR exports (one table, the zip on a phone)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,20 @@ def test_it_lets_hr_export_a_dashboard_csv(page, live_server, tmp_path) -> None:
     info.value.save_as(target)
     assert info.value.suggested_filename.endswith(".csv")
     assert target.read_text(encoding="utf-8").splitlines()[0] == "months,group,retained_percent,people,suppressed"
+
+
+def test_it_lets_hr_download_every_table_as_a_zip_on_a_phone(phone_page, live_server, tmp_path) -> None:
+    import zipfile
+
+    call_command("seed_demo")
+    login(phone_page, "hr@tandem.example", DEMO_PASSWORD)
+    phone_page.goto("/metrics/")
+    assert phone_page.locator("#metric-supply a", has_text="supply_skills.csv").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    with phone_page.expect_download() as info:
+        phone_page.locator("a", has_text="Download all tables (zip)").click()
+    target = tmp_path / "dashboard.zip"
+    info.value.save_as(target)
+    with zipfile.ZipFile(target) as archive:
+        assert {"README.txt", "retention.csv", "supply_skills.csv"} <= set(archive.namelist())
+        assert archive.read("retention.csv").decode().startswith("months,group,retained_percent,")
