@@ -1,4 +1,4 @@
-"""Turns selector figures into dashboard sections: a chart, the same figures as a table, CSV.
+"""Turns selector figures into dashboard sections: a chart and the same figures as a table.
 
 The audience decides what is shown: HR sees everything for their programs; managers and
 leadership get aggregates only, with every figure from fewer than 3 people suppressed.
@@ -42,7 +42,7 @@ class Section:
     rows: list[list[object]]
     chart: SafeString | None = None
     notes: list[str] = field(default_factory=list)
-    # Second table (e.g. per skill detail), same CSV export.
+    # Second table (e.g. per skill detail), exported as a table of its own (metrics.tables).
     extra_title: str = ""
     extra_headers: list[str] = field(default_factory=list)
     extra_rows: list[list[object]] = field(default_factory=list)
@@ -54,12 +54,6 @@ class Section:
     @property
     def extra_body_html(self) -> SafeString:
         return table_body(self.extra_rows)
-
-    def csv_rows(self) -> list[list[object]]:
-        out: list[list[object]] = [[self.title], self.headers, *self.rows]
-        if self.extra_rows:
-            out += [[], [self.extra_title], self.extra_headers, *self.extra_rows]
-        return out
 
 
 class Builder:

@@ -12,6 +12,7 @@ a figure the page does not. Only the shape changes, never a value.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from .dashboards import SUPPRESSED, Audience, Section
 from .export import to_csv
 from .selectors import RESET_REASONS
 
+logger = logging.getLogger(__name__)
 TEXT, INTEGER, NUMBER, BOOLEAN = "text", "integer", "number", "boolean"
 MISSING = ("—", "")
 EXPERT_WORDS = {"none": 0, "one": 1}  # how managers and leadership see expert counts
@@ -313,7 +315,13 @@ SHAPERS: dict[str, Callable[[Section, Audience], list[Table]]] = {
 
 
 def section_tables(section: Section, audience: Audience) -> list[Table]:
-    return SHAPERS.get(section.key, _generic)(section, audience)
+    shaper = SHAPERS.get(section.key, _generic)
+    try:
+        return shaper(section, audience)
+    except (TypeError, ValueError):
+        # The page's rows changed shape: still export them, with the page's own headers.
+        logger.warning("Export of %r fell back to the page's headers.", section.key, exc_info=True)
+        return _generic(section, audience)
 
 
 def dashboard_tables(sections: Iterable[Section], audience: Audience) -> list[Table]:

@@ -153,3 +153,11 @@ def test_it_hides_a_cell_it_cannot_read_as_a_number() -> None:
                                                           "80.0%", 5]])
     table = section_tables(section, Audience.MANAGER)[0]
     assert table.rows == [[6, "participants", None, 4, True], [6, "comparison", 80.0, 5, False]]
+
+
+def test_it_still_exports_a_section_whose_rows_changed_shape() -> None:
+    section = Section("retention", "Retention", "", ["Measure", "Participants", "Extra"],
+                      [["Retained at 6 months", "80.0%", "fewer than 3"]])
+    (table,) = section_tables(section, Audience.MANAGER)
+    assert [c.name for c in table.columns] == ["measure", "participants", "extra", "suppressed"]
+    assert table.rows == [["Retained at 6 months", 80.0, None, True]]
