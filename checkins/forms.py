@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorship_site.validators import validate_single_line
 from mentorships.models import Goal, Mentorship, Milestone
 from programs.models import EnrolmentSkill, Skill
 
@@ -85,7 +86,8 @@ class CheckInForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    text = forms.CharField(max_length=300, required=False, label="Action item")
+    text = forms.CharField(max_length=300, required=False, label="Action item",
+                           validators=[validate_single_line])
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
 
@@ -106,7 +108,7 @@ ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=2, max_num=10, v
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
 
 

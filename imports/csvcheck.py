@@ -18,7 +18,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_LINE = 1
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# C0 and C1 controls and the Unicode line/paragraph separators (tab is allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}

@@ -14,8 +14,10 @@ from functools import cache
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from people.models import Department, JobFamily, User
+from people.services import invitations_enqueue
 
 from . import csvcheck
 from .bulk import insert_rows, reserve_ids, update_rows
@@ -283,7 +285,8 @@ def _apply(
     pk_by_email = {**graph.pk_by_email, **dict(
         zip((p.email for p in new_people), reserve_ids(User, len(new_people)), strict=True)
     )}
-    unusable = make_password(None)  # everyone new sets a password through the reset email
+    unusable = make_password(None)  # everyone new chooses a password through their invitation
+    now = timezone.now()
     created: list[dict[str, object]] = []
     updated: list[dict[str, object]] = []
     for person in people:
@@ -296,9 +299,13 @@ def _apply(
         if pk in existing:
             updated.append({**existing[pk], **fields})
         else:
-            created.append({"id": pk, "email": person.email, "password": unusable, **fields})
+            invited = now if fields.get("is_active", True) else None
+            created.append({"id": pk, "email": person.email, "password": unusable,
+                            "invited_at": invited, **fields})
     insert_rows(User, created)
     update_rows(User, updated, EXISTING[1:])
+    if any(row["invited_at"] for row in created):
+        invitations_enqueue()  # emailed by the worker once the import commits
     return {"departments_created": new_departments}
 
 

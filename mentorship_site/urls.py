@@ -1,17 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from people import views as people_views
 
 urlpatterns = [
     path("", people_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt"),
-        name="password_reset",
-    ),
+    path("accounts/login/", people_views.SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", people_views.ResetPasswordView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", people_views.SetPasswordView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
+         name="invitation_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),

@@ -1,5 +1,6 @@
 from django import forms
 
+from mentorship_site.validators import validate_single_line
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program, Skill
 
@@ -164,7 +165,7 @@ class GoalForm(forms.ModelForm):
 
 
 class MilestoneRowForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(max_length=200, required=False, validators=[validate_single_line])
     due_date = forms.DateField(required=False, widget=DateInput())
 
     def clean(self) -> dict:

@@ -1,6 +1,25 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from .models import User
+from .models import User, normalise_email
+
+
+class SignInForm(AuthenticationForm):
+    """Sign-in by email, in the one spelling the lockout counts too."""
+
+    def clean_username(self) -> str:
+        return normalise_email(self.cleaned_data.get("username"))
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Emails a reset link to every active account with this address, password set or not.
+
+    Django's form skips accounts without a usable password, which left people created by an
+    import (who have none until they choose one) with no way in.
+    """
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=normalise_email(email), is_active=True)
 
 
 class ProfileForm(forms.ModelForm):

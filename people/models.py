@@ -23,20 +23,26 @@ class Department(models.Model):
         return self.name
 
 
+def normalise_email(value: object) -> str:
+    """The one spelling of an email address: how it is stored, signed in with, reset and
+    counted by the sign-in lockout (people.signin)."""
+    return str(value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str) -> "User":
         # People type their address in any case; it is stored lower-case.
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=normalise_email(username))
 
     def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
         extra.setdefault("is_staff", True)
@@ -84,6 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Granted by HR: sees the leadership view across programs."
     )
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    # An invitation to choose a password: asked for (by an import, or again by HR), then
+    # emailed once by the worker. Asking again clears `invitation_sent_at` and voids older links.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -108,6 +118,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.email.lower()
+        self.email = normalise_email(self.email)
         if self.manager_id and self.pk and self.manager_id == self.pk:
             raise ValidationError({"manager": "Nobody can be their own manager."})

@@ -1,4 +1,4 @@
-"""Personal data: export a person's own data, erase a person, purge closed programs."""
+"""Personal data (export, erase, purge closed programs) and invitations to choose a password."""
 
 import re
 from datetime import date, timedelta
@@ -7,14 +7,23 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from audit.services import audit_record
+from mentorship_site.mail import absolute_url, send_each_once
+from outbox.services import outbox_enqueue
 
 from . import privacy
 from .models import User
+from .signin import sign_in_unlock
+from .tokens import invitation_tokens
 
 # Free text and JSON that may quote a person's name or email (labels, uploaded files, emails).
 SCRUB: list[tuple[str, list[str]]] = [
@@ -148,3 +157,74 @@ def programs_purge_expired(*, today: date | None = None) -> list[str]:
                      payload={"program": program.name, "ended": str(program.end_date)})
         program.delete()
     return names
+
+
+def invitations_enqueue() -> None:
+    """Has the worker email every invitation asked for and not sent yet (after the commit)."""
+    outbox_enqueue(task="people.tasks.send_invitations")
+
+
+@transaction.atomic
+def person_invite(*, person: User, by: User) -> User:
+    """HR sends someone's invitation again: a fresh link, older links void, emailed once."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError("This account is inactive; activate it before inviting the person.")
+    if person.has_usable_password():
+        raise ValidationError(
+            "This person has already chosen a password. If they forgot it, they can use "
+            "“Forgotten your password?” on the sign-in page."
+        )
+    User.objects.filter(pk=person.pk).update(invited_at=timezone.now(), invitation_sent_at=None)
+    audit_record(actor=by, action="person.invited", obj=person)
+    invitations_enqueue()
+    person.refresh_from_db()
+    return person
+
+
+def invitations_send() -> int:
+    """Emails each pending invitation once (worker); returns how many went. Safe to run twice."""
+    pending = User.objects.filter(
+        invited_at__isnull=False, invitation_sent_at__isnull=True, is_active=True
+    ).order_by("pk")
+    return send_each_once(
+        list(pending.only("pk")), field="invitation_sent_at",
+        # Re-read under send_once's lock: the link must match the latest invitation.
+        send=lambda row: _invitation_email(User.objects.get(pk=row.pk)).send(),
+        on_refused=_invitation_refused,
+    )
+
+
+def _invitation_refused(person: User, exc: BaseException) -> None:
+    # Refused for good: retrying gives the same answer. HR can send it again once fixed.
+    User.objects.filter(pk=person.pk, invitation_sent_at__isnull=True).update(
+        invitation_sent_at=timezone.now()
+    )
+
+
+def invitation_link(person: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    return absolute_url(reverse("invitation_confirm", args=[uid, invitation_tokens.make_token(person)]))
+
+
+def _invitation_email(person: User) -> EmailMessage:
+    days = settings.INVITATION_DAYS
+    lines = [
+        f"Hello {person.full_name or person.email},",
+        "You have an account on Tandem, our mentorship programme. Choose your password here "
+        f"to sign in:\n{invitation_link(person)}",
+        f"The link works once and for {days} days. After that, use “Forgotten your password?” "
+        f"on the sign-in page ({absolute_url(reverse('login'))}), or ask HR to invite you again.",
+        f"You sign in with this email address: {person.email}",
+        "— Tandem",
+    ]
+    return EmailMessage(
+        subject="Your Tandem account: choose a password",
+        body="\n\n".join(lines) + "\n",
+        to=[person.email],
+    )
+
+
+def password_set(*, person: User) -> None:
+    """After a password was chosen through an emailed link: the sign-in lock is lifted."""
+    sign_in_unlock(person.email)

@@ -1,7 +1,7 @@
 import logging
 
 from celery import shared_task
-from django.db import connection
+from django.db import DatabaseError, connection
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +31,12 @@ def purge_expired_programs() -> list[str]:
     from .services import programs_purge_expired
 
     return programs_purge_expired()
+
+
+# OSError: the mail server is down or slow (DeliveryFailed is one); the rows stay unsent.
+@shared_task(name="people.tasks.send_invitations", autoretry_for=(OSError, DatabaseError),
+             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def send_invitations() -> int:
+    from .services import invitations_send
+
+    return invitations_send()

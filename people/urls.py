@@ -12,4 +12,5 @@ urlpatterns = [
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/data/", views.my_data, name="my_data"),
     path("<int:pk>/erase/", views.erase, name="erase"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
 ]

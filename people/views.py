@@ -1,7 +1,9 @@
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -10,14 +12,60 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 
 from programs.selectors import programs_for_coordinator
 
 from . import services
-from .forms import ColleagueSearchForm, DirectorySearchForm, EraseForm, ProfileForm
+from .forms import (
+    ColleagueSearchForm,
+    DirectorySearchForm,
+    EraseForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 from .models import User
 from .permissions import hr_required, is_hr
 from .selectors import colleague_search, is_manager, subtree_ids
+from .tokens import invitation_tokens
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class ResetPasswordView(auth_views.PasswordResetView):
+    form_class = ResetPasswordForm
+    email_template_name = "registration/password_reset_email.txt"
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link in a reset email: choose a password, which lifts a sign-in lock and signs in.
+
+    Signing in here does not go through the lockout: the emailed link is the owner's way back
+    in, even while failures from their address keep the sign-in form locked.
+    """
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+    done_message = "Your new password is set and you are signed in."
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_set(person=form.user)
+        messages.success(self.request, self.done_message)
+        return response
+
+
+class InvitationView(SetPasswordView):
+    """The link in an invitation: the first password of someone an import created."""
+
+    token_generator = invitation_tokens
+    template_name = "registration/invitation_confirm.html"
+    done_message = "Welcome to Tandem: your password is set and you are signed in."
 
 
 @login_required
@@ -131,3 +179,19 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The person's data is erased; aggregate figures are kept.")
             return redirect("people:directory")
     return render(request, "people/erase.html", {"person": person, "form": form})
+
+
+@hr_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR sends someone their invitation to choose a password again (confirmed by POST)."""
+    person = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        try:
+            services.person_invite(person=person, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The invitation is on its way to {person.email}.")
+        return redirect("people:profile", person.pk)
+    return render(request, "people/invite.html",
+                  {"person": person, "invitation_days": settings.INVITATION_DAYS})

@@ -102,13 +102,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account+IP after repeated failures.
+# Sign-in lockout (django-axes; the policy is in people/signin.py and the README).
+# Addresses are compared in one spelling (people.signin.normalise_email), failures are counted
+# per (account, client address) and per client address, and a lock runs its course: failures
+# while it is in force don't extend it. A password reset (or invitation) clears it.
+AXES_HANDLER = "people.signin.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Failures from one client address, over every account, before that address is locked out.
+SIGN_IN_IP_FAILURE_LIMIT = env.int("SIGN_IN_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "people.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "people.signin.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies of ours stand in front of the app, each appending to
+# X-Forwarded-For. 0: the header is ignored (anyone can write it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Days an invitation's set-password link stays valid.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -183,6 +197,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "people.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "flush-outbox": {"task": "outbox.tasks.flush", "schedule": 60.0},
+    # Invitations a worker's time limit cut short; each import and re-send also triggers one.
+    "send-invitations": {"task": "people.tasks.send_invitations", "schedule": crontab(minute="*/15")},
     "purge-closed-programs": {
         "task": "people.tasks.purge_expired_programs",
         "schedule": crontab(hour=3, minute=30),

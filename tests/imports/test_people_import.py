@@ -115,6 +115,8 @@ def test_it_refers_to_existing_managers_not_in_the_file(hr_user):
         ({"active": "perhaps"}, "active"),
         ({"full_name": ""}, "full_name"),
         ({"location": "bad\x07bell"}, "location"),
+        ({"full_name": "Ada\u2028Lovelace"}, "full_name"),
+        ({"job_title": "Head of\x85Platform"}, "job_title"),
         ({"job_title": "x" * 151}, "job_title"),
     ],
 )

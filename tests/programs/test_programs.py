@@ -42,6 +42,15 @@ def test_it_refuses_an_end_date_before_the_start(client_for, hr_user):
     assert not Program.objects.filter(slug="security-guild").exists()
 
 
+@pytest.mark.parametrize("name", ["Security\nguild", "Security\r\nguild", "Security\u2028guild",
+                                  "Security\x85guild"])
+def test_it_refuses_a_program_name_with_a_line_break(client_for, hr_user, name):
+    response = client_for(hr_user).post("/programs/new/", program_data(name=name))
+    assert response.status_code == 200
+    assert "This must be a single line: remove the line break." in response.content.decode()
+    assert not Program.objects.exists()
+
+
 def test_it_refuses_program_creation_to_an_employee(client_for, employee):
     assert client_for(employee).post("/programs/new/", program_data()).status_code == 403
     assert not Program.objects.exists()

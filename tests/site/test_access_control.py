@@ -45,7 +45,7 @@ LOGIN_PATH = "/accounts/login/"
 # Public by design: signing in and recovering a password can't require being signed in.
 PUBLIC = frozenset({
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete",
+    "password_reset_complete", "invitation_confirm",
 })
 # Tested separately in test_admin.py.
 SKIPPED_NAMESPACES = frozenset({"admin"})
@@ -104,6 +104,7 @@ TABLE: dict[str, Rule] = {
     "people:profile_edit": page(None, SIGNED_IN),
     "people:my_data": page(None, SIGNED_IN),
     "people:erase": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    "people:invite": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
     # programs
     "programs:list": page(None, HR_ANY),
     "programs:open": page(None, SIGNED_IN),
