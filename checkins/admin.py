@@ -1,4 +1,5 @@
-"""Admin for check-ins. Private notes and individual pulses are never shown here."""
+"""Admin for check-ins. Individual pulses have no admin page; private notes, next steps, shared
+summaries, action items and recognition messages are kept out by mentorship_site.admin_privacy."""
 
 from django.contrib import admin
 
@@ -7,8 +8,6 @@ from .models import CheckIn, CheckInTemplate, Recognition
 
 @admin.register(CheckIn)
 class CheckInAdmin(admin.ModelAdmin):
-    # Notes belong to the two participants only: not in the form, list, search or filters.
-    exclude = ("private_notes",)
     readonly_fields = ("mentorship", "author", "template", "created_at")
     list_display = ("date", "mentorship", "author", "activity", "duration_minutes")
     list_filter = ("activity", "mentorship__program")
@@ -17,7 +16,7 @@ class CheckInAdmin(admin.ModelAdmin):
     raw_id_fields = ("skills", "goals", "milestones")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("private_notes").select_related(
+        return super().get_queryset(request).select_related(
             "mentorship__mentor", "mentorship__mentee", "mentorship__program", "author"
         )
 
@@ -32,4 +31,4 @@ class CheckInTemplateAdmin(admin.ModelAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(admin.ModelAdmin):
     list_display = ("mentor", "sent_to", "sent_by", "sent_at")
-    readonly_fields = ("mentor", "sent_to", "sent_by", "message", "sent_at")
+    readonly_fields = ("mentor", "sent_to", "sent_by", "sent_at")

@@ -34,6 +34,13 @@ class LenientTemplateField(forms.ModelChoiceField):
             return None
 
 
+class TitleChoiceField(forms.ModelMultipleChoiceField):
+    """Goals and milestones by their title: their __str__ is neutral, for the admin."""
+
+    def label_from_instance(self, obj: Goal | Milestone) -> str:
+        return obj.title
+
+
 class CheckInForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     duration_minutes = forms.IntegerField(
@@ -47,11 +54,11 @@ class CheckInForm(forms.Form):
         queryset=Skill.objects.none(), required=False, label="Skills touched",
         widget=forms.CheckboxSelectMultiple,
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = TitleChoiceField(
         queryset=Goal.objects.none(), required=False, label="Goals advanced",
         widget=forms.CheckboxSelectMultiple,
     )
-    milestones = forms.ModelMultipleChoiceField(
+    milestones = TitleChoiceField(
         queryset=Milestone.objects.none(), required=False, label="Milestones advanced",
         widget=forms.CheckboxSelectMultiple,
     )

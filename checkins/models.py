@@ -94,7 +94,8 @@ class ActionItem(models.Model):
         indexes = [models.Index(fields=["mentorship", "done_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        # Never the text: str() reaches the admin, its log and delete confirmations.
+        return f"Action item {self.pk}"
 
     @property
     def is_done(self) -> bool:

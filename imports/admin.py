@@ -7,5 +7,5 @@ from .models import ImportBatch
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "program", "filename", "status", "uploaded_by", "created_at"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["summary", "errors", "content"]
+    readonly_fields = ["summary", "errors"]
     exclude: list[str] = []

@@ -24,7 +24,7 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
-    list_display = ["title", "mentorship", "status", "target_date"]
+    list_display = ["__str__", "mentorship", "status", "target_date"]
     list_filter = ["status"]
     raw_id_fields = ["mentorship"]
     inlines = [MilestoneInline]

@@ -149,7 +149,8 @@ class Goal(models.Model):
         ordering = ["target_date", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        # Never the title: str() reaches the admin, its log and delete confirmations.
+        return f"Goal {self.pk}"
 
 
 class Milestone(models.Model):
@@ -163,7 +164,8 @@ class Milestone(models.Model):
         ordering = ["due_date", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        # Never the title: str() reaches the admin, its log and delete confirmations.
+        return f"Milestone {self.pk}"
 
     @property
     def is_done(self) -> bool:

@@ -30,5 +30,4 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "program", "decided_by"]
     search_fields = ["user__full_name", "user__email", "program__name"]
     raw_id_fields = ["user", "decided_by"]
-    filter_horizontal = ["avoid"]
     inlines = [EnrolmentSkillInline]

@@ -47,7 +47,7 @@ class DigestAdmin(DeliveryErrorMixin, admin.ModelAdmin):
 
 @admin.register(EmailLog)
 class EmailLogAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "sent_at"]
+    list_display = ["__str__", "to", "sent_at"]
     raw_id_fields = ["reminder", "digest"]
 
 

@@ -145,7 +145,8 @@ class EmailLog(models.Model):
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.to}"
+        # Not the subject: it can carry a milestone title.
+        return f"Email {self.pk} → {self.to}"
 
 
 class AtRiskFlag(models.Model):

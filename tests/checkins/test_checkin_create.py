@@ -173,3 +173,13 @@ def test_it_refuses_an_outsider_in_the_service_too(pairing, stranger):
         checkin_create(mentorship=pairing, author=stranger, when=date.today(),
                        duration_minutes=30, activity="other", skills=[], goals=[], milestones=[])
     assert not CheckIn.objects.exists()
+
+
+def test_it_offers_goals_and_milestones_by_their_titles(client_for, pairing, mentee):
+    # Their __str__ is neutral ("Goal 3") for the admin; the participants still read titles.
+    goal = factories.GoalFactory(mentorship=pairing, title="Own the deploy pipeline")
+    factories.MilestoneFactory(goal=goal, title="First solo deploy")
+    html = client_for(mentee).get(url(pairing)).content.decode()
+    assert "Own the deploy pipeline" in html
+    assert "First solo deploy" in html
+    assert f"Goal {goal.pk}" not in html
