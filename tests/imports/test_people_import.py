@@ -220,6 +220,7 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, django_assert_max_num_q
     assert User.objects.get(email="large15@example.com").manager.email == "large10@example.com"
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_applies_once_when_two_confirms_race(hr_user):
     batch = preview(people_csv(person("race@example.com"), person("race2@example.com")), hr_user)
