@@ -24,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 POSTGRES_FIXTURES = {"celery_worker_process", "redis_server"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
     """Marks `postgres` every test about PostgreSQL itself, so the SQLite lane
     (`-m "not postgres"`) leaves it out: tests of a real worker, and those using a
