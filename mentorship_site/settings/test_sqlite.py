@@ -1,18 +1,17 @@
 """Test settings for the SQLite lane: the embedded default's database, everything else as test.py.
 
-Every test that is not about PostgreSQL itself runs here too (`make test` runs both lanes), so
-each feature keeps working on the SQLite database `make run` ships with.
+Every test that is not about PostgreSQL itself (marker `postgres`) runs here too, inside
+`make test`, so each feature keeps working on the SQLite database `make run` ships with.
 """
 
 from .test import *  # noqa: F403
-from .test import BASE_DIR
 
-# An in-memory database per test run (Django's test runner shares it with the live server's
-# thread); NAME only matters outside tests.
+# Django's test runner gives each run a shared in-memory database (the live server's thread
+# uses the same one).
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "test-db.sqlite3",
+        "NAME": ":memory:",
         "ATOMIC_REQUESTS": False,
         "CONN_MAX_AGE": 0,
     },
