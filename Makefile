@@ -1,11 +1,13 @@
-# Tandem: `make run` for the site with demo data, `make test` for the whole suite.
+# Tandem: `make run` for the site with demo data, `make test` for the whole suite (both lanes).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The settings read it too: links in emails and the calendar feed point at this port.
+export PORT
 
-.PHONY: run test lint worker beat bench migrate seed clean check-deploy
+.PHONY: run test test-postgres test-sqlite lint worker beat bench migrate seed clean check-deploy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +35,17 @@ seed: migrate
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 
+# Both lanes at once: PostgreSQL (every test) and SQLite (all but those about PostgreSQL).
 test: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	bash scripts/browser.sh
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	bash scripts/test-lanes.sh postgres sqlite
+
+test-postgres test-sqlite: $(VENV)/.dev-installed
+	bash scripts/services.sh
+	bash scripts/browser.sh
+	bash scripts/test-lanes.sh $(@:test-%=%)
 
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A mentorship_site worker --loglevel=INFO

@@ -2,7 +2,8 @@
 
 On PostgreSQL the rows travel as one array per column through `unnest`, one statement per
 50,000 rows: building a Django model instance per row costs more than the database work at
-100,000 mentorships. Other databases (the SQLite development default) use bulk_create.
+100,000 mentorships. Other databases (the SQLite development default) run one prepared
+`INSERT .. VALUES .. ON CONFLICT DO NOTHING` over every row.
 """
 
 from collections.abc import Sequence
@@ -23,16 +24,23 @@ def insert_ignoring_conflicts(
     """Inserts `rows` (values for `columns`) plus `constants`; rows hitting a unique key are skipped."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(
-            [model(**dict(zip(columns, row, strict=True)), **constants) for row in rows],
-            ignore_conflicts=True, batch_size=2000,
-        )
-        return
     opts = model._meta
     fields = [opts.get_field(name) for name in columns]
     fixed = [opts.get_field(name) for name in constants]
     qn = connection.ops.quote_name
+    const_params = [f.get_db_prep_save(v, connection) for f, v in zip(fixed, constants.values(), strict=True)]
+    if connection.vendor != "postgresql":
+        sql = (
+            f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields + fixed)}) "
+            f"VALUES ({', '.join(['%s'] * (len(fields) + len(fixed)))}) ON CONFLICT DO NOTHING"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [
+                [*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)),
+                 *const_params]
+                for row in rows
+            ])
+        return
     aliases = [f"c{i}" for i in range(len(fields))]
     sql = (
         f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields + fixed)}) "
@@ -40,7 +48,6 @@ def insert_ignoring_conflicts(
         f"FROM unnest({', '.join(f'%s::{f.db_type(connection)}[]' for f in fields)}) "
         f"AS t({', '.join(aliases)}) ON CONFLICT DO NOTHING"
     )
-    const_params = [f.get_db_prep_save(v, connection) for f, v in zip(fixed, constants.values(), strict=True)]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]

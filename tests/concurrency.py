@@ -12,7 +12,10 @@ from django.db import connections
 def run_at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
     """Starts every call in its own thread behind one barrier; returns, in call order, what
     each returned or the exception it raised. Needs a transactional test: each thread has its
-    own connection and sees only committed rows."""
+    own connection and sees only committed rows. Races are about PostgreSQL's locks: mark the
+    test `@pytest.mark.postgres` (the SQLite lane leaves it out)."""
+    if connections["default"].vendor != "postgresql":
+        raise AssertionError("run_at_once races need PostgreSQL: mark the test @pytest.mark.postgres")
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
 

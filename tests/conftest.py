@@ -20,6 +20,22 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
+# Fixtures that only make sense against PostgreSQL: a test using one runs in the PostgreSQL lane.
+POSTGRES_FIXTURES = {"celery_worker_process", "redis_server"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items) -> None:
+    """Marks `postgres` every test about PostgreSQL itself, so the SQLite lane
+    (`-m "not postgres"`) leaves it out: tests of a real worker, and those using a
+    PostgreSQL-only fixture."""
+    for item in items:
+        if item.get_closest_marker("worker") or POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+        if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="about PostgreSQL itself: PostgreSQL lane only"))
+
+
 @pytest.fixture(autouse=True)
 def _no_axes_state_between_tests(settings) -> None:
     # Each test's failed logins must not lock another test out.

@@ -30,6 +30,13 @@ def errors_of(content: str, actor: User) -> list[tuple[int, str]]:
     return [(e["line"], e["column"]) for e in batch.errors]
 
 
+def test_it_never_gives_a_new_person_the_id_of_someone_deleted(hr_user):
+    gone = factories.UserFactory(email="gone@example.com").pk
+    User.objects.filter(pk=gone).delete()
+    run(people_csv(person("new@example.com")), hr_user)
+    assert User.objects.get(email="new@example.com").pk > gone
+
+
 def test_it_creates_people_departments_and_reporting_lines(hr_user):
     content = people_csv(
         person("boss@example.com", department="Platform"),
@@ -222,6 +229,7 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, django_assert_max_num_q
     assert User.objects.get(email="large15@example.com").manager.email == "large10@example.com"
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_applies_once_when_two_confirms_race(hr_user):
     batch = preview(people_csv(person("race@example.com"), person("race2@example.com")), hr_user)

@@ -53,6 +53,7 @@ def test_it_refuses_to_run_a_program_still_enrolling(hr_user):
     assert not MatchingRun.objects.exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_exactly_one_run_when_two_starts_race(hr_user):
     prog = program(coordinators=[hr_user])

@@ -9,7 +9,7 @@ from tests import factories
 from tests.concurrency import run_at_once
 from tests.mentorships.conftest import enrol
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(calls: list) -> list[str]:

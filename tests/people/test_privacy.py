@@ -149,6 +149,7 @@ def test_it_lets_only_a_superuser_erase_another_hr_coordinator(client):
     assert target.is_active and target.is_hr_coordinator
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_purges_and_audits_each_program_once_when_two_purges_run_at_once(settings):
     from tests.concurrency import run_at_once

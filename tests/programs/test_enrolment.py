@@ -308,6 +308,7 @@ def test_it_never_500s_on_a_tampered_skill(client_for, employee, program, skills
     assert not Enrolment.objects.exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_enrolments_leave_one_row():
     from tests.concurrency import run_at_once

@@ -309,14 +309,24 @@ def table_hashes() -> dict[str, str]:
     from django.apps import apps
     from django.db import connection
 
+    qn = connection.ops.quote_name
     parts = []
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
+            table = qn(model._meta.db_table)
+            pk = qn(model._meta.pk.column)
+            if connection.vendor == "postgresql":
+                parts.append(
+                    f"SELECT '{model._meta.label}', md5(coalesce(string_agg("
+                    f"(to_jsonb(t) - 'last_login')::text, '|' ORDER BY t.{pk}), '')) FROM {table} t"
+                )
+                continue
+            # SQLite: every row as a JSON array, in key order (no md5: the text itself).
+            columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields
+                                if f.column != "last_login")
             parts.append(
-                f"SELECT '{model._meta.label}', md5(coalesce(string_agg("
-                f"(to_jsonb(t) - 'last_login')::text, '|' ORDER BY t.{pk}), '')) FROM {table} t"
+                f"SELECT '{model._meta.label}', coalesce((SELECT group_concat(r, '|') FROM "
+                f"(SELECT json_array({columns}) AS r FROM {table} ORDER BY {pk})), '')"
             )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))

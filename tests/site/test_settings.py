@@ -71,3 +71,32 @@ def test_it_switches_to_postgres_and_a_real_broker_from_the_environment():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.split() == ["django.db.backends.postgresql", "False"]
+
+
+def test_it_links_emails_and_the_calendar_feed_to_the_port_make_run_serves(tmp_path):
+    # A makefile of the test's own reuses the real one, so PORT takes the same route from
+    # `make run PORT=...` to the settings as it does for runserver.
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(
+        f"include {ROOT / 'Makefile'}\n"
+        "site-url:\n"
+        "\t@$(PY) -c 'import django; django.setup(); from mentorship_site.mail import absolute_url;"
+        " print(absolute_url(\"/reminders/ics/x.ics\"))'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    env["DJANGO_SETTINGS_MODULE"] = "mentorship_site.settings.base"
+    out = subprocess.run(["make", "-s", "-f", str(makefile), "site-url", "PORT=9123"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["http://127.0.0.1:9123/reminders/ics/x.ics"], out.stderr
+    assert "runserver 127.0.0.1:9123" in subprocess.run(
+        ["make", "-n", "run", "PORT=9123"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60).stdout
+
+
+def test_it_keeps_an_explicit_site_url_over_the_port():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.base",
+           "PORT": "9123", "SITE_URL": "https://tandem.example"}
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["https://tandem.example"]
