@@ -22,6 +22,7 @@ def _unsent() -> int:
     return User.objects.filter(invited_at__isnull=False, invitation_sent_at__isnull=True).count()
 
 
+@pytest.mark.postgres
 def test_it_emails_each_invitation_once_when_two_sends_run_at_once() -> None:
     _invited(20)
     sent = run_at_once(invitations_send, invitations_send)
