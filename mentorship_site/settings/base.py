@@ -20,6 +20,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-tandem-local-develop
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# production.py sets this; commands that must not run on a live site (seed_demo) check it.
+IS_PRODUCTION = False
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before the HTTPS redirect and the host check (see health.py).
+    "mentorship_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +89,25 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+# What counts across requests (the people-search rate limit) must be shared by every gunicorn
+# worker and machine: CACHE_URL (e.g. redis://127.0.0.1:6379/1, not the broker's database,
+# which a cache clear would empty) selects Django's Redis cache. Without it each process keeps
+# its own memory cache, which is only good for one process (`make run`, tests).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tandem",
+            # A down Redis fails a request quickly instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
