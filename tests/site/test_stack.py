@@ -276,6 +276,13 @@ def test_it_serves_the_static_files_through_the_proxy(stack):
     assert response.status == 200 and response.body.strip()
 
 
+def test_it_serves_pages_through_the_proxy_as_https_and_redirects_any_other_way_in(stack):
+    # Django sees HTTPS only from the proxy's X-Forwarded-Proto; straight to gunicorn it redirects.
+    assert browser(stack).get("/accounts/login/").status == 200
+    direct = Browser(stack["web_ports"][0], host="localhost").get("/accounts/login/")
+    assert direct.status == 301 and direct.location.startswith("https://localhost")
+
+
 def test_it_redirects_plain_http_to_https(stack):
     response = Browser(stack["ports"]["http"], host="localhost").get("/accounts/login/")
     target = urlsplit(response.location)
