@@ -8,8 +8,9 @@ COPY . .
 # collectstatic needs settings that import cleanly; these values exist only at build time.
 RUN SECRET_KEY=build-only-$(python -c 'import secrets;print(secrets.token_urlsafe(64))') \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    SITE_URL=https://build CACHE_URL=redis://build:6379/1 \
     python manage.py collectstatic --noinput
 RUN useradd --create-home tandem && chown -R tandem /app
 USER tandem
 EXPOSE 8000
-CMD ["gunicorn", "mentorship_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "mentorship_site.wsgi:application"]

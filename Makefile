@@ -39,6 +39,7 @@ lint: $(VENV)/.dev-installed
 test: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	bash scripts/browser.sh
+	bash scripts/proxy.sh
 	$(VENV)/bin/ruff check .
 	bash scripts/test-lanes.sh postgres sqlite
 
@@ -61,6 +62,7 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=mentorship_site.settings.production \
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=tandem.example DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem \
+	SITE_URL=https://tandem.example CACHE_URL=redis://127.0.0.1:6379/1 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -27,10 +27,11 @@ POSTGRES_FIXTURES = {"celery_worker_process", "redis_server"}
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
     """Marks `postgres` every test about PostgreSQL itself, so the SQLite lane
-    (`-m "not postgres"`) leaves it out: tests of a real worker, and those using a
-    PostgreSQL-only fixture."""
+    (`-m "not postgres"`) leaves it out: tests of a real worker or of the production stack,
+    and those using a PostgreSQL-only fixture."""
     for item in items:
-        if item.get_closest_marker("worker") or POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        whole_stack = item.get_closest_marker("worker") or item.get_closest_marker("stack")
+        if whole_stack or POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
         if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="about PostgreSQL itself: PostgreSQL lane only"))

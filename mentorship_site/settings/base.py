@@ -22,6 +22,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Base of the links in emails and the calendar feed. By default the port `make run` serves
 # (it exports PORT), so the links work on the embedded default too.
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+# production.py sets this; commands that must not run on a live site (seed_demo) check it.
+IS_PRODUCTION = False
 
 INSTALLED_APPS = [
     "mentorship_site.apps.TandemAdminConfig",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before the HTTPS redirect and the host check (see health.py).
+    "mentorship_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +91,25 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+# What counts across requests (the people-search rate limit) must be shared by every gunicorn
+# worker and machine: CACHE_URL (e.g. redis://127.0.0.1:6379/1, not the broker's database,
+# which a cache clear would empty) selects Django's Redis cache. Without it each process keeps
+# its own memory cache, which is only good for one process (`make run`, tests).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tandem",
+            # A down Redis fails a request quickly instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

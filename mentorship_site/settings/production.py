@@ -1,5 +1,7 @@
 """Production settings: every secret must come from the environment."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -38,13 +40,38 @@ def _check_database_url(value: str) -> dict:
     return config
 
 
+def _check_site_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "SITE_URL must be the site's public address, e.g. https://tandem.example.com "
+            "(every link in an email is built from it)."
+        )
+    return value
+
+
+def _check_cache_url(value: str) -> str:
+    # A per-process memory cache would multiply every limit by the number of processes.
+    if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            "CACHE_URL must be a shared Redis cache in production, e.g. redis://redis:6379/1."
+        )
+    return value
+
+
+IS_PRODUCTION = True
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _check_secret_key(_require("SECRET_KEY"))
 ALLOWED_HOSTS = _check_hosts(env.list("ALLOWED_HOSTS", default=[]))
 DATABASES = {"default": _check_database_url(_require("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+SITE_URL = _check_site_url(_require("SITE_URL"))
+_check_cache_url(_require("CACHE_URL"))  # base.py built CACHES from it
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only
+# on the private network behind it, so nobody else can set the header. The proxy passes the
+# Host header through unchanged, so USE_X_FORWARDED_HOST stays off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

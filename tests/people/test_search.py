@@ -90,3 +90,16 @@ def test_it_slows_down_someone_listing_the_whole_company(client_for, employee, s
 def test_it_does_not_match_everyone_on_the_company_domain(client_for, employee):
     UserFactory(full_name="Jo Bloggs", email="jo@tandem.example")
     assert _search(client_for(employee), "tandem").json() == {"results": []}
+
+
+def test_it_keeps_searching_when_the_shared_cache_is_down(client_for, employee, settings):
+    from tests.resilience.helpers import free_port
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    UserFactory(full_name="Priya Raman")
+    response = _search(client_for(employee), "raman")
+    assert response.status_code == 200
+    assert [r["name"] for r in response.json()["results"]] == ["Priya Raman"]

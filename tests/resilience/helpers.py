@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -165,8 +166,9 @@ def manage(broker: str, *args: str, timeout: float = 120) -> subprocess.Complete
 class WebServer:
     """The site served by gunicorn, as in production, publishing to `broker`."""
 
-    def __init__(self, broker: str) -> None:
+    def __init__(self, broker: str, **extra_env: str) -> None:
         self.broker = broker
+        self.extra_env = extra_env
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="tandem-web-", suffix=".log")[1])
@@ -177,7 +179,8 @@ class WebServer:
                "--timeout", "60", "--log-level", "warning"]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                cmd, cwd=ROOT, env=process_env(self.broker), stdout=log, stderr=log
+                cmd, cwd=ROOT, env=process_env(self.broker, **self.extra_env), stdout=log,
+                stderr=log,
             )
         _wait_for_port(self.port, self.process, "gunicorn")
 
@@ -198,17 +201,33 @@ class Response:
 
 
 class Browser:
-    """A minimal cookie-keeping HTTP client (no redirects followed: each page is measured alone)."""
+    """A minimal cookie-keeping HTTP client (no redirects followed: each page is measured alone).
 
-    def __init__(self, port: int, timeout: float = 30) -> None:
+    With `tls`, it speaks HTTPS to `host` and verifies the certificate with that context.
+    """
+
+    def __init__(self, port: int, timeout: float = 30, *, host: str = "127.0.0.1",
+                 tls: ssl.SSLContext | None = None) -> None:
         self.port = port
         self.timeout = timeout
+        self.host = host
+        self.tls = tls
         self.cookies: dict[str, str] = {}
+
+    @property
+    def origin(self) -> str:
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.tls:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                               context=self.tls)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        all_headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        conn = self._connection()
+        all_headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.perf_counter()
@@ -238,7 +257,7 @@ class Browser:
         headers = {
             "Content-Type": content_type,
             "X-CSRFToken": self.csrf_token(),
-            "Referer": f"http://127.0.0.1:{self.port}{referer_path or path}",
+            "Referer": f"{self.origin}{referer_path or path}",
         }
         return self.request("POST", path, body=body, headers=headers)
 

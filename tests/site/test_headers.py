@@ -134,6 +134,8 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "tandem.example",
     # A database that doesn't exist: the checks below must not need one.
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem_access_no_such_db",
+    "SITE_URL": "https://tandem.example",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 PROBE = """

@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD
 from people.models import User
@@ -31,3 +31,16 @@ def test_it_loads_once_with_the_once_flag(capsys):
     call_command("seed_demo", "--once")
     assert not User.objects.filter(email="employee001@tandem.example").exists()
     assert "hr@tandem.example" in capsys.readouterr().out
+
+
+def test_it_refuses_under_the_production_settings(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="Refusing to load the demo data"):
+        call_command("seed_demo")
+    assert not User.objects.filter(email__in=DEMO_LOGINS).exists()
+
+
+def test_it_loads_under_the_production_settings_when_forced(settings):
+    settings.IS_PRODUCTION = True
+    call_command("seed_demo", "--force")
+    assert User.objects.get(email="hr@tandem.example").check_password(DEMO_PASSWORD)

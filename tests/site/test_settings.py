@@ -13,7 +13,7 @@ GOOD_KEY = secrets.token_urlsafe(64)
 
 
 def run_manage(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "CACHE_URL"}}
     env.update({"DJANGO_SETTINGS_MODULE": "mentorship_site.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -22,7 +22,8 @@ def run_manage(env_overrides: dict[str, str], *args: str) -> subprocess.Complete
 
 
 PROD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "tandem.example",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem"}
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
+        "SITE_URL": "https://tandem.example", "CACHE_URL": "redis://127.0.0.1:6379/1"}
 
 
 def test_it_passes_check_deploy_without_warnings():
@@ -41,6 +42,10 @@ def test_it_passes_check_deploy_without_warnings():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": ""}, "DATABASE_URL must be set"),
         ({"DATABASE_URL": "nonsense://what"}, "DATABASE_URL is malformed"),
+        ({"SITE_URL": ""}, "SITE_URL must be set"),
+        ({"SITE_URL": "tandem.example"}, "SITE_URL must be the site's public address"),
+        ({"CACHE_URL": ""}, "CACHE_URL must be set"),
+        ({"CACHE_URL": "locmemcache://"}, "CACHE_URL must be a shared Redis cache"),
     ],
 )
 def test_it_refuses_to_start_with_a_missing_or_malformed_value(overrides, message):
@@ -52,25 +57,32 @@ def test_it_refuses_to_start_with_a_missing_or_malformed_value(overrides, messag
 
 def test_it_runs_on_sqlite_with_eager_tasks_when_nothing_is_set():
     env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}}
+           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "DEBUG",
+                        "CACHE_URL"}}
     code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND)")
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND, "
+            "s.CACHES['default']['BACKEND'])")
     env["DJANGO_SETTINGS_MODULE"] = "mentorship_site.settings.base"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.split() == ["django.db.backends.sqlite3", "True", "True",
-                                  "django.core.mail.backends.console.EmailBackend"]
+                                  "django.core.mail.backends.console.EmailBackend",
+                                  "django.core.cache.backends.locmem.LocMemCache"]
 
 
 def test_it_switches_to_postgres_and_a_real_broker_from_the_environment():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.base",
            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
-           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+           "CACHE_URL": "redis://127.0.0.1:6379/1"}
     code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)")
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+            "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
-    assert out.stdout.split() == ["django.db.backends.postgresql", "False"]
+    assert out.stdout.split() == ["django.db.backends.postgresql", "False",
+                                  "django.core.cache.backends.redis.RedisCache",
+                                  "redis://127.0.0.1:6379/1"]
 
 
 def test_it_links_emails_and_the_calendar_feed_to_the_port_make_run_serves(tmp_path):
@@ -100,3 +112,9 @@ def test_it_keeps_an_explicit_site_url_over_the_port():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.split() == ["https://tandem.example"]
+
+
+def test_it_refuses_to_load_the_demo_data_under_the_production_settings():
+    result = run_manage(PROD, "seed_demo")
+    assert result.returncode != 0
+    assert "Refusing to load the demo data" in result.stderr

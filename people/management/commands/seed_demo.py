@@ -1,7 +1,8 @@
 import importlib
 import random
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
@@ -19,8 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="Do nothing if the demo data is already loaded."
         )
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Run under the production settings too (the demo logins share one published "
+                 "password: only for a throwaway or staging site).",
+        )
 
     def handle(self, *args, **options) -> None:
+        if settings.IS_PRODUCTION and not options["force"]:
+            raise CommandError(
+                "Refusing to load the demo data under the production settings: it creates "
+                f"accounts whose password ({DEMO_PASSWORD}) is in the README. Use --force only "
+                "for a throwaway or staging site."
+            )
         if options["once"] and User.objects.filter(email="hr@tandem.example").exists():
             self.stdout.write("Demo data is already loaded. Sign in with:")
             self._print_logins()
