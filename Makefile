@@ -46,6 +46,7 @@ test: $(VENV)/.dev-installed
 test-postgres test-sqlite: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	bash scripts/browser.sh
+	bash scripts/proxy.sh
 	bash scripts/test-lanes.sh $(@:test-%=%)
 
 worker: $(VENV)/.installed
