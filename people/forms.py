@@ -36,3 +36,13 @@ class ColleagueSearchForm(forms.Form):
     # CharField refuses NUL characters, which PostgreSQL can't compare against.
     q = forms.CharField(max_length=100, required=False, strip=True,
                         error_messages={"max_length": "Search for at most 100 characters."})
+
+
+class PrivacyOfficerGrantForm(forms.Form):
+    email = forms.EmailField(help_text="The person's work email address.")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if not User.objects.filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError("No active employee has this email address.")
+        return email

@@ -83,6 +83,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     can_view_leadership = models.BooleanField(
         default=False, help_text="Granted by HR: sees the leadership view across programs."
     )
+    is_privacy_officer = models.BooleanField(
+        default=False,
+        help_text="Granted and revoked by a superuser (audited): may erase people's data.",
+    )
     date_joined = models.DateTimeField(default=dj_timezone.now)
 
     objects = UserManager()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
@@ -15,6 +15,7 @@ from audit.services import audit_record
 
 from . import privacy
 from .models import User
+from .permissions import can_erase
 
 # Free text and JSON that may quote a person's name or email (labels, uploaded files, emails).
 SCRUB: list[tuple[str, list[str]]] = [
@@ -95,9 +96,14 @@ def _clear_avoid_lists(person: User) -> None:
 
 @transaction.atomic
 def person_erase(*, person: User, by: User) -> User:
-    """Right to erasure: personal data removed or anonymised; counts and levels kept."""
+    """Right to erasure: personal data removed or anonymised; counts and levels kept.
+
+    Irreversible, so only a privacy officer or a superuser may do it (not every HR coordinator).
+    """
+    if not can_erase(by):
+        raise PermissionDenied("Only a privacy officer or a superuser can erase a person.")
     if person.pk == by.pk:
-        raise ValidationError("You can't erase yourself; ask another HR coordinator.")
+        raise ValidationError("You can't erase yourself; ask another privacy officer.")
     if person.email.endswith("@erased.invalid"):
         raise ValidationError("This person has already been erased.")
     privileged = person.is_superuser or person.is_staff or person.is_hr_coordinator
@@ -119,10 +125,29 @@ def person_erase(*, person: User, by: User) -> User:
     User.objects.filter(pk=person.pk).update(
         email=f"erased-{person.pk}@erased.invalid", full_name=label, job_title="", location="",
         timezone="UTC", is_active=False, is_staff=False, is_superuser=False,
-        is_hr_coordinator=False, can_view_leadership=False, password="!erased",
+        is_hr_coordinator=False, can_view_leadership=False, is_privacy_officer=False,
+        password="!erased",
     )
     audit_record(actor=by, action="person.erased", payload={"person_id": person.pk})
     person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def privacy_officer_set(*, person: User, granted: bool, by: User) -> User:
+    """Grant or revoke the privacy-officer role (who may erase); superusers only, audited."""
+    if not (by.is_superuser and by.is_active):
+        raise PermissionDenied("Only a superuser can grant or revoke the privacy-officer role.")
+    if granted and not person.is_active:
+        raise ValidationError("Only an active employee can be a privacy officer.")
+    # Conditional update: granting twice (a double click) audits once.
+    changed = User.objects.filter(pk=person.pk).exclude(is_privacy_officer=granted).update(
+        is_privacy_officer=granted
+    )
+    if changed:
+        audit_record(actor=by, action="role.privacy_officer_" + ("granted" if granted else "revoked"),
+                     obj=person)
+    person.refresh_from_db(fields=["is_privacy_officer"])
     return person
 
 

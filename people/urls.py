@@ -12,4 +12,7 @@ urlpatterns = [
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/data/", views.my_data, name="my_data"),
     path("<int:pk>/erase/", views.erase, name="erase"),
+    path("privacy-officers/", views.privacy_officers, name="privacy_officers"),
+    path("privacy-officers/<int:pk>/revoke/", views.privacy_officer_revoke,
+         name="privacy_officer_revoke"),
 ]

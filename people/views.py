@@ -10,13 +10,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from programs.selectors import programs_for_coordinator
 
 from . import services
-from .forms import ColleagueSearchForm, DirectorySearchForm, EraseForm, ProfileForm
+from .forms import (
+    ColleagueSearchForm,
+    DirectorySearchForm,
+    EraseForm,
+    PrivacyOfficerGrantForm,
+    ProfileForm,
+)
 from .models import User
-from .permissions import hr_required, is_hr
+from .permissions import can_erase, erase_required, hr_required, is_hr, superuser_required
 from .selectors import colleague_search, is_manager, subtree_ids
 
 
@@ -41,7 +48,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if not allowed:
         # 404, not 403: don't confirm who works here to someone who may not look.
         raise Http404("No such person.")
-    return render(request, "people/profile.html", {"person": person})
+    return render(request, "people/profile.html",
+                  {"person": person, "can_erase": can_erase(viewer)})
 
 
 @login_required
@@ -118,7 +126,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "people/my_data.html")
 
 
-@hr_required
+@erase_required
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     form = EraseForm(request.POST or None, person=person)
@@ -131,3 +139,26 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The person's data is erased; aggregate figures are kept.")
             return redirect("people:directory")
     return render(request, "people/erase.html", {"person": person, "form": form})
+
+
+@superuser_required
+def privacy_officers(request: HttpRequest) -> HttpResponse:
+    """Who may erase people: granted and revoked by a superuser, each change audited."""
+    form = PrivacyOfficerGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = User.objects.get(email__iexact=form.cleaned_data["email"])
+        services.privacy_officer_set(person=person, granted=True, by=request.user)
+        messages.success(request, f"{person} is now a privacy officer and may erase people.")
+        return redirect("people:privacy_officers")
+    officers = Paginator(User.objects.filter(is_privacy_officer=True).order_by("full_name"), 25)
+    return render(request, "people/privacy_officers.html",
+                  {"form": form, "page": officers.get_page(request.GET.get("page"))})
+
+
+@superuser_required
+@require_POST
+def privacy_officer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    services.privacy_officer_set(person=person, granted=False, by=request.user)
+    messages.success(request, f"{person} is no longer a privacy officer.")
+    return redirect("people:privacy_officers")

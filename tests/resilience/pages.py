@@ -30,6 +30,7 @@ def _kwargs(name: str, params: list[str], w: World) -> dict:
     by_name = {
         "people:profile": {"pk": w.mentee.pk},
         "people:erase": {"pk": w.mentee.pk},
+        "people:privacy_officer_revoke": {"pk": w.privacy_officer.pk},
         "programs:skill_edit": {"pk": w.goal.skills.get().pk},
         "programs:approval_decide": {"pk": w.pending_enrolment.pk},
         "programs:enrol": {"slug": w.o.slug, "role": "mentor"},

@@ -33,6 +33,7 @@ from tests.site.access_world import (
     MENTOR,
     OTHER_HR,
     OUTSIDE_MANAGER,
+    PRIVACY_OFFICER,
     ROLES,
     SIGNED_IN,
     World,
@@ -103,7 +104,11 @@ TABLE: dict[str, Rule] = {
     "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY),
     "people:profile_edit": page(None, SIGNED_IN),
     "people:my_data": page(None, SIGNED_IN),
-    "people:erase": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    # Irreversible: privacy officers (and superusers, see test_privacy.py), not HR coordinators.
+    "people:erase": page(lambda w: {"pk": w.mentee.pk}, PRIVACY_OFFICER),
+    # Superusers only (nobody in the world is one): granting who may erase.
+    "people:privacy_officers": page(None, *NONE),
+    "people:privacy_officer_revoke": post(lambda w: {"pk": w.privacy_officer.pk}, *NONE),
     # programs
     "programs:list": page(None, HR_ANY),
     "programs:open": page(None, SIGNED_IN),
