@@ -106,9 +106,12 @@ def person_erase(*, person: User, by: User) -> User:
         raise ValidationError("You can't erase yourself; ask another privacy officer.")
     if person.email.endswith("@erased.invalid"):
         raise ValidationError("This person has already been erased.")
-    privileged = person.is_superuser or person.is_staff or person.is_hr_coordinator
+    privileged = (person.is_superuser or person.is_staff or person.is_hr_coordinator
+                  or person.is_privacy_officer)
     if privileged and not by.is_superuser:
-        raise ValidationError("Only a superuser can erase an HR coordinator or a staff account.")
+        raise ValidationError(
+            "Only a superuser can erase an HR coordinator, a privacy officer or a staff account."
+        )
     label = f"Erased person {person.pk}"
     needles = [n for n in {person.email, person.full_name} if n and len(n) >= 3]
     for model_label, path, values in privacy.ERASE:

@@ -152,6 +152,15 @@ def test_it_lets_only_a_superuser_erase_an_hr_coordinator(client):
     assert target.is_active and target.is_hr_coordinator
 
 
+def test_it_lets_only_a_superuser_erase_a_privacy_officer(client):
+    target = PrivacyOfficerFactory()
+    client.force_login(PrivacyOfficerFactory())
+    response = client.post(f"/people/{target.pk}/erase/", {"confirm_email": target.email})
+    assert "Only a superuser can erase" in response.content.decode()
+    target = User.objects.get(pk=target.pk)
+    assert target.is_active and target.is_privacy_officer
+
+
 def test_it_refuses_the_erase_page_to_an_hr_coordinator(client, employee):
     # Even one who coordinates nothing the person is in: erasure is not an HR right.
     client.force_login(HRFactory())
