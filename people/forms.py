@@ -46,3 +46,17 @@ class PrivacyOfficerGrantForm(forms.Form):
         if not User.objects.filter(email__iexact=email, is_active=True).exists():
             raise forms.ValidationError("No active employee has this email address.")
         return email
+
+
+class EraseFindForm(forms.Form):
+    """A privacy officer may not be HR: they find the person by the address in the request."""
+
+    email = forms.EmailField(label="Email address of the person to erase")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        person = User.objects.filter(email__iexact=email).first()
+        if person is None:
+            raise forms.ValidationError("Nobody has this email address (or they are already erased).")
+        self.person = person
+        return email

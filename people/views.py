@@ -18,6 +18,7 @@ from . import services
 from .forms import (
     ColleagueSearchForm,
     DirectorySearchForm,
+    EraseFindForm,
     EraseForm,
     PrivacyOfficerGrantForm,
     ProfileForm,
@@ -124,6 +125,15 @@ def my_data(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="my-tandem-data.json"'
         return response
     return render(request, "people/my_data.html")
+
+
+@erase_required
+def erase_find(request: HttpRequest) -> HttpResponse:
+    """Where a privacy officer starts: the person's email (POST, so it stays out of URLs)."""
+    form = EraseFindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("people:erase", form.person.pk)
+    return render(request, "people/erase_find.html", {"form": form})
 
 
 @erase_required

@@ -161,6 +161,20 @@ def test_it_lets_only_a_superuser_erase_a_privacy_officer(client):
     assert target.is_active and target.is_privacy_officer
 
 
+def test_it_lets_a_privacy_officer_find_the_person_to_erase_by_email(client, employee):
+    client.force_login(PrivacyOfficerFactory())
+    response = client.post("/people/erase/", {"email": "EMPLOYEE@example.com"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{employee.pk}/erase/"
+    response = client.post("/people/erase/", {"email": "nobody@example.com"})
+    assert "Nobody has this email address" in response.content.decode()
+
+
+def test_it_refuses_the_erase_search_to_an_hr_coordinator(client, employee):
+    client.force_login(HRFactory())
+    assert client.post("/people/erase/", {"email": employee.email}).status_code == 403
+
+
 def test_it_refuses_the_erase_page_to_an_hr_coordinator(client, employee):
     # Even one who coordinates nothing the person is in: erasure is not an HR right.
     client.force_login(HRFactory())

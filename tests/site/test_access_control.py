@@ -104,6 +104,7 @@ TABLE: dict[str, Rule] = {
     "people:my_data": page(None, SIGNED_IN),
     # Irreversible: privacy officers (and superusers, see test_privacy.py), not HR coordinators.
     "people:erase": page(lambda w: {"pk": w.mentee.pk}, PRIVACY_OFFICER),
+    "people:erase_find": page(None, PRIVACY_OFFICER),
     # Superusers only (nobody in the world is one): granting who may erase.
     "people:privacy_officers": page(None, *NONE),
     "people:privacy_officer_revoke": post(lambda w: {"pk": w.privacy_officer.pk}, *NONE),
