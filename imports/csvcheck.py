@@ -76,6 +76,13 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
         ) from None
     if not text.strip():
         raise CsvFileError("The file is empty. Download the template to see the expected columns.")
+    if "\x00" in text:
+        # PostgreSQL can't store NUL, and a CSV never has one: usually a UTF-16 or binary file.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CsvFileError(
+            f"The file contains a NUL byte (line {line}), so it isn't CSV text. In your "
+            "spreadsheet choose “Save as → CSV UTF-8” and upload it again."
+        )
     return text
 
 

@@ -55,3 +55,27 @@ class ColleagueSearchForm(forms.Form):
     # CharField refuses NUL characters, which PostgreSQL can't compare against.
     q = forms.CharField(max_length=100, required=False, strip=True,
                         error_messages={"max_length": "Search for at most 100 characters."})
+
+
+class PrivacyOfficerGrantForm(forms.Form):
+    email = forms.EmailField(help_text="The person's work email address.")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if not User.objects.filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError("No active employee has this email address.")
+        return email
+
+
+class EraseFindForm(forms.Form):
+    """A privacy officer may not be HR: they find the person by the address in the request."""
+
+    email = forms.EmailField(label="Email address of the person to erase")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        person = User.objects.filter(email__iexact=email).first()
+        if person is None:
+            raise forms.ValidationError("Nobody has this email address (or they are already erased).")
+        self.person = person
+        return email

@@ -89,6 +89,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     can_view_leadership = models.BooleanField(
         default=False, help_text="Granted by HR: sees the leadership view across programs."
     )
+    is_privacy_officer = models.BooleanField(
+        default=False,
+        help_text="Granted and revoked by a superuser (audited): may erase people's data.",
+    )
     date_joined = models.DateTimeField(default=dj_timezone.now)
     # An invitation to choose a password: asked for (by an import, or again by HR), then
     # emailed once by the worker. Asking again clears `invitation_sent_at` and voids older links.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -22,6 +22,7 @@ from outbox.services import outbox_enqueue
 
 from . import privacy
 from .models import User
+from .permissions import can_erase
 from .signin import sign_in_unlock
 from .tokens import invitation_tokens
 
@@ -104,14 +105,22 @@ def _clear_avoid_lists(person: User) -> None:
 
 @transaction.atomic
 def person_erase(*, person: User, by: User) -> User:
-    """Right to erasure: personal data removed or anonymised; counts and levels kept."""
+    """Right to erasure: personal data removed or anonymised; counts and levels kept.
+
+    Irreversible, so only a privacy officer or a superuser may do it (not every HR coordinator).
+    """
+    if not can_erase(by):
+        raise PermissionDenied("Only a privacy officer or a superuser can erase a person.")
     if person.pk == by.pk:
-        raise ValidationError("You can't erase yourself; ask another HR coordinator.")
+        raise ValidationError("You can't erase yourself; ask another privacy officer.")
     if person.email.endswith("@erased.invalid"):
         raise ValidationError("This person has already been erased.")
-    privileged = person.is_superuser or person.is_staff or person.is_hr_coordinator
+    privileged = (person.is_superuser or person.is_staff or person.is_hr_coordinator
+                  or person.is_privacy_officer)
     if privileged and not by.is_superuser:
-        raise ValidationError("Only a superuser can erase an HR coordinator or a staff account.")
+        raise ValidationError(
+            "Only a superuser can erase an HR coordinator, a privacy officer or a staff account."
+        )
     label = f"Erased person {person.pk}"
     needles = [n for n in {person.email, person.full_name} if n and len(n) >= 3]
     for model_label, path, values in privacy.ERASE:
@@ -128,10 +137,29 @@ def person_erase(*, person: User, by: User) -> User:
     User.objects.filter(pk=person.pk).update(
         email=f"erased-{person.pk}@erased.invalid", full_name=label, job_title="", location="",
         timezone="UTC", is_active=False, is_staff=False, is_superuser=False,
-        is_hr_coordinator=False, can_view_leadership=False, password="!erased",
+        is_hr_coordinator=False, can_view_leadership=False, is_privacy_officer=False,
+        password="!erased",
     )
     audit_record(actor=by, action="person.erased", payload={"person_id": person.pk})
     person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def privacy_officer_set(*, person: User, granted: bool, by: User) -> User:
+    """Grant or revoke the privacy-officer role (who may erase); superusers only, audited."""
+    if not (by.is_superuser and by.is_active):
+        raise PermissionDenied("Only a superuser can grant or revoke the privacy-officer role.")
+    if granted and not person.is_active:
+        raise ValidationError("Only an active employee can be a privacy officer.")
+    # Conditional update: granting twice (a double click) audits once.
+    changed = User.objects.filter(pk=person.pk).exclude(is_privacy_officer=granted).update(
+        is_privacy_officer=granted
+    )
+    if changed:
+        audit_record(actor=by, action="role.privacy_officer_" + ("granted" if granted else "revoked"),
+                     obj=person)
+    person.refresh_from_db(fields=["is_privacy_officer"])
     return person
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
 from programs.selectors import programs_for_coordinator
 
@@ -21,13 +22,15 @@ from . import services
 from .forms import (
     ColleagueSearchForm,
     DirectorySearchForm,
+    EraseFindForm,
     EraseForm,
+    PrivacyOfficerGrantForm,
     ProfileForm,
     ResetPasswordForm,
     SignInForm,
 )
 from .models import User
-from .permissions import hr_required, is_hr
+from .permissions import can_erase, erase_required, hr_required, is_hr, superuser_required
 from .selectors import colleague_search, is_manager, subtree_ids
 from .tokens import invitation_tokens
 
@@ -92,7 +95,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if not allowed:
         # 404, not 403: don't confirm who works here to someone who may not look.
         raise Http404("No such person.")
-    return render(request, "people/profile.html", {"person": person})
+    return render(request, "people/profile.html",
+                  {"person": person, "can_erase": can_erase(viewer)})
 
 
 @login_required
@@ -174,7 +178,16 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "people/my_data.html")
 
 
-@hr_required
+@erase_required
+def erase_find(request: HttpRequest) -> HttpResponse:
+    """Where a privacy officer starts: the person's email (POST, so it stays out of URLs)."""
+    form = EraseFindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("people:erase", form.person.pk)
+    return render(request, "people/erase_find.html", {"form": form})
+
+
+@erase_required
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     form = EraseForm(request.POST or None, person=person)
@@ -203,3 +216,26 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:profile", person.pk)
     return render(request, "people/invite.html",
                   {"person": person, "invitation_days": settings.INVITATION_DAYS})
+
+
+@superuser_required
+def privacy_officers(request: HttpRequest) -> HttpResponse:
+    """Who may erase people: granted and revoked by a superuser, each change audited."""
+    form = PrivacyOfficerGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = User.objects.get(email__iexact=form.cleaned_data["email"])
+        services.privacy_officer_set(person=person, granted=True, by=request.user)
+        messages.success(request, f"{person} is now a privacy officer and may erase people.")
+        return redirect("people:privacy_officers")
+    officers = Paginator(User.objects.filter(is_privacy_officer=True).order_by("full_name"), 25)
+    return render(request, "people/privacy_officers.html",
+                  {"form": form, "page": officers.get_page(request.GET.get("page"))})
+
+
+@superuser_required
+@require_POST
+def privacy_officer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    services.privacy_officer_set(person=person, granted=False, by=request.user)
+    messages.success(request, f"{person} is no longer a privacy officer.")
+    return redirect("people:privacy_officers")

@@ -39,6 +39,13 @@ class HRFactory(UserFactory):
     job_title = "HR coordinator"
 
 
+class PrivacyOfficerFactory(UserFactory):
+    """May erase people (granted by a superuser); not an HR coordinator."""
+
+    is_privacy_officer = True
+    job_title = "Data protection officer"
+
+
 class SkillFactory(DjangoModelFactory):
     class Meta:
         model = Skill

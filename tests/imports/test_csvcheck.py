@@ -130,3 +130,11 @@ def test_it_has_no_django_imports():
     names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [n for n in names if n.startswith("django")]
+
+
+def test_it_refuses_a_file_with_a_nul_byte_naming_its_line():
+    with pytest.raises(csvcheck.CsvFileError, match=r"NUL byte \(line 2\)"):
+        csvcheck.decode(b"email,name\na@x.com,A\x00B\n")
+    # A UTF-16 file (Excel's "Unicode text") decodes to text full of NULs.
+    with pytest.raises(csvcheck.CsvFileError, match="NUL byte"):
+        csvcheck.decode("email,name\n".encode("utf-16-le"))

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from audit.models import AuditEvent
@@ -13,14 +14,16 @@ from checkins.models import CheckIn
 from mentorships.models import Goal
 from people import privacy
 from people.models import User
-from people.services import person_erase, programs_purge_expired
+from people.services import person_erase, privacy_officer_set, programs_purge_expired
 from programs.models import Enrolment, Program
 from tests.factories import (
     EnrolmentFactory,
     GoalFactory,
     HRFactory,
     MentorshipFactory,
+    PrivacyOfficerFactory,
     ProgramFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_it_erases_a_person_everywhere(client, pair):
     GoalFactory(mentorship=pair, title="Pass CKA", description="private plans")
     EnrolmentFactory(user=mentee, program=pair.program, career_goal="Leave for a startup")
     audit_record(actor=hr, action="mentorship.created", obj=pair, payload={"mentee": email})
-    client.force_login(hr)
+    client.force_login(PrivacyOfficerFactory())
     response = client.post(f"/people/{mentee.pk}/erase/", {"confirm_email": email})
     assert response.status_code == 302
     mentee.refresh_from_db()
@@ -105,13 +108,13 @@ def test_it_erases_a_person_everywhere(client, pair):
 
 def test_it_keeps_counts_for_aggregate_metrics_after_erasure(pair):
     before = CheckIn.objects.filter(mentorship=pair).count()
-    person_erase(person=pair.mentee, by=HRFactory())
+    person_erase(person=pair.mentee, by=PrivacyOfficerFactory())
     assert CheckIn.objects.filter(mentorship=pair).count() == before
     assert User.objects.filter(pk=pair.mentee.pk).exists()
 
 
 def test_it_refuses_erasure_without_the_typed_email(client, employee):
-    client.force_login(HRFactory())
+    client.force_login(PrivacyOfficerFactory())
     response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": "wrong@example.com"})
     assert response.status_code == 200
     assert "That is not this person" in response.content.decode()
@@ -119,7 +122,7 @@ def test_it_refuses_erasure_without_the_typed_email(client, employee):
     assert employee.is_active
 
 
-def test_it_refuses_erasure_to_non_hr(client, employee, stranger):
+def test_it_refuses_erasure_to_an_employee(client, employee, stranger):
     client.force_login(stranger)
     response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": employee.email})
     assert response.status_code == 403
@@ -140,13 +143,120 @@ def test_it_purges_programs_closed_longer_than_the_retention_period(settings):
     assert AuditEvent.objects.filter(action="program.purged").count() == 1
 
 
-def test_it_lets_only_a_superuser_erase_another_hr_coordinator(client):
+def test_it_lets_only_a_superuser_erase_an_hr_coordinator(client):
     target = HRFactory()
-    client.force_login(HRFactory())
+    client.force_login(PrivacyOfficerFactory())
     response = client.post(f"/people/{target.pk}/erase/", {"confirm_email": target.email})
     assert "Only a superuser can erase" in response.content.decode()
     target.refresh_from_db()
     assert target.is_active and target.is_hr_coordinator
+
+
+def test_it_lets_only_a_superuser_erase_a_privacy_officer(client):
+    target = PrivacyOfficerFactory()
+    client.force_login(PrivacyOfficerFactory())
+    response = client.post(f"/people/{target.pk}/erase/", {"confirm_email": target.email})
+    assert "Only a superuser can erase" in response.content.decode()
+    target = User.objects.get(pk=target.pk)
+    assert target.is_active and target.is_privacy_officer
+
+
+def test_it_lets_a_privacy_officer_find_the_person_to_erase_by_email(client, employee):
+    client.force_login(PrivacyOfficerFactory())
+    response = client.post("/people/erase/", {"email": "EMPLOYEE@example.com"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{employee.pk}/erase/"
+    response = client.post("/people/erase/", {"email": "nobody@example.com"})
+    assert "Nobody has this email address" in response.content.decode()
+
+
+def test_it_refuses_the_erase_search_to_an_hr_coordinator(client, employee):
+    client.force_login(HRFactory())
+    assert client.post("/people/erase/", {"email": employee.email}).status_code == 403
+
+
+def test_it_refuses_the_erase_page_to_an_hr_coordinator(client, employee):
+    # Even one who coordinates nothing the person is in: erasure is not an HR right.
+    client.force_login(HRFactory())
+    assert client.get(f"/people/{employee.pk}/erase/").status_code == 403
+    response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": employee.email})
+    assert response.status_code == 403
+    person = User.objects.get(pk=employee.pk)
+    assert person.is_active and person.email == "employee@example.com"
+    assert not AuditEvent.objects.filter(action="person.erased").exists()
+
+
+def test_it_refuses_erasure_by_an_hr_coordinator_in_the_service(employee):
+    with pytest.raises(PermissionDenied):
+        person_erase(person=employee, by=HRFactory())
+    person = User.objects.get(pk=employee.pk)
+    assert person.is_active and person.email == "employee@example.com"
+
+
+def test_it_lets_a_superuser_erase_a_person(client, employee):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": employee.email})
+    assert response.status_code == 302
+    assert User.objects.get(pk=employee.pk).email == f"erased-{employee.pk}@erased.invalid"
+
+
+def test_it_audits_an_erasure_by_a_privacy_officer(client, employee):
+    officer = PrivacyOfficerFactory()
+    client.force_login(officer)
+    response = client.post(f"/people/{employee.pk}/erase/", {"confirm_email": employee.email})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="person.erased")
+    assert event.actor_id == officer.pk and event.payload == {"person_id": employee.pk}
+
+
+def test_it_shows_the_erase_link_only_to_who_may_erase(client, employee):
+    link = f"/people/{employee.pk}/erase/"
+    client.force_login(HRFactory())
+    assert link not in client.get(f"/people/{employee.pk}/").content.decode()
+    client.force_login(PrivacyOfficerFactory(is_hr_coordinator=True))
+    assert link in client.get(f"/people/{employee.pk}/").content.decode()
+
+
+def test_it_lets_a_superuser_grant_and_revoke_the_privacy_officer_role_with_audit(client, employee):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.post("/people/privacy-officers/", {"email": employee.email.upper()})
+    assert response.status_code == 302
+    assert User.objects.get(pk=employee.pk).is_privacy_officer
+    assert employee.email in client.get("/people/privacy-officers/").content.decode()
+    response = client.post(f"/people/privacy-officers/{employee.pk}/revoke/")
+    assert response.status_code == 302
+    assert not User.objects.get(pk=employee.pk).is_privacy_officer
+    events = list(AuditEvent.objects.filter(action__startswith="role.privacy_officer_")
+                  .order_by("pk").values_list("action", "actor_id", "object_id"))
+    assert events == [("role.privacy_officer_granted", admin.pk, str(employee.pk)),
+                      ("role.privacy_officer_revoked", admin.pk, str(employee.pk))]
+
+
+def test_it_audits_a_repeated_grant_once(employee):
+    admin = UserFactory(is_superuser=True)
+    privacy_officer_set(person=employee, granted=True, by=admin)
+    privacy_officer_set(person=employee, granted=True, by=admin)
+    assert AuditEvent.objects.filter(action="role.privacy_officer_granted").count() == 1
+
+
+def test_it_refuses_granting_or_revoking_the_role_to_a_non_superuser(client, employee):
+    officer = PrivacyOfficerFactory()
+    for user in (HRFactory(), officer, UserFactory(is_staff=True)):
+        client.force_login(user)
+        assert client.get("/people/privacy-officers/").status_code == 403
+        assert client.post("/people/privacy-officers/", {"email": employee.email}).status_code == 403
+        response = client.post(f"/people/privacy-officers/{officer.pk}/revoke/")
+        assert response.status_code == 403
+    assert not User.objects.get(pk=employee.pk).is_privacy_officer
+    assert User.objects.get(pk=officer.pk).is_privacy_officer
+    assert not AuditEvent.objects.filter(action__startswith="role.privacy_officer_").exists()
+
+
+def test_it_refuses_the_grant_in_the_service_to_a_non_superuser(employee):
+    with pytest.raises(PermissionDenied):
+        privacy_officer_set(person=employee, granted=True, by=HRFactory())
+    assert not User.objects.get(pk=employee.pk).is_privacy_officer
 
 
 @pytest.mark.postgres

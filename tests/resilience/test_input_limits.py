@@ -8,7 +8,6 @@ characters through every query string and every form of the site, as each role.
 from __future__ import annotations
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,17 +20,14 @@ from people.models import User
 from tests.factories import PASSWORD
 from tests.site.access_world import World, build_world
 
-from .pages import page_paths
+from .pages import QUERY_PARAMS, html_forms, page_paths
 
 pytestmark = pytest.mark.django_db
 
 NUL = "bad\x00value"
 ESCAPE = "red \x1b[31m text \x07 bell"
-QUERY_PARAMS = ("q", "page", "status", "role", "department", "metric", "format", "template",
-                "download", "spage", "apage", "next", "program", "kind", "mentor", "mentee")
 # Forms whose success would end the walk for everyone (sign-out, erasure, closing a program).
 SKIPPED_ACTIONS = ("/logout/", "/erase/", "/status/")
-TEXT_TYPES = {"text", "email", "search", "url", "tel", "password", "number", "date", ""}
 
 
 @pytest.fixture
@@ -45,49 +41,25 @@ def _client(user: User) -> Client:
     return client
 
 
-class _Forms(HTMLParser):
-    """Every POST form of a page: its action and the fields a browser would submit."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[tuple[str, dict[str, str]]] = []
-        self._fields: dict[str, str] | None = None
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("method", "").lower() == "post":
-            self._fields = {}
-            self.forms.append((a.get("action", ""), self._fields))
-        elif self._fields is None or not a.get("name"):
-            return
-        elif tag == "input" and a.get("type", "") not in {"submit", "button", "file", "reset"}:
-            if a.get("type") in {"checkbox", "radio"}:
-                self._fields.setdefault(a["name"], a.get("value", "on"))
-            elif a.get("type", "") in TEXT_TYPES and a["name"] != "csrfmiddlewaretoken":
-                self._fields[a["name"]] = NUL
-            else:
-                self._fields[a["name"]] = a.get("value", "")
-        elif tag == "textarea":
-            self._fields[a["name"]] = NUL
-        elif tag == "select":
-            self._select = a["name"]
-        elif tag == "option" and self._select and self._select not in self._fields:
-            if a.get("value"):
-                self._fields[self._select] = a["value"]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._fields = None
-        elif tag == "select":
-            self._select = None
-
-
 def _forms(html: str) -> list[tuple[str, dict[str, str]]]:
-    parser = _Forms()
-    parser.feed(html)
-    return parser.forms
+    """Every POST form of a page, its text fields filled with NUL, the rest as a browser sends."""
+    forms = []
+    for form in html_forms(html):
+        if form.method != "post":
+            continue
+        fields: dict[str, str] = {}
+        for f in form.fields:
+            if f.kind in {"checkbox", "radio"}:
+                fields.setdefault(f.name, f.value or "on")
+            elif f.kind in {"text", "textarea"} and f.name != "csrfmiddlewaretoken":
+                fields[f.name] = NUL
+            elif f.kind == "select":
+                if f.value:
+                    fields.setdefault(f.name, f.value)
+            elif f.kind != "file":
+                fields[f.name] = f.value
+        forms.append((form.action, fields))
+    return forms
 
 
 def test_it_refuses_a_form_body_over_the_limit_with_a_400(world: World, settings) -> None:
@@ -135,6 +107,44 @@ def test_it_never_fails_on_nul_in_a_query_string(world: World) -> None:
             if response.status_code >= 500:
                 failures.append((user.email, path, response.status_code))
     assert not failures
+
+
+def test_it_answers_a_nul_in_the_calendar_feed_address_with_a_400(world: World) -> None:
+    # No sign-in: the token in the address is the credential, and it is looked up in the database.
+    response = Client(raise_request_exception=False).get("/reminders/calendar/abc%00def.ics")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_it_answers_a_nul_in_a_form_field_name_with_a_400(world: World) -> None:
+    client = _client(world.mentee)
+    response = client.post(reverse("people:profile_edit"),
+                           {"location": "Lisbon", "timezone": "Europe/Lisbon", "x\x00": "1"})
+    assert response.status_code == 400
+    assert User.objects.get(pk=world.mentee.pk).location != "Lisbon"
+
+
+def test_it_answers_a_nul_in_the_session_cookie_with_a_400(world: World) -> None:
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
+    response = client.get(reverse("people:my_data"))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("content", [b"email,full_name\x00\nx@example.com,X\n",
+                                     b"email,full_name\nx@example.com,X\x00Y\n",
+                                     "email,full_name\n".encode("utf-16-le")],
+                         ids=["header", "cell", "utf-16"])
+@pytest.mark.parametrize("upload", ["imports:people_upload", "imports:enrolment_upload"])
+def test_it_refuses_a_csv_with_a_nul_byte_with_a_clear_message(world: World, upload, content):
+    args = [world.p.slug] if upload == "imports:enrolment_upload" else []
+    batches = ImportBatch.objects.count()
+    response = _client(world.hr).post(reverse(upload, args=args), {
+        "file": SimpleUploadedFile("nul.csv", content, content_type="text/csv"),
+    })
+    assert response.status_code == 200
+    assert "contains a NUL byte" in response.content.decode()
+    assert ImportBatch.objects.count() == batches
 
 
 def test_it_never_fails_on_nul_in_a_sign_in(world: World) -> None:

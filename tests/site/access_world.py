@@ -3,7 +3,8 @@
 Program P (active, one-to-one) is coordinated by `hr`; `mentor` and `mentee` are paired in
 mentorship M with a goal, milestone, agreement, a check-in with private notes, an action item
 and a pulse. Program Q is coordinated by `other_hr`, with its own mentorship M2 between
-`other_mentor` and `other_mentee`. Program O is open for enrolment; the mentee's enrolment in
+`other_mentor` and `other_mentee`. `privacy_officer` may erase people and is otherwise a plain
+employee. Program O is open for enrolment; the mentee's enrolment in
 it waits for `line_manager`'s approval. `outside_manager` manages someone unrelated.
 
 Every text that only some roles may read carries a marker (see `MARKERS`), so the access test
@@ -63,10 +64,12 @@ OTHER_HR = "other_hr"
 HR = "hr"
 # Still listed as a coordinator of P, but no longer an HR coordinator (a role change).
 FORMER_HR = "former_hr"
+# Granted by a superuser: may erase people; not an HR coordinator.
+PRIVACY_OFFICER = "privacy_officer"
 
 ROLES: tuple[str, ...] = (
     ANONYMOUS, MENTEE, MENTOR, OTHER_PARTICIPANT, LINE_MANAGER, OUTSIDE_MANAGER, OTHER_HR, HR,
-    FORMER_HR,
+    FORMER_HR, PRIVACY_OFFICER,
 )
 SIGNED_IN: frozenset[str] = frozenset(ROLES) - {ANONYMOUS}
 
@@ -102,6 +105,7 @@ class World:
     outside_report: User
     other_mentor: User
     other_mentee: User
+    privacy_officer: User
     p: object
     q: object
     o: object
@@ -127,6 +131,7 @@ class World:
             OTHER_HR: self.other_hr,
             HR: self.hr,
             FORMER_HR: self.former_hr,
+            PRIVACY_OFFICER: self.privacy_officer,
         }[role]
 
 
@@ -170,6 +175,8 @@ def build_world() -> World:
                          manager=line_manager)
     other_mentor = UserFactory(email="other.mentor@access.example")
     other_mentee = UserFactory(email="other.mentee@access.example")
+    privacy_officer = UserFactory(email="privacy.officer@access.example",
+                                  full_name="Priya Privacy", is_privacy_officer=True)
 
     p = ProgramFactory(slug="prog-p", name="Program P", status="active", format="one_to_one",
                        coordinators=[hr, former_hr])
@@ -195,7 +202,8 @@ def build_world() -> World:
 
     w = World(hr=hr, other_hr=other_hr, former_hr=former_hr, mentor=mentor, mentee=mentee, line_manager=line_manager,
               outside_manager=outside_manager, outside_report=outside_report,
-              other_mentor=other_mentor, other_mentee=other_mentee, p=p, q=q, o=o, m=m, m2=m2)
+              other_mentor=other_mentor, other_mentee=other_mentee,
+              privacy_officer=privacy_officer, p=p, q=q, o=o, m=m, m2=m2)
     w.objects.update(
         goal=goal, milestone=milestone, checkin=checkin, action_item=checkin.action_items.get(),
         goal2=goal2, checkin2=checkin2, reset=reset, pending_enrolment=pending,

@@ -16,11 +16,10 @@ Every response is also searched for private texts the role must never see (`MARK
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -33,10 +32,10 @@ from tests.site.access_world import (
     MENTOR,
     OTHER_HR,
     OUTSIDE_MANAGER,
+    PRIVACY_OFFICER,
     ROLES,
     SIGNED_IN,
     World,
-    build_world,
     table_hashes,
 )
 
@@ -103,8 +102,13 @@ TABLE: dict[str, Rule] = {
     "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY),
     "people:profile_edit": page(None, SIGNED_IN),
     "people:my_data": page(None, SIGNED_IN),
-    "people:erase": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
     "people:invite": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    # Irreversible: privacy officers (and superusers, see test_privacy.py), not HR coordinators.
+    "people:erase": page(lambda w: {"pk": w.mentee.pk}, PRIVACY_OFFICER),
+    "people:erase_find": page(None, PRIVACY_OFFICER),
+    # Superusers only (nobody in the world is one): granting who may erase.
+    "people:privacy_officers": page(None, *NONE),
+    "people:privacy_officer_revoke": post(lambda w: {"pk": w.privacy_officer.pk}, *NONE),
     # programs
     "programs:list": page(None, HR_ANY),
     "programs:open": page(None, SIGNED_IN),
@@ -256,25 +260,6 @@ def assert_no_leak(response, role: str, url: str) -> None:
 
 def is_login_redirect(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(LOGIN_PATH)
-
-
-@pytest.fixture(scope="module")
-def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """Built once per module inside a transaction that is rolled back at the end.
-
-    Each test still runs in its own savepoint (the `db` fixture), so whatever a request
-    changes is undone before the next (URL, role) pair: every pair sees the same world.
-    Building it per test would cost ~0.5 s x ~800 pairs.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(shared_world: World, db) -> World:
-    return shared_world
 
 
 def _client(w: World, role: str) -> Client:
