@@ -16,22 +16,17 @@ from statistics import fmean
 from django.apps import apps
 from django.db.models import Count, Max, Sum
 
+from mentorship_site.privacy import MIN_GROUP
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
 from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory
 
 from .models import OutcomeEvent, OutcomeKind
 
-MIN_N = 3
 # A mentorship is on track while its last check-in is no older than this many cadences.
 ON_TRACK_CADENCES = 1.5
 RESET_REASONS = (EndReason.NOT_WORKING, EndReason.REASSIGNED)
 EXPERT_LEVEL = 5
-
-
-def suppress(value, n: int, min_n: int = MIN_N):
-    """`value`, or None when fewer than `min_n` people stand behind it."""
-    return value if n >= min_n else None
 
 
 @dataclass(frozen=True)
@@ -217,26 +212,26 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tup
 
 
 def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
-               today: date) -> tuple[int, int]:
-    """(retained, eligible): only people whose window has fully elapsed count.
+               today: date) -> tuple[int, int, frozenset]:
+    """(retained, eligible, who): only people whose window has fully elapsed count.
 
-    Counts people per start date, then looks only at those with a departure.
+    `who`: (person, window start) of each eligible person.
     """
     ends = {start: add_months(start, months) for start in {w[0] for w in group.values()}}
-    per_start = Counter(w[0] for w in group.values())
-    eligible = sum(n for start, n in per_start.items() if ends[start] <= today)
+    elapsed = {start for start, end in ends.items() if end <= today}
+    who = {(user_id, w[0]) for user_id, w in group.items() if w[0] in elapsed}
     lost = 0
     for user_id, found in departures.items():
         window = group.get(user_id)
-        if window is None or ends[window[0]] > today:
+        if window is None or window[0] not in elapsed:
             continue
         start, until = window[0], ends[window[0]]
         left = [d for _k, d in found]
         if any(d <= start for d in left):
-            eligible -= 1  # had already left before the program began: not comparable
+            who.discard((user_id, start))  # had already left before the program began
         elif any(d <= until for d in left):
             lost += 1
-    return eligible - lost, eligible
+    return len(who) - lost, len(who), frozenset(who)
 
 
 def rate(count: int, n: int) -> float | None:
@@ -252,8 +247,8 @@ def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     for months in (6, 12):
         row: dict = {"months": months}
         for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
-            kept, n = _retention(group, departures, months, scope.today)
-            row[name] = {"retained": kept, "n": n, "rate": rate(kept, n)}
+            kept, n, who = _retention(group, departures, months, scope.today)
+            row[name] = {"retained": kept, "n": n, "rate": rate(kept, n), "who": who}
         rows.append(row)
     return {
         "rows": rows,
@@ -274,6 +269,8 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     events = _events(CAREER_KINDS, people)
     rows = []
+    who = {name: frozenset((u, w[0]) for u, w in group.items())
+           for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
     for kind in CAREER_KINDS:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
         for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
@@ -286,7 +283,8 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
                 start, until = window[0], min(window[1], scope.today)
                 if any(k == kind and start <= d <= until for k, d in found):
                     hits += 1
-            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group))}
+            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group)),
+                         "who": who[name]}
         rows.append(row)
     return {"rows": rows, "participants_n": len(groups.participants),
             "comparison_n": len(groups.comparison)}
@@ -335,7 +333,11 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
     months = 0.0
     on_track = live = 0
     reasons: Counter[str] = Counter()
-    for pk, program_id, _mentee, status, started, ended, end_reason in rows:
+    pairs, live_pairs = set(), set()
+    for pk, program_id, mentee, status, started, ended, end_reason in rows:
+        # What each pairing adds to the figures, first item the person it's about (the
+        # mentee): a date range that cuts some of its check-ins changes it (see Builder).
+        pairs.add((mentee, pk, stats.get(pk, (0, None))[0]))
         begin = started or programs[program_id].start_date
         stop = ended or scope.today
         if scope.date_from:
@@ -346,6 +348,7 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         if status == MentorshipStatus.ACTIVE:
             live += 1
             last = stats.get(pk, (0, None))[1] or started or programs[program_id].start_date
+            live_pairs.add((mentee, pk, last))
             if (scope.today - last).days <= ON_TRACK_CADENCES * programs[program_id].cadence_days:
                 on_track += 1
         if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
@@ -361,12 +364,14 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
     pulses = pulses.order_by().values("checkin__mentorship_id", "user_id")
     score_sum = score_count = 0
     raters: set[int] = set()
+    pulse_parts: set[tuple] = set()
     for m, user_id, total, count in pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
         "checkin__mentorship_id", "user_id", "t", "k"
     ):
         if m in ids:
             score_sum, score_count = score_sum + total, score_count + count
             raters.add(user_id)
+            pulse_parts.add((user_id, m, count, total))
     return {
         "mentorships": len(rows),
         "checkins": total_checkins,
@@ -382,6 +387,9 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         "pulse_avg": round(score_sum / score_count, 2) if score_count else None,
         "pulse_people": len(raters),
         "pulse_count": score_count,
+        # Who stands behind the figures: one tuple per contribution, the person first.
+        "who": {"mentorships": frozenset(pairs), "live": frozenset(live_pairs),
+                "pulse": frozenset(pulse_parts)},
     }
 
 
@@ -389,12 +397,13 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
 
 
 def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
-    """(skill, role, level, target, user, capacity) of live enrolments in scope (two queries)."""
+    """(skill, role, level, target, user, capacity, enrolment) of live enrolments in scope
+    (two queries)."""
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
     )
     rows = list(qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
-                               "enrolment__user_id", "enrolment__capacity"))
+                               "enrolment__user_id", "enrolment__capacity", "enrolment_id"))
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
@@ -420,12 +429,14 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     skills = _skills(scope)
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
+    gap_rows: dict[int, set[tuple]] = defaultdict(set)
     mentors: dict[int, dict[int, int]] = defaultdict(dict)
-    for skill_id, role, level, target, user_id, capacity in rows:
+    for skill_id, role, level, target, user_id, capacity, enrolment_id in rows:
         if role == "mentee":
             seekers[skill_id].add(user_id)
             if target is not None:
                 gaps[skill_id].append(target - level)
+                gap_rows[skill_id].add((user_id, enrolment_id, target - level))
         elif role == "mentor" and level >= 4:
             mentors[skill_id][user_id] = max(capacity, mentors[skill_id].get(user_id, 0))
     per_skill = []
@@ -436,7 +447,11 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
             "skill": name, "category": category,
             "demand": demand, "mean_gap": round(fmean(gaps[skill_id]), 2) if gaps[skill_id] else None,
             "gap_n": len(gaps[skill_id]),
+            "gap_people": len(seekers[skill_id] & {r[0] for r in gap_rows[skill_id]}),
             "supply": supply, "mentors": len(mentors[skill_id]), "shortfall": demand - supply,
+            "who": {"seekers": frozenset((u,) for u in seekers[skill_id]),
+                    "gap": frozenset(gap_rows[skill_id]),
+                    "mentors": frozenset(mentors[skill_id].items())},
         })
     per_category = []
     for category, label in SkillCategory.choices:
@@ -445,9 +460,12 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
         offer = set().union(*(mentors[s].keys() for s, (_n, c) in skills.items() if c == category))
         demand = sum(r["demand"] for r in mine)
         supply = sum(r["supply"] for r in mine)
+        offered = frozenset((u, s, cap) for s, (_n, c) in skills.items() if c == category
+                            for u, cap in mentors[s].items())
         per_category.append({"category": category, "label": label, "demand": demand,
                              "supply": supply, "shortfall": demand - supply,
-                             "seekers": len(seek), "mentors": len(offer)})
+                             "seekers": len(seek), "mentors": len(offer),
+                             "who": {"seekers": frozenset((u,) for u in seek), "mentors": offered}})
     invest = [r for r in sorted(per_skill, key=lambda r: -r["shortfall"]) if r["shortfall"] > 0][:5]
     return {"skills": per_skill, "categories": per_category, "invest": invest}
 
@@ -480,7 +498,7 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     experts: dict[int, set[int]] = defaultdict(set)
     seekers: dict[int, set[int]] = defaultdict(set)
     candidates: dict[int, dict[int, int]] = defaultdict(dict)
-    for skill_id, role, level, _target, user_id, _cap in rows:
+    for skill_id, role, level, _target, user_id, _cap, _enrolment in rows:
         if role == "mentor" and level >= EXPERT_LEVEL:
             experts[skill_id].add(user_id)
         if role == "mentee":
@@ -505,7 +523,8 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     for skill_id in sorted(concentrated, key=lambda s: (-len(seekers[s]), skills[s])):
         name, category = skills[skill_id]
         row = {"skill": name, "category": category, "experts": len(experts[skill_id]),
-               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": []}
+               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": [],
+               "who": frozenset((u,) for u in seekers[skill_id])}
         if pairings and len(experts[skill_id]) == 1:
             (expert,) = experts[skill_id]
             line = _reporting_line(expert, managers, children) | {expert}
@@ -547,7 +566,7 @@ def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
 # --- feedback surveys (helper "feedback") -------------------------------------------------
 
 
-def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_N) -> list[dict] | None:
+def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_GROUP) -> list[dict] | None:
     """Per program, by name: the survey results from feedback.selectors (five queries in all),
     or None if not available."""
     try:
