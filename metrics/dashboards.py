@@ -25,8 +25,13 @@ from . import charts, selectors
 from .selectors import Scope
 
 SUPPRESSED = privacy.SUPPRESSED
-# Rows loaded once per request that don't depend on the filters: shared with the wider views.
+# Rows loaded once per request that don't depend on the filters: shared with the wider views
+# (and those of selectors.shared, keyed by what they depend on).
 SHARED_CACHE = ("taking_part", "skills")
+
+
+def _shared(key) -> bool:
+    return key in SHARED_CACHE or (isinstance(key, tuple) and key[0] == "shared")
 
 
 class Audience(Enum):
@@ -158,10 +163,10 @@ class Builder:
 
     def _measure_wider_views(self) -> None:
         for scope in self.wider:
-            scope.cache.update({k: v for k, v in self.scope.cache.items() if k in SHARED_CACHE})
+            scope.cache.update({k: v for k, v in self.scope.cache.items() if _shared(k)})
             other = Builder(scope, self.audience)
             other._sections()
-            self.scope.cache.update({k: v for k, v in scope.cache.items() if k in SHARED_CACHE})
+            self.scope.cache.update({k: v for k, v in scope.cache.items() if _shared(k)})
             for key, who in other.who.items():
                 self._wider_who[key].append(who)
 

@@ -45,7 +45,9 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
     """
     from feedback.selectors import skill_changes
 
-    rows = skill_changes(programs)
+    from .selectors import shared
+
+    rows = shared(scope, ("skill_changes", *sorted(programs)), lambda: skill_changes(programs))
     inside = people(scope, {r[1] for r in rows}) if rows else {}
     by_skill: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
     by_program: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))

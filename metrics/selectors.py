@@ -92,6 +92,20 @@ def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
     }
 
 
+def shared(scope: Scope, key: tuple, load):
+    """Rows that depend only on `key`, not on the scope's people: loaded once per request and
+    also handed to the wider views the dashboard compares itself with (dashboards.Builder)."""
+    name = ("shared", *key)
+    found = scope.cache.get(name)
+    if found is None:
+        found = scope.cache[name] = load()
+    return found
+
+
+def _program_key(programs: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(programs))
+
+
 def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, date | None]]:
     """user id -> (department id, hire date), for people inside the scope.
 
@@ -103,7 +117,8 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
         qs = User.objects.all()
         if scope.department_id is not None:
             qs = qs.filter(department_id=scope.department_id)
-        rows = qs.order_by().values_list("pk", "department_id", "hire_date")
+        rows = shared(scope, ("people", scope.department_id),
+                      lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")))
         population = {pk: (dept, hired) for pk, dept, hired in rows
                       if scope.people_ids is None or pk in scope.people_ids}
         scope.cache["people"] = population
@@ -194,7 +209,8 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     return Cohorts(participants, comparison)
 
 
-def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
+def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None = None
+            ) -> dict[int, list[tuple[str, date]]]:
     """user -> [(kind, date)] for the given event kinds (one query).
 
     Loads the kinds for everyone and keeps `user_ids` in Python: a list of thousands of ids
@@ -204,8 +220,11 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tup
     found: dict[int, list[tuple[str, date]]] = defaultdict(list)
     if not wanted:
         return found
-    rows = OutcomeEvent.objects.filter(kind__in=list(kinds))
-    for user_id, kind, occurred in rows.order_by().values_list("employee_id", "kind", "occurred_on"):
+    kinds = sorted(kinds)
+    query = OutcomeEvent.objects.filter(kind__in=kinds).order_by().values_list(
+        "employee_id", "kind", "occurred_on")
+    rows = query if scope is None else shared(scope, ("events", *kinds), lambda: list(query))
+    for user_id, kind, occurred in rows:
         if user_id in wanted:
             found[user_id].append((kind, occurred))
     return found
@@ -242,7 +261,7 @@ def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """Retention at 6 and 12 months after program start, participants vs comparison group."""
     groups = groups or cohorts(scope)
     people = set(groups.participants) | set(groups.comparison)
-    departures = _events([OutcomeKind.DEPARTURE], people)
+    departures = _events([OutcomeKind.DEPARTURE], people, scope)
     rows = []
     for months in (6, 12):
         row: dict = {"months": months}
@@ -267,7 +286,7 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """
     groups = groups or cohorts(scope)
     people = set(groups.participants) | set(groups.comparison)
-    events = _events(CAREER_KINDS, people)
+    events = _events(CAREER_KINDS, people, scope)
     rows = []
     who = {name: frozenset((u, w[0]) for u, w in group.items())
            for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
@@ -298,8 +317,9 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
     qs = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
         status=MentorshipStatus.PROPOSED
     )
-    rows = list(qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on", "ended_on",
-                               "end_reason"))
+    rows = shared(scope, ("mentorships", _program_key(programs)), lambda: list(
+        qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on",
+                                  "ended_on", "end_reason")))
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
 
@@ -323,10 +343,12 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         checkins = checkins.filter(date__gte=scope.date_from)
     if scope.date_to:
         checkins = checkins.filter(date__lte=scope.date_to)
+    dates = (_program_key(programs), scope.date_from, scope.date_to)
     stats = {
         m: (count, last)
-        for m, count, last in checkins.values("mentorship_id")
-        .annotate(c=Count("id"), last=Max("date")).values_list("mentorship_id", "c", "last")
+        for m, count, last in shared(scope, ("checkins", *dates), lambda: list(
+            checkins.values("mentorship_id").annotate(c=Count("id"), last=Max("date"))
+            .values_list("mentorship_id", "c", "last")))
         if m in ids
     }
     total_checkins = sum(c for c, _ in stats.values())
@@ -354,8 +376,9 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
             reasons[end_reason] += 1
     resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
-    reset_requests = sum(n for m, n in resets.values("mentorship_id").annotate(n=Count("id"))
-                         .values_list("mentorship_id", "n") if m in ids)
+    reset_requests = sum(n for m, n in shared(scope, ("resets", _program_key(programs)), lambda: list(
+        resets.values("mentorship_id").annotate(n=Count("id")).values_list("mentorship_id", "n")))
+        if m in ids)
     pulses = Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs))
     if scope.date_from:
         pulses = pulses.filter(checkin__date__gte=scope.date_from)
@@ -365,9 +388,9 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
     score_sum = score_count = 0
     raters: set[int] = set()
     pulse_parts: set[tuple] = set()
-    for m, user_id, total, count in pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
-        "checkin__mentorship_id", "user_id", "t", "k"
-    ):
+    for m, user_id, total, count in shared(scope, ("pulses", *dates), lambda: list(
+        pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
+            "checkin__mentorship_id", "user_id", "t", "k"))):
         if m in ids:
             score_sum, score_count = score_sum + total, score_count + count
             raters.add(user_id)
@@ -402,8 +425,9 @@ def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
     )
-    rows = list(qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
-                               "enrolment__user_id", "enrolment__capacity", "enrolment_id"))
+    rows = shared(scope, ("skill_rows", _program_key(programs)), lambda: list(
+        qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
+                                  "enrolment__user_id", "enrolment__capacity", "enrolment_id")))
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
