@@ -10,7 +10,7 @@ Leadership and managers never see names; HR sees names only on pairing suggestio
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import combinations
@@ -115,16 +115,20 @@ def wider_scopes(scope: Scope, *, all_program_ids: tuple[int, ...] | None,
 
 class Builder:
     def __init__(self, scope: Scope, audience: Audience, *,
-                 wider: Sequence[Scope] = ()) -> None:
+                 wider: Sequence[Scope] = (), recording: bool = False) -> None:
         self.scope = scope
         self.audience = audience
         self.programs = selectors.scoped_programs(scope)
         self._skill_rows: list[tuple] | None = None
         self.wider = list(wider)
+        # Who stands behind each figure is worked out only when views are compared: when
+        # this view has wider ones, or is itself a wider view of another (`recording`).
+        self.compares = bool(self.wider) or recording
         # figure key -> who stands behind it here (contributions, or a bare count), and in
         # each wider view.
         self.who: dict[tuple, frozenset | int] = {}
         self._wider_who: dict[tuple, list[frozenset | int]] = defaultdict(list)
+        self._verdicts: dict[tuple, bool] = {}
 
     @property
     def skill_rows(self) -> list[tuple]:
@@ -133,28 +137,34 @@ class Builder:
             self._skill_rows = selectors.skill_rows(self.scope, self.programs)
         return self._skill_rows
 
-    def shown(self, key: tuple, n: int, who: frozenset | None = None) -> bool:
+    def shown(self, key: tuple, n: int, who: frozenset | Callable | None = None) -> bool:
         """May figure `key`, from `n` people (or pairings), be shown? The one check every
         figure of every dashboard, chart, table and CSV goes through.
 
         `who`: the contributions behind it, each a tuple with the person first (see
-        mentorship_site.privacy.left_out); without them, `n` is compared as a count.
+        mentorship_site.privacy.left_out), or a function returning them; without them, `n`
+        is compared as a count.
         Records them so that this view can serve as a wider view of a narrower one.
         """
-        mine = n if who is None else who
+        if not self.compares:
+            return privacy.enough(n)
+        if (key, n) in self._verdicts:  # a figure and its group size ask the same
+            return self._verdicts[key, n]
+        mine = n if who is None else who() if callable(who) else who
         self.who[key] = mine
         left_outs = [
             privacy.left_out(mine, whole) if isinstance(mine, frozenset) and isinstance(whole, frozenset)
             else max(_people(whole) - n, 0)
             for whole in self._wider_who.get(key, ())
         ]
-        return privacy.publishable(n, left_outs)
+        verdict = self._verdicts[key, n] = privacy.publishable(n, left_outs)
+        return verdict
 
-    def fig(self, value, n: int, key: tuple, who: frozenset | None = None):
+    def fig(self, value, n: int, key: tuple, who: frozenset | Callable | None = None):
         """The figure, or None when suppressed (see `shown`)."""
         return value if self.shown(key, n, who) else None
 
-    def n(self, n: int, key: tuple, who: frozenset | None = None) -> object:
+    def n(self, n: int, key: tuple, who: frozenset | Callable | None = None) -> object:
         """A group size for the table: itself, "fewer than 3", or "hidden" when the
         complementary rule hides the figure it belongs to."""
         if not privacy.enough(n):
@@ -164,7 +174,7 @@ class Builder:
     def _measure_wider_views(self) -> None:
         for scope in self.wider:
             scope.cache.update({k: v for k, v in self.scope.cache.items() if _shared(k)})
-            other = Builder(scope, self.audience)
+            other = Builder(scope, self.audience, recording=True)
             other._sections()
             self.scope.cache.update({k: v for k, v in scope.cache.items() if _shared(k)})
             for key, who in other.who.items():

@@ -26,9 +26,10 @@ class _Changes:
         self.parts += other.parts
 
     def summary(self) -> dict:
-        """Mean change, the number of mentees, and who stands behind it (for the Builder)."""
+        """Mean change, the number of mentees, and who stands behind it (for the Builder,
+        worked out only when it compares views)."""
         return {"mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
-                "n": len(set(self.mentees)), "who": frozenset(self.parts)}
+                "n": len(set(self.mentees)), "who": lambda parts=self.parts: frozenset(parts)}
 
 
 def _summary(by_role: dict[str, _Changes]) -> dict:

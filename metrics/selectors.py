@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
@@ -231,26 +231,34 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None =
 
 
 def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
-               today: date) -> tuple[int, int, frozenset]:
+               today: date) -> tuple[int, int, Callable[[], frozenset]]:
     """(retained, eligible, who): only people whose window has fully elapsed count.
 
-    `who`: (person, window start) of each eligible person.
+    Counts people per start date, then looks only at those with a departure. `who()`: the
+    (person, window start) of each eligible person, worked out only when asked for.
     """
     ends = {start: add_months(start, months) for start in {w[0] for w in group.values()}}
-    elapsed = {start for start, end in ends.items() if end <= today}
-    who = {(user_id, w[0]) for user_id, w in group.items() if w[0] in elapsed}
+    per_start = Counter(w[0] for w in group.values())
+    eligible = sum(n for start, n in per_start.items() if ends[start] <= today)
     lost = 0
+    too_early: set[int] = set()
     for user_id, found in departures.items():
         window = group.get(user_id)
-        if window is None or window[0] not in elapsed:
+        if window is None or ends[window[0]] > today:
             continue
         start, until = window[0], ends[window[0]]
         left = [d for _k, d in found]
         if any(d <= start for d in left):
-            who.discard((user_id, start))  # had already left before the program began
+            eligible -= 1  # had already left before the program began: not comparable
+            too_early.add(user_id)
         elif any(d <= until for d in left):
             lost += 1
-    return len(who) - lost, len(who), frozenset(who)
+
+    def who() -> frozenset:
+        return frozenset((u, w[0]) for u, w in group.items()
+                         if ends[w[0]] <= today and u not in too_early)
+
+    return eligible - lost, eligible, who
 
 
 def rate(count: int, n: int) -> float | None:
@@ -288,7 +296,7 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     events = _events(CAREER_KINDS, people, scope)
     rows = []
-    who = {name: frozenset((u, w[0]) for u, w in group.items())
+    who = {name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
            for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
     for kind in CAREER_KINDS:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
