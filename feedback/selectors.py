@@ -29,7 +29,8 @@ def survey_results(program: Program | int, min_group: int = MIN_GROUP) -> list[d
     """Aggregated answers per survey and audience role; groups under `min_group` are hidden.
 
     Returns one dict per survey: survey_id, kind, kind_label, opens_on, closes_on, status,
-    status_label, invited, answered, groups. Each group: role, role_label, hidden, answers (None when
+    status_label, invited, answered (None while a group is hidden: the total would give its size
+    away), groups. Each group: role, role_label, hidden, answers (None when
     hidden), questions [{question_id, text, answers, average, distribution {1..5: n}}],
     comments [str] (no names, sorted so order reveals nothing). Five queries.
     """
