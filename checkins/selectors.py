@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from mentorship_site.privacy import suppress
 from mentorships.models import Goal, Mentorship, Milestone
 
 from . import health
@@ -209,7 +210,8 @@ class MentorStats:
 
 
 def mentor_stats(mentor_id: int) -> MentorStats:
-    """Check-ins in the mentorships where this user mentors; pulses given by their mentees."""
+    """Check-ins in the mentorships where this user mentors; the average pulse their mentees
+    gave, None unless at least 3 mentees gave one."""
     agg = CheckIn.objects.filter(mentorship__mentor_id=mentor_id).aggregate(
         minutes=Sum("duration_minutes"), n=Count("id")
     )
@@ -219,9 +221,12 @@ def mentor_stats(mentor_id: int) -> MentorStats:
         .exclude(status="proposed")
         .aggregate(n=Count("mentee", distinct=True))["n"]
     )
-    pulse = Pulse.objects.filter(
+    # Built from the mentees' private pulses: shown to anyone (the mentor, their managers,
+    # HR) only when at least 3 different mentees gave them (mentorship_site.privacy).
+    found = Pulse.objects.filter(
         checkin__mentorship__mentor_id=mentor_id, user_id=F("checkin__mentorship__mentee_id")
-    ).aggregate(avg=Avg("score"))["avg"]
+    ).aggregate(avg=Avg("score"), people=Count("user", distinct=True))
+    pulse = suppress(found["avg"], found["people"])
     return MentorStats(
         minutes=agg["minutes"] or 0, mentees=mentees or 0,
         avg_pulse=round(float(pulse), 1) if pulse is not None else None, checkins=agg["n"],

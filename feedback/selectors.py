@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from mentorship_site.privacy import MIN_GROUP
 from programs.models import EnrolmentSkill, Program
 
 from .models import (
@@ -23,14 +24,13 @@ from .models import (
     SurveyQuestion,
 )
 
-MIN_GROUP = 3
-
 
 def survey_results(program: Program | int, min_group: int = MIN_GROUP) -> list[dict]:
     """Aggregated answers per survey and audience role; groups under `min_group` are hidden.
 
     Returns one dict per survey: survey_id, kind, kind_label, opens_on, closes_on, status,
-    status_label, invited, answered, groups. Each group: role, role_label, hidden, answers (None when
+    status_label, invited, answered (None while a group is hidden: the total would give its size
+    away), groups. Each group: role, role_label, hidden, answers (None when
     hidden), questions [{question_id, text, answers, average, distribution {1..5: n}}],
     comments [str] (no names, sorted so order reveals nothing). Five queries.
     """
@@ -73,6 +73,12 @@ def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_G
         comments[(survey_id, role)].append(text)
     found: dict[int, list[dict]] = {pk: [] for pk in wanted}
     for s in surveys:
+        groups = [
+            _group(s, role, answered.get((s.pk, role), 0), questions[s.pk], counts,
+                   comments.get((s.pk, role), []), min_group)
+            for role in AudienceRole.values
+            if (s.pk, role) in invited
+        ]
         found[s.program_id].append({
             "survey_id": s.pk,
             "kind": s.kind,
@@ -82,15 +88,17 @@ def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_G
             "status": s.status,
             "status_label": s.get_status_display(),
             "invited": sum(n for (sid, _), n in invited.items() if sid == s.pk),
-            "answered": sum(n for (sid, _), n in answered.items() if sid == s.pk),
-            "groups": [
-                _group(s, role, answered.get((s.pk, role), 0), questions[s.pk], counts,
-                       comments.get((s.pk, role), []), min_group)
-                for role in AudienceRole.values
-                if (s.pk, role) in invited
-            ],
+            # None while a group is hidden: the total minus the shown groups would be its size.
+            "answered": _total_answered([answered.get((s.pk, g["role"]), 0) for g in groups],
+                                        min_group),
+            "groups": groups,
         })
     return found
+
+
+def _total_answered(per_group: list[int], min_group: int = MIN_GROUP) -> int | None:
+    """The answers of every group together, or None when a group's own count is hidden."""
+    return sum(per_group) if all(n >= min_group for n in per_group) else None
 
 
 def _group(survey: Survey, role: str, n: int, questions: list[SurveyQuestion],
@@ -109,12 +117,23 @@ def _group(survey: Survey, role: str, n: int, questions: list[SurveyQuestion],
             "comments": sorted(comments)}
 
 
-def surveys_with_counts(program: Program) -> QuerySet[Survey]:
-    return Survey.objects.filter(program=program).annotate(
+def surveys_with_counts(program: Program) -> list[Survey]:
+    """The program's surveys with invited, refused and answered counts. `answered` is None
+    while a group's answers are hidden on the results page (see `survey_results`)."""
+    done = Q(invitations__answered_at__isnull=False)
+    per_role = {}
+    for role in AudienceRole.values:
+        per_role[f"invited_{role}"] = Count("invitations", filter=Q(invitations__role=role))
+        per_role[f"answered_{role}"] = Count("invitations", filter=done & Q(invitations__role=role))
+    surveys = list(Survey.objects.filter(program=program).annotate(
         invited=Count("invitations"),
-        answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
         refused=Count("invitations", filter=~Q(invitations__email_error="")),
-    ).order_by("opens_on", "id")
+        **per_role,
+    ).order_by("opens_on", "id"))
+    for s in surveys:
+        s.answered = _total_answered([getattr(s, f"answered_{role}") for role in AudienceRole.values
+                                      if getattr(s, f"invited_{role}")])
+    return surveys
 
 
 def rounds_with_counts(program: Program) -> QuerySet[AssessmentRound]:

@@ -1,22 +1,37 @@
 """Turns selector figures into dashboard sections: a chart and the same figures as a table.
 
-The audience decides what is shown: HR sees everything for their programs; managers and
-leadership get aggregates only, with every figure from fewer than 3 people suppressed.
+Every figure goes through `Builder.fig`, the one place where mentorship_site.privacy decides
+what is shown, for every audience (HR included), page, chart, table and CSV: a figure needs
+at least 3 people behind it and, in a filtered view, the people the filters leave out of every
+wider view the viewer can get must be none or at least 3 (complementary suppression).
+Leadership and managers never see names; HR sees names only on pairing suggestions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from itertools import combinations
 
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import charts, selectors
-from .selectors import MIN_N, Scope, suppress
+from mentorship_site import privacy
 
-SUPPRESSED = "fewer than 3"
+from . import charts, selectors
+from .selectors import Scope
+
+SUPPRESSED = privacy.SUPPRESSED
+# Rows loaded once per request that don't depend on the filters: shared with the wider views
+# (and those of selectors.shared, keyed by what they depend on).
+SHARED_CACHE = ("taking_part", "skills")
+
+
+def _shared(key) -> bool:
+    return key in SHARED_CACHE or (isinstance(key, tuple) and key[0] == "shared")
 
 
 class Audience(Enum):
@@ -25,11 +40,12 @@ class Audience(Enum):
     LEADERSHIP = "leadership"
 
     @property
-    def suppressed(self) -> bool:
-        return self is not Audience.HR
+    def sees_names(self) -> bool:
+        return self is Audience.HR
 
     @property
-    def sees_names(self) -> bool:
+    def sees_comments(self) -> bool:
+        # Survey comments stay with the program's HR coordinators.
         return self is Audience.HR
 
 
@@ -56,12 +72,57 @@ class Section:
         return table_body(self.extra_rows)
 
 
+def wider_scopes(scope: Scope, *, all_program_ids: tuple[int, ...] | None,
+                 people_bases: Sequence[frozenset[int] | None] = ()) -> list[Scope]:
+    """Every other view of the same figures the viewer could compare this one with.
+
+    That is this view with any combination of its filters (program, department, cohort, date
+    range) removed, over its own people and over each wider people base (for a manager: the
+    subtrees of the managers above them and the whole organisation, whose dashboards are
+    also published), with the same filters or fewer.
+    """
+    applied = [name for name, on in (
+        ("program", scope.program_ids != all_program_ids),
+        ("department", scope.department_id is not None),
+        ("cohort", bool(scope.cohort)),
+        ("dates", bool(scope.date_from or scope.date_to)),
+    ) if on]
+    bases = [scope.people_ids, *[b for b in people_bases if b != scope.people_ids]]
+    found = []
+    for people in bases:
+        for r in range(len(applied) + 1):
+            for dropped in combinations(applied, r):
+                if people == scope.people_ids and not dropped:
+                    continue  # this view itself
+                changes: dict = {"people_ids": people, "cache": {}}
+                if "program" in dropped:
+                    changes["program_ids"] = all_program_ids
+                if "department" in dropped:
+                    changes["department_id"] = None
+                if "cohort" in dropped:
+                    changes["cohort"] = None
+                if "dates" in dropped:
+                    changes["date_from"] = changes["date_to"] = None
+                found.append(replace(scope, **changes))
+    return found
+
+
 class Builder:
-    def __init__(self, scope: Scope, audience: Audience) -> None:
+    def __init__(self, scope: Scope, audience: Audience, *,
+                 wider: Sequence[Scope] = (), recording: bool = False) -> None:
         self.scope = scope
         self.audience = audience
         self.programs = selectors.scoped_programs(scope)
         self._skill_rows: list[tuple] | None = None
+        self.wider = list(wider)
+        # Who stands behind each figure is worked out only when views are compared: when
+        # this view has wider ones, or is itself a wider view of another (`recording`).
+        self.compares = bool(self.wider) or recording
+        # figure key -> who stands behind it here (contributions, or a bare count), and in
+        # each wider view.
+        self.who: dict[tuple, frozenset | int] = {}
+        self._wider_who: dict[tuple, list[frozenset | int]] = defaultdict(list)
+        self._verdicts: dict[tuple, bool] = {}
 
     @property
     def skill_rows(self) -> list[tuple]:
@@ -70,14 +131,54 @@ class Builder:
             self._skill_rows = selectors.skill_rows(self.scope, self.programs)
         return self._skill_rows
 
-    # A figure hides when fewer than 3 people stand behind it (managers and leadership).
-    def fig(self, value, n: int):
-        return suppress(value, n, MIN_N) if self.audience.suppressed else value
+    def shown(self, key: tuple, n: int, who: frozenset | Callable | None = None) -> bool:
+        """May figure `key`, from `n` people (or pairings), be shown? The one check every
+        figure of every dashboard, chart, table and CSV goes through.
 
-    def n(self, n: int) -> object:
-        return SUPPRESSED if self.audience.suppressed and n < MIN_N else n
+        `who`: the contributions behind it, each a tuple with the person first (see
+        mentorship_site.privacy.left_out), or a function returning them; without them, `n`
+        is compared as a count.
+        Records them so that this view can serve as a wider view of a narrower one.
+        """
+        if not self.compares:
+            return privacy.enough(n)
+        if (key, n) in self._verdicts:  # a figure and its group size ask the same
+            return self._verdicts[key, n]
+        mine = n if who is None else who() if callable(who) else who
+        self.who[key] = mine
+        left_outs = [
+            privacy.left_out(mine, whole) if isinstance(mine, frozenset) and isinstance(whole, frozenset)
+            else max(_people(whole) - n, 0)
+            for whole in self._wider_who.get(key, ())
+        ]
+        verdict = self._verdicts[key, n] = privacy.publishable(n, left_outs)
+        return verdict
+
+    def fig(self, value, n: int, key: tuple, who: frozenset | Callable | None = None):
+        """The figure, or None when suppressed (see `shown`)."""
+        return value if self.shown(key, n, who) else None
+
+    def n(self, n: int, key: tuple, who: frozenset | Callable | None = None) -> object:
+        """A group size for the table: itself, "fewer than 3", or "hidden" when the
+        complementary rule hides the figure it belongs to."""
+        if not privacy.enough(n):
+            return SUPPRESSED
+        return n if self.shown(key, n, who) else privacy.HIDDEN
+
+    def _measure_wider_views(self) -> None:
+        for scope in self.wider:
+            scope.cache.update({k: v for k, v in self.scope.cache.items() if _shared(k)})
+            other = Builder(scope, self.audience, recording=True)
+            other._sections()
+            self.scope.cache.update({k: v for k, v in scope.cache.items() if _shared(k)})
+            for key, who in other.who.items():
+                self._wider_who[key].append(who)
 
     def sections(self) -> list[Section]:
+        self._measure_wider_views()
+        return self._sections()
+
+    def _sections(self) -> list[Section]:
         groups = selectors.cohorts(self.scope, self.programs)
         found = [self.growth(), self.retention(groups), self.career(groups), self.engagement(),
                  self.feedback(), self.supply_demand(), self.concentration()]
@@ -93,10 +194,14 @@ class Builder:
         for level, items in (("Skill", data["skills"]), ("Program", data["programs"]),
                              ("Cohort", data["cohorts"])):
             for item in items:
-                s = self.fig(item["self"]["mean"], item["self"]["n"])
-                m = self.fig(item["mentor"]["mean"], item["mentor"]["n"])
-                rows.append([item["label"], level, _show(s), self.n(item["self"]["n"]),
-                             _show(m), self.n(item["mentor"]["n"])])
+                cells = []
+                for role in ("self", "mentor"):
+                    key = ("growth", level, item["label"], role)
+                    cell = item[role]
+                    cells.append((self.fig(cell["mean"], cell["n"], key, cell["who"]),
+                                  self.n(cell["n"], key, cell["who"])))
+                (s, s_n), (m, m_n) = cells
+                rows.append([item["label"], level, _show(s), s_n, _show(m), m_n])
                 if level == "Skill":
                     labels.append(item["label"])
                     own.append(s)
@@ -107,21 +212,30 @@ class Builder:
                        "Mean change from the baseline assessment to the latest follow-up, on a 1–5 "
                        "scale, rated by the mentee and by the mentor.", headers, rows, chart)
 
-    def _pair(self, cell: dict, key: str) -> tuple[object, object]:
-        return _show(self.fig(cell[key], cell["n"]), "%"), self.n(cell["n"])
+    def _pair(self, cell: dict, key: tuple) -> tuple[object, object, object]:
+        """(figure, its cell, its group size cell) of a {rate, n} cell."""
+        value = self.fig(cell["rate"], cell["n"], key, cell["who"])
+        return value, _show(value, "%"), self.n(cell["n"], key, cell["who"])
+
+    def _rates(self, name: str, data: dict, labels: list[str], keys: list[object]
+               ) -> tuple[list[list[object]], list, list]:
+        rows, part, comp = [], [], []
+        for label, key, row in zip(labels, keys, data["rows"], strict=True):
+            p, *p_cells = self._pair(row["participants"], (name, key, "participants"))
+            c, *c_cells = self._pair(row["comparison"], (name, key, "comparison"))
+            rows.append([label, *p_cells, *c_cells])
+            part.append(p)
+            comp.append(c)
+        return rows, part, comp
 
     def retention(self, groups: selectors.Cohorts) -> Section:
         data = selectors.retention(self.scope, groups=groups)
         headers = ["Measure", "Participants", "Participants (people)", "Comparison group",
                    "Comparison group (people)"]
-        rows, part, comp = [], [], []
-        for row in data["rows"]:
-            p = self._pair(row["participants"], "rate")
-            c = self._pair(row["comparison"], "rate")
-            rows.append([f"Retained at {row['months']} months", *p, *c])
-            part.append(self.fig(row["participants"]["rate"], row["participants"]["n"]))
-            comp.append(self.fig(row["comparison"]["rate"], row["comparison"]["n"]))
-        chart = charts.grouped_bars("Retention", [f"{r['months']} months" for r in data["rows"]],
+        months = [r["months"] for r in data["rows"]]
+        rows, part, comp = self._rates("retention", data,
+                                       [f"Retained at {m} months" for m in months], months)
+        chart = charts.grouped_bars("Retention", [f"{m} months" for m in months],
                                     [("Participants", part), ("Comparison", comp)],
                                     maximum=100, unit="%")
         return Section("retention", "Retention",
@@ -134,13 +248,9 @@ class Builder:
         data = selectors.career_outcomes(self.scope, groups=groups)
         headers = ["Outcome", "Participants", "Participants (people)", "Comparison group",
                    "Comparison group (people)"]
-        rows, part, comp = [], [], []
-        for row in data["rows"]:
-            rows.append([row["label"], *self._pair(row["participants"], "rate"),
-                         *self._pair(row["comparison"], "rate")])
-            part.append(self.fig(row["participants"]["rate"], row["participants"]["n"]))
-            comp.append(self.fig(row["comparison"]["rate"], row["comparison"]["n"]))
-        chart = charts.grouped_bars("Career outcomes", [r["label"] for r in data["rows"]],
+        labels = [r["label"] for r in data["rows"]]
+        rows, part, comp = self._rates("career", data, labels, [r["kind"] for r in data["rows"]])
+        chart = charts.grouped_bars("Career outcomes", labels,
                                     [("Participants", part), ("Comparison", comp)],
                                     maximum=100, unit="%")
         return Section("career", "Promotions, moves and certifications",
@@ -149,21 +259,26 @@ class Builder:
 
     def engagement(self) -> Section:
         d = selectors.engagement(self.scope, self.programs)
-        n = d["mentorships"]
+        n, who = d["mentorships"], d["who"]
+        pairs = (("engagement", "mentorships"), who["mentorships"])
+        live = (("engagement", "live"), who["live"])
+        pulse = (("engagement", "pulse"), who["pulse"])
+        resets = [self.fig(r["count"], n, *pairs) for r in d["resets"]]
+        requests = self.fig(d["reset_requests"], n, *pairs)
         rows = [
-            ["Mentorships", self.fig(n, n), self.n(n)],
-            ["Check-ins per mentorship per month", _show(self.fig(d["checkins_per_month"], n)),
-             self.n(n)],
-            ["Mentorships on track (share of active)", _show(self.fig(d["on_track_rate"], d["live"]), "%"),
-             self.n(d["live"])],
-            *[[f"Ended: {r['label'].lower()}", self.fig(r["count"], n), self.n(n)] for r in d["resets"]],
-            ["Reset requests raised", self.fig(d["reset_requests"], n), self.n(n)],
-            ["Average check-in pulse (1–5)", _show(self.fig(d["pulse_avg"], d["pulse_people"])),
-             self.n(d["pulse_people"])],
+            ["Mentorships", _show(self.fig(n, n, *pairs)), self.n(n, *pairs)],
+            ["Check-ins per mentorship per month", _show(self.fig(d["checkins_per_month"], n, *pairs)),
+             self.n(n, *pairs)],
+            ["Mentorships on track (share of active)",
+             _show(self.fig(d["on_track_rate"], d["live"], *live), "%"), self.n(d["live"], *live)],
+            *[[f"Ended: {r['label'].lower()}", _show(v), self.n(n, *pairs)]
+              for r, v in zip(d["resets"], resets, strict=True)],
+            ["Reset requests raised", _show(requests), self.n(n, *pairs)],
+            ["Average check-in pulse (1–5)", _show(self.fig(d["pulse_avg"], d["pulse_people"], *pulse)),
+             self.n(d["pulse_people"], *pulse)],
         ]
         chart = charts.bar_chart("Resets by reason", [r["label"] for r in d["resets"]] + ["Reset requests"],
-                                 [self.fig(r["count"], n) for r in d["resets"]]
-                                 + [self.fig(d["reset_requests"], n)])
+                                 [*resets, requests])
         return Section("engagement", "Engagement",
                        f"On track: the last check-in is no older than {selectors.ON_TRACK_CADENCES:g}× "
                        "the program's meeting cadence. Resets: pairings ended because they weren't "
@@ -188,38 +303,52 @@ class Builder:
                         rows.append([where, "All questions", "—", SUPPRESSED])
                         continue
                     for q in group["questions"]:
-                        rows.append([where, q["text"], _show(q["average"]), q["answers"]])
+                        key = ("feedback", survey["survey_id"], group["role"], q["question_id"])
+                        average = self.fig(q["average"], q["answers"], key)
+                        rows.append([where, q["text"], _show(average), self.n(q["answers"], key)])
                         labels.append(f"{group['role_label']}: {q['text']}")
-                        values.append(q["average"])
-                    comments += [[where, text] for text in group["comments"]]
+                        values.append(average)
+                    if self.audience.sees_comments:
+                        comments += [[where, text] for text in group["comments"]]
         chart = charts.bar_chart("Survey ratings (1–5)", labels, values) if labels else None
-        return Section("feedback", "Survey feedback",
-                       "Average survey ratings per program, survey and audience. Groups with fewer "
-                       "than 3 respondents are not shown.",
-                       ["Program · survey · respondents", "Question", "Average (1–5)", "Answers"],
-                       rows, chart, extra_title="Comments (anonymous)",
-                       extra_headers=["Program · survey · respondents", "Comment"],
-                       extra_rows=comments)
+        section = Section("feedback", "Survey feedback",
+                          "Average survey ratings per program, survey and audience. Groups with fewer "
+                          "than 3 respondents are not shown.",
+                          ["Program · survey · respondents", "Question", "Average (1–5)", "Answers"],
+                          rows, chart)
+        if self.audience.sees_comments:
+            section.extra_title = "Comments (anonymous)"
+            section.extra_headers = ["Program · survey · respondents", "Comment"]
+            section.extra_rows = comments
+        return section
 
     def supply_demand(self) -> Section:
         d = selectors.supply_demand(self.scope, self.programs, rows=self.skill_rows)
         rows, cells, labels = [], [], []
         for c in d["categories"]:
-            demand = self.fig(c["demand"], c["seekers"])
-            supply = self.fig(c["supply"], c["mentors"])
-            short = self.fig(c["shortfall"], min(c["seekers"], c["mentors"]) if c["supply"] else c["seekers"])
+            demand = self.fig(c["demand"], c["seekers"], ("supply", "category", c["category"], "seekers"),
+                              c["who"]["seekers"])
+            supply = self.fig(c["supply"], c["mentors"], ("supply", "category", c["category"], "mentors"),
+                              c["who"]["mentors"])
+            short = _shortfall(demand, supply, c["mentors"])
             rows.append([c["label"], _show(demand), _show(supply), _show(short)])
             labels.append(c["label"])
             cells.append([demand, supply, short if short is None else max(short, 0)])
         chart = charts.heatmap("Skill supply and demand", labels,
                                ["Sought", "Mentor places", "Shortfall"], cells)
-        extra = []
+        extra, invest = [], []
         for s in d["skills"]:
-            extra.append([s["skill"], s["category"], _show(self.fig(s["demand"], s["demand"])),
-                          _show(self.fig(s["mean_gap"], s["gap_n"])),
-                          _show(self.fig(s["supply"], s["mentors"])), _show(self.fig(s["shortfall"],
-                                                                            s["demand"]))])
-        invest = [s["skill"] for s in d["invest"] if self.fig(1, s["demand"]) is not None]
+            who = s["who"]
+            demand = self.fig(s["demand"], s["demand"], ("supply", "skill", s["skill"], "seekers"),
+                              who["seekers"])
+            gap = self.fig(s["mean_gap"], s["gap_people"], ("supply", "skill", s["skill"], "gap"),
+                           who["gap"])
+            supply = self.fig(s["supply"], s["mentors"], ("supply", "skill", s["skill"], "mentors"),
+                              who["mentors"])
+            extra.append([s["skill"], s["category"], _show(demand), _show(gap), _show(supply),
+                          _show(_shortfall(demand, supply, s["mentors"]))])
+            if demand is not None and s in d["invest"]:
+                invest.append(s["skill"])
         notes = ["Invest in training first for: " + ", ".join(invest) + "."] if invest else []
         return Section("supply", "Skill supply and demand",
                        "Mentees seeking each skill category against mentor places offered (summed "
@@ -238,8 +367,9 @@ class Builder:
             headers += ["Sole expert", "Suggested pairings"]
         rows, labels, values = [], [], []
         for s in d["skills"]:
-            experts = ("none" if s["experts"] == 0 else "one") if self.audience.suppressed else s["experts"]
-            needed = self.fig(s["needed_by"], s["needed_by"])
+            experts = "none" if s["experts"] == 0 else "one"
+            needed = self.fig(s["needed_by"], s["needed_by"], ("supply", "skill", s["skill"], "seekers"),
+                              s["who"])
             row = [s["skill"], s["category"], experts, _show(needed)]
             if self.audience.sees_names:
                 pairs = "; ".join(f"{p['name']} (level {p['level']})" for p in s["suggested"])
@@ -253,6 +383,17 @@ class Builder:
                        "Skills that one person or nobody holds at expert level among mentors, against "
                        "how many mentees seek them. Suggested pairings put the sole expert with people "
                        "at level 3–4 outside their reporting line.", headers, rows, chart)
+
+
+def _people(who: frozenset | int) -> int:
+    return who if isinstance(who, int) else len({part[0] for part in who})
+
+
+def _shortfall(demand, supply, mentors: int):
+    """Demand minus supply, shown only when both are (with no mentor at all, supply is 0)."""
+    if demand is None or (supply is None and mentors):
+        return None
+    return demand - (supply or 0)
 
 
 def table_body(rows: list[list[object]]) -> SafeString:

@@ -13,23 +13,27 @@ ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown sepa
 class _Changes:
     """Changes and the mentees behind them, as flat lists: summed and counted in C."""
 
-    __slots__ = ("changes", "mentees")
+    __slots__ = ("changes", "mentees", "parts")
 
     def __init__(self) -> None:
         self.changes: list[int] = []
         self.mentees: list[int] = []
+        self.parts: list[tuple[int, int, int]] = []  # (mentee, program, skill) of each change
 
     def extend(self, other: _Changes) -> None:
         self.changes += other.changes
         self.mentees += other.mentees
+        self.parts += other.parts
 
     def summary(self) -> dict:
+        """Mean change, the number of mentees, and who stands behind it (for the Builder,
+        worked out only when it compares views)."""
         return {"mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
-                "n": len(set(self.mentees))}
+                "n": len(set(self.mentees)), "who": lambda parts=self.parts: frozenset(parts)}
 
 
 def _summary(by_role: dict[str, _Changes]) -> dict:
-    """{role: changes} -> {"self": {mean, n}, "mentor": {mean, n}}; n = people."""
+    """{role: changes} -> {"self": {mean, n, who}, "mentor": {mean, n, who}}; n = people."""
     return {name: by_role.get(role, _Changes()).summary()
             for role, name in (("mentee", "self"), ("mentor", "mentor"))}
 
@@ -42,7 +46,9 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
     """
     from feedback.selectors import skill_changes
 
-    rows = skill_changes(programs)
+    from .selectors import shared
+
+    rows = shared(scope, ("skill_changes", *sorted(programs)), lambda: skill_changes(programs))
     inside = people(scope, {r[1] for r in rows}) if rows else {}
     by_skill: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
     by_program: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
@@ -51,6 +57,7 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
             for group in (by_skill[skill_id][role], by_program[program_id][role]):
                 group.changes.append(change)
                 group.mentees.append(mentee_id)
+                group.parts.append((mentee_id, program_id, skill_id))
     by_cohort: dict[str, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
     for program_id, roles in by_program.items():
         for role, found in roles.items():

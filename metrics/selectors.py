@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
@@ -16,22 +16,17 @@ from statistics import fmean
 from django.apps import apps
 from django.db.models import Count, Max, Sum
 
+from mentorship_site.privacy import MIN_GROUP
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
 from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory
 
 from .models import OutcomeEvent, OutcomeKind
 
-MIN_N = 3
 # A mentorship is on track while its last check-in is no older than this many cadences.
 ON_TRACK_CADENCES = 1.5
 RESET_REASONS = (EndReason.NOT_WORKING, EndReason.REASSIGNED)
 EXPERT_LEVEL = 5
-
-
-def suppress(value, n: int, min_n: int = MIN_N):
-    """`value`, or None when fewer than `min_n` people stand behind it."""
-    return value if n >= min_n else None
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,20 @@ def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
     }
 
 
+def shared(scope: Scope, key: tuple, load):
+    """Rows that depend only on `key`, not on the scope's people: loaded once per request and
+    also handed to the wider views the dashboard compares itself with (dashboards.Builder)."""
+    name = ("shared", *key)
+    found = scope.cache.get(name)
+    if found is None:
+        found = scope.cache[name] = load()
+    return found
+
+
+def _program_key(programs: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(programs))
+
+
 def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, date | None]]:
     """user id -> (department id, hire date), for people inside the scope.
 
@@ -108,7 +117,8 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
         qs = User.objects.all()
         if scope.department_id is not None:
             qs = qs.filter(department_id=scope.department_id)
-        rows = qs.order_by().values_list("pk", "department_id", "hire_date")
+        rows = shared(scope, ("people", scope.department_id),
+                      lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")))
         population = {pk: (dept, hired) for pk, dept, hired in rows
                       if scope.people_ids is None or pk in scope.people_ids}
         scope.cache["people"] = population
@@ -199,7 +209,8 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     return Cohorts(participants, comparison)
 
 
-def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
+def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None = None
+            ) -> dict[int, list[tuple[str, date]]]:
     """user -> [(kind, date)] for the given event kinds (one query).
 
     Loads the kinds for everyone and keeps `user_ids` in Python: a list of thousands of ids
@@ -209,23 +220,28 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int]) -> dict[int, list[tup
     found: dict[int, list[tuple[str, date]]] = defaultdict(list)
     if not wanted:
         return found
-    rows = OutcomeEvent.objects.filter(kind__in=list(kinds))
-    for user_id, kind, occurred in rows.order_by().values_list("employee_id", "kind", "occurred_on"):
+    kinds = sorted(kinds)
+    query = OutcomeEvent.objects.filter(kind__in=kinds).order_by().values_list(
+        "employee_id", "kind", "occurred_on")
+    rows = query if scope is None else shared(scope, ("events", *kinds), lambda: list(query))
+    for user_id, kind, occurred in rows:
         if user_id in wanted:
             found[user_id].append((kind, occurred))
     return found
 
 
 def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
-               today: date) -> tuple[int, int]:
-    """(retained, eligible): only people whose window has fully elapsed count.
+               today: date) -> tuple[int, int, Callable[[], frozenset]]:
+    """(retained, eligible, who): only people whose window has fully elapsed count.
 
-    Counts people per start date, then looks only at those with a departure.
+    Counts people per start date, then looks only at those with a departure. `who()`: the
+    (person, window start) of each eligible person, worked out only when asked for.
     """
     ends = {start: add_months(start, months) for start in {w[0] for w in group.values()}}
     per_start = Counter(w[0] for w in group.values())
     eligible = sum(n for start, n in per_start.items() if ends[start] <= today)
     lost = 0
+    too_early: set[int] = set()
     for user_id, found in departures.items():
         window = group.get(user_id)
         if window is None or ends[window[0]] > today:
@@ -234,9 +250,15 @@ def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list],
         left = [d for _k, d in found]
         if any(d <= start for d in left):
             eligible -= 1  # had already left before the program began: not comparable
+            too_early.add(user_id)
         elif any(d <= until for d in left):
             lost += 1
-    return eligible - lost, eligible
+
+    def who() -> frozenset:
+        return frozenset((u, w[0]) for u, w in group.items()
+                         if ends[w[0]] <= today and u not in too_early)
+
+    return eligible - lost, eligible, who
 
 
 def rate(count: int, n: int) -> float | None:
@@ -247,13 +269,13 @@ def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """Retention at 6 and 12 months after program start, participants vs comparison group."""
     groups = groups or cohorts(scope)
     people = set(groups.participants) | set(groups.comparison)
-    departures = _events([OutcomeKind.DEPARTURE], people)
+    departures = _events([OutcomeKind.DEPARTURE], people, scope)
     rows = []
     for months in (6, 12):
         row: dict = {"months": months}
         for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
-            kept, n = _retention(group, departures, months, scope.today)
-            row[name] = {"retained": kept, "n": n, "rate": rate(kept, n)}
+            kept, n, who = _retention(group, departures, months, scope.today)
+            row[name] = {"retained": kept, "n": n, "rate": rate(kept, n), "who": who}
         rows.append(row)
     return {
         "rows": rows,
@@ -272,8 +294,10 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """
     groups = groups or cohorts(scope)
     people = set(groups.participants) | set(groups.comparison)
-    events = _events(CAREER_KINDS, people)
+    events = _events(CAREER_KINDS, people, scope)
     rows = []
+    who = {name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
+           for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
     for kind in CAREER_KINDS:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
         for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
@@ -286,7 +310,8 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
                 start, until = window[0], min(window[1], scope.today)
                 if any(k == kind and start <= d <= until for k, d in found):
                     hits += 1
-            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group))}
+            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group)),
+                         "who": who[name]}
         rows.append(row)
     return {"rows": rows, "participants_n": len(groups.participants),
             "comparison_n": len(groups.comparison)}
@@ -300,8 +325,9 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
     qs = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
         status=MentorshipStatus.PROPOSED
     )
-    rows = list(qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on", "ended_on",
-                               "end_reason"))
+    rows = shared(scope, ("mentorships", _program_key(programs)), lambda: list(
+        qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on",
+                                  "ended_on", "end_reason")))
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
 
@@ -325,17 +351,23 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         checkins = checkins.filter(date__gte=scope.date_from)
     if scope.date_to:
         checkins = checkins.filter(date__lte=scope.date_to)
+    dates = (_program_key(programs), scope.date_from, scope.date_to)
     stats = {
         m: (count, last)
-        for m, count, last in checkins.values("mentorship_id")
-        .annotate(c=Count("id"), last=Max("date")).values_list("mentorship_id", "c", "last")
+        for m, count, last in shared(scope, ("checkins", *dates), lambda: list(
+            checkins.values("mentorship_id").annotate(c=Count("id"), last=Max("date"))
+            .values_list("mentorship_id", "c", "last")))
         if m in ids
     }
     total_checkins = sum(c for c, _ in stats.values())
     months = 0.0
     on_track = live = 0
     reasons: Counter[str] = Counter()
-    for pk, program_id, _mentee, status, started, ended, end_reason in rows:
+    pairs, live_pairs = set(), set()
+    for pk, program_id, mentee, status, started, ended, end_reason in rows:
+        # What each pairing adds to the figures, first item the person it's about (the
+        # mentee): a date range that cuts some of its check-ins changes it (see Builder).
+        pairs.add((mentee, pk, stats.get(pk, (0, None))[0]))
         begin = started or programs[program_id].start_date
         stop = ended or scope.today
         if scope.date_from:
@@ -346,13 +378,15 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         if status == MentorshipStatus.ACTIVE:
             live += 1
             last = stats.get(pk, (0, None))[1] or started or programs[program_id].start_date
+            live_pairs.add((mentee, pk, last))
             if (scope.today - last).days <= ON_TRACK_CADENCES * programs[program_id].cadence_days:
                 on_track += 1
         if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
             reasons[end_reason] += 1
     resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
-    reset_requests = sum(n for m, n in resets.values("mentorship_id").annotate(n=Count("id"))
-                         .values_list("mentorship_id", "n") if m in ids)
+    reset_requests = sum(n for m, n in shared(scope, ("resets", _program_key(programs)), lambda: list(
+        resets.values("mentorship_id").annotate(n=Count("id")).values_list("mentorship_id", "n")))
+        if m in ids)
     pulses = Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs))
     if scope.date_from:
         pulses = pulses.filter(checkin__date__gte=scope.date_from)
@@ -361,12 +395,14 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
     pulses = pulses.order_by().values("checkin__mentorship_id", "user_id")
     score_sum = score_count = 0
     raters: set[int] = set()
-    for m, user_id, total, count in pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
-        "checkin__mentorship_id", "user_id", "t", "k"
-    ):
+    pulse_parts: set[tuple] = set()
+    for m, user_id, total, count in shared(scope, ("pulses", *dates), lambda: list(
+        pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
+            "checkin__mentorship_id", "user_id", "t", "k"))):
         if m in ids:
             score_sum, score_count = score_sum + total, score_count + count
             raters.add(user_id)
+            pulse_parts.add((user_id, m, count, total))
     return {
         "mentorships": len(rows),
         "checkins": total_checkins,
@@ -382,6 +418,9 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
         "pulse_avg": round(score_sum / score_count, 2) if score_count else None,
         "pulse_people": len(raters),
         "pulse_count": score_count,
+        # Who stands behind the figures: one tuple per contribution, the person first.
+        "who": {"mentorships": frozenset(pairs), "live": frozenset(live_pairs),
+                "pulse": frozenset(pulse_parts)},
     }
 
 
@@ -389,12 +428,14 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
 
 
 def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
-    """(skill, role, level, target, user, capacity) of live enrolments in scope (two queries)."""
+    """(skill, role, level, target, user, capacity, enrolment) of live enrolments in scope
+    (two queries)."""
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
     )
-    rows = list(qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
-                               "enrolment__user_id", "enrolment__capacity"))
+    rows = shared(scope, ("skill_rows", _program_key(programs)), lambda: list(
+        qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
+                                  "enrolment__user_id", "enrolment__capacity", "enrolment_id")))
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
@@ -420,12 +461,14 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     skills = _skills(scope)
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
+    gap_rows: dict[int, set[tuple]] = defaultdict(set)
     mentors: dict[int, dict[int, int]] = defaultdict(dict)
-    for skill_id, role, level, target, user_id, capacity in rows:
+    for skill_id, role, level, target, user_id, capacity, enrolment_id in rows:
         if role == "mentee":
             seekers[skill_id].add(user_id)
             if target is not None:
                 gaps[skill_id].append(target - level)
+                gap_rows[skill_id].add((user_id, enrolment_id, target - level))
         elif role == "mentor" and level >= 4:
             mentors[skill_id][user_id] = max(capacity, mentors[skill_id].get(user_id, 0))
     per_skill = []
@@ -436,7 +479,11 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
             "skill": name, "category": category,
             "demand": demand, "mean_gap": round(fmean(gaps[skill_id]), 2) if gaps[skill_id] else None,
             "gap_n": len(gaps[skill_id]),
+            "gap_people": len(seekers[skill_id] & {r[0] for r in gap_rows[skill_id]}),
             "supply": supply, "mentors": len(mentors[skill_id]), "shortfall": demand - supply,
+            "who": {"seekers": frozenset((u,) for u in seekers[skill_id]),
+                    "gap": frozenset(gap_rows[skill_id]),
+                    "mentors": frozenset(mentors[skill_id].items())},
         })
     per_category = []
     for category, label in SkillCategory.choices:
@@ -445,9 +492,12 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
         offer = set().union(*(mentors[s].keys() for s, (_n, c) in skills.items() if c == category))
         demand = sum(r["demand"] for r in mine)
         supply = sum(r["supply"] for r in mine)
+        offered = frozenset((u, s, cap) for s, (_n, c) in skills.items() if c == category
+                            for u, cap in mentors[s].items())
         per_category.append({"category": category, "label": label, "demand": demand,
                              "supply": supply, "shortfall": demand - supply,
-                             "seekers": len(seek), "mentors": len(offer)})
+                             "seekers": len(seek), "mentors": len(offer),
+                             "who": {"seekers": frozenset((u,) for u in seek), "mentors": offered}})
     invest = [r for r in sorted(per_skill, key=lambda r: -r["shortfall"]) if r["shortfall"] > 0][:5]
     return {"skills": per_skill, "categories": per_category, "invest": invest}
 
@@ -480,7 +530,7 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     experts: dict[int, set[int]] = defaultdict(set)
     seekers: dict[int, set[int]] = defaultdict(set)
     candidates: dict[int, dict[int, int]] = defaultdict(dict)
-    for skill_id, role, level, _target, user_id, _cap in rows:
+    for skill_id, role, level, _target, user_id, _cap, _enrolment in rows:
         if role == "mentor" and level >= EXPERT_LEVEL:
             experts[skill_id].add(user_id)
         if role == "mentee":
@@ -505,7 +555,8 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     for skill_id in sorted(concentrated, key=lambda s: (-len(seekers[s]), skills[s])):
         name, category = skills[skill_id]
         row = {"skill": name, "category": category, "experts": len(experts[skill_id]),
-               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": []}
+               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": [],
+               "who": frozenset((u,) for u in seekers[skill_id])}
         if pairings and len(experts[skill_id]) == 1:
             (expert,) = experts[skill_id]
             line = _reporting_line(expert, managers, children) | {expert}
@@ -547,7 +598,7 @@ def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
 # --- feedback surveys (helper "feedback") -------------------------------------------------
 
 
-def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_N) -> list[dict] | None:
+def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_GROUP) -> list[dict] | None:
     """Per program, by name: the survey results from feedback.selectors (five queries in all),
     or None if not available."""
     try:

@@ -68,8 +68,8 @@ class _Row:
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             return cell
         if cell is None or cell in MISSING:
-            # "—" is a hidden figure on a suppressed dashboard, a figure without data for HR.
-            self.hidden = self.hidden or self.audience.suppressed
+            # "—": no data, or a hidden figure, whose group size then reads "fewer than 3" or
+            # "hidden" (flagged below when that cell is read).
             return None
         text = str(cell).strip()
         if text.endswith("%"):

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from imports.csvcheck import CsvFileError
 from people.models import User
 from people.permissions import hr_required
-from people.selectors import is_manager, subtree_ids
+from people.selectors import is_manager, subtrees_up_the_line
 from programs.models import Program
 from programs.views import coordinated_program
 
 from . import selectors, services, tables
-from .dashboards import Audience, Builder
+from .dashboards import Audience, Builder, wider_scopes
 from .export import to_csv
 from .forms import (
     DashboardFilterForm,
@@ -51,9 +51,11 @@ def _scope(request: HttpRequest, programs: list[tuple[int, str]], *, people=None
 
 
 def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Scope,
-            form: DashboardFilterForm, audience: Audience, slug: str, extra: dict | None = None
-            ) -> HttpResponse:
-    sections = Builder(scope, audience).sections()
+            form: DashboardFilterForm, audience: Audience, slug: str, extra: dict | None = None,
+            all_program_ids: tuple[int, ...] | None, people_bases=()) -> HttpResponse:
+    # Every view of the same figures the viewer could set beside this one (see Builder).
+    wider = wider_scopes(scope, all_program_ids=all_program_ids, people_bases=people_bases)
+    sections = Builder(scope, audience, wider=wider).sections()
     query = request.GET.copy()
     for key in ("format", "table", "metric"):
         query.pop(key, None)
@@ -64,7 +66,7 @@ def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Sc
     return render(request, "metrics/dashboard.html", {
         "title": title, "intro": intro, "form": form,
         "panels": [(s, tables.table_names(s, audience)) for s in sections],
-        "audience": audience.value, "suppressed": audience.suppressed,
+        "audience": audience.value,
         "query": query.urlencode(), **(extra or {}),
     })
 
@@ -104,16 +106,20 @@ def hr_dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request, title="Programs dashboard",
                    intro="Every program you coordinate. Use the filters to narrow every figure.",
                    scope=scope, form=form, audience=Audience.HR, slug="programs",
-                   extra={"no_programs": not programs})
+                   extra={"no_programs": not programs},
+                   all_program_ids=tuple(pk for pk, _ in programs))
 
 
 @hr_required
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     scope, form = _scope(request, [(program.pk, program.name)], fixed_program=program.pk)
+    # The same figures as the programs dashboard filtered to this program.
+    coordinated = tuple(request.user.coordinated_programs.values_list("pk", flat=True))
     return _render(request, title=f"{program.name}: dashboard",
                    intro="Figures for this program only.", scope=scope, form=form,
-                   audience=Audience.HR, slug=program.slug, extra={"program": program})
+                   audience=Audience.HR, slug=program.slug, extra={"program": program},
+                   all_program_ids=coordinated)
 
 
 @login_required
@@ -121,11 +127,15 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if not is_manager(request.user):
         raise Http404("Only managers have a team dashboard.")
     programs = list(Program.objects.order_by("name").values_list("pk", "name"))
-    scope, form = _scope(request, programs, people=frozenset(subtree_ids(request.user)))
+    # Own subtree, then the subtrees of the managers above, whose dashboards are published too.
+    subtrees = subtrees_up_the_line(request.user)
+    scope, form = _scope(request, programs, people=subtrees[0])
     return _render(request, title="Team dashboard",
                    intro="Everyone who reports to you, directly or indirectly, as aggregates only. "
                    "Figures from fewer than 3 people are not shown.", scope=scope, form=form,
-                   audience=Audience.MANAGER, slug="team")
+                   audience=Audience.MANAGER, slug="team",
+                   all_program_ids=tuple(pk for pk, _ in programs),
+                   people_bases=[*subtrees[1:], None])
 
 
 @login_required
@@ -137,7 +147,7 @@ def leadership_dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request, title="Leadership view",
                    intro="All programs across the organisation. Figures from fewer than 3 people "
                    "are not shown.", scope=scope, form=form, audience=Audience.LEADERSHIP,
-                   slug="leadership")
+                   slug="leadership", all_program_ids=tuple(pk for pk, _ in programs))
 
 
 @hr_required

@@ -33,6 +33,28 @@ def subtree_ids(manager: User, *, include_self: bool = False) -> set[int]:
     return seen
 
 
+def subtrees_up_the_line(manager: User) -> list[frozenset[int]]:
+    """The subtree of `manager`, then of their manager, and so on up the reporting line (one
+    query): the team dashboards one person's could be compared with."""
+    children = reporting_children()
+    managers = {child: boss for boss, kids in children.items() for child in kids}
+    found = []
+    current: int | None = manager.pk
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        below: set[int] = set()
+        stack = list(children.get(current, []))
+        while stack:
+            pk = stack.pop()
+            if pk not in below:
+                below.add(pk)
+                stack.extend(children.get(pk, []))
+        found.append(frozenset(below))
+        current = managers.get(current)
+    return found
+
+
 def ancestor_ids(user_id: int, managers: dict[int, int | None]) -> set[int]:
     """Everyone above `user_id` given a {user: manager} map."""
     found: set[int] = set()

@@ -21,14 +21,29 @@ def url(user) -> str:
     return reverse("checkins:mentor_stats", args=[user.pk])
 
 
-def test_it_sums_hours_mentees_and_the_mentees_average_pulse(pairing, second_pairing, mentor):
+def test_it_sums_hours_mentees_and_the_mentees_average_pulse(pairing, second_pairing, mentor,
+                                                             program):
+    third = factories.MentorshipFactory(program=program, mentor=mentor)
     a = CheckInFactory(mentorship=pairing, duration_minutes=60)
     b = CheckInFactory(mentorship=second_pairing, duration_minutes=30)
+    c = CheckInFactory(mentorship=third, duration_minutes=30)
     PulseFactory(checkin=a, user=pairing.mentee, score=5)
     PulseFactory(checkin=b, user=second_pairing.mentee, score=3)
+    PulseFactory(checkin=c, user=third.mentee, score=4)
     PulseFactory(checkin=a, user=mentor, score=1)  # the mentor's own pulse doesn't count
     stats = mentor_stats(mentor.pk)
-    assert (stats.hours, stats.mentees, stats.avg_pulse, stats.checkins) == (1.5, 2, 4.0, 2)
+    assert (stats.hours, stats.mentees, stats.avg_pulse, stats.checkins) == (2.0, 3, 4.0, 3)
+
+
+@pytest.mark.parametrize("who", ["mentor", "boss", "hr_user"])
+def test_it_hides_the_average_pulse_of_fewer_than_three_mentees(request, client_for, pairing,
+                                                                second_pairing, mentor, who):
+    for m, score in ((pairing, 5), (second_pairing, 2)):
+        for _ in range(2):  # four pulses, still two people
+            PulseFactory(checkin=CheckInFactory(mentorship=m), user=m.mentee, score=score)
+    assert mentor_stats(mentor.pk).avg_pulse is None
+    html = client_for(request.getfixturevalue(who)).get(url(mentor)).content.decode()
+    assert 'data-stat="pulse">—<' in html and "3.5/5" not in html
 
 
 @pytest.mark.parametrize("who", ["mentor", "boss", "hr_user"])

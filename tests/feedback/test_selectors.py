@@ -47,7 +47,8 @@ def test_it_counts_invited_and_answered_per_survey(program) -> None:
 
     invite(survey, role="manager")
     result = survey_results(program)[0]
-    assert (result["invited"], result["answered"]) == (2, 1)
+    # Both groups are under 3 answers: the total would give their sizes away.
+    assert (result["invited"], result["answered"]) == (2, None)
     assert [g["role"] for g in result["groups"]] == ["mentee", "manager"]
 
 

@@ -201,3 +201,17 @@ def test_it_tells_hr_how_many_invitations_the_mail_server_refused(client_for, hr
         email_error="SMTPRecipientsRefused: {'<address>': (550, b'no such user')}")
     html = client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
     assert "1 email refused by the mail server" in html
+
+
+def test_it_shows_no_total_that_gives_away_a_hidden_groups_size(client_for, hr_user,
+                                                                 program) -> None:
+    survey = sent_survey(program)
+    for _ in range(2):
+        answered(survey, "mentor", (5, 5, 5))
+    for _ in range(3):
+        answered(survey, "mentee", (4, 3, 2))
+    results = client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
+    dates = client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+    assert "3 answers" in results  # the visible group's own count stays
+    assert "5 of 5" not in results and "5 / 5" not in dates  # 5 − 3 would be the mentors' 2
+    assert "5 invited" in results and "— / 5" in dates

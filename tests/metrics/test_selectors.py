@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from mentorship_site.privacy import suppress
 from metrics import selectors
-from metrics.selectors import Scope, suppress
+from metrics.selectors import Scope
 from people.selectors import subtree_ids
 
 
 def scope_for(org, **kwargs) -> Scope:
     kwargs.setdefault("today", org.today)
     return Scope(program_ids=(org.program.pk,), **kwargs)
+
+
+def plain(figure: dict) -> dict:
+    """A figure without the contributions behind it (those are for the Builder's suppression)."""
+    return {k: v for k, v in figure.items() if k != "who"}
 
 
 def ids(org, *keys: str) -> set[int]:
@@ -34,10 +40,10 @@ def test_it_matches_the_comparison_group_on_department_and_tenure(org) -> None:
 def test_it_computes_retention_at_6_and_12_months_for_both_groups(org) -> None:
     data = selectors.retention(scope_for(org))
     six, twelve = data["rows"]
-    assert six["participants"] == {"retained": 5, "n": 6, "rate": 83.3}
-    assert twelve["participants"] == {"retained": 4, "n": 6, "rate": 66.7}
-    assert six["comparison"] == {"retained": 3, "n": 4, "rate": 75.0}
-    assert twelve["comparison"] == {"retained": 2, "n": 4, "rate": 50.0}
+    assert plain(six["participants"]) == {"retained": 5, "n": 6, "rate": 83.3}
+    assert plain(twelve["participants"]) == {"retained": 4, "n": 6, "rate": 66.7}
+    assert plain(six["comparison"]) == {"retained": 3, "n": 4, "rate": 75.0}
+    assert plain(twelve["comparison"]) == {"retained": 2, "n": 4, "rate": 50.0}
 
 
 def test_it_counts_only_people_whose_window_has_elapsed(org) -> None:
@@ -52,11 +58,11 @@ def test_it_counts_only_people_whose_window_has_elapsed(org) -> None:
 
 def test_it_computes_career_outcome_rates_in_the_program_window(org) -> None:
     rows = {r["kind"]: r for r in selectors.career_outcomes(scope_for(org))["rows"]}
-    assert rows["promotion"]["participants"] == {"count": 1, "n": 6, "rate": 16.7}
-    assert rows["promotion"]["comparison"] == {"count": 1, "n": 4, "rate": 25.0}
+    assert plain(rows["promotion"]["participants"]) == {"count": 1, "n": 6, "rate": 16.7}
+    assert plain(rows["promotion"]["comparison"]) == {"count": 1, "n": 4, "rate": 25.0}
     assert rows["internal_move"]["participants"]["rate"] == 16.7
     assert rows["internal_move"]["comparison"]["rate"] == 0.0
-    assert rows["certification"]["participants"] == {"count": 2, "n": 6, "rate": 33.3}
+    assert plain(rows["certification"]["participants"]) == {"count": 2, "n": 6, "rate": 33.3}
     assert rows["certification"]["comparison"]["count"] == 0
 
 
@@ -65,7 +71,7 @@ def test_it_limits_a_manager_scope_to_their_subtree(org) -> None:
     data = selectors.retention(scope)
     assert data["participants_n"] == 3  # m1, m2, m3
     assert data["comparison_n"] == 1  # c1
-    assert data["rows"][0]["participants"] == {"retained": 2, "n": 3, "rate": 66.7}
+    assert plain(data["rows"][0]["participants"]) == {"retained": 2, "n": 3, "rate": 66.7}
 
 
 def test_it_filters_by_department(org) -> None:
@@ -133,14 +139,14 @@ def test_it_computes_skill_growth_per_skill_program_and_cohort(org, assessments)
     expected = {"self": {"mean": 1.0, "n": 3}, "mentor": {"mean": 1.5, "n": 2}}
     (skill,) = d["skills"]
     assert skill["label"] == "Kube test skill"
-    assert {k: skill[k] for k in ("self", "mentor")} == expected
+    assert {k: plain(skill[k]) for k in ("self", "mentor")} == expected
     (program,) = d["programs"]
-    assert program["label"] == "Onboarding" and program["self"] == expected["self"]
+    assert program["label"] == "Onboarding" and plain(program["self"]) == expected["self"]
     (cohort,) = d["cohorts"]
-    assert cohort["label"] == org.start.strftime("%Y-%m") and cohort["mentor"] == expected["mentor"]
+    assert cohort["label"] == org.start.strftime("%Y-%m") and plain(cohort["mentor"]) == expected["mentor"]
 
 
 def test_it_limits_skill_growth_to_the_manager_subtree(org, assessments) -> None:
     scope = scope_for(org, people_ids=frozenset(ids(org, "m1")))
     (skill,) = selectors.skill_growth(scope)["skills"]
-    assert skill["self"] == {"mean": 2.0, "n": 1}
+    assert plain(skill["self"]) == {"mean": 2.0, "n": 1}

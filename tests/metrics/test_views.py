@@ -253,3 +253,45 @@ def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(org, asse
 def test_it_links_the_program_dashboard_from_the_manage_page(org, client_for) -> None:
     html = client_for(org.hr).get(reverse("programs:manage", args=[org.program.slug])).content.decode()
     assert reverse("metrics:program", args=[org.program.slug]) in html
+
+
+def test_it_suppresses_skill_growth_from_fewer_than_three_for_hr_too(org, assessments,
+                                                                      client_for) -> None:
+    body = client_for(org.hr).get(reverse("metrics:program", args=[org.program.slug]),
+                                  {"format": "csv", "metric": "growth"}).content.decode()
+    rows = [row for row in csv.reader(io.StringIO(body)) if row[0] == "Kube test skill"]
+    # Mentor ratings of 2 mentees: hidden from HR as from everyone else.
+    assert rows == [["Kube test skill", "skill", "self", "1.0", "3", "false"],
+                    ["Kube test skill", "skill", "mentor", "", "", "true"]]
+
+
+def test_it_keeps_survey_comments_from_leadership(org, client_for) -> None:
+    _add_program_with_feedback(org, 0)
+    leadership = client_for(org.leader).get(reverse("metrics:leadership"))
+    csv_body = client_for(org.leader).get(reverse("metrics:leadership"),
+                                          {"format": "csv", "metric": "feedback"}).content.decode()
+    assert "comment 0" not in leadership.content.decode() and "comment 0" not in csv_body
+    # The averages stay.
+    assert csv_body.startswith("program,survey,respondents,question,average,answers,suppressed")
+    assert len(csv_body.splitlines()) > 1
+    assert "comment 0" in client_for(org.hr).get(reverse("metrics:hr")).content.decode()
+
+
+def test_it_hides_a_filtered_figure_that_leaves_out_one_person(org, client_for) -> None:
+    """Engineering has 6 participants of 7 (one, in Operations, added here): the department
+    filter would otherwise give away the Operations person's retention."""
+    from people.models import Department
+
+    ops = Department.objects.get(name="Operations")
+    extra = factories.UserFactory(department=ops, hire_date=org.start - timedelta(days=800))
+    factories.EnrolmentFactory(program=org.program, user=extra, role="mentee")
+    eng = org.people["m1"].department
+    client = client_for(org.leader)
+    everyone = list(csv.reader(io.StringIO(client.get(
+        reverse("metrics:leadership"), {"format": "csv", "metric": "retention"}).content.decode())))
+    engineering = list(csv.reader(io.StringIO(client.get(
+        reverse("metrics:leadership"), {"format": "csv", "metric": "retention", "department": eng.pk}
+    ).content.decode())))
+    # months, group, retained_percent, people, suppressed: participants at 6 months.
+    assert everyone[1] == ["6", "participants", "85.7", "7", "false"]
+    assert engineering[1] == ["6", "participants", "", "", "true"]
