@@ -160,6 +160,12 @@ class MatchingRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of a running run: the worker stamps it every few seconds. A run "running" with
+    # an old heartbeat lost its worker for good and is requeued or failed by a periodic check.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task that holds the run: only it (or its own retry) may carry on with it.
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from outbox.selectors import EmailProgress, email_progress
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program
 
@@ -32,3 +33,8 @@ def enrolled_users(program: Program, role: str):
         enrolments__program=program, enrolments__role=role,
         enrolments__status=EnrolmentStatus.APPROVED,
     ).order_by("full_name", "email")
+
+
+def run_email_progress(run: MatchingRun) -> EmailProgress:
+    """How far the publish emails of a run have gone: sent, waiting, refused."""
+    return email_progress(f"run:{run.pk}")

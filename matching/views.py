@@ -60,6 +60,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.GET.get("page")
         )
         context.update(page=page, counts=_status_counts(run))
+    if run.published_at:
+        context["emails"] = selectors.run_email_progress(run)
     return render(request, "matching/run_detail.html", context)
 
 
@@ -147,9 +149,29 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"Published: {count} mentorship(s) are active and both "
-                                  "sides have been emailed.")
+        messages.success(request, f"Published: {count} mentorship(s) are active. Both sides' "
+                                  "emails are on their way; their progress shows below.")
     return redirect(run)
+
+
+@login_required
+def run_emails(request: HttpRequest, pk: int) -> HttpResponse:
+    """The publish emails' progress, polled by the run page."""
+    run = _run_for(request, pk)
+    return render(request, "matching/_run_emails.html",
+                  {"run": run, "emails": selectors.run_email_progress(run)})
+
+
+@login_required
+@require_POST
+def run_emails_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    count = services.run_emails_retry(run=run, by=request.user)
+    if count:
+        messages.success(request, f"{count} refused email(s) will be sent again.")
+    else:
+        messages.info(request, "No refused emails to send again.")
+    return redirect(f"{reverse('matching:run', args=[run.pk])}#emails")
 
 
 @login_required
