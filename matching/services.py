@@ -20,7 +20,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from mentorship_site.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
-from mentorships.services import mentorship_activate, mentorship_create
+from mentorships.services import mentorship_create, mentorships_activate_many
 from outbox.services import Email, emails_enqueue, emails_retry, outbox_enqueue
 from people.models import User
 from programs.models import Format, Program
@@ -484,12 +484,14 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
 
 @transaction.atomic
 def run_publish(*, run: MatchingRun, by: User) -> int:
-    """Activate this run's accepted pairs and email both sides; a second publish does nothing."""
+    """Activate this run's accepted pairs and queue both sides' emails; a second publish does
+    nothing. A few statements whatever the number of pairs: the page answers at once, and the
+    worker sends the emails (their progress shows on the run page)."""
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError("Only a finished run can be published.")
     pending = list(
         Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
-        .select_related("mentor", "mentee", "program")
+        .values_list("pk", flat=True)
     )
     if not pending and run.published_at is None:
         raise ValidationError("Accept at least one proposal before publishing.")
@@ -498,16 +500,14 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
     )
     if not claimed:
         raise ValidationError("This run is already published.")
-    emails: list[Email] = []
-    for mentorship in pending:
-        mentorship_activate(mentorship=mentorship, by=by)
-        emails.extend(_emails(mentorship))
+    activated = mentorships_activate_many(program=run.program, ids=pending, by=by)
+    emails = [email for mentorship in activated for email in _emails(mentorship)]
     # Recorded with the activation; the worker sends them, once each, after the commit.
     queued = emails_enqueue(kind="matching.published", emails=emails, batch=run_email_batch(run))
     audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
-                 payload={"activated": len(pending), "emails": queued})
+                 payload={"activated": len(activated), "emails": queued})
     run.refresh_from_db()
-    return len(pending)
+    return len(activated)
 
 
 def run_email_batch(run: MatchingRun) -> str:

@@ -66,7 +66,7 @@ class OutgoingEmail(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["status", "id"]),
             models.Index(fields=["batch", "status"]),
         ]
 

@@ -196,6 +196,7 @@ def _send_next(connection) -> str | None:
         message = EmailMessage(row.subject, row.body, row.from_email or None, [row.to],
                                connection=connection)
         try:
+            connection.open()  # kept open across messages (send_messages alone would close it)
             if not connection.send_messages([message]):
                 raise SMTPRecipientsRefused({row.to: (550, b"Not accepted")})
         except SoftTimeLimitExceeded:

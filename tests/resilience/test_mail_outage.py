@@ -1,0 +1,170 @@
+"""Publishing a matching run while the mail server is down or slow: nothing is lost or doubled.
+
+The site's request only records the emails (outbox.OutgoingEmail) and answers; real Celery
+workers on a private Redis send them to a real SMTP server (aiosmtpd, tests/smtp.py) that the
+test stops, slows down or starts. The server counts what it received per address.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from matching.models import MatchingRun, Proposal, RunStatus
+from mentorships.models import Mentorship
+from outbox import services as outbox_services
+from outbox.models import EmailStatus, OutgoingEmail
+from programs.models import Enrolment, Program
+from tests.factories import HRFactory, ProgramFactory
+from tests.smtp import SmtpServer
+
+from .bulk import BATCH, users
+from .helpers import PrivateRedis, Worker
+from .test_worker_kill import wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+SEND = "outbox.tasks.send_emails"
+
+
+def accepted_run(pairs: int, *, hr) -> tuple[MatchingRun, list[str]]:
+    """A finished run of a one-to-one program with `pairs` accepted, unpublished pairs.
+
+    Returns the run and the address of everyone who is owed one email when it is published.
+    """
+    program: Program = ProgramFactory(status="matching", format="one_to_one", coordinators=[hr])
+    mentors, mentees = users("pubmentor", pairs), users("pubmentee", pairs)
+    Enrolment.objects.bulk_create(
+        [Enrolment(program=program, user=user, role=role, status="approved", capacity=1)
+         for role, people in (("mentor", mentors), ("mentee", mentees)) for user in people],
+        batch_size=BATCH,
+    )
+    run = MatchingRun.objects.create(program=program, status=RunStatus.SUCCEEDED, progress=100,
+                                     matched_count=pairs)
+    explanation = [["Shares 2 skills", 30], ["Same career track", 10]]
+    Mentorship.objects.bulk_create(
+        [Mentorship(program=program, mentor=mentor, mentee=mentee, status="proposed",
+                    source="matching", matching_run=run, score=40, explanation=explanation)
+         for mentor, mentee in zip(mentors, mentees, strict=True)],
+        batch_size=BATCH,
+    )
+    Proposal.objects.bulk_create(
+        [Proposal(run=run, mentor=m.mentor, mentee=m.mentee, score=40, status="accepted",
+                  mentorship=m, explanation=explanation)
+         for m in Mentorship.objects.filter(matching_run=run).select_related("mentor", "mentee")],
+        batch_size=BATCH,
+    )
+    return run, [u.email for u in mentors + mentees]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()  # not started: its port is closed, as when the mail server is down
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_workers(redis_server: PrivateRedis, smtp: SmtpServer, monkeypatch
+                 ) -> Iterator[Callable[[], Worker]]:
+    """Starts workers that send through `smtp`; the site's outbox publishes to them."""
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        worker = Worker(redis_server.url, extra_env={"TANDEM_TEST_SMTP_PORT": str(smtp.port),
+                                                     "EMAIL_TIMEOUT": "5"})
+        worker.start()
+        started.append(worker)
+        monkeypatch.setattr(outbox_services, "app", worker.client)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def _publish(run: MatchingRun, hr) -> tuple[int, float]:
+    client = Client()
+    client.force_login(hr)
+    started = time.perf_counter()
+    response = client.post(reverse("matching:publish", args=[run.pk]))
+    return response.status_code, time.perf_counter() - started
+
+
+def _figures(smtp: SmtpServer, owed: list[str]) -> dict[str, int]:
+    got, expected = smtp.received, Counter(owed)
+    return {
+        "expected": sum(expected.values()), "sent": sum(got.values()),
+        "duplicated": sum(max(0, n - expected[a]) for a, n in got.items()),
+        "lost": sum(max(0, n - got[a]) for a, n in expected.items()),
+    }
+
+
+def _page(run: MatchingRun, hr) -> tuple[int, str]:
+    client = Client()
+    client.force_login(hr)
+    response = client.get(run.get_absolute_url())
+    return response.status_code, response.content.decode()
+
+
+def test_it_publishes_while_the_mail_server_is_down_and_sends_every_email_once_when_it_returns(
+    mail_workers, smtp
+) -> None:
+    hr = HRFactory()
+    run, owed = accepted_run(50, hr=hr)
+    worker = mail_workers()
+
+    status, seconds = _publish(run, hr)
+    assert status == 302
+    assert Mentorship.objects.filter(matching_run=run, status="active").count() == 50
+    # The worker tried, found the server down, and left every email waiting.
+    wait_for(lambda: OutgoingEmail.objects.exclude(last_error="").exists(), 30,
+             "the worker to find the mail server down")
+    assert OutgoingEmail.objects.filter(status=EmailStatus.PENDING).count() == 100
+    code, page = _page(run, hr)
+    assert code == 200 and "0 of 100 emails sent, 100 waiting" in page
+    assert "not taking emails" in page
+
+    smtp.start()
+    down_for = time.perf_counter()
+    worker.client.send_task(SEND)  # what beat does every minute
+    wait_for(lambda: not OutgoingEmail.objects.filter(status=EmailStatus.PENDING).exists(), 60,
+             "the emails to go once the mail server is back")
+    found = _figures(smtp, owed)
+    print(f"\nPublish with the mail server down: request {status} in {seconds:.2f} s; after it "
+          f"returned: emails expected {found['expected']}, sent {found['sent']}, duplicated "
+          f"{found['duplicated']}, lost {found['lost']} "
+          f"({time.perf_counter() - down_for:.1f} s to send)")
+    assert found == {"expected": 100, "sent": 100, "duplicated": 0, "lost": 0}
+    assert "100 of 100 emails sent." in _page(run, hr)[1]
+
+
+def test_it_publishes_2000_pairs_at_once_and_a_slow_mail_server_gets_every_email_once(
+    mail_workers, smtp
+) -> None:
+    hr = HRFactory()
+    run, owed = accepted_run(2000, hr=hr)
+    smtp.delay = 0.005
+    smtp.start()
+    mail_workers()
+    mail_workers()  # two workers share the queue: each email is still claimed by one
+
+    status, seconds = _publish(run, hr)
+    assert status == 302
+    answered = time.perf_counter()
+    assert Mentorship.objects.filter(matching_run=run, status="active").count() == 2000
+    assert _page(run, hr)[0] == 200
+    wait_for(lambda: not OutgoingEmail.objects.filter(status=EmailStatus.PENDING).exists(), 300,
+             "4,000 emails through a slow mail server")
+    sending = time.perf_counter() - answered
+    found = _figures(smtp, owed)
+    print(f"\nPublish of 2,000 pairs, mail server at {smtp.delay * 1000:.0f} ms/message: request "
+          f"{status} in {seconds:.2f} s; emails expected {found['expected']}, sent "
+          f"{found['sent']}, duplicated {found['duplicated']}, lost {found['lost']}, "
+          f"sent by the workers in {sending:.1f} s")
+    assert found == {"expected": 4000, "sent": 4000, "duplicated": 0, "lost": 0}
+    assert seconds < 20
