@@ -195,6 +195,8 @@ class MatchingRun(models.Model):
 
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
+    # "Accept all" hands the proposals to the worker, which accepts them in chunks.
+    ACCEPTING = "accepting", "Being accepted"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Superseded"
@@ -222,6 +224,8 @@ class Proposal(models.Model):
         related_name="+",
     )
     swapped = models.BooleanField(default=False)
+    # Why accepting it was refused (a pairing rule), shown next to it.
+    refusal = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-score", "id"]

@@ -345,30 +345,95 @@ def _message(exc: ValidationError) -> str:
 
 @transaction.atomic
 def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: User) -> AcceptResult:
-    """Create proposed mentorships for the chosen proposals (None = all still proposed)."""
+    """Create proposed mentorships for the chosen proposals (None = all still proposed).
+
+    For the few ticked on a page; "Accept all" goes to the worker (proposals_accept_all_start).
+    """
     _require_reviewable(run)
     rows = run.proposals.filter(status=ProposalStatus.PROPOSED).select_related("mentor", "mentee")
     if proposal_ids is not None:
         rows = rows.filter(pk__in=proposal_ids)
     result = AcceptResult()
     for proposal in rows.order_by("id"):
-        try:
-            mentorship = mentorship_create(
-                program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
-                source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
-                score=proposal.score, explanation=proposal.explanation,
-                note=f"Accepted from matching run {run.pk}",
-            )
-        except ValidationError as exc:
-            result.refused.append((proposal, _message(exc)))
-            continue
-        proposal.status = ProposalStatus.ACCEPTED
-        proposal.mentorship = mentorship
-        proposal.save(update_fields=["status", "mentorship"])
-        result.accepted.append(proposal)
+        _accept(run, proposal, by, result)
     audit_record(actor=by, action="matching.proposals_accepted", obj=run, program=run.program,
                  payload={"accepted": len(result.accepted), "refused": len(result.refused)})
     return result
+
+
+def _accept(run: MatchingRun, proposal: Proposal, by: User | None, result: AcceptResult) -> None:
+    try:
+        mentorship = mentorship_create(
+            program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
+            source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
+            score=proposal.score, explanation=proposal.explanation,
+            note=f"Accepted from matching run {run.pk}",
+        )
+    except ValidationError as exc:
+        proposal.status, proposal.refusal = ProposalStatus.PROPOSED, _message(exc)[:500]
+        proposal.save(update_fields=["status", "refusal"])
+        result.refused.append((proposal, proposal.refusal))
+        return
+    proposal.status, proposal.mentorship, proposal.refusal = ProposalStatus.ACCEPTED, mentorship, ""
+    proposal.save(update_fields=["status", "mentorship", "refusal"])
+    result.accepted.append(proposal)
+
+
+ACCEPT_CHUNK = 50
+
+
+@transaction.atomic
+def proposals_accept_all_start(*, run: MatchingRun, by: User) -> int:
+    """Hands every open proposal of the run to the worker to accept; returns how many.
+
+    Each pairing is checked under row locks, which takes a while for thousands: the page
+    answers at once and shows how far the worker got.
+    """
+    _require_reviewable(run)
+    count = run.proposals.filter(status=ProposalStatus.PROPOSED).update(
+        status=ProposalStatus.ACCEPTING, refusal=""
+    )
+    if count:
+        audit_record(actor=by, action="matching.accept_all_started", obj=run,
+                     program=run.program, payload={"proposals": count})
+        outbox_enqueue(task="matching.tasks.accept_proposals", args=[run.pk],
+                       kwargs={"by_id": by.pk})
+    return count
+
+
+def proposals_accept_queued(*, run_id: int, by_id: int | None,
+                            time_budget: float | None = None) -> dict[str, int | bool]:
+    """Accepts the run's proposals marked "being accepted", a chunk per transaction.
+
+    Safe to run twice or at once: each chunk is claimed with SKIP LOCKED and leaves the
+    "being accepted" state in the commit that pairs it. Returns the counts, and whether the
+    time budget ran out with proposals left ("more").
+    """
+    run = MatchingRun.objects.select_related("program").filter(pk=run_id).first()
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    result = AcceptResult()
+    started = time.monotonic()
+    more = False
+    while run is not None:
+        if time_budget is not None and time.monotonic() - started > time_budget:
+            more = run.proposals.filter(status=ProposalStatus.ACCEPTING).exists()
+            break
+        with transaction.atomic():
+            chunk = list(
+                run.proposals.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=ProposalStatus.ACCEPTING).select_related("mentor", "mentee")
+                .order_by("id")[:ACCEPT_CHUNK]
+            )
+            if not chunk:
+                break
+            before = (len(result.accepted), len(result.refused))
+            for proposal in chunk:
+                _accept(run, proposal, by, result)
+            audit_record(actor=by, action="matching.proposals_accepted", obj=run,
+                         program=run.program,
+                         payload={"accepted": len(result.accepted) - before[0],
+                                  "refused": len(result.refused) - before[1]})
+    return {"accepted": len(result.accepted), "refused": len(result.refused), "more": more}
 
 
 @transaction.atomic
@@ -493,6 +558,8 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
         Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
         .values_list("pk", flat=True)
     )
+    if run.proposals.filter(status=ProposalStatus.ACCEPTING).exists():
+        raise ValidationError("Proposals are still being accepted; publish once that is done.")
     if not pending and run.published_at is None:
         raise ValidationError("Accept at least one proposal before publishing.")
     claimed = MatchingRun.objects.filter(pk=run.pk, published_at__isnull=True).update(

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 
 from . import services
 
@@ -32,3 +32,19 @@ def execute_run(self, run_id: int) -> str:
 @shared_task(name="matching.tasks.recover_stale_runs")
 def recover_stale_runs() -> dict[str, int]:
     return services.matching_runs_recover_stale()
+
+
+# Well inside the default soft time limit (300 s): a long list continues in a follow-up task.
+ACCEPT_TIME_BUDGET = 240.0
+
+
+@shared_task(name="matching.tasks.accept_proposals", bind=True, acks_late=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=300,
+             max_retries=5)
+def accept_proposals(self, run_id: int, by_id: int | None = None) -> dict:
+    result = services.proposals_accept_queued(run_id=run_id, by_id=by_id,
+                                              time_budget=ACCEPT_TIME_BUDGET)
+    if result["more"]:
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        accept_proposals.apply_async(args=[run_id], kwargs={"by_id": by_id}, queue=queue)
+    return result

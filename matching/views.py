@@ -88,6 +88,8 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(run)
     if "reject" in request.POST:
         return _reject(request, run, ids or [])
+    if ids is None:
+        return _accept_all(request, run)
     try:
         result = services.proposals_accept(run=run, proposal_ids=ids, by=request.user)
     except ValidationError as exc:
@@ -101,6 +103,28 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not result.accepted and not result.refused:
         messages.info(request, "Nothing to accept: those proposals were already handled.")
     return redirect(run)
+
+
+def _accept_all(request: HttpRequest, run: MatchingRun) -> HttpResponse:
+    try:
+        count = services.proposals_accept_all_start(run=run, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(run)
+    if count:
+        messages.success(request, f"Accepting {count} proposal(s) as proposed mentorships; this "
+                                  "page shows how far it got. Publish the run once it is done.")
+    else:
+        messages.info(request, "Nothing to accept: those proposals were already handled.")
+    return redirect(run)
+
+
+@login_required
+def run_accepting(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far "Accept all" got, polled by the run page."""
+    run = _run_for(request, pk)
+    return render(request, "matching/_run_accepting.html",
+                  {"run": run, "counts": _status_counts(run)})
 
 
 def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpResponse:

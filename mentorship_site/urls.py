@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mentorship_site.forms import QueuedPasswordResetForm
 from people import views as people_views
 
 urlpatterns = [
@@ -9,7 +10,10 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt"),
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            form_class=QueuedPasswordResetForm,
+        ),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -288,3 +288,43 @@ def test_it_shows_a_refused_email_and_sends_it_again_on_request(
     assert "1 refused email(s) will be sent again" in response.content.decode()
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
     assert "2 of 2 emails sent." in client.get(run.get_absolute_url()).content.decode()
+
+
+def test_it_accepts_all_on_the_worker_and_shows_how_far_it_got(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _people(prog, skill, mentors=2, mentees=3)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"},
+                               follow=True)
+    page = response.content.decode()
+    assert "Accepting 3 proposal(s)" in page and "3 still to check" in page
+    assert reverse("matching:run_accepting", args=[run.pk]) in page
+    assert "Publish 0" not in page and not Mentorship.objects.exists()
+    refused = client.post(reverse("matching:publish", args=[run.pk]), follow=True)
+    assert "still being accepted" in refused.content.decode()
+    for callback in queued:  # the worker's turn
+        callback()
+    assert set(run.proposals.values_list("status", flat=True)) == {"accepted"}
+    assert Mentorship.objects.filter(matching_run=run, status="proposed").count() == 3
+    fragment = client.get(reverse("matching:run_accepting", args=[run.pk])).content.decode()
+    assert "data-poll-done" in fragment
+    assert "Publish 3 accepted pair(s)" in client.get(run.get_absolute_url()).content.decode()
+
+
+def test_it_shows_why_accept_all_left_a_proposal_open(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _, es = _people(prog, skill, mentors=1, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    factories.MentorshipFactory(program=prog, mentor=factories.UserFactory(), mentee=es[0],
+                                status="active")
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"})
+    proposal = run.proposals.get()
+    assert proposal.status == "proposed" and "already has a live mentorship" in proposal.refusal
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Not accepted:" in page and "already has a live mentorship" in page

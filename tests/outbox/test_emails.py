@@ -122,3 +122,16 @@ def test_it_stops_at_the_time_budget_and_says_there_is_more() -> None:
     _queue(3)
     result = emails_send_pending(time_budget=-1)
     assert result.more and result.sent == 0
+
+
+def test_it_answers_a_password_reset_at_once_while_the_mail_server_is_down(client, settings
+                                                                            ) -> None:
+    from tests.factories import UserFactory
+
+    settings.EMAIL_BACKEND = FAILING
+    UserFactory(email="ada@example.com")
+    response = client.post("/accounts/password_reset/", {"email": "ada@example.com"})
+    assert response.status_code == 302
+    queued = OutgoingEmail.objects.get(kind="accounts.password_reset")
+    assert queued.to == "ada@example.com" and "/accounts/reset/" in queued.body
+    assert "\n" not in queued.subject

@@ -31,8 +31,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 SEND = "outbox.tasks.send_emails"
 
 
-def accepted_run(pairs: int, *, hr) -> tuple[MatchingRun, list[str]]:
-    """A finished run of a one-to-one program with `pairs` accepted, unpublished pairs.
+def reviewed_run(pairs: int, *, hr, accepted: bool = True) -> tuple[MatchingRun, list[str]]:
+    """A finished run of a one-to-one program with `pairs` proposals, accepted (proposed
+    mentorships, unpublished) or still to review.
 
     Returns the run and the address of everyone who is owed one email when it is published.
     """
@@ -46,18 +47,18 @@ def accepted_run(pairs: int, *, hr) -> tuple[MatchingRun, list[str]]:
     run = MatchingRun.objects.create(program=program, status=RunStatus.SUCCEEDED, progress=100,
                                      matched_count=pairs)
     explanation = [["Shares 2 skills", 30], ["Same career track", 10]]
-    Mentorship.objects.bulk_create(
-        [Mentorship(program=program, mentor=mentor, mentee=mentee, status="proposed",
-                    source="matching", matching_run=run, score=40, explanation=explanation)
-         for mentor, mentee in zip(mentors, mentees, strict=True)],
-        batch_size=BATCH,
-    )
-    Proposal.objects.bulk_create(
-        [Proposal(run=run, mentor=m.mentor, mentee=m.mentee, score=40, status="accepted",
-                  mentorship=m, explanation=explanation)
-         for m in Mentorship.objects.filter(matching_run=run).select_related("mentor", "mentee")],
-        batch_size=BATCH,
-    )
+    proposals = [Proposal(run=run, mentor=mentor, mentee=mentee, score=40,
+                          explanation=explanation)
+                 for mentor, mentee in zip(mentors, mentees, strict=True)]
+    if accepted:
+        for proposal in proposals:
+            proposal.status = "accepted"
+            proposal.mentorship = Mentorship(
+                program=program, mentor=proposal.mentor, mentee=proposal.mentee,
+                status="proposed", source="matching", matching_run=run, score=40,
+                explanation=explanation)
+        Mentorship.objects.bulk_create([p.mentorship for p in proposals], batch_size=BATCH)
+    Proposal.objects.bulk_create(proposals, batch_size=BATCH)
     return run, [u.email for u in mentors + mentees]
 
 
@@ -87,12 +88,16 @@ def mail_workers(redis_server: PrivateRedis, smtp: SmtpServer, monkeypatch
         worker.stop()
 
 
-def _publish(run: MatchingRun, hr) -> tuple[int, float]:
+def _post(run: MatchingRun, hr, action: str, data: dict | None = None) -> tuple[int, float]:
     client = Client()
     client.force_login(hr)
     started = time.perf_counter()
-    response = client.post(reverse("matching:publish", args=[run.pk]))
+    response = client.post(reverse(f"matching:{action}", args=[run.pk]), data or {})
     return response.status_code, time.perf_counter() - started
+
+
+def _publish(run: MatchingRun, hr) -> tuple[int, float]:
+    return _post(run, hr, "publish")
 
 
 def _figures(smtp: SmtpServer, owed: list[str]) -> dict[str, int]:
@@ -115,7 +120,7 @@ def test_it_publishes_while_the_mail_server_is_down_and_sends_every_email_once_w
     mail_workers, smtp
 ) -> None:
     hr = HRFactory()
-    run, owed = accepted_run(50, hr=hr)
+    run, owed = reviewed_run(50, hr=hr)
     worker = mail_workers()
 
     status, seconds = _publish(run, hr)
@@ -143,15 +148,24 @@ def test_it_publishes_while_the_mail_server_is_down_and_sends_every_email_once_w
     assert "100 of 100 emails sent." in _page(run, hr)[1]
 
 
-def test_it_publishes_2000_pairs_at_once_and_a_slow_mail_server_gets_every_email_once(
+def test_it_accepts_and_publishes_2000_pairs_at_once_and_a_slow_mail_server_gets_every_email_once(
     mail_workers, smtp
 ) -> None:
     hr = HRFactory()
-    run, owed = accepted_run(2000, hr=hr)
+    run, owed = reviewed_run(2000, hr=hr, accepted=False)
     smtp.delay = 0.005
     smtp.start()
     mail_workers()
-    mail_workers()  # two workers share the queue: each email is still claimed by one
+    mail_workers()  # two workers share the queues: each proposal and email is still taken once
+
+    status, accept_seconds = _post(run, hr, "accept", {"all": "1"})
+    assert status == 302
+    answered = time.perf_counter()
+    assert _page(run, hr)[0] == 200
+    wait_for(lambda: not run.proposals.filter(status="accepting").exists(), 300,
+             "the workers to accept 2,000 proposals")
+    accepting = time.perf_counter() - answered
+    assert run.proposals.filter(status="accepted").count() == 2000
 
     status, seconds = _publish(run, hr)
     assert status == 302
@@ -162,9 +176,10 @@ def test_it_publishes_2000_pairs_at_once_and_a_slow_mail_server_gets_every_email
              "4,000 emails through a slow mail server")
     sending = time.perf_counter() - answered
     found = _figures(smtp, owed)
-    print(f"\nPublish of 2,000 pairs, mail server at {smtp.delay * 1000:.0f} ms/message: request "
-          f"{status} in {seconds:.2f} s; emails expected {found['expected']}, sent "
+    print(f"\nAccept all 2,000: request {accept_seconds:.2f} s, accepted by two workers in "
+          f"{accepting:.1f} s. Publish: request {status} in {seconds:.2f} s; mail server at "
+          f"{smtp.delay * 1000:.0f} ms/message: emails expected {found['expected']}, sent "
           f"{found['sent']}, duplicated {found['duplicated']}, lost {found['lost']}, "
-          f"sent by the workers in {sending:.1f} s")
+          f"sent by two workers in {sending:.1f} s")
     assert found == {"expected": 4000, "sent": 4000, "duplicated": 0, "lost": 0}
-    assert seconds < 20
+    assert accept_seconds < 5 and seconds < 30
