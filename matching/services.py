@@ -549,17 +549,16 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
 
 @transaction.atomic
 def run_publish(*, run: MatchingRun, by: User) -> int:
-    """Activate this run's accepted pairs and queue both sides' emails; a second publish does
-    nothing. A few statements whatever the number of pairs: the page answers at once, and the
-    worker sends the emails (their progress shows on the run page)."""
+    """Publish this run's accepted pairs; a second publish does nothing. Returns how many.
+
+    The page answers at once: the worker activates the pairs and queues both sides' emails
+    (run_publish_activate), and the run page shows how far that and the emails got.
+    """
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError("Only a finished run can be published.")
-    pending = list(
-        Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
-        .values_list("pk", flat=True)
-    )
     if run.proposals.filter(status=ProposalStatus.ACCEPTING).exists():
         raise ValidationError("Proposals are still being accepted; publish once that is done.")
+    pending = Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).count()
     if not pending and run.published_at is None:
         raise ValidationError("Accept at least one proposal before publishing.")
     claimed = MatchingRun.objects.filter(pk=run.pk, published_at__isnull=True).update(
@@ -567,13 +566,32 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
     )
     if not claimed:
         raise ValidationError("This run is already published.")
+    audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
+                 payload={"pairs": pending})
+    outbox_enqueue(task="matching.tasks.publish_run", args=[run.pk], kwargs={"by_id": by.pk})
+    run.refresh_from_db()
+    return pending
+
+
+@transaction.atomic
+def run_publish_activate(*, run_id: int, by_id: int | None) -> int:
+    """The worker's half of publishing: activates the published run's pairs that are still
+    proposed and records both sides' emails, in one transaction and a few statements.
+
+    Safe to run twice or at once: the run row is locked, and a pair is activated, and its
+    emails recorded, only while it is still proposed. Returns how many were activated.
+    """
+    run = (MatchingRun.objects.select_for_update(of=("self",)).select_related("program")
+           .filter(pk=run_id, published_at__isnull=False).first())
+    if run is None:
+        return 0
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    pending = list(Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
+                   .values_list("pk", flat=True))
     activated = mentorships_activate_many(program=run.program, ids=pending, by=by)
     emails = [email for mentorship in activated for email in _emails(mentorship)]
     # Recorded with the activation; the worker sends them, once each, after the commit.
-    queued = emails_enqueue(kind="matching.published", emails=emails, batch=run_email_batch(run))
-    audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
-                 payload={"activated": len(activated), "emails": queued})
-    run.refresh_from_db()
+    emails_enqueue(kind="matching.published", emails=emails, batch=run_email_batch(run))
     return len(activated)
 
 

@@ -48,3 +48,10 @@ def accept_proposals(self, run_id: int, by_id: int | None = None) -> dict:
         queue = (self.request.delivery_info or {}).get("routing_key")
         accept_proposals.apply_async(args=[run_id], kwargs={"by_id": by_id}, queue=queue)
     return result
+
+
+@shared_task(name="matching.tasks.publish_run", acks_late=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=300,
+             max_retries=5)
+def publish_run(run_id: int, by_id: int | None = None) -> int:
+    return services.run_publish_activate(run_id=run_id, by_id=by_id)

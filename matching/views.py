@@ -61,7 +61,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context.update(page=page, counts=_status_counts(run))
     if run.published_at:
-        context["emails"] = selectors.run_email_progress(run)
+        context.update(emails=selectors.run_email_progress(run),
+                       activating=selectors.run_pairs_activating(run))
     return render(request, "matching/run_detail.html", context)
 
 
@@ -173,8 +174,8 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"Published: {count} mentorship(s) are active. Both sides' "
-                                  "emails are on their way; their progress shows below.")
+        messages.success(request, f"Published: {count} mentorship(s) become active and both "
+                                  "sides are emailed; the progress shows below.")
     return redirect(run)
 
 
@@ -182,8 +183,10 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def run_emails(request: HttpRequest, pk: int) -> HttpResponse:
     """The publish emails' progress, polled by the run page."""
     run = _run_for(request, pk)
-    return render(request, "matching/_run_emails.html",
-                  {"run": run, "emails": selectors.run_email_progress(run)})
+    return render(request, "matching/_run_emails.html", {
+        "run": run, "emails": selectors.run_email_progress(run),
+        "activating": selectors.run_pairs_activating(run),
+    })
 
 
 @login_required

@@ -328,3 +328,23 @@ def test_it_shows_why_accept_all_left_a_proposal_open(
     assert proposal.status == "proposed" and "already has a live mentorship" in proposal.refusal
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Not accepted:" in page and "already has a live mentorship" in page
+
+
+def test_it_answers_a_publish_before_the_worker_activates_the_pairs(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _people(prog, skill, mentors=1, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("matching:publish", args=[run.pk]), follow=True)
+    page = response.content.decode()
+    assert "Published: 1 mentorship(s)" in page and "Activating 1 pair" in page
+    assert reverse("matching:run_emails", args=[run.pk]) in page
+    assert Mentorship.objects.get(matching_run=run).status == "proposed"
+    for callback in queued:  # the worker's turn
+        callback()
+    assert Mentorship.objects.get(matching_run=run).status == "active"
+    assert services.run_publish_activate(run_id=run.pk, by_id=hr_user.pk) == 0  # run again
+    assert OutgoingEmail.objects.filter(batch=f"run:{run.pk}").count() == 2
