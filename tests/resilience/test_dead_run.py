@@ -30,16 +30,19 @@ def test_it_requeues_a_run_whose_worker_died_for_good_within_the_stale_time(
 ) -> None:
     settings.MATCHING_STALE_AFTER = 0.1  # 6 s
     settings.MATCHING_MAX_ATTEMPTS = 2
-    program = matching_program(mentees=800, mentors=250)
+    program = matching_program(mentees=2000, mentors=600)
     first = Worker(redis_server.url, extra_env=HEARTBEAT)
     first.start()
     replacement = Worker(redis_server.url, extra_env=HEARTBEAT)
     try:
         monkeypatch.setattr(outbox_services, "app", first.client)
         run = matching_services.matching_run_start(program=program, by=HRFactory())
-        wait_for(lambda: MatchingRun.objects.get(pk=run.pk).status == RunStatus.RUNNING, 60,
-                 "the worker to start the run")
-        time.sleep(2)  # a couple of heartbeats
+
+        def beating() -> bool:
+            row = MatchingRun.objects.get(pk=run.pk)
+            return row.status == RunStatus.RUNNING and row.heartbeat_at > row.started_at
+
+        wait_for(beating, 60, "the running run's first heartbeat")
         first.kill(signal.SIGKILL)
         killed = time.monotonic()
         run.refresh_from_db()
