@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from smtplib import SMTPRecipientsRefused, SMTPResponseException
+from smtplib import SMTPDataError, SMTPRecipientsRefused
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -219,7 +219,7 @@ def _failed(row: OutgoingEmail, exc: BaseException) -> str:
             status=EmailStatus.REFUSED, attempts=attempts, last_error=error
         )
         return EmailStatus.REFUSED
-    if isinstance(exc, SMTPResponseException | SMTPRecipientsRefused):
+    if isinstance(exc, SMTPDataError | SMTPRecipientsRefused):
         # "Try later" for this message only: back off for it, carry on with the others.
         delay = min(settings.OUTBOX_EMAIL_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
         OutgoingEmail.objects.filter(pk=row.pk).update(
@@ -227,7 +227,8 @@ def _failed(row: OutgoingEmail, exc: BaseException) -> str:
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
         )
         return EmailStatus.PENDING
-    # Refused connection, timeout, lost connection: the server is down, not this message.
+    # Refused connection, timeout, lost connection, a refused login or sender address: the
+    # server (or our settings) is at fault, not this message, and every email waits.
     # Not counted as an attempt: a long outage must not turn emails into refusals.
     OutgoingEmail.objects.filter(pk=row.pk).update(last_error=error)
     return OUTAGE

@@ -135,3 +135,11 @@ def test_it_answers_a_password_reset_at_once_while_the_mail_server_is_down(clien
     queued = OutgoingEmail.objects.get(kind="accounts.password_reset")
     assert queued.to == "ada@example.com" and "/accounts/reset/" in queued.body
     assert "\n" not in queued.subject
+
+
+def test_it_keeps_every_email_pending_when_the_mail_server_refuses_our_login(settings) -> None:
+    _queue(2)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.AuthFailingBackend"
+    result = emails_send_pending()
+    assert result.outage and (result.sent, result.refused, result.deferred) == (0, 0, 0)
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {(EmailStatus.PENDING, 0)}
