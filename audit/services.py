@@ -8,16 +8,9 @@ from .models import AuditEvent
 FORBIDDEN_KEYS = {"private_notes", "notes", "password", "shared_summary", "description"}
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    obj: models.Model | None = None,
-    program=None,
-    payload: dict[str, Any] | None = None,
-) -> AuditEvent:
+def _event(*, actor, action: str, obj, program, payload) -> AuditEvent:
     clean = {k: v for k, v in (payload or {}).items() if k not in FORBIDDEN_KEYS}
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "email", "") or "system",
         action=action,
@@ -27,3 +20,26 @@ def audit_record(
         program=program,
         payload=clean,
     )
+
+
+def audit_record_many(*, actor, action: str, objs: list[models.Model], program=None,
+                      payload: dict[str, Any] | None = None) -> int:
+    """`audit_record` for many objects of one bulk action, in one statement."""
+    AuditEvent.objects.bulk_create(
+        [_event(actor=actor, action=action, obj=obj, program=program, payload=payload)
+         for obj in objs], batch_size=1000,
+    )
+    return len(objs)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    program=None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = _event(actor=actor, action=action, obj=obj, program=program, payload=payload)
+    event.save()
+    return event

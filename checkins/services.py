@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from mentorship_site.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
+from outbox.services import Email, email_enqueue, emails_enqueue
 from people.models import User
 from programs.models import Program, Skill
 
@@ -174,10 +173,14 @@ def template_set_retired(*, template: CheckInTemplate, retired: bool) -> CheckIn
     return template
 
 
+@transaction.atomic
 def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
-    """Email both participants a reminder to meet; returns the number of emails sent."""
+    """Email both participants a reminder to meet; returns the number of emails queued.
+
+    The worker sends them after the commit: the request never waits on the mail server.
+    """
     link = mentorship_url(mentorship)
-    sent = 0
+    emails = []
     for person in (mentorship.mentor, mentorship.mentee):
         other = mentorship.other_side(person)
         body = (
@@ -187,11 +190,9 @@ def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
             "since the last check-in: please find a time to meet and log it.\n\n"
             f"Your mentorship page: {link}\n"
         )
-        sent += send_mail(
-            f"Time for a check-in · {mentorship.program.name}", body,
-            settings.DEFAULT_FROM_EMAIL, [person.email],
-        )
-    return sent
+        emails.append(Email(person.email, f"Time for a check-in · {mentorship.program.name}",
+                            body))
+    return emails_enqueue(kind="checkins.nudge", emails=emails)
 
 
 def mentorship_reset(*, mentorship: Mentorship, note: str, by: User) -> Mentorship:
@@ -221,10 +222,6 @@ def recognition_send(*, mentor: User, by: User, message: str) -> Recognition:
         f"{by.full_name or by.email} (HR) would like to recognise the mentoring done by "
         f"{mentor.full_name or mentor.email}:\n\n{message}\n\nMentoring figures: {link}\n"
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"Recognition for {mentor.full_name or mentor.email}", body,
-            settings.DEFAULT_FROM_EMAIL, [manager.email],
-        )
-    )
+    email_enqueue(kind="checkins.recognition", to=manager.email,
+                  subject=f"Recognition for {mentor.full_name or mentor.email}", body=body)
     return recognition

@@ -281,7 +281,7 @@ def health_board(request: HttpRequest, slug: str) -> HttpResponse:
 def nudge(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _coordinated_mentorship(request, pk)
     sent = services.mentorship_nudge(mentorship=mentorship, by=request.user)
-    messages.success(request, f"Nudge sent to both participants ({sent} emails).")
+    messages.success(request, f"Nudge on its way to both participants ({sent} emails).")
     return redirect("checkins:health_board", mentorship.program.slug)
 
 
@@ -328,7 +328,7 @@ def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, "Recognition sent to the mentor's manager.")
+                messages.success(request, "Recognition on its way to the mentor's manager.")
                 return redirect("checkins:mentor_stats", mentor.pk)
     return render(request, "checkins/mentor_stats.html", {
         "mentor": mentor, "stats": selectors.mentor_stats(mentor.pk), "form": form,

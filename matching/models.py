@@ -160,6 +160,12 @@ class MatchingRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of a running run: the worker stamps it every few seconds. A run "running" with
+    # an old heartbeat lost its worker for good and is requeued or failed by a periodic check.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task that holds the run: only it (or its own retry) may carry on with it.
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -189,6 +195,8 @@ class MatchingRun(models.Model):
 
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
+    # "Accept all" hands the proposals to the worker, which accepts them in chunks.
+    ACCEPTING = "accepting", "Being accepted"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Superseded"
@@ -216,6 +224,8 @@ class Proposal(models.Model):
         related_name="+",
     )
     swapped = models.BooleanField(default=False)
+    # Why accepting it was refused (a pairing rule), shown next to it.
+    refusal = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-score", "id"]

@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from mentorships.models import Mentorship, MentorshipStatus
+from outbox.selectors import EmailProgress, email_progress
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program
 
@@ -32,3 +34,15 @@ def enrolled_users(program: Program, role: str):
         enrolments__program=program, enrolments__role=role,
         enrolments__status=EnrolmentStatus.APPROVED,
     ).order_by("full_name", "email")
+
+
+def run_email_progress(run: MatchingRun) -> EmailProgress:
+    """How far the publish emails of a run have gone: sent, waiting, refused."""
+    return email_progress(f"run:{run.pk}")
+
+
+def run_pairs_activating(run: MatchingRun) -> int:
+    """Pairs of a published run the worker has not activated yet."""
+    if run.published_at is None:
+        return 0
+    return Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).count()

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
 from mentorship_site.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
-from mentorships.services import mentorship_activate, mentorship_create
-from outbox.services import outbox_enqueue
+from mentorships.services import mentorship_create, mentorships_activate_many
+from outbox.services import Email, emails_enqueue, emails_retry, outbox_enqueue
 from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
@@ -135,26 +139,43 @@ def matching_run_start(*, program: Program, by: User | None, mode: str | None = 
     return run
 
 
-def _progress(run_id: int) -> solve.Progress:
+def _mine(run_id: int, task_id: str) -> Q:
+    """The run, while it is running under this task (any task when task_id is blank)."""
+    condition = Q(pk=run_id, status=RunStatus.RUNNING)
+    return condition & Q(task_id=task_id) if task_id else condition
+
+
+def _progress(run_id: int, task_id: str = "") -> solve.Progress:
     def report(percent: int, message: str) -> None:
-        MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-            progress=percent, progress_message=message
+        MatchingRun.objects.filter(_mine(run_id, task_id)).update(
+            progress=percent, progress_message=message, heartbeat_at=timezone.now()
         )
 
     return report
 
 
-def matching_run_execute(*, run_id: int) -> MatchingRun | None:
-    """Compute a run's proposals. Safe to call twice: a redelivered task redoes the same work."""
-    claimed = MatchingRun.objects.filter(pk=run_id, status__in=OPEN_STATUSES).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5,
+def matching_run_execute(*, run_id: int, task_id: str = "") -> MatchingRun | None:
+    """Compute a run's proposals. Safe to call twice: a redelivered task redoes the same work.
+
+    With a task_id, only a queued run, or one running under this same task (its retry or the
+    broker's redelivery), is taken: a task the stale-run check replaced never runs alongside
+    its replacement.
+    """
+    claimable = Q(status=RunStatus.QUEUED)
+    claimable |= Q(status=RunStatus.RUNNING, task_id=task_id) if task_id else Q(
+        status=RunStatus.RUNNING)
+    now = timezone.now()
+    claimed = MatchingRun.objects.filter(claimable, pk=run_id).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, task_id=task_id,
+        attempts=F("attempts") + 1, progress=5,
         progress_message="Loading enrolments…", error="",
     )
     if not claimed:
         return None
     run = MatchingRun.objects.select_related("program").get(pk=run_id)
     try:
-        _execute(run)
+        with _heartbeat(run_id, task_id):
+            _execute(run, task_id)
     except OperationalError:
         raise  # the database blinked: the task retries and re-claims the running run
     except Exception as exc:  # a failed run must say why, never stay "running"
@@ -164,6 +185,70 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
     return run
 
 
+@contextmanager
+def _heartbeat(run_id: int, task_id: str) -> Iterator[None]:
+    """Stamps the run's heartbeat every MATCHING_HEARTBEAT_SECONDS from a side thread while
+    the solver works, so a long phase is not mistaken for a dead worker."""
+    stop = threading.Event()
+
+    def tick() -> None:
+        try:
+            while not stop.wait(settings.MATCHING_HEARTBEAT_SECONDS):
+                try:
+                    MatchingRun.objects.filter(_mine(run_id, task_id)).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a database blink: the next tick tries again
+                    logger.warning("Heartbeat of matching run %s not stamped", run_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=tick, name=f"run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def matching_runs_recover_stale() -> dict[str, int]:
+    """Requeues or fails runs whose worker stopped stamping the heartbeat (lost for good).
+
+    A run is stale once its heartbeat is MATCHING_STALE_AFTER minutes old. It is queued again
+    while it has had fewer than MATCHING_MAX_ATTEMPTS tries, then failed with a clear message;
+    either way the program may start new runs again. Each run is taken by a conditional
+    UPDATE on the heartbeat it was seen with, so two checks at once act on it once.
+    """
+    cutoff = timezone.now() - timedelta(minutes=settings.MATCHING_STALE_AFTER)
+    stale = MatchingRun.objects.filter(status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    ).values_list("pk", "heartbeat_at", "attempts")
+    out = {"requeued": 0, "failed": 0}
+    minutes = f"{settings.MATCHING_STALE_AFTER:g}"
+    for run_id, heartbeat, attempts in list(stale):
+        seen = MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING,
+                                          heartbeat_at=heartbeat)
+        with transaction.atomic():
+            if attempts < settings.MATCHING_MAX_ATTEMPTS:
+                if seen.update(status=RunStatus.QUEUED, task_id="", progress=0,
+                               progress_message=f"The worker stopped responding for {minutes} "
+                                                "minutes; the run was queued again…"):
+                    outbox_enqueue(task="matching.tasks.execute_run", args=[run_id])
+                    out["requeued"] += 1
+                    logger.warning("Matching run %s: worker lost, requeued", run_id)
+            elif seen.update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), progress_message="Failed",
+                error=f"The worker running this run stopped responding for {minutes} minutes "
+                      f"(after {attempts} tries; it was probably out of memory or its machine "
+                      "was lost). Start a new run; if it happens again, ask an administrator "
+                      "to check the worker.",
+            ):
+                out["failed"] += 1
+                logger.warning("Matching run %s: worker lost, failed", run_id)
+    return out
+
+
 def matching_run_fail(*, run_id: int, error: str) -> None:
     MatchingRun.objects.filter(pk=run_id, status__in=OPEN_STATUSES).update(
         status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(),
@@ -171,8 +256,8 @@ def matching_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
-def _execute(run: MatchingRun) -> None:
-    progress = _progress(run.pk)
+def _execute(run: MatchingRun, task_id: str = "") -> None:
+    progress = _progress(run.pk, task_id)
     started = time.perf_counter()
     data = load_program_data(run.program)
     load_seconds = round(time.perf_counter() - started, 4)
@@ -260,30 +345,95 @@ def _message(exc: ValidationError) -> str:
 
 @transaction.atomic
 def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: User) -> AcceptResult:
-    """Create proposed mentorships for the chosen proposals (None = all still proposed)."""
+    """Create proposed mentorships for the chosen proposals (None = all still proposed).
+
+    For the few ticked on a page; "Accept all" goes to the worker (proposals_accept_all_start).
+    """
     _require_reviewable(run)
     rows = run.proposals.filter(status=ProposalStatus.PROPOSED).select_related("mentor", "mentee")
     if proposal_ids is not None:
         rows = rows.filter(pk__in=proposal_ids)
     result = AcceptResult()
     for proposal in rows.order_by("id"):
-        try:
-            mentorship = mentorship_create(
-                program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
-                source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
-                score=proposal.score, explanation=proposal.explanation,
-                note=f"Accepted from matching run {run.pk}",
-            )
-        except ValidationError as exc:
-            result.refused.append((proposal, _message(exc)))
-            continue
-        proposal.status = ProposalStatus.ACCEPTED
-        proposal.mentorship = mentorship
-        proposal.save(update_fields=["status", "mentorship"])
-        result.accepted.append(proposal)
+        _accept(run, proposal, by, result)
     audit_record(actor=by, action="matching.proposals_accepted", obj=run, program=run.program,
                  payload={"accepted": len(result.accepted), "refused": len(result.refused)})
     return result
+
+
+def _accept(run: MatchingRun, proposal: Proposal, by: User | None, result: AcceptResult) -> None:
+    try:
+        mentorship = mentorship_create(
+            program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
+            source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
+            score=proposal.score, explanation=proposal.explanation,
+            note=f"Accepted from matching run {run.pk}",
+        )
+    except ValidationError as exc:
+        proposal.status, proposal.refusal = ProposalStatus.PROPOSED, _message(exc)[:500]
+        proposal.save(update_fields=["status", "refusal"])
+        result.refused.append((proposal, proposal.refusal))
+        return
+    proposal.status, proposal.mentorship, proposal.refusal = ProposalStatus.ACCEPTED, mentorship, ""
+    proposal.save(update_fields=["status", "mentorship", "refusal"])
+    result.accepted.append(proposal)
+
+
+ACCEPT_CHUNK = 50
+
+
+@transaction.atomic
+def proposals_accept_all_start(*, run: MatchingRun, by: User) -> int:
+    """Hands every open proposal of the run to the worker to accept; returns how many.
+
+    Each pairing is checked under row locks, which takes a while for thousands: the page
+    answers at once and shows how far the worker got.
+    """
+    _require_reviewable(run)
+    count = run.proposals.filter(status=ProposalStatus.PROPOSED).update(
+        status=ProposalStatus.ACCEPTING, refusal=""
+    )
+    if count:
+        audit_record(actor=by, action="matching.accept_all_started", obj=run,
+                     program=run.program, payload={"proposals": count})
+        outbox_enqueue(task="matching.tasks.accept_proposals", args=[run.pk],
+                       kwargs={"by_id": by.pk})
+    return count
+
+
+def proposals_accept_queued(*, run_id: int, by_id: int | None,
+                            time_budget: float | None = None) -> dict[str, int | bool]:
+    """Accepts the run's proposals marked "being accepted", a chunk per transaction.
+
+    Safe to run twice or at once: each chunk is claimed with SKIP LOCKED and leaves the
+    "being accepted" state in the commit that pairs it. Returns the counts, and whether the
+    time budget ran out with proposals left ("more").
+    """
+    run = MatchingRun.objects.select_related("program").filter(pk=run_id).first()
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    result = AcceptResult()
+    started = time.monotonic()
+    more = False
+    while run is not None:
+        if time_budget is not None and time.monotonic() - started > time_budget:
+            more = run.proposals.filter(status=ProposalStatus.ACCEPTING).exists()
+            break
+        with transaction.atomic():
+            chunk = list(
+                run.proposals.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=ProposalStatus.ACCEPTING).select_related("mentor", "mentee")
+                .order_by("id")[:ACCEPT_CHUNK]
+            )
+            if not chunk:
+                break
+            before = (len(result.accepted), len(result.refused))
+            for proposal in chunk:
+                _accept(run, proposal, by, result)
+            audit_record(actor=by, action="matching.proposals_accepted", obj=run,
+                         program=run.program,
+                         payload={"accepted": len(result.accepted) - before[0],
+                                  "refused": len(result.refused) - before[1]})
+    return {"accepted": len(result.accepted), "refused": len(result.refused), "more": more}
 
 
 @transaction.atomic
@@ -399,13 +549,16 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
 
 @transaction.atomic
 def run_publish(*, run: MatchingRun, by: User) -> int:
-    """Activate this run's accepted pairs and email both sides; a second publish does nothing."""
+    """Publish this run's accepted pairs; a second publish does nothing. Returns how many.
+
+    The page answers at once: the worker activates the pairs and queues both sides' emails
+    (run_publish_activate), and the run page shows how far that and the emails got.
+    """
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError("Only a finished run can be published.")
-    pending = list(
-        Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
-        .select_related("mentor", "mentee", "program")
-    )
+    if run.proposals.filter(status=ProposalStatus.ACCEPTING).exists():
+        raise ValidationError("Proposals are still being accepted; publish once that is done.")
+    pending = Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).count()
     if not pending and run.published_at is None:
         raise ValidationError("Accept at least one proposal before publishing.")
     claimed = MatchingRun.objects.filter(pk=run.pk, published_at__isnull=True).update(
@@ -413,18 +566,51 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
     )
     if not claimed:
         raise ValidationError("This run is already published.")
-    messages = []
-    for mentorship in pending:
-        mentorship_activate(mentorship=mentorship, by=by)
-        messages.extend(_emails(mentorship))
     audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
-                 payload={"activated": len(pending)})
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+                 payload={"pairs": pending})
+    outbox_enqueue(task="matching.tasks.publish_run", args=[run.pk], kwargs={"by_id": by.pk})
     run.refresh_from_db()
-    return len(pending)
+    return pending
 
 
-def _emails(mentorship: Mentorship) -> list[tuple[str, str, str, list[str]]]:
+@transaction.atomic
+def run_publish_activate(*, run_id: int, by_id: int | None) -> int:
+    """The worker's half of publishing: activates the published run's pairs that are still
+    proposed and records both sides' emails, in one transaction and a few statements.
+
+    Safe to run twice or at once: the run row is locked, and a pair is activated, and its
+    emails recorded, only while it is still proposed. Returns how many were activated.
+    """
+    run = (MatchingRun.objects.select_for_update(of=("self",)).select_related("program")
+           .filter(pk=run_id, published_at__isnull=False).first())
+    if run is None:
+        return 0
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    pending = list(Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
+                   .values_list("pk", flat=True))
+    activated = mentorships_activate_many(program=run.program, ids=pending, by=by)
+    emails = [email for mentorship in activated for email in _emails(mentorship)]
+    # Recorded with the activation; the worker sends them, once each, after the commit.
+    emails_enqueue(kind="matching.published", emails=emails, batch=run_email_batch(run))
+    return len(activated)
+
+
+def run_email_batch(run: MatchingRun) -> str:
+    """The key of a run's publish emails in the email queue."""
+    return f"run:{run.pk}"
+
+
+@transaction.atomic
+def run_emails_retry(*, run: MatchingRun, by: User) -> int:
+    """Sends the publish emails the mail server refused once more; returns how many."""
+    count = emails_retry(batch=run_email_batch(run))
+    if count:
+        audit_record(actor=by, action="matching.emails_retried", obj=run, program=run.program,
+                     payload={"emails": count})
+    return count
+
+
+def _emails(mentorship: Mentorship) -> list[Email]:
     link = absolute_url(mentorship.get_absolute_url())
     reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
     peer = mentorship.program.format == Format.PEER
@@ -440,6 +626,5 @@ def _emails(mentorship: Mentorship) -> list[tuple[str, str, str, list[str]]]:
             f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n"
             f"Open your mentorship to agree how you will work together:\n{link}\n"
         )
-        out.append((f"Your match in {mentorship.program}", body, settings.DEFAULT_FROM_EMAIL,
-                    [person.email]))
+        out.append(Email(person.email, f"Your match in {mentorship.program}", body))
     return out

@@ -60,6 +60,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.GET.get("page")
         )
         context.update(page=page, counts=_status_counts(run))
+    if run.published_at:
+        context.update(emails=selectors.run_email_progress(run),
+                       activating=selectors.run_pairs_activating(run))
     return render(request, "matching/run_detail.html", context)
 
 
@@ -86,6 +89,8 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(run)
     if "reject" in request.POST:
         return _reject(request, run, ids or [])
+    if ids is None:
+        return _accept_all(request, run)
     try:
         result = services.proposals_accept(run=run, proposal_ids=ids, by=request.user)
     except ValidationError as exc:
@@ -99,6 +104,28 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not result.accepted and not result.refused:
         messages.info(request, "Nothing to accept: those proposals were already handled.")
     return redirect(run)
+
+
+def _accept_all(request: HttpRequest, run: MatchingRun) -> HttpResponse:
+    try:
+        count = services.proposals_accept_all_start(run=run, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(run)
+    if count:
+        messages.success(request, f"Accepting {count} proposal(s) as proposed mentorships; this "
+                                  "page shows how far it got. Publish the run once it is done.")
+    else:
+        messages.info(request, "Nothing to accept: those proposals were already handled.")
+    return redirect(run)
+
+
+@login_required
+def run_accepting(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far "Accept all" got, polled by the run page."""
+    run = _run_for(request, pk)
+    return render(request, "matching/_run_accepting.html",
+                  {"run": run, "counts": _status_counts(run)})
 
 
 def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpResponse:
@@ -147,9 +174,31 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"Published: {count} mentorship(s) are active and both "
-                                  "sides have been emailed.")
+        messages.success(request, f"Published: {count} mentorship(s) become active and both "
+                                  "sides are emailed; the progress shows below.")
     return redirect(run)
+
+
+@login_required
+def run_emails(request: HttpRequest, pk: int) -> HttpResponse:
+    """The publish emails' progress, polled by the run page."""
+    run = _run_for(request, pk)
+    return render(request, "matching/_run_emails.html", {
+        "run": run, "emails": selectors.run_email_progress(run),
+        "activating": selectors.run_pairs_activating(run),
+    })
+
+
+@login_required
+@require_POST
+def run_emails_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    count = services.run_emails_retry(run=run, by=request.user)
+    if count:
+        messages.success(request, f"{count} refused email(s) will be sent again.")
+    else:
+        messages.info(request, "No refused emails to send again.")
+    return redirect(f"{reverse('matching:run', args=[run.pk])}#emails")
 
 
 @login_required

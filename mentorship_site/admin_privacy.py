@@ -57,6 +57,8 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "metrics.OutcomeEvent": frozenset({"note"}),
     # Subjects of reminder emails carry milestone titles.
     "reminders.EmailLog": frozenset({"subject"}),
+    # Queued emails: bodies quote goals and notes, and a password-reset body holds the link.
+    "outbox.OutgoingEmail": frozenset({"subject", "body"}),
 }
 
 # Admin options that name fields, checked by tandem.A002.

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from people.models import User
 from programs.models import (
     Enrolment,
@@ -209,6 +209,38 @@ def mentorship_activate(*, mentorship: Mentorship, by: User | None) -> Mentorshi
     )
     _event(mentorship, EventKind.ACTIVATED, by)
     return mentorship
+
+
+@transaction.atomic
+def mentorships_activate_many(*, program: Program, ids: list[int], by: User | None
+                              ) -> list[Mentorship]:
+    """`mentorship_activate` for many proposed mentorships of one program (a published
+    matching run), in a few statements: the same transition, history and audit.
+
+    Those no longer proposed are left out; returns the ones activated, with both people.
+    """
+    ids = list(
+        Mentorship.objects.select_for_update()
+        .filter(program=program, pk__in=ids, status=MentorshipStatus.PROPOSED)
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    Mentorship.objects.filter(pk__in=ids).update(
+        status=MentorshipStatus.ACTIVE, started_on=date.today(), updated_at=timezone.now()
+    )
+    activated = list(
+        Mentorship.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program")
+        .order_by("pk")
+    )
+    MentorshipEvent.objects.bulk_create(
+        [MentorshipEvent(mentorship=m, kind=EventKind.ACTIVATED, by=by) for m in activated],
+        batch_size=1000,
+    )
+    audit_record_many(
+        actor=by, action=f"mentorship.{EventKind.ACTIVATED}", program=program,
+        objs=[m for m in activated if by is None or not m.is_participant(by)],
+        payload={"status": MentorshipStatus.ACTIVE},
+    )
+    return activated
 
 
 @transaction.atomic

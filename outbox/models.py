@@ -31,3 +31,44 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({self.status})"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    REFUSED = "refused", "Refused by the mail server"
+
+
+class OutgoingEmail(models.Model):
+    """One email to one address, recorded with the change that needs it and sent by the worker.
+
+    The worker claims a row under a lock (SKIP LOCKED) and stamps it sent in the same commit
+    as the mail server accepts it, so it goes once. A mail server outage leaves it pending for
+    a later try; a permanent refusal marks it refused, for HR to see and retry.
+    """
+
+    kind = models.CharField(max_length=50)
+    # Groups the emails of one action (e.g. "run:12"), so its page can show their progress.
+    batch = models.CharField(max_length=60, blank=True)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    from_email = models.CharField(max_length=254, blank=True)
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["batch", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"

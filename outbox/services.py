@@ -1,16 +1,24 @@
 """The transactional outbox: record a task with the data, dispatch after commit."""
 
 import logging
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from smtplib import SMTPDataError, SMTPRecipientsRefused
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from mentorship_site.celery import app
+from mentorship_site.mail import error_text, is_permanent_refusal
 
-from .models import OutboxMessage, OutboxStatus
+from .models import EmailStatus, OutboxMessage, OutboxStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +76,170 @@ def outbox_flush(*, limit: int = 500) -> int:
             break  # the broker is still down; don't hammer it
         sent += 1
     return sent
+
+
+# --- emails -----------------------------------------------------------------------------------
+
+SEND_TASK = "outbox.tasks.send_emails"
+# Messages sent on one SMTP connection before it is closed and a new one opened.
+CONNECTION_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+def emails_enqueue(*, kind: str, emails: Iterable[Email], batch: str = "") -> int:
+    """Record emails to send, in the caller's transaction; the worker sends them after commit.
+
+    Nothing waits on the mail server: a rolled-back change is never announced, and an outage
+    only delays the emails. Returns how many were recorded (addresses left blank are skipped).
+    """
+    rows = [
+        OutgoingEmail(kind=kind, batch=batch, to=email.to, subject=" ".join(email.subject.split()),
+                      body=email.body, from_email=settings.DEFAULT_FROM_EMAIL)
+        for email in emails if email.to
+    ]
+    OutgoingEmail.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        outbox_enqueue(task=SEND_TASK)
+    return len(rows)
+
+
+def email_enqueue(*, kind: str, to: str, subject: str, body: str, batch: str = "") -> int:
+    return emails_enqueue(kind=kind, emails=[Email(to, subject, body)], batch=batch)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    refused: int = 0
+    deferred: int = 0
+    # The mail server could not be reached: the rest waits for the next periodic try.
+    outage: bool = False
+    # The time budget ran out with emails still due: the caller should continue in a new task.
+    more: bool = False
+
+
+OUTAGE = "outage"
+
+
+def emails_send_pending(*, time_budget: float | None = None) -> SendResult:
+    """Sends due emails oldest first, each once: claimed under a row lock and stamped sent in
+    the same commit as the mail server takes it.
+
+    A permanent refusal marks that email refused (HR sees it and may retry); a "try later"
+    for one message defers it with backoff; an unreachable server stops the loop and leaves
+    every email pending for the periodic retry. Several workers share the work (SKIP LOCKED).
+    """
+    started = time.monotonic()
+    result = SendResult()
+    connection = None
+    on_connection = 0
+    try:
+        while True:
+            if time_budget is not None and time.monotonic() - started > time_budget:
+                result.more = _has_due()
+                break
+            if connection is None or on_connection >= CONNECTION_BATCH:
+                if connection is not None:
+                    _close(connection)
+                connection = get_connection(fail_silently=False)
+                on_connection = 0
+            outcome = _send_next(connection)
+            if outcome is None:
+                break
+            if outcome == OUTAGE:
+                result.outage = True
+                break
+            on_connection += 1
+            if outcome == EmailStatus.SENT:
+                result.sent += 1
+            elif outcome == EmailStatus.REFUSED:
+                result.refused += 1
+                _close(connection)  # a refusal may leave the conversation in a bad state
+                connection = None
+            else:
+                result.deferred += 1
+                _close(connection)
+                connection = None
+    finally:
+        if connection is not None:
+            _close(connection)
+    return result
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the server went away: nothing to close politely
+        pass
+
+
+def _has_due() -> bool:
+    return OutgoingEmail.objects.filter(
+        status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now()
+    ).exists()
+
+
+def _send_next(connection) -> str | None:
+    """Sends the oldest due email nobody else holds; returns its new status, None if none."""
+    with transaction.atomic():
+        row = (OutgoingEmail.objects.select_for_update(skip_locked=True)
+               .filter(status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now())
+               .order_by("id").first())
+        if row is None:
+            return None
+        message = EmailMessage(row.subject, row.body, row.from_email or None, [row.to],
+                               connection=connection)
+        try:
+            connection.open()  # kept open across messages (send_messages alone would close it)
+            if not connection.send_messages([message]):
+                raise SMTPRecipientsRefused({row.to: (550, b"Not accepted")})
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:
+            return _failed(row, exc)
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            status=EmailStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
+            last_error="", body="",  # what was said to whom need not be kept once it is sent
+        )
+        return EmailStatus.SENT
+
+
+def _failed(row: OutgoingEmail, exc: BaseException) -> str:
+    error = error_text(exc)
+    attempts = row.attempts + 1
+    logger.warning("Email %s (%s) not sent: %s", row.pk, row.kind, error)
+    if is_permanent_refusal(exc) or attempts >= settings.OUTBOX_EMAIL_MAX_ATTEMPTS:
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            status=EmailStatus.REFUSED, attempts=attempts, last_error=error
+        )
+        return EmailStatus.REFUSED
+    if isinstance(exc, SMTPDataError | SMTPRecipientsRefused):
+        # "Try later" for this message only: back off for it, carry on with the others.
+        delay = min(settings.OUTBOX_EMAIL_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            attempts=attempts, last_error=error,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        )
+        return EmailStatus.PENDING
+    # Refused connection, timeout, lost connection, a refused login or sender address: the
+    # server (or our settings) is at fault, not this message, and every email waits.
+    # Not counted as an attempt: a long outage must not turn emails into refusals.
+    OutgoingEmail.objects.filter(pk=row.pk).update(last_error=error)
+    return OUTAGE
+
+
+def emails_retry(*, batch: str) -> int:
+    """Puts a batch's refused emails back in the queue and wakes the worker; returns how many."""
+    with transaction.atomic():
+        count = OutgoingEmail.objects.filter(batch=batch, status=EmailStatus.REFUSED).update(
+            status=EmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        if count:
+            outbox_enqueue(task=SEND_TASK)
+    return count

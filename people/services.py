@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from audit.services import audit_record
 from mentorship_site.mail import absolute_url, send_each_once
+from outbox.models import OutgoingEmail
 from outbox.services import outbox_enqueue
 
 from . import privacy
@@ -34,6 +35,7 @@ SCRUB: list[tuple[str, list[str]]] = [
     ("matching.MatchingRun", ["unmatched", "parameters"]),
     ("matching.Proposal", ["alternatives", "explanation"]),
     ("mentorships.Mentorship", ["explanation"]),
+    ("outbox.OutgoingEmail", ["to", "subject", "body"]),
 ]
 
 
@@ -132,6 +134,8 @@ def person_erase(*, person: User, by: User) -> User:
         if model is not None:
             model.objects.filter(**{path: person}).delete()
     _clear_avoid_lists(person)
+    # Emails to them not yet sent would only go to the erased address: dropped.
+    OutgoingEmail.objects.filter(to__iexact=person.email, sent_at__isnull=True).delete()
     _scrub(needles, label)
     _forget_sign_in_attempts(person.email)
     User.objects.filter(pk=person.pk).update(

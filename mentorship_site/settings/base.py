@@ -178,6 +178,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@tande
 # Seconds an SMTP connection may hang before a send fails (and is retried): a sweep holds a row
 # lock while it sends, and must not wait for ever on a stuck mail server.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Every email goes through the outbox's queue (outbox.OutgoingEmail), sent by the worker. A
+# "try later" for one message waits this many seconds, doubling each time (at most an hour);
+# after this many tries it is marked refused for HR to see. A mail server outage is not
+# counted: the emails wait, and the periodic task tries again every minute.
+OUTBOX_EMAIL_RETRY_SECONDS = env.int("OUTBOX_EMAIL_RETRY_SECONDS", default=60)
+OUTBOX_EMAIL_MAX_ATTEMPTS = env.int("OUTBOX_EMAIL_MAX_ATTEMPTS", default=8)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,6 +209,14 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# The matching run is the longest task; its hard limit bounds how long a live worker holds it.
+MATCHING_RUN_TIME_LIMIT = env.int("MATCHING_RUN_TIME_LIMIT", default=660)
+# A running matching run whose heartbeat is older than this many minutes lost its worker for
+# good (OOM, node loss): the periodic check requeues it (up to MATCHING_MAX_ATTEMPTS runs of
+# the task in all), then fails it with a message on the run page.
+MATCHING_STALE_AFTER = env.float("MATCHING_STALE_AFTER", default=3)
+MATCHING_HEARTBEAT_SECONDS = env.float("MATCHING_HEARTBEAT_SECONDS", default=10)
+MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=2)
 # A task is acknowledged only after it finishes, so a killed worker's task is redelivered.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -210,8 +224,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when Redis is down: pages record work in the outbox instead of hanging.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # How long Redis waits before redelivering a task whose worker died unacknowledged.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How long Redis waits before redelivering a task whose worker died unacknowledged: the
+    # longest task's hard time limit and a margin, so a live worker's task is never handed out
+    # twice, and a dead one's comes back within minutes rather than an hour.
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT",
+        default=max(CELERY_TASK_TIME_LIMIT, MATCHING_RUN_TIME_LIMIT) + 60,
+    ),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 0,
@@ -226,6 +245,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {"task": "outbox.tasks.flush", "schedule": 60.0},
     # Invitations a worker's time limit cut short; each import and re-send also triggers one.
     "send-invitations": {"task": "people.tasks.send_invitations", "schedule": crontab(minute="*/15")},
+    "send-emails": {"task": "outbox.tasks.send_emails", "schedule": 60.0},
+    "stale-matching-runs": {"task": "matching.tasks.recover_stale_runs", "schedule": 60.0},
     "purge-closed-programs": {
         "task": "people.tasks.purge_expired_programs",
         "schedule": crontab(hour=3, minute=30),

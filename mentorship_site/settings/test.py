@@ -15,6 +15,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env.str("TANDEM_TEST_EMAIL_DIR", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TANDEM_TEST_EMAIL_DIR")
+# ... or hand them to a real SMTP server the test runs on this port (it may be down or slow).
+if env.int("TANDEM_TEST_SMTP_PORT", default=0):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = "127.0.0.1"
+    EMAIL_PORT = env.int("TANDEM_TEST_SMTP_PORT")
+    EMAIL_USE_TLS = EMAIL_USE_SSL = False
+    EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

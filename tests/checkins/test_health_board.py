@@ -108,9 +108,11 @@ def test_it_keeps_the_board_queries_constant(client_for, program, hr_user,
     assert len(response.context["page"].object_list) == 20
 
 
-def test_it_nudges_both_participants_with_a_link(client_for, program, hr_user):
+def test_it_nudges_both_participants_with_a_link(client_for, program, hr_user,
+                                                 django_capture_on_commit_callbacks):
     m = pair(program, last_checkin_days=30)
-    response = client_for(hr_user).post(reverse("checkins:nudge", args=[m.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(hr_user).post(reverse("checkins:nudge", args=[m.pk]))
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     assert {tuple(e.to) for e in mail.outbox} == {(m.mentor.email,), (m.mentee.email,)}

@@ -441,3 +441,28 @@ def test_it_scores_reverse_mentoring_the_other_way_round(hr_user, skill,
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     texts = [text for text, _ in run.proposals.get().explanation]
     assert any(t.startswith("mentee 10 years more experienced") for t in texts)
+
+
+@pytest.mark.django_db
+def test_it_accepts_queued_proposals_once_when_the_task_runs_twice(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
+    _small(prog, skill)
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    assert services.proposals_accept_all_start(run=run, by=hr_user) == 3
+    assert services.proposals_accept_queued(run_id=run.pk, by_id=hr_user.pk) == {
+        "accepted": 3, "refused": 0, "more": False}
+    assert services.proposals_accept_queued(run_id=run.pk, by_id=hr_user.pk)["accepted"] == 0
+    assert Mentorship.objects.filter(matching_run=run).count() == 3
+
+
+@pytest.mark.django_db
+def test_it_stops_accepting_at_the_time_budget_and_says_there_is_more(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
+    _small(prog, skill)
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    services.proposals_accept_all_start(run=run, by=hr_user)
+    result = services.proposals_accept_queued(run_id=run.pk, by_id=hr_user.pk, time_budget=-1)
+    assert result == {"accepted": 0, "refused": 0, "more": True}
+    assert run.proposals.filter(status="accepting").count() == 3

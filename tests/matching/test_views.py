@@ -4,6 +4,7 @@ from django.urls import reverse
 from matching import services
 from matching.models import MatchingRun, PairRule, ProgramWeights, Proposal
 from mentorships.models import Mentorship
+from outbox.models import OutgoingEmail
 from tests import factories
 
 from .helpers import mentee, mentor, program
@@ -240,3 +241,110 @@ def test_it_rejects_selected_proposals_and_frees_their_place(
     assert [c["mentor_id"] for c in candidates] == [second.mentor_id]
     assert not Mentorship.objects.exists()
     assert extra.pk in (first.mentor_id, second.mentor_id)
+
+
+def _published(prog, hr_user, capture, client) -> MatchingRun:
+    run = _finished_run(prog, hr_user, capture)
+    services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
+    with capture(execute=True):
+        response = client.post(reverse("matching:publish", args=[run.pk]))
+    assert response.status_code == 302
+    return run
+
+
+def test_it_publishes_at_once_while_the_mail_server_is_down(
+    prog, hr_user, skill, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
+    client = client_for(hr_user)
+    _people(prog, skill, mentors=1, mentees=1)
+    run = _published(prog, hr_user, django_capture_on_commit_callbacks, client)
+    assert Mentorship.objects.get(matching_run=run).status == "active"
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"pending"}
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "0 of 2 emails sent, 2 waiting" in page
+    assert "not taking emails" in page and "nothing is lost" in page
+    assert reverse("matching:run_emails", args=[run.pk]) in page  # polled while waiting
+
+
+def test_it_shows_a_refused_email_and_sends_it_again_on_request(
+    prog, hr_user, skill, client_for, settings, django_capture_on_commit_callbacks
+):
+    from tests.reminders.failing_backend import RefusingBackend
+
+    client = client_for(hr_user)
+    settings.EMAIL_BACKEND = "tests.reminders.failing_backend.RefusingBackend"
+    (the_mentor,), _ = _people(prog, skill, mentors=1, mentees=1)
+    RefusingBackend.refused = {the_mentor.email}
+    try:
+        run = _published(prog, hr_user, django_capture_on_commit_callbacks, client)
+    finally:
+        RefusingBackend.refused = set()
+    fragment = client.get(reverse("matching:run_emails", args=[run.pk])).content.decode()
+    assert "1 of 2 emails sent, <strong>1 refused</strong>" in fragment
+    assert "data-poll-done" in fragment and "Send the 1 refused email again" in fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("matching:emails_retry", args=[run.pk]), follow=True)
+    assert "1 refused email(s) will be sent again" in response.content.decode()
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert "2 of 2 emails sent." in client.get(run.get_absolute_url()).content.decode()
+
+
+def test_it_accepts_all_on_the_worker_and_shows_how_far_it_got(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _people(prog, skill, mentors=2, mentees=3)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"},
+                               follow=True)
+    page = response.content.decode()
+    assert "Accepting 3 proposal(s)" in page and "3 still to check" in page
+    assert reverse("matching:run_accepting", args=[run.pk]) in page
+    assert "Publish 0" not in page and not Mentorship.objects.exists()
+    refused = client.post(reverse("matching:publish", args=[run.pk]), follow=True)
+    assert "still being accepted" in refused.content.decode()
+    for callback in queued:  # the worker's turn
+        callback()
+    assert set(run.proposals.values_list("status", flat=True)) == {"accepted"}
+    assert Mentorship.objects.filter(matching_run=run, status="proposed").count() == 3
+    fragment = client.get(reverse("matching:run_accepting", args=[run.pk])).content.decode()
+    assert "data-poll-done" in fragment
+    assert "Publish 3 accepted pair(s)" in client.get(run.get_absolute_url()).content.decode()
+
+
+def test_it_shows_why_accept_all_left_a_proposal_open(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _, es = _people(prog, skill, mentors=1, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    factories.MentorshipFactory(program=prog, mentor=factories.UserFactory(), mentee=es[0],
+                                status="active")
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"})
+    proposal = run.proposals.get()
+    assert proposal.status == "proposed" and "already has a live mentorship" in proposal.refusal
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Not accepted:" in page and "already has a live mentorship" in page
+
+
+def test_it_answers_a_publish_before_the_worker_activates_the_pairs(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
+    _people(prog, skill, mentors=1, mentees=1)
+    run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
+    services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
+    client = client_for(hr_user)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("matching:publish", args=[run.pk]), follow=True)
+    page = response.content.decode()
+    assert "Published: 1 mentorship(s)" in page and "Activating 1 pair" in page
+    assert reverse("matching:run_emails", args=[run.pk]) in page
+    assert Mentorship.objects.get(matching_run=run).status == "proposed"
+    for callback in queued:  # the worker's turn
+        callback()
+    assert Mentorship.objects.get(matching_run=run).status == "active"
+    assert services.run_publish_activate(run_id=run.pk, by_id=hr_user.pk) == 0  # run again
+    assert OutgoingEmail.objects.filter(batch=f"run:{run.pk}").count() == 2

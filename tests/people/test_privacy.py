@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -104,6 +105,23 @@ def test_it_erases_a_person_everywhere(client, pair):
     assert Enrolment.objects.get(user=mentee).career_goal == ""
     logged = json.dumps(list(AuditEvent.objects.values("actor_label", "object_label", "payload")))
     assert email not in logged and name not in logged
+
+
+def test_it_drops_unsent_emails_to_an_erased_person_and_scrubs_sent_ones(pair):
+    from outbox.models import OutgoingEmail
+    from outbox.services import email_enqueue
+
+    email, name = pair.mentee.email, pair.mentee.full_name
+    email_enqueue(kind="test", to=email, subject=f"Hello {name}", body="Link")
+    sent = OutgoingEmail.objects.create(kind="test", to=email, subject="Sent", body=f"Dear {name}",
+                                        sent_at=timezone.now())
+    email_enqueue(kind="test", to=pair.mentor.email, subject="About", body=email)
+    other = OutgoingEmail.objects.get(subject="About")
+    person_erase(person=pair.mentee, by=PrivacyOfficerFactory())
+    rows = {row.pk: row for row in OutgoingEmail.objects.all()}
+    assert set(rows) == {sent.pk, other.pk}
+    assert name not in rows[sent.pk].body and email not in rows[sent.pk].to
+    assert email not in rows[other.pk].body
 
 
 def test_it_keeps_counts_for_aggregate_metrics_after_erasure(pair):

@@ -47,3 +47,10 @@ def test_it_fails_fast_when_the_broker_is_down() -> None:
     assert options["socket_connect_timeout"] <= 5 and options["socket_timeout"] <= 5
     assert settings.CELERY_TASK_PUBLISH_RETRY is False
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_it_redelivers_a_dead_workers_task_soon_after_the_longest_task_could_end() -> None:
+    longest = max((task.time_limit or app.conf.task_time_limit) for _, task in TASKS)
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    # Never while a live worker may still hold it; within minutes, not an hour, once it's dead.
+    assert longest < visibility <= longest + 120

@@ -208,7 +208,10 @@ TABLE: dict[str, Rule] = {
     "matching:run": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:accept": post(lambda w: {"pk": w.run.pk}, HR),
+    "matching:run_accepting": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:publish": post(lambda w: {"pk": w.run.pk}, HR),
+    "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR),
+    "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR),
     "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR),
 }
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from checkins.models import CheckIn
 from mentorship_site.admin_privacy import PRIVATE_TEXT, PrivateTextAdminMixin, reaches_private
 from mentorships.models import Goal
+from outbox.models import OutgoingEmail
 from people.privacy import ERASE
 from reminders.models import EmailLog
 from tests.factories import UserFactory
@@ -50,6 +51,7 @@ def world(db) -> World:
     w = build_world()
     answered(w.survey, "mentee", (4, 4, 4), comment="a comment")
     EmailLog.objects.create(to=w.mentee.email, subject="Milestone due")
+    OutgoingEmail.objects.create(kind="test", to=w.mentee.email, subject="Goal", body="A goal")
     for model, fields in private_models():
         assert model.objects.exists(), f"the test world needs a {model._meta.label} row"
         model.objects.update(**{f: marker(model, f) for f in fields})
