@@ -121,7 +121,8 @@ class Pulse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Pulse {self.score} · {self.checkin_id}"
+        # Never the score: str() reaches the admin's delete confirmations and its log.
+        return f"Pulse {self.pk} · check-in {self.checkin_id}"
 
 
 class Recognition(models.Model):

@@ -235,4 +235,5 @@ class SkillRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.skill}: {self.level}"
+        # Never the level: one rater's rating is shown only in groups of 3 or more.
+        return f"Rating {self.pk} of {self.skill}"

@@ -6,6 +6,8 @@ the tests walk every admin page and every lookup on those fields, as a superuser
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -259,3 +261,26 @@ def test_it_treats_every_text_erasure_blanks_as_private_in_the_admin():
     # What erasure blanks is a person's own private text: the admin must not show it either.
     for label, _, blanked in ERASE:
         assert set(blanked) <= PRIVATE_TEXT.get(label, frozenset()), label
+
+
+def test_it_names_pulses_and_ratings_without_their_scores() -> None:
+    from checkins.models import Pulse
+    from feedback.models import SkillRating
+    from programs.models import Skill
+
+    assert "4" not in str(Pulse(pk=1, score=4, checkin_id=2))
+    assert "4" not in str(SkillRating(pk=1, level=4, skill=Skill(name="Kubernetes")))
+
+
+def test_it_rewrites_old_admin_log_names_of_private_rows(world, superuser):
+    from django.apps import apps as registry
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    goal = Goal.objects.first()
+    LogEntry.objects.create(user=superuser, content_type=ContentType.objects.get_for_model(Goal),
+                            object_id=str(goal.pk), object_repr="Leave for a startup",
+                            action_flag=CHANGE)
+    importlib.import_module("audit.migrations.0002_neutral_admin_log_names").neutralise(
+        registry, None)
+    assert LogEntry.objects.get(object_id=str(goal.pk)).object_repr == f"Goal {goal.pk}"

@@ -306,6 +306,9 @@ def test_it_signs_in_runs_matching_publishes_and_emails_both_sides(stack):
     assert "Run succeeded" in hr.get(f"{run}status/").body
 
     assert hr.post(f"{run}accept/", {"all": "1"}, referer_path=run).status == 302
+    # Accepting runs on a worker; Publish waits until it is done.
+    wait_until(lambda: "data-poll-done" in hr.get(f"{run}accepting/").body, RUN_TIMEOUT,
+               "the proposals were accepted", lambda: s.log("worker0", "worker1"))
     assert hr.post(f"{run}publish/", referer_path=run).status == 302
     published = re.search(r"Published: (\d+) mentorship", hr.get(run).body)
     assert published, s.log("web0", "web1")
