@@ -7,7 +7,7 @@ PORT ?= 8000
 # The settings read it too: links in emails and the calendar feed point at this port.
 export PORT
 
-.PHONY: run test test-postgres test-sqlite lint worker beat bench migrate seed clean check-deploy
+.PHONY: run test test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ seed: migrate
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 
-# Both lanes at once: PostgreSQL (every test) and SQLite (all but those about PostgreSQL).
+# The manual (docs/, mkdocs.yml) as a site in site/; strict: a broken link or anchor fails.
+docs: $(VENV)/.dev-installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+# The docs build first (seconds), then both lanes at once: PostgreSQL (every test) and SQLite
+# (all but those about PostgreSQL).
 test: $(VENV)/.dev-installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 	bash scripts/services.sh
 	bash scripts/browser.sh
 	bash scripts/proxy.sh
@@ -67,4 +73,4 @@ check-deploy: $(VENV)/.installed
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache site

@@ -1,5 +1,5 @@
-"""What the Django admin never shows: text README keeps between the two participants of a
-mentorship, or between one person and HR.
+"""What the Django admin never shows: text the docs (docs/security.md) keep between the two
+participants of a mentorship, or between one person and HR.
 
 `PRIVATE_TEXT` is the one list of those fields. The project's admin site (`TandemAdminSite`, made
 the default site by `mentorship_site.apps.TandemAdminConfig`) wraps every ModelAdmin it registers,
@@ -31,8 +31,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 
-# Model label -> fields the admin never shows or queries. Decided from README's “Who sees what”
-# tables: free text written by or about people whose audience README restricts.
+# Model label -> fields the admin never shows or queries. Decided from the “Who sees what”
+# tables of docs/: free text written by or about people whose audience the docs restrict.
 PRIVATE_TEXT: dict[str, frozenset[str]] = {
     # Between the two participants (mentorship page, check-in timeline). The shared summary is
     # also read by the program's HR coordinators, still not by anyone else.

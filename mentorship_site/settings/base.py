@@ -129,7 +129,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in lockout (django-axes; the policy is in people/signin.py and the README).
+# Sign-in lockout (django-axes; the policy is in people/signin.py and docs/security.md).
 # Addresses are compared in one spelling (people.signin.normalise_email), failures are counted
 # per (account, client address) and per client address, and a lock runs its course: failures
 # while it is in force don't extend it. A password reset (or invitation) clears it.

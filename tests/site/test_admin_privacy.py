@@ -1,4 +1,4 @@
-"""The admin shows none of the text README keeps between the two participants or with HR.
+"""The admin shows none of the text the docs (docs/security.md) keep between the two participants or with HR.
 
 Every private field (mentorship_site.admin_privacy.PRIVATE_TEXT) of every row holds a marker;
 the tests walk every admin page and every lookup on those fields, as a superuser and as staff.

@@ -2,7 +2,7 @@
 
 tests/site/test_stack.py runs its commands for real, as processes; these tests check the parts
 of the file that only Docker reads (dependencies, ports, volumes, where settings come from) and
-that the README gives the same commands.
+that the operations guide (docs/operations.md) gives the same commands.
 """
 
 import importlib.util
@@ -25,8 +25,8 @@ def command_of(service: dict) -> str:
 
 
 def production_section() -> str:
-    readme = (ROOT / "README.md").read_text()
-    return readme.split("## Running in production", 1)[1].split("\n## ", 1)[0]
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    return guide.split("## Running in production", 1)[1].split("\n## ", 1)[0]
 
 
 def test_it_gives_every_long_running_service_a_health_check():
@@ -103,4 +103,4 @@ def test_it_documents_the_very_commands_compose_runs():
     for name in ("migrate", "web", "worker", "beat", "proxy"):
         command = command_of(services[name])
         command = command.replace("/etc/caddy/Caddyfile", "deploy/Caddyfile")
-        assert command in section, f"README's production section lacks `{command}`"
+        assert command in section, f"docs/operations.md's production section lacks `{command}`"

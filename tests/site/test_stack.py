@@ -215,7 +215,7 @@ def stack() -> Iterator[dict]:
         assert not [k for k, v in env.items() if re.search(r"@postgres:|//redis:", v)]
         stack = Stack(workdir, env, {"UPSTREAMS": " ".join(f"127.0.0.1:{p}" for p in web_ports)})
 
-        # The image runs collectstatic when it is built; README's manual steps run it here.
+        # The image runs collectstatic when it is built; the manual steps of docs/operations.md run it here.
         stack.run_once("web", "python", "manage.py", "collectstatic", "--noinput")
         stack.run_once("migrate")
         stack.run_once("web", "python", "manage.py", "seed_demo", "--force")
