@@ -100,13 +100,3 @@ class OutcomeListFilterForm(forms.Form):
 
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(help_text="CSV, UTF-8, up to 5 MB. Download the template for the columns.")
-
-
-class LeadershipGrantForm(forms.Form):
-    email = forms.EmailField(help_text="The person's work email address.")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if not User.objects.filter(email__iexact=email, is_active=True).exists():
-            raise forms.ValidationError("No active employee has this email address.")
-        return email

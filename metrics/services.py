@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
 from people.models import User
+from people.services import person_role_set
 
 from . import outcome_import
 from .models import OutcomeEvent
@@ -70,14 +71,6 @@ def dashboard_exported(*, by: User, dashboard: str, metric: str | None, program=
                  payload={"dashboard": dashboard, "metric": metric or "all"})
 
 
-@transaction.atomic
 def leadership_access_set(*, user: User, granted: bool, by: User) -> User:
-    """Grant or revoke the leadership view (conditional update: no-op when already so)."""
-    changed = User.objects.filter(pk=user.pk).exclude(can_view_leadership=granted).update(
-        can_view_leadership=granted
-    )
-    if changed:
-        audit_record(actor=by, action="role.leadership_" + ("granted" if granted else "revoked"),
-                     obj=user)
-    user.refresh_from_db(fields=["can_view_leadership"])
-    return user
+    """Grant or revoke the leadership view (no-op when already so), audited."""
+    return person_role_set(person=user, role="leadership", granted=granted, by=by)

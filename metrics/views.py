@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from imports.csvcheck import CsvFileError
+from people.forms import ActiveEmployeeEmailForm
 from people.models import User
 from people.permissions import hr_required
 from people.selectors import is_manager, subtrees_up_the_line
@@ -22,7 +23,6 @@ from .dashboards import Audience, Builder, wider_scopes
 from .export import to_csv
 from .forms import (
     DashboardFilterForm,
-    LeadershipGrantForm,
     OutcomeEventForm,
     OutcomeImportForm,
     OutcomeListFilterForm,
@@ -152,7 +152,7 @@ def leadership_dashboard(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 def leadership_access(request: HttpRequest) -> HttpResponse:
-    form = LeadershipGrantForm(request.POST or None)
+    form = ActiveEmployeeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = User.objects.get(email__iexact=form.cleaned_data["email"])
         services.leadership_access_set(user=user, granted=True, by=request.user)

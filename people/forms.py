@@ -69,7 +69,10 @@ class ColleagueSearchForm(forms.Form):
                         error_messages={"max_length": "Search for at most 100 characters."})
 
 
-class PrivacyOfficerGrantForm(forms.Form):
+class ActiveEmployeeEmailForm(forms.Form):
+    """Names an active employee by work email: to grant them a role (privacy officer,
+    leadership view)."""
+
     email = forms.EmailField(help_text="The person's work email address.")
 
     def clean_email(self) -> str:

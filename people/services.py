@@ -27,6 +27,9 @@ from .permissions import can_erase
 from .signin import sign_in_unlock
 from .tokens import invitation_tokens
 
+# Role name (as audited) -> the flag on User that holds it.
+ROLE_FLAGS = {"privacy_officer": "is_privacy_officer", "leadership": "can_view_leadership"}
+
 # Free text and JSON that may quote a person's name or email (labels, uploaded files, emails).
 SCRUB: list[tuple[str, list[str]]] = [
     ("audit.AuditEvent", ["actor_label", "object_label", "payload"]),
@@ -150,21 +153,27 @@ def person_erase(*, person: User, by: User) -> User:
 
 
 @transaction.atomic
+def person_role_set(*, person: User, role: str, granted: bool, by: User) -> User:
+    """Grant or revoke a role flag (`ROLE_FLAGS`), audited as `role.<name>_granted/revoked`.
+
+    A conditional update: granting twice (a double click) changes and audits once. Who may
+    grant is the caller's rule (see privacy_officer_set)."""
+    field = ROLE_FLAGS[role]
+    changed = User.objects.filter(pk=person.pk).exclude(**{field: granted}).update(**{field: granted})
+    if changed:
+        audit_record(actor=by, action=f"role.{role}_" + ("granted" if granted else "revoked"),
+                     obj=person)
+    person.refresh_from_db(fields=[field])
+    return person
+
+
 def privacy_officer_set(*, person: User, granted: bool, by: User) -> User:
     """Grant or revoke the privacy-officer role (who may erase); superusers only, audited."""
     if not (by.is_superuser and by.is_active):
         raise PermissionDenied("Only a superuser can grant or revoke the privacy-officer role.")
     if granted and not person.is_active:
         raise ValidationError("Only an active employee can be a privacy officer.")
-    # Conditional update: granting twice (a double click) audits once.
-    changed = User.objects.filter(pk=person.pk).exclude(is_privacy_officer=granted).update(
-        is_privacy_officer=granted
-    )
-    if changed:
-        audit_record(actor=by, action="role.privacy_officer_" + ("granted" if granted else "revoked"),
-                     obj=person)
-    person.refresh_from_db(fields=["is_privacy_officer"])
-    return person
+    return person_role_set(person=person, role="privacy_officer", granted=granted, by=by)
 
 
 def _forget_sign_in_attempts(email: str) -> None:

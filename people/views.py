@@ -20,11 +20,11 @@ from programs.selectors import programs_for_coordinator
 
 from . import services
 from .forms import (
+    ActiveEmployeeEmailForm,
     ColleagueSearchForm,
     DirectorySearchForm,
     EraseFindForm,
     EraseForm,
-    PrivacyOfficerGrantForm,
     ProfileForm,
     ResetPasswordForm,
     SignInForm,
@@ -221,7 +221,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @superuser_required
 def privacy_officers(request: HttpRequest) -> HttpResponse:
     """Who may erase people: granted and revoked by a superuser, each change audited."""
-    form = PrivacyOfficerGrantForm(request.POST or None)
+    form = ActiveEmployeeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = User.objects.get(email__iexact=form.cleaned_data["email"])
         services.privacy_officer_set(person=person, granted=True, by=request.user)
