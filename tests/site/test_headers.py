@@ -208,9 +208,10 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
 
 
 def _templates() -> list[Path]:
+    # Not the built docs site (`make docs` writes site/): it is not served by Tandem.
     found = [p for p in ROOT.rglob("*.html")
              if ".venv" not in p.parts and "staticfiles" not in p.parts
-             and "node_modules" not in p.parts]
+             and "node_modules" not in p.parts and p.relative_to(ROOT).parts[0] != "site"]
     assert found
     return found
 
