@@ -180,9 +180,12 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     department, same whole years of service at that window's start) and gets that window.
     """
     programs = scoped_programs(scope) if programs is None else programs
-    windows = _participant_windows(scope, programs)
-    took_part = _everyone_who_took_part(scope)
+    # Neither depends on the scope's people: worked out once per request.
+    windows = shared(scope, ("windows", _program_key(programs)),
+                     lambda: _participant_windows(scope, programs))
+    took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
     everyone = _people(scope)
+    hired_days = shared(scope, ("hired_days",), lambda: {})
     participants = {u: w for u, w in windows.items() if u in everyone}
     keys: dict[tuple[int | None, int, date], date] = {}
     for user_id, (start, end) in participants.items():
@@ -198,7 +201,9 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     for user_id, (dept, hired) in everyone.items():
         if dept not in departments or hired is None or user_id in took_part:
             continue
-        hired_day = hired.toordinal()
+        hired_day = hired_days.get(user_id)
+        if hired_day is None:
+            hired_day = hired_days[user_id] = hired.toordinal()
         for start, start_day in starts:
             if hired_day > start_day:
                 continue
