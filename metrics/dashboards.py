@@ -218,7 +218,8 @@ class Builder:
         # leaves anyone out of them.
         found = [self.growth(), self.retention(groups), self.career(groups), self.engagement(),
                  None if self.recording else self.feedback(), self.supply_demand(),
-                 self.concentration()]
+                 # Its only figures, mentees seeking a skill, are supply_demand's already.
+                 None if self.recording else self.concentration()]
         return [s for s in found if s is not None]
 
     def growth(self) -> Section | None:

@@ -75,6 +75,15 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
                                                    lambda: _grouped(rows))
     inside = people(scope, mentees) if rows else {}
     everyone = len(inside) == len(mentees)  # nothing to filter out
+    if everyone:
+        # The same in every view of the request that leaves no mentee out.
+        return shared(scope, ("skill_growth", *key),
+                      lambda: _growth(programs, skills, skill_groups, program_groups, inside, True))
+    return _growth(programs, skills, skill_groups, program_groups, inside, False)
+
+
+def _growth(programs: dict, skills: dict[int, tuple[str, str]], skill_groups: dict,
+            program_groups: dict, inside, everyone: bool) -> dict:
 
     def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
         found: dict[int, dict[str, _Changes]] = defaultdict(dict)

@@ -102,6 +102,13 @@ def shared(scope: Scope, key: tuple, load):
     return found
 
 
+def unfiltered(scope: Scope, key: tuple, rows: list) -> bool:
+    """Are `rows` all of those `shared` loaded under `key`, the scope's people leaving none
+    out? Then what is worked out from them is the same in every such view of the request."""
+    found = scope.cache.get(("shared", *key))
+    return found is not None and len(found) == len(rows)
+
+
 def _program_key(programs: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(programs))
 
@@ -303,19 +310,22 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     rows = []
     who = {name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
            for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
+    named = (("participants", groups.participants), ("comparison", groups.comparison))
+    # People with at least one event of each kind in their window, in one pass: only people
+    # with events need a look, far fewer than the groups.
+    hits: dict[str, Counter] = {name: Counter() for name, _group in named}
+    for user_id, found in events.items():
+        for name, group in named:
+            window = group.get(user_id)
+            if window is None:
+                continue
+            start, until = window[0], min(window[1], scope.today)
+            hits[name].update({k for k, d in found if start <= d <= until})
     for kind in CAREER_KINDS:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
-        for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
-            hits = 0
-            # Only people with events need a look: far fewer than the group.
-            for user_id, found in events.items():
-                window = group.get(user_id)
-                if window is None:
-                    continue
-                start, until = window[0], min(window[1], scope.today)
-                if any(k == kind and start <= d <= until for k, d in found):
-                    hits += 1
-            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group)),
+        for name, group in named:
+            count = hits[name][kind]
+            row[name] = {"count": count, "n": len(group), "rate": rate(count, len(group)),
                          "who": who[name]}
         rows.append(row)
     return {"rows": rows, "participants_n": len(groups.participants),
@@ -346,10 +356,18 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
 
     Four queries, each grouped per mentorship in SQL and filtered to the scope in Python.
     """
-    CheckIn = apps.get_model("checkins", "CheckIn")
-    Pulse = apps.get_model("checkins", "Pulse")
     programs = scoped_programs(scope) if programs is None else programs
     rows = _mentorship_rows(scope, programs)
+    if unfiltered(scope, ("mentorships", _program_key(programs)), rows):
+        # Every mentorship of these programs (a whole organisation, wider views alike).
+        return shared(scope, ("engagement", _program_key(programs), scope.date_from, scope.date_to),
+                      lambda: _engagement(scope, programs, rows))
+    return _engagement(scope, programs, rows)
+
+
+def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
+    CheckIn = apps.get_model("checkins", "CheckIn")
+    Pulse = apps.get_model("checkins", "Pulse")
     ids = {r[0] for r in rows}
     checkins = CheckIn.objects.filter(mentorship__program_id__in=list(programs))
     if scope.date_from:
@@ -463,6 +481,14 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     """
     programs = scoped_programs(scope) if programs is None else programs
     rows = skill_rows(scope, programs) if rows is None else rows
+    if unfiltered(scope, ("skill_rows", _program_key(programs)), rows):
+        # Every live enrolment of these programs (a whole organisation, wider views alike).
+        return shared(scope, ("supply_demand", _program_key(programs)),
+                      lambda: _supply_demand(scope, rows))
+    return _supply_demand(scope, rows)
+
+
+def _supply_demand(scope: Scope, rows: list[tuple]) -> dict:
     skills = _skills(scope)
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
