@@ -192,6 +192,17 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
                      lambda: _participant_windows(scope, programs))
     took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
     everyone = _people(scope)
+    # The only people the groups depend on: participants, and whoever could be matched to
+    # them. Views with the same such people (a whole organisation and its CEO's subtree, say)
+    # get the same groups, worked out once per request.
+    relevant = frozenset(u for u, (dept, hired) in everyone.items() if u in windows
+                         or (dept is not None and hired is not None and u not in took_part))
+    return shared(scope, ("cohorts", _program_key(programs), relevant),
+                  lambda: _cohorts(scope, windows, took_part, everyone))
+
+
+def _cohorts(scope: Scope, windows: dict[int, tuple[date, date]], took_part: set[int],
+             everyone: dict[int, tuple[int | None, date | None]]) -> Cohorts:
     hired_days = shared(scope, ("hired_days",), lambda: {})
     participants = {u: w for u, w in windows.items() if u in everyone}
     keys: dict[tuple[int | None, int, date], date] = {}
@@ -273,6 +284,15 @@ def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list],
     return eligible - lost, eligible, who
 
 
+def _per_groups(scope: Scope, name: str, groups: Cohorts, work: Callable[[], dict]) -> dict:
+    """What `work` makes of `groups`, once per request for the same groups (see cohorts)."""
+    key = ("shared", name, id(groups))
+    found = scope.cache.get(key)
+    if found is None or found[0] is not groups:
+        found = scope.cache[key] = (groups, work())  # kept with it: its id stays its own
+    return found[1]
+
+
 def rate(count: int, n: int) -> float | None:
     return round(100 * count / n, 1) if n else None
 
@@ -280,6 +300,10 @@ def rate(count: int, n: int) -> float | None:
 def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """Retention at 6 and 12 months after program start, participants vs comparison group."""
     groups = groups or cohorts(scope)
+    return _per_groups(scope, "retention", groups, lambda: _retention_rows(scope, groups))
+
+
+def _retention_rows(scope: Scope, groups: Cohorts) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     departures = _events([OutcomeKind.DEPARTURE], people, scope)
     rows = []
@@ -305,6 +329,10 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     The window is the program's start to its end (or today, if earlier).
     """
     groups = groups or cohorts(scope)
+    return _per_groups(scope, "career", groups, lambda: _career_rows(scope, groups))
+
+
+def _career_rows(scope: Scope, groups: Cohorts) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     events = _events(CAREER_KINDS, people, scope)
     rows = []
