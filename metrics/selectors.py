@@ -126,8 +126,11 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
             qs = qs.filter(department_id=scope.department_id)
         rows = shared(scope, ("people", scope.department_id),
                       lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")))
-        population = {pk: (dept, hired) for pk, dept, hired in rows
-                      if scope.people_ids is None or pk in scope.people_ids}
+        if scope.people_ids is None:  # the same in every such view of the request
+            population = shared(scope, ("population", scope.department_id),
+                                lambda: {pk: (dept, hired) for pk, dept, hired in rows})
+        else:
+            population = {pk: (dept, hired) for pk, dept, hired in rows if pk in scope.people_ids}
         scope.cache["people"] = population
     if ids is None:
         return population
