@@ -118,11 +118,20 @@ class Builder:
         # Who stands behind each figure is worked out only when views are compared: when
         # this view has wider ones, or is itself a wider view of another (`recording`).
         self.compares = bool(self.wider) or recording
-        # figure key -> who stands behind it here (contributions, or a bare count), and in
-        # each wider view.
-        self.who: dict[tuple, frozenset | int] = {}
-        self._wider_who: dict[tuple, list[frozenset | int]] = defaultdict(list)
+        # A wider view only records who stands behind each figure, unevaluated: the narrower
+        # view works it out when (and only if) one of its own figures needs the comparison.
+        # Its charts are never shown, so it draws none.
+        self.recording = recording
+        self.draws = not recording
+        # figure key -> who stands behind it here (contributions, a function returning them,
+        # or None for a bare count) with its n, and in each wider view.
+        self.who: dict[tuple, tuple[int, frozenset | Callable | None]] = {}
+        self._wider_who: dict[tuple, list[tuple[int, frozenset | Callable | None]]] = defaultdict(list)
         self._verdicts: dict[tuple, bool] = {}
+        # Contributions worked out from a function, and people left out of a wider view,
+        # each computed once (several figures share the same people: a group's outcomes).
+        self._evaluated: dict[int, tuple[Callable, frozenset]] = {}
+        self._left_out: dict[tuple[int, int], tuple[frozenset, frozenset, int]] = {}
 
     @property
     def skill_rows(self) -> list[tuple]:
@@ -144,15 +153,39 @@ class Builder:
             return privacy.enough(n)
         if (key, n) in self._verdicts:  # a figure and its group size ask the same
             return self._verdicts[key, n]
-        mine = n if who is None else who() if callable(who) else who
-        self.who[key] = mine
-        left_outs = [
-            privacy.left_out(mine, whole) if isinstance(mine, frozenset) and isinstance(whole, frozenset)
-            else max(_people(whole) - n, 0)
-            for whole in self._wider_who.get(key, ())
-        ]
-        verdict = self._verdicts[key, n] = privacy.publishable(n, left_outs)
+        if self.recording:
+            # Serves only as a wider view: what it shows is never seen.
+            self.who[key] = (n, who)
+            verdict = self._verdicts[key, n] = privacy.enough(n)
+            return verdict
+        verdict = privacy.enough(n)
+        if verdict:
+            mine = None if who is None else self._contributions(who)
+            for whole_n, whole in self._wider_who.get(key, ()):
+                theirs = None if whole is None else self._contributions(whole)
+                if mine is not None and theirs is not None:
+                    memo = self._left_out.get((id(mine), id(theirs)))
+                    if memo is None:
+                        # Both kept with the count so that their ids are not reused.
+                        memo = self._left_out[id(mine), id(theirs)] = (
+                            mine, theirs, privacy.left_out(mine, theirs))
+                    gone = memo[2]
+                else:
+                    gone = max((whole_n if theirs is None else _people(theirs)) - n, 0)
+                if not privacy.left_out_ok(gone):
+                    verdict = False
+                    break
+        self._verdicts[key, n] = verdict
         return verdict
+
+    def _contributions(self, who: frozenset | Callable) -> frozenset:
+        if not callable(who):
+            return who
+        found = self._evaluated.get(id(who))
+        if found is None:
+            # The function is kept with its result so that its id is not reused.
+            found = self._evaluated[id(who)] = (who, who())
+        return found[1]
 
     def fig(self, value, n: int, key: tuple, who: frozenset | Callable | None = None):
         """The figure, or None when suppressed (see `shown`)."""
@@ -171,8 +204,8 @@ class Builder:
             other = Builder(scope, self.audience, recording=True)
             other._sections()
             self.scope.cache.update({k: v for k, v in scope.cache.items() if _shared(k)})
-            for key, who in other.who.items():
-                self._wider_who[key].append(who)
+            for key, found in other.who.items():
+                self._wider_who[key].append(found)
 
     def sections(self) -> list[Section]:
         self._measure_wider_views()
@@ -180,8 +213,13 @@ class Builder:
 
     def _sections(self) -> list[Section]:
         groups = selectors.cohorts(self.scope, self.programs)
+        # A wider view skips the survey feedback: its figures are per survey, the same in every
+        # view that has the survey's program (wider views only add programs), so no filter
+        # leaves anyone out of them.
         found = [self.growth(), self.retention(groups), self.career(groups), self.engagement(),
-                 self.feedback(), self.supply_demand(), self.concentration()]
+                 None if self.recording else self.feedback(), self.supply_demand(),
+                 # Its only figures, mentees seeking a skill, are supply_demand's already.
+                 None if self.recording else self.concentration()]
         return [s for s in found if s is not None]
 
     def growth(self) -> Section | None:
@@ -207,7 +245,8 @@ class Builder:
                     own.append(s)
                     mentor.append(m)
         chart = charts.grouped_bars("Mean change from baseline per skill", labels,
-                                    [("Self-rating", own), ("Mentor rating", mentor)]) if labels else None
+                                    [("Self-rating", own), ("Mentor rating", mentor)]) \
+            if labels and self.draws else None
         return Section("growth", "Skill growth",
                        "Mean change from the baseline assessment to the latest follow-up, on a 1–5 "
                        "scale, rated by the mentee and by the mentor.", headers, rows, chart)
@@ -237,7 +276,7 @@ class Builder:
                                        [f"Retained at {m} months" for m in months], months)
         chart = charts.grouped_bars("Retention", [f"{m} months" for m in months],
                                     [("Participants", part), ("Comparison", comp)],
-                                    maximum=100, unit="%")
+                                    maximum=100, unit="%") if self.draws else None
         return Section("retention", "Retention",
                        "Share still employed 6 and 12 months after their program started. Only people "
                        "whose 6 or 12 months have passed count. The comparison group is non-participants "
@@ -252,7 +291,7 @@ class Builder:
         rows, part, comp = self._rates("career", data, labels, [r["kind"] for r in data["rows"]])
         chart = charts.grouped_bars("Career outcomes", labels,
                                     [("Participants", part), ("Comparison", comp)],
-                                    maximum=100, unit="%")
+                                    maximum=100, unit="%") if self.draws else None
         return Section("career", "Promotions, moves and certifications",
                        "Share of each group with at least one such event between their program's "
                        "start and end (or today).", headers, rows, chart)
@@ -278,7 +317,7 @@ class Builder:
              self.n(d["pulse_people"], *pulse)],
         ]
         chart = charts.bar_chart("Resets by reason", [r["label"] for r in d["resets"]] + ["Reset requests"],
-                                 [*resets, requests])
+                                 [*resets, requests]) if self.draws else None
         return Section("engagement", "Engagement",
                        f"On track: the last check-in is no older than {selectors.ON_TRACK_CADENCES:g}× "
                        "the program's meeting cadence. Resets: pairings ended because they weren't "
@@ -310,7 +349,8 @@ class Builder:
                         values.append(average)
                     if self.audience.sees_comments:
                         comments += [[where, text] for text in group["comments"]]
-        chart = charts.bar_chart("Survey ratings (1–5)", labels, values) if labels else None
+        chart = charts.bar_chart("Survey ratings (1–5)", labels, values) \
+            if labels and self.draws else None
         section = Section("feedback", "Survey feedback",
                           "Average survey ratings per program, survey and audience. Groups with fewer "
                           "than 3 respondents are not shown.",
@@ -335,7 +375,7 @@ class Builder:
             labels.append(c["label"])
             cells.append([demand, supply, short if short is None else max(short, 0)])
         chart = charts.heatmap("Skill supply and demand", labels,
-                               ["Sought", "Mentor places", "Shortfall"], cells)
+                               ["Sought", "Mentor places", "Shortfall"], cells) if self.draws else None
         extra, invest = [], []
         for s in d["skills"]:
             who = s["who"]
@@ -360,7 +400,8 @@ class Builder:
 
     def concentration(self) -> Section:
         d = selectors.knowledge_concentration(self.scope, self.programs,
-                                              pairings=self.audience.sees_names,
+                                              # (who needs a figure is the same without)
+                                              pairings=self.audience.sees_names and self.draws,
                                               rows=self.skill_rows)
         headers = ["Skill", "Category", "Experts (level 5)", "Needed by (mentees)"]
         if self.audience.sees_names:
@@ -378,7 +419,7 @@ class Builder:
             labels.append(s["skill"])
             values.append(needed)
         chart = charts.bar_chart("Mentees needing concentrated skills", labels[:15], values[:15]) \
-            if labels else None
+            if labels and self.draws else None
         return Section("concentration", "Knowledge concentration",
                        "Skills that one person or nobody holds at expert level among mentors, against "
                        "how many mentees seek them. Suggested pairings put the sole expert with people "

@@ -38,6 +38,27 @@ def _summary(by_role: dict[str, _Changes]) -> dict:
             for role, name in (("mentee", "self"), ("mentor", "mentor"))}
 
 
+def _grouped(rows: list[tuple]) -> tuple[set[int], dict, dict]:
+    """The changes per (skill, role) and per (program, role), each as (part, change) with its
+    part (mentee, program, skill): grouped once per request, then only filtered per view."""
+    by_skill: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+    by_program: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+    for program_id, mentee_id, skill_id, role, change in rows:
+        if role in ROLES:
+            found = ((mentee_id, program_id, skill_id), change)
+            by_skill[skill_id, role].append(found)
+            by_program[program_id, role].append(found)
+    return {r[1] for r in rows}, dict(by_skill), dict(by_program)
+
+
+def _changes(found: list[tuple[tuple[int, int, int], int]]) -> _Changes:
+    group = _Changes()
+    group.parts = [part for part, _change in found]
+    group.changes = [change for _part, change in found]
+    group.mentees = [part[0] for part in group.parts]
+    return group
+
+
 def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tuple[str, str]]) -> dict:
     """Mean change per skill, per program and per cohort (program start month), with n.
 
@@ -48,16 +69,31 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
 
     from .selectors import shared
 
-    rows = shared(scope, ("skill_changes", *sorted(programs)), lambda: skill_changes(programs))
-    inside = people(scope, {r[1] for r in rows}) if rows else {}
-    by_skill: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
-    by_program: dict[int, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
-    for program_id, mentee_id, skill_id, role, change in rows:
-        if mentee_id in inside and role in ROLES:
-            for group in (by_skill[skill_id][role], by_program[program_id][role]):
-                group.changes.append(change)
-                group.mentees.append(mentee_id)
-                group.parts.append((mentee_id, program_id, skill_id))
+    key = tuple(sorted(programs))
+    rows = shared(scope, ("skill_changes", *key), lambda: skill_changes(programs))
+    mentees, skill_groups, program_groups = shared(scope, ("skill_changes_grouped", *key),
+                                                   lambda: _grouped(rows))
+    inside = people(scope, mentees) if rows else {}
+    everyone = len(inside) == len(mentees)  # nothing to filter out
+    if everyone:
+        # The same in every view of the request that leaves no mentee out.
+        return shared(scope, ("skill_growth", *key),
+                      lambda: _growth(programs, skills, skill_groups, program_groups, inside, True))
+    return _growth(programs, skills, skill_groups, program_groups, inside, False)
+
+
+def _growth(programs: dict, skills: dict[int, tuple[str, str]], skill_groups: dict,
+            program_groups: dict, inside, everyone: bool) -> dict:
+
+    def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
+        found: dict[int, dict[str, _Changes]] = defaultdict(dict)
+        for (pk, role), items in groups.items():
+            mine = items if everyone else [item for item in items if item[0][0] in inside]
+            if mine:
+                found[pk][role] = _changes(mine)
+        return found
+
+    by_skill, by_program = kept(skill_groups), kept(program_groups)
     by_cohort: dict[str, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
     for program_id, roles in by_program.items():
         for role, found in roles.items():

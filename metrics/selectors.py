@@ -102,6 +102,13 @@ def shared(scope: Scope, key: tuple, load):
     return found
 
 
+def unfiltered(scope: Scope, key: tuple, rows: list) -> bool:
+    """Are `rows` all of those `shared` loaded under `key`, the scope's people leaving none
+    out? Then what is worked out from them is the same in every such view of the request."""
+    found = scope.cache.get(("shared", *key))
+    return found is not None and len(found) == len(rows)
+
+
 def _program_key(programs: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(programs))
 
@@ -119,8 +126,11 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
             qs = qs.filter(department_id=scope.department_id)
         rows = shared(scope, ("people", scope.department_id),
                       lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")))
-        population = {pk: (dept, hired) for pk, dept, hired in rows
-                      if scope.people_ids is None or pk in scope.people_ids}
+        if scope.people_ids is None:  # the same in every such view of the request
+            population = shared(scope, ("population", scope.department_id),
+                                lambda: {pk: (dept, hired) for pk, dept, hired in rows})
+        else:
+            population = {pk: (dept, hired) for pk, dept, hired in rows if pk in scope.people_ids}
         scope.cache["people"] = population
     if ids is None:
         return population
@@ -180,9 +190,23 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     department, same whole years of service at that window's start) and gets that window.
     """
     programs = scoped_programs(scope) if programs is None else programs
-    windows = _participant_windows(scope, programs)
-    took_part = _everyone_who_took_part(scope)
+    # Neither depends on the scope's people: worked out once per request.
+    windows = shared(scope, ("windows", _program_key(programs)),
+                     lambda: _participant_windows(scope, programs))
+    took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
     everyone = _people(scope)
+    # The only people the groups depend on: participants, and whoever could be matched to
+    # them. Views with the same such people (a whole organisation and its CEO's subtree, say)
+    # get the same groups, worked out once per request.
+    relevant = frozenset(u for u, (dept, hired) in everyone.items() if u in windows
+                         or (dept is not None and hired is not None and u not in took_part))
+    return shared(scope, ("cohorts", _program_key(programs), relevant),
+                  lambda: _cohorts(scope, windows, took_part, everyone))
+
+
+def _cohorts(scope: Scope, windows: dict[int, tuple[date, date]], took_part: set[int],
+             everyone: dict[int, tuple[int | None, date | None]]) -> Cohorts:
+    hired_days = shared(scope, ("hired_days",), lambda: {})
     participants = {u: w for u, w in windows.items() if u in everyone}
     keys: dict[tuple[int | None, int, date], date] = {}
     for user_id, (start, end) in participants.items():
@@ -198,7 +222,9 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     for user_id, (dept, hired) in everyone.items():
         if dept not in departments or hired is None or user_id in took_part:
             continue
-        hired_day = hired.toordinal()
+        hired_day = hired_days.get(user_id)
+        if hired_day is None:
+            hired_day = hired_days[user_id] = hired.toordinal()
         for start, start_day in starts:
             if hired_day > start_day:
                 continue
@@ -261,6 +287,15 @@ def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list],
     return eligible - lost, eligible, who
 
 
+def _per_groups(scope: Scope, name: str, groups: Cohorts, work: Callable[[], dict]) -> dict:
+    """What `work` makes of `groups`, once per request for the same groups (see cohorts)."""
+    key = ("shared", name, id(groups))
+    found = scope.cache.get(key)
+    if found is None or found[0] is not groups:
+        found = scope.cache[key] = (groups, work())  # kept with it: its id stays its own
+    return found[1]
+
+
 def rate(count: int, n: int) -> float | None:
     return round(100 * count / n, 1) if n else None
 
@@ -268,6 +303,10 @@ def rate(count: int, n: int) -> float | None:
 def retention(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     """Retention at 6 and 12 months after program start, participants vs comparison group."""
     groups = groups or cohorts(scope)
+    return _per_groups(scope, "retention", groups, lambda: _retention_rows(scope, groups))
+
+
+def _retention_rows(scope: Scope, groups: Cohorts) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     departures = _events([OutcomeKind.DEPARTURE], people, scope)
     rows = []
@@ -293,24 +332,31 @@ def career_outcomes(scope: Scope, *, groups: Cohorts | None = None) -> dict:
     The window is the program's start to its end (or today, if earlier).
     """
     groups = groups or cohorts(scope)
+    return _per_groups(scope, "career", groups, lambda: _career_rows(scope, groups))
+
+
+def _career_rows(scope: Scope, groups: Cohorts) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     events = _events(CAREER_KINDS, people, scope)
     rows = []
     who = {name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
            for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
+    named = (("participants", groups.participants), ("comparison", groups.comparison))
+    # People with at least one event of each kind in their window, in one pass: only people
+    # with events need a look, far fewer than the groups.
+    hits: dict[str, Counter] = {name: Counter() for name, _group in named}
+    for user_id, found in events.items():
+        for name, group in named:
+            window = group.get(user_id)
+            if window is None:
+                continue
+            start, until = window[0], min(window[1], scope.today)
+            hits[name].update({k for k, d in found if start <= d <= until})
     for kind in CAREER_KINDS:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
-        for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
-            hits = 0
-            # Only people with events need a look: far fewer than the group.
-            for user_id, found in events.items():
-                window = group.get(user_id)
-                if window is None:
-                    continue
-                start, until = window[0], min(window[1], scope.today)
-                if any(k == kind and start <= d <= until for k, d in found):
-                    hits += 1
-            row[name] = {"count": hits, "n": len(group), "rate": rate(hits, len(group)),
+        for name, group in named:
+            count = hits[name][kind]
+            row[name] = {"count": count, "n": len(group), "rate": rate(count, len(group)),
                          "who": who[name]}
         rows.append(row)
     return {"rows": rows, "participants_n": len(groups.participants),
@@ -341,10 +387,18 @@ def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> 
 
     Four queries, each grouped per mentorship in SQL and filtered to the scope in Python.
     """
-    CheckIn = apps.get_model("checkins", "CheckIn")
-    Pulse = apps.get_model("checkins", "Pulse")
     programs = scoped_programs(scope) if programs is None else programs
     rows = _mentorship_rows(scope, programs)
+    if unfiltered(scope, ("mentorships", _program_key(programs)), rows):
+        # Every mentorship of these programs (a whole organisation, wider views alike).
+        return shared(scope, ("engagement", _program_key(programs), scope.date_from, scope.date_to),
+                      lambda: _engagement(scope, programs, rows))
+    return _engagement(scope, programs, rows)
+
+
+def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
+    CheckIn = apps.get_model("checkins", "CheckIn")
+    Pulse = apps.get_model("checkins", "Pulse")
     ids = {r[0] for r in rows}
     checkins = CheckIn.objects.filter(mentorship__program_id__in=list(programs))
     if scope.date_from:
@@ -458,6 +512,14 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     """
     programs = scoped_programs(scope) if programs is None else programs
     rows = skill_rows(scope, programs) if rows is None else rows
+    if unfiltered(scope, ("skill_rows", _program_key(programs)), rows):
+        # Every live enrolment of these programs (a whole organisation, wider views alike).
+        return shared(scope, ("supply_demand", _program_key(programs)),
+                      lambda: _supply_demand(scope, rows))
+    return _supply_demand(scope, rows)
+
+
+def _supply_demand(scope: Scope, rows: list[tuple]) -> dict:
     skills = _skills(scope)
     seekers: dict[int, set[int]] = defaultdict(set)
     gaps: dict[int, list[int]] = defaultdict(list)
