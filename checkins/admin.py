@@ -1,5 +1,5 @@
 """Admin for check-ins. Individual pulses have no admin page; private notes, next steps, shared
-summaries, action items and recognition messages are kept out by mentorship_site.admin_privacy."""
+summaries, action items and recognition messages are kept out by core.admin_privacy."""
 
 from django.contrib import admin
 

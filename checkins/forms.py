@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from mentorship_site.validators import validate_single_line
+from core.validators import validate_single_line
 from mentorships.models import Goal, Mentorship, Milestone
 from programs.models import EnrolmentSkill, Skill
 

@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from mentorship_site.privacy import suppress
+from core.privacy import suppress
 from mentorships.models import Goal, Mentorship, Milestone
 
 from . import health
@@ -222,7 +222,7 @@ def mentor_stats(mentor_id: int) -> MentorStats:
         .aggregate(n=Count("mentee", distinct=True))["n"]
     )
     # Built from the mentees' private pulses: shown to anyone (the mentor, their managers,
-    # HR) only when at least 3 different mentees gave them (mentorship_site.privacy).
+    # HR) only when at least 3 different mentees gave them (core.privacy).
     found = Pulse.objects.filter(
         checkin__mentorship__mentor_id=mentor_id, user_id=F("checkin__mentorship__mentee_id")
     ).aggregate(avg=Avg("score"), people=Count("user", distinct=True))

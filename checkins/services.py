@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from mentorship_site.mail import absolute_url
+from core.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from outbox.services import Email, email_enqueue, emails_enqueue
 from people.models import User

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from mentorship_site.privacy import MIN_GROUP
+from core.privacy import MIN_GROUP
 from programs.models import EnrolmentSkill, Program
 
 from .models import (

@@ -10,7 +10,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mentorship_site.mail import DeliveryFailed, absolute_url, error_text, send_each_once
+from core.mail import DeliveryFailed, absolute_url, error_text, send_each_once
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
 from people.models import User
 from programs.models import Program, Status

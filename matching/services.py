@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from mentorship_site.mail import absolute_url
+from core.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
 from mentorships.services import mentorship_create, mentorships_activate_many
 from outbox.services import Email, emails_enqueue, emails_retry, outbox_enqueue

@@ -5,10 +5,10 @@ from django.core import checks
 class TandemAdminConfig(AdminConfig):
     """django.contrib.admin with the project's site, which keeps private text out of the admin."""
 
-    default_site = "mentorship_site.admin_privacy.TandemAdminSite"
+    default_site = "core.admin_privacy.TandemAdminSite"
 
     def ready(self) -> None:
         super().ready()
-        from .admin_privacy import check_admin_privacy
+        from core.admin_privacy import check_admin_privacy
 
         checks.register(check_admin_privacy, checks.Tags.admin)

@@ -1,6 +1,6 @@
 from django import forms
 
-from mentorship_site.validators import validate_single_line
+from core.validators import validate_single_line
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program, Skill
 

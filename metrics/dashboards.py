@@ -1,6 +1,6 @@
 """Turns selector figures into dashboard sections: a chart and the same figures as a table.
 
-Every figure goes through `Builder.fig`, the one place where mentorship_site.privacy decides
+Every figure goes through `Builder.fig`, the one place where core.privacy decides
 what is shown, for every audience (HR included), page, chart, table and CSV: a figure needs
 at least 3 people behind it and, in a filtered view, the people the filters leave out of every
 wider view the viewer can get must be none or at least 3 (complementary suppression).
@@ -19,7 +19,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from mentorship_site import privacy
+from core import privacy
 
 from . import charts, selectors
 from .selectors import Scope
@@ -145,7 +145,7 @@ class Builder:
         figure of every dashboard, chart, table and CSV goes through.
 
         `who`: the contributions behind it, each a tuple with the person first (see
-        mentorship_site.privacy.left_out), or a function returning them; without them, `n`
+        core.privacy.left_out), or a function returning them; without them, `n`
         is compared as a count.
         Records them so that this view can serve as a wider view of a narrower one.
         """

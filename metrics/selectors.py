@@ -16,7 +16,7 @@ from statistics import fmean
 from django.apps import apps
 from django.db.models import Count, Max, Sum
 
-from mentorship_site.privacy import MIN_GROUP
+from core.privacy import MIN_GROUP
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
 from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory

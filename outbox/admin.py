@@ -19,7 +19,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                     "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["batch", "to"]
-    # Never the subject or body (mentorship_site.admin_privacy): they quote private text.
+    # Never the subject or body (core.admin_privacy): they quote private text.
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields if f.name not in {"subject", "body"}]
     actions = ["retry"]
 

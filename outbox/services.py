@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.mail import error_text, is_permanent_refusal
 from mentorship_site.celery import app
-from mentorship_site.mail import error_text, is_permanent_refusal
 
 from .models import EmailStatus, OutboxMessage, OutboxStatus, OutgoingEmail
 

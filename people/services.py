@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from audit.services import audit_record
-from mentorship_site.mail import absolute_url, send_each_once
+from core.mail import absolute_url, send_each_once
 from outbox.models import OutgoingEmail
 from outbox.services import outbox_enqueue
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from mentorship_site.mail import absolute_url, send_each_once
+from core.mail import absolute_url, send_each_once
 from outbox.services import outbox_enqueue
 from people.models import User
 

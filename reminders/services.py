@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship_site.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
+from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
 from programs.models import CADENCE_DAYS
 
 from . import selectors

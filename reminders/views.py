@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mentorship_site.mail import absolute_url, site_host
+from core.mail import absolute_url, site_host
 from people.permissions import hr_required
 from programs.views import coordinated_program
 

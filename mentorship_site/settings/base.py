@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "core",
     "people",
     "programs",
     "mentorships",
@@ -53,18 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: answers /healthz before the HTTPS redirect and the host check (see health.py).
-    "mentorship_site.health.HealthCheckMiddleware",
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path, query, cookies or form -> 400, before sessions touch the database.
-    "people.middleware.RejectNulMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "people.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last, so it sees failed logins after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]

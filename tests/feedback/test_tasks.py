@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.mail import DeliveryFailed
 from feedback import services, tasks
 from feedback.models import (
     AssessmentRequest,
@@ -13,7 +14,6 @@ from feedback.models import (
     Survey,
     SurveyInvitation,
 )
-from mentorship_site.mail import DeliveryFailed
 from tests.factories import MentorshipFactory, ProgramFactory, UserFactory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorship_site.privacy import suppress
+from core.privacy import suppress
 from metrics import selectors
 from metrics.selectors import Scope
 from people.selectors import subtree_ids

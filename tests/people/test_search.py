@@ -70,7 +70,7 @@ def test_it_searches_in_one_query_however_many_match(client_for, employee,
 
 
 def test_it_answers_a_nul_character_with_a_400(client_for, employee):
-    # Refused before the view, like a NUL anywhere (people.middleware.RejectNulMiddleware).
+    # Refused before the view, like a NUL anywhere (core.middleware.RejectNulMiddleware).
     response = _search(client_for(employee), "Sam\x00")
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()

@@ -21,7 +21,7 @@ from django.core import mail
 from django.db import DatabaseError
 from django.test import Client
 
-from mentorship_site.mail import is_permanent_refusal
+from core.mail import is_permanent_refusal
 from reminders import services
 from reminders.models import Digest, EmailLog, ReminderSent
 from reminders.services import reminders_send_pending, reminders_sweep

@@ -1,6 +1,6 @@
 """The admin shows none of the text the docs (docs/security.md) keep between the two participants or with HR.
 
-Every private field (mentorship_site.admin_privacy.PRIVATE_TEXT) of every row holds a marker;
+Every private field (core.admin_privacy.PRIVATE_TEXT) of every row holds a marker;
 the tests walk every admin page and every lookup on those fields, as a superuser and as staff.
 """
 
@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from checkins.models import CheckIn
-from mentorship_site.admin_privacy import PRIVATE_TEXT, PrivateTextAdminMixin, reaches_private
+from core.admin_privacy import PRIVATE_TEXT, PrivateTextAdminMixin, reaches_private
 from mentorships.models import Goal
 from outbox.models import OutgoingEmail
 from people.privacy import ERASE

@@ -42,7 +42,7 @@ def test_it_checks_the_app_services_with_the_health_endpoint_or_its_command():
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert "/healthz" in " ".join(services["proxy"]["healthcheck"]["test"])
     for name in ("worker", "beat"):
-        assert "mentorship_site.health" in " ".join(services[name]["healthcheck"]["test"])
+        assert "core.health" in " ".join(services[name]["healthcheck"]["test"])
 
 
 def test_it_points_every_app_command_at_modules_that_exist():

@@ -61,7 +61,7 @@ def test_its_command_fails_while_migrations_are_pending(tmp_path):
            "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CACHE_URL", None)
-    result = subprocess.run([sys.executable, "-m", "mentorship_site.health"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "core.health"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "database: ok" in result.stdout

@@ -92,7 +92,7 @@ def test_it_links_emails_and_the_calendar_feed_to_the_port_make_run_serves(tmp_p
     makefile.write_text(
         f"include {ROOT / 'Makefile'}\n"
         "site-url:\n"
-        "\t@$(PY) -c 'import django; django.setup(); from mentorship_site.mail import absolute_url;"
+        "\t@$(PY) -c 'import django; django.setup(); from core.mail import absolute_url;"
         " print(absolute_url(\"/reminders/ics/x.ics\"))'\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}

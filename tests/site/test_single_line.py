@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from mentorship_site.validators import _project_app, validate_single_line
+from core.validators import _project_app, validate_single_line
 from people.models import User
 
 

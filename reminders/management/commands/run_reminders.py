@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from mentorship_site.mail import DeliveryFailed
+from core.mail import DeliveryFailed
 from reminders import services
 
 

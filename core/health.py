@@ -1,7 +1,7 @@
 """Is this process able to serve? Database, cache, broker and migrations, each with a short timeout.
 
 Served at /healthz by `HealthCheckMiddleware` (first in MIDDLEWARE) and run by
-`python -m mentorship_site.health` (exit status 0 or 1) for the worker and beat containers.
+`python -m core.health` (exit status 0 or 1) for the worker and beat containers.
 
 The middleware answers before SecurityMiddleware and CommonMiddleware, so the check is neither
 redirected to HTTPS nor refused for its Host header: a container's own health check calls

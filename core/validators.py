@@ -6,7 +6,7 @@ breaks things (a program name with a line break made the approval email fail). S
 - `validate_single_line` refuses line breaks and other control characters (Unicode category
   Cc, which includes tab, CR and LF, and the line and paragraph separators U+2028/U+2029);
 - `refuse_control_characters_in_char_fields` attaches it to every CharField of the project's
-  own models when the app registry is ready (people.apps), so every ModelForm, the admin and
+  own models when the app registry is ready (core.apps), so every ModelForm, the admin and
   each service that calls full_clean() refuse them with a field error. Multi-line text is a
   TextField, which is left alone. No migration: the validator is added at start-up, not
   declared on the field;

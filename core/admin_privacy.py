@@ -264,7 +264,7 @@ def _config_errors(admin_class: type, model: type[Model]) -> list[checks.CheckMe
                 if reaches_private(model, name):
                     errors.append(checks.Error(
                         f"{admin_class.__qualname__}.{option} names {name!r}, which is private "
-                        f"text (mentorship_site.admin_privacy.PRIVATE_TEXT).",
+                        f"text (core.admin_privacy.PRIVATE_TEXT).",
                         hint="Remove it: the admin never shows or queries private text.",
                         obj=admin_class, id="tandem.A002",
                     ))
