@@ -5,10 +5,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.dates import add_months
 from mentorships.models import LIVE_STATUSES, Mentorship
 from programs.models import EnrolmentSkill, Program
 
-from . import plan, services
+from . import services
 from .models import (
     AssessmentRequest,
     AssessmentRound,
@@ -52,7 +53,7 @@ def _round(program: Program, kind: str, due_on, hr) -> AssessmentRound:
 
 def _seed_assessments(program: Program, hr, rng: random.Random) -> None:
     baseline = _round(program, RoundKind.BASELINE, program.start_date, hr)
-    follow_up = _round(program, RoundKind.FOLLOW_UP, plan.add_months(program.start_date, 1), hr)
+    follow_up = _round(program, RoundKind.FOLLOW_UP, add_months(program.start_date, 1), hr)
     sought: dict[int, list[tuple[int, int]]] = {}
     for user_id, skill_id, level in EnrolmentSkill.objects.filter(
         enrolment__program=program

@@ -1,16 +1,10 @@
 """Date arithmetic for survey and assessment schedules. Pure: no Django imports."""
 
-import calendar
 from datetime import date
 
+from core.dates import add_months
+
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def survey_dates(start: date, end: date) -> dict[str, date]:

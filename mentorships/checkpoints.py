@@ -1,14 +1,8 @@
 """Milestone checkpoint dates on a monthly or quarterly cadence (pure, no Django)."""
 
-import calendar
 from datetime import date
 
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    # Clamp the 31st to shorter months instead of failing.
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from core.dates import add_months
 
 
 def checkpoint_dates(*, start: date, end: date, months: int, not_before: date,

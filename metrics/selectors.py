@@ -6,7 +6,6 @@ aggregates in SQL or loads narrow value lists once and combines them in Python.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from statistics import fmean
 from django.apps import apps
 from django.db.models import Count, Max, Sum
 
+from core.dates import add_months
 from core.privacy import MIN_GROUP
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
@@ -61,12 +61,6 @@ class ProgramInfo:
     @property
     def cohort(self) -> str:
         return self.start_date.strftime("%Y-%m")
-
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:

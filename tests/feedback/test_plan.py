@@ -1,6 +1,6 @@
 from datetime import date
 
-from feedback.plan import add_months, assessment_plan, survey_dates
+from feedback.plan import assessment_plan, survey_dates
 
 
 def test_it_opens_the_mid_point_survey_halfway_and_the_end_survey_on_the_last_day() -> None:
@@ -10,11 +10,6 @@ def test_it_opens_the_mid_point_survey_halfway_and_the_end_survey_on_the_last_da
 
 def test_it_rounds_an_odd_midpoint_down() -> None:
     assert survey_dates(date(2026, 1, 1), date(2026, 1, 4))["mid_point"] == date(2026, 1, 2)
-
-
-def test_it_clamps_month_arithmetic_to_the_last_day() -> None:
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
 
 
 def test_it_plans_monthly_follow_ups_between_baseline_and_final() -> None:

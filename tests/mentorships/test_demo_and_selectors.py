@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from mentorships import demo, selectors, services
-from mentorships.checkpoints import add_months, checkpoint_dates
+from mentorships.checkpoints import checkpoint_dates
 from mentorships.models import Goal, Mentorship, Milestone
 from people.demo import seed_org
 from programs.demo import seed_enrolments, seed_programs
@@ -12,11 +12,6 @@ from programs.models import Skill
 from programs.skills_seed import SKILLS
 from tests import factories
 from tests.mentorships.conftest import enrol
-
-
-def test_it_adds_months_and_clamps_month_ends():
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
 
 
 def test_it_suggests_quarterly_checkpoints_until_the_end_skipping_past_ones():

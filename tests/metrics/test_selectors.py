@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from core.privacy import suppress
 from metrics import selectors
 from metrics.selectors import Scope
@@ -125,13 +123,6 @@ def test_it_finds_concentrated_knowledge_and_suggests_pairings(org) -> None:
 def test_it_leaves_names_out_when_pairings_are_not_wanted(org) -> None:
     d = selectors.knowledge_concentration(scope_for(org), pairings=False)
     assert all(s["expert"] is None and s["suggested"] == [] for s in d["skills"])
-
-
-@pytest.mark.parametrize("months,expected", [(6, (2025, 7, 31)), (1, (2025, 2, 28))])
-def test_it_adds_months_clamping_the_day(months: int, expected: tuple) -> None:
-    from datetime import date
-
-    assert selectors.add_months(date(2025, 1, 31), months) == date(*expected)
 
 
 def test_it_computes_skill_growth_per_skill_program_and_cohort(org, assessments) -> None:
