@@ -7,17 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import validation_text
 from people.permissions import hr_required
 from programs.views import coordinated_program
 
 from . import selectors, services
 from .forms import AnswerForm, PlanForm, RatingForm, RoundForm, SurveyForm
 from .models import AssessmentRequest, SurveyInvitation
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
 
 # --- participants --------------------------------------------------------------------------
 
@@ -51,7 +47,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 invitation=invitation, ratings=form.ratings(), comments=form.comments()
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, validation_text(exc))
         else:
             messages.success(request, "Thank you: your answers are saved.")
             return redirect("feedback:answer", invitation.pk)
@@ -77,7 +73,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 request=req, levels=form.levels(), skill_ids=form.skill_ids
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, validation_text(exc))
         else:
             messages.success(request, "Thank you: the ratings are saved.")
             return redirect("feedback:assessment", req.pk)
@@ -105,7 +101,7 @@ def surveys(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             survey = services.survey_save(program=program, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, validation_text(exc))
         else:
             messages.success(request, f"The {survey.get_kind_display().lower()} is scheduled.")
             return redirect("feedback:surveys", program.slug)
@@ -138,7 +134,7 @@ def assessment_rounds(request: HttpRequest, slug: str) -> HttpResponse:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, validation_text(exc))
         else:
             messages.success(request, "The assessment round is scheduled.")
             return redirect("feedback:assessment_rounds", program.slug)

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import validation_text
 from core.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
 from mentorships.services import mentorship_create, mentorships_activate_many
@@ -339,10 +340,6 @@ def _require_reviewable(run: MatchingRun) -> None:
         raise ValidationError("This run is already published; start a new run to change pairs.")
 
 
-def _message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @transaction.atomic
 def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: User) -> AcceptResult:
     """Create proposed mentorships for the chosen proposals (None = all still proposed).
@@ -370,7 +367,7 @@ def _accept(run: MatchingRun, proposal: Proposal, by: User | None, result: Accep
             note=f"Accepted from matching run {run.pk}",
         )
     except ValidationError as exc:
-        proposal.status, proposal.refusal = ProposalStatus.PROPOSED, _message(exc)[:500]
+        proposal.status, proposal.refusal = ProposalStatus.PROPOSED, validation_text(exc)[:500]
         proposal.save(update_fields=["status", "refusal"])
         result.refused.append((proposal, proposal.refusal))
         return

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import validation_text
 from people.models import User
 from programs.views import coordinated_program
 
@@ -26,10 +27,6 @@ def _run_for(request: HttpRequest, pk: int) -> MatchingRun:
     return run
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 @login_required
 @require_POST
 def run_start(request: HttpRequest, slug: str) -> HttpResponse:
@@ -39,7 +36,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         run = services.matching_run_start(program=program, by=request.user, mode=mode)
     except ValidationError as exc:
-        _error(request, exc)
+        messages.error(request, validation_text(exc))
         return redirect("programs:manage", program.slug)
     return redirect(run)
 
@@ -94,7 +91,7 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.proposals_accept(run=run, proposal_ids=ids, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages.error(request, validation_text(exc))
         return redirect(run)
     if result.accepted:
         messages.success(request, f"{len(result.accepted)} pair(s) accepted as proposed "
@@ -110,7 +107,7 @@ def _accept_all(request: HttpRequest, run: MatchingRun) -> HttpResponse:
     try:
         count = services.proposals_accept_all_start(run=run, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages.error(request, validation_text(exc))
         return redirect(run)
     if count:
         messages.success(request, f"Accepting {count} proposal(s) as proposed mentorships; this "
@@ -132,7 +129,7 @@ def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpRespo
     try:
         count = services.proposals_reject(run=run, proposal_ids=ids, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"{count} proposal(s) rejected; their places are free for "
                                   "swaps.")
@@ -172,7 +169,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = services.run_publish(run=run, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"Published: {count} mentorship(s) become active and both "
                                   "sides are emailed; the progress shows below.")

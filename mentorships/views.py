@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import validation_text
 from people.permissions import hr_required, is_hr
 from programs.views import coordinated_program
 
@@ -33,10 +34,6 @@ from .models import (
 )
 
 PAGE_SIZE = 20
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # --- participant pages ----------------------------------------------------------------------
@@ -104,7 +101,7 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agreement_confirm(agreement=_agreement(mentorship), by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, "You confirmed the agreement.")
     return redirect(mentorship)
@@ -192,7 +189,7 @@ def milestones_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 created = services.milestones_add(goal=goal, by=request.user, rows=rows)
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, validation_text(exc))
             else:
                 messages.success(request, f"{len(created)} milestone(s) added.")
                 return redirect(goal.mentorship)
@@ -220,7 +217,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.milestone_mark_done(milestone=milestone, by=request.user, evidence=evidence)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"“{milestone.title}” is done.")
     return redirect(milestone.goal.mentorship)
@@ -233,7 +230,7 @@ def milestone_undo(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.milestone_undo(milestone=milestone, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, validation_text(exc))
     else:
         messages.info(request, f"“{milestone.title}” is open again.")
     return redirect(milestone.goal.mentorship)

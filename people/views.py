@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from core.errors import validation_text
 from programs.selectors import programs_for_coordinator
 
 from . import services
@@ -210,7 +211,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_invite(person=person, by=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, validation_text(exc))
         else:
             messages.success(request, f"The invitation is on its way to {person.email}.")
         return redirect("people:profile", person.pk)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import validation_text
 from people.permissions import hr_required
 from people.selectors import subtree_ids
 
@@ -118,7 +119,7 @@ def program_status(request: HttpRequest, slug: str) -> HttpResponse:
             program=program, new_status=form.cleaned_data["status"], by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"The program is now {program.get_status_display().lower()}.")
     return redirect("programs:manage", program.slug)
@@ -254,7 +255,7 @@ def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.enrolment_withdraw(enrolment=enrolment, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
     return redirect("programs:my_enrolments")
@@ -301,7 +302,7 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, validation_text(exc))
         else:
             verb = "approved" if approve else "declined"
             messages.success(request, f"{enrolment.user.full_name}'s enrolment is {verb}.")

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.errors import validation_text
 from mentorships import services
 from mentorships.models import Mentorship
 from tests import factories
@@ -20,7 +21,7 @@ def _race(calls: list) -> list[str]:
 
 def _outcome(result) -> str:
     if isinstance(result, ValidationError):
-        return " ".join(result.messages)
+        return validation_text(result)
     return type(result).__name__ if isinstance(result, Exception) else "ok"
 
 

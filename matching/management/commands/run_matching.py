@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.errors import validation_text
 from matching import services
 from matching.models import MatchingRun, Objective, RunStatus
 from programs.models import Program
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 run = services.matching_run_start(program=program, by=None, mode=mode,
                                                   enqueue=not sync)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(validation_text(exc)) from exc
         if not sync:
             self.stdout.write(f"Run {run.pk} queued for {program}.")
             return
