@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.bulk import delete_where_in, insert_rows, reserve_ids, update_rows
 from mentorships.models import LIVE_STATUSES, Mentorship
 from people.models import User
 from programs.models import (
@@ -25,7 +26,6 @@ from programs.models import (
 )
 
 from . import csvcheck
-from .bulk import delete_where_in, insert_rows, reserve_ids, update_rows
 from .csvcheck import Row, RowError
 from .plans import PREVIEW_ROWS, Action, Plan
 

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from core.bulk import insert_rows, reserve_ids, update_rows
 from people.models import Department, JobFamily, User
 from people.services import invitations_enqueue
 
 from . import csvcheck
-from .bulk import insert_rows, reserve_ids, update_rows
 from .csvcheck import Row, RowError
 from .plans import PREVIEW_ROWS, Action, Plan
 

@@ -27,11 +27,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
 from programs.models import CADENCE_DAYS
 
 from . import selectors
-from .bulk import insert_ignoring_conflicts
 from .cadence import Stage, classify
 from .models import (
     AtRiskFlag,
@@ -84,7 +84,9 @@ def _channel(user_id: int, prefs: dict[int, selectors.Preference]) -> str | None
     return Channel.DIGEST.value if pref.weekly_digest else Channel.EMAIL.value
 
 
-# Column order of a planned reminder row, as inserted by `insert_ignoring_conflicts`.
+# Column order of a planned reminder row, as inserted by `insert_rows`.
+# Rows per INSERT on PostgreSQL: 100,000 mentorships plan in a few statements.
+CHUNK = 50_000
 REMINDER_COLUMNS = ("mentorship_id", "recipient_id", "kind", "period_start", "milestone_id", "channel")
 
 
@@ -175,12 +177,13 @@ def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
     prefs = selectors.non_default_preferences()
     rows, flags = _plan_checkins(today=today, result=result, prefs=prefs)
     rows.extend(_plan_milestones(today=today, result=result, prefs=prefs))
-    insert_ignoring_conflicts(
-        ReminderSent, REMINDER_COLUMNS, rows,
+    insert_rows(
+        ReminderSent, rows, columns=REMINDER_COLUMNS, ignore_conflicts=True, chunk_size=CHUNK,
         constants={"status": DeliveryStatus.PENDING.value, "created_at": now},
     )
-    insert_ignoring_conflicts(
-        AtRiskFlag, ("mentorship_id", "period_start"), flags, constants={"flagged_at": now}
+    insert_rows(
+        AtRiskFlag, flags, columns=("mentorship_id", "period_start"), ignore_conflicts=True,
+        chunk_size=CHUNK, constants={"flagged_at": now},
     )
     result.planned = len(rows)
     result.flags_resolved = _resolve_stale_flags(flags, now=now)
