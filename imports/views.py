@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.http import CSV, as_download
 from people.permissions import hr_required
 from programs.models import Program
 from programs.views import coordinated_program
@@ -27,8 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _csv_download(filename: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = as_download(HttpResponse(content_type=CSV), filename)
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.http import CSV, as_download
 from imports.csvcheck import CsvFileError
 from people.forms import ActiveEmployeeEmailForm
 from people.models import User
@@ -79,9 +80,8 @@ def _export(request: HttpRequest, sections, audience: Audience, *, slug: str, ti
     if as_zip:
         services.dashboard_exported(by=request.user, dashboard=slug, metric=None)
         body = tables.to_zip(found, tables.readme(found, title=title, filters=filters, today=today))
-        response = HttpResponse(body, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="tandem-{slug}-{today:%Y%m%d}.zip"'
-        return response
+        return as_download(HttpResponse(body, content_type="application/zip"),
+                           f"tandem-{slug}-{today:%Y%m%d}.zip")
     # `metric` is the name links used before tables had their own.
     wanted = request.GET.get("table") or request.GET.get("metric")
     if not wanted:
@@ -93,10 +93,8 @@ def _export(request: HttpRequest, sections, audience: Audience, *, slug: str, ti
     if table is None:
         raise Http404("No such table on this dashboard.")
     services.dashboard_exported(by=request.user, dashboard=slug, metric=table.name)
-    response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="tandem-{slug}-{table.name}-'
-                                       f'{today:%Y%m%d}.csv"')
-    return response
+    return as_download(HttpResponse(table.csv(), content_type=CSV),
+                       f"tandem-{slug}-{table.name}-{today:%Y%m%d}.csv")
 
 
 @hr_required
@@ -234,7 +232,6 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 def outcomes_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(to_csv(template_rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tandem-outcomes-template.csv"'
-    return response
+    return as_download(HttpResponse(to_csv(template_rows()), content_type=CSV),
+                       "tandem-outcomes-template.csv")
 

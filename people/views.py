@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
+from core.http import as_download
 from programs.selectors import programs_for_coordinator
 
 from . import services
@@ -174,8 +175,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download"):
         data = services.person_export(person=request.user)
         response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
-        response["Content-Disposition"] = 'attachment; filename="my-tandem-data.json"'
-        return response
+        return as_download(response, "my-tandem-data.json")
     return render(request, "people/my_data.html")
 
 
