@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from people.permissions import hr_required
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from .models import AuditEvent
 

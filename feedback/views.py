@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import AnswerForm, PlanForm, RatingForm, RoundForm, SurveyForm

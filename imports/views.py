@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required
 from programs.models import Program
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import csvcheck, enrolments, people, services
 from .forms import UploadForm

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from people.models import User
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import PairRuleForm, StartRunForm, SwapForm, WeightsForm

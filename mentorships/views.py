@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required, is_hr
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import (

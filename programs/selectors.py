@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -9,6 +10,8 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from .models import (
     Enrolment,
@@ -19,6 +22,14 @@ from .models import (
     Skill,
     Status,
 )
+
+
+def coordinated_program(request: HttpRequest, slug: str) -> Program:
+    """The program, if the requester coordinates it; 403 for everyone else."""
+    program = get_object_or_404(Program, slug=slug)
+    if not program.is_coordinator(request.user):
+        raise PermissionDenied("You don't coordinate this program.")
+    return program
 
 
 def programs_for_coordinator(user) -> QuerySet[Program]:

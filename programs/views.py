@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,14 +23,7 @@ from .forms import (
     skill_formset,
 )
 from .models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program, Skill, Status
-
-
-def coordinated_program(request: HttpRequest, slug: str) -> Program:
-    """The program, if the requester coordinates it; 403 for everyone else."""
-    program = get_object_or_404(Program, slug=slug)
-    if not program.is_coordinator(request.user):
-        raise PermissionDenied("You don't coordinate this program.")
-    return program
+from .selectors import coordinated_program
 
 
 @hr_required
