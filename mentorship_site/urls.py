@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pages import urls as pages_urls
+from people import urls as people_urls
 from people import views as people_views
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", include(pages_urls.urlpatterns)),
     path("accounts/login/", people_views.SignInView.as_view(), name="login"),
     path("accounts/password_reset/", people_views.ResetPasswordView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", people_views.SetPasswordView.as_view(),
@@ -12,7 +14,8 @@ urlpatterns = [
     path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
          name="invitation_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("people/", include("people.urls")),
+    # The team page lives in pages (it reads programs) but keeps its address and `people:team`.
+    path("people/", include((pages_urls.people_urlpatterns + people_urls.urlpatterns, "people"))),
     path("programs/", include("programs.urls")),
     path("mentorships/", include("mentorships.urls")),
     path("matching/", include("matching.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "feedback",
     "audit",
     "outbox",
+    "pages",
 ]
 
 MIDDLEWARE = [
