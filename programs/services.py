@@ -1,5 +1,7 @@
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -287,3 +289,19 @@ def _decision_email(enrolment: Enrolment, by: User | None) -> EmailMessage:
         body="\n\n".join(lines) + "\n",
         to=[person.email],
     )
+
+
+@transaction.atomic
+def programs_purge_expired(*, today: date | None = None) -> list[str]:
+    """Delete programs closed for longer than the retention period, with all their data."""
+    cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    # Locked, skipping what another purge holds: two purges at once (a redelivered task while
+    # the first still runs) never delete or audit the same program twice.
+    expired = list(Program.objects.select_for_update(skip_locked=True)
+                   .filter(status=Status.CLOSED, end_date__lt=cutoff).order_by("pk"))
+    names = [p.name for p in expired]
+    for program in expired:
+        audit_record(actor=None, action="program.purged",
+                     payload={"program": program.name, "ended": str(program.end_date)})
+        program.delete()
+    return names
