@@ -15,14 +15,6 @@ def heartbeat() -> str:
     return "ok"
 
 
-@shared_task(name="people.tasks.echo")
-def echo(value: str) -> str:
-    """Round-trip used by the worker test: returns what it was given, read from the database."""
-    from .models import User
-
-    return f"{value}:{User.objects.count()}"
-
-
 # OSError: the mail server is down or slow (DeliveryFailed is one); the rows stay unsent.
 @shared_task(name="people.tasks.send_invitations", autoretry_for=(OSError, DatabaseError),
              retry_backoff=True, retry_backoff_max=600, max_retries=5)
