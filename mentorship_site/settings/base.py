@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "pages",
+    "demo",
 ]
 
 MIDDLEWARE = [
