@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mentorships import urls as mentorships_urls
 from pages import urls as pages_urls
 from people import urls as people_urls
 from people import views as people_views
+from programs import urls as programs_urls
 
 urlpatterns = [
     path("", include(pages_urls.urlpatterns)),
@@ -16,7 +18,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # The team page lives in pages (it reads programs) but keeps its address and `people:team`.
     path("people/", include((pages_urls.people_urlpatterns + people_urls.urlpatterns, "people"))),
-    path("programs/", include("programs.urls")),
+    # Withdrawing lives in mentorships (it ends pairings) but keeps `programs:enrolment_withdraw`.
+    path("programs/", include(
+        (programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs"))),
     path("mentorships/", include("mentorships.urls")),
     path("matching/", include("matching.urls")),
     path("checkins/", include("checkins.urls")),

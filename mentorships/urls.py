@@ -23,3 +23,10 @@ urlpatterns = [
     path("resets/", views.reset_queue, name="reset_queue"),
     path("resets/<int:pk>/", views.reset_resolve, name="reset_resolve"),
 ]
+
+# Mounted by the root URLconf in the `programs` namespace: withdrawing ends the person's
+# pairings, which programs (below mentorships) may not do, so the view lives here.
+programs_urlpatterns = [
+    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw,
+         name="enrolment_withdraw"),
+]

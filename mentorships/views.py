@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required, is_hr
-from programs.selectors import coordinated_program
+from programs.selectors import coordinated_program, own_enrolment
 
 from . import selectors, services
 from .forms import (
@@ -401,3 +401,16 @@ def reset_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentorships/reset_resolve.html",
                   {"reset": reset, "mentorship": mentorship, "form": form})
 
+
+@login_required
+@require_POST
+def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant withdraws from a program (its address is under /programs/)."""
+    enrolment = own_enrolment(request, slug)
+    try:
+        services.enrolment_withdraw_ending_pairings(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
+    return redirect("programs:my_enrolments")

@@ -10,7 +10,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -30,6 +30,22 @@ def coordinated_program(request: HttpRequest, slug: str) -> Program:
     if not program.is_coordinator(request.user):
         raise PermissionDenied("You don't coordinate this program.")
     return program
+
+
+def visible_program(request: HttpRequest, slug: str) -> Program:
+    """The program, if the requester may see it; 404 for everyone else."""
+    program = get_object_or_404(Program, slug=slug)
+    if not program_visible_to(request.user, program):
+        raise Http404("No such program.")
+    return program
+
+
+def own_enrolment(request: HttpRequest, slug: str) -> Enrolment:
+    """The requester's own enrolment in a program they may see; 404 otherwise."""
+    program = visible_program(request, slug)
+    return get_object_or_404(
+        Enrolment.objects.select_related("program"), program=program, user=request.user
+    )
 
 
 def programs_for_coordinator(user) -> QuerySet[Program]:

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -187,24 +186,10 @@ def enrolment_update(*, enrolment: Enrolment, data: dict, skills: list[SkillRow]
     return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
 
 
-def _end_live_mentorships(enrolment: Enrolment, by: User) -> int:
-    # Imported here: mentorships depends on programs, not the other way round.
-    from mentorships.models import LIVE_STATUSES, Mentorship
-    from mentorships.services import mentorship_end
-
-    live = Mentorship.objects.filter(
-        Q(mentor_id=enrolment.user_id) | Q(mentee_id=enrolment.user_id),
-        program_id=enrolment.program_id, status__in=LIVE_STATUSES,
-    )
-    ended = 0
-    for mentorship in live:
-        mentorship_end(mentorship=mentorship, reason="withdrew", note="", by=by)
-        ended += 1
-    return ended
-
-
 @transaction.atomic
 def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """The enrolment alone. A participant withdraws through
+    `mentorships.services.enrolment_withdraw_ending_pairings`, which also ends their pairings."""
     if enrolment.user_id != by.pk:
         raise PermissionDenied("Only the participant can withdraw.")
     claimed = Enrolment.objects.filter(pk=enrolment.pk, status__in=LIVE_ENROLMENT).update(
@@ -212,7 +197,6 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
     )
     if not claimed:
         raise ValidationError("This enrolment is already withdrawn or declined.")
-    _end_live_mentorships(enrolment, by)
     enrolment.refresh_from_db()
     return enrolment
 

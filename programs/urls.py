@@ -21,5 +21,4 @@ urlpatterns = [
     path("<slug:slug>/enrolments/", views.program_enrolments, name="enrolments"),
     path("<slug:slug>/enrol/<str:role>/", views.enrol, name="enrol"),
     path("<slug:slug>/my-enrolment/", views.enrolment_edit, name="enrolment_edit"),
-    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
 ]

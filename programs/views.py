@@ -23,7 +23,7 @@ from .forms import (
     skill_formset,
 )
 from .models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program, Skill, Status
-from .selectors import coordinated_program
+from .selectors import coordinated_program, own_enrolment, visible_program
 
 
 @hr_required
@@ -143,13 +143,6 @@ def _roles_for(program: Program) -> list[tuple[str, str]]:
     return [(r, EnrolmentRole(r).label) for r in (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)]
 
 
-def _visible_program(request: HttpRequest, slug: str) -> Program:
-    program = get_object_or_404(Program, slug=slug)
-    if not selectors.program_visible_to(request.user, program):
-        raise Http404("No such program.")
-    return program
-
-
 def _skill_initial(enrolment: Enrolment) -> list[dict]:
     return [
         {"skill": s.skill_id, "level": s.level, "target_level": s.target_level}
@@ -180,7 +173,7 @@ def _save_or_error(form: EnrolmentForm, save: Callable[[], Enrolment]) -> Enrolm
 
 @login_required
 def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
-    program = _visible_program(request, slug)
+    program = visible_program(request, slug)
     if role not in dict(_roles_for(program)):
         raise Http404("No such role in this program.")
     existing = selectors.enrolment_for(request.user, program)
@@ -208,16 +201,9 @@ def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     return _render_enrolment_form(request, program, role, form, formset, None)
 
 
-def _own_enrolment(request: HttpRequest, slug: str) -> Enrolment:
-    program = _visible_program(request, slug)
-    return get_object_or_404(
-        Enrolment.objects.select_related("program"), program=program, user=request.user
-    )
-
-
 @login_required
 def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_enrolment(request, slug)
+    enrolment = own_enrolment(request, slug)
     program = enrolment.program
     if not services.can_edit_enrolment(enrolment):
         if enrolment.is_live:
@@ -238,19 +224,6 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Your enrolment is saved.")
             return redirect("programs:my_enrolments")
     return _render_enrolment_form(request, program, role, form, formset, enrolment)
-
-
-@login_required
-@require_POST
-def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_enrolment(request, slug)
-    try:
-        services.enrolment_withdraw(enrolment=enrolment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
-    return redirect("programs:my_enrolments")
 
 
 @login_required
