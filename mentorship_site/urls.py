@@ -28,6 +28,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
     path("admin/", admin.site.urls),
 ]

@@ -22,3 +22,7 @@ urlpatterns = [
     path("<slug:slug>/enrol/<str:role>/", views.enrol, name="enrol"),
     path("<slug:slug>/my-enrolment/", views.enrolment_edit, name="enrolment_edit"),
 ]
+
+# Mounted by the root URLconf as the `audit` namespace under /audit/: the audit app sits below
+# programs and people, so the page that checks who coordinates a program lives here.
+audit_urlpatterns = [path("program/<slug:slug>/", views.audit_log, name="program_log")]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.selectors import program_events
 from people.permissions import hr_required
 from people.selectors import subtree_ids
 
@@ -287,3 +288,11 @@ def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("page", None)
     context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
     return render(request, "programs/program_enrolments.html", context)
+
+
+@hr_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """The program's audit log, for its coordinators (its address is under /audit/)."""
+    program = coordinated_program(request, slug)
+    page = Paginator(program_events(program.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/program_log.html", {"program": program, "page": page})
