@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # The team page lives in pages (it reads programs) but keeps its address and `people:team`.
     path("people/", include((pages_urls.people_urlpatterns + people_urls.urlpatterns, "people"))),
-    # Withdrawing lives in mentorships (it ends pairings) but keeps `programs:enrolment_withdraw`.
+    # Some programs pages live in mentorships (they need pairings): names and paths unchanged.
     path("programs/", include(
         (programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs"))),
     path("mentorships/", include("mentorships.urls")),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.permissions import hr_required, is_hr
+from programs.filters import EnrolmentFilter
 from programs.selectors import coordinated_program, own_enrolment
 
 from . import selectors, services
@@ -414,3 +415,25 @@ def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
     return redirect("programs:my_enrolments")
+
+
+# --- HR: a program's manage and enrolments pages (addresses under /programs/) -----------------
+# They show each mentor's load and who still needs a pair, which programs cannot know.
+
+
+@hr_required
+def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    context = {"program": program, "enrolment_panel": selectors.enrolment_panel(program)}
+    return render(request, "programs/program_manage.html", context)
+
+
+@hr_required
+def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "programs/program_enrolments.html", context)

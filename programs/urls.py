@@ -15,10 +15,8 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("<slug:slug>/", views.program_detail, name="detail"),
-    path("<slug:slug>/manage/", views.program_manage, name="manage"),
     path("<slug:slug>/edit/", views.program_edit, name="edit"),
     path("<slug:slug>/status/", views.program_status, name="status"),
-    path("<slug:slug>/enrolments/", views.program_enrolments, name="enrolments"),
     path("<slug:slug>/enrol/<str:role>/", views.enrol, name="enrol"),
     path("<slug:slug>/my-enrolment/", views.enrolment_edit, name="enrolment_edit"),
 ]

@@ -13,7 +13,6 @@ from people.permissions import hr_required
 from people.selectors import subtree_ids
 
 from . import selectors, services
-from .filters import EnrolmentFilter
 from .forms import (
     BaseSkillFormSet,
     DecisionForm,
@@ -90,13 +89,6 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "roles": _roles_for(program),
     }
     return render(request, "programs/program_detail.html", context)
-
-
-@hr_required
-def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    program = coordinated_program(request, slug)
-    context = {"program": program, "enrolment_panel": selectors.enrolment_panel(program)}
-    return render(request, "programs/program_manage.html", context)
 
 
 @hr_required
@@ -274,20 +266,6 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{enrolment.user.full_name}'s enrolment is {verb}.")
         return redirect("programs:approvals")
     return render(request, "programs/approval_decide.html", {"enrolment": enrolment, "form": form})
-
-
-# --- HR: enrolments of a program -----------------------------------------------------------
-
-
-@hr_required
-def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
-    program = coordinated_program(request, slug)
-    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
-    return render(request, "programs/program_enrolments.html", context)
 
 
 @hr_required
