@@ -11,6 +11,7 @@ from audit.services import audit_record
 from mentorship_site.mail import absolute_url, send_each_once
 from outbox.services import outbox_enqueue
 from people.models import User
+from people.selectors import manages
 
 from .models import (
     LIVE_ENROLMENT,
@@ -203,8 +204,6 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
 
 @transaction.atomic
 def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: User) -> Enrolment:
-    from people.selectors import manages
-
     if not manages(by, enrolment.user_id):
         raise PermissionDenied("Only a manager in the employee's reporting line can decide.")
     reason = reason.strip()
