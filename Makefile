@@ -32,8 +32,10 @@ run: migrate
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# Ruff, then the architecture: lint-imports checks the layers contract in .importlinter.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # The manual (docs/, mkdocs.yml) as a site in site/; strict: a broken link or anchor fails.
 docs: $(VENV)/.dev-installed
@@ -46,7 +48,7 @@ test: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	bash scripts/browser.sh
 	bash scripts/proxy.sh
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/lint-imports
 	bash scripts/test-lanes.sh postgres sqlite
 
 test-postgres test-sqlite: $(VENV)/.dev-installed

@@ -19,7 +19,7 @@ from people.models import User
 from people.permissions import is_hr
 from people.selectors import subtree_ids
 from programs.models import Program
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import (

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.permissions import hr_required
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import AnswerForm, PlanForm, RatingForm, RoundForm, SurveyForm

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.http import CSV, as_download
 from people.permissions import hr_required
 from programs.models import Program
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import csvcheck, enrolments, people, services
 from .forms import UploadForm

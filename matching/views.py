@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.models import User
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services
 from .forms import PairRuleForm, StartRunForm, SwapForm, WeightsForm

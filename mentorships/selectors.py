@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -12,12 +13,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from programs.selectors import enrolment_skills
 
 from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
@@ -169,3 +172,96 @@ def suggested_checkpoints(mentorship: Mentorship, *, today: date | None = None) 
         months=3 if mentorship.program.milestone_cadence == "quarterly" else 1,
         not_before=today or date.today(),
     )
+
+
+# --- HR: a program's enrolments with mentor load and pairing (programs' manage pages) ---
+
+
+def _live_mentorships(program_field: str, user_field: str, side: str) -> QuerySet:
+    return Mentorship.objects.filter(
+        program_id=OuterRef(program_field), status__in=LIVE_STATUSES,
+        **{f"{side}_id": OuterRef(user_field)},
+    )
+
+
+def _load_subquery() -> Subquery:
+    live = (
+        _live_mentorships("program_id", "user_id", "mentor")
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(live, output_field=IntegerField()), 0)
+
+
+def _has_live_mentorship() -> Exists:
+    return Exists(_live_mentorships("program_id", "user_id", "mentee")) | Exists(
+        _live_mentorships("program_id", "user_id", "mentor")
+    )
+
+
+def program_enrolments(program: Program) -> QuerySet[Enrolment]:
+    """Every enrolment of a program with its mentor load and whether it is paired."""
+    return (
+        Enrolment.objects.filter(program=program)
+        .select_related("user", "user__department")
+        .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
+        .annotate(load=_load_subquery(), paired=_has_live_mentorship())
+        .order_by("role", "user__full_name", "pk")
+    )
+
+
+PANEL_LIST_SIZE = 10
+
+
+def enrolment_panel(program: Program) -> dict:
+    """The HR summary on the program page: counts, busiest mentors, who still needs a pair."""
+    rows = (
+        Enrolment.objects.filter(program=program)
+        .values("role", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["role"], {})[row["status"]] = row["n"]
+    by_role = [
+        {
+            "role": role,
+            "label": EnrolmentRole(role).label,
+            "statuses": [
+                {"status": s, "label": EnrolmentStatus(s).label, "n": counts[role].get(s, 0)}
+                for s in EnrolmentStatus.values
+            ],
+            "total": sum(counts[role].values()),
+        }
+        for role in EnrolmentRole.values
+        if role in counts
+    ]
+    approved = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED)
+    mentors = (
+        approved.filter(role=EnrolmentRole.MENTOR)
+        .select_related("user")
+        .annotate(load=_load_subquery())
+        .order_by("-load", "user__full_name")
+    )
+    unpaired = (
+        approved.exclude(role=EnrolmentRole.MENTOR)
+        .annotate(paired=_has_live_mentorship())
+        .filter(paired=False)
+        .select_related("user", "user__department")
+        .order_by("user__full_name")
+    )
+    mentor_totals = mentors.aggregate(
+        used=Coalesce(Sum("load"), 0), capacity=Coalesce(Sum("capacity"), 0)
+    )
+    return {
+        "by_role": by_role,
+        "total": sum(r["total"] for r in by_role),
+        "mentors": list(mentors[:PANEL_LIST_SIZE]),
+        "mentor_used": mentor_totals["used"],
+        "mentor_capacity": mentor_totals["capacity"],
+        "unpaired": list(unpaired[:PANEL_LIST_SIZE]),
+        "unpaired_count": unpaired.count(),
+    }

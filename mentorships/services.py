@@ -25,6 +25,7 @@ from programs.models import (
     Skill,
 )
 from programs.models import Status as ProgramStatus
+from programs.services import enrolment_withdraw
 
 from .models import (
     LIVE_STATUSES,
@@ -509,3 +510,21 @@ def milestone_undo(*, milestone: Milestone, by: User) -> Milestone:
         raise ValidationError("This milestone is not marked done.")
     milestone.refresh_from_db()
     return milestone
+
+
+# --- withdrawing from a program -------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_withdraw_ending_pairings(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """The participant withdraws from a program; each of their live pairings in it ends
+    (reason "withdrew"), in the same transaction. Pairings in other programs are untouched."""
+    enrolment = enrolment_withdraw(enrolment=enrolment, by=by)
+    live = Mentorship.objects.filter(
+        Q(mentor_id=enrolment.user_id) | Q(mentee_id=enrolment.user_id),
+        program_id=enrolment.program_id, status__in=LIVE_STATUSES,
+    )
+    for mentorship in live:
+        mentorship_end(mentorship=mentorship, reason=EndReason.WITHDREW, note="", by=by)
+    enrolment.refresh_from_db()
+    return enrolment

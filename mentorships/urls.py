@@ -23,3 +23,13 @@ urlpatterns = [
     path("resets/", views.reset_queue, name="reset_queue"),
     path("resets/<int:pk>/", views.reset_resolve, name="reset_resolve"),
 ]
+
+# Mounted by the root URLconf in the `programs` namespace under /programs/: pages that need
+# what only mentorships knows (withdrawing ends the person's pairings; the manage pages show
+# mentor load and who is paired), which programs, below mentorships, may not import.
+programs_urlpatterns = [
+    path("<slug:slug>/manage/", views.program_manage, name="manage"),
+    path("<slug:slug>/enrolments/", views.program_enrolments, name="enrolments"),
+    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw,
+         name="enrolment_withdraw"),
+]

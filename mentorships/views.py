@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.permissions import hr_required, is_hr
-from programs.views import coordinated_program
+from programs.filters import EnrolmentFilter
+from programs.selectors import coordinated_program, own_enrolment
 
 from . import selectors, services
 from .forms import (
@@ -398,3 +399,38 @@ def reset_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentorships/reset_resolve.html",
                   {"reset": reset, "mentorship": mentorship, "form": form})
 
+
+@login_required
+@require_POST
+def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant withdraws from a program (its address is under /programs/)."""
+    enrolment = own_enrolment(request, slug)
+    try:
+        services.enrolment_withdraw_ending_pairings(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, validation_text(exc))
+    else:
+        messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
+    return redirect("programs:my_enrolments")
+
+
+# --- HR: a program's manage and enrolments pages (addresses under /programs/) -----------------
+# They show each mentor's load and who still needs a pair, which programs cannot know.
+
+
+@hr_required
+def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    context = {"program": program, "enrolment_panel": selectors.enrolment_panel(program)}
+    return render(request, "programs/program_manage.html", context)
+
+
+@hr_required
+def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "programs/program_enrolments.html", context)

@@ -17,7 +17,7 @@ from people.models import User
 from people.permissions import hr_required
 from people.selectors import is_manager, subtrees_up_the_line
 from programs.models import Program
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import selectors, services, tables
 from .dashboards import Audience, Builder, wider_scopes

@@ -1,7 +1,6 @@
-"""Personal data (export, erase, purge closed programs) and invitations to choose a password."""
+"""Personal data (export, erase) and invitations to choose a password."""
 
 import re
-from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -181,23 +180,6 @@ def _forget_sign_in_attempts(email: str) -> None:
         model = _model(label)
         if model is not None:
             model.objects.filter(username__iexact=email).delete()
-
-
-@transaction.atomic
-def programs_purge_expired(*, today: date | None = None) -> list[str]:
-    """Delete programs closed for longer than the retention period, with all their data."""
-    program_model = apps.get_model("programs.Program")
-    cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
-    # Locked, skipping what another purge holds: two purges at once (a redelivered task while
-    # the first still runs) never delete or audit the same program twice.
-    expired = list(program_model.objects.select_for_update(skip_locked=True)
-                   .filter(status="closed", end_date__lt=cutoff).order_by("pk"))
-    names = [p.name for p in expired]
-    for program in expired:
-        audit_record(actor=None, action="program.purged",
-                     payload={"program": program.name, "ended": str(program.end_date)})
-        program.delete()
-    return names
 
 
 def invitations_enqueue() -> None:

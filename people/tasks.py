@@ -15,24 +15,6 @@ def heartbeat() -> str:
     return "ok"
 
 
-@shared_task(name="people.tasks.echo")
-def echo(value: str) -> str:
-    """Round-trip used by the worker test: returns what it was given, read from the database."""
-    from .models import User
-
-    return f"{value}:{User.objects.count()}"
-
-
-@shared_task(
-    name="people.tasks.purge_expired_programs",
-    autoretry_for=(Exception,), retry_backoff=True, max_retries=3,
-)
-def purge_expired_programs() -> list[str]:
-    from .services import programs_purge_expired
-
-    return programs_purge_expired()
-
-
 # OSError: the mail server is down or slow (DeliveryFailed is one); the rows stay unsent.
 @shared_task(name="people.tasks.send_invitations", autoretry_for=(OSError, DatabaseError),
              retry_backoff=True, retry_backoff_max=600, max_retries=5)

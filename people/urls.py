@@ -6,7 +6,6 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("team/", views.team, name="team"),
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.profile, name="profile"),
     path("me/edit/", views.profile_edit, name="profile_edit"),

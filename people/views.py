@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from core.http import as_download
-from programs.selectors import programs_for_coordinator
 
 from . import services
 from .forms import (
@@ -33,7 +32,7 @@ from .forms import (
 )
 from .models import User
 from .permissions import can_erase, erase_required, hr_required, is_hr, superuser_required
-from .selectors import colleague_search, is_manager, subtree_ids
+from .selectors import colleague_search, subtree_ids
 from .tokens import invitation_tokens
 
 
@@ -74,19 +73,6 @@ class InvitationView(SetPasswordView):
     done_message = "Welcome to Tandem: your password is set and you are signed in."
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from mentorships.selectors import mentorships_for_participant
-
-    user = request.user
-    context = {
-        "mentorships": mentorships_for_participant(user),
-        "hr_programs": programs_for_coordinator(user) if is_hr(user) else None,
-        "team_size": len(subtree_ids(user)) if is_manager(user) else None,
-    }
-    return render(request, "people/home.html", context)
 
 
 @login_required
@@ -150,24 +136,6 @@ def search(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Too many searches; wait a minute."}, status=429)
     return JsonResponse({"results": colleague_search(form.cleaned_data["q"],
                                                      exclude_id=request.user.pk)})
-
-
-@login_required
-def team(request: HttpRequest) -> HttpResponse:
-    from programs.selectors import pending_approvals, team_participation
-
-    ids = subtree_ids(request.user)
-    if not ids:
-        raise Http404("You have no reports.")
-    people = (
-        User.objects.filter(pk__in=ids, is_active=True)
-        .select_related("department", "manager")
-        .prefetch_related(team_participation(ids))
-        .order_by("full_name")
-    )
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "approvals_waiting": pending_approvals(ids).count()}
-    return render(request, "people/team.html", context)
 
 
 @login_required

@@ -1,15 +1,17 @@
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
 from core.mail import absolute_url, send_each_once
 from outbox.services import outbox_enqueue
 from people.models import User
+from people.selectors import manages
 
 from .models import (
     LIVE_ENROLMENT,
@@ -185,24 +187,10 @@ def enrolment_update(*, enrolment: Enrolment, data: dict, skills: list[SkillRow]
     return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
 
 
-def _end_live_mentorships(enrolment: Enrolment, by: User) -> int:
-    # Imported here: mentorships depends on programs, not the other way round.
-    from mentorships.models import LIVE_STATUSES, Mentorship
-    from mentorships.services import mentorship_end
-
-    live = Mentorship.objects.filter(
-        Q(mentor_id=enrolment.user_id) | Q(mentee_id=enrolment.user_id),
-        program_id=enrolment.program_id, status__in=LIVE_STATUSES,
-    )
-    ended = 0
-    for mentorship in live:
-        mentorship_end(mentorship=mentorship, reason="withdrew", note="", by=by)
-        ended += 1
-    return ended
-
-
 @transaction.atomic
 def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """The enrolment alone. A participant withdraws through
+    `mentorships.services.enrolment_withdraw_ending_pairings`, which also ends their pairings."""
     if enrolment.user_id != by.pk:
         raise PermissionDenied("Only the participant can withdraw.")
     claimed = Enrolment.objects.filter(pk=enrolment.pk, status__in=LIVE_ENROLMENT).update(
@@ -210,15 +198,12 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> Enrolment:
     )
     if not claimed:
         raise ValidationError("This enrolment is already withdrawn or declined.")
-    _end_live_mentorships(enrolment, by)
     enrolment.refresh_from_db()
     return enrolment
 
 
 @transaction.atomic
 def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: User) -> Enrolment:
-    from people.selectors import manages
-
     if not manages(by, enrolment.user_id):
         raise PermissionDenied("Only a manager in the employee's reporting line can decide.")
     reason = reason.strip()
@@ -287,3 +272,19 @@ def _decision_email(enrolment: Enrolment, by: User | None) -> EmailMessage:
         body="\n\n".join(lines) + "\n",
         to=[person.email],
     )
+
+
+@transaction.atomic
+def programs_purge_expired(*, today: date | None = None) -> list[str]:
+    """Delete programs closed for longer than the retention period, with all their data."""
+    cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    # Locked, skipping what another purge holds: two purges at once (a redelivered task while
+    # the first still runs) never delete or audit the same program twice.
+    expired = list(Program.objects.select_for_update(skip_locked=True)
+                   .filter(status=Status.CLOSED, end_date__lt=cutoff).order_by("pk"))
+    names = [p.name for p in expired]
+    for program in expired:
+        audit_record(actor=None, action="program.purged",
+                     payload={"program": program.name, "ended": str(program.end_date)})
+        program.delete()
+    return names

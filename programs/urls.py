@@ -15,11 +15,12 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("<slug:slug>/", views.program_detail, name="detail"),
-    path("<slug:slug>/manage/", views.program_manage, name="manage"),
     path("<slug:slug>/edit/", views.program_edit, name="edit"),
     path("<slug:slug>/status/", views.program_status, name="status"),
-    path("<slug:slug>/enrolments/", views.program_enrolments, name="enrolments"),
     path("<slug:slug>/enrol/<str:role>/", views.enrol, name="enrol"),
     path("<slug:slug>/my-enrolment/", views.enrolment_edit, name="enrolment_edit"),
-    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
 ]
+
+# Mounted by the root URLconf as the `audit` namespace under /audit/: the audit app sits below
+# programs and people, so the page that checks who coordinates a program lives here.
+audit_urlpatterns = [path("program/<slug:slug>/", views.audit_log, name="program_log")]

@@ -2,18 +2,18 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.selectors import program_events
 from core.errors import validation_text
 from people.permissions import hr_required
 from people.selectors import subtree_ids
 
 from . import selectors, services
-from .filters import EnrolmentFilter
 from .forms import (
     BaseSkillFormSet,
     DecisionForm,
@@ -24,14 +24,7 @@ from .forms import (
     skill_formset,
 )
 from .models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program, Skill, Status
-
-
-def coordinated_program(request: HttpRequest, slug: str) -> Program:
-    """The program, if the requester coordinates it; 403 for everyone else."""
-    program = get_object_or_404(Program, slug=slug)
-    if not program.is_coordinator(request.user):
-        raise PermissionDenied("You don't coordinate this program.")
-    return program
+from .selectors import coordinated_program, own_enrolment, visible_program
 
 
 @hr_required
@@ -100,13 +93,6 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @hr_required
-def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    program = coordinated_program(request, slug)
-    context = {"program": program, "enrolment_panel": selectors.enrolment_panel(program)}
-    return render(request, "programs/program_manage.html", context)
-
-
-@hr_required
 @require_POST
 def program_status(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
@@ -151,13 +137,6 @@ def _roles_for(program: Program) -> list[tuple[str, str]]:
     return [(r, EnrolmentRole(r).label) for r in (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)]
 
 
-def _visible_program(request: HttpRequest, slug: str) -> Program:
-    program = get_object_or_404(Program, slug=slug)
-    if not selectors.program_visible_to(request.user, program):
-        raise Http404("No such program.")
-    return program
-
-
 def _skill_initial(enrolment: Enrolment) -> list[dict]:
     return [
         {"skill": s.skill_id, "level": s.level, "target_level": s.target_level}
@@ -188,7 +167,7 @@ def _save_or_error(form: EnrolmentForm, save: Callable[[], Enrolment]) -> Enrolm
 
 @login_required
 def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
-    program = _visible_program(request, slug)
+    program = visible_program(request, slug)
     if role not in dict(_roles_for(program)):
         raise Http404("No such role in this program.")
     existing = selectors.enrolment_for(request.user, program)
@@ -216,16 +195,9 @@ def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     return _render_enrolment_form(request, program, role, form, formset, None)
 
 
-def _own_enrolment(request: HttpRequest, slug: str) -> Enrolment:
-    program = _visible_program(request, slug)
-    return get_object_or_404(
-        Enrolment.objects.select_related("program"), program=program, user=request.user
-    )
-
-
 @login_required
 def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_enrolment(request, slug)
+    enrolment = own_enrolment(request, slug)
     program = enrolment.program
     if not services.can_edit_enrolment(enrolment):
         if enrolment.is_live:
@@ -246,19 +218,6 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Your enrolment is saved.")
             return redirect("programs:my_enrolments")
     return _render_enrolment_form(request, program, role, form, formset, enrolment)
-
-
-@login_required
-@require_POST
-def enrolment_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    enrolment = _own_enrolment(request, slug)
-    try:
-        services.enrolment_withdraw(enrolment=enrolment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, validation_text(exc))
-    else:
-        messages.success(request, f"You have withdrawn from {enrolment.program.name}.")
-    return redirect("programs:my_enrolments")
 
 
 @login_required
@@ -310,15 +269,9 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/approval_decide.html", {"enrolment": enrolment, "form": form})
 
 
-# --- HR: enrolments of a program -----------------------------------------------------------
-
-
 @hr_required
-def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """The program's audit log, for its coordinators (its address is under /audit/)."""
     program = coordinated_program(request, slug)
-    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
-    return render(request, "programs/program_enrolments.html", context)
+    page = Paginator(program_events(program.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/program_log.html", {"program": program, "page": page})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.mail import absolute_url, site_host
 from people.permissions import hr_required
-from programs.views import coordinated_program
+from programs.selectors import coordinated_program
 
 from . import ics, selectors, services
 from .forms import PreferenceForm

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests import factories
+from tests import factories, tasks  # noqa: F401  (tasks: registers the test-only echo task)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -137,14 +137,14 @@ class WorkerHandle:
     def start(self) -> None:
         cmd = [sys.executable, "-m", "celery", "-A", "mentorship_site", "worker", "-P", "solo",
                "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"{self.queue}@%h", "--loglevel=WARNING"]
+               "-n", f"{self.queue}@%h", "--loglevel=WARNING", "--include", "tests.tasks"]
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=_worker_env(self.broker))
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("The Celery worker exited during start-up.")
             try:
-                result = self.client.send_task("people.tasks.echo", args=["ready"], queue=self.queue)
+                result = self.client.send_task("tests.tasks.echo", args=["ready"], queue=self.queue)
                 result.get(timeout=2)
                 return
             except Exception:  # not ready yet

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "feedback",
     "audit",
     "outbox",
+    "pages",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -249,7 +251,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-emails": {"task": "outbox.tasks.send_emails", "schedule": 60.0},
     "stale-matching-runs": {"task": "matching.tasks.recover_stale_runs", "schedule": 60.0},
     "purge-closed-programs": {
-        "task": "people.tasks.purge_expired_programs",
+        "task": "programs.tasks.purge_expired_programs",
         "schedule": crontab(hour=3, minute=30),
     },
     "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": crontab(minute=5)},

@@ -1,7 +1,7 @@
-"""Personal data export, right to erasure, retention purge."""
+"""Personal data export and right to erasure."""
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -15,15 +15,14 @@ from checkins.models import CheckIn
 from mentorships.models import Goal
 from people import privacy
 from people.models import User
-from people.services import person_erase, privacy_officer_set, programs_purge_expired
-from programs.models import Enrolment, Program
+from people.services import person_erase, privacy_officer_set
+from programs.models import Enrolment
 from tests.factories import (
     EnrolmentFactory,
     GoalFactory,
     HRFactory,
     MentorshipFactory,
     PrivacyOfficerFactory,
-    ProgramFactory,
     UserFactory,
 )
 
@@ -148,19 +147,6 @@ def test_it_refuses_erasure_to_an_employee(client, employee, stranger):
     assert employee.is_active
 
 
-def test_it_purges_programs_closed_longer_than_the_retention_period(settings):
-    settings.RETENTION_DAYS_AFTER_CLOSE = 30
-    old = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
-                         end_date=date.today() - timedelta(days=31))
-    MentorshipFactory(program=old)
-    recent = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
-                            end_date=date.today() - timedelta(days=5))
-    assert programs_purge_expired() == [old.name]
-    assert not Program.objects.filter(pk=old.pk).exists()
-    assert Program.objects.filter(pk=recent.pk).exists()
-    assert AuditEvent.objects.filter(action="program.purged").count() == 1
-
-
 def test_it_lets_only_a_superuser_erase_an_hr_coordinator(client):
     target = HRFactory()
     client.force_login(PrivacyOfficerFactory())
@@ -275,19 +261,3 @@ def test_it_refuses_the_grant_in_the_service_to_a_non_superuser(employee):
     with pytest.raises(PermissionDenied):
         privacy_officer_set(person=employee, granted=True, by=HRFactory())
     assert not User.objects.get(pk=employee.pk).is_privacy_officer
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_it_purges_and_audits_each_program_once_when_two_purges_run_at_once(settings):
-    from tests.concurrency import run_at_once
-
-    settings.RETENTION_DAYS_AFTER_CLOSE = 30
-    for _ in range(3):
-        old = ProgramFactory(status="closed", start_date=date.today() - timedelta(days=400),
-                             end_date=date.today() - timedelta(days=31))
-        MentorshipFactory.create_batch(20, program=old)
-    purged = run_at_once(programs_purge_expired, programs_purge_expired)
-    assert sum(len(names) for names in purged) == 3  # each program by one purge only
-    assert not Program.objects.filter(status="closed").exists()
-    assert AuditEvent.objects.filter(action="program.purged").count() == 3

@@ -2,13 +2,11 @@
 
 import pytest
 
-from mentorships.models import Mentorship
 from programs.models import Enrolment
 from programs.services import SkillRow, enrolment_create
 from tests.factories import (
     EnrolmentFactory,
     EnrolmentSkillFactory,
-    MentorshipFactory,
     ProgramFactory,
     SkillFactory,
     UserFactory,
@@ -226,26 +224,6 @@ def test_it_does_not_let_a_stranger_withdraw_someone(client_for, employee, stran
     assert response.status_code == 404
     enrolment.refresh_from_db()
     assert enrolment.status == "approved"
-
-
-def test_withdrawing_ends_my_live_mentorship(client_for, employee):
-    program = ProgramFactory(status="active")
-    EnrolmentFactory(program=program, user=employee, role="mentee")
-    mentorship = MentorshipFactory(program=program, mentee=employee)
-    other = MentorshipFactory(mentee=employee)  # another program: untouched
-    client_for(employee).post(f"/programs/{program.slug}/my-enrolment/withdraw/")
-    mentorship.refresh_from_db()
-    assert (mentorship.status, mentorship.end_reason) == ("ended", "withdrew")
-    assert mentorship.ended_on is not None
-    assert Mentorship.objects.get(pk=other.pk).status == "active"
-
-
-def test_withdrawing_a_mentor_ends_each_of_their_pairings(client_for, employee):
-    program = ProgramFactory(status="active", format="group")
-    EnrolmentFactory(program=program, user=employee, role="mentor")
-    pairs = MentorshipFactory.create_batch(2, program=program, mentor=employee)
-    client_for(employee).post(f"/programs/{program.slug}/my-enrolment/withdraw/")
-    assert {Mentorship.objects.get(pk=m.pk).end_reason for m in pairs} == {"withdrew"}
 
 
 def test_it_lists_my_enrolments(client_for, employee, program):

@@ -123,7 +123,8 @@ class Worker:
     def start(self, *, wait_ready: bool = True) -> None:
         cmd = [sys.executable, "-m", "celery", "-A", "mentorship_site", "worker", "-P", "solo",
                "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"resilience-{free_port()}@%h", "--loglevel=WARNING"]
+               "-n", f"resilience-{free_port()}@%h", "--loglevel=WARNING",
+               "--include", "tests.tasks"]
         # stdout only carries the start-up banner; warnings and errors go to stderr.
         self.process = subprocess.Popen(
             cmd, cwd=ROOT, env=process_env(self.broker, **self.extra_env),
@@ -138,7 +139,7 @@ class Worker:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError("The Celery worker exited during start-up.")
             try:
-                self.client.send_task("people.tasks.echo", args=["ready"], queue=self.queue).get(
+                self.client.send_task("tests.tasks.echo", args=["ready"], queue=self.queue).get(
                     timeout=2
                 )
                 return

@@ -66,3 +66,7 @@ def test_the_team_page_keeps_constant_queries(client_for, boss, django_assert_ma
     add(20)
     with django_assert_max_num_queries(10):
         assert client.get("/people/team/").status_code == 200
+
+
+def test_it_hides_the_team_page_from_someone_without_reports(client_for, employee):
+    assert client_for(employee).get("/people/team/").status_code == 404

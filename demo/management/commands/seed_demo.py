@@ -1,16 +1,20 @@
-import importlib
 import random
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from checkins import demo as checkins_demo
+from feedback import demo as feedback_demo
+from mentorships import demo as mentorships_demo
+from metrics import demo as metrics_demo
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from people.models import User
 from programs.demo import seed_enrolments, seed_programs
+from reminders import demo as reminders_demo
 
-# Apps that add their own demo rows: each may define `<app>.demo.seed(context)`.
-EXTRA_SEEDS = ["mentorships", "matching", "checkins", "reminders", "feedback", "metrics"]
+# Apps that add their own demo rows, in order: each defines `seed(context)` in its demo.py.
+EXTRA_SEEDS = [mentorships_demo, checkins_demo, reminders_demo, feedback_demo, metrics_demo]
 
 
 class Command(BaseCommand):
@@ -43,13 +47,7 @@ class Command(BaseCommand):
             programs = seed_programs(demo["hr"])
             seed_enrolments(programs, demo, rng)
             context = {"demo": demo, "programs": programs, "rng": rng}
-            for app in EXTRA_SEEDS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for module in EXTRA_SEEDS:
                 module.seed(context)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in with:"))
         self._print_logins()
