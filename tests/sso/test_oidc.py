@@ -251,3 +251,27 @@ def test_it_is_off_without_an_issuer(live_server, settings):
 
 def _claims(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+
+
+def test_it_refreshes_the_provider_s_documents_on_beat(oidc, live_server):
+    from sso.tasks import refresh_oidc_documents
+
+    UserFactory(email="ada@example.com")
+    assert refresh_oidc_documents() == "ok"
+    seen = oidc.requests_seen("/.well-known/openid-configuration")
+    _, response = sign_in(live_server.url, "ada")
+    assert response.url == live_server.url + "/"
+    assert oidc.requests_seen("/.well-known/openid-configuration") == seen
+
+
+def test_it_refreshes_nothing_when_oidc_is_off(settings):
+    from sso.tasks import refresh_oidc_documents
+
+    settings.OIDC_ISSUER = ""
+    assert refresh_oidc_documents() == "off"
+
+
+def test_it_sends_a_visitor_of_the_signed_out_page_with_nothing_pending_to_sign_in(client):
+    response = client.get("/sso/signed-out/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
