@@ -6,6 +6,7 @@ from pages import urls as pages_urls
 from people import urls as people_urls
 from people import views as people_views
 from programs import urls as programs_urls
+from sso.views import SignOutView
 
 urlpatterns = [
     path("", include(pages_urls.urlpatterns)),
@@ -15,12 +16,15 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
          name="invitation_confirm"),
+    # Also ends the identity provider's session after a company sign-in (sso, docs/identity.md).
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The team page lives in pages (it reads programs) but keeps its address and `people:team`.
     path("people/", include((pages_urls.people_urlpatterns + people_urls.urlpatterns, "people"))),
     # Some programs pages live in mentorships (they need pairings): names and paths unchanged.
     path("programs/", include(
         (programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs"))),
+    path("sso/", include("sso.urls")),
     path("mentorships/", include("mentorships.urls")),
     path("matching/", include("matching.urls")),
     path("checkins/", include("checkins.urls")),

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
@@ -10,8 +11,26 @@ from .models import User, normalise_email
 class SignInForm(AuthenticationForm):
     """Sign-in by email, in the one spelling the lockout counts too."""
 
+    sso_only_message = (
+        "Sign-in refused. Passwords are for administrators only (break-glass): everyone else "
+        "signs in with their company account."
+    )
+
     def clean_username(self) -> str:
         return normalise_email(self.cleaned_data.get("username"))
+
+    # SSO_ONLY (docs/identity.md): only superusers (break-glass) sign in with a password. Wrong
+    # credentials and a right password of anyone else get the same answer, so the form tells
+    # nothing about a password.
+    def get_invalid_login_error(self):
+        if settings.SSO_ONLY:
+            return forms.ValidationError(self.sso_only_message, code="sso_only")
+        return super().get_invalid_login_error()
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if settings.SSO_ONLY and not user.is_superuser:
+            raise forms.ValidationError(self.sso_only_message, code="sso_only")
 
 
 class ResetPasswordForm(PasswordResetForm):
@@ -23,7 +42,9 @@ class ResetPasswordForm(PasswordResetForm):
     """
 
     def get_users(self, email: str):
-        return User.objects.filter(email__iexact=normalise_email(email), is_active=True)
+        people = User.objects.filter(email__iexact=normalise_email(email), is_active=True)
+        # SSO_ONLY: only superusers (break-glass) have a password to reset.
+        return people.filter(is_superuser=True) if settings.SSO_ONLY else people
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None) -> None:

@@ -67,6 +67,8 @@ ERASE: list[tuple[str, str, dict[str, Any]]] = [
 DELETE: list[tuple[str, str]] = [
     ("reminders.CalendarToken", "user"),
     ("reminders.NotificationPreference", "user"),
+    # Links to the company identity provider: an erased person can't sign in again.
+    ("sso.ExternalIdentity", "user"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by

@@ -58,6 +58,16 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("home")
     done_message = "Your new password is set and you are signed in."
 
+    def get_user(self, uidb64):
+        # SSO_ONLY (docs/identity.md): only superusers (break-glass) may set a password.
+        user = super().get_user(uidb64)
+        self.refused_by_sso_only = bool(user and settings.SSO_ONLY and not user.is_superuser)
+        return None if self.refused_by_sso_only else user
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso_only_refused=getattr(self, "refused_by_sso_only", False), **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.password_set(person=form.user)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "outbox",
     "pages",
     "demo",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Company sign-in (app sso, docs/identity.md). SSO_ONLY: password sign-in, password resets and
+# invitation links work for superusers only (break-glass); everyone else uses the company's
+# identity provider.
+SSO_ONLY = env.bool("SSO_ONLY", default=False)
+# OpenID Connect: off while OIDC_ISSUER is unset. The app reads
+# <OIDC_ISSUER>/.well-known/openid-configuration (cached, like the provider's keys).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# Email domains a first sign-in may link to an existing employee by address. Empty: nobody is
+# linked by address (only links a superuser made in the admin work).
+OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="Sign in with your company account")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# Seconds the provider's discovery document and signing keys are kept in the cache.
+OIDC_METADATA_CACHE_SECONDS = env.int("OIDC_METADATA_CACHE_SECONDS", default=3600)
+# Seconds the token exchange (the one outside call a request waits on) may take.
+OIDC_HTTP_TIMEOUT = env.float("OIDC_HTTP_TIMEOUT", default=10)
+# `acr` values that mean the provider checked more than one factor (an `amr` of "mfa", "otp",
+# "hwk"... always does), e.g. Okta's urn:okta:loa:2fa:any.
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[
+    "http://schemas.openid.net/pape/policies/2007/06/multi-factor", "urn:okta:loa:2fa:any",
+    "urn:okta:loa:2fa:any:ifpossible",
+])
+SAML_ALLOWED_DOMAINS = env.list("SAML_ALLOWED_DOMAINS", default=[])
 
 # Sign-in lockout (django-axes; the policy is in people/signin.py and docs/security.md).
 # Addresses are compared in one spelling (people.signin.normalise_email), failures are counted
@@ -260,6 +287,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "feedback-surveys": {"task": "feedback.tasks.send_due_surveys", "schedule": crontab(hour=7, minute=10)},
+    # Before OIDC_METADATA_CACHE_SECONDS runs out (an hour by default).
+    "sso-oidc-documents": {"task": "sso.tasks.refresh_oidc_documents", "schedule": 15 * 60.0},
     "feedback-assessments": {"task": "feedback.tasks.send_assessment_requests", "schedule": crontab(hour=7, minute=20)},
 }
 

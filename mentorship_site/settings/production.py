@@ -67,6 +67,15 @@ DATABASES = {"default": _check_database_url(_require("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 SITE_URL = _check_site_url(_require("SITE_URL"))
 _check_cache_url(_require("CACHE_URL"))  # base.py built CACHES from it
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):  # noqa: F405
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too."
+    )
+if OIDC_ISSUER and urlsplit(OIDC_ISSUER).scheme != "https":  # noqa: F405
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER must be the provider's https:// address, e.g. "
+        "https://login.microsoftonline.com/<tenant-id>/v2.0."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only
