@@ -97,7 +97,7 @@ def _config_dict(idp_metadata: str | None) -> dict:
         "want_assertions_signed": True,
         "want_response_signed": False,
         "authn_requests_signed": False,
-        "name_id_format": [settings.SAML_NAMEID_FORMAT],
+        "name_id_format": [settings.SAML_NAMEID_FORMAT] if settings.SAML_NAMEID_FORMAT else [],
         "name_id_format_allow_create": True,
     }
     conf: dict = {
@@ -122,6 +122,7 @@ def _settings_key() -> tuple:
     return (
         settings.SITE_URL, settings.SAML_SP_ENTITY_ID, settings.SAML_SP_KEY_FILE,
         settings.SAML_SP_CERT_FILE, settings.SAML_NAMEID_FORMAT, settings.SAML_CLOCK_SKEW_SECONDS,
+        settings.SAML_SUBJECT_ATTRIBUTE,
     )
 
 
@@ -230,7 +231,9 @@ def authn_request_url(*, next_url: str) -> str:
     try:
         request_id, info = client.prepare_for_authenticate(
             entityid=idp, relay_state=next_url, binding=BINDING_HTTP_REDIRECT,
-            nameid_format=settings.SAML_NAMEID_FORMAT,
+            # The subject from an attribute: let the IdP send the NameID it is set up for.
+            nameid_format=None if settings.SAML_SUBJECT_ATTRIBUTE else (
+                settings.SAML_NAMEID_FORMAT or None),
         )
     except Exception as exc:  # pysaml2 raises plain errors, e.g. no Redirect endpoint
         raise SamlError(

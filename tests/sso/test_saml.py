@@ -97,6 +97,23 @@ def test_it_links_by_the_subject_on_later_sign_ins_whatever_the_email(saml_world
     assert ExternalIdentity.objects.get().user == ada
 
 
+def test_it_takes_the_subject_from_the_configured_attribute(saml_world, settings):
+    settings.SAML_SUBJECT_ATTRIBUTE = "http://schemas.microsoft.com/identity/claims/objectidentifier"
+    ada = factories.UserFactory(email=EMAIL)
+    http = requests.Session()
+    form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada", nameid="email")
+    landed_home(http, saml_world, post_to_sp(http, form))
+    assert ExternalIdentity.objects.get(user=ada).subject == "oid-idp-ada"
+
+
+def test_it_refuses_an_answer_without_a_stable_subject(saml_world):
+    factories.UserFactory(email=EMAIL)
+    http = requests.Session()
+    form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada", nameid="email")
+    assert_refused(http, saml_world, post_to_sp(http, form), "did not say who you are")
+    assert not ExternalIdentity.objects.exists()
+
+
 def test_it_records_that_the_identity_provider_did_mfa(saml_world):
     ada = factories.UserFactory(email=EMAIL)
     http = requests.Session()

@@ -130,9 +130,9 @@ def idp_answer_sp_initiated(world: SamlWorld, http: requests.Session, *, email: 
 
 def idp_answer_unsolicited(world: SamlWorld, *, email: str, subject: str, mode: str = "ok",
                            relay_state: str = "", mfa: bool = False,
-                           in_response_to: str = "") -> PostedForm:
+                           in_response_to: str = "", nameid: str = "persistent") -> PostedForm:
     params = {"email": email, "subject": subject, "mode": mode, "relay_state": relay_state,
-              "mfa": "1" if mfa else "", "in_response_to": in_response_to}
+              "mfa": "1" if mfa else "", "in_response_to": in_response_to, "nameid": nameid}
     answer = requests.get(f"{world.idp}/unsolicited", params=params, timeout=30)
     assert answer.status_code == 200, answer.text[:500]
     return read_form(answer.text)

@@ -8,7 +8,8 @@ Run by the tests as `python -m tests.sso.saml_idp --keys DIR --sp-metadata URL`;
   Without `email`, a small sign-in form; with `email` and `subject` (and optional `mfa=1`,
   `mode`), a page whose form POSTs the signed answer to the SP's ACS.
 - GET /unsolicited?email=…&subject=…[&relay_state=…&mode=…]: IdP-initiated sign-in
-  (`in_response_to` forges an answer to a request the SP never sent).
+  (`in_response_to` forges an answer to a request the SP never sent; `nameid=email` sends
+  the address as NameID instead of the persistent subject).
 - GET /stats: how many times /metadata was fetched.
 
 `mode` makes the answers the SP must refuse: `unsigned` (no signature), `badsig` (signed by
@@ -27,13 +28,20 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
-from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.saml import (
+    NAME_FORMAT_URI,
+    NAMEID_FORMAT_EMAILADDRESS,
+    NAMEID_FORMAT_PERSISTENT,
+    NameID,
+)
 from saml2.server import Server
 from saml2.sigver import get_xmlsec_binary
 
 PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 MFA_CONTEXT = "https://refeds.org/profile/mfa"
 OTHER_AUDIENCE = "https://elsewhere.example/saml/metadata/"
+# Sent with every answer, as "oid-<subject>" (Entra ID's object id claim).
+OBJECT_ID = "http://schemas.microsoft.com/identity/claims/objectidentifier"
 
 
 def idp_config(base: str, key: str, cert: str, sp_metadata: str | None,
@@ -99,17 +107,25 @@ class IdP:
         ]
 
     def answer(self, *, mode: str, email: str, subject: str, mfa: bool,
-               in_response_to: str | None, destination: str, relay_state: str) -> str:
+               in_response_to: str | None, destination: str, relay_state: str,
+               nameid: str = "persistent") -> str:
         server = self.servers.get(mode, self.servers["ok"])
         audience = OTHER_AUDIENCE if mode == "audience" else self.sp_entity_id
+        identity = {OBJECT_ID: [f"oid-{subject}"]}
+        if email:
+            identity["mail"] = [email]
+        if nameid == "email":
+            name_id = NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email)
+        else:
+            name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject,
+                             name_qualifier=server.config.entityid,
+                             sp_name_qualifier=self.sp_entity_id)
         response = server.create_authn_response(
-            identity={"mail": [email]} if email else {},
+            identity=identity,
             in_response_to=in_response_to,
             destination=destination,
             sp_entity_id=audience,
-            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject,
-                           name_qualifier=server.config.entityid,
-                           sp_name_qualifier=self.sp_entity_id),
+            name_id=name_id,
             authn={"class_ref": MFA_CONTEXT if mfa else PASSWORD_CONTEXT,
                    "authn_auth": server.config.entityid},
             sign_assertion=mode != "unsigned",
@@ -173,6 +189,7 @@ class IdP:
                     subject=query.get("subject", ""), mfa=query.get("mfa") == "1",
                     in_response_to=query.get("in_response_to") or None, destination=self.acs,
                     relay_state=query.get("relay_state", ""),
+                    nameid=query.get("nameid", "persistent"),
                 )
                 return self._send(start_response, "200 OK", body)
         except Exception as exc:  # a test IdP: say what went wrong
