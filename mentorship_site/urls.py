@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from people import views as people_views
+from sso.views import SignOutView
 
 urlpatterns = [
     path("", people_views.home, name="home"),
@@ -11,7 +12,10 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
          name="invitation_confirm"),
+    # Also ends the identity provider's session after a company sign-in (sso, docs/identity.md).
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("sso/", include("sso.urls")),
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),
     path("mentorships/", include("mentorships.urls")),
@@ -22,6 +26,5 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
     path("audit/", include("audit.urls")),
-    path("sso/", include("sso.urls")),
     path("admin/", admin.site.urls),
 ]

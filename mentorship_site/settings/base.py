@@ -148,6 +148,12 @@ OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
 OIDC_METADATA_CACHE_SECONDS = env.int("OIDC_METADATA_CACHE_SECONDS", default=3600)
 # Seconds the token exchange (the one outside call a request waits on) may take.
 OIDC_HTTP_TIMEOUT = env.float("OIDC_HTTP_TIMEOUT", default=10)
+# `acr` values that mean the provider checked more than one factor (an `amr` of "mfa", "otp",
+# "hwk"... always does), e.g. Okta's urn:okta:loa:2fa:any.
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[
+    "http://schemas.openid.net/pape/policies/2007/06/multi-factor", "urn:okta:loa:2fa:any",
+    "urn:okta:loa:2fa:any:ifpossible",
+])
 SAML_ALLOWED_DOMAINS = env.list("SAML_ALLOWED_DOMAINS", default=[])
 
 # Sign-in lockout (django-axes; the policy is in people/signin.py and docs/security.md).

@@ -45,6 +45,8 @@ LOGIN_PATH = "/accounts/login/"
 PUBLIC = frozenset({
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete", "invitation_confirm",
+    # Company sign-in (sso): start, the provider's return, the page after sign-out.
+    "sso:oidc_login", "sso:oidc_callback", "sso:signed_out",
     # SAML sign-in (404 while SAML is not configured): start, the IdP's POST, SP metadata.
     "sso:saml_login", "sso:saml_acs", "sso:saml_metadata",
 })

@@ -57,10 +57,21 @@ def test_it_lets_a_superuser_break_glass_with_a_password(client, sso_only):
     assert client.session[SESSION_KEY] == str(root.pk)
 
 
-def test_it_folds_the_password_form_into_a_break_glass_section(client, sso_only):
+def test_it_shows_the_sso_button_and_a_folded_break_glass_form(client, sso_only):
     page = client.get("/accounts/login/").content.decode()
+    assert 'href="/sso/oidc/login/"' in page
     assert "Administrator sign-in (break-glass)" in page
     assert "Forgotten your password?" not in page
+
+
+def test_it_shows_the_password_form_and_the_sso_button_side_by_side_by_default(client, settings):
+    settings.OIDC_ISSUER = "https://idp.example.com"
+    settings.OIDC_BUTTON_LABEL = "Sign in with Example Corp"
+    page = client.get("/accounts/login/?next=/people/").content.decode()
+    assert 'href="/sso/oidc/login/?next=%2Fpeople%2F"' in page
+    assert "Sign in with Example Corp" in page
+    assert "break-glass" not in page
+    assert "Forgotten your password?" in page
 
 
 def test_it_shows_no_sso_button_when_oidc_is_off(client, settings):
