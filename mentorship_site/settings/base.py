@@ -332,3 +332,5 @@ SAML_ALLOW_IDP_INITIATED = env.bool("SAML_ALLOW_IDP_INITIATED", default=True)
 SAML_CLOCK_SKEW_SECONDS = env.int("SAML_CLOCK_SKEW_SECONDS", default=60)
 # How long an assertion without NotOnOrAfter is remembered against replays.
 SAML_REPLAY_WINDOW_SECONDS = env.int("SAML_REPLAY_WINDOW_SECONDS", default=24 * 60 * 60)
+# pysaml2 logs each NameID and parsed message at INFO, and xmlschema its schema loading.
+LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})
