@@ -4,6 +4,7 @@ The IdP (tests/sso/saml_idp) runs as a subprocess on 127.0.0.1; our SP is driven
 HTTP on the live server: HTTP-Redirect to the IdP, the signed answer POSTed back.
 """
 
+import base64
 import time
 
 import pytest
@@ -64,6 +65,25 @@ def test_it_signs_in_idp_initiated(saml_world):
     form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada")
     page = landed_home(http, saml_world, post_to_sp(http, form))
     assert "My mentorships" in page
+
+
+def test_it_accepts_the_answer_without_the_session_cookie_of_the_request(saml_world):
+    # The IdP's POST is cross-site: a SameSite=Lax session cookie doesn't come with it.
+    factories.UserFactory(email=EMAIL)
+    started = requests.Session()
+    form = idp_answer_sp_initiated(saml_world, started, email=EMAIL, subject="idp-ada")
+    browser = requests.Session()
+    landed_home(browser, saml_world, post_to_sp(browser, form))
+
+
+def test_it_accepts_an_assertion_encrypted_to_its_certificate(saml_world):
+    ada = factories.UserFactory(email=EMAIL)
+    http = requests.Session()
+    form = idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada",
+                                   mode="encrypted")
+    assert "EncryptedAssertion" in base64.b64decode(form.fields["SAMLResponse"]).decode()
+    landed_home(http, saml_world, post_to_sp(http, form))
+    assert ExternalIdentity.objects.get().user == ada
 
 
 def test_it_returns_to_the_page_asked_for_before_signing_in(saml_world):
@@ -154,6 +174,7 @@ def test_it_fetches_the_idp_metadata_once_and_keeps_it_in_the_cache(saml_world):
 
 @pytest.mark.parametrize(("mode", "words"), [
     ("unsigned", "unsigned answer"),
+    ("response_only", "unsigned answer"),
     ("badsig", "signature could not be verified"),
     ("audience", "meant for another site"),
 ])

@@ -13,8 +13,10 @@ Run by the tests as `python -m tests.sso.saml_idp --keys DIR --sp-metadata URL`;
 - GET /stats: how many times /metadata was fetched.
 
 `mode` makes the answers the SP must refuse: `unsigned` (no signature), `badsig` (signed by
-other.key, which the metadata does not name), `audience` (for another SP), `expired`
-(valid for 2 seconds only, then the test waits).
+other.key, which the metadata does not name), `response_only` (the response signed, the assertion
+in it not), `audience` (for another SP), `expired`
+(valid for 2 seconds only, then the test waits); and `encrypted`, a good answer whose
+assertion is encrypted to the SP's certificate (as Entra ID's token encryption does).
 """
 
 import argparse
@@ -128,8 +130,10 @@ class IdP:
             name_id=name_id,
             authn={"class_ref": MFA_CONTEXT if mfa else PASSWORD_CONTEXT,
                    "authn_auth": server.config.entityid},
-            sign_assertion=mode != "unsigned",
-            sign_response=False,
+            sign_assertion=mode not in {"unsigned", "response_only"},
+            sign_response=mode == "response_only",
+            # Signed, then encrypted to the SP's certificate from its metadata.
+            encrypt_assertion=mode == "encrypted",
         )
         import base64
 
