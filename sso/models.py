@@ -34,6 +34,11 @@ class ExternalIdentity(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "issuer", "subject"], name="sso_identity_unique"
             ),
+            # One identity per provider for each account: a second one (a recycled address at
+            # the provider) can't take the account over.
+            models.UniqueConstraint(
+                fields=["user", "provider", "issuer"], name="sso_one_identity_per_provider"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,13 +60,18 @@ def _link_by_email(*, provider: str, issuer: str, subject: str, email: str) -> E
             "Your company account is not linked to a Tandem account, and Tandem does not link "
             "accounts from your email domain. Ask HR to add you."
         )
-    person = User.objects.filter(email__iexact=email).first()
+    # Locked: two first sign-ins of one person at once make one link, not a 500.
+    person = User.objects.select_for_update().filter(email__iexact=email).first()
     if person is None:
         raise SignInRefused(
             "Tandem has no account for your email address. Ask HR to add you."
         )
     if not person.is_active:
         raise SignInRefused("Your Tandem account is disabled. Ask HR if this is a mistake.")
+    made_meanwhile = ExternalIdentity.objects.filter(
+        provider=provider, issuer=issuer, subject=subject).select_related("user").first()
+    if made_meanwhile is not None:
+        return made_meanwhile
     if ExternalIdentity.objects.filter(user=person, provider=provider, issuer=issuer).exists():
         # Someone else at the same provider (a recycled address?) can't take the account over.
         raise SignInRefused(

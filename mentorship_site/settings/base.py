@@ -284,6 +284,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "feedback-surveys": {"task": "feedback.tasks.send_due_surveys", "schedule": crontab(hour=7, minute=10)},
+    # Before OIDC_METADATA_CACHE_SECONDS runs out (an hour by default).
+    "sso-oidc-documents": {"task": "sso.tasks.refresh_oidc_documents", "schedule": 15 * 60.0},
     "feedback-assessments": {"task": "feedback.tasks.send_assessment_requests", "schedule": crontab(hour=7, minute=20)},
 }
 

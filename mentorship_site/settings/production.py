@@ -72,6 +72,11 @@ if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):  # noqa: F405
     raise ImproperlyConfigured(
         "OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too."
     )
+if OIDC_ISSUER and urlsplit(OIDC_ISSUER).scheme != "https":  # noqa: F405
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER must be the provider's https:// address, e.g. "
+        "https://login.microsoftonline.com/<tenant-id>/v2.0."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only

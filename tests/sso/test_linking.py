@@ -177,3 +177,25 @@ def test_it_removes_the_links_of_an_erased_person():
     sign_in()
     person_erase(person=ada, by=PrivacyOfficerFactory())
     assert not ExternalIdentity.objects.filter(user=ada).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_one_link_when_a_person_signs_in_twice_at_once():
+    from tests.concurrency import run_at_once
+
+    ada = UserFactory(email="ada@example.com")
+    results = run_at_once(lambda: sign_in(), lambda: sign_in())
+    assert results == [ada, ada]
+    assert ExternalIdentity.objects.filter(user=ada).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_links_only_one_of_two_identities_racing_for_one_account():
+    from tests.concurrency import run_at_once
+
+    ada = UserFactory(email="ada@example.com")
+    results = run_at_once(lambda: sign_in(subject="one"), lambda: sign_in(subject="two"))
+    assert sorted(type(r).__name__ for r in results) == ["SignInRefused", "User"]
+    assert ExternalIdentity.objects.filter(user=ada).count() == 1

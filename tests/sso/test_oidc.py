@@ -251,3 +251,50 @@ def test_it_is_off_without_an_issuer(live_server, settings):
 
 def _claims(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+
+
+def test_it_refreshes_the_provider_s_documents_on_beat(oidc, live_server):
+    from sso.tasks import refresh_oidc_documents
+
+    UserFactory(email="ada@example.com")
+    assert refresh_oidc_documents() == "ok"
+    seen = oidc.requests_seen("/.well-known/openid-configuration")
+    _, response = sign_in(live_server.url, "ada")
+    assert response.url == live_server.url + "/"
+    assert oidc.requests_seen("/.well-known/openid-configuration") == seen
+
+
+def test_it_refreshes_nothing_when_oidc_is_off(settings):
+    from sso.tasks import refresh_oidc_documents
+
+    settings.OIDC_ISSUER = ""
+    assert refresh_oidc_documents() == "off"
+
+
+def test_it_sends_a_visitor_of_the_signed_out_page_with_nothing_pending_to_sign_in(client):
+    response = client.get("/sso/signed-out/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+
+
+def test_it_explains_a_code_the_provider_does_not_accept(oidc, live_server):
+    client = requests.Session()
+    start = client.get(live_server.url + "/sso/oidc/login/", timeout=30, allow_redirects=False)
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    response = client.get(live_server.url + f"/sso/oidc/callback/?code=made-up&state={state}",
+                          timeout=30)
+    assert response.status_code == 400
+    assert "did not accept this sign-in" in response.text
+    assert "_auth_user_id" not in session_of(client)
+
+
+def test_it_asks_the_provider_for_pkce_state_and_nonce(oidc, live_server):
+    start = requests.get(live_server.url + "/sso/oidc/login/", timeout=30,
+                         allow_redirects=False)
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert start.headers["Location"].startswith(oidc.issuer + "/authorize")
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43
+    assert len(query["state"][0]) >= 32 and len(query["nonce"][0]) >= 32
+    assert query["response_type"] == ["code"]
+    assert query["redirect_uri"] == [live_server.url + "/sso/oidc/callback/"]
