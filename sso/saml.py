@@ -173,10 +173,25 @@ def idp_metadata_xml() -> str:
                 "Company sign-in is not set up correctly. Tell your administrator.", str(exc)
             ) from exc
     url = settings.SAML_IDP_METADATA_URL
-    fresh_key, last_key = _metadata_cache_key(url, "fresh"), _metadata_cache_key(url, "last")
-    text = cache.get(fresh_key)
+    text = cache.get(_metadata_cache_key(url, "fresh"))
     if text:
         return text
+    try:
+        return refresh_idp_metadata()
+    except SamlError:
+        text = cache.get(_metadata_cache_key(url, "last"))
+        if not text:
+            raise
+        return text
+
+
+def refresh_idp_metadata() -> str:
+    """Fetches the IdP's metadata from SAML_IDP_METADATA_URL into the shared cache.
+
+    Beat runs it (sso.tasks.refresh_saml_metadata) more often than the copy expires, so a
+    sign-in does not wait on it; a sign-in fetches only when no fresh copy is cached.
+    """
+    url = settings.SAML_IDP_METADATA_URL
     try:
         response = requests.get(url, timeout=METADATA_FETCH_TIMEOUT)
         response.raise_for_status()
@@ -185,15 +200,12 @@ def idp_metadata_xml() -> str:
             raise ValueError("the answer is not SAML metadata")
     except (requests.RequestException, ValueError) as exc:
         logger.warning("SAML: fetching the IdP metadata from %s failed: %s", url, exc)
-        text = cache.get(last_key)
-        if not text:
-            raise SamlError(
-                "The company sign-in service can't be reached right now. Try again in a few "
-                "minutes.", str(exc),
-            ) from exc
-        return text
-    cache.set(fresh_key, text, timeout=settings.SAML_IDP_METADATA_TTL)
-    cache.set(last_key, text, timeout=None)
+        raise SamlError(
+            "The company sign-in service can't be reached right now. Try again in a few "
+            "minutes.", str(exc),
+        ) from exc
+    cache.set(_metadata_cache_key(url, "fresh"), text, timeout=settings.SAML_IDP_METADATA_TTL)
+    cache.set(_metadata_cache_key(url, "last"), text, timeout=None)
     return text
 
 

@@ -332,6 +332,10 @@ SAML_MFA_CONTEXTS = env.list("SAML_MFA_CONTEXTS", default=[
 ])
 SAML_ALLOW_IDP_INITIATED = env.bool("SAML_ALLOW_IDP_INITIATED", default=True)
 SAML_CLOCK_SKEW_SECONDS = env.int("SAML_CLOCK_SKEW_SECONDS", default=60)
+# The IdP's metadata from its URL is refreshed in the cache by beat, hourly.
+CELERY_BEAT_SCHEDULE["sso-saml-metadata"] = {
+    "task": "sso.tasks.refresh_saml_metadata", "schedule": 60 * 60.0,
+}
 # How long an assertion without NotOnOrAfter is remembered against replays.
 SAML_REPLAY_WINDOW_SECONDS = env.int("SAML_REPLAY_WINDOW_SECONDS", default=24 * 60 * 60)
 # pysaml2 logs each NameID and parsed message at INFO, and xmlschema its schema loading.

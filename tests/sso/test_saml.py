@@ -169,6 +169,20 @@ def test_it_fetches_the_idp_metadata_once_and_keeps_it_in_the_cache(saml_world):
     assert saml_world.metadata_fetches() - before == 1
 
 
+def test_it_refreshes_the_idp_metadata_on_beat_so_sign_in_does_not_fetch_it(saml_world):
+    from sso.tasks import refresh_saml_metadata
+
+    factories.UserFactory(email=EMAIL)
+    cache.clear()
+    before = saml_world.metadata_fetches()
+    assert refresh_saml_metadata() == "ok"
+    assert saml_world.metadata_fetches() - before == 1
+    http = requests.Session()
+    landed_home(http, saml_world, post_to_sp(http, idp_answer_sp_initiated(
+        saml_world, http, email=EMAIL, subject="idp-ada")))
+    assert saml_world.metadata_fetches() - before == 1
+
+
 # --- refusals ---------------------------------------------------------------------------
 
 

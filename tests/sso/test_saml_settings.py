@@ -89,6 +89,25 @@ def test_it_keeps_the_last_good_idp_metadata_when_the_url_is_down(client, settin
     assert response["Location"].startswith(f"{IDP}/sso/redirect?SAMLRequest=")
 
 
+def test_it_reports_a_failed_metadata_refresh_and_keeps_the_last_good_copy(settings,
+                                                                            idp_metadata):
+    from sso import saml
+    from sso.tasks import refresh_saml_metadata
+
+    cache.clear()
+    url = closed_port_url()
+    settings.SAML_IDP_METADATA_URL = url
+    cache.set(saml._metadata_cache_key(url, "last"), idp_metadata, timeout=None)
+    assert refresh_saml_metadata() == "failed"
+    assert cache.get(saml._metadata_cache_key(url, "last")) == idp_metadata
+
+
+def test_it_refreshes_nothing_while_saml_is_off(saml_off):
+    from sso.tasks import refresh_saml_metadata
+
+    assert refresh_saml_metadata() == "off"
+
+
 def test_it_shows_a_plain_page_when_the_metadata_names_no_identity_provider(client, settings,
                                                                             tmp_path):
     path = tmp_path / "empty.xml"
