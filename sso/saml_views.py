@@ -16,6 +16,7 @@ from . import saml
 from .services import SignInRefused, external_sign_in
 
 logger = logging.getLogger(__name__)
+UNAVAILABLE = "Company sign-in is not available right now. Try again in a few minutes."
 
 
 def _refused(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
@@ -36,6 +37,9 @@ def saml_login(request: HttpRequest) -> HttpResponse:
     except saml.SamlError as exc:
         logger.warning("SAML sign-in could not start: %s", exc.detail or exc.message)
         return _refused(request, exc.message, status=503)
+    except Exception:  # e.g. the shared cache is down: a plain page, not a 500
+        logger.exception("SAML sign-in could not start")
+        return _refused(request, UNAVAILABLE, status=503)
     return redirect(location)
 
 
@@ -51,11 +55,15 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     try:
         identity = saml.read_response(saml_response=saml_response,
                                       relay_state=request.POST.get("RelayState", ""))
-        external_sign_in(request=request, provider=saml.PROVIDER, issuer=identity.issuer,
-                         subject=identity.subject, email=identity.email, mfa=identity.mfa)
     except saml.SamlError as exc:
         logger.warning("SAML sign-in refused: %s", exc.detail or exc.message)
         return _refused(request, exc.message)
+    except Exception:  # e.g. the shared cache (replays) is down: refuse, plainly
+        logger.exception("SAML sign-in failed")
+        return _refused(request, UNAVAILABLE, status=503)
+    try:
+        external_sign_in(request=request, provider=saml.PROVIDER, issuer=identity.issuer,
+                         subject=identity.subject, email=identity.email, mfa=identity.mfa)
     except SignInRefused as exc:
         logger.warning("SAML sign-in refused by the account rules: %s", exc)
         return _refused(request, str(exc))

@@ -291,3 +291,31 @@ def test_it_shows_a_plain_page_for_an_answer_that_is_not_saml(saml_world):
     empty = http.post(f"{saml_world.site}/sso/saml/acs/", data={}, timeout=30)
     assert empty.status_code == 400
     assert NOT_SIGNED_IN in empty.text
+
+
+class CacheDown:
+    """The shared cache with Redis gone: every write fails."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def add(self, *args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    set = add
+
+
+def test_it_refuses_with_a_plain_page_while_the_shared_cache_is_down(saml_world, monkeypatch):
+    from sso import saml
+
+    factories.UserFactory(email=EMAIL)
+    form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada")
+    monkeypatch.setattr(saml, "cache", CacheDown(saml.cache))
+    http = requests.Session()
+    response = post_to_sp(http, form)
+    assert response.status_code == 503
+    assert "not available right now" in response.text
+    assert not signed_in(http, saml_world)
