@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.inclusion_tag("sso/_buttons.html")
 def sso_buttons(next_url: str = "") -> dict:
-    return {"options": sign_in_options(next_url or "")}
+    return {"options": sign_in_options(next_url or ""), "sso_only": settings.SSO_ONLY}
 
 
 @register.simple_tag

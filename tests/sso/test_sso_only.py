@@ -126,3 +126,9 @@ def test_it_accepts_an_employee_s_reset_link_when_sso_only_is_off(client):
     ada = UserFactory(email="ada@example.com")
     response = client.get(link(ada), follow=True)
     assert 'name="new_password1"' in response.content.decode()
+
+
+def test_it_says_so_when_sso_only_has_no_provider_set_up(client, settings):
+    settings.SSO_ONLY = True
+    settings.OIDC_ISSUER = ""
+    assert "Company sign-in is not set up yet" in client.get("/accounts/login/").content.decode()
