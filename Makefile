@@ -47,6 +47,7 @@ test: $(VENV)/.dev-installed
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 	bash scripts/services.sh
 	bash scripts/browser.sh
+	bash scripts/xmlsec.sh
 	bash scripts/proxy.sh
 	$(VENV)/bin/ruff check . && $(VENV)/bin/lint-imports
 	bash scripts/test-lanes.sh postgres sqlite
@@ -54,6 +55,7 @@ test: $(VENV)/.dev-installed
 test-postgres test-sqlite: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	bash scripts/browser.sh
+	bash scripts/xmlsec.sh
 	bash scripts/proxy.sh
 	bash scripts/test-lanes.sh $(@:test-%=%)
 

@@ -12,6 +12,10 @@ def oidc_enabled() -> bool:
     return bool(settings.OIDC_ISSUER)
 
 
+def saml_enabled() -> bool:
+    return bool(settings.SAML_IDP_METADATA_URL or settings.SAML_IDP_METADATA_FILE)
+
+
 def sign_in_options(next_url: str = "") -> list[dict[str, str]]:
     """The company sign-in buttons of the sign-in page: [{"label", "url"}], in order.
 
@@ -25,4 +29,7 @@ def sign_in_options(next_url: str = "") -> list[dict[str, str]]:
                             "url": reverse("sso:oidc_login") + query})
         except NoReverseMatch:  # the OIDC views are not wired yet
             pass
+    if saml_enabled():
+        options.append({"label": settings.SAML_BUTTON_LABEL,
+                        "url": reverse("sso:saml_login") + query})
     return options

@@ -303,3 +303,43 @@ AXES_VERBOSE = False
 
 # Data of programs closed (ended) longer than this is purged by a periodic task.
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=730)
+
+# SAML 2.0 sign-in (sso/saml.py, docs/identity.md#saml-20). Off unless the identity provider's
+# metadata is given by URL (fetched through the cache) or file.
+SAML_IDP_METADATA_URL = env.str("SAML_IDP_METADATA_URL", default="")
+SAML_IDP_METADATA_FILE = env.str("SAML_IDP_METADATA_FILE", default="")
+SAML_IDP_METADATA_TTL = env.int("SAML_IDP_METADATA_TTL", default=24 * 60 * 60)
+SAML_IDP_ENTITY_ID = env.str("SAML_IDP_ENTITY_ID", default="")
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+SAML_BUTTON_LABEL = env.str("SAML_BUTTON_LABEL", default="Sign in with your company account")
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+SAML_NAMEID_FORMAT = env.str(
+    "SAML_NAMEID_FORMAT", default="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+)
+# The stable subject: the persistent NameID, or this attribute when set (e.g. Entra ID's
+# http://schemas.microsoft.com/identity/claims/objectidentifier).
+SAML_SUBJECT_ATTRIBUTE = env.str("SAML_SUBJECT_ATTRIBUTE", default="")
+SAML_EMAIL_ATTRIBUTES = env.list("SAML_EMAIL_ATTRIBUTES", default=[
+    "mail", "email", "emailaddress",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "urn:oid:0.9.2342.19200300.100.1.3",
+])
+# AuthnContextClassRef values (or Microsoft authnmethodsreferences) meaning the IdP did MFA.
+SAML_MFA_CONTEXTS = env.list("SAML_MFA_CONTEXTS", default=[
+    "http://schemas.microsoft.com/claims/multipleauthn",
+    "https://refeds.org/profile/mfa",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+])
+SAML_ALLOW_IDP_INITIATED = env.bool("SAML_ALLOW_IDP_INITIATED", default=True)
+SAML_CLOCK_SKEW_SECONDS = env.int("SAML_CLOCK_SKEW_SECONDS", default=60)
+# The IdP's metadata from its URL is refreshed in the cache by beat, hourly.
+CELERY_BEAT_SCHEDULE["sso-saml-metadata"] = {
+    "task": "sso.tasks.refresh_saml_metadata", "schedule": 60 * 60.0,
+}
+# How long an assertion without NotOnOrAfter is remembered against replays.
+SAML_REPLAY_WINDOW_SECONDS = env.int("SAML_REPLAY_WINDOW_SECONDS", default=24 * 60 * 60)
+# pysaml2 logs each NameID and parsed message at INFO, and xmlschema its schema loading.
+LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})

@@ -1,5 +1,6 @@
 """Production settings: every secret must come from the environment."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -88,3 +89,31 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+
+
+def _check_saml() -> None:
+    """SAML is either off (nothing set) or fully set: half a configuration is refused."""
+    names = ("SAML_IDP_METADATA_URL", "SAML_IDP_METADATA_FILE", "SAML_SP_ENTITY_ID",
+             "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE")
+    given = {name for name in names if env.str(name, default="")}
+    if not given:
+        return
+    sources = given & {"SAML_IDP_METADATA_URL", "SAML_IDP_METADATA_FILE"}
+    if len(sources) != 1:
+        raise ImproperlyConfigured(
+            "SAML sign-in needs exactly one of SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE."
+        )
+    if "SAML_SP_ENTITY_ID" not in given:
+        raise ImproperlyConfigured("SAML sign-in needs SAML_SP_ENTITY_ID (this site's entity ID).")
+    if ("SAML_SP_KEY_FILE" in given) != ("SAML_SP_CERT_FILE" in given):
+        raise ImproperlyConfigured("SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together.")
+    for name in ("SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE"):
+        path = env.str(name, default="")
+        if path and not Path(path).is_file():
+            raise ImproperlyConfigured(f"{name} names no readable file: {path}")
+    url = env.str("SAML_IDP_METADATA_URL", default="")
+    if url and urlsplit(url).scheme != "https":
+        raise ImproperlyConfigured("SAML_IDP_METADATA_URL must be an https:// address.")
+
+
+_check_saml()

@@ -47,6 +47,8 @@ PUBLIC = frozenset({
     "password_reset_complete", "invitation_confirm",
     # Company sign-in (sso): start, the provider's return, the page after sign-out.
     "sso:oidc_login", "sso:oidc_callback", "sso:signed_out",
+    # SAML sign-in (404 while SAML is not configured): start, the IdP's POST, SP metadata.
+    "sso:saml_login", "sso:saml_acs", "sso:saml_metadata",
 })
 # Tested separately in test_admin.py.
 SKIPPED_NAMESPACES = frozenset({"admin"})
