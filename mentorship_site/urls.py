@@ -22,5 +22,6 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
     path("audit/", include("audit.urls")),
+    path("scim/v2/", include("scim.urls")),
     path("admin/", admin.site.urls),
 ]
