@@ -7,7 +7,10 @@ from django.db.models.functions import Coalesce
 
 from people.models import Department, User
 
-VISIBLE = Q(scim__isnull=True) | Q(scim__removed_at__isnull=True)
+# Erased people (people.services.person_erase) are gone for the directory too.
+VISIBLE = (Q(scim__isnull=True) | Q(scim__removed_at__isnull=True)) & ~Q(
+    email__endswith="@erased.invalid"
+)
 
 
 def scim_users() -> QuerySet[User]:

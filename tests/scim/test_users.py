@@ -221,3 +221,15 @@ def test_it_answers_413_to_a_body_too_large(scim, settings):
 def test_it_answers_405_with_a_scim_error_to_a_method_not_allowed(scim):
     response = scim.delete("Users")
     assert response.status_code == 405 and response.json()["status"] == "405"
+
+
+def test_it_forgets_the_directory_copy_when_a_person_is_erased(scim):
+    from people.services import person_erase
+
+    ada = create(scim, "ada@example.com", name={"givenName": "Ada", "familyName": "Lovelace"})
+    officer = factories.PrivacyOfficerFactory()
+    person_erase(person=User.objects.get(pk=int(ada["id"])), by=officer)
+    assert not ScimUser.objects.filter(user_id=int(ada["id"])).exists()
+    assert scim.get(f"Users/{ada['id']}").status_code == 404
+    assert scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()[
+        "totalResults"] == 0
