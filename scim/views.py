@@ -118,9 +118,24 @@ def _base(request: HttpRequest) -> str:
 
 def _body(request: HttpRequest) -> Any:
     try:
-        return json.loads(request.body.decode("utf-8") or "null")
+        data = json.loads(request.body.decode("utf-8") or "null")
     except (UnicodeDecodeError, ValueError) as exc:
         raise services.Refused("The body isn't valid JSON.", scim_type="invalidSyntax") from exc
+    if _has_nul(data):
+        # PostgreSQL can't store or compare text with NUL: refused here, never a 500.
+        raise services.Refused("A value contains a NUL character (U+0000), which Tandem "
+                               "doesn't accept.")
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _object(request: HttpRequest) -> dict[str, Any]:

@@ -233,3 +233,13 @@ def test_it_forgets_the_directory_copy_when_a_person_is_erased(scim):
     assert scim.get(f"Users/{ada['id']}").status_code == 404
     assert scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()[
         "totalResults"] == 0
+
+
+def test_it_refuses_a_nul_character_in_a_value_with_a_400(scim):
+    response = scim.post("Users", user_payload("ada\u0000@example.com"))
+    assert response.status_code == 400 and response.json()["scimType"] == "invalidValue"
+    ada = create(scim, "ada@example.com")
+    response = scim.patch(f"Users/{ada['id']}", {"op": "replace", "path": "title",
+                                                  "value": "x\u0000y"})
+    assert response.status_code == 400
+    assert User.objects.get(pk=int(ada["id"])).job_title == ""
