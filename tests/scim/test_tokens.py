@@ -86,3 +86,18 @@ def test_it_is_exempt_from_csrf_only_on_scim(scim):
     client = Client(enforce_csrf_checks=True)
     client.force_login(factories.UserFactory())
     assert client.post("/people/me/edit/").status_code == 403
+
+
+def test_it_lets_a_superuser_revoke_a_token_in_the_admin(superuser):
+    token, raw = token_create(name="Okta", by=superuser)
+    client = Client()
+    client.force_login(superuser)
+    page = client.get("/admin/scim/scimtoken/")
+    assert page.status_code == 200 and token.digest not in page.content.decode()
+    response = client.post("/admin/scim/scimtoken/", {
+        "action": "revoke", "_selected_action": [token.pk],
+    })
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert ScimClient(raw).get("Users").status_code == 401
