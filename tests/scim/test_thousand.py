@@ -34,7 +34,7 @@ def test_it_provisions_a_thousand_people_with_managers_then_deactivates_one(live
             # A tree: person i reports to person (i - 1) // 10, created before them.
             manager = ids[(i - 1) // 10] if i else None
             payload = user_payload(f"person{i}@corp.example", display=f"Person {i}",
-                                   department=f"Department {i % 20}", manager=manager,
+                                   department=f"Unit {i % 20}", manager=manager,
                                    externalId=f"ext-{i}")
             response = http.post("/Users", json=payload)
             assert response.status_code == 201, response.text
@@ -59,7 +59,7 @@ def test_it_provisions_a_thousand_people_with_managers_then_deactivates_one(live
               f"{deactivation * 1000:.0f} ms")
     assert elapsed < BOUND_SECONDS
     assert User.objects.filter(email__endswith="@corp.example").count() == PEOPLE
-    assert Department.objects.filter(name__startswith="Department ").count() == 20
+    assert Department.objects.filter(name__startswith="Unit ").count() == 20
     last = User.objects.get(pk=int(ids[-1]))
     assert last.manager_id == int(ids[(PEOPLE - 2) // 10])
     leaver.refresh_from_db()
