@@ -33,5 +33,6 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
     path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
+    path("scim/v2/", include("scim.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -528,3 +528,25 @@ def enrolment_withdraw_ending_pairings(*, enrolment: Enrolment, by: User) -> Enr
         mentorship_end(mentorship=mentorship, reason=EndReason.WITHDREW, note="", by=by)
     enrolment.refresh_from_db()
     return enrolment
+# --- people leaving -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentorships_end_for_person(*, person: User, note: str, by: User | None) -> list[Mentorship]:
+    """End every live mentorship of `person` (as mentor, mentee or peer): "left the company".
+
+    `note` is the human why HR reads on the pairing (e.g. "Left the company (deactivated by
+    the directory)"). Goals, check-ins and history are kept; nothing is deleted. Each pairing
+    goes through `mentorship_end`, so a pairing ended meanwhile by someone else is skipped.
+    """
+    live = list(
+        Mentorship.objects.select_for_update()
+        .filter(Q(mentor=person) | Q(mentee=person), status__in=LIVE_STATUSES)
+        .order_by("pk")
+    )
+    ended = []
+    for mentorship in live:
+        ended.append(mentorship_end(
+            mentorship=mentorship, reason=EndReason.LEFT_COMPANY, note=note, by=by,
+        ))
+    return ended

@@ -43,6 +43,8 @@ EXPORT: list[tuple[str, str, list[str]]] = [
                                           "from_department", "to_department", "project_name",
                                           "rating", "note"]),
     ("reminders.NotificationPreference", "user", ["email_enabled", "weekly_digest"]),
+    # What the company's directory said about them (SCIM): identifiers, names, emails.
+    ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
 ]
 
 # (model label, lookup to the user, {field: value written on erasure})
@@ -69,6 +71,9 @@ DELETE: list[tuple[str, str]] = [
     ("reminders.NotificationPreference", "user"),
     # Links to the company identity provider: an erased person can't sign in again.
     ("sso.ExternalIdentity", "user"),
+    # The directory's copy of their names and emails: erased with them. A directory that
+    # provisions them again creates a new person.
+    ("scim.ScimUser", "user"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by
@@ -97,4 +102,5 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("feedback.AssessmentRequest", "mentee"),
     ("feedback.AssessmentRequest", "rater"),
     ("audit.AuditEvent", "actor"),
+    ("scim.ScimToken", "created_by"),
 }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "feedback",
+    "scim",
     "audit",
     "outbox",
     "pages",
@@ -200,6 +201,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Size limits on request bodies and uploads (CSV imports stay well under this).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Directory provisioning (SCIM): the largest request body accepted (larger: 413), and whether
+# people the directory creates get an email invitation to choose a password (off when everyone
+# signs in through the identity provider).
+SCIM_MAX_BODY_BYTES = env.int("SCIM_MAX_BODY_BYTES", default=1024 * 1024)
+SCIM_INVITE_NEW_PEOPLE = env.bool("SCIM_INVITE_NEW_PEOPLE", default=True)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -85,6 +85,13 @@ def _roles(roles) -> frozenset[str]:
     return frozenset(out)
 
 
+def token(kwargs: Kwargs | None) -> Rule:
+    """A URL whose credential is a bearer token (SCIM): no session role gets in, and
+    anonymous and signed-in alike get 401 (with a SCIM error body)."""
+    return Rule(kwargs or (lambda w: {}), frozenset(), anonymous_status=401,
+                refused=frozenset({401}))
+
+
 def m(w: World) -> dict:
     return {"pk": w.m.pk}
 
@@ -217,6 +224,21 @@ TABLE: dict[str, Rule] = {
     "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR),
     "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR),
     "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR),
+    # directory provisioning (SCIM): the bearer token is the only way in
+    "scim:root": token(None),
+    "scim:service_provider_config": token(None),
+    "scim:resource_types": token(None),
+    "scim:resource_type": token(lambda w: {"name": "User"}),
+    "scim:schemas": token(None),
+    "scim:schema": token(lambda w: {"uri": "urn:ietf:params:scim:schemas:core:2.0:User"}),
+    "scim:users": token(None),
+    "scim:users_search": token(None),
+    "scim:user": token(lambda w: {"pk": str(w.mentee.pk)}),
+    "scim:groups": token(None),
+    "scim:groups_search": token(None),
+    "scim:group": token(lambda w: {"pk": "1"}),
+    "scim:search": token(None),
+    "scim:not_found": token(lambda w: {"rest": "Nothing"}),
 }
 
 
