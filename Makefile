@@ -21,6 +21,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# The development settings (manage.py's default too) unless DJANGO_SETTINGS_MODULE says otherwise.
+run seed migrate worker beat: export DJANGO_SETTINGS_MODULE ?= mentorship_site.settings.local
+
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
@@ -70,6 +73,7 @@ check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=tandem.example DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem \
 	SITE_URL=https://tandem.example CACHE_URL=redis://127.0.0.1:6379/1 \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
