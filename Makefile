@@ -37,6 +37,7 @@ seed: migrate
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The manual (docs/, mkdocs.yml) as a site in site/; strict: a broken link or anchor fails.
 docs: $(VENV)/.dev-installed
@@ -50,6 +51,7 @@ test: $(VENV)/.dev-installed
 	bash scripts/browser.sh
 	bash scripts/proxy.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	bash scripts/test-lanes.sh postgres sqlite
 
 test-postgres test-sqlite: $(VENV)/.dev-installed
