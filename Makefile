@@ -7,7 +7,7 @@ PORT ?= 8000
 # The settings read it too: links in emails and the calendar feed point at this port.
 export PORT
 
-.PHONY: run test test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
+.PHONY: run test test-fast test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	bash scripts/test-lanes.sh postgres sqlite
+
+# The inner loop, in under two minutes: the SQLite lane on two processes, without the browser,
+# worker, stack and slow tests (pytest markers). `make test` still runs everything.
+test-fast: $(VENV)/.dev-installed
+	bash scripts/services.sh
+	bash scripts/test-lanes.sh fast
 
 test-postgres test-sqlite: $(VENV)/.dev-installed
 	bash scripts/services.sh

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test starts Python (or make) in a subprocess: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = secrets.token_urlsafe(64)
 # What the environment of the test run may carry and each subprocess here sets itself.
