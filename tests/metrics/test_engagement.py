@@ -41,10 +41,16 @@ class Pairs:
 
 @pytest.fixture
 def pairs(db) -> Pairs:
-    program = factories.ProgramFactory(status="active", meeting_cadence="fortnightly",
-                                       start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
-    people = {key: factories.UserFactory(full_name=f"Person {key}")
-              for key in ("A", "B", "x", "y", "z", "w", "v")}
+    program = factories.ProgramFactory(
+        status="active",
+        meeting_cadence="fortnightly",
+        start_date=date(2025, 1, 1),
+        end_date=date(2025, 12, 31),
+    )
+    people = {
+        key: factories.UserFactory(full_name=f"Person {key}")
+        for key in ("A", "B", "x", "y", "z", "w", "v")
+    }
     ms = {}
     for key, mentor, status, started, ended, reason in (
         ("x", "A", "active", date(2025, 1, 1), None, ""),
@@ -54,8 +60,14 @@ def pairs(db) -> Pairs:
         ("v", "B", "proposed", None, None, ""),
     ):
         ms[key] = factories.MentorshipFactory(
-            program=program, mentor=people[mentor], mentee=people[key], status=status,
-            started_on=started, ended_on=ended, end_reason=reason)
+            program=program,
+            mentor=people[mentor],
+            mentee=people[key],
+            status=status,
+            started_on=started,
+            ended_on=ended,
+            end_reason=reason,
+        )
 
     def checkin(key: str, day: date, *pulses: tuple[str, int]) -> None:
         found = CheckInFactory(mentorship=ms[key], author=people[key], date=day)
@@ -91,8 +103,12 @@ def test_it_counts_checkins_per_mentorship_month_and_the_share_on_track(pairs) -
     # (180 + 121 + 119) / 30.44 + 1 = 13.798 + 1 = 14.798; 4 check-ins / 14.798 = 0.27.
     # Active: x (last 06-20, 10 days <= 21: on track) and y (last 04-01, 90 days): 1 of 2.
     assert plain(selectors.checkin_activity(scope(pairs))) == {
-        "mentorships": 4, "checkins": 4, "checkins_per_month": 0.27,
-        "live": 2, "on_track": 1, "on_track_rate": 50.0,
+        "mentorships": 4,
+        "checkins": 4,
+        "checkins_per_month": 0.27,
+        "live": 2,
+        "on_track": 1,
+        "on_track_rate": 50.0,
     }
 
 
@@ -101,8 +117,12 @@ def test_it_clips_checkin_activity_to_the_date_range(pairs) -> None:
     # z ended before the range: 0. 152 / 30.44 + 1 = 5.993; 2 check-ins (x's) / 5.993 = 0.33.
     # On track: x's last in range 06-20 (yes); y has none in range, so its start 03-01 (no).
     assert plain(selectors.checkin_activity(scope(pairs, **RANGE))) == {
-        "mentorships": 4, "checkins": 2, "checkins_per_month": 0.33,
-        "live": 2, "on_track": 1, "on_track_rate": 50.0,
+        "mentorships": 4,
+        "checkins": 2,
+        "checkins_per_month": 0.33,
+        "live": 2,
+        "on_track": 1,
+        "on_track_rate": 50.0,
     }
 
 
@@ -110,18 +130,26 @@ def test_it_names_the_people_behind_the_activity_figures(pairs) -> None:
     who = selectors.checkin_activity(scope(pairs))["who"]
     p, ms = pairs.people, pairs.mentorships
     # (mentee, mentorship, check-ins) per mentorship; (mentee, mentorship, last) per active one.
-    assert who["mentorships"] == {(p["x"].pk, ms["x"].pk, 2), (p["y"].pk, ms["y"].pk, 1),
-                                  (p["z"].pk, ms["z"].pk, 1), (p["w"].pk, ms["w"].pk, 0)}
-    assert who["live"] == {(p["x"].pk, ms["x"].pk, date(2025, 6, 20)),
-                           (p["y"].pk, ms["y"].pk, date(2025, 4, 1))}
+    assert who["mentorships"] == {
+        (p["x"].pk, ms["x"].pk, 2),
+        (p["y"].pk, ms["y"].pk, 1),
+        (p["z"].pk, ms["z"].pk, 1),
+        (p["w"].pk, ms["w"].pk, 0),
+    }
+    assert who["live"] == {
+        (p["x"].pk, ms["x"].pk, date(2025, 6, 20)),
+        (p["y"].pk, ms["y"].pk, date(2025, 4, 1)),
+    }
 
 
 def test_it_counts_resets_by_reason_and_the_reset_requests(pairs) -> None:
     # Ended as not working: z (1); reassigned: w (1). Requests: z + x = 2 (v is proposed).
     assert selectors.reset_counts(scope(pairs)) == {
         "mentorships": 4,
-        "resets": [{"reason": "not_working", "label": "The pairing was not working", "count": 1},
-                   {"reason": "reassigned", "label": "Reassigned to another mentor", "count": 1}],
+        "resets": [
+            {"reason": "not_working", "label": "The pairing was not working", "count": 1},
+            {"reason": "reassigned", "label": "Reassigned to another mentor", "count": 1},
+        ],
         "reset_requests": 2,
     }
 
@@ -138,7 +166,9 @@ def test_it_averages_the_pulse_over_pulses_not_people(pairs) -> None:
     # Pulses 2 + 4 + 5 (x's check-ins) + 3 (y) + 2 (z) = 16 over 5 pulses = 3.2, from 4 people
     # (x, A, y, z); v's pulse is on a proposed mentorship.
     assert plain(selectors.pulse_summary(scope(pairs))) == {
-        "pulse_avg": 3.2, "pulse_people": 4, "pulse_count": 5,
+        "pulse_avg": 3.2,
+        "pulse_people": 4,
+        "pulse_count": 5,
     }
 
 
@@ -154,7 +184,9 @@ def test_it_averages_only_the_pulses_given_in_the_date_range(pairs) -> None:
 def test_it_has_no_pulse_average_without_pulses(pairs) -> None:
     ids = frozenset({pairs.people["w"].pk})
     assert plain(selectors.pulse_summary(scope(pairs, people_ids=ids))) == {
-        "pulse_avg": None, "pulse_people": 0, "pulse_count": 0,
+        "pulse_avg": None,
+        "pulse_people": 0,
+        "pulse_count": 0,
     }
 
 
