@@ -12,6 +12,7 @@ COPY . .
 RUN SECRET_KEY=build-only-$(python -c 'import secrets;print(secrets.token_urlsafe(64))') \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     SITE_URL=https://build CACHE_URL=redis://build:6379/1 \
+    CELERY_BROKER_URL=redis://build:6379/0 EMAIL_URL=smtp://build:25 \
     python manage.py collectstatic --noinput
 RUN useradd --create-home tandem && chown -R tandem /app
 USER tandem

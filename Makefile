@@ -7,7 +7,7 @@ PORT ?= 8000
 # The settings read it too: links in emails and the calendar feed point at this port.
 export PORT
 
-.PHONY: run test test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
+.PHONY: run test test-fast test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# The development settings (manage.py's default too) unless DJANGO_SETTINGS_MODULE says otherwise.
+run seed migrate worker beat: export DJANGO_SETTINGS_MODULE ?= mentorship_site.settings.local
+
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
@@ -32,9 +35,10 @@ run: migrate
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# Ruff, then the architecture: lint-imports checks the layers contract in .importlinter.
+# Ruff (check and format), then the architecture: lint-imports checks the layers contract in .importlinter.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 # The manual (docs/, mkdocs.yml) as a site in site/; strict: a broken link or anchor fails.
@@ -49,8 +53,16 @@ test: $(VENV)/.dev-installed
 	bash scripts/browser.sh
 	bash scripts/xmlsec.sh
 	bash scripts/proxy.sh
-	$(VENV)/bin/ruff check . && $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	bash scripts/test-lanes.sh postgres sqlite
+
+# The inner loop, in under two minutes: the SQLite lane on two processes, without the browser,
+# worker, stack and slow tests (pytest markers). `make test` still runs everything.
+test-fast: $(VENV)/.dev-installed
+	bash scripts/services.sh
+	bash scripts/test-lanes.sh fast
 
 test-postgres test-sqlite: $(VENV)/.dev-installed
 	bash scripts/services.sh
@@ -74,6 +86,7 @@ check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=tandem.example DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem \
 	SITE_URL=https://tandem.example CACHE_URL=redis://127.0.0.1:6379/1 \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -52,11 +52,13 @@ def days_since(*, today: date, started_on: date | None, last_checkin_on: date | 
 def next_due_on(
     *, started_on: date | None, last_checkin_on: date | None, cadence_days: int
 ) -> date | None:
+    """The day the next check-in is due: one cadence after the last (or the start). O(1)."""
     reference = last_checkin_on or started_on
     return reference + timedelta(days=cadence_days) if reference else None
 
 
 def average(scores: list[int]) -> float | None:
+    """Arithmetic mean of the pulses, None for none. O(p) for p pulses."""
     return sum(scores) / len(scores) if scores else None
 
 
@@ -75,6 +77,11 @@ def health_state(
 
     ``milestones_total`` counts the milestones already due (due date before today), done or
     not; ``milestones_overdue`` those of them not done.
+
+    An ordered rule list, first match wins (a decision list in the sense of R. L. Rivest,
+    "Learning decision lists", Machine Learning 2 (1987) 229–246), so exactly one state
+    results and the order is the severity policy. O(p) for p recent pulses (the mean), O(1)
+    otherwise: a board of k pairings costs O(k·p), with no query per pairing.
     """
     if status in STOPPED_STATUSES:
         return INACTIVE

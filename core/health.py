@@ -111,7 +111,7 @@ def main() -> int:
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_site.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_site.settings.local")
     django.setup()
     healthy, results = run_checks()
     for name, result in results.items():

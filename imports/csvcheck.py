@@ -2,6 +2,10 @@
 
 Line numbers are those a person sees when opening the file in an editor: the header is
 line 1, and a row whose quoted cell spans several lines is reported at the line it starts on.
+
+Every check is one pass: reading and checking a file of b bytes and r rows is O(b) time (the
+csv module's single scan, one regular-expression search per cell), duplicate keys O(r) with a
+hash map, reporting-line loops O(r) (``find_cycles``). Memory is O(b) for the parsed rows.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class ParsedCsv:
 
 
 def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
-    """Bytes of an upload -> text; refuses files that are too large or not UTF-8."""
+    """Bytes of an upload -> text; refuses files that are too large or not UTF-8. O(b)."""
     if len(data) > max_bytes:
         raise CsvFileError(
             f"The file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}. "
@@ -114,6 +118,7 @@ def read(
     """Parse `text`; header problems are reported once on line 1, cell problems per row.
 
     Raises CsvFileError when the file has more than `max_rows` (default MAX_ROWS) data rows.
+    One pass over the text, O(b) for b bytes (each cell is searched once for controls).
     """
     max_rows = MAX_ROWS if max_rows is None else max_rows
     parsed = ParsedCsv()
@@ -192,7 +197,10 @@ def _read_row(parsed: ParsedCsv, line: int, cells: list[str]) -> None:
 
 
 def duplicates(rows: Iterable[Row], key: Callable[[Row], Hashable], column: str, what: str) -> list[RowError]:
-    """One error for every repeat of a key, pointing at the first line that had it."""
+    """One error for every repeat of a key, pointing at the first line that had it.
+
+    O(r) for r rows (a hash map of first occurrences), not the O(r²) of comparing pairs.
+    """
     first: dict[Hashable, int] = {}
     errors: list[RowError] = []
     for row in rows:
@@ -253,6 +261,11 @@ def find_cycles(managers: Mapping[K, K | None]) -> list[list[K]]:
 
     Returns each loop once, as the nodes in reporting order starting from the first node of
     `managers` that is on it; a self-managed node is a loop of one. Linear in the graph size.
+
+    Each node has out-degree at most one (a functional graph), so the three-colour
+    depth-first search (T. H. Cormen, C. E. Leiserson, R. L. Rivest, C. Stein, *Introduction
+    to Algorithms*, 3rd ed., 2009, §22.3: a grey node met again closes a cycle) is one walk
+    per start: O(V) time and memory, every node coloured once.
     """
     state: dict[K, int] = {}  # 1 = on the current walk, 2 = finished
     cycles: list[list[K]] = []

@@ -30,8 +30,34 @@ matrix.  When only a few pairs violate, the current flow is usually still
 optimal: the dual is first recomputed with those pairs added (cheap), and
 the flow is re-solved only if that reveals a negative cycle.
 
-Cost: the full matrix is read in int32 row blocks once per pricing pass
-(scores stay in their own dtype, e.g. int16; nothing n × m in float).
+Why that is optimal: a min-cost flow is optimal exactly when there are node
+potentials under which every residual arc has a non-negative reduced cost
+(LP duality / complementary slackness; Ahuja, Magnanti & Orlin 1993, ch. 9).
+The potentials of the candidate flow, extended to a pair outside the
+candidates, give it reduced cost ``u_i + V_j − w_ij``; none negative means the
+same potentials certify the candidate flow on the full matrix.  This is
+column generation with exact pricing (Dantzig & Wolfe 1960): the result is
+exact, whatever candidates the first round picked.  docs/matching.md gives
+the whole argument.
+
+Complexity, for n mentees, m mentors, E candidate edges (E = O(n), not n·m),
+V = n + m + 2 nodes and C the largest arc cost:
+
+* one flow solve: OR-Tools' ``SimpleMinCostFlow`` is Goldberg's cost-scaling
+  push-relabel algorithm (Goldberg 1997), O(V·E·log(V·C)) in the worst case,
+  far less in practice;
+* the dual: Bellman-Ford sweeps over the residual candidate network,
+  O(V·E) worst case, a few sweeps in practice;
+* one pricing pass: O(n·m) time over the full matrix, read in int32 row
+  blocks on two threads (scores stay in their own dtype, e.g. int16; nothing
+  n × m in float), O(block) extra memory;
+* rounds: each adds at least one missing pair, so at most n·m in theory; a
+  few in practice (docs/benchmarks.md).
+
+References: R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows*
+(1993), ch. 9–10; A. V. Goldberg, "An efficient implementation of a scaling
+minimum-cost flow algorithm", J. Algorithms 22 (1997); G. B. Dantzig,
+P. Wolfe, "Decomposition principle for linear programs", Oper. Res. 8 (1960).
 """
 
 from __future__ import annotations
@@ -81,6 +107,13 @@ def assign(
     (pairs whose marginal value would be negative are left out).
 
     Returns an int64 array of length n: mentor index or -1.
+
+    Exact (the min-cost flow with pricing described in the module docstring);
+    O(n·m) per pricing pass plus one cost-scaling flow solve on O(n) candidate
+    edges per round (Goldberg 1997; Ahuja, Magnanti & Orlin 1993, ch. 9–10).
+    Tested against scipy's ``linear_sum_assignment`` (the Hungarian method,
+    Kuhn 1955, in Crouse's 2016 shortest-augmenting-path form) on the
+    expanded matrix.
     """
     problem = _prepare(scores, capacity, allowed, load_penalty, maximize_matched)
     if problem is None:
@@ -163,6 +196,10 @@ def greedy(scores: object, capacity: object, allowed: np.ndarray | None = None) 
     room; proposals are taken in descending score up to the first whose mentor is already
     full (everything scoring at least that much is safe to take), the rest propose again.
     Returns mentee -> mentor index, or -1.
+
+    Not optimal (it is the baseline): O(n·m) per proposal round for the best-mentor scan,
+    and each round settles at least one mentee, so O(n²·m) in the worst case, a few rounds
+    in practice. Equivalent to sorting all pairs, O(n·m·log(n·m)), without the n·m list.
     """
     array = _integer_scores(scores)
     n, m = array.shape

@@ -10,6 +10,15 @@ Exactness between ``score_matrix`` and ``explain`` comes from sharing code:
 both call the same per-component functions (``explain`` on one-element
 arrays), and those functions only use correctly rounded IEEE operations
 (+ − × ÷ min max floor), whose results do not depend on array shape.
+
+Complexity, for n mentees, m mentors and s skills (docs/matching.md, "Complexity"):
+``score_matrix`` is O(n·m·s) vectorised numpy work, never a Python loop over
+pairs, in row chunks so extra memory stays O(chunk·m) beside the int16 result.
+Components that depend on a few mentee scalars are tabulated once per distinct
+mentee key (O(k·m) for k distinct keys, k ≤ n) and gathered per chunk.
+``explain`` and ``component_points`` recompute one pair, O(s). Weights become
+whole points by the largest remainder method (Hamilton's apportionment; see
+M. L. Balinski, H. P. Young, *Fair Representation*, 1982), so they sum to 100.
 """
 
 from __future__ import annotations
@@ -59,7 +68,11 @@ class Weights:
             raise ValueError("weights must be finite, non-negative and not all zero")
 
     def points(self) -> dict[str, int]:
-        """Integer points per component, summing to exactly 100 (largest remainder)."""
+        """Integer points per component, summing to exactly 100 (largest remainder).
+
+        Hamilton's method: floor each quota, then give the leftover points to the largest
+        remainders (ties in field order). O(c log c) for c = 6 components.
+        """
         raw = np.array([float(getattr(self, name)) for name in COMPONENTS])
         quota = raw * 100.0 / raw.sum()
         base = np.floor(quota).astype(np.int64)
@@ -550,6 +563,10 @@ def score_matrix(
     ``reverse=True`` is reverse mentoring: the mentee should be the more
     experienced one.  Work is done in row chunks so memory stays near the
     size of the int16 result.
+
+    O(n·m·s) time, all in numpy (skill fit is the s factor; the other five
+    components are table look-ups, O(n·m) plus O(k·m) to build each table for
+    its k distinct mentee keys); O(chunk·m) memory beside the result.
     """
     weights = weights or Weights()
     opt = options or ScoringOptions()
@@ -588,7 +605,11 @@ def component_points(
     reverse: bool = False,
     options: ScoringOptions | None = None,
 ) -> dict[str, int]:
-    """Integer points per component for one pair; they sum to its score."""
+    """Integer points per component for one pair; they sum to its score.
+
+    The same component functions as ``score_matrix`` on one-element arrays, so
+    the figures are identical; O(s) for s skills.
+    """
     weights = weights or Weights()
     opt = options or ScoringOptions()
     _check_compatible(mentees, mentors)
@@ -621,6 +642,9 @@ def explain(
     ``score_matrix(...)[i, j]``; each text already ends in its points, e.g.
     "cloud security: offers 5, wants 4 from 2 (+28)".  Zero-point lines are
     kept where they tell something (a sought skill the mentor lacks).
+
+    O(s): ``component_points`` for the pair, then each component's points split
+    over its lines by the largest remainder method (``_apportion``).
     """
     opt = options or ScoringOptions()
     parts = component_points(mentees, mentors, i, j, weights, reverse=reverse, options=opt)

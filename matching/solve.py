@@ -2,6 +2,22 @@
 
 Kept apart from services.py so the stages are small functions that take arrays
 and ``ProgramData`` and return plain values; services.py owns the transaction.
+
+The algorithms, for n mentees and m mentors (docs/matching.md has the model and the proof):
+
+* scoring (``matching.scoring``): O(n·m·s) vectorised numpy work for s skills;
+* one-to-one, reverse and group formats (``matching.engine.assign``): an exact min-cost
+  flow (Ahuja, Magnanti & Orlin, *Network Flows*, 1993), solved by cost scaling (Goldberg
+  1997) on candidate pairs and proved optimal on the full matrix by pricing: shortest-path
+  node potentials give a dual (u_i per mentee, V_j per mentor) and no allowed pair with
+  w_ij > u_i + V_j means no residual arc of negative reduced cost, so the flow is optimal
+  (LP duality, complementary slackness; column generation, Dantzig & Wolfe 1960);
+* peer format (``matching.peers``): maximum-weight matching on a general graph, Edmonds'
+  blossom algorithm (Edmonds 1965; Galil 1986), O(p³) for a pool of p;
+* the test oracle: scipy's ``linear_sum_assignment`` (the Hungarian method, Kuhn 1955, as
+  the shortest augmenting path variant of Crouse 2016) on the matrix expanded to one column
+  per mentor slot (priced at its load penalty) and one "unmatched" column per mentee, in
+  ``tests/matching/test_engine.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +40,8 @@ Progress = Callable[[int, str], None]
 
 @dataclass
 class RunResult:
+    """What one run found: the assignment, the matrices it was found on, and its figures."""
+
     assignment: np.ndarray  # (n,) mentor index or -1; for peers the partner index
     scores: np.ndarray  # (n, m) int16
     allowed: np.ndarray  # (n, m) bool actually used (peer: symmetric)
@@ -36,10 +54,20 @@ class RunResult:
 
 
 def weights_from(parameters: dict) -> scoring.Weights:
+    """The scoring weights a run was started with (its stored parameters). O(1)."""
     return scoring.Weights(**parameters["weights"])
 
 
 def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResult:
+    """Score every pair, find the optimal assignment for the program's format, and the greedy
+    baseline for comparison; ``progress(percent, words)`` is told when assignment starts.
+
+    Scoring is O(n·m·s) numpy work. The assignment is exact: one-to-one and reverse by
+    ``engine.assign`` (min-cost flow, cost scaling on candidates, then pricing over all n·m
+    pairs; see the module docstring), group by up to m + 1 such solves (each closes one
+    under-sized mentor for good), peer by the blossom algorithm (``peers.match_peers``,
+    O(p³) on a dense pool). The greedy baseline is ``engine.greedy``.
+    """
     timings: dict[str, float] = {}
     weights = weights_from(parameters)
     started = time.perf_counter()
@@ -109,6 +137,10 @@ def _objective(result: RunResult) -> int:
 
 
 def explain_pair(data: ProgramData, weights: scoring.Weights, i: int, j: int) -> list[list]:
+    """[text, points] per part of pair (i, j)'s score; the points sum to the score.
+
+    O(s) for s skills (``scoring.explain`` recomputes one pair, not the matrix).
+    """
     reasons = scoring.explain(
         data.mentees, data.mentors, i, j, weights, data.skill_names, reverse=data.reverse,
         track_names=TRACK_NAMES,
@@ -117,7 +149,10 @@ def explain_pair(data: ProgramData, weights: scoring.Weights, i: int, j: int) ->
 
 
 def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -> list[list]:
-    """Both directions, then the averaging step, so the lines sum to the pair's score."""
+    """Both directions, then the averaging step, so the lines sum to the pair's score.
+
+    Two ``explain_pair`` calls, O(s).
+    """
     names = data.mentee_people
     lines: list[list] = []
     for x, y in ((a, b), (b, a)):
@@ -131,6 +166,8 @@ def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -
 
 
 def alternatives(data: ProgramData, result: RunResult, i: int, left: np.ndarray) -> list[dict]:
+    """Mentee i's three best allowed mentors other than the one assigned, best first, each
+    with its places ``left``. O(m): a partial selection (``argpartition``), not a sort."""
     row = np.where(result.allowed[i], result.scores[i].astype(np.int32), -1)
     if result.assignment[i] >= 0:
         row[result.assignment[i]] = -1
@@ -147,6 +184,8 @@ def alternatives(data: ProgramData, result: RunResult, i: int, left: np.ndarray)
 
 
 def places_left(data: ProgramData, result: RunResult) -> np.ndarray:
+    """Free places per mentor after the run (closed group mentors have none); for peers,
+    1 for everyone left unpaired. O(n + m)."""
     if data.program.format == Format.PEER:
         return (result.assignment < 0).astype(np.int64)
     used = np.bincount(result.assignment[result.assignment >= 0], minlength=data.mentors.m)
@@ -167,6 +206,12 @@ _RULES = (
 
 
 def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) -> str:
+    """Why mentee (or peer) i was left unmatched, in plain words: the first that holds of no
+    capacity, a pin, nobody offering the wanted skills, everyone full, a hard rule, a group too
+    small, no positive score, or (the optimum's choice) the places went to others.
+
+    O(m·s) for one mentee (its row of the matrices only).
+    """
     peer = data.program.format == Format.PEER
     who = "peer" if peer else "mentor"
     capacity = data.capacity.copy()
@@ -203,7 +248,8 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     count = int(usable.sum())
     plural = "s" if count != 1 else ""
     if peer:
-        return f"the best pairing of the whole pool left none of your {count} compatible peer{plural} free"
+        return (f"the best pairing of the whole pool left none of your {count} compatible "
+                f"peer{plural} free")
     return f"the {count} compatible {who}{plural} with places left went to other mentees"
 
 
@@ -238,6 +284,8 @@ def _rule_reason(data: ProgramData, i: int, candidates: np.ndarray, who: str) ->
 
 
 def fairness(data: ProgramData, result: RunResult) -> dict:
+    """Match rates by department, location and seniority, and (not for peers) the spread of
+    mentor load: mean, max, idle mentors and the distribution. O(n + m)."""
     matched = result.assignment >= 0
     panel = {
         key: _rates([getattr(p, key) for p in data.mentee_people], matched)

@@ -297,26 +297,32 @@ class Builder:
                        "start and end (or today).", headers, rows, chart)
 
     def engagement(self) -> Section:
-        d = selectors.engagement(self.scope, self.programs)
-        n, who = d["mentorships"], d["who"]
-        pairs = (("engagement", "mentorships"), who["mentorships"])
-        live = (("engagement", "live"), who["live"])
-        pulse = (("engagement", "pulse"), who["pulse"])
-        resets = [self.fig(r["count"], n, *pairs) for r in d["resets"]]
-        requests = self.fig(d["reset_requests"], n, *pairs)
+        activity = selectors.checkin_activity(self.scope, self.programs)
+        reset = selectors.reset_counts(self.scope, self.programs)
+        pulse_data = selectors.pulse_summary(self.scope, self.programs)
+        n, live_n = activity["mentorships"], activity["live"]
+        pairs = (("engagement", "mentorships"), activity["who"]["mentorships"])
+        live = (("engagement", "live"), activity["who"]["live"])
+        pulse = (("engagement", "pulse"), pulse_data["who"]["pulse"])
+        raters = pulse_data["pulse_people"]
+        # Resets are counted over the same mentorships as the activity figures.
+        resets = [self.fig(r["count"], n, *pairs) for r in reset["resets"]]
+        requests = self.fig(reset["reset_requests"], n, *pairs)
         rows = [
             ["Mentorships", _show(self.fig(n, n, *pairs)), self.n(n, *pairs)],
-            ["Check-ins per mentorship per month", _show(self.fig(d["checkins_per_month"], n, *pairs)),
-             self.n(n, *pairs)],
+            ["Check-ins per mentorship per month",
+             _show(self.fig(activity["checkins_per_month"], n, *pairs)), self.n(n, *pairs)],
             ["Mentorships on track (share of active)",
-             _show(self.fig(d["on_track_rate"], d["live"], *live), "%"), self.n(d["live"], *live)],
+             _show(self.fig(activity["on_track_rate"], live_n, *live), "%"),
+             self.n(live_n, *live)],
             *[[f"Ended: {r['label'].lower()}", _show(v), self.n(n, *pairs)]
-              for r, v in zip(d["resets"], resets, strict=True)],
+              for r, v in zip(reset["resets"], resets, strict=True)],
             ["Reset requests raised", _show(requests), self.n(n, *pairs)],
-            ["Average check-in pulse (1–5)", _show(self.fig(d["pulse_avg"], d["pulse_people"], *pulse)),
-             self.n(d["pulse_people"], *pulse)],
+            ["Average check-in pulse (1–5)",
+             _show(self.fig(pulse_data["pulse_avg"], raters, *pulse)), self.n(raters, *pulse)],
         ]
-        chart = charts.bar_chart("Resets by reason", [r["label"] for r in d["resets"]] + ["Reset requests"],
+        labels = [r["label"] for r in reset["resets"]] + ["Reset requests"]
+        chart = charts.bar_chart("Resets by reason", labels,
                                  [*resets, requests]) if self.draws else None
         return Section("engagement", "Engagement",
                        f"On track: the last check-in is no older than {selectors.ON_TRACK_CADENCES:g}× "

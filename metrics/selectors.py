@@ -357,7 +357,7 @@ def _career_rows(scope: Scope, groups: Cohorts) -> dict:
             "comparison_n": len(groups.comparison)}
 
 
-# --- engagement ----------------------------------------------------------------------------
+# --- engagement: check-in activity, resets, pulse ----------------------------------------------
 
 
 def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
@@ -376,29 +376,44 @@ def _months_between(start: date, end: date) -> float:
     return max((end - start).days, 0) / 30.44
 
 
-def engagement(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
-    """Check-ins per mentorship-month, share on track, resets and reasons, average pulse.
-
-    Four queries, each grouped per mentorship in SQL and filtered to the scope in Python.
-    """
+def _per_mentorship(name: str, scope: Scope, programs: dict[int, ProgramInfo] | None,
+                    work: Callable[[Scope, dict[int, ProgramInfo], list[tuple]], dict]) -> dict:
+    """`work(scope, programs, rows)` over the mentorships in scope. When the scope's people
+    leave none of them out (a whole organisation, wider views alike), worked out once per
+    request and shared."""
     programs = scoped_programs(scope) if programs is None else programs
     rows = _mentorship_rows(scope, programs)
     if unfiltered(scope, ("mentorships", _program_key(programs)), rows):
-        # Every mentorship of these programs (a whole organisation, wider views alike).
-        return shared(scope, ("engagement", _program_key(programs), scope.date_from, scope.date_to),
-                      lambda: _engagement(scope, programs, rows))
-    return _engagement(scope, programs, rows)
+        key = (name, _program_key(programs), scope.date_from, scope.date_to)
+        return shared(scope, key, lambda: work(scope, programs, rows))
+    return work(scope, programs, rows)
 
 
-def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
-    CheckIn = apps.get_model("checkins", "CheckIn")
-    Pulse = apps.get_model("checkins", "Pulse")
-    ids = {r[0] for r in rows}
-    checkins = CheckIn.objects.filter(mentorship__program_id__in=list(programs))
+def _date_range(qs, field: str, scope: Scope):
     if scope.date_from:
-        checkins = checkins.filter(date__gte=scope.date_from)
+        qs = qs.filter(**{f"{field}__gte": scope.date_from})
     if scope.date_to:
-        checkins = checkins.filter(date__lte=scope.date_to)
+        qs = qs.filter(**{f"{field}__lte": scope.date_to})
+    return qs
+
+
+def checkin_activity(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+    """How often pairs meet: mentorships, check-ins (in the date range) per mentorship-month,
+    and the share of active mentorships on track (last check-in, or the start, no older than
+    ON_TRACK_CADENCES × the program's cadence).
+
+    A mentorship-month runs from its start (or the program's) to its end (or today), clipped
+    to the date range, 30.44 days each, at least one month per mentorship. Three queries: the
+    mentorships, their mentees, check-ins grouped per mentorship in SQL.
+    """
+    return _per_mentorship("checkin_activity", scope, programs, _checkin_activity)
+
+
+def _checkin_activity(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
+    CheckIn = apps.get_model("checkins", "CheckIn")
+    ids = {r[0] for r in rows}
+    checkins = _date_range(CheckIn.objects.filter(mentorship__program_id__in=list(programs)),
+                           "date", scope)
     dates = (_program_key(programs), scope.date_from, scope.date_to)
     stats = {
         m: (count, last)
@@ -410,9 +425,8 @@ def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple
     total_checkins = sum(c for c, _ in stats.values())
     months = 0.0
     on_track = live = 0
-    reasons: Counter[str] = Counter()
     pairs, live_pairs = set(), set()
-    for pk, program_id, mentee, status, started, ended, end_reason in rows:
+    for pk, program_id, mentee, status, started, ended, _reason in rows:
         # What each pairing adds to the figures, first item the person it's about (the
         # mentee): a date range that cuts some of its check-ins changes it (see Builder).
         pairs.add((mentee, pk, stats.get(pk, (0, None))[0]))
@@ -429,18 +443,64 @@ def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple
             live_pairs.add((mentee, pk, last))
             if (scope.today - last).days <= ON_TRACK_CADENCES * programs[program_id].cadence_days:
                 on_track += 1
-        if status == MentorshipStatus.ENDED and end_reason in RESET_REASONS:
-            reasons[end_reason] += 1
+    return {
+        "mentorships": len(rows),
+        "checkins": total_checkins,
+        "checkins_per_month": round(total_checkins / months, 2) if months else None,
+        "live": live,
+        "on_track": on_track,
+        "on_track_rate": rate(on_track, live),
+        # Who stands behind the figures: one tuple per contribution, the person first.
+        "who": {"mentorships": frozenset(pairs), "live": frozenset(live_pairs)},
+    }
+
+
+def reset_counts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+    """Pairings that had to be reset: mentorships ended as not working or reassigned (per
+    reason, both always listed) and reset requests raised, over the mentorships in scope.
+
+    Three queries: the mentorships, their mentees, reset requests grouped per mentorship.
+    """
+    return _per_mentorship("reset_counts", scope, programs, _reset_counts)
+
+
+def _reset_counts(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
+    ids = {r[0] for r in rows}
+    reasons = Counter(
+        reason for _pk, _program, _mentee, status, _start, _end, reason in rows
+        if status == MentorshipStatus.ENDED and reason in RESET_REASONS
+    )
     resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
     reset_requests = sum(n for m, n in shared(scope, ("resets", _program_key(programs)), lambda: list(
         resets.values("mentorship_id").annotate(n=Count("id")).values_list("mentorship_id", "n")))
         if m in ids)
-    pulses = Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs))
-    if scope.date_from:
-        pulses = pulses.filter(checkin__date__gte=scope.date_from)
-    if scope.date_to:
-        pulses = pulses.filter(checkin__date__lte=scope.date_to)
+    return {
+        "mentorships": len(rows),
+        "resets": [
+            {"reason": r, "label": EndReason(r).label, "count": reasons.get(r, 0)}
+            for r in RESET_REASONS
+        ],
+        "reset_requests": reset_requests,
+    }
+
+
+def pulse_summary(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict:
+    """How check-ins feel: the mean pulse score (1–5) over every pulse given on a check-in of
+    a mentorship in scope (in the date range), how many people gave one, and how many pulses.
+
+    The mean is over pulses, not people. Three queries: the mentorships, their mentees,
+    pulses summed per (mentorship, person) in SQL.
+    """
+    return _per_mentorship("pulse_summary", scope, programs, _pulse_summary)
+
+
+def _pulse_summary(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
+    Pulse = apps.get_model("checkins", "Pulse")
+    ids = {r[0] for r in rows}
+    pulses = _date_range(Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs)),
+                         "checkin__date", scope)
     pulses = pulses.order_by().values("checkin__mentorship_id", "user_id")
+    dates = (_program_key(programs), scope.date_from, scope.date_to)
     score_sum = score_count = 0
     raters: set[int] = set()
     pulse_parts: set[tuple] = set()
@@ -452,23 +512,10 @@ def _engagement(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple
             raters.add(user_id)
             pulse_parts.add((user_id, m, count, total))
     return {
-        "mentorships": len(rows),
-        "checkins": total_checkins,
-        "checkins_per_month": round(total_checkins / months, 2) if months else None,
-        "live": live,
-        "on_track": on_track,
-        "on_track_rate": rate(on_track, live),
-        "resets": [
-            {"reason": r, "label": EndReason(r).label, "count": reasons.get(r, 0)}
-            for r in RESET_REASONS
-        ],
-        "reset_requests": reset_requests,
         "pulse_avg": round(score_sum / score_count, 2) if score_count else None,
         "pulse_people": len(raters),
         "pulse_count": score_count,
-        # Who stands behind the figures: one tuple per contribution, the person first.
-        "who": {"mentorships": frozenset(pairs), "live": frozenset(live_pairs),
-                "pulse": frozenset(pulse_parts)},
+        "who": {"pulse": frozenset(pulse_parts)},
     }
 
 

@@ -3,7 +3,8 @@
 # embedded default of `make run`, runs every test that is not about PostgreSQL itself
 # (marker `postgres`, which includes the worker tests). Each lane's full output is printed
 # once both are done, so each ends on pytest's own closing line; fails if either failed.
-# Usage: scripts/test-lanes.sh [postgres] [sqlite]  (both when none is named)
+# Usage: scripts/test-lanes.sh [postgres] [sqlite] [fast]  (postgres and sqlite when none is
+# named; fast, the inner loop of `make test-fast`, runs alone)
 set -u
 cd "$(dirname "$0")/.."
 PYTEST=.venv/bin/pytest
@@ -16,7 +17,12 @@ for lane in "${lanes[@]}"; do
   case "$lane" in
     postgres) args=() ;;
     sqlite) args=(-p no:cacheprovider --ds=mentorship_site.settings.test_sqlite -m "not postgres") ;;
-    *) echo "Unknown lane: $lane (postgres or sqlite)" >&2; exit 2 ;;
+    # The inner loop (`make test-fast`): the SQLite lane on TEST_FAST_WORKERS processes
+    # (pytest-xdist), without browser, worker, stack and slow tests.
+    fast) args=(-p no:cacheprovider --ds=mentorship_site.settings.test_sqlite
+                -n "${TEST_FAST_WORKERS:-2}" --dist loadfile
+                -m "not postgres and not browser and not worker and not stack and not slow") ;;
+    *) echo "Unknown lane: $lane (postgres, sqlite or fast)" >&2; exit 2 ;;
   esac
   echo "Starting the $lane lane…"
   "$PYTEST" "${args[@]}" >"$logs/$lane.log" 2>&1 &

@@ -1,22 +1,33 @@
-"""Settings shared by every environment.
+"""Settings shared by every environment; not a settings module of its own.
 
-With no environment set this is the embedded default: SQLite, eager Celery,
-console email, DEBUG on. Setting DATABASE_URL / CELERY_BROKER_URL / EMAIL_URL
-switches each part to its production shape.
+Run with one of: `local` (development, the embedded default of `make run` and `manage.py`:
+SQLite, eager Celery, console email, DEBUG on), `production` (every secret from the
+environment, refuses to start without one) or `test` / `test_sqlite` (the test suite).
+Here DEBUG is off, and there is no database and no secret key: each of those modules says
+which it uses, so production cannot fall into a development default.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+if os.environ.get("DJANGO_SETTINGS_MODULE") == __name__:
+    raise ImproperlyConfigured(
+        f"{__name__} holds what every environment shares and does not run on its own: use "
+        "mentorship_site.settings.local (development), mentorship_site.settings.production "
+        "or mentorship_site.settings.test."
+    )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
-# Only good for the embedded default; production.py refuses to start with it.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-tandem-local-development-only")
+DEBUG = env.bool("DEBUG", default=False)
+# local.py and test.py set a development key; production.py requires a real one.
+SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Base of the links in emails and the calendar feed. By default the port `make run` serves
@@ -93,11 +104,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# DATABASES: each environment's module sets it (local.py: SQLite unless DATABASE_URL is set;
+# production.py: DATABASE_URL required; test.py: TEST_DATABASE_URL).
 
 # What counts across requests (the people-search rate limit) must be shared by every gunicorn
 # worker and machine: CACHE_URL (e.g. redis://127.0.0.1:6379/1, not the broker's database,
@@ -208,8 +216,16 @@ SCIM_MAX_BODY_BYTES = env.int("SCIM_MAX_BODY_BYTES", default=1024 * 1024)
 SCIM_INVITE_NEW_PEOPLE = env.bool("SCIM_INVITE_NEW_PEOPLE", default=True)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# One URL for the mail server (production.py requires it; elsewhere the console).
+_email = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@tandem.example>")
 # Seconds an SMTP connection may hang before a send fails (and is retried): a sweep holds a row
 # lock while it sends, and must not wait for ever on a stuck mail server.
@@ -230,15 +246,17 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 # No inline scripts: every script is a static file. Inline style attributes (progress
 # bars) are allowed; they cannot run code.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
 
-# Celery. No broker configured: run tasks in-process, eagerly, so `make run` needs nothing else.
+# Celery. production.py requires a broker; local.py runs tasks in-process, eagerly, when none
+# is configured, so `make run` needs nothing else.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -51,6 +51,14 @@ def _check_site_url(value: str) -> str:
     return value
 
 
+def _check_debug_off() -> bool:
+    if env.bool("DEBUG", default=False):
+        raise ImproperlyConfigured(
+            "DEBUG must be off in production: its error pages show settings and code to anyone."
+        )
+    return False
+
+
 def _check_cache_url(value: str) -> str:
     # A per-process memory cache would multiply every limit by the number of processes.
     if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
@@ -61,7 +69,7 @@ def _check_cache_url(value: str) -> str:
 
 
 IS_PRODUCTION = True
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = _check_debug_off()
 SECRET_KEY = _check_secret_key(_require("SECRET_KEY"))
 ALLOWED_HOSTS = _check_hosts(env.list("ALLOWED_HOSTS", default=[]))
 DATABASES = {"default": _check_database_url(_require("DATABASE_URL"))}
@@ -77,6 +85,10 @@ if OIDC_ISSUER and urlsplit(OIDC_ISSUER).scheme != "https":  # noqa: F405
         "OIDC_ISSUER must be the provider's https:// address, e.g. "
         "https://login.microsoftonline.com/<tenant-id>/v2.0."
     )
+# Eager tasks would make pages wait on the mail server, console email would lose every email:
+# both development defaults are refused (base.py built the settings from these URLs).
+_require("CELERY_BROKER_URL")
+_require("EMAIL_URL")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+SECRET_KEY = "tandem-tests-only-" + "x" * 40
 DATABASES = {
     "default": env.db(
         "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tandem"

@@ -22,6 +22,7 @@ def _seeded_skills() -> None:
     importlib.import_module("programs.migrations.0002_seed_skills").seed(django_apps, None)
 
 
+@pytest.mark.slow
 def test_it_seeds_histories_showing_several_health_states():
     call_command("seed_demo")
     program = Program.objects.get(slug="onboarding-2026")
@@ -38,6 +39,7 @@ def test_it_seeds_histories_showing_several_health_states():
     assert health_for_mentorships([main], timezone.localdate())[main.pk].state == "on_track"
 
 
+@pytest.mark.slow
 def test_it_is_safe_to_run_twice():
     call_command("seed_demo")
     counts = (CheckIn.objects.count(), Pulse.objects.count(), ActionItem.objects.count())

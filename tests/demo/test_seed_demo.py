@@ -8,6 +8,7 @@ from programs.models import Program
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_it_creates_the_demo_organisation_and_logins():
     call_command("seed_demo")
     assert 140 <= User.objects.count() <= 200
@@ -18,6 +19,7 @@ def test_it_creates_the_demo_organisation_and_logins():
     assert set(Program.objects.values_list("format", flat=True)) >= {"one_to_one", "group"}
 
 
+@pytest.mark.slow
 def test_it_is_safe_to_run_twice():
     call_command("seed_demo")
     counts = (User.objects.count(), Program.objects.count())
@@ -25,6 +27,7 @@ def test_it_is_safe_to_run_twice():
     assert (User.objects.count(), Program.objects.count()) == counts
 
 
+@pytest.mark.slow
 def test_it_loads_once_with_the_once_flag(capsys):
     call_command("seed_demo")
     User.objects.filter(email="employee001@tandem.example").delete()
@@ -40,6 +43,7 @@ def test_it_refuses_under_the_production_settings(settings):
     assert not User.objects.filter(email__in=DEMO_LOGINS).exists()
 
 
+@pytest.mark.slow
 def test_it_loads_under_the_production_settings_when_forced(settings):
     settings.IS_PRODUCTION = True
     call_command("seed_demo", "--force")

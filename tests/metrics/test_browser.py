@@ -1,4 +1,5 @@
-"""The demo manager's dashboard in a real browser, and HR exports (one table, the zip on a phone)."""
+"""The demo manager's dashboard in a real browser, and HR exports (one table, the zip on a
+phone)."""
 
 from __future__ import annotations
 

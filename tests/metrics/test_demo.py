@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -7,6 +8,7 @@ from metrics.models import OutcomeEvent
 from people.models import User
 
 
+@pytest.mark.slow
 def test_it_seeds_demo_outcomes_idempotently_with_figures_on_every_dashboard(db, client_for) -> None:
     call_command("seed_demo")
     counts = OutcomeEvent.objects.count()

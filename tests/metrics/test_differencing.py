@@ -209,6 +209,7 @@ def _attack(world: World, client_for, views) -> list[str]:
     return recovered
 
 
+@pytest.mark.slow
 def test_it_recovers_nothing_from_a_differencing_attack_on_every_filter(world, client_for) -> None:
     leaks = _attack(world, client_for, _views(world))
     assert leaks == [], "\n".join(leaks[:20])

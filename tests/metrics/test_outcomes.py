@@ -104,8 +104,8 @@ def test_it_reports_every_bad_row_and_saves_nothing(hr_user, employee, client_fo
 
 
 def test_it_reports_line_and_column_of_each_problem(hr_user, employee) -> None:
-    text = HEADER + f"{employee.email},certification,2025-01-10,,CNCF,,,\n" + \
-        f"{employee.email},promotion,2025-01-10,,,,,\n{employee.email},promotion,2025-01-10,,,,,\n"
+    promotion = f"{employee.email},promotion,2025-01-10,,,,,\n"
+    text = HEADER + f"{employee.email},certification,2025-01-10,,CNCF,,,\n" + promotion * 2
     result = outcome_events_import(data=text.encode(), by=hr_user)
     found = {(e.line, e.column) for e in result.errors}
     assert (2, "certification_name") in found

@@ -86,14 +86,18 @@ def test_it_filters_by_cohort(org) -> None:
 
 
 def test_it_computes_engagement_by_hand(org) -> None:
-    d = selectors.engagement(scope_for(org))
+    # More cases, each figure's arithmetic spelled out, in test_engagement.py.
+    d = selectors.checkin_activity(scope_for(org))
     assert d["mentorships"] == 4
     assert d["checkins"] == 6
     assert d["checkins_per_month"] == round(6 / (1100 / 30.44), 2)
     assert (d["live"], d["on_track"], d["on_track_rate"]) == (2, 1, 50.0)
-    assert {r["reason"]: r["count"] for r in d["resets"]} == {"not_working": 1, "reassigned": 0}
-    assert d["reset_requests"] == 1
-    assert (d["pulse_avg"], d["pulse_people"]) == (4.0, 3)
+    resets = selectors.reset_counts(scope_for(org))
+    assert {r["reason"]: r["count"] for r in resets["resets"]} == {"not_working": 1,
+                                                                   "reassigned": 0}
+    assert resets["reset_requests"] == 1
+    pulse = selectors.pulse_summary(scope_for(org))
+    assert (pulse["pulse_avg"], pulse["pulse_people"]) == (4.0, 3)
 
 
 def test_it_computes_skill_supply_and_demand(org) -> None:

@@ -154,6 +154,7 @@ def test_it_never_fails_on_nul_in_a_sign_in(world: World) -> None:
     assert response.status_code < 500
 
 
+@pytest.mark.slow
 def test_it_never_fails_on_nul_in_any_form_field(world: World) -> None:
     tried, failures = 0, []
     for user in (world.hr, world.mentee, world.mentor):

@@ -114,6 +114,7 @@ def _admin_pages(world: World) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_it_never_shows_private_notes_to_a_superuser_anywhere_in_the_admin(world, superuser):
     client = client_for(superuser)
     pages = _admin_pages(world)

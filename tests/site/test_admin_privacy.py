@@ -110,6 +110,7 @@ def admin_pages(w: World) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_it_shows_no_private_text_on_any_admin_page_even_to_a_superuser(world, superuser):
     log_every_private_row(superuser)
     client = client_for(superuser)

@@ -136,6 +136,8 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem_access_no_such_db",
     "SITE_URL": "https://tandem.example",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
 }
 
 PROBE = """

@@ -57,7 +57,7 @@ def test_it_fails_with_503_when_the_shared_cache_is_unreachable(settings):
 
 
 def test_its_command_fails_while_migrations_are_pending(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.base",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.local",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CACHE_URL", None)

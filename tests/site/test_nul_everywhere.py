@@ -178,6 +178,7 @@ class Walk:
             self.send("POST", target, data, what=f"upload with NUL ({variant})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_it_never_answers_a_nul_with_a_5xx(world: World, role: str, capsys) -> None:
     client = Client(raise_request_exception=False)
