@@ -15,14 +15,6 @@ def heartbeat() -> str:
     return "ok"
 
 
-@shared_task(name="people.tasks.echo")
-def echo(value: str) -> str:
-    """Round-trip used by the worker test: returns what it was given, read from the database."""
-    from .models import User
-
-    return f"{value}:{User.objects.count()}"
-
-
 @shared_task(
     name="people.tasks.purge_expired_programs",
     autoretry_for=(Exception,), retry_backoff=True, max_retries=3,
