@@ -179,6 +179,7 @@ def _save_or_error(form: EnrolmentForm, save: Callable[[], Enrolment]) -> Enrolm
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
+                field = form.SERVICE_FIELDS.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
@@ -301,11 +302,14 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("programs:approvals")
+            form.add_error(None, exc)  # the service's rule (a decline needs a reason), on its field
         else:
             verb = "approved" if approve else "declined"
             messages.success(request, f"{enrolment.user.full_name}'s enrolment is {verb}.")
-        return redirect("programs:approvals")
+            return redirect("programs:approvals")
     return render(request, "programs/approval_decide.html", {"enrolment": enrolment, "form": form})
 
 

@@ -64,8 +64,25 @@ def test_it_requires_a_reason_to_decline(client_for, org):
     response = client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "decline",
                                                                            "reason": "  "})
     assert response.status_code == 200
+    # The service's rule, shown on the reason field.
+    assert response.context["form"].errors["reason"] == [
+        "Say why you decline, so your report knows what to change."
+    ]
     assert "Say why you decline" in response.content.decode()
+    enrolment = Enrolment.objects.get(pk=org["enrolment"].pk)
+    assert (enrolment.status, enrolment.decided_by_id) == ("pending", None)
+
+
+def test_it_requires_a_reason_to_decline_in_the_service_too(org):
+    from django.core.exceptions import ValidationError
+
+    from programs.services import enrolment_decide
+
+    with pytest.raises(ValidationError) as caught:
+        enrolment_decide(enrolment=org["enrolment"], approve=False, reason=" ", by=org["lead"])
+    assert list(caught.value.message_dict) == ["reason"]
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
+
 
 
 def test_it_refuses_a_manager_outside_the_reporting_line(client_for, org):
