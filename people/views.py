@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
@@ -155,8 +155,8 @@ def team(request: HttpRequest) -> HttpResponse:
     from programs.selectors import pending_approvals, team_participation
 
     ids = subtree_ids(request.user)
-    if not ids:
-        raise Http404("You have no reports.")
+    if not ids:  # a manager's page (docs/security.md, Refusals)
+        raise PermissionDenied("Only managers with reports can open this page.")
     people = (
         User.objects.filter(pk__in=ids, is_active=True)
         .select_related("department", "manager")

@@ -272,23 +272,24 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
 # --- manager approval --------------------------------------------------------------------
 
 
-def _reports_or_404(request: HttpRequest) -> set[int]:
+def _own_reports(request: HttpRequest) -> set[int]:
+    """The requester's reports; 403 without any (a manager's page, docs/security.md)."""
     ids = subtree_ids(request.user)
     if not ids:
-        raise Http404("You have no reports.")
+        raise PermissionDenied("Only managers with reports can open this page.")
     return ids
 
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    ids = _reports_or_404(request)
+    ids = _own_reports(request)
     page = Paginator(selectors.pending_approvals(ids), 25).get_page(request.GET.get("page"))
     return render(request, "programs/approvals.html", {"page": page})
 
 
 @login_required
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    ids = _reports_or_404(request)
+    ids = _own_reports(request)
     # Outside the reporting line looks exactly like "no such enrolment".
     enrolment = get_object_or_404(
         selectors.pending_approvals(ids), pk=pk

@@ -87,19 +87,23 @@ def test_it_refuses_everyone_but_coordinators(who, request, prog, hr_user, skill
     rule = PairRule.objects.create(program=prog, mentee=proposal.mentee, mentor=proposal.mentor,
                                    kind="pin")
     client = client_for(request.getfixturevalue(who))
-    gets = [reverse("matching:runs", args=[prog.slug]), run.get_absolute_url(),
-            reverse("matching:run_status", args=[run.pk]),
-            reverse("matching:weights", args=[prog.slug]),
-            reverse("matching:rules", args=[prog.slug]),
-            reverse("matching:swap", args=[proposal.pk])]
-    for url in gets:
-        assert client.get(url).status_code == 403, url
-    posts = [reverse("matching:start", args=[prog.slug]), reverse("matching:accept", args=[run.pk]),
-             reverse("matching:publish", args=[run.pk]),
-             reverse("matching:rule_delete", args=[rule.pk]),
-             reverse("matching:weights", args=[prog.slug])]
-    for url in posts:
-        assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == 403, url
+    # Refusal policy (docs/security.md): program pages 403; a run, proposal or rule of another
+    # program is 404 to HR (its existence is private) and 403 to someone without the HR role.
+    other = 404 if who == "other_hr" else 403
+    gets = [(reverse("matching:runs", args=[prog.slug]), 403), (run.get_absolute_url(), other),
+            (reverse("matching:run_status", args=[run.pk]), other),
+            (reverse("matching:weights", args=[prog.slug]), 403),
+            (reverse("matching:rules", args=[prog.slug]), 403),
+            (reverse("matching:swap", args=[proposal.pk]), other)]
+    for url, status in gets:
+        assert client.get(url).status_code == status, url
+    posts = [(reverse("matching:start", args=[prog.slug]), 403),
+             (reverse("matching:accept", args=[run.pk]), other),
+             (reverse("matching:publish", args=[run.pk]), other),
+             (reverse("matching:rule_delete", args=[rule.pk]), other),
+             (reverse("matching:weights", args=[prog.slug]), 403)]
+    for url, status in posts:
+        assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == status, url
     assert MatchingRun.objects.filter(program=prog).count() == 1
     assert not Mentorship.objects.exists()
     assert PairRule.objects.filter(pk=rule.pk).exists()

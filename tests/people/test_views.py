@@ -66,7 +66,7 @@ def test_it_searches_the_directory(client_for, hr_user):
 
 
 def test_it_hides_the_team_page_from_someone_without_reports(client_for, employee):
-    assert client_for(employee).get("/people/team/").status_code == 404
+    assert client_for(employee).get("/people/team/").status_code == 403
 
 
 def test_it_shows_the_home_page_for_each_role(client_for):
