@@ -181,7 +181,9 @@ def test_it_refuses_all_zero_weights(prog, hr_user, client_for):
         reverse("matching:weights", args=[prog.slug]),
         {**dict.fromkeys(names, 0), "load_penalty": "", "objective": "max_matched"},
     )
-    assert "At least one weight" in response.content.decode()
+    assert response.context["form"].non_field_errors() == [
+        "At least one weight must be above zero."
+    ]
     assert not ProgramWeights.objects.exists()
 
 
@@ -194,6 +196,17 @@ def test_it_adds_and_removes_pair_rules(prog, hr_user, skill, client_for):
     assert "already a rule" in again.content.decode()
     rule = PairRule.objects.get()
     client.post(reverse("matching:rule_delete", args=[rule.pk]))
+    assert not PairRule.objects.exists()
+
+
+def test_it_refuses_a_pair_rule_between_one_person_and_themselves(hr_user, skill, client_for):
+    prog = program(format="peer", coordinators=[hr_user])
+    peer = mentee(prog, {skill: (2, 4)}, role="peer")
+    response = client_for(hr_user).post(reverse("matching:rules", args=[prog.slug]),
+                                        {"mentee": peer.pk, "mentor": peer.pk, "kind": "forbid"})
+    assert response.status_code == 200
+    # The service's rule, shown on the form.
+    assert response.context["form"].non_field_errors() == ["Choose two different people."]
     assert not PairRule.objects.exists()
 
 
