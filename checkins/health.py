@@ -8,7 +8,9 @@ Rules, checked in this order (the first that matches wins):
    or the average of the recent pulses is 2 or less; or more than half of the milestones
    that are due (due date before today) are overdue (not done).
 3. ``overdue`` – at least cadence + grace days since the last check-in (or the start), where
-   grace = max(3, cadence // 2).
+   grace = ``grace_days(cadence)``: half a cadence, at least 3 days. The reminder sweep
+   (``reminders/cadence.py``) uses this same function, so the "Check-in overdue" email and the
+   health board agree on the day a pairing becomes overdue.
 4. ``due`` – at least cadence days since the last check-in (or the start).
 5. ``on_track`` – otherwise, including a proposed mentorship and one with no start date yet.
 """
@@ -38,8 +40,16 @@ STOPPED_STATUSES = frozenset({"paused", "completed", "ended"})
 LOW_PULSE = 2.0
 
 
+MIN_GRACE_DAYS = 3
+
+
 def grace_days(cadence_days: int) -> int:
-    return max(3, cadence_days // 2)
+    """Days past the due date before a check-in counts as overdue: half a cadence, at least 3.
+
+    The one definition: the health board and the reminder sweep both use it. The floor of 3 days
+    means a meeting that slips over a weekend is "due", not yet "overdue".
+    """
+    return max(MIN_GRACE_DAYS, cadence_days // 2)
 
 
 def days_since(*, today: date, started_on: date | None, last_checkin_on: date | None) -> int | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
+from mentorships.selectors import require_participant
 from outbox.services import Email, email_enqueue, emails_enqueue
 from people.models import User
 from programs.models import Program, Skill
@@ -40,11 +41,6 @@ def mentorship_path(mentorship: Mentorship) -> str:
 def mentorship_url(mentorship: Mentorship) -> str:
     """Absolute link for emails."""
     return absolute_url(mentorship_path(mentorship))
-
-
-def _require_participant(mentorship: Mentorship, user: User) -> None:
-    if not mentorship.is_participant(user):
-        raise PermissionDenied("Only the two participants can do this.")
 
 
 def _check_checkin_data(
@@ -92,7 +88,7 @@ def checkin_create(
     action_items: list[ActionItemData] | None = None,
     pulse: int | None = None,
 ) -> CheckIn:
-    _require_participant(mentorship, author)
+    require_participant(mentorship, author)
     items = action_items or []
     _check_checkin_data(
         mentorship, when=when, duration_minutes=duration_minutes,
@@ -120,7 +116,7 @@ def checkin_create(
 
 @transaction.atomic
 def action_item_set_done(*, item: ActionItem, by: User, done: bool) -> ActionItem:
-    _require_participant(item.mentorship, by)
+    require_participant(item.mentorship, by)
     # Conditional update: a double click doesn't move the completion time.
     if done:
         ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=timezone.now())
@@ -132,7 +128,7 @@ def action_item_set_done(*, item: ActionItem, by: User, done: bool) -> ActionIte
 
 @transaction.atomic
 def pulse_give(*, checkin: CheckIn, user: User, score: int) -> Pulse:
-    _require_participant(checkin.mentorship, user)
+    require_participant(checkin.mentorship, user)
     if not 1 <= score <= 5:
         raise ValidationError({"score": "Choose a score from 1 to 5."})
     pulse, _ = Pulse.objects.update_or_create(

@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorships.models import LIVE_STATUSES, Mentorship
+from mentorships.selectors import coordinated_mentorship_or_404
 from people.models import User
-from people.permissions import is_hr
+from people.permissions import hr_required, is_hr
 from people.selectors import subtree_ids
 from programs.models import Program
 from programs.selectors import coordinated_program
@@ -56,15 +57,6 @@ def _coordinated_program(request: HttpRequest, slug: str) -> Program:
     if not is_hr(request.user):
         raise PermissionDenied("Only HR coordinators can open this page.")
     return program
-
-
-def _coordinated_mentorship(request: HttpRequest, pk: int) -> Mentorship:
-    mentorship = get_object_or_404(
-        Mentorship.objects.select_related("program", "mentor", "mentee"), pk=pk
-    )
-    if not (is_hr(request.user) and mentorship.program.is_coordinator(request.user)):
-        raise PermissionDenied("You don't coordinate this program.")
-    return mentorship
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -198,9 +190,9 @@ def _back(request: HttpRequest, mentorship_id: int) -> str:
     return reverse("checkins:timeline", args=[mentorship_id])
 
 
-@login_required
+@hr_required
 def hr_summaries(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = _coordinated_mentorship(request, pk)
+    mentorship = coordinated_mentorship_or_404(request.user, pk)
     page = Paginator(selectors.hr_summaries(mentorship), 25).get_page(request.GET.get("page"))
     return render(request, "checkins/hr_summaries.html", {
         "mentorship": mentorship, "page": page,
@@ -276,18 +268,18 @@ def health_board(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-@login_required
+@hr_required
 @require_POST
 def nudge(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = _coordinated_mentorship(request, pk)
+    mentorship = coordinated_mentorship_or_404(request.user, pk)
     sent = services.mentorship_nudge(mentorship=mentorship, by=request.user)
     messages.success(request, f"Nudge on its way to both participants ({sent} emails).")
     return redirect("checkins:health_board", mentorship.program.slug)
 
 
-@login_required
+@hr_required
 def reset(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = _coordinated_mentorship(request, pk)
+    mentorship = coordinated_mentorship_or_404(request.user, pk)
     form = ResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

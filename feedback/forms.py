@@ -16,13 +16,7 @@ class SurveyForm(forms.Form):
         label="Send to the mentees' managers", required=False, initial=True
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
-            self.add_error("closes_on", "The survey can't close before it opens.")
-        if not (data.get("for_mentees") or data.get("for_mentors") or data.get("for_managers")):
-            raise forms.ValidationError("Choose at least one group to ask.")
-        return data
+    # The dates' order and "at least one group" are refused by services.survey_save.
 
 
 class AnswerForm(forms.Form):

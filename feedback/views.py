@@ -101,7 +101,7 @@ def surveys(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             survey = services.survey_save(program=program, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, validation_text(exc))
+            form.add_error(None, exc)  # the service's rules, on their field where they have one
         else:
             messages.success(request, f"The {survey.get_kind_display().lower()} is scheduled.")
             return redirect("feedback:surveys", program.slug)

@@ -24,13 +24,7 @@ class WeightsForm(forms.ModelForm):
             "diversity": "Mentees who asked for another department get one.",
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
-        names = ["skill_fit", "career_goal", "communication", "experience", "availability",
-                 "diversity"]
-        if all(name in data for name in names) and sum(data[n] for n in names) == 0:
-            raise forms.ValidationError("At least one weight must be above zero.")
-        return data
+    # "At least one weight above zero" is ProgramWeights.clean, which the service runs too.
 
 
 class PairRuleForm(forms.Form):
@@ -46,11 +40,7 @@ class PairRuleForm(forms.Form):
         self.fields["mentee"].label_from_instance = _label
         self.fields["mentor"].label_from_instance = _label
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("mentee") and data.get("mentee") == data.get("mentor"):
-            raise forms.ValidationError("Choose two different people.")
-        return data
+    # "Two different people" is refused by services.pair_rule_create, shown on the form.
 
 
 def _label(user) -> str:

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
-from programs.models import Program
+from programs.models import Format, Program
 
 from .scoring import COMPONENTS, Weights
 
@@ -236,3 +236,17 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee} ({self.score})"
+
+    @property
+    def can_be_swapped(self) -> bool:
+        """Whether HR may swap this proposal's mentor: the one rule behind the "Swap mentor" link
+        and `services.proposal_swap`. An open proposal of a finished, unpublished run of a
+        mentoring program (peer pairs are changed by forbidding the pair and running again).
+        """
+        run = self.run
+        return (
+            self.status == ProposalStatus.PROPOSED
+            and run.status == RunStatus.SUCCEEDED
+            and run.published_at is None
+            and run.program.format != Format.PEER
+        )

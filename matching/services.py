@@ -503,17 +503,27 @@ def _group_problem(data: ProgramData, proposal: Proposal, held: np.ndarray, j: i
     return ""
 
 
+def _why_not_swappable(proposal: Proposal) -> str:
+    """The words for a refusal that `Proposal.can_be_swapped` decided."""
+    try:
+        _require_reviewable(proposal.run)
+    except ValidationError as exc:
+        return exc.messages[0]
+    if proposal.status != ProposalStatus.PROPOSED:
+        return "Only a proposal that is still open can be swapped."
+    return "Peer pairs can't be swapped by hand; forbid the pair and run again."
+
+
 @transaction.atomic
 def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal:
-    run = proposal.run
-    _require_reviewable(run)
-    # Lock the run so two swaps can't both take a mentor's last place.
-    MatchingRun.objects.select_for_update().filter(pk=run.pk).first()
+    # Lock the run so two swaps can't both take a mentor's last place; decide on fresh rows.
+    run = MatchingRun.objects.select_for_update().select_related("program").get(
+        pk=proposal.run_id
+    )
     proposal.refresh_from_db()
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise ValidationError("Only a proposal that is still open can be swapped.")
-    if run.program.format == Format.PEER:
-        raise ValidationError("Peer pairs can't be swapped by hand; forbid the pair and run again.")
+    proposal.run = run
+    if not proposal.can_be_swapped:
+        raise ValidationError(_why_not_swappable(proposal))
     data = load_program_data(run.program)
     i = data.mentee_index.get(proposal.mentee_id)
     j = data.mentor_index.get(new_mentor.pk)

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.models import User
+from people.permissions import is_hr
 from programs.selectors import coordinated_program
 
 from . import selectors, services
@@ -20,10 +21,18 @@ from .models import MatchingRun, PairRule, Proposal, ProposalStatus, RunStatus
 PROPOSALS_PER_PAGE = 50
 
 
+def _require_hr(request: HttpRequest) -> None:
+    # The role first, so a refusal never depends on whether the id exists (docs/security.md).
+    if not is_hr(request.user):
+        raise PermissionDenied("Only HR coordinators can open this page.")
+
+
 def _run_for(request: HttpRequest, pk: int) -> MatchingRun:
+    """The run if the requester coordinates its program; 404 for another program's run."""
+    _require_hr(request)
     run = get_object_or_404(MatchingRun.objects.select_related("program", "started_by"), pk=pk)
     if not run.program.is_coordinator(request.user):
-        raise PermissionDenied("You don't coordinate this program.")
+        raise Http404("No such matching run.")
     return run
 
 
@@ -142,6 +151,7 @@ def _ids(values: list[str]) -> list[int]:
 
 @login_required
 def proposal_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
     proposal = get_object_or_404(Proposal.objects.select_related("mentee", "mentor"), pk=pk)
     run = _run_for(request, proposal.run_id)
     proposal.run = run
@@ -237,9 +247,10 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
     rule = get_object_or_404(PairRule.objects.select_related("program"), pk=pk)
     if not rule.program.is_coordinator(request.user):
-        raise PermissionDenied("You don't coordinate this program.")
+        raise Http404("No such rule.")
     services.pair_rule_delete(rule=rule, by=request.user)
     messages.success(request, "Rule removed.")
     return redirect("matching:rules", rule.program.slug)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -19,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from people.permissions import is_hr
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from programs.selectors import enrolment_skills
 
@@ -73,6 +75,28 @@ def mentorship_for_user_or_404(user, pk: int) -> Mentorship:
     if found is None:
         raise Http404("No such mentorship.")
     return found
+
+
+def coordinated_mentorship_or_404(user, pk: int) -> Mentorship:
+    """The mentorship if `user` is an HR coordinator of its program; 404 for everyone else.
+
+    Another program's pairing is private down to its existence (docs/security.md, Refusals):
+    pages using this check the HR role first (403), then this (404).
+    """
+    found = (
+        Mentorship.objects.select_related("program", "mentor", "mentee", "replaced_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None or not (is_hr(user) and found.program.is_coordinator(user)):
+        raise Http404("No such mentorship.")
+    return found
+
+
+def require_participant(mentorship: Mentorship, user) -> None:
+    """Services' own check: only the mentor and the mentee may change their mentorship."""
+    if not mentorship.is_participant(user):
+        raise PermissionDenied("Only the two people in this mentorship can do this.")
 
 
 def goals_with_progress(mentorship: Mentorship) -> QuerySet[Goal]:

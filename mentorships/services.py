@@ -42,6 +42,7 @@ from .models import (
     ResetRequest,
     Source,
 )
+from .selectors import require_participant
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -335,8 +336,7 @@ def _goals_carry_over(*, source: Mentorship, target: Mentorship) -> int:
 
 @transaction.atomic
 def reset_request_create(*, mentorship: Mentorship, raised_by: User, reason: str) -> ResetRequest:
-    if not mentorship.is_participant(raised_by):
-        raise ValidationError("Only the two people in a pairing can ask for a reset.")
+    require_participant(mentorship, raised_by)
     if not mentorship.is_live:
         raise ValidationError("This mentorship is no longer running.")
     reason = _require_text(reason, "a reason so HR can help")
@@ -387,11 +387,6 @@ def reset_request_resolve(*, request: ResetRequest, by: User, action: str,
 AGREEMENT_FIELDS = ("meeting_frequency", "channel", "confidentiality", "mentor_owns", "mentee_owns")
 
 
-def _require_participant(mentorship: Mentorship, user: User) -> None:
-    if not mentorship.is_participant(user):
-        raise ValidationError("Only the two people in this mentorship can change it.")
-
-
 def _require_live(mentorship: Mentorship) -> None:
     if not mentorship.is_live:
         raise ValidationError("This mentorship has finished; it can no longer be changed.")
@@ -409,7 +404,7 @@ def agreement_ensure(*, mentorship: Mentorship) -> Agreement:
 def agreement_update(*, agreement: Agreement, by: User, data: dict[str, str]) -> Agreement:
     """Edit the agreement; any edit clears earlier confirmations since the text changed."""
     locked = Agreement.objects.select_for_update().select_related("mentorship").get(pk=agreement.pk)
-    _require_participant(locked.mentorship, by)
+    require_participant(locked.mentorship, by)
     _require_live(locked.mentorship)
     if locked.is_confirmed:
         raise ValidationError("Both of you confirmed this agreement; it can't be edited any more.")
@@ -425,7 +420,7 @@ def agreement_update(*, agreement: Agreement, by: User, data: dict[str, str]) ->
 @transaction.atomic
 def agreement_confirm(*, agreement: Agreement, by: User) -> Agreement:
     mentorship = agreement.mentorship
-    _require_participant(mentorship, by)
+    require_participant(mentorship, by)
     _require_live(mentorship)
     field = "mentor_confirmed_at" if by.pk == mentorship.mentor_id else "mentee_confirmed_at"
     updated = Agreement.objects.filter(pk=agreement.pk, **{f"{field}__isnull": True}).update(
@@ -463,7 +458,7 @@ def goal_create(*, mentorship: Mentorship, by: User, data: dict[str, Any],
 
 @transaction.atomic
 def goal_update(*, goal: Goal, by: User, data: dict[str, Any], skills: list[Skill]) -> Goal:
-    _require_participant(goal.mentorship, by)
+    require_participant(goal.mentorship, by)
     _require_live(goal.mentorship)
     _check_goal_data(data)
     for field in GOAL_FIELDS:
@@ -476,7 +471,7 @@ def goal_update(*, goal: Goal, by: User, data: dict[str, Any], skills: list[Skil
 
 @transaction.atomic
 def milestones_add(*, goal: Goal, by: User, rows: list[tuple[str, date]]) -> list[Milestone]:
-    _require_participant(goal.mentorship, by)
+    require_participant(goal.mentorship, by)
     _require_live(goal.mentorship)
     rows = [(title.strip(), due) for title, due in rows if (title or "").strip() and due]
     if not rows:
@@ -488,7 +483,7 @@ def milestones_add(*, goal: Goal, by: User, rows: list[tuple[str, date]]) -> lis
 
 @transaction.atomic
 def milestone_mark_done(*, milestone: Milestone, by: User, evidence: str = "") -> Milestone:
-    _require_participant(milestone.goal.mentorship, by)
+    require_participant(milestone.goal.mentorship, by)
     _require_live(milestone.goal.mentorship)
     updated = Milestone.objects.filter(pk=milestone.pk, done_at__isnull=True).update(
         done_at=timezone.now(), evidence=(evidence or "").strip()
@@ -501,7 +496,7 @@ def milestone_mark_done(*, milestone: Milestone, by: User, evidence: str = "") -
 
 @transaction.atomic
 def milestone_undo(*, milestone: Milestone, by: User) -> Milestone:
-    _require_participant(milestone.goal.mentorship, by)
+    require_participant(milestone.goal.mentorship, by)
     _require_live(milestone.goal.mentorship)
     updated = Milestone.objects.filter(pk=milestone.pk, done_at__isnull=False).update(
         done_at=None

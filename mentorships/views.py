@@ -240,16 +240,6 @@ def milestone_undo(request: HttpRequest, pk: int) -> HttpResponse:
 # --- HR pages -------------------------------------------------------------------------------
 
 
-def _coordinated_mentorship(request: HttpRequest, pk: int) -> Mentorship:
-    """The mentorship if the requester coordinates its program; 404 otherwise (no leaks)."""
-    mentorship = get_object_or_404(
-        Mentorship.objects.select_related("program", "mentor", "mentee", "replaced_by"), pk=pk
-    )
-    if not mentorship.program.is_coordinator(request.user):
-        raise Http404("No such mentorship.")
-    return mentorship
-
-
 @hr_required
 def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
@@ -293,7 +283,7 @@ def pairing_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @hr_required
 def hr_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = _coordinated_mentorship(request, pk)
+    mentorship = selectors.coordinated_mentorship_or_404(request.user, pk)
     goals = [{**g, "status_label": GoalStatus(g["status"]).label}
              for g in selectors.goal_titles_with_progress(mentorship)]
     return render(request, "mentorships/hr_detail.html", {
@@ -346,7 +336,7 @@ def _apply_action(action: str, mentorship: Mentorship, data: dict, by) -> Mentor
 def hr_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("Unknown action.")
-    mentorship = _coordinated_mentorship(request, pk)
+    mentorship = selectors.coordinated_mentorship_or_404(request.user, pk)
     form = _action_form(action, request.POST or None, mentorship)
     if request.method == "POST" and form.is_valid():
         try:

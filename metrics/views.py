@@ -123,7 +123,7 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     if not is_manager(request.user):
-        raise Http404("Only managers have a team dashboard.")
+        raise PermissionDenied("Only managers have a team dashboard.")
     programs = list(Program.objects.order_by("name").values_list("pk", "name"))
     # Own subtree, then the subtrees of the managers above, whose dashboards are published too.
     subtrees = subtrees_up_the_line(request.user)

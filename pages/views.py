@@ -1,8 +1,9 @@
 """The site's pages that gather what several apps know about the signed-in person."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mentorships.selectors import mentorships_for_participant
@@ -26,8 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     ids = subtree_ids(request.user)
-    if not ids:
-        raise Http404("You have no reports.")
+    if not ids:  # a manager's page (docs/security.md, Refusals)
+        raise PermissionDenied("Only managers with reports can open this page.")
     people = (
         User.objects.filter(pk__in=ids, is_active=True)
         .select_related("department", "manager")

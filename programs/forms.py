@@ -191,13 +191,15 @@ class EnrolmentForm(forms.ModelForm):
         raw = self.cleaned_data["avoid_emails"]
         emails = {e.strip().lower() for e in raw.replace(",", "\n").replace(";", "\n").split()}
         emails.discard("")
-        if self.user.email.lower() in emails:
-            raise forms.ValidationError("You can't avoid yourself.")
         found = list(User.objects.filter(email__in=emails, is_active=True))
         unknown = sorted(emails - {u.email.lower() for u in found})
         if unknown:
             raise forms.ValidationError(f"No colleague with this email: {', '.join(unknown)}.")
         return found
+
+    # The service's argument each form field feeds, where the names differ: its errors (e.g.
+    # "You can't avoid yourself.", refused by the service only) are shown on that field.
+    SERVICE_FIELDS = {"avoid": "avoid_emails"}
 
     def details(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "avoid_emails"}
@@ -209,9 +211,4 @@ class DecisionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when you decline; your report sees it.",
     )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("decision") == "decline" and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why you decline, so your report knows what to change.")
-        return data
+    # A decline without a reason is refused by services.enrolment_decide, shown on `reason`.

@@ -111,7 +111,7 @@ def _check_skills(role: str, skills: list[SkillRow]) -> None:
 
 def _check_avoid(user: User, avoid: list[User]) -> None:
     if any(person.pk == user.pk for person in avoid):
-        raise ValidationError("You can't list yourself among people to avoid.")
+        raise ValidationError({"avoid": "You can't avoid yourself."})
 
 
 def _write_details(enrolment: Enrolment, *, data: dict, skills: list[SkillRow],

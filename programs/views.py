@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,6 +159,7 @@ def _save_or_error(form: EnrolmentForm, save: Callable[[], Enrolment]) -> Enrolm
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
+                field = form.SERVICE_FIELDS.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
@@ -231,23 +232,24 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
 # --- manager approval --------------------------------------------------------------------
 
 
-def _reports_or_404(request: HttpRequest) -> set[int]:
+def _own_reports(request: HttpRequest) -> set[int]:
+    """The requester's reports; 403 without any (a manager's page, docs/security.md)."""
     ids = subtree_ids(request.user)
     if not ids:
-        raise Http404("You have no reports.")
+        raise PermissionDenied("Only managers with reports can open this page.")
     return ids
 
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    ids = _reports_or_404(request)
+    ids = _own_reports(request)
     page = Paginator(selectors.pending_approvals(ids), 25).get_page(request.GET.get("page"))
     return render(request, "programs/approvals.html", {"page": page})
 
 
 @login_required
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    ids = _reports_or_404(request)
+    ids = _own_reports(request)
     # Outside the reporting line looks exactly like "no such enrolment".
     enrolment = get_object_or_404(
         selectors.pending_approvals(ids), pk=pk
@@ -261,11 +263,14 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, validation_text(exc))
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, validation_text(exc))
+                return redirect("programs:approvals")
+            form.add_error(None, exc)  # the service's rule (a decline needs a reason), on its field
         else:
             verb = "approved" if approve else "declined"
             messages.success(request, f"{enrolment.user.full_name}'s enrolment is {verb}.")
-        return redirect("programs:approvals")
+            return redirect("programs:approvals")
     return render(request, "programs/approval_decide.html", {"enrolment": enrolment, "form": form})
 
 

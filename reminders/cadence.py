@@ -1,8 +1,14 @@
-"""Cadence rules, pure: how far past its due date a pairing is. No Django imports."""
+"""Cadence rules, pure: how far past its due date a pairing is. No Django imports.
+
+The grace before "overdue" is `checkins.health.grace_days`, the same rule as the health board.
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
+
+# One rule for "late", shared with the health board (pure, no Django either).
+from checkins.health import grace_days
 
 MILESTONE_LOOKAHEAD_DAYS = 7
 
@@ -20,11 +26,6 @@ class CadenceState:
     # Anchored on the last check-in (or the start), so every sweep in the same situation
     # computes the same key.
     due_on: date
-
-
-def grace_days(cadence_days: int) -> int:
-    """Days after the due date before a check-in counts as overdue: half a cadence, at least 2."""
-    return max(2, cadence_days // 2)
 
 
 def classify(*, today: date, last_contact: date, cadence_days: int) -> CadenceState:

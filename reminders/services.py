@@ -53,10 +53,6 @@ MAX_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
 
 
-class SimulatedCrash(RuntimeError):
-    """Raised by the test hook `crash_after` to stand for a worker dying half-way."""
-
-
 @dataclass
 class SweepResult:
     mentorships: int = 0
@@ -286,14 +282,11 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def reminders_send_pending(
-    *, limit: int | None = None, time_budget: float | None = None, crash_after: int | None = None
-) -> int:
+def reminders_send_pending(*, limit: int | None = None, time_budget: float | None = None) -> int:
     """Sends pending single-email reminders; returns how many this call sent.
 
     Stops early once `time_budget` seconds are spent, so a task stays inside its time limit;
-    whatever is left stays pending. `crash_after` is a test hook: raise SimulatedCrash once that
-    many emails went out.
+    whatever is left stays pending.
     """
     started = time.monotonic()
     pending = ReminderSent.objects.filter(
@@ -308,8 +301,6 @@ def reminders_send_pending(
             "mentorship__mentee",
         ).order_by("id")
         for row in rows:
-            if crash_after is not None and sent >= crash_after:
-                raise SimulatedCrash(f"Simulated crash after {sent} emails.")
             # Checked only after some progress, so a follow-up task always gets further.
             if sent and time_budget is not None and time.monotonic() - started > time_budget:
                 return sent

@@ -7,8 +7,6 @@ from . import services
 
 RETRY = {
     "autoretry_for": (Exception,),
-    # The test hook stands for a dead worker: the test itself plays the redelivery.
-    "dont_autoretry_for": (services.SimulatedCrash,),
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "max_retries": 5,
@@ -17,8 +15,8 @@ RETRY = {
 SEND_TIME_BUDGET = 240.0
 
 
-def _send_and_continue(task, crash_after: int | None) -> int:
-    sent = services.reminders_send_pending(time_budget=SEND_TIME_BUDGET, crash_after=crash_after)
+def _send_and_continue(task) -> int:
+    sent = services.reminders_send_pending(time_budget=SEND_TIME_BUDGET)
     if services.has_pending_emails():
         # Same queue as this task, so whichever workers serve it carry on with the backlog.
         queue = (task.request.delivery_info or {}).get("routing_key")
@@ -27,10 +25,10 @@ def _send_and_continue(task, crash_after: int | None) -> int:
 
 
 @shared_task(name="reminders.tasks.sweep", bind=True, **RETRY)
-def sweep(self, crash_after: int | None = None) -> dict:
+def sweep(self) -> dict:
     """Plans today's reminders, flags pairings at risk, then sends what is pending."""
     result = services.reminders_sweep(today=timezone.localdate())
-    sent = _send_and_continue(self, crash_after)
+    sent = _send_and_continue(self)
     return {
         "mentorships": result.mentorships, "due": result.due, "overdue": result.overdue,
         "at_risk": result.at_risk, "milestones_due": result.milestones_due, "sent": sent,
@@ -38,8 +36,8 @@ def sweep(self, crash_after: int | None = None) -> dict:
 
 
 @shared_task(name="reminders.tasks.send_pending", bind=True, **RETRY)
-def send_pending(self, crash_after: int | None = None) -> int:
-    return _send_and_continue(self, crash_after)
+def send_pending(self) -> int:
+    return _send_and_continue(self)
 
 
 @shared_task(name="reminders.tasks.send_digests", **RETRY)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests import factories, tasks  # noqa: F401  (tasks: registers the test-only echo task)
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -124,27 +124,30 @@ def _worker_env(broker: str) -> dict[str, str]:
 class WorkerHandle:
     """A running `celery worker` process and a client app that talks to it."""
 
-    def __init__(self, broker: str, queue: str) -> None:
+    def __init__(self, broker: str, queue: str, env: dict[str, str] | None = None) -> None:
         from celery import Celery
 
         self.broker = broker
         self.queue = queue
+        self.env = env or {}  # e.g. a failure to inject, read by tests/worker_app.py
         self.process: subprocess.Popen | None = None
         # Not the current app: shared tasks in this process must stay eager.
         self.client = Celery(broker=broker, backend=broker, set_as_current=False)
         self.client.conf.task_default_queue = queue
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "celery", "-A", "mentorship_site", "worker", "-P", "solo",
+        # The project's app plus test-only tasks and failure injection (tests/worker_app.py).
+        cmd = [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "-P", "solo",
                "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"{self.queue}@%h", "--loglevel=WARNING", "--include", "tests.tasks"]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=_worker_env(self.broker))
+               "-n", f"{self.queue}@%h", "--loglevel=WARNING"]
+        env = {**_worker_env(self.broker), **self.env}
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("The Celery worker exited during start-up.")
             try:
-                result = self.client.send_task("tests.tasks.echo", args=["ready"], queue=self.queue)
+                result = self.client.send_task("tests.echo", args=["ready"], queue=self.queue)
                 result.get(timeout=2)
                 return
             except Exception:  # not ready yet

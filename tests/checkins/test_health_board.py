@@ -122,12 +122,15 @@ def test_it_nudges_both_participants_with_a_link(client_for, program, hr_user,
     assert all(link in e.body for e in mail.outbox)
 
 
-@pytest.mark.parametrize("who", ["other_hr", "employee", "stranger"])
-def test_it_refuses_the_board_and_nudges_to_others(request, client_for, program, who):
+# Refusal policy (docs/security.md): a role page is 403; another program's pairing is 404.
+@pytest.mark.parametrize(("who", "nudge_status"), [("other_hr", 404), ("employee", 403),
+                                                   ("stranger", 403)])
+def test_it_refuses_the_board_and_nudges_to_others(request, client_for, program, who,
+                                                   nudge_status):
     m = pair(program, last_checkin_days=30)
     client = client_for(request.getfixturevalue(who))
     assert client.get(board_url(program)).status_code == 403
-    assert client.post(reverse("checkins:nudge", args=[m.pk])).status_code == 403
+    assert client.post(reverse("checkins:nudge", args=[m.pk])).status_code == nudge_status
     assert mail.outbox == []
 
 
@@ -160,13 +163,14 @@ def test_it_resets_a_pairing_that_is_not_working(client_for, program, hr_user):
     assert "No meetings for six weeks." in m.end_note
 
 
-@pytest.mark.parametrize("who", ["other_hr", "employee", "stranger"])
-def test_it_refuses_a_reset_to_others(request, client_for, program, who):
+@pytest.mark.parametrize(("who", "status"), [("other_hr", 404), ("employee", 403),
+                                             ("stranger", 403)])
+def test_it_refuses_a_reset_to_others(request, client_for, program, who, status):
     m = pair(program, last_checkin_days=40)
     client = client_for(request.getfixturevalue(who))
     url = reverse("checkins:reset", args=[m.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"note": "Because"}).status_code == 403
+    assert client.get(url).status_code == status
+    assert client.post(url, {"note": "Because"}).status_code == status
     m.refresh_from_db()
     assert m.status == "active"
 

@@ -177,7 +177,20 @@ def test_it_reports_a_survey_closing_before_it_opens(client_for, hr_user, progra
     data = {"kind": "end", "opens_on": "2026-03-20", "closes_on": "2026-03-01",
             "for_mentees": "on"}
     response = client_for(hr_user).post(url, data)
+    assert response.context["form"].errors["closes_on"] == [
+        "The survey can't close before it opens."
+    ]
     assert "can&#x27;t close before it opens" in response.content.decode()
+    assert not Survey.objects.exists()
+
+
+def test_it_asks_for_at_least_one_group_to_survey(client_for, hr_user, program) -> None:
+    url = reverse("feedback:surveys", args=[program.slug])
+    data = {"kind": "end", "opens_on": "2026-03-01", "closes_on": "2026-03-20"}
+    response = client_for(hr_user).post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Choose at least one group to ask."]
+    assert "Choose at least one group to ask." in response.content.decode()
     assert not Survey.objects.exists()
 
 

@@ -87,19 +87,23 @@ def test_it_refuses_everyone_but_coordinators(who, request, prog, hr_user, skill
     rule = PairRule.objects.create(program=prog, mentee=proposal.mentee, mentor=proposal.mentor,
                                    kind="pin")
     client = client_for(request.getfixturevalue(who))
-    gets = [reverse("matching:runs", args=[prog.slug]), run.get_absolute_url(),
-            reverse("matching:run_status", args=[run.pk]),
-            reverse("matching:weights", args=[prog.slug]),
-            reverse("matching:rules", args=[prog.slug]),
-            reverse("matching:swap", args=[proposal.pk])]
-    for url in gets:
-        assert client.get(url).status_code == 403, url
-    posts = [reverse("matching:start", args=[prog.slug]), reverse("matching:accept", args=[run.pk]),
-             reverse("matching:publish", args=[run.pk]),
-             reverse("matching:rule_delete", args=[rule.pk]),
-             reverse("matching:weights", args=[prog.slug])]
-    for url in posts:
-        assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == 403, url
+    # Refusal policy (docs/security.md): program pages 403; a run, proposal or rule of another
+    # program is 404 to HR (its existence is private) and 403 to someone without the HR role.
+    other = 404 if who == "other_hr" else 403
+    gets = [(reverse("matching:runs", args=[prog.slug]), 403), (run.get_absolute_url(), other),
+            (reverse("matching:run_status", args=[run.pk]), other),
+            (reverse("matching:weights", args=[prog.slug]), 403),
+            (reverse("matching:rules", args=[prog.slug]), 403),
+            (reverse("matching:swap", args=[proposal.pk]), other)]
+    for url, status in gets:
+        assert client.get(url).status_code == status, url
+    posts = [(reverse("matching:start", args=[prog.slug]), 403),
+             (reverse("matching:accept", args=[run.pk]), other),
+             (reverse("matching:publish", args=[run.pk]), other),
+             (reverse("matching:rule_delete", args=[rule.pk]), other),
+             (reverse("matching:weights", args=[prog.slug]), 403)]
+    for url, status in posts:
+        assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == status, url
     assert MatchingRun.objects.filter(program=prog).count() == 1
     assert not Mentorship.objects.exists()
     assert PairRule.objects.filter(pk=rule.pk).exists()
@@ -177,7 +181,9 @@ def test_it_refuses_all_zero_weights(prog, hr_user, client_for):
         reverse("matching:weights", args=[prog.slug]),
         {**dict.fromkeys(names, 0), "load_penalty": "", "objective": "max_matched"},
     )
-    assert "At least one weight" in response.content.decode()
+    assert response.context["form"].non_field_errors() == [
+        "At least one weight must be above zero."
+    ]
     assert not ProgramWeights.objects.exists()
 
 
@@ -190,6 +196,17 @@ def test_it_adds_and_removes_pair_rules(prog, hr_user, skill, client_for):
     assert "already a rule" in again.content.decode()
     rule = PairRule.objects.get()
     client.post(reverse("matching:rule_delete", args=[rule.pk]))
+    assert not PairRule.objects.exists()
+
+
+def test_it_refuses_a_pair_rule_between_one_person_and_themselves(hr_user, skill, client_for):
+    prog = program(format="peer", coordinators=[hr_user])
+    peer = mentee(prog, {skill: (2, 4)}, role="peer")
+    response = client_for(hr_user).post(reverse("matching:rules", args=[prog.slug]),
+                                        {"mentee": peer.pk, "mentor": peer.pk, "kind": "forbid"})
+    assert response.status_code == 200
+    # The service's rule, shown on the form.
+    assert response.context["form"].non_field_errors() == ["Choose two different people."]
     assert not PairRule.objects.exists()
 
 

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from mentorships import services
 from mentorships.models import Agreement, Mentorship, MentorshipEvent, ResetRequest
@@ -257,7 +257,7 @@ def test_it_lets_a_participant_raise_one_open_reset_request(pairing):
 
 
 def test_it_refuses_a_reset_request_from_an_outsider(pairing, stranger):
-    with pytest.raises(ValidationError, match="Only the two people"):
+    with pytest.raises(PermissionDenied, match="Only the two people"):
         services.reset_request_create(mentorship=pairing, raised_by=stranger, reason="x")
     assert not ResetRequest.objects.exists()
 
@@ -337,3 +337,14 @@ def test_it_refuses_goal_changes_after_the_mentorship_ended(pairing, hr_user):
     goal.refresh_from_db()
     with pytest.raises(ValidationError, match="finished"):
         services.goal_update(goal=goal, by=pairing.mentee, data={"title": "y"}, skills=[])
+
+
+def test_it_refuses_a_milestone_change_from_an_outsider_with_the_shared_participant_rule(
+    pairing, stranger
+):
+    goal = factories.GoalFactory(mentorship=pairing)
+    milestone = factories.MilestoneFactory(goal=goal)
+    with pytest.raises(PermissionDenied, match="Only the two people in this mentorship"):
+        services.milestone_mark_done(milestone=milestone, by=stranger)
+    milestone.refresh_from_db()
+    assert milestone.done_at is None

@@ -45,8 +45,8 @@ def test_it_refuses_the_hr_dashboard_to_employees(org, employee, client_for) -> 
     assert client_for(employee).get(reverse("metrics:hr")).status_code == 403
 
 
-def test_it_404s_the_team_dashboard_for_non_managers(org, stranger, client_for) -> None:
-    assert client_for(stranger).get(reverse("metrics:team")).status_code == 404
+def test_it_refuses_the_team_dashboard_to_non_managers(org, stranger, client_for) -> None:
+    assert client_for(stranger).get(reverse("metrics:team")).status_code == 403
 
 
 def test_it_shows_a_manager_only_their_subtree(org, client_for) -> None:
@@ -152,7 +152,7 @@ def test_it_refuses_the_csv_to_whoever_cannot_see_the_page(org, other_hr, strang
     url = reverse("metrics:program", args=[org.program.slug])
     for query in ({"format": "csv", "table": "retention"}, {"format": "zip"}):
         assert client_for(other_hr).get(url, query).status_code == 403
-        assert client_for(stranger).get(reverse("metrics:team"), query).status_code == 404
+        assert client_for(stranger).get(reverse("metrics:team"), query).status_code == 403
 
 
 def _grow(org, extra: int) -> None:

@@ -48,7 +48,7 @@ def test_it_shows_nobody_outside_my_reporting_line(client_for, boss):
 
 
 def test_it_refuses_the_team_page_to_someone_without_reports(client_for, stranger):
-    assert client_for(stranger).get("/people/team/").status_code == 404
+    assert client_for(stranger).get("/people/team/").status_code == 403
 
 
 def test_the_team_page_keeps_constant_queries(client_for, boss, django_assert_max_num_queries):

@@ -41,7 +41,7 @@ def test_it_hides_them_from_a_manager_outside_the_line(client_for, org):
 
 
 def test_it_refuses_the_approvals_page_to_someone_without_reports(client_for, org):
-    assert client_for(org["engineer"]).get("/programs/approvals/").status_code == 404
+    assert client_for(org["engineer"]).get("/programs/approvals/").status_code == 403
 
 
 def test_it_approves(client_for, org):
@@ -64,8 +64,25 @@ def test_it_requires_a_reason_to_decline(client_for, org):
     response = client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "decline",
                                                                            "reason": "  "})
     assert response.status_code == 200
+    # The service's rule, shown on the reason field.
+    assert response.context["form"].errors["reason"] == [
+        "Say why you decline, so your report knows what to change."
+    ]
     assert "Say why you decline" in response.content.decode()
+    enrolment = Enrolment.objects.get(pk=org["enrolment"].pk)
+    assert (enrolment.status, enrolment.decided_by_id) == ("pending", None)
+
+
+def test_it_requires_a_reason_to_decline_in_the_service_too(org):
+    from django.core.exceptions import ValidationError
+
+    from programs.services import enrolment_decide
+
+    with pytest.raises(ValidationError) as caught:
+        enrolment_decide(enrolment=org["enrolment"], approve=False, reason=" ", by=org["lead"])
+    assert list(caught.value.message_dict) == ["reason"]
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
+
 
 
 def test_it_refuses_a_manager_outside_the_reporting_line(client_for, org):
@@ -76,13 +93,13 @@ def test_it_refuses_a_manager_outside_the_reporting_line(client_for, org):
 
 def test_it_refuses_the_employee_approving_themselves(client_for, org):
     response = client_for(org["engineer"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
-    assert response.status_code == 404
+    assert response.status_code == 403  # not a manager: a manager's page
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
 
 
 def test_it_refuses_an_hr_coordinator_who_is_not_the_manager(client_for, org, other_hr):
     response = client_for(other_hr).post(decide_url(org["enrolment"]), {"decision": "approve"})
-    assert response.status_code == 404
+    assert response.status_code == 403  # not a manager: a manager's page
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
 
 

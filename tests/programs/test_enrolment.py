@@ -115,7 +115,35 @@ def test_it_refuses_unknown_people_to_avoid(client_for, employee, program, skill
 def test_it_refuses_to_avoid_myself(client_for, employee, program, skills):
     data = {**details(avoid_emails=employee.email), **skill_rows([(skills[0], 1, 3)])}
     response = client_for(employee).post(enrol_url(program, "mentee"), data)
+    assert response.status_code == 200
+    # The service's rule, shown on the field it is about.
+    assert response.context["form"].errors["avoid_emails"] == ["You can't avoid yourself."]
     assert "You can&#x27;t avoid yourself." in response.content.decode()
+    assert not Enrolment.objects.filter(user=employee).exists()
+
+
+def test_it_refuses_to_avoid_myself_when_editing(client_for, employee, program, skills):
+    enrolment = EnrolmentFactory(program=program, user=employee, role="mentee", hours_per_month=4)
+    EnrolmentSkillFactory(enrolment=enrolment, skill=skills[0], level=1, target_level=2)
+    data = {**details(avoid_emails=employee.email.upper(), hours_per_month="10"),
+            **skill_rows([(skills[1], 2, 5)])}
+    response = client_for(employee).post(f"/programs/{program.slug}/my-enrolment/", data)
+    assert response.context["form"].errors["avoid_emails"] == ["You can't avoid yourself."]
+    enrolment.refresh_from_db()
+    assert enrolment.hours_per_month == 4
+    assert not enrolment.avoid.exists()
+    assert list(enrolment.skills.values_list("skill__name", flat=True)) == ["Kubernetes"]
+
+
+def test_it_refuses_to_avoid_myself_in_the_service_too(employee, program, skills):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        enrolment_create(program=program, user=employee, role="mentee",
+                         data={"career_track": "cloud", "hours_per_month": 4},
+                         skills=[SkillRow(skills[0].pk, 1, 3)], avoid=[employee])
+    assert caught.value.message_dict == {"avoid": ["You can't avoid yourself."]}
+    assert not Enrolment.objects.filter(user=employee).exists()
 
 
 def test_it_records_people_to_avoid(client_for, employee, program, skills):

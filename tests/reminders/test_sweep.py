@@ -1,14 +1,16 @@
 from datetime import date, timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from reminders import services
 from reminders.models import AtRiskFlag, Digest, EmailLog, ReminderSent
-from reminders.services import SimulatedCrash, reminders_send_pending, reminders_sweep
+from reminders.services import reminders_send_pending, reminders_sweep
 from tests.factories import GoalFactory, MilestoneFactory
+from tests.worker_app import stop_reminders_after
 
 from .factories import checkin, pairing, prefer
 
@@ -160,12 +162,13 @@ def test_it_puts_an_absolute_link_to_the_page_in_every_email() -> None:
         assert "https://tandem.example.com/reminders/" in msg.body
 
 
-def test_it_sends_only_the_remaining_emails_when_retried_after_a_crash() -> None:
+def test_it_sends_only_the_remaining_emails_when_retried_after_a_crash(monkeypatch) -> None:
     for _ in range(4):
         pairing(days_since=8)
     reminders_sweep(today=TODAY)
-    with pytest.raises(SimulatedCrash):
-        reminders_send_pending(crash_after=3)
+    stop_reminders_after(3, patch=monkeypatch.setattr)
+    with pytest.raises(SoftTimeLimitExceeded):
+        reminders_send_pending()
     assert len(mail.outbox) == 3
     reminders_sweep(today=TODAY)
     assert reminders_send_pending() == 5

@@ -121,10 +121,9 @@ class Worker:
         self.client.conf.task_default_queue = self.queue
 
     def start(self, *, wait_ready: bool = True) -> None:
-        cmd = [sys.executable, "-m", "celery", "-A", "mentorship_site", "worker", "-P", "solo",
+        cmd = [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "-P", "solo",
                "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"resilience-{free_port()}@%h", "--loglevel=WARNING",
-               "--include", "tests.tasks"]
+               "-n", f"resilience-{free_port()}@%h", "--loglevel=WARNING"]
         # stdout only carries the start-up banner; warnings and errors go to stderr.
         self.process = subprocess.Popen(
             cmd, cwd=ROOT, env=process_env(self.broker, **self.extra_env),
@@ -139,7 +138,7 @@ class Worker:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError("The Celery worker exited during start-up.")
             try:
-                self.client.send_task("tests.tasks.echo", args=["ready"], queue=self.queue).get(
+                self.client.send_task("tests.echo", args=["ready"], queue=self.queue).get(
                     timeout=2
                 )
                 return

@@ -9,15 +9,18 @@ For each (URL name, role):
   succeed with a 2xx/3xx that is not a sign-in redirect);
 - a role in `redirect` is sent elsewhere (3xx, not to the sign-in page): not a refusal, no data;
 - anonymous is sent to the sign-in page (404 for token URLs);
-- every other signed-in role gets 403 or 404 both on GET (405 for POST-only endpoints) and on
-  a POST with no data, and no row of the database changes.
+- every other signed-in role gets exactly the status of the refusal policy (docs/security.md,
+  "Refusals"), both on GET and on a POST with no data, and no row of the database changes:
+  403 for a page of a role they don't hold (the default), 404 where even the object's existence
+  is private (`refusal=404`; with `holders`, only the roles holding the page's role get 404 and
+  the others 403). A GET on a POST-only endpoint may also get 405, a POST on a GET-only one 405.
 Every response is also searched for private texts the role must never see (`MARKERS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.test import Client
@@ -66,7 +69,15 @@ class Rule:
     post_only: bool = False
     redirect: frozenset[str] = frozenset()
     anonymous_status: int | None = None  # None: a redirect to the sign-in page
-    refused: frozenset[int] = field(default_factory=lambda: frozenset({403, 404}))
+    # The refusal policy (docs/security.md): 403 by default, a page for a role they don't hold;
+    # 404 where the object's existence is private. `holders`: the roles holding the page's role,
+    # who get `refusal` when the object isn't theirs (the others get 403); None: every role.
+    refusal: int = 403
+    holders: frozenset[str] | None = None
+    get_only: bool = False  # a POST gets 405 from everybody
+
+    def refusal_for(self, role: str) -> int:
+        return self.refusal if self.holders is None or role in self.holders else 403
 
 
 def page(kwargs: Kwargs | None, *roles: str | frozenset[str], redirect: frozenset[str] = frozenset(),
@@ -74,8 +85,8 @@ def page(kwargs: Kwargs | None, *roles: str | frozenset[str], redirect: frozense
     return Rule(kwargs or (lambda w: {}), _roles(roles), redirect=redirect, **extra)
 
 
-def post(kwargs: Kwargs | None, *roles: str | frozenset[str]) -> Rule:
-    return Rule(kwargs or (lambda w: {}), _roles(roles), post_only=True)
+def post(kwargs: Kwargs | None, *roles: str | frozenset[str], **extra) -> Rule:
+    return Rule(kwargs or (lambda w: {}), _roles(roles), post_only=True, **extra)
 
 
 def _roles(roles) -> frozenset[str]:
@@ -88,8 +99,7 @@ def _roles(roles) -> frozenset[str]:
 def token(kwargs: Kwargs | None) -> Rule:
     """A URL whose credential is a bearer token (SCIM): no session role gets in, and
     anonymous and signed-in alike get 401 (with a SCIM error body)."""
-    return Rule(kwargs or (lambda w: {}), frozenset(), anonymous_status=401,
-                refused=frozenset({401}))
+    return Rule(kwargs or (lambda w: {}), frozenset(), anonymous_status=401, refusal=401)
 
 
 def m(w: World) -> dict:
@@ -101,6 +111,10 @@ def p(w: World) -> dict:
 
 
 NONE = ()
+# Refusal policy (docs/security.md, "Refusals"); the default, 403, needs no mark.
+PRIVATE = {"refusal": 404}  # someone's own object: 404 for everyone else
+HR_OBJECT = {"refusal": 404, "holders": HR_ANY}  # another program's object: 404 to its non-HR
+MANAGER_OBJECT = {"refusal": 404, "holders": MANAGERS}  # outside the line: 404
 
 TABLE: dict[str, Rule] = {
     "home": page(None, SIGNED_IN),
@@ -110,7 +124,7 @@ TABLE: dict[str, Rule] = {
     "people:directory": page(None, HR_ANY),
     "people:team": page(None, MANAGERS),
     "people:search": page(None, SIGNED_IN),
-    "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY),
+    "people:profile": page(lambda w: {"pk": w.mentee.pk}, MENTEE, LINE_MANAGER, HR_ANY, **PRIVATE),
     "people:profile_edit": page(None, SIGNED_IN),
     "people:my_data": page(None, SIGNED_IN),
     "people:invite": page(lambda w: {"pk": w.mentee.pk}, HR_ANY),
@@ -129,7 +143,8 @@ TABLE: dict[str, Rule] = {
     "programs:skill_edit": page(lambda w: {"pk": w.goal.skills.get().pk}, HR_ANY),
     "programs:my_enrolments": page(None, SIGNED_IN),
     "programs:approvals": page(None, MANAGERS),
-    "programs:approval_decide": page(lambda w: {"pk": w.pending_enrolment.pk}, LINE_MANAGER),
+    "programs:approval_decide": page(lambda w: {"pk": w.pending_enrolment.pk}, LINE_MANAGER,
+                                     **MANAGER_OBJECT),
     "programs:detail": page(p, SIGNED_IN),
     "programs:manage": page(p, HR),
     "programs:edit": page(p, HR),
@@ -138,39 +153,39 @@ TABLE: dict[str, Rule] = {
     # Program O is open; the mentee is already enrolled there, so is sent to their enrolment.
     "programs:enrol": page(lambda w: {"slug": w.o.slug, "role": "mentor"},
                            SIGNED_IN - {MENTEE}, redirect=frozenset({MENTEE})),
-    "programs:enrolment_edit": page(lambda w: {"slug": w.o.slug}, MENTEE),
-    "programs:enrolment_withdraw": post(lambda w: {"slug": w.o.slug}, MENTEE),
+    "programs:enrolment_edit": page(lambda w: {"slug": w.o.slug}, MENTEE, **PRIVATE),
+    "programs:enrolment_withdraw": post(lambda w: {"slug": w.o.slug}, MENTEE, **PRIVATE),
     # mentorships: participants
     "mentorships:mine": page(None, SIGNED_IN),
-    "mentorships:detail": page(m, PAIR),
-    "mentorships:agreement_edit": page(m, PAIR),
-    "mentorships:agreement_confirm": post(m, PAIR),
-    "mentorships:reset_request": page(m, PAIR),
-    "mentorships:goal_create": page(m, MENTEE),
-    "mentorships:goal_edit": page(lambda w: {"pk": w.goal.pk}, PAIR),
-    "mentorships:milestones_add": page(lambda w: {"pk": w.goal.pk}, PAIR),
-    "mentorships:milestone_done": post(lambda w: {"pk": w.milestone.pk}, PAIR),
-    "mentorships:milestone_undo": post(lambda w: {"pk": w.milestone.pk}, PAIR),
+    "mentorships:detail": page(m, PAIR, **PRIVATE),
+    "mentorships:agreement_edit": page(m, PAIR, **PRIVATE),
+    "mentorships:agreement_confirm": post(m, PAIR, **PRIVATE),
+    "mentorships:reset_request": page(m, PAIR, **PRIVATE),
+    "mentorships:goal_create": page(m, MENTEE, **PRIVATE),
+    "mentorships:goal_edit": page(lambda w: {"pk": w.goal.pk}, PAIR, **PRIVATE),
+    "mentorships:milestones_add": page(lambda w: {"pk": w.goal.pk}, PAIR, **PRIVATE),
+    "mentorships:milestone_done": post(lambda w: {"pk": w.milestone.pk}, PAIR, **PRIVATE),
+    "mentorships:milestone_undo": post(lambda w: {"pk": w.milestone.pk}, PAIR, **PRIVATE),
     # mentorships: HR of the program
     "mentorships:program_pairings": page(p, HR),
     "mentorships:pairing_create": page(p, HR),
-    "mentorships:hr_detail": page(m, HR),
-    "mentorships:hr_action": page(lambda w: {"pk": w.m.pk, "action": "pause"}, HR),
+    "mentorships:hr_detail": page(m, HR, **HR_OBJECT),
+    "mentorships:hr_action": page(lambda w: {"pk": w.m.pk, "action": "pause"}, HR, **HR_OBJECT),
     "mentorships:reset_queue": page(None, HR_ANY),
-    "mentorships:reset_resolve": page(lambda w: {"pk": w.reset.pk}, HR),
+    "mentorships:reset_resolve": page(lambda w: {"pk": w.reset.pk}, HR, **HR_OBJECT),
     # check-ins
-    "checkins:timeline": page(m, PAIR),
-    "checkins:create": page(m, PAIR),
-    "checkins:hr_summaries": page(m, HR),
-    "checkins:nudge": post(m, HR),
-    "checkins:reset": page(m, HR),
-    "checkins:pulse": post(lambda w: {"pk": w.checkin.pk}, PAIR),
-    "checkins:action_toggle": post(lambda w: {"pk": w.action_item.pk}, PAIR),
+    "checkins:timeline": page(m, PAIR, **PRIVATE),
+    "checkins:create": page(m, PAIR, **PRIVATE),
+    "checkins:hr_summaries": page(m, HR, **HR_OBJECT),
+    "checkins:nudge": post(m, HR, **HR_OBJECT),
+    "checkins:reset": page(m, HR, **HR_OBJECT),
+    "checkins:pulse": post(lambda w: {"pk": w.checkin.pk}, PAIR, **PRIVATE),
+    "checkins:action_toggle": post(lambda w: {"pk": w.action_item.pk}, PAIR, **PRIVATE),
     "checkins:templates": page(p, HR),
     "checkins:template_edit": page(lambda w: {"slug": w.p.slug, "pk": w.template.pk}, HR),
     "checkins:template_retire": post(lambda w: {"slug": w.p.slug, "pk": w.template.pk}, HR),
     "checkins:health_board": page(p, HR),
-    "checkins:mentor_stats": page(lambda w: {"user_id": w.mentor.pk}, MENTOR, HR),
+    "checkins:mentor_stats": page(lambda w: {"user_id": w.mentor.pk}, MENTOR, HR, **PRIVATE),
     # metrics
     "metrics:hr": page(None, HR_ANY),
     "metrics:program": page(p, HR),
@@ -188,8 +203,8 @@ TABLE: dict[str, Rule] = {
     "imports:people_template": page(None, HR_ANY),
     "imports:enrolment_template": page(None, HR_ANY),
     "imports:enrolment_upload": page(p, HR),
-    "imports:batch": page(lambda w: {"pk": w.batch.pk}, HR),
-    "imports:confirm": post(lambda w: {"pk": w.batch.pk}, HR),
+    "imports:batch": page(lambda w: {"pk": w.batch.pk}, HR, **HR_OBJECT),
+    "imports:confirm": post(lambda w: {"pk": w.batch.pk}, HR, **HR_OBJECT),
     # reminders
     "reminders:preferences": page(None, SIGNED_IN),
     "reminders:calendar": page(None, SIGNED_IN),
@@ -197,12 +212,12 @@ TABLE: dict[str, Rule] = {
     "reminders:calendar_revoke": post(None, SIGNED_IN),
     # The token is the credential: a wrong one is a 404 for everyone, signed in or not.
     "reminders:ics": page(lambda w: {"token": "not-a-real-token"}, *NONE, anonymous_status=404,
-                          refused=frozenset({404, 405})),
+                          refusal=404, get_only=True),
     "reminders:at_risk": page(p, HR),
     # feedback
     "feedback:inbox": page(None, SIGNED_IN),
-    "feedback:answer": page(lambda w: {"pk": w.invitation.pk}, MENTEE),
-    "feedback:assessment": page(lambda w: {"pk": w.assessment.pk}, MENTEE),
+    "feedback:answer": page(lambda w: {"pk": w.invitation.pk}, MENTEE, **PRIVATE),
+    "feedback:assessment": page(lambda w: {"pk": w.assessment.pk}, MENTEE, **PRIVATE),
     "feedback:results": page(p, HR),
     "feedback:surveys": page(p, HR),
     "feedback:surveys_defaults": post(p, HR),
@@ -215,15 +230,15 @@ TABLE: dict[str, Rule] = {
     "matching:runs": page(p, HR),
     "matching:weights": page(p, HR),
     "matching:rules": page(p, HR),
-    "matching:rule_delete": post(lambda w: {"pk": w.pair_rule.pk}, HR),
-    "matching:run": page(lambda w: {"pk": w.run.pk}, HR),
-    "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR),
-    "matching:accept": post(lambda w: {"pk": w.run.pk}, HR),
-    "matching:run_accepting": page(lambda w: {"pk": w.run.pk}, HR),
-    "matching:publish": post(lambda w: {"pk": w.run.pk}, HR),
-    "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR),
-    "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR),
-    "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR),
+    "matching:rule_delete": post(lambda w: {"pk": w.pair_rule.pk}, HR, **HR_OBJECT),
+    "matching:run": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:accept": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:run_accepting": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:publish": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR, **HR_OBJECT),
     # directory provisioning (SCIM): the bearer token is the only way in
     "scim:root": token(None),
     "scim:service_provider_config": token(None),
@@ -362,12 +377,14 @@ def _check_refused(client: Client, rule: Rule, url: str, role: str) -> None:
         if role == ANONYMOUS:
             _check_anonymous(rule, method, url, response)
         else:
-            allowed = set(rule.refused)
+            expected = {rule.refusal_for(role)}
             if method == "GET" and rule.post_only:
-                allowed.add(405)
-            assert response.status_code in allowed, (
-                f"{role}: {method} {url} gave {response.status_code}, expected one of "
-                f"{sorted(allowed)}"
+                expected.add(405)
+            if method == "POST" and rule.get_only:
+                expected = {405}
+            assert response.status_code in expected, (
+                f"{role}: {method} {url} gave {response.status_code}, expected "
+                f"{' or '.join(map(str, sorted(expected)))} (refusal policy, docs/security.md)"
             )
     after = table_hashes()
     assert not changed_tables(before, after), (
@@ -419,3 +436,13 @@ def test_it_tried_every_url_with_every_role(capsys):
               f"{', '.join(sorted(PUBLIC))}")
 
 
+
+
+@pytest.mark.parametrize("name", ["matching:run", "matching:swap", "mentorships:hr_detail",
+                                  "checkins:hr_summaries", "imports:batch"])
+def test_it_refuses_a_missing_id_exactly_like_another_programs_object(world, name):
+    # Role first: without the HR role it is 403 whether the id exists or not; with it, another
+    # program's object and no object at all are both 404, so ids reveal nothing.
+    url = reverse(name, kwargs={"pk": 10**9})
+    assert _client(world, MENTEE).get(url).status_code == 403
+    assert _client(world, OTHER_HR).get(url).status_code == 404

@@ -24,7 +24,7 @@ def test_it_has_a_static_beat_schedule_of_registered_tasks():
 def test_it_round_trips_a_task_through_a_real_worker(celery_worker_process):
     UserFactory.create_batch(3)
     result = celery_worker_process.client.send_task(
-        "tests.tasks.echo", args=["hello"], queue=celery_worker_process.queue
+        "tests.echo", args=["hello"], queue=celery_worker_process.queue
     )
     # The worker answered from the same database: it saw the three committed users.
     assert result.get(timeout=20) == "hello:3"
