@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
          name="invitation_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/two-factor/", include("twofactor.urls")),
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),
     path("mentorships/", include("mentorships.urls")),

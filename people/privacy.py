@@ -67,6 +67,9 @@ ERASE: list[tuple[str, str, dict[str, Any]]] = [
 DELETE: list[tuple[str, str]] = [
     ("reminders.CalendarToken", "user"),
     ("reminders.NotificationPreference", "user"),
+    # Two-factor sign-in: the authenticator secret and the recovery codes.
+    ("otp_totp.TOTPDevice", "user"),
+    ("otp_static.StaticDevice", "user"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by

@@ -68,6 +68,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 SITE_URL = _check_site_url(_require("SITE_URL"))
 _check_cache_url(_require("CACHE_URL"))  # base.py built CACHES from it
 
+# Required for HR coordinators, privacy officers, staff and superusers signing in with a password.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only
 # on the private network behind it, so nobody else can set the header. The proxy passes the
