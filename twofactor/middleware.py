@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from .selectors import has_two_factor, signed_in_with_password, two_factor_required
+from .selectors import session_has_two_factor, signed_in_with_password, two_factor_required
 
 # URL names that stay open to a session that still owes its second step.
 OPEN_WHILE_VERIFYING = frozenset({"logout", "twofactor:verify"})
@@ -50,7 +50,7 @@ class TwoFactorMiddleware:
         if not signed_in_with_password(request) or user.is_verified():
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
-        if has_two_factor(user):
+        if session_has_two_factor(request):
             if name not in OPEN_WHILE_VERIFYING:
                 return HttpResponseRedirect(_with_next(reverse("twofactor:verify"), request))
         elif two_factor_required(user) and name not in OPEN_WHILE_SETTING_UP:

@@ -56,3 +56,21 @@ def has_required_role(person) -> bool:
 def two_factor_required(person) -> bool:
     """Whether this person may not work without two-factor sign-in (TWO_FACTOR_REQUIRED)."""
     return bool(settings.TWO_FACTOR_REQUIRED and has_required_role(person))
+
+
+# Whether the signed-in person has an authenticator app, remembered in their session so that a
+# page costs no query for it. Set at the first page after signing in; this session's own setup
+# or turning off updates it; a reset by a superuser is noticed by the code page. An app set up
+# in another session is asked for from the next sign-in on.
+HAS_APP = "twofactor_has_app"
+
+
+def session_has_two_factor(request: HttpRequest) -> bool:
+    value = request.session.get(HAS_APP)
+    if value is None:
+        value = request.session[HAS_APP] = has_two_factor(request.user)
+    return bool(value)
+
+
+def session_remember_two_factor(request: HttpRequest, value: bool) -> None:
+    request.session[HAS_APP] = value

@@ -22,6 +22,7 @@ from .selectors import (
     authenticator_of,
     has_two_factor,
     recovery_codes_left,
+    session_remember_two_factor,
     signed_in_with_password,
     two_factor_required,
 )
@@ -90,6 +91,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             device, codes = done
             del request.session[PENDING_KEY]
             django_otp.login(request, device)
+            session_remember_two_factor(request, True)
             request.session[NEW_CODES] = codes
             messages.success(request, "Two-factor sign-in is on. Save your recovery codes now.")
             return redirect(_codes_url(request))
@@ -106,18 +108,18 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 def _codes_url(request: HttpRequest) -> str:
-    url = reverse("twofactor:recovery_codes")
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        url += f"?next={quote(target)}"
-    return url
+    """The recovery codes, then on to where the person was going (home by default)."""
+    return f"{reverse('twofactor:recovery_codes')}?next={quote(_next_url(request))}"
 
 
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of a password sign-in: a code from the app, or a recovery code."""
     person = request.user
-    if not signed_in_with_password(request) or person.is_verified() or not has_two_factor(person):
+    if not signed_in_with_password(request) or person.is_verified():
+        return redirect(_next_url(request))
+    if not has_two_factor(person):  # reset by a superuser meanwhile
+        session_remember_two_factor(request, False)
         return redirect(_next_url(request))
     if signin.second_step_locked(request, person):
         logout(request)
@@ -204,6 +206,7 @@ def disable(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             if check.ok:
+                session_remember_two_factor(request, False)
                 messages.success(request, "Two-factor sign-in is off. Signing in takes your "
                                           "password only.")
                 return redirect("twofactor:overview")
