@@ -14,6 +14,7 @@ import secrets
 from binascii import unhexlify
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.models import Device
@@ -69,6 +70,11 @@ def _is_totp_shape(token: str) -> bool:
     return len(token) == 6 and token.isascii() and token.isdigit()
 
 
+def _lock(person) -> None:
+    """One two-factor change at a time per person (two tabs confirming at once)."""
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+
+
 def _recovery_codes_replace(person) -> list[str]:
     StaticDevice.objects.filter(user=person).delete()
     device = StaticDevice.objects.create(user=person, name="Recovery codes", confirmed=True)
@@ -92,6 +98,10 @@ def authenticator_confirm(*, person, key: str, code: str) -> tuple[TOTPDevice, l
     totp = TOTP(unhexlify(key.encode()))
     if not totp.verify(int(token), tolerance=TOLERANCE):
         return None
+    _lock(person)
+    if TOTPDevice.objects.filter(user=person, confirmed=True).exists():
+        # Never replaced from here: that would skip the current app's code.
+        raise ValidationError("Two-factor sign-in is already on for your account.")
     TOTPDevice.objects.filter(user=person).delete()
     device = TOTPDevice.objects.create(
         user=person, name="Authenticator app", key=key, confirmed=True,
@@ -134,6 +144,7 @@ def _already_used(device: TOTPDevice, token: str) -> bool:
 @transaction.atomic
 def recovery_codes_regenerate(*, person) -> list[str]:
     """New recovery codes replace the old ones, which stop working."""
+    _lock(person)
     if not TOTPDevice.objects.filter(user=person, confirmed=True).exists():
         raise ValidationError("Turn on two-factor sign-in first.")
     codes = _recovery_codes_replace(person)

@@ -82,8 +82,12 @@ def setup(request: HttpRequest) -> HttpResponse:
         key = request.session[PENDING_KEY] = services.new_secret()
     form = CodeForm(request.POST or None, recovery_allowed=False)
     if request.method == "POST" and form.is_valid():
-        done = services.authenticator_confirm(person=person, key=key,
-                                              code=form.cleaned_data["code"])
+        try:
+            done = services.authenticator_confirm(person=person, key=key,
+                                                  code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect("twofactor:overview")
         if done is None:
             form.add_error("code", "That code doesn't match. Scan the QR code again (or check "
                                    "the key you typed) and type the 6 digits the app shows now.")

@@ -95,3 +95,13 @@ def test_it_refuses_the_reset_to_anyone_but_a_superuser(person):
     assert other.post(CHANGELIST, data)["Location"].startswith("/admin/login/")
     assert TOTPDevice.objects.filter(user=person).exists()
     assert not AuditEvent.objects.filter(action="twofactor.reset").exists()
+
+
+def test_it_lets_a_person_back_in_with_their_password_once_reset(person, root):
+    from tests.twofactor.helpers import VERIFY, password_sign_in
+
+    client = password_sign_in(person)
+    assert client.get("/")["Location"].startswith(VERIFY)
+    two_factor_reset(person=person, by=root)
+    assert client.get(VERIFY)["Location"] == "/"
+    assert client.get("/").status_code == 200

@@ -164,3 +164,12 @@ def test_it_does_not_set_up_a_second_app_over_the_first(signed_in, person):
     response = signed_in.get(SETUP)
     assert response.status_code == 302 and response["Location"] == OVERVIEW
     assert TOTPDevice.objects.filter(user=person).count() == 1
+
+
+def test_it_never_replaces_an_app_from_a_second_tab(signed_in, person):
+    signed_in.get(SETUP)
+    key = pending_key(signed_in)
+    existing = authenticator(person)
+    response = signed_in.post(SETUP, {"code": code_from_key(key)})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=person)) == [existing]
