@@ -59,7 +59,7 @@ def two_factor_required(person) -> bool:
 
 
 # Whether the signed-in person has an authenticator app, remembered in their session so that a
-# page costs no query for it. Set at the first page after signing in; this session's own setup
+# page costs no query for it. Set when they sign in (any way in); this session's own setup
 # or turning off updates it; a reset by a superuser is noticed by the code page. An app set up
 # in another session is asked for from the next sign-in on.
 HAS_APP = "twofactor_has_app"
@@ -74,3 +74,9 @@ def session_has_two_factor(request: HttpRequest) -> bool:
 
 def session_remember_two_factor(request: HttpRequest, value: bool) -> None:
     request.session[HAS_APP] = value
+
+
+def remember_two_factor_at_sign_in(sender, request, user, **kwargs) -> None:
+    """user_logged_in: read once per sign-in whether the person has an app."""
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_APP] = has_two_factor(user)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services, signin
 from .forms import CodeForm
@@ -46,10 +47,8 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
 
 
 def _otpauth_uri(person, key: str) -> str:
-    secret = b32encode(unhexlify(key)).decode()
-    issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
-    label = quote(f"{issuer}:{person.email}")
-    return f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}&digits=6&period=30"
+    """The otpauth:// address the QR code holds (django-otp's, for a device not saved yet)."""
+    return TOTPDevice(user=person, key=key, tolerance=services.TOLERANCE).config_url
 
 
 def _grouped(secret: str) -> str:
