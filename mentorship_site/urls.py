@@ -25,6 +25,7 @@ urlpatterns = [
     path("programs/", include(
         (programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs"))),
     path("sso/", include("sso.urls")),
+    path("account/two-factor/", include("twofactor.urls")),
     path("mentorships/", include("mentorships.urls")),
     path("matching/", include("matching.urls")),
     path("checkins/", include("checkins.urls")),

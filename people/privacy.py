@@ -74,6 +74,9 @@ DELETE: list[tuple[str, str]] = [
     # The directory's copy of their names and emails: erased with them. A directory that
     # provisions them again creates a new person.
     ("scim.ScimUser", "user"),
+    # Two-factor sign-in: the authenticator secret and the recovery codes.
+    ("otp_totp.TOTPDevice", "user"),
+    ("otp_static.StaticDevice", "user"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by

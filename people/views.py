@@ -40,6 +40,13 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # How this session was signed in: a password sign-in may owe a two-factor code
+        # (twofactor/middleware.py); the identity provider's sign-in sets "oidc" or "saml".
+        self.request.session["signed_in_with"] = "password"
+        return response
+
 
 class ResetPasswordView(auth_views.PasswordResetView):
     form_class = ResetPasswordForm

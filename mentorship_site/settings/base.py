@@ -50,7 +50,12 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "core",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "people",
+    # After django-otp's plugins: its admin replaces theirs, which show the secrets.
+    "twofactor",
     "programs",
     "mentorships",
     "matching",
@@ -78,9 +83,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session typed a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # A half-signed-in session (code not typed yet, or an app its role requires not set up)
+    # reaches only the two-factor pages and sign-out.
+    "twofactor.middleware.TwoFactorMiddleware",
     # Last, so it sees failed logins after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -172,7 +182,9 @@ SAML_ALLOWED_DOMAINS = env.list("SAML_ALLOWED_DOMAINS", default=[])
 # Addresses are compared in one spelling (people.signin.normalise_email), failures are counted
 # per (account, client address) and per client address, and a lock runs its course: failures
 # while it is in force don't extend it. A password reset (or invitation) clears it.
-AXES_HANDLER = "people.signin.LockoutHandler"
+# people.signin's handler, where only the second step clears the failures of an account with
+# two-factor sign-in (twofactor/signin.py).
+AXES_HANDLER = "twofactor.signin.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # Failures from one client address, over every account, before that address is locked out.
 SIGN_IN_IP_FAILURE_LIMIT = env.int("SIGN_IN_IP_FAILURE_LIMIT", default=20)
@@ -184,9 +196,23 @@ AXES_CLIENT_IP_CALLABLE = "people.signin.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Never written to the failure records: the password (always) and a mistyped two-factor code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # How many reverse proxies of ours stand in front of the app, each appending to
 # X-Forwarded-For. 0: the header is ignored (anyone can write it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Two-factor sign-in (twofactor/, docs/two-factor.md). On: HR coordinators, privacy officers,
+# staff and superusers who sign in with a password must set up and use an authenticator app.
+# Off in the embedded default, so the demo logins work with their password alone;
+# production.py turns it on unless TWO_FACTOR_REQUIRED=false.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+# The name authenticator apps show next to the codes.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Tandem")
+# One throttle: wrong codes count toward the sign-in lockout above; django-otp's own back-off
+# per device would be a second, different rule.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Days an invitation's set-password link stays valid.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 

@@ -90,6 +90,9 @@ if OIDC_ISSUER and urlsplit(OIDC_ISSUER).scheme != "https":  # noqa: F405
 _require("CELERY_BROKER_URL")
 _require("EMAIL_URL")
 
+# Required for HR coordinators, privacy officers, staff and superusers signing in with a password.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only
 # on the private network behind it, so nobody else can set the header. The proxy passes the

@@ -134,6 +134,15 @@ TABLE: dict[str, Rule] = {
     # Superusers only (nobody in the world is one): granting who may erase.
     "people:privacy_officers": page(None, *NONE),
     "people:privacy_officer_revoke": post(lambda w: {"pk": w.privacy_officer.pk}, *NONE),
+    # two-factor sign-in: each person's own; nobody in the world has an authenticator app, so
+    # the pages about one send everyone to the overview (or home, for the code page).
+    "twofactor:overview": page(None, SIGNED_IN),
+    "twofactor:setup": page(None, SIGNED_IN),
+    "twofactor:verify": page(None, redirect=SIGNED_IN),
+    "twofactor:recovery_codes": page(None, redirect=SIGNED_IN),
+    "twofactor:recovery_download": page(None, redirect=SIGNED_IN),
+    "twofactor:recovery_regenerate": page(None, redirect=SIGNED_IN),
+    "twofactor:disable": page(None, redirect=SIGNED_IN),
     # programs
     "programs:list": page(None, HR_ANY),
     "programs:open": page(None, SIGNED_IN),

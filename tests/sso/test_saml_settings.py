@@ -122,7 +122,8 @@ def test_it_shows_a_plain_page_when_the_metadata_names_no_identity_provider(clie
 
 PROD = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "tandem.example",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
-        "SITE_URL": "https://tandem.example", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+        "SITE_URL": "https://tandem.example", "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "EMAIL_URL": "smtp://127.0.0.1:25"}
 
 
 def run_manage(overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -1,0 +1,1 @@
+"""No background work: every two-factor step happens in the person's own request."""
