@@ -22,12 +22,21 @@ def _event(*, actor, action: str, obj, program, payload) -> AuditEvent:
     )
 
 
-def audit_record_many(*, actor, action: str, objs: list[models.Model], program=None,
-                      payload: dict[str, Any] | None = None) -> int:
+def audit_record_many(
+    *,
+    actor,
+    action: str,
+    objs: list[models.Model],
+    program=None,
+    payload: dict[str, Any] | None = None,
+) -> int:
     """`audit_record` for many objects of one bulk action, in one statement."""
     AuditEvent.objects.bulk_create(
-        [_event(actor=actor, action=action, obj=obj, program=program, payload=payload)
-         for obj in objs], batch_size=1000,
+        [
+            _event(actor=actor, action=action, obj=obj, program=program, payload=payload)
+            for obj in objs
+        ],
+        batch_size=1000,
     )
     return len(objs)
 

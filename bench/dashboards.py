@@ -1,7 +1,8 @@
 """Renders every metrics dashboard on a generated organisation and prints time and queries.
 
 15,000 employees, 50,000 check-ins, 8 programs with assessment rounds and surveys
-(about 38,000 skill ratings, 25,000 survey answers). Standalone: creates a throwaway test database, fills it
+(about 38,000 skill ratings, 25,000 survey answers). Standalone: creates a throwaway test
+database, fills it
 with bulk inserts, renders each dashboard with the test client as the right user (median of
 several runs; CPU ms is the median CPU time of this process, the web side of a render, which
 a loaded host disturbs less than wall time) and drops the database at the end.
@@ -47,81 +48,145 @@ def build(rng: random.Random) -> dict:
 
     today = date.today()
     depts = Department.objects.bulk_create(Department(name=f"Bench dept {i}") for i in range(20))
-    hr = User.objects.create(email="bench.hr@example.com", full_name="Bench HR",
-                             is_hr_coordinator=True)
-    leader = User.objects.create(email="bench.cio@example.com", full_name="Bench CIO",
-                                 can_view_leadership=True)
+    hr = User.objects.create(
+        email="bench.hr@example.com", full_name="Bench HR", is_hr_coordinator=True
+    )
+    leader = User.objects.create(
+        email="bench.cio@example.com", full_name="Bench CIO", can_view_leadership=True
+    )
     heads = User.objects.bulk_create(
-        User(email=f"head{i}@bench.example", full_name=f"Head {i}", department=d, manager=leader,
-             hire_date=today - timedelta(days=3000), password="!")
+        User(
+            email=f"head{i}@bench.example",
+            full_name=f"Head {i}",
+            department=d,
+            manager=leader,
+            hire_date=today - timedelta(days=3000),
+            password="!",
+        )
         for i, d in enumerate(depts)
     )
     leads = User.objects.bulk_create(
-        User(email=f"lead{i}@bench.example", full_name=f"Lead {i}", department=heads[i % 20].department,
-             manager=heads[i % 20], hire_date=today - timedelta(days=2000), password="!")
+        User(
+            email=f"lead{i}@bench.example",
+            full_name=f"Lead {i}",
+            department=heads[i % 20].department,
+            manager=heads[i % 20],
+            hire_date=today - timedelta(days=2000),
+            password="!",
+        )
         for i in range(200)
     )
     rest = EMPLOYEES - len(heads) - len(leads) - 2
     staff = User.objects.bulk_create(
-        (User(email=f"e{i}@bench.example", full_name=f"Employee {i}",
-              department=leads[i % 200].department, manager=leads[i % 200],
-              hire_date=today - timedelta(days=rng.randint(30, 4000)), password="!")
-         for i in range(rest)), batch_size=2000,
+        (
+            User(
+                email=f"e{i}@bench.example",
+                full_name=f"Employee {i}",
+                department=leads[i % 200].department,
+                manager=leads[i % 200],
+                hire_date=today - timedelta(days=rng.randint(30, 4000)),
+                password="!",
+            )
+            for i in range(rest)
+        ),
+        batch_size=2000,
     )
     programs = Program.objects.bulk_create(
-        Program(name=f"Bench program {i}", slug=f"bench-{i}", purpose="technical",
-                status="closed" if i < 3 else "active",
-                start_date=today - timedelta(days=500 - i * 50),
-                end_date=today - timedelta(days=200 - i * 60), meeting_cadence="fortnightly")
+        Program(
+            name=f"Bench program {i}",
+            slug=f"bench-{i}",
+            purpose="technical",
+            status="closed" if i < 3 else "active",
+            start_date=today - timedelta(days=500 - i * 50),
+            end_date=today - timedelta(days=200 - i * 60),
+            meeting_cadence="fortnightly",
+        )
         for i in range(PROGRAMS)
     )
     for p in programs:
         p.coordinators.add(hr)
     skills = list(Skill.objects.all()) or Skill.objects.bulk_create(
-        Skill(name=f"Bench skill {i}", category="cloud") for i in range(40))
+        Skill(name=f"Bench skill {i}", category="cloud") for i in range(40)
+    )
     shuffled = staff[:]
     rng.shuffle(shuffled)
     per_program = 500  # 100 mentors + 400 mentees
     enrolments, pairs = [], []
     for n, program in enumerate(programs):
-        people = shuffled[n * per_program:(n + 1) * per_program]
+        people = shuffled[n * per_program : (n + 1) * per_program]
         mentors, mentees = people[:100], people[100:]
-        enrolments += [Enrolment(program=program, user=u, role="mentor", capacity=4) for u in mentors]
+        enrolments += [
+            Enrolment(program=program, user=u, role="mentor", capacity=4) for u in mentors
+        ]
         enrolments += [Enrolment(program=program, user=u, role="mentee") for u in mentees]
-        pairs += [Mentorship(program=program, mentor=mentors[i % 100], mentee=m,
-                             status="active" if program.status == "active" else "completed",
-                             started_on=program.start_date,
-                             ended_on=None if program.status == "active" else program.end_date)
-                  for i, m in enumerate(mentees)]
+        pairs += [
+            Mentorship(
+                program=program,
+                mentor=mentors[i % 100],
+                mentee=m,
+                status="active" if program.status == "active" else "completed",
+                started_on=program.start_date,
+                ended_on=None if program.status == "active" else program.end_date,
+            )
+            for i, m in enumerate(mentees)
+        ]
     enrolments = Enrolment.objects.bulk_create(enrolments, batch_size=2000)
     EnrolmentSkill.objects.bulk_create(
-        (EnrolmentSkill(enrolment=e, skill=s, level=rng.randint(3, 5) if e.role == "mentor"
-                        else rng.randint(1, 2), target_level=None if e.role == "mentor" else 4)
-         for e in enrolments for s in rng.sample(skills, 3)), batch_size=5000)
+        (
+            EnrolmentSkill(
+                enrolment=e,
+                skill=s,
+                level=rng.randint(3, 5) if e.role == "mentor" else rng.randint(1, 2),
+                target_level=None if e.role == "mentor" else 4,
+            )
+            for e in enrolments
+            for s in rng.sample(skills, 3)
+        ),
+        batch_size=5000,
+    )
     pairs = Mentorship.objects.bulk_create(pairs, batch_size=2000)
     checkins = []
     for i in range(CHECKINS):
         m = pairs[i % len(pairs)]
-        checkins.append(CheckIn(mentorship=m, author=m.mentee, duration_minutes=30, activity="other",
-                                date=min(m.started_on + timedelta(days=7 * (i // len(pairs)) + 3),
-                                         today)))
+        checkins.append(
+            CheckIn(
+                mentorship=m,
+                author=m.mentee,
+                duration_minutes=30,
+                activity="other",
+                date=min(m.started_on + timedelta(days=7 * (i // len(pairs)) + 3), today),
+            )
+        )
     checkins = CheckIn.objects.bulk_create(checkins, batch_size=5000)
-    Pulse.objects.bulk_create((Pulse(checkin=c, user=c.author, score=rng.randint(2, 5))
-                               for c in checkins[::2]), batch_size=5000)
+    Pulse.objects.bulk_create(
+        (Pulse(checkin=c, user=c.author, score=rng.randint(2, 5)) for c in checkins[::2]),
+        batch_size=5000,
+    )
     kinds = ["departure", "promotion", "internal_move", "certification"]
     events = []
     for u in staff[::4]:
         kind = rng.choice(kinds)
-        events.append(OutcomeEvent(employee=u, kind=kind, voluntary=True if kind == "departure" else None,
-                                   occurred_on=today - timedelta(days=rng.randint(1, 600))))
+        events.append(
+            OutcomeEvent(
+                employee=u,
+                kind=kind,
+                voluntary=True if kind == "departure" else None,
+                occurred_on=today - timedelta(days=rng.randint(1, 600)),
+            )
+        )
     OutcomeEvent.objects.bulk_create(events, batch_size=5000, ignore_conflicts=True)
     build_feedback(rng, programs, enrolments, pairs)
     with connection.cursor() as cursor:
         # A live database is vacuumed and analysed by autovacuum (visibility map, hint bits,
         # planner statistics); a fresh bulk load is not, and reads slower until it is.
         cursor.execute("VACUUM ANALYZE")
-    return {"hr": hr, "leader": leader, "manager": heads[0], "program": programs[0],
-            "department": depts[0]}
+    return {
+        "hr": hr,
+        "leader": leader,
+        "manager": heads[0],
+        "program": programs[0],
+        "department": depts[0],
+    }
 
 
 def build_feedback(rng: random.Random, programs: list, enrolments: list, pairs: list) -> None:
@@ -148,47 +213,92 @@ def build_feedback(rng: random.Random, programs: list, enrolments: list, pairs: 
     ).values_list("enrolment__program_id", "enrolment__user_id", "skill_id"):
         sought.setdefault((program_id, user_id), []).append(skill_id)
     rounds = AssessmentRound.objects.bulk_create(
-        AssessmentRound(program=p, kind=kind, due_on=p.start_date + timedelta(days=days), status="sent")
-        for p in programs for kind, days in (("baseline", 7), ("final", 120))
+        AssessmentRound(
+            program=p, kind=kind, due_on=p.start_date + timedelta(days=days), status="sent"
+        )
+        for p in programs
+        for kind, days in (("baseline", 7), ("final", 120))
     )
     requests = AssessmentRequest.objects.bulk_create(
-        (AssessmentRequest(round=r, mentorship=m, mentee_id=m.mentee_id, rater_id=rater,
-                           rater_role=role, sent_at=now, completed_at=now)
-         for r in rounds for m in pairs if m.program_id == r.program_id
-         for rater, role in ((m.mentee_id, "mentee"), (m.mentor_id, "mentor"))),
+        (
+            AssessmentRequest(
+                round=r,
+                mentorship=m,
+                mentee_id=m.mentee_id,
+                rater_id=rater,
+                rater_role=role,
+                sent_at=now,
+                completed_at=now,
+            )
+            for r in rounds
+            for m in pairs
+            if m.program_id == r.program_id
+            for rater, role in ((m.mentee_id, "mentee"), (m.mentor_id, "mentor"))
+        ),
         batch_size=5000,
     )
     rounds_by_id = {r.pk: r for r in rounds}
     SkillRating.objects.bulk_create(
-        (SkillRating(request=q, skill_id=s,
-                     level=rng.randint(1, 2) if rounds_by_id[q.round_id].kind == "baseline"
-                     else rng.randint(2, 5))
-         for q in requests for s in sought[(rounds_by_id[q.round_id].program_id, q.mentee_id)]),
+        (
+            SkillRating(
+                request=q,
+                skill_id=s,
+                level=rng.randint(1, 2)
+                if rounds_by_id[q.round_id].kind == "baseline"
+                else rng.randint(2, 5),
+            )
+            for q in requests
+            for s in sought[(rounds_by_id[q.round_id].program_id, q.mentee_id)]
+        ),
         batch_size=5000,
     )
     surveys = Survey.objects.bulk_create(
-        Survey(program=p, kind=kind, opens_on=p.start_date + timedelta(days=days),
-               closes_on=p.start_date + timedelta(days=days + 14), status="sent", for_managers=False)
-        for p in programs for kind, days in (("mid_point", 60), ("end", 150))
+        Survey(
+            program=p,
+            kind=kind,
+            opens_on=p.start_date + timedelta(days=days),
+            closes_on=p.start_date + timedelta(days=days + 14),
+            status="sent",
+            for_managers=False,
+        )
+        for p in programs
+        for kind, days in (("mid_point", 60), ("end", 150))
     )
     questions = SurveyQuestion.objects.bulk_create(
         SurveyQuestion(survey=s, position=i, kind=kind, text=text)
-        for s in surveys for i, (kind, text) in enumerate(DEFAULT_QUESTIONS, 1)
+        for s in surveys
+        for i, (kind, text) in enumerate(DEFAULT_QUESTIONS, 1)
     )
     by_survey: dict[int, list] = {}
     for q in questions:
         by_survey.setdefault(q.survey_id, []).append(q)
     invitations = SurveyInvitation.objects.bulk_create(
-        (SurveyInvitation(survey=s, user_id=e.user_id, role=e.role, sent_at=now,
-                          answered_at=now if rng.random() < 0.8 else None)
-         for s in surveys for e in enrolments if e.program_id == s.program_id),
+        (
+            SurveyInvitation(
+                survey=s,
+                user_id=e.user_id,
+                role=e.role,
+                sent_at=now,
+                answered_at=now if rng.random() < 0.8 else None,
+            )
+            for s in surveys
+            for e in enrolments
+            if e.program_id == s.program_id
+        ),
         batch_size=5000,
     )
     SurveyAnswer.objects.bulk_create(
-        (SurveyAnswer(invitation=i, question=q,
-                      rating=rng.randint(2, 5) if q.kind == "rating" else None,
-                      text="" if q.kind == "rating" or rng.random() < 0.9 else "Useful sessions.")
-         for i in invitations if i.answered_at for q in by_survey[i.survey_id]),
+        (
+            SurveyAnswer(
+                invitation=i,
+                question=q,
+                rating=rng.randint(2, 5) if q.kind == "rating" else None,
+                text="" if q.kind == "rating" or rng.random() < 0.9 else "Useful sessions.",
+            )
+            for i in invitations
+            if i.answered_at
+            for q in by_survey[i.survey_id]
+        ),
         batch_size=5000,
     )
 
@@ -200,10 +310,13 @@ def existing() -> dict | None:
     hr = User.objects.filter(email="bench.hr@example.com").first()
     if hr is None:
         return None
-    return {"hr": hr, "leader": User.objects.get(email="bench.cio@example.com"),
-            "manager": User.objects.get(email="head0@bench.example"),
-            "program": Program.objects.get(slug="bench-0"),
-            "department": Department.objects.get(name="Bench dept 0")}
+    return {
+        "hr": hr,
+        "leader": User.objects.get(email="bench.cio@example.com"),
+        "manager": User.objects.get(email="head0@bench.example"),
+        "program": Program.objects.get(slug="bench-0"),
+        "department": Department.objects.get(name="Bench dept 0"),
+    }
 
 
 def profile(who: dict, url: str) -> int:
@@ -233,15 +346,24 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, float, i
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
         queries = len(ctx.captured_queries)
-    return statistics.median(times), min(times), statistics.median(cpu), queries, response.status_code
+    return (
+        statistics.median(times),
+        min(times),
+        statistics.median(cpu),
+        queries,
+        response.status_code,
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     # Odd, and enough that one render slowed by a noisy neighbour doesn't move the median.
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--keepdb", action="store_true",
-                        help="Keep (and reuse) the generated database between runs.")
+    parser.add_argument(
+        "--keepdb",
+        action="store_true",
+        help="Keep (and reuse) the generated database between runs.",
+    )
     parser.add_argument("--profile", default="", help="Profile this dashboard URL instead.")
     args = parser.parse_args()
     setup_test_environment()
@@ -264,21 +386,28 @@ def main() -> int:
 
         from feedback.models import SkillRating, SurveyAnswer
 
-        print(f"Organisation: {User.objects.count():,} employees, {CheckIn.objects.count():,} "
-              f"check-ins, {SkillRating.objects.count():,} skill ratings, "
-              f"{SurveyAnswer.objects.count():,} survey answers "
-              f"(built in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"Organisation: {User.objects.count():,} employees, {CheckIn.objects.count():,} "
+            f"check-ins, {SkillRating.objects.count():,} skill ratings, "
+            f"{SurveyAnswer.objects.count():,} survey answers "
+            f"(built in {time.perf_counter() - started:.1f} s)"
+        )
         cases = [
             ("HR, all programs", who["hr"], "/metrics/"),
             ("HR, one program", who["hr"], f"/metrics/program/{who['program'].slug}/"),
             ("Manager, team (subtree of ~750)", who["manager"], "/metrics/team/"),
             ("Leadership, all programs", who["leader"], "/metrics/leadership/"),
-            ("Leadership, one department", who["leader"],
-             f"/metrics/leadership/?department={who['department'].pk}"),
+            (
+                "Leadership, one department",
+                who["leader"],
+                f"/metrics/leadership/?department={who['department'].pk}",
+            ),
             ("HR, zip export (all tables)", who["hr"], "/metrics/?format=zip"),
         ]
-        print(f"{'Dashboard':<34} {'median ms':>10} {'best ms':>8} {'CPU ms':>7} {'queries':>8} "
-              f"{'status':>7}")
+        print(
+            f"{'Dashboard':<34} {'median ms':>10} {'best ms':>8} {'CPU ms':>7} {'queries':>8} "
+            f"{'status':>7}"
+        )
         for label, user, url in cases:
             client = Client()
             client.force_login(user)

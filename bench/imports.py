@@ -31,37 +31,96 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
-SKILLS = ["Kubernetes", "Terraform", "Python", "Go", "PostgreSQL", "Networking basics",
-          "Incident response", "AWS", "Azure", "Public speaking"]
+SKILLS = [
+    "Kubernetes",
+    "Terraform",
+    "Python",
+    "Go",
+    "PostgreSQL",
+    "Networking basics",
+    "Incident response",
+    "AWS",
+    "Azure",
+    "Public speaking",
+]
 
 
 def people_csv(rows: int, title: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["email", "full_name", "job_title", "job_family", "department", "manager_email",
-                     "hire_date", "location", "timezone", "active"])
+    writer.writerow(
+        [
+            "email",
+            "full_name",
+            "job_title",
+            "job_family",
+            "department",
+            "manager_email",
+            "hire_date",
+            "location",
+            "timezone",
+            "active",
+        ]
+    )
     for i in range(rows):
         # A ten-way tree: person i reports to person (i - 1) // 10; person 0 is the top.
         manager = f"p{(i - 1) // 10}@bench.example" if i else ""
-        writer.writerow([f"p{i}@bench.example", f"Person {i}", title, "software", f"Dept {i % 40}",
-                         manager, "2021-05-01", "London", "Europe/London", "yes"])
+        writer.writerow(
+            [
+                f"p{i}@bench.example",
+                f"Person {i}",
+                title,
+                "software",
+                f"Dept {i % 40}",
+                manager,
+                "2021-05-01",
+                "London",
+                "Europe/London",
+                "yes",
+            ]
+        )
     return out.getvalue()
 
 
 def enrolments_csv(rows: int, hours: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["email", "role", "capacity", "skills", "career_track", "career_goal",
-                     "communication_style", "meeting_mode", "years_experience", "seniority",
-                     "hours_per_month"])
+    writer.writerow(
+        [
+            "email",
+            "role",
+            "capacity",
+            "skills",
+            "career_track",
+            "career_goal",
+            "communication_style",
+            "meeting_mode",
+            "years_experience",
+            "seniority",
+            "hours_per_month",
+        ]
+    )
     for i in range(rows):
         picked = [SKILLS[(i + k) % len(SKILLS)] for k in range(3)]
         if i % 2:
             role, capacity, skills = "mentor", "2", ";".join(f"{s}:4" for s in picked)
         else:
             role, capacity, skills = "mentee", "", ";".join(f"{s}:1>3" for s in picked)
-        writer.writerow([f"p{i}@bench.example", role, capacity, skills, "cloud", "Grow", "direct",
-                         "video", "5", "mid", str(hours)])
+        writer.writerow(
+            [
+                f"p{i}@bench.example",
+                role,
+                capacity,
+                skills,
+                "cloud",
+                "Grow",
+                "direct",
+                "video",
+                "5",
+                "mid",
+                str(hours),
+            ]
+        )
     return out.getvalue()
 
 
@@ -71,22 +130,32 @@ def timed(label: str, step: Callable[[], object]) -> object:
         result = step()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     sql = sum(float(q["time"]) for q in queries.captured_queries)
-    print(f"  {label:<40} {elapsed:6.2f} s wall ({cpu:5.2f} s Python CPU, {sql:5.2f} s in SQL)"
-          f"  {len(queries):4d} queries")
+    print(
+        f"  {label:<40} {elapsed:6.2f} s wall ({cpu:5.2f} s Python CPU, {sql:5.2f} s in SQL)"
+        f"  {len(queries):4d} queries"
+    )
     return result
 
 
 def run(kind: str, content: str, actor, program=None) -> None:
     from imports import services
 
-    batch = timed("validate + preview", lambda: services.batch_preview(
-        kind=kind, content=content, filename="bench.csv", uploaded_by=actor, program=program))
+    batch = timed(
+        "validate + preview",
+        lambda: services.batch_preview(
+            kind=kind, content=content, filename="bench.csv", uploaded_by=actor, program=program
+        ),
+    )
     if batch.errors:
         raise SystemExit(f"unexpected errors: {batch.errors[:5]}")
-    print(f"    preview counts: create {batch.summary['create']}, update {batch.summary['update']}, "
-          f"unchanged {batch.summary['unchanged']}")
-    outcome = timed("apply (re-validates, one transaction)",
-                    lambda: services.batch_apply(batch_id=batch.pk, actor=actor))
+    print(
+        f"    preview counts: create {batch.summary['create']}, update {batch.summary['update']}, "
+        f"unchanged {batch.summary['unchanged']}"
+    )
+    outcome = timed(
+        "apply (re-validates, one transaction)",
+        lambda: services.batch_apply(batch_id=batch.pk, actor=actor),
+    )
     assert outcome.applied, outcome.message
 
 
@@ -94,12 +163,21 @@ def main() -> None:
     from people.models import User
     from programs.models import Enrolment, EnrolmentSkill, Program, Skill
 
-    hr = User.objects.create_user("hr@bench.example", "x", full_name="Bench HR", is_hr_coordinator=True)
-    program = Program.objects.create(name="Bench", slug="bench", purpose="technical",
-                                     start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                                     status="enrolling")
+    hr = User.objects.create_user(
+        "hr@bench.example", "x", full_name="Bench HR", is_hr_coordinator=True
+    )
+    program = Program.objects.create(
+        name="Bench",
+        slug="bench",
+        purpose="technical",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        status="enrolling",
+    )
     program.coordinators.add(hr)
-    Skill.objects.bulk_create([Skill(name=n, category="cloud") for n in SKILLS], ignore_conflicts=True)
+    Skill.objects.bulk_create(
+        [Skill(name=n, category="cloud") for n in SKILLS], ignore_conflicts=True
+    )
 
     print(f"People directory, {ROWS:,} rows")
     print(" first import:")
@@ -125,8 +203,10 @@ if __name__ == "__main__":
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        print(f"database: {connection.settings_dict['NAME']}; load average: "
-              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print(
+            f"database: {connection.settings_dict['NAME']}; load average: "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+        )
         main()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -91,8 +91,12 @@ def generate(n: int, m: int, seed: int = 0) -> tuple[MenteeData, MentorData, np.
         department=rng.integers(0, N_DEPARTMENTS, m),
     )
     # In row chunks: a full float matrix of random draws would dwarf the scores.
-    allowed = np.vstack([rng.random((len(r), m), dtype=np.float32) >= 0.01
-                         for r in np.array_split(np.arange(n), max(1, n // 1000))])
+    allowed = np.vstack(
+        [
+            rng.random((len(r), m), dtype=np.float32) >= 0.01
+            for r in np.array_split(np.arange(n), max(1, n // 1000))
+        ]
+    )
     return mentees, mentors, allowed
 
 
@@ -152,10 +156,15 @@ def run_one(n: int, m: int, cap: int) -> dict:
     ok = bool((np.bincount(mate[mate >= 0], minlength=m) <= capacity).all())
     ok &= bool(allowed[np.nonzero(mate >= 0)[0], mate[mate >= 0]].all())
     result = {
-        "n": n, "m": m, "cap": cap,
-        "score_s": scored - started, "assign_s": assigned - scored,
-        "total_s": assigned - started, "cpu_s": cpu_assigned - cpu_started,
-        "peak_mb": peak_mb, "constraints_ok": ok,
+        "n": n,
+        "m": m,
+        "cap": cap,
+        "score_s": scored - started,
+        "assign_s": assigned - scored,
+        "total_s": assigned - started,
+        "cpu_s": cpu_assigned - cpu_started,
+        "peak_mb": peak_mb,
+        "constraints_ok": ok,
         "objective": evaluate(scores, mate),
         "greedy": evaluate(scores, greedy(scores, capacity, allowed)),
     }
@@ -168,18 +177,26 @@ def run_one(n: int, m: int, cap: int) -> dict:
 def report(r: dict) -> None:
     (matched, total), (g_matched, g_total) = r["objective"], r["greedy"]
     print(f"{r['n']:,} mentees × {r['m']:,} mentors, capacity {r['cap']}, penalty {LOAD_PENALTY}")
-    print(f"  time      score {r['score_s']:.2f} s + assign {r['assign_s']:.2f} s"
-          f" = {r['total_s']:.2f} s  (CPU {r['cpu_s']:.2f} s)")
+    print(
+        f"  time      score {r['score_s']:.2f} s + assign {r['assign_s']:.2f} s"
+        f" = {r['total_s']:.2f} s  (CPU {r['cpu_s']:.2f} s)"
+    )
     print(f"  peak RSS  {r['peak_mb']:.0f} MB (score + assign, fresh process)")
-    print(f"  solver    matched {matched:,}, objective {total:,}"
-          f"  (constraints {'ok' if r['constraints_ok'] else 'VIOLATED'})")
+    print(
+        f"  solver    matched {matched:,}, objective {total:,}"
+        f"  (constraints {'ok' if r['constraints_ok'] else 'VIOLATED'})"
+    )
     gap = total - g_total
-    print(f"  greedy    matched {g_matched:,}, objective {g_total:,}"
-          f"  → solver gains {gap:+,} ({100 * gap / max(abs(g_total), 1):.2f} %)")
+    print(
+        f"  greedy    matched {g_matched:,}, objective {g_total:,}"
+        f"  → solver gains {gap:+,} ({100 * gap / max(abs(g_total), 1):.2f} %)"
+    )
     if "lsa" in r:
         same = tuple(r["lsa"]) == tuple(r["objective"])
-        print(f"  check     linear_sum_assignment on slot-expanded matrix: matched"
-              f" {r['lsa'][0]:,}, objective {r['lsa'][1]:,} → {'EQUAL' if same else 'DIFFERENT'}")
+        print(
+            f"  check     linear_sum_assignment on slot-expanded matrix: matched"
+            f" {r['lsa'][0]:,}, objective {r['lsa'][1]:,} → {'EQUAL' if same else 'DIFFERENT'}"
+        )
     target = TARGETS.get((r["n"], r["m"]))
     if target:
         seconds, megabytes = target
@@ -210,8 +227,10 @@ def report_peers() -> None:
         rows = np.nonzero(partner > np.arange(n))[0]
         total = int(symmetric[rows, partner[rows]].sum())
         method = "candidate edges" if note else "exhaustive"
-        print(f"{n:,} peers ({method}): {seconds:.1f} s, paired {int((partner >= 0).sum()):,},"
-              f" total score {total:,}")
+        print(
+            f"{n:,} peers ({method}): {seconds:.1f} s, paired {int((partner >= 0).sum()):,},"
+            f" total score {total:,}"
+        )
 
 
 def main() -> int:
@@ -222,7 +241,9 @@ def main() -> int:
     for n, m, cap in SIZES:
         out = subprocess.run(
             [sys.executable, __file__, "--one", str(n), str(m), str(cap)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         report(result)

@@ -51,9 +51,13 @@ def populate(today: date) -> None:
     rng = random.Random(7)
     programs = [
         Program.objects.create(
-            name=f"Bench {cadence}", slug=f"bench-{cadence}", purpose="onboarding",
-            start_date=today - timedelta(days=120), end_date=today + timedelta(days=240),
-            status="active", meeting_cadence=cadence,
+            name=f"Bench {cadence}",
+            slug=f"bench-{cadence}",
+            purpose="onboarding",
+            start_date=today - timedelta(days=120),
+            end_date=today + timedelta(days=240),
+            status="active",
+            meeting_cadence=cadence,
         )
         for cadence in ("weekly", "fortnightly", "monthly")
     ]
@@ -68,8 +72,10 @@ def populate(today: date) -> None:
     Mentorship.objects.bulk_create(
         [
             Mentorship(
-                program=programs[i % 3], mentor_id=mentors[i % mentor_count],
-                mentee_id=mentee, status="active",
+                program=programs[i % 3],
+                mentor_id=mentors[i % mentor_count],
+                mentee_id=mentee,
+                status="active",
                 started_on=today - timedelta(days=rng.randint(0, 90)),
             )
             for i, mentee in enumerate(mentees)
@@ -80,8 +86,13 @@ def populate(today: date) -> None:
     # Half the pairings met recently or not so recently; the rest never logged a check-in.
     CheckIn.objects.bulk_create(
         [
-            CheckIn(mentorship_id=pk, author_id=mentee, date=today - timedelta(days=rng.randint(0, 45)),
-                    duration_minutes=45, activity="code_review")
+            CheckIn(
+                mentorship_id=pk,
+                author_id=mentee,
+                date=today - timedelta(days=rng.randint(0, 45)),
+                duration_minutes=45,
+                activity="code_review",
+            )
             for pk, mentee in pairs[::2]
         ],
         batch_size=BATCH,
@@ -90,13 +101,17 @@ def populate(today: date) -> None:
         [Goal(mentorship_id=pk, title="Grow") for pk, _ in pairs[::5]], batch_size=BATCH
     )
     Milestone.objects.bulk_create(
-        [Milestone(goal=g, title="Step", due_date=today + timedelta(days=rng.randint(-3, 20)))
-         for g in goals],
+        [
+            Milestone(goal=g, title="Step", due_date=today + timedelta(days=rng.randint(-3, 20)))
+            for g in goals
+        ],
         batch_size=BATCH,
     )
     NotificationPreference.objects.bulk_create(
         [
-            NotificationPreference(user_id=uid, email_enabled=(n % 3 != 0), weekly_digest=(n % 3 == 1))
+            NotificationPreference(
+                user_id=uid, email_enabled=(n % 3 != 0), weekly_digest=(n % 3 == 1)
+            )
             for n, uid in enumerate(mentees[::50])
         ],
         batch_size=BATCH,
@@ -116,8 +131,7 @@ def measure(label: str, fn):
         value = fn()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     # Wall time includes waiting for PostgreSQL; CPU is this Python process only.
-    print(f"{label:<48} {elapsed:7.2f} s wall {cpu:6.2f} s cpu {count[0]:7,d} queries",
-          flush=True)
+    print(f"{label:<48} {elapsed:7.2f} s wall {cpu:6.2f} s cpu {count[0]:7,d} queries", flush=True)
     return value
 
 
@@ -133,19 +147,30 @@ def main() -> int:
         started = time.perf_counter()
         with transaction.atomic():
             populate(today)
-        print(f"Generated {MENTORSHIPS:,} active mentorships in {time.perf_counter() - started:.1f} s")
+        print(
+            f"Generated {MENTORSHIPS:,} active mentorships in {time.perf_counter() - started:.1f} s"
+        )
 
-        result = measure("Sweep planning (first run)", lambda: services.reminders_sweep(today=today))
-        print(f"  due {result.due:,} · overdue {result.overdue:,} · at risk {result.at_risk:,} · "
-              f"milestones due {result.milestones_due:,} · reminder rows {result.planned:,} · "
-              f"at-risk flags {AtRiskFlag.objects.count():,}")
-        measure("Sweep planning (second run, nothing new)", lambda: services.reminders_sweep(today=today))
+        result = measure(
+            "Sweep planning (first run)", lambda: services.reminders_sweep(today=today)
+        )
+        print(
+            f"  due {result.due:,} · overdue {result.overdue:,} · at risk {result.at_risk:,} · "
+            f"milestones due {result.milestones_due:,} · reminder rows {result.planned:,} · "
+            f"at-risk flags {AtRiskFlag.objects.count():,}"
+        )
+        measure(
+            "Sweep planning (second run, nothing new)",
+            lambda: services.reminders_sweep(today=today),
+        )
         pending = ReminderSent.objects.filter(status="pending", channel="email").count()
         assert ReminderSent.objects.count() == result.planned, "the second sweep planned duplicates"
 
         sample = min(SEND_SAMPLE, pending)
-        sent = measure(f"Sending {sample:,} of {pending:,} single emails",
-                       lambda: services.reminders_send_pending(limit=sample))
+        sent = measure(
+            f"Sending {sample:,} of {pending:,} single emails",
+            lambda: services.reminders_send_pending(limit=sample),
+        )
         assert sent == len(mail.outbox) == sample
         digests = measure("Weekly digests", lambda: services.digests_send(today=today))
         print(f"  {digests:,} digest emails")

@@ -11,13 +11,17 @@ ORDER = ["matching.py", "imports.py", "reminders.py", "dashboards.py"]
 
 def main() -> int:
     scripts = [HERE / name for name in ORDER if (HERE / name).exists()]
-    scripts += sorted(p for p in HERE.glob("*.py") if p.name not in {*ORDER, "run.py", "__init__.py"})
+    scripts += sorted(
+        p for p in HERE.glob("*.py") if p.name not in {*ORDER, "run.py", "__init__.py"}
+    )
     failed = 0
     for script in scripts:
         print(f"\n=== {script.name} ===", flush=True)
         started = time.perf_counter()
         result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent)
-        print(f"--- {script.name}: exit {result.returncode} in {time.perf_counter() - started:.1f} s")
+        print(
+            f"--- {script.name}: exit {result.returncode} in {time.perf_counter() - started:.1f} s"
+        )
         failed += result.returncode != 0
     return 1 if failed else 0
 

@@ -16,8 +16,12 @@ class CheckInAdmin(admin.ModelAdmin):
     raw_id_fields = ("skills", "goals", "milestones")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "mentorship__mentor", "mentorship__mentee", "mentorship__program", "author"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "mentorship__mentor", "mentorship__mentee", "mentorship__program", "author"
+            )
         )
 
 

@@ -27,35 +27,77 @@ SCENARIOS: dict[str, tuple[float, tuple[int, int]]] = {
     "at_risk_pulse": (0.3, (1, 2)),
     "inactive": (-1, (3, 3)),
 }
-ROTATION = ["on_track", "due", "overdue", "at_risk_silent", "on_track", "at_risk_pulse",
-            "inactive", "on_track", "due", "overdue"]
+ROTATION = [
+    "on_track",
+    "due",
+    "overdue",
+    "at_risk_silent",
+    "on_track",
+    "at_risk_pulse",
+    "inactive",
+    "on_track",
+    "due",
+    "overdue",
+]
 
 SESSIONS: list[tuple[str, str, str, str, str]] = [
     # activity, template, private note, shared summary, action item
-    (Activity.CAREER_CONVERSATION, "First meeting",
-     "Nervous about on-call; agreed we can say when something feels too much.",
-     "Agreed expectations, goals and how we meet.", "Write down three goals for the program"),
-    (Activity.TROUBLESHOOTING, "Troubleshooting debrief",
-     "Mentee jumped to restarting pods before reading logs; practised one change at a time.",
-     "Debriefed a DNS resolution incident step by step.", "Read the DNS runbook end to end"),
-    (Activity.CODE_REVIEW, "Code review walk-through",
-     "Feedback from the team lead felt harsh; talked through how to respond.",
-     "Walked through a Terraform pull request together.", "Open a PR for the S3 module"),
-    (Activity.INCIDENT_REVIEW, "Incident retrospective",
-     "Still unsure who to escalate to at night — added names to the escalation sheet.",
-     "Reviewed last week's payment outage timeline.", "Draft the incident timeline"),
-    (Activity.PAIR_PROGRAMMING, "",
-     "Good flow today; mentee drove the whole session.",
-     "Paired on the pipeline's test stage.", "Add the failing test to CI"),
-    (Activity.SHADOWING, "",
-     "Shadowed the on-call handover; mentee asked great questions.",
-     "Shadowed an on-call handover.", "Shadow one more night shift"),
-    (Activity.CAREER_CONVERSATION, "Career conversation",
-     "Interested in SRE longer-term; worried it looks disloyal to the current team.",
-     "Talked about next role and skills to build.", "Book a coffee with an SRE lead"),
-    (Activity.OTHER, "Milestone review",
-     "Behind on the exam plan because of the release crunch — no pressure from me.",
-     "Reviewed milestones and adjusted dates.", "Update milestone dates"),
+    (
+        Activity.CAREER_CONVERSATION,
+        "First meeting",
+        "Nervous about on-call; agreed we can say when something feels too much.",
+        "Agreed expectations, goals and how we meet.",
+        "Write down three goals for the program",
+    ),
+    (
+        Activity.TROUBLESHOOTING,
+        "Troubleshooting debrief",
+        "Mentee jumped to restarting pods before reading logs; practised one change at a time.",
+        "Debriefed a DNS resolution incident step by step.",
+        "Read the DNS runbook end to end",
+    ),
+    (
+        Activity.CODE_REVIEW,
+        "Code review walk-through",
+        "Feedback from the team lead felt harsh; talked through how to respond.",
+        "Walked through a Terraform pull request together.",
+        "Open a PR for the S3 module",
+    ),
+    (
+        Activity.INCIDENT_REVIEW,
+        "Incident retrospective",
+        "Still unsure who to escalate to at night — added names to the escalation sheet.",
+        "Reviewed last week's payment outage timeline.",
+        "Draft the incident timeline",
+    ),
+    (
+        Activity.PAIR_PROGRAMMING,
+        "",
+        "Good flow today; mentee drove the whole session.",
+        "Paired on the pipeline's test stage.",
+        "Add the failing test to CI",
+    ),
+    (
+        Activity.SHADOWING,
+        "",
+        "Shadowed the on-call handover; mentee asked great questions.",
+        "Shadowed an on-call handover.",
+        "Shadow one more night shift",
+    ),
+    (
+        Activity.CAREER_CONVERSATION,
+        "Career conversation",
+        "Interested in SRE longer-term; worried it looks disloyal to the current team.",
+        "Talked about next role and skills to build.",
+        "Book a coffee with an SRE lead",
+    ),
+    (
+        Activity.OTHER,
+        "Milestone review",
+        "Behind on the exam plan because of the release crunch — no pressure from me.",
+        "Reviewed milestones and adjusted dates.",
+        "Update milestone dates",
+    ),
 ]
 
 
@@ -68,8 +110,13 @@ def _dates(started: date, last: date, cadence: int) -> list[date]:
     return sorted(found)
 
 
-def _history(mentorship: Mentorship, scenario: str, today: date, rng: random.Random,
-             templates: dict[str, CheckInTemplate]) -> None:
+def _history(
+    mentorship: Mentorship,
+    scenario: str,
+    today: date,
+    rng: random.Random,
+    templates: dict[str, CheckInTemplate],
+) -> None:
     factor, (low, high) = SCENARIOS[scenario]
     if factor < 0:
         return
@@ -84,10 +131,15 @@ def _history(mentorship: Mentorship, scenario: str, today: date, rng: random.Ran
         activity, template_name, note, summary, action = SESSIONS[index % len(SESSIONS)]
         author = mentorship.mentee if index % 3 else mentorship.mentor
         checkin = CheckIn.objects.create(
-            mentorship=mentorship, author=author, date=when,
-            duration_minutes=rng.choice([30, 45, 45, 60, 90]), activity=activity,
-            private_notes=note, shared_summary=summary if index % 4 != 3 else "",
-            next_steps=f"{action}.", template=templates.get(template_name),
+            mentorship=mentorship,
+            author=author,
+            date=when,
+            duration_minutes=rng.choice([30, 45, 45, 60, 90]),
+            activity=activity,
+            private_notes=note,
+            shared_summary=summary if index % 4 != 3 else "",
+            next_steps=f"{action}.",
+            template=templates.get(template_name),
             next_meeting_date=when + timedelta(days=cadence),
         )
         if milestones and index < len(milestones):
@@ -95,7 +147,10 @@ def _history(mentorship: Mentorship, scenario: str, today: date, rng: random.Ran
             checkin.goals.add(milestones[index].goal_id)
         is_latest = index == len(dates) - 1
         ActionItem.objects.create(
-            checkin=checkin, mentorship=mentorship, text=action, owner=mentorship.mentee,
+            checkin=checkin,
+            mentorship=mentorship,
+            text=action,
+            owner=mentorship.mentee,
             due_date=when + timedelta(days=cadence),
             done_at=None if is_latest or rng.random() < 0.2 else timezone.now(),
         )

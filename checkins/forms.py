@@ -51,19 +51,26 @@ class CheckInForm(forms.Form):
         queryset=CheckInTemplate.objects.none(), required=False, widget=forms.HiddenInput
     )
     skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.none(), required=False, label="Skills touched",
+        queryset=Skill.objects.none(),
+        required=False,
+        label="Skills touched",
         widget=forms.CheckboxSelectMultiple,
     )
     goals = TitleChoiceField(
-        queryset=Goal.objects.none(), required=False, label="Goals advanced",
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Goals advanced",
         widget=forms.CheckboxSelectMultiple,
     )
     milestones = TitleChoiceField(
-        queryset=Milestone.objects.none(), required=False, label="Milestones advanced",
+        queryset=Milestone.objects.none(),
+        required=False,
+        label="Milestones advanced",
         widget=forms.CheckboxSelectMultiple,
     )
     private_notes = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Only the two of you ever see these notes.",
     )
     next_steps = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -71,12 +78,19 @@ class CheckInForm(forms.Form):
         required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
     )
     shared_summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional. HR coordinators can read this summary — keep it free of anything private.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Optional. HR coordinators can read this summary — keep it free of anything private."
+        ),
     )
     pulse = forms.TypedChoiceField(
-        choices=PULSE_CHOICES, coerce=int, required=False, empty_value=None,
-        widget=forms.RadioSelect, label="How useful was it? (1–5)",
+        choices=PULSE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        label="How useful was it? (1–5)",
         help_text="Only you see your score.",
     )
 
@@ -93,10 +107,13 @@ class CheckInForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    text = forms.CharField(max_length=300, required=False, label="Action item",
-                           validators=[validate_single_line])
+    text = forms.CharField(
+        max_length=300, required=False, label="Action item", validators=[validate_single_line]
+    )
     owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, owners: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -121,14 +138,16 @@ class TemplateForm(forms.Form):
 
 class ResetForm(forms.Form):
     note = forms.CharField(
-        label="Why is this pairing reset?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is this pairing reset?",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded on the mentorship as the reason it ended.",
     )
 
 
 class RecognitionForm(forms.Form):
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
         help_text="Sent by email to the mentor's manager.",
     )
 

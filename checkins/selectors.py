@@ -96,9 +96,14 @@ def recent_pulses(mentorship_ids: Iterable[int], today: date) -> dict[int, list[
 def _info(m: Mentorship, pulses: list[int], today: date) -> HealthInfo:
     cadence = m.program.cadence_days
     state = health.health_state(
-        today=today, started_on=m.started_on, last_checkin_on=m.last_checkin_on,
-        cadence_days=cadence, recent_pulses=pulses, milestones_overdue=m.ms_overdue,
-        milestones_total=m.ms_due, status=m.status,
+        today=today,
+        started_on=m.started_on,
+        last_checkin_on=m.last_checkin_on,
+        cadence_days=cadence,
+        recent_pulses=pulses,
+        milestones_overdue=m.ms_overdue,
+        milestones_total=m.ms_due,
+        status=m.status,
     )
     return HealthInfo(
         state=state,
@@ -130,21 +135,22 @@ def health_for_mentorships(
 
 
 def health_for(mentorship: Mentorship, today: date) -> HealthInfo:
-    return health_for_mentorships(Mentorship.objects.filter(pk=mentorship.pk), today)[
-        mentorship.pk
-    ]
+    return health_for_mentorships(Mentorship.objects.filter(pk=mentorship.pk), today)[mentorship.pk]
 
 
 def next_checkin_due(mentorship: Mentorship) -> date | None:
     """Last check-in (or the start) plus the program's cadence; None before the start."""
     last = mentorship.checkins.aggregate(d=Max("date"))["d"]
     return health.next_due_on(
-        started_on=mentorship.started_on, last_checkin_on=last,
+        started_on=mentorship.started_on,
+        last_checkin_on=last,
         cadence_days=mentorship.program.cadence_days,
     )
 
 
-def board_rows(mentorships: QuerySet[Mentorship], today: date) -> list[tuple[Mentorship, HealthInfo]]:
+def board_rows(
+    mentorships: QuerySet[Mentorship], today: date
+) -> list[tuple[Mentorship, HealthInfo]]:
     """Mentorships with health, the ones needing attention first, then the longest silent."""
     rows = list(with_health_data(mentorships.select_related("mentor", "mentee"), today))
     pulses = recent_pulses([m.pk for m in rows], today)
@@ -228,6 +234,8 @@ def mentor_stats(mentor_id: int) -> MentorStats:
     ).aggregate(avg=Avg("score"), people=Count("user", distinct=True))
     pulse = suppress(found["avg"], found["people"])
     return MentorStats(
-        minutes=agg["minutes"] or 0, mentees=mentees or 0,
-        avg_pulse=round(float(pulse), 1) if pulse is not None else None, checkins=agg["n"],
+        minutes=agg["minutes"] or 0,
+        mentees=mentees or 0,
+        avg_pulse=round(float(pulse), 1) if pulse is not None else None,
+        checkins=agg["n"],
     )

@@ -44,8 +44,14 @@ def mentorship_url(mentorship: Mentorship) -> str:
 
 
 def _check_checkin_data(
-    mentorship: Mentorship, *, when: date, duration_minutes: int, next_meeting_date: date | None,
-    goals: list[Goal], milestones: list[Milestone], action_items: list[ActionItemData],
+    mentorship: Mentorship,
+    *,
+    when: date,
+    duration_minutes: int,
+    next_meeting_date: date | None,
+    goals: list[Goal],
+    milestones: list[Milestone],
+    action_items: list[ActionItemData],
 ) -> None:
     errors: dict[str, str] = {}
     if mentorship.status != MentorshipStatus.ACTIVE:
@@ -63,7 +69,9 @@ def _check_checkin_data(
     goal_ids = set(Goal.objects.filter(mentorship=mentorship).values_list("pk", flat=True))
     if any(m.goal_id not in goal_ids for m in milestones):
         errors["milestones"] = "Choose milestones of this mentorship only."
-    if any(item.owner.pk not in (mentorship.mentor_id, mentorship.mentee_id) for item in action_items):
+    if any(
+        item.owner.pk not in (mentorship.mentor_id, mentorship.mentee_id) for item in action_items
+    ):
         errors["__all__"] = "An action item's owner must be one of the two participants."
     if errors:
         raise ValidationError(errors)
@@ -91,22 +99,37 @@ def checkin_create(
     require_participant(mentorship, author)
     items = action_items or []
     _check_checkin_data(
-        mentorship, when=when, duration_minutes=duration_minutes,
-        next_meeting_date=next_meeting_date, goals=goals, milestones=milestones,
+        mentorship,
+        when=when,
+        duration_minutes=duration_minutes,
+        next_meeting_date=next_meeting_date,
+        goals=goals,
+        milestones=milestones,
         action_items=items,
     )
     checkin = CheckIn.objects.create(
-        mentorship=mentorship, author=author, date=when, duration_minutes=duration_minutes,
-        activity=activity, next_steps=next_steps.strip(), next_meeting_date=next_meeting_date,
-        private_notes=private_notes.strip(), shared_summary=shared_summary.strip(),
+        mentorship=mentorship,
+        author=author,
+        date=when,
+        duration_minutes=duration_minutes,
+        activity=activity,
+        next_steps=next_steps.strip(),
+        next_meeting_date=next_meeting_date,
+        private_notes=private_notes.strip(),
+        shared_summary=shared_summary.strip(),
         template=template,
     )
     checkin.skills.set(skills)
     checkin.goals.set(goals)
     checkin.milestones.set(milestones)
     ActionItem.objects.bulk_create(
-        ActionItem(checkin=checkin, mentorship=mentorship, text=i.text.strip(), owner=i.owner,
-                   due_date=i.due_date)
+        ActionItem(
+            checkin=checkin,
+            mentorship=mentorship,
+            text=i.text.strip(),
+            owner=i.owner,
+            due_date=i.due_date,
+        )
         for i in items
     )
     if pulse is not None:
@@ -131,9 +154,7 @@ def pulse_give(*, checkin: CheckIn, user: User, score: int) -> Pulse:
     require_participant(checkin.mentorship, user)
     if not 1 <= score <= 5:
         raise ValidationError({"score": "Choose a score from 1 to 5."})
-    pulse, _ = Pulse.objects.update_or_create(
-        checkin=checkin, user=user, defaults={"score": score}
-    )
+    pulse, _ = Pulse.objects.update_or_create(checkin=checkin, user=user, defaults={"score": score})
     return pulse
 
 
@@ -186,8 +207,7 @@ def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
             "since the last check-in: please find a time to meet and log it.\n\n"
             f"Your mentorship page: {link}\n"
         )
-        emails.append(Email(person.email, f"Time for a check-in · {mentorship.program.name}",
-                            body))
+        emails.append(Email(person.email, f"Time for a check-in · {mentorship.program.name}", body))
     return emails_enqueue(kind="checkins.nudge", emails=emails)
 
 
@@ -218,6 +238,10 @@ def recognition_send(*, mentor: User, by: User, message: str) -> Recognition:
         f"{by.full_name or by.email} (HR) would like to recognise the mentoring done by "
         f"{mentor.full_name or mentor.email}:\n\n{message}\n\nMentoring figures: {link}\n"
     )
-    email_enqueue(kind="checkins.recognition", to=manager.email,
-                  subject=f"Recognition for {mentor.full_name or mentor.email}", body=body)
+    email_enqueue(
+        kind="checkins.recognition",
+        to=manager.email,
+        subject=f"Recognition for {mentor.full_name or mentor.email}",
+        body=body,
+    )
     return recognition

@@ -15,7 +15,8 @@ urlpatterns = [
     path("program/<slug:slug>/templates/", views.template_library, name="templates"),
     path("program/<slug:slug>/templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path(
-        "program/<slug:slug>/templates/<int:pk>/retire/", views.template_retire,
+        "program/<slug:slug>/templates/<int:pk>/retire/",
+        views.template_retire,
         name="template_retire",
     ),
     path("program/<slug:slug>/health/", views.health_board, name="health_board"),

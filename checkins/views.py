@@ -75,8 +75,10 @@ def _owners(mentorship: Mentorship, user: User) -> list[tuple[int, str]]:
         label = person.full_name or person.email
         return f"{label} (you)" if person.pk == user.pk else label
 
-    return [(mentorship.mentee_id, name(mentorship.mentee)),
-            (mentorship.mentor_id, name(mentorship.mentor))]
+    return [
+        (mentorship.mentee_id, name(mentorship.mentee)),
+        (mentorship.mentor_id, name(mentorship.mentor)),
+    ]
 
 
 def _initial_from_template(request: HttpRequest, templates) -> tuple[dict, CheckInTemplate | None]:
@@ -109,11 +111,18 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = CheckInForm(initial=initial, mentorship=mentorship, templates=templates)
         items = ActionItemFormSet(prefix="items", form_kwargs={"owners": owners})
     selected = form["template"].value()
-    return render(request, "checkins/checkin_form.html", {
-        "mentorship": mentorship, "form": form, "items": items, "templates": templates,
-        "selected_template": str(selected or ""),
-        "active": mentorship.status == "active",
-    })
+    return render(
+        request,
+        "checkins/checkin_form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "items": items,
+            "templates": templates,
+            "selected_template": str(selected or ""),
+            "active": mentorship.status == "active",
+        },
+    )
 
 
 def _save_checkin(request: HttpRequest, mentorship: Mentorship, form, items) -> CheckIn | None:
@@ -126,13 +135,21 @@ def _save_checkin(request: HttpRequest, mentorship: Mentorship, form, items) -> 
     ]
     try:
         return services.checkin_create(
-            mentorship=mentorship, author=request.user, when=data["date"],
-            duration_minutes=data["duration_minutes"], activity=data["activity"],
-            skills=list(data["skills"]), goals=list(data["goals"]),
-            milestones=list(data["milestones"]), next_steps=data["next_steps"],
-            next_meeting_date=data["next_meeting_date"], private_notes=data["private_notes"],
-            shared_summary=data["shared_summary"], template=data["template"],
-            action_items=rows, pulse=data["pulse"],
+            mentorship=mentorship,
+            author=request.user,
+            when=data["date"],
+            duration_minutes=data["duration_minutes"],
+            activity=data["activity"],
+            skills=list(data["skills"]),
+            goals=list(data["goals"]),
+            milestones=list(data["milestones"]),
+            next_steps=data["next_steps"],
+            next_meeting_date=data["next_meeting_date"],
+            private_notes=data["private_notes"],
+            shared_summary=data["shared_summary"],
+            template=data["template"],
+            action_items=rows,
+            pulse=data["pulse"],
         )
     except ValidationError as error:
         _apply_errors(form, error)
@@ -147,7 +164,8 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = timeline_context(mentorship, request.user, list(page.object_list))
     context.update(
-        page=page, next_url=request.get_full_path(),
+        page=page,
+        next_url=request.get_full_path(),
         mentorship_url=services.mentorship_path(mentorship),
     )
     return render(request, "checkins/timeline.html", context)
@@ -194,10 +212,15 @@ def _back(request: HttpRequest, mentorship_id: int) -> str:
 def hr_summaries(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = coordinated_mentorship_or_404(request.user, pk)
     page = Paginator(selectors.hr_summaries(mentorship), 25).get_page(request.GET.get("page"))
-    return render(request, "checkins/hr_summaries.html", {
-        "mentorship": mentorship, "page": page,
-        "health": selectors.health_for(mentorship, timezone.localdate()),
-    })
+    return render(
+        request,
+        "checkins/hr_summaries.html",
+        {
+            "mentorship": mentorship,
+            "page": page,
+            "health": selectors.health_for(mentorship, timezone.localdate()),
+        },
+    )
 
 
 @login_required
@@ -215,9 +238,15 @@ def template_library(request: HttpRequest, slug: str) -> HttpResponse:
     templates = CheckInTemplate.objects.filter(
         Q(program__isnull=True) | Q(program=program)
     ).order_by("is_retired", "program_id", "name")
-    return render(request, "checkins/template_library.html", {
-        "program": program, "templates": templates, "form": form,
-    })
+    return render(
+        request,
+        "checkins/template_library.html",
+        {
+            "program": program,
+            "templates": templates,
+            "form": form,
+        },
+    )
 
 
 def _program_template(request: HttpRequest, slug: str, pk: int) -> tuple[Program, CheckInTemplate]:
@@ -230,7 +259,9 @@ def _program_template(request: HttpRequest, slug: str, pk: int) -> tuple[Program
 @login_required
 def template_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program, template = _program_template(request, slug, pk)
-    form = TemplateForm(request.POST or None, initial={"name": template.name, "agenda": template.agenda})
+    form = TemplateForm(
+        request.POST or None, initial={"name": template.name, "agenda": template.agenda}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.template_update(template=template, **form.cleaned_data)
@@ -239,9 +270,15 @@ def template_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Template saved.")
             return redirect("checkins:templates", program.slug)
-    return render(request, "checkins/template_form.html", {
-        "program": program, "template": template, "form": form,
-    })
+    return render(
+        request,
+        "checkins/template_form.html",
+        {
+            "program": program,
+            "template": template,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -263,9 +300,15 @@ def health_board(request: HttpRequest, slug: str) -> HttpResponse:
     counts: dict[str, int] = {}
     for _, info in rows:
         counts[info.label] = counts.get(info.label, 0) + 1
-    return render(request, "checkins/health_board.html", {
-        "program": program, "page": page, "counts": counts,
-    })
+    return render(
+        request,
+        "checkins/health_board.html",
+        {
+            "program": program,
+            "page": page,
+            "counts": counts,
+        },
+    )
 
 
 @hr_required
@@ -295,9 +338,10 @@ def reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _coordinates_mentor(user: User, mentor_id: int) -> bool:
-    return is_hr(user) and Program.objects.filter(
-        coordinators=user, mentorships__mentor_id=mentor_id
-    ).exists()
+    return (
+        is_hr(user)
+        and Program.objects.filter(coordinators=user, mentorships__mentor_id=mentor_id).exists()
+    )
 
 
 @login_required
@@ -322,9 +366,16 @@ def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Recognition on its way to the mentor's manager.")
                 return redirect("checkins:mentor_stats", mentor.pk)
-    return render(request, "checkins/mentor_stats.html", {
-        "mentor": mentor, "stats": selectors.mentor_stats(mentor.pk), "form": form,
-        "can_recognise": can_recognise,
-        "recognitions": mentor.recognitions.select_related("sent_by")[:10]
-        if (can_recognise or viewer.pk == mentor.pk) else [],
-    })
+    return render(
+        request,
+        "checkins/mentor_stats.html",
+        {
+            "mentor": mentor,
+            "stats": selectors.mentor_stats(mentor.pk),
+            "form": form,
+            "can_recognise": can_recognise,
+            "recognitions": mentor.recognitions.select_related("sent_by")[:10]
+            if (can_recognise or viewer.pk == mentor.pk)
+            else [],
+        },
+    )

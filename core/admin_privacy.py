@@ -41,8 +41,9 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     # HR coordinators of the program see goal titles and progress; nobody else sees any of it.
     "mentorships.Goal": frozenset({"title", "description", "success_measure"}),
     "mentorships.Milestone": frozenset({"title", "evidence"}),
-    "mentorships.Agreement": frozenset({"meeting_frequency", "channel", "confidentiality",
-                                        "mentor_owns", "mentee_owns"}),
+    "mentorships.Agreement": frozenset(
+        {"meeting_frequency", "channel", "confidentiality", "mentor_owns", "mentee_owns"}
+    ),
     # Between one person and the program's HR coordinators.
     "mentorships.ResetRequest": frozenset({"reason", "resolution"}),
     "mentorships.Mentorship": frozenset({"end_note"}),
@@ -63,10 +64,23 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
 
 # Admin options that name fields, checked by tandem.A002.
 FIELD_OPTIONS = (
-    "fields", "fieldsets", "readonly_fields", "list_display", "list_display_links",
-    "list_editable", "list_filter", "search_fields", "ordering", "sortable_by", "date_hierarchy",
-    "prepopulated_fields", "filter_horizontal", "filter_vertical", "raw_id_fields",
-    "autocomplete_fields", "radio_fields",
+    "fields",
+    "fieldsets",
+    "readonly_fields",
+    "list_display",
+    "list_display_links",
+    "list_editable",
+    "list_filter",
+    "search_fields",
+    "ordering",
+    "sortable_by",
+    "date_hierarchy",
+    "prepopulated_fields",
+    "filter_horizontal",
+    "filter_vertical",
+    "raw_id_fields",
+    "autocomplete_fields",
+    "radio_fields",
 )
 
 
@@ -106,8 +120,11 @@ def _names(item: Any) -> list[str]:
 
 
 def _order_field(model_admin: Any, item: Any) -> str | None:
-    attr = item if callable(item) else (getattr(model_admin, item, None)
-                                        or getattr(model_admin.model, item, None))
+    attr = (
+        item
+        if callable(item)
+        else (getattr(model_admin, item, None) or getattr(model_admin.model, item, None))
+    )
     order = getattr(attr, "admin_order_field", None)
     return order if isinstance(order, str) else None
 
@@ -148,13 +165,16 @@ class PrivateTextMixin:
         return self._keep(super().get_readonly_fields(request, obj))
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {field: sources
-                for field, sources in super().get_prepopulated_fields(request, obj).items()
-                if not self._is_private(field) and not self._is_private(sources)}
+        return {
+            field: sources
+            for field, sources in super().get_prepopulated_fields(request, obj).items()
+            if not self._is_private(field) and not self._is_private(sources)
+        }
 
     def get_queryset(self, request):
-        deferred = [f.name for f in self.model._meta.concrete_fields
-                    if f.name in private_fields(self.model)]
+        deferred = [
+            f.name for f in self.model._meta.concrete_fields if f.name in private_fields(self.model)
+        ]
         queryset = super().get_queryset(request)
         return queryset.defer(*deferred) if deferred else queryset
 
@@ -178,9 +198,12 @@ class PrivateTextAdminMixin(PrivateTextMixin):
         return not self._required_private() and super().has_add_permission(request)
 
     def get_list_display(self, request):
-        columns = [item for item in super().get_list_display(request)
-                   if not self._is_private(item)
-                   and not reaches_private(self.model, _order_field(self, item) or "")]
+        columns = [
+            item
+            for item in super().get_list_display(request)
+            if not self._is_private(item)
+            and not reaches_private(self.model, _order_field(self, item) or "")
+        ]
         return columns or ["__str__"]
 
     def get_list_display_links(self, request, list_display):
@@ -220,8 +243,11 @@ def _wrap(cls: type, mixin: type) -> type:
     if issubclass(cls, mixin):
         return cls
     if cls not in _wrapped:
-        _wrapped[cls] = type(cls.__name__, (mixin, cls),
-                             {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        _wrapped[cls] = type(
+            cls.__name__,
+            (mixin, cls),
+            {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
     return _wrapped[cls]
 
 
@@ -262,12 +288,15 @@ def _config_errors(admin_class: type, model: type[Model]) -> list[checks.CheckMe
         for item in _option_values(admin_class, option):
             for name in _names(item):
                 if reaches_private(model, name):
-                    errors.append(checks.Error(
-                        f"{admin_class.__qualname__}.{option} names {name!r}, which is private "
-                        f"text (core.admin_privacy.PRIVATE_TEXT).",
-                        hint="Remove it: the admin never shows or queries private text.",
-                        obj=admin_class, id="tandem.A002",
-                    ))
+                    errors.append(
+                        checks.Error(
+                            f"{admin_class.__qualname__}.{option} names {name!r}, which is private "
+                            f"text (core.admin_privacy.PRIVATE_TEXT).",
+                            hint="Remove it: the admin never shows or queries private text.",
+                            obj=admin_class,
+                            id="tandem.A002",
+                        )
+                    )
     return errors
 
 
@@ -279,25 +308,32 @@ def check_admin_privacy(app_configs=None, **kwargs) -> list[checks.CheckMessage]
         try:
             model = apps.get_model(label)
         except LookupError:
-            errors.append(checks.Error(f"PRIVATE_TEXT names the unknown model {label}.",
-                                       id="tandem.A003"))
+            errors.append(
+                checks.Error(f"PRIVATE_TEXT names the unknown model {label}.", id="tandem.A003")
+            )
             continue
         for name in sorted(fields):
             try:
                 model._meta.get_field(name)
             except FieldDoesNotExist:
-                errors.append(checks.Error(f"PRIVATE_TEXT names {label}.{name}, which doesn't "
-                                           "exist.", id="tandem.A003"))
+                errors.append(
+                    checks.Error(
+                        f"PRIVATE_TEXT names {label}.{name}, which doesn't exist.", id="tandem.A003"
+                    )
+                )
     for site in all_sites:
         for model, model_admin in site._registry.items():
             if not isinstance(model_admin, PrivateTextAdminMixin):
-                errors.append(checks.Error(
-                    f"{type(model_admin).__qualname__} is registered on {site.name} without "
-                    "PrivateTextAdminMixin.",
-                    hint="Register models on the default admin site (admin.site / "
-                         "@admin.register), which adds it.",
-                    obj=type(model_admin), id="tandem.A001",
-                ))
+                errors.append(
+                    checks.Error(
+                        f"{type(model_admin).__qualname__} is registered on {site.name} without "
+                        "PrivateTextAdminMixin.",
+                        hint="Register models on the default admin site (admin.site / "
+                        "@admin.register), which adds it.",
+                        obj=type(model_admin),
+                        id="tandem.A001",
+                    )
+                )
             errors += _config_errors(type(model_admin), model)
             for inline in model_admin.inlines:
                 errors += _config_errors(inline, inline.model)

@@ -59,8 +59,11 @@ def insert_rows(
     constants = dict(constants or {})
     if columns is None:
         given = set().union(*rows)
-        columns = [f.attname for f in model._meta.concrete_fields
-                   if f.attname in given and f.attname not in constants]
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname in given and f.attname not in constants
+        ]
         defaults = {name: _default(model._meta.get_field(name)) for name in columns}
         rows = [tuple(row.get(name, defaults[name]) for name in columns) for row in rows]
     if not columns:
@@ -75,27 +78,39 @@ def insert_rows(
         constants[field.attname] = _default(field)
     fixed_params = [f.get_db_prep_save(constants[f.attname], connection) for f in fixed]
     qn = connection.ops.quote_name
-    target = (f"INSERT INTO {qn(model._meta.db_table)} "
-              f"({', '.join(qn(f.column) for f in fields + fixed)})")
+    target = (
+        f"INSERT INTO {qn(model._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields + fixed)})"
+    )
     on_conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     inserted = 0
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             placeholders = ", ".join(["%s"] * (len(fields) + len(fixed)))
-            cursor.executemany(f"{target} VALUES ({placeholders}){on_conflict}", [
-                [*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)),
-                 *fixed_params]
-                for row in rows
-            ])
+            cursor.executemany(
+                f"{target} VALUES ({placeholders}){on_conflict}",
+                [
+                    [
+                        *(
+                            f.get_db_prep_save(v, connection)
+                            for f, v in zip(fields, row, strict=True)
+                        ),
+                        *fixed_params,
+                    ]
+                    for row in rows
+                ],
+            )
             return cursor.rowcount
         aliases = [f"c{i}" for i in range(len(fields))]
         arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
         # Typed like the arrays: a bare NULL would be text, which a bigint column refuses.
         shared = [f"%s::{f.db_type(connection)}" for f in fixed]
-        sql = (f"{target} SELECT {', '.join(aliases + shared)} "
-               f"FROM unnest({arrays}) AS t({', '.join(aliases)}){on_conflict}")
+        sql = (
+            f"{target} SELECT {', '.join(aliases + shared)} "
+            f"FROM unnest({arrays}) AS t({', '.join(aliases)}){on_conflict}"
+        )
         for start in range(0, len(rows), chunk_size):
-            chunk = rows[start:start + chunk_size]
+            chunk = rows[start : start + chunk_size]
             cursor.execute(sql, [*fixed_params, *(list(col) for col in zip(*chunk, strict=True))])
             inserted += cursor.rowcount
     return inserted
@@ -108,8 +123,11 @@ def _default(field: Field) -> Any:
 
 
 def update_rows(
-    model: type[Model], rows: Sequence[Mapping[str, object]], fields: Sequence[str],
-    *, batch_size: int = BATCH_SIZE,
+    model: type[Model],
+    rows: Sequence[Mapping[str, object]],
+    fields: Sequence[str],
+    *,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """Write `fields` (attnames, e.g. "manager_id") of each row, matched on row["pk"]."""
     if not rows:
@@ -127,7 +145,7 @@ def update_rows(
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
-            chunk = rows[start:start + batch_size]
+            chunk = rows[start : start + batch_size]
             params: list[object] = []
             for row in chunk:
                 params.append(row["pk"])
@@ -142,8 +160,9 @@ def update_rows(
     return written
 
 
-def _update_rows_portable(model: type[Model], rows: Sequence[Mapping[str, object]],
-                          model_fields: list) -> int:
+def _update_rows_portable(
+    model: type[Model], rows: Sequence[Mapping[str, object]], model_fields: list
+) -> int:
     meta = model._meta
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(f.column)} = %s" for f in model_fields)
@@ -172,7 +191,7 @@ def delete_where_in(model: type[Model], attname: str, ids: Sequence[int]) -> int
         deleted = 0
         ids = list(ids)
         for start in range(0, len(ids), PORTABLE_IN_SIZE):  # under SQLite's variable limit
-            chunk = ids[start:start + PORTABLE_IN_SIZE]
+            chunk = ids[start : start + PORTABLE_IN_SIZE]
             cursor.execute(
                 f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk
             )
@@ -210,8 +229,10 @@ def _reserve_ids_portable(model: type[Model], count: int) -> list[int]:
     highest = f"SELECT MAX({qn(meta.pk.column)}) FROM {qn(meta.db_table)}"
     params: list[object] = []
     if connection.vendor == "sqlite":
-        highest = (f"SELECT MAX(COALESCE(({highest}), 0), COALESCE((SELECT seq FROM "
-                   f"sqlite_sequence WHERE name = %s), 0))")
+        highest = (
+            f"SELECT MAX(COALESCE(({highest}), 0), COALESCE((SELECT seq FROM "
+            f"sqlite_sequence WHERE name = %s), 0))"
+        )
         params = [meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute(highest, params)

@@ -90,8 +90,9 @@ def run_checks() -> tuple[bool, dict[str, str]]:
 
 def health_response() -> JsonResponse:
     healthy, results = run_checks()
-    response = JsonResponse({"status": "ok" if healthy else "fail", "checks": results},
-                            status=200 if healthy else 503)
+    response = JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": results}, status=200 if healthy else 503
+    )
     response["Cache-Control"] = "no-store"
     return response
 

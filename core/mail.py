@@ -75,9 +75,11 @@ def send_once(row: Row, *, field: str, send: Callable[[Row], None]) -> bool:
     """
     model = type(row)
     with transaction.atomic():
-        claimed = model.objects.select_for_update(skip_locked=True).filter(
-            pk=row.pk, **{f"{field}__isnull": True}
-        ).values_list("pk", flat=True)
+        claimed = (
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pk=row.pk, **{f"{field}__isnull": True})
+            .values_list("pk", flat=True)
+        )
         if not list(claimed):
             return False
         send(row)
@@ -85,8 +87,13 @@ def send_once(row: Row, *, field: str, send: Callable[[Row], None]) -> bool:
     return True
 
 
-def send_each_once(rows: Iterable[Row], *, field: str, send: Callable[[Row], None],
-                   on_refused: Callable[[Row, BaseException], None] | None = None) -> int:
+def send_each_once(
+    rows: Iterable[Row],
+    *,
+    field: str,
+    send: Callable[[Row], None],
+    on_refused: Callable[[Row, BaseException], None] | None = None,
+) -> int:
     """`send_once` for each row; returns how many went.
 
     One bad address does not stop the others. A permanent refusal is handed to `on_refused`

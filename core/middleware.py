@@ -26,7 +26,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "no-store, private"
@@ -49,8 +51,11 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (NUL in request.path or _query_has_nul(request.GET)
-                or any(NUL in k or NUL in v for k, v in request.COOKIES.items())):
+        if (
+            NUL in request.path
+            or _query_has_nul(request.GET)
+            or any(NUL in k or NUL in v for k, v in request.COOKIES.items())
+        ):
             return _refuse(request)
         return self.get_response(request)
 
@@ -60,8 +65,7 @@ class RejectNulMiddleware:
         if request.method != "POST":
             return None
         if _query_has_nul(request.POST) or any(
-            NUL in key or any(NUL in f.name for f in files)
-            for key, files in request.FILES.lists()
+            NUL in key or any(NUL in f.name for f in files) for key, files in request.FILES.lists()
         ):
             return _refuse(request)
         return None

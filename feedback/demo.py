@@ -42,7 +42,9 @@ def seed(context: dict) -> None:
 
 def _round(program: Program, kind: str, due_on, hr) -> AssessmentRound:
     round_, _ = AssessmentRound.objects.get_or_create(
-        program=program, kind=kind, due_on=due_on,
+        program=program,
+        kind=kind,
+        due_on=due_on,
         defaults={"status": SendStatus.SENT, "created_by": hr},
     )
     services.assessment_requests_create(round=round_)
@@ -84,8 +86,12 @@ def _seed_survey(program: Program, demo_mentee, rng: random.Random) -> None:
     if survey is None:
         # Opened a week ago, so the demo shows results before the real mid-point arrives.
         survey = services.survey_save(
-            program=program, kind=SurveyKind.MID_POINT, opens_on=today - timedelta(days=7),
-            closes_on=today + timedelta(days=14), for_mentees=True, for_mentors=True,
+            program=program,
+            kind=SurveyKind.MID_POINT,
+            opens_on=today - timedelta(days=7),
+            closes_on=today + timedelta(days=14),
+            for_mentees=True,
+            for_mentors=True,
             for_managers=True,
         )
     services.survey_invitations_create(survey=survey)
@@ -98,9 +104,11 @@ def _seed_survey(program: Program, demo_mentee, rng: random.Random) -> None:
             continue
         services.survey_answer(
             invitation=invitation,
-            ratings={q.pk: rng.choice([3, 4, 4, 5, 5]) for q in questions
-                     if q.kind == QuestionKind.RATING},
-            comments={q.pk: rng.choice(COMMENTS) for q in questions
-                      if q.kind == QuestionKind.TEXT},
+            ratings={
+                q.pk: rng.choice([3, 4, 4, 5, 5])
+                for q in questions
+                if q.kind == QuestionKind.RATING
+            },
+            comments={q.pk: rng.choice(COMMENTS) for q in questions if q.kind == QuestionKind.TEXT},
             today=today,
         )

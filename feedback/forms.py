@@ -28,24 +28,35 @@ class AnswerForm(forms.Form):
         for q in questions:
             if q.kind == QuestionKind.RATING:
                 self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
-                    label=q.text, choices=LEVELS, coerce=int, widget=forms.RadioSelect,
+                    label=q.text,
+                    choices=LEVELS,
+                    coerce=int,
+                    widget=forms.RadioSelect,
                     error_messages={"required": "Choose a rating from 1 (not at all) to 5 (very)."},
                     help_text="1 = not at all · 5 = very much",
                 )
             else:
                 self.fields[f"q{q.pk}"] = forms.CharField(
-                    label=q.text, required=False, max_length=2000,
+                    label=q.text,
+                    required=False,
+                    max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 4}),
                     help_text="Optional. Shown to the program team without your name.",
                 )
 
     def ratings(self) -> dict[int, int]:
-        return {q.pk: self.cleaned_data[f"q{q.pk}"] for q in self.questions
-                if q.kind == QuestionKind.RATING}
+        return {
+            q.pk: self.cleaned_data[f"q{q.pk}"]
+            for q in self.questions
+            if q.kind == QuestionKind.RATING
+        }
 
     def comments(self) -> dict[int, str]:
-        return {q.pk: self.cleaned_data[f"q{q.pk}"] for q in self.questions
-                if q.kind == QuestionKind.TEXT}
+        return {
+            q.pk: self.cleaned_data[f"q{q.pk}"]
+            for q in self.questions
+            if q.kind == QuestionKind.TEXT
+        }
 
 
 class RoundForm(forms.Form):
@@ -66,7 +77,10 @@ class RatingForm(forms.Form):
         self.skill_ids = [es.skill_id for es in skills]
         for es in skills:
             self.fields[f"skill_{es.skill_id}"] = forms.TypedChoiceField(
-                label=es.skill.name, choices=LEVELS, coerce=int, widget=forms.RadioSelect,
+                label=es.skill.name,
+                choices=LEVELS,
+                coerce=int,
+                widget=forms.RadioSelect,
                 error_messages={"required": f"Choose a level from 1 to 5 for {es.skill.name}."},
             )
 

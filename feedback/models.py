@@ -85,7 +85,9 @@ class SurveyQuestion(models.Model):
     class Meta:
         ordering = ["survey", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "position"], name="one_question_per_position"),
+            models.UniqueConstraint(
+                fields=["survey", "position"], name="one_question_per_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,7 +132,9 @@ class SurveyAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["invitation", "question"], name="one_answer_per_question"),
+            models.UniqueConstraint(
+                fields=["invitation", "question"], name="one_answer_per_question"
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="survey_rating_1_5",
@@ -148,9 +152,7 @@ class RoundKind(models.TextChoices):
 
 
 class AssessmentRound(models.Model):
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="assessment_rounds"
-    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assessment_rounds")
     kind = models.CharField(max_length=10, choices=RoundKind.choices)
     due_on = models.DateField()
     status = models.CharField(
@@ -158,7 +160,10 @@ class AssessmentRound(models.Model):
     )
     include_manager = models.BooleanField("Also ask the mentee's manager", default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -218,9 +223,7 @@ class AssessmentRequest(models.Model):
 
 
 class SkillRating(models.Model):
-    request = models.ForeignKey(
-        AssessmentRequest, on_delete=models.CASCADE, related_name="ratings"
-    )
+    request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -38,8 +38,9 @@ def survey_results(program: Program | int, min_group: int = MIN_GROUP) -> list[d
     return survey_results_by_program([program_id], min_group=min_group)[program_id]
 
 
-def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_GROUP
-                              ) -> dict[int, list[dict]]:
+def survey_results_by_program(
+    program_ids: Iterable[int], min_group: int = MIN_GROUP
+) -> dict[int, list[dict]]:
     """program id -> `survey_results` for it, for many programs in the same five queries."""
     wanted = list(program_ids)
     surveys = list(Survey.objects.filter(program_id__in=wanted).order_by("opens_on", "id"))
@@ -53,7 +54,8 @@ def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_G
         SurveyInvitation.objects.filter(survey_id__in=ids)
         .values("survey_id", "role")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(answered_at__isnull=False)))
-        .values_list("survey_id", "role", "n", "done").order_by()
+        .values_list("survey_id", "role", "n", "done")
+        .order_by()
     ):
         invited[(survey_id, role)] = n
         answered[(survey_id, role)] = done
@@ -67,32 +69,44 @@ def survey_results_by_program(program_ids: Iterable[int], min_group: int = MIN_G
     ):
         counts[(survey_id, role, question_id)][rating] = n
     comments: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for survey_id, role, text in SurveyAnswer.objects.filter(
-        question__survey_id__in=ids, question__kind=QuestionKind.TEXT
-    ).exclude(text="").values_list("question__survey_id", "invitation__role", "text"):
+    for survey_id, role, text in (
+        SurveyAnswer.objects.filter(question__survey_id__in=ids, question__kind=QuestionKind.TEXT)
+        .exclude(text="")
+        .values_list("question__survey_id", "invitation__role", "text")
+    ):
         comments[(survey_id, role)].append(text)
     found: dict[int, list[dict]] = {pk: [] for pk in wanted}
     for s in surveys:
         groups = [
-            _group(s, role, answered.get((s.pk, role), 0), questions[s.pk], counts,
-                   comments.get((s.pk, role), []), min_group)
+            _group(
+                s,
+                role,
+                answered.get((s.pk, role), 0),
+                questions[s.pk],
+                counts,
+                comments.get((s.pk, role), []),
+                min_group,
+            )
             for role in AudienceRole.values
             if (s.pk, role) in invited
         ]
-        found[s.program_id].append({
-            "survey_id": s.pk,
-            "kind": s.kind,
-            "kind_label": s.get_kind_display(),
-            "opens_on": s.opens_on,
-            "closes_on": s.closes_on,
-            "status": s.status,
-            "status_label": s.get_status_display(),
-            "invited": sum(n for (sid, _), n in invited.items() if sid == s.pk),
-            # None while a group is hidden: the total minus the shown groups would be its size.
-            "answered": _total_answered([answered.get((s.pk, g["role"]), 0) for g in groups],
-                                        min_group),
-            "groups": groups,
-        })
+        found[s.program_id].append(
+            {
+                "survey_id": s.pk,
+                "kind": s.kind,
+                "kind_label": s.get_kind_display(),
+                "opens_on": s.opens_on,
+                "closes_on": s.closes_on,
+                "status": s.status,
+                "status_label": s.get_status_display(),
+                "invited": sum(n for (sid, _), n in invited.items() if sid == s.pk),
+                # None while a group is hidden: the total minus the shown groups would be its size.
+                "answered": _total_answered(
+                    [answered.get((s.pk, g["role"]), 0) for g in groups], min_group
+                ),
+                "groups": groups,
+            }
+        )
     return found
 
 
@@ -101,20 +115,35 @@ def _total_answered(per_group: list[int], min_group: int = MIN_GROUP) -> int | N
     return sum(per_group) if all(n >= min_group for n in per_group) else None
 
 
-def _group(survey: Survey, role: str, n: int, questions: list[SurveyQuestion],
-           counts: dict, comments: list[str], min_group: int) -> dict:
+def _group(
+    survey: Survey,
+    role: str,
+    n: int,
+    questions: list[SurveyQuestion],
+    counts: dict,
+    comments: list[str],
+    min_group: int,
+) -> dict:
     base = {"role": role, "role_label": AudienceRole(role).label}
     if n < min_group:
         return {**base, "hidden": True, "answers": None, "questions": [], "comments": []}
     rows = []
     for q in questions:
-        dist = {level: counts.get((survey.pk, role, q.pk), {}).get(level, 0) for level in range(1, 6)}
+        dist = {
+            level: counts.get((survey.pk, role, q.pk), {}).get(level, 0) for level in range(1, 6)
+        }
         total = sum(dist.values())
         average = round(sum(k * v for k, v in dist.items()) / total, 2) if total else None
-        rows.append({"question_id": q.pk, "text": q.text, "answers": total,
-                     "average": average, "distribution": dist})
-    return {**base, "hidden": False, "answers": n, "questions": rows,
-            "comments": sorted(comments)}
+        rows.append(
+            {
+                "question_id": q.pk,
+                "text": q.text,
+                "answers": total,
+                "average": average,
+                "distribution": dist,
+            }
+        )
+    return {**base, "hidden": False, "answers": n, "questions": rows, "comments": sorted(comments)}
 
 
 def surveys_with_counts(program: Program) -> list[Survey]:
@@ -125,37 +154,60 @@ def surveys_with_counts(program: Program) -> list[Survey]:
     for role in AudienceRole.values:
         per_role[f"invited_{role}"] = Count("invitations", filter=Q(invitations__role=role))
         per_role[f"answered_{role}"] = Count("invitations", filter=done & Q(invitations__role=role))
-    surveys = list(Survey.objects.filter(program=program).annotate(
-        invited=Count("invitations"),
-        refused=Count("invitations", filter=~Q(invitations__email_error="")),
-        **per_role,
-    ).order_by("opens_on", "id"))
+    surveys = list(
+        Survey.objects.filter(program=program)
+        .annotate(
+            invited=Count("invitations"),
+            refused=Count("invitations", filter=~Q(invitations__email_error="")),
+            **per_role,
+        )
+        .order_by("opens_on", "id")
+    )
     for s in surveys:
-        s.answered = _total_answered([getattr(s, f"answered_{role}") for role in AudienceRole.values
-                                      if getattr(s, f"invited_{role}")])
+        s.answered = _total_answered(
+            [
+                getattr(s, f"answered_{role}")
+                for role in AudienceRole.values
+                if getattr(s, f"invited_{role}")
+            ]
+        )
     return surveys
 
 
 def rounds_with_counts(program: Program) -> QuerySet[AssessmentRound]:
-    return AssessmentRound.objects.filter(program=program).annotate(
-        requested=Count("requests"),
-        completed=Count("requests", filter=Q(requests__completed_at__isnull=False)),
-        refused=Count("requests", filter=~Q(requests__email_error="")),
-    ).order_by("due_on", "id")
+    return (
+        AssessmentRound.objects.filter(program=program)
+        .annotate(
+            requested=Count("requests"),
+            completed=Count("requests", filter=Q(requests__completed_at__isnull=False)),
+            refused=Count("requests", filter=~Q(requests__email_error="")),
+        )
+        .order_by("due_on", "id")
+    )
 
 
 def pending_invitations(user, *, today: date | None = None) -> QuerySet[SurveyInvitation]:
     today = today or timezone.localdate()
-    return SurveyInvitation.objects.filter(
-        user=user, answered_at__isnull=True, sent_at__isnull=False,
-        survey__closes_on__gte=today,
-    ).select_related("survey__program").order_by("survey__closes_on", "pk")
+    return (
+        SurveyInvitation.objects.filter(
+            user=user,
+            answered_at__isnull=True,
+            sent_at__isnull=False,
+            survey__closes_on__gte=today,
+        )
+        .select_related("survey__program")
+        .order_by("survey__closes_on", "pk")
+    )
 
 
 def pending_requests(user) -> QuerySet[AssessmentRequest]:
-    return AssessmentRequest.objects.filter(
-        rater=user, completed_at__isnull=True, sent_at__isnull=False
-    ).select_related("round__program", "mentee").order_by("round__due_on", "pk")
+    return (
+        AssessmentRequest.objects.filter(
+            rater=user, completed_at__isnull=True, sent_at__isnull=False
+        )
+        .select_related("round__program", "mentee")
+        .order_by("round__due_on", "pk")
+    )
 
 
 def sought_skills(request: AssessmentRequest) -> list[EnrolmentSkill]:
@@ -163,7 +215,9 @@ def sought_skills(request: AssessmentRequest) -> list[EnrolmentSkill]:
     return list(
         EnrolmentSkill.objects.filter(
             enrolment__program_id=request.round.program_id, enrolment__user_id=request.mentee_id
-        ).select_related("skill").order_by("skill__category", "skill__name")
+        )
+        .select_related("skill")
+        .order_by("skill__category", "skill__name")
     )
 
 
@@ -187,18 +241,40 @@ def skill_growth_rows(
         ratings = ratings.filter(request__mentee_id__in=list(mentee_ids))
     rows: dict[tuple, dict] = {}
     for r in ratings.values(
-        "level", "skill_id", "skill__name", "skill__category", "request__mentee_id",
-        "request__rater_role", "request__round__program_id", "request__round__kind",
-        "request__round__due_on", "request__round_id",
+        "level",
+        "skill_id",
+        "skill__name",
+        "skill__category",
+        "request__mentee_id",
+        "request__rater_role",
+        "request__round__program_id",
+        "request__round__kind",
+        "request__round__due_on",
+        "request__round_id",
     ).order_by("request__round__due_on", "request__round_id", "request_id"):
-        key = (r["request__round__program_id"], r["request__mentee_id"], r["skill_id"],
-               r["request__rater_role"])
-        row = rows.setdefault(key, {
-            "program_id": key[0], "mentee_id": key[1], "skill_id": key[2],
-            "skill_name": r["skill__name"], "skill_category": r["skill__category"],
-            "rater_role": key[3], "baseline_level": None, "baseline_on": None,
-            "latest_level": None, "latest_on": None, "latest_kind": None, "change": None,
-        })
+        key = (
+            r["request__round__program_id"],
+            r["request__mentee_id"],
+            r["skill_id"],
+            r["request__rater_role"],
+        )
+        row = rows.setdefault(
+            key,
+            {
+                "program_id": key[0],
+                "mentee_id": key[1],
+                "skill_id": key[2],
+                "skill_name": r["skill__name"],
+                "skill_category": r["skill__category"],
+                "rater_role": key[3],
+                "baseline_level": None,
+                "baseline_on": None,
+                "latest_level": None,
+                "latest_on": None,
+                "latest_kind": None,
+                "change": None,
+            },
+        )
         due, kind = r["request__round__due_on"], r["request__round__kind"]
         if kind == RoundKind.BASELINE:
             if row["baseline_on"] is None:  # rows come in date order: keep the first
@@ -246,8 +322,10 @@ def skill_changes(program_ids: Iterable[int]) -> list[tuple[int, int, int, str, 
     if not ids:
         return []
     sql = _CHANGES_SQL.format(
-        round=AssessmentRound._meta.db_table, rating=SkillRating._meta.db_table,
-        request=AssessmentRequest._meta.db_table, programs=", ".join(["%s"] * len(ids)),
+        round=AssessmentRound._meta.db_table,
+        rating=SkillRating._meta.db_table,
+        request=AssessmentRequest._meta.db_table,
+        programs=", ".join(["%s"] * len(ids)),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids, RoundKind.BASELINE.value, RoundKind.BASELINE.value])

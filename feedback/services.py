@@ -58,38 +58,50 @@ def _questions_ensure(survey_ids: list[int]) -> None:
 @transaction.atomic
 def surveys_schedule_defaults(*, programs: list[Program]) -> int:
     """Creates the mid-point and end surveys each program lacks; returns how many were added."""
-    existing = set(
-        Survey.objects.filter(program__in=programs).values_list("program_id", "kind")
-    )
+    existing = set(Survey.objects.filter(program__in=programs).values_list("program_id", "kind"))
     new = []
     for program in programs:
         for kind, opens_on in plan.survey_dates(program.start_date, program.end_date).items():
             if (program.pk, kind) not in existing:
-                new.append(Survey(
-                    program=program, kind=kind, opens_on=opens_on,
-                    closes_on=opens_on + timedelta(days=SURVEY_OPEN_DAYS),
-                ))
+                new.append(
+                    Survey(
+                        program=program,
+                        kind=kind,
+                        opens_on=opens_on,
+                        closes_on=opens_on + timedelta(days=SURVEY_OPEN_DAYS),
+                    )
+                )
     Survey.objects.bulk_create(new, ignore_conflicts=True)
-    _questions_ensure(list(
-        Survey.objects.filter(program__in=programs)
-        .filter(~Exists(SurveyQuestion.objects.filter(survey=OuterRef("pk"))))
-        .values_list("pk", flat=True)
-    ))
+    _questions_ensure(
+        list(
+            Survey.objects.filter(program__in=programs)
+            .filter(~Exists(SurveyQuestion.objects.filter(survey=OuterRef("pk"))))
+            .values_list("pk", flat=True)
+        )
+    )
     return len(new)
 
 
 def surveys_schedule_for_active_programs() -> int:
     """Active programs get their two default surveys without HR having to ask."""
-    lacking = Program.objects.filter(status=Status.ACTIVE).annotate(
-        n=Exists(Survey.objects.filter(program=OuterRef("pk")))
-    ).filter(n=False)
+    lacking = (
+        Program.objects.filter(status=Status.ACTIVE)
+        .annotate(n=Exists(Survey.objects.filter(program=OuterRef("pk"))))
+        .filter(n=False)
+    )
     return surveys_schedule_defaults(programs=list(lacking))
 
 
 @transaction.atomic
 def survey_save(
-    *, program: Program, kind: str, opens_on: date, closes_on: date,
-    for_mentees: bool, for_mentors: bool, for_managers: bool,
+    *,
+    program: Program,
+    kind: str,
+    opens_on: date,
+    closes_on: date,
+    for_mentees: bool,
+    for_mentors: bool,
+    for_managers: bool,
 ) -> Survey:
     """Creates or adjusts a program's survey of one kind; a sent survey can't change."""
     if closes_on < opens_on:
@@ -102,7 +114,9 @@ def survey_save(
     survey = survey or Survey(program=program, kind=kind)
     survey.opens_on, survey.closes_on = opens_on, closes_on
     survey.for_mentees, survey.for_mentors, survey.for_managers = (
-        for_mentees, for_mentors, for_managers
+        for_mentees,
+        for_mentors,
+        for_managers,
     )
     survey.save()
     _questions_ensure([survey.pk])
@@ -173,17 +187,21 @@ def survey_invitations_email(*, survey_ids: list[int]) -> int:
     pending = SurveyInvitation.objects.filter(
         survey_id__in=survey_ids, sent_at__isnull=True
     ).select_related("user", "survey__program")
-    return send_each_once(pending, field="sent_at", send=_survey_email,
-                          on_refused=_refused_for_good("sent_at"))
+    return send_each_once(
+        pending, field="sent_at", send=_survey_email, on_refused=_refused_for_good("sent_at")
+    )
 
 
 def surveys_send_due(*, today: date) -> int:
     """Opens every due survey: claims it, invites its audience, emails each invitee once."""
     surveys_schedule_for_active_programs()
-    due = list(Survey.objects.filter(
-        opens_on__lte=today, status__in=[SendStatus.SCHEDULED, SendStatus.SENDING],
-        program__status__in=RUNNING_PROGRAM,
-    ).values_list("pk", flat=True))
+    due = list(
+        Survey.objects.filter(
+            opens_on__lte=today,
+            status__in=[SendStatus.SCHEDULED, SendStatus.SENDING],
+            program__status__in=RUNNING_PROGRAM,
+        ).values_list("pk", flat=True)
+    )
     for survey_id in due:
         Survey.objects.filter(pk=survey_id, status=SendStatus.SCHEDULED).update(
             status=SendStatus.SENDING
@@ -194,9 +212,11 @@ def surveys_send_due(*, today: date) -> int:
             status=SendStatus.SENT
         )
     return survey_invitations_email(
-        survey_ids=list(Survey.objects.filter(
-            status=SendStatus.SENT, closes_on__gte=today
-        ).values_list("pk", flat=True))
+        survey_ids=list(
+            Survey.objects.filter(status=SendStatus.SENT, closes_on__gte=today).values_list(
+                "pk", flat=True
+            )
+        )
     )
 
 
@@ -205,7 +225,10 @@ def surveys_send_due(*, today: date) -> int:
 
 @transaction.atomic
 def survey_answer(
-    *, invitation: SurveyInvitation, ratings: dict[int, int], comments: dict[int, str],
+    *,
+    invitation: SurveyInvitation,
+    ratings: dict[int, int],
+    comments: dict[int, str],
     today: date | None = None,
 ) -> SurveyInvitation:
     today = today or timezone.localdate()
@@ -219,12 +242,12 @@ def survey_answer(
             if rating not in (1, 2, 3, 4, 5):
                 raise ValidationError(f"Give a rating from 1 to 5 for “{q.text}”.")
             answers.append(SurveyAnswer(invitation=invitation, question=q, rating=rating))
-        elif (text := comments.get(q.pk, "").strip()):
+        elif text := comments.get(q.pk, "").strip():
             answers.append(SurveyAnswer(invitation=invitation, question=q, text=text))
     # The claim: a double submit (two tabs, a retried POST) records the answers only once.
-    claimed = SurveyInvitation.objects.filter(
-        pk=invitation.pk, answered_at__isnull=True
-    ).update(answered_at=timezone.now())
+    claimed = SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(
+        answered_at=timezone.now()
+    )
     if not claimed:
         raise ValidationError("You have already answered this survey.")
     SurveyAnswer.objects.bulk_create(answers)
@@ -242,14 +265,19 @@ def assessment_round_schedule(
     if kind not in RoundKind.values:
         raise ValidationError({"kind": "Choose baseline, follow-up or final."})
     if not program.start_date <= due_on <= program.end_date:
-        raise ValidationError({
-            "due_on": f"Pick a date within the program "
-                      f"({program.start_date:%d %b %Y} – {program.end_date:%d %b %Y})."
-        })
+        raise ValidationError(
+            {
+                "due_on": f"Pick a date within the program "
+                f"({program.start_date:%d %b %Y} – {program.end_date:%d %b %Y})."
+            }
+        )
     if AssessmentRound.objects.filter(program=program, kind=kind, due_on=due_on).exists():
         raise ValidationError({"due_on": "A round of this kind is already due on that date."})
     return AssessmentRound.objects.create(
-        program=program, kind=kind, due_on=due_on, include_manager=include_manager,
+        program=program,
+        kind=kind,
+        due_on=due_on,
+        include_manager=include_manager,
         created_by=by,
     )
 
@@ -262,7 +290,10 @@ def assessment_plan_schedule(
     existing = set(program.assessment_rounds.values_list("kind", "due_on"))
     new = [
         AssessmentRound(
-            program=program, kind=kind, due_on=due_on, include_manager=include_manager,
+            program=program,
+            kind=kind,
+            due_on=due_on,
+            include_manager=include_manager,
             created_by=by,
         )
         for kind, due_on in plan.assessment_plan(
@@ -288,10 +319,16 @@ def assessment_requests_create(*, round: AssessmentRound) -> None:
         if round.include_manager and manager_id:
             raters.append((manager_id, RaterRole.MANAGER))
         for rater_id, role in raters:
-            rows.setdefault((mentee_id, rater_id), AssessmentRequest(
-                round=round, mentorship_id=mentorship_id, mentee_id=mentee_id,
-                rater_id=rater_id, rater_role=role,
-            ))
+            rows.setdefault(
+                (mentee_id, rater_id),
+                AssessmentRequest(
+                    round=round,
+                    mentorship_id=mentorship_id,
+                    mentee_id=mentee_id,
+                    rater_id=rater_id,
+                    rater_role=role,
+                ),
+            )
     AssessmentRequest.objects.bulk_create(rows.values(), ignore_conflicts=True)
 
 
@@ -313,7 +350,8 @@ def _assessment_email(request: AssessmentRequest, *, reminder: bool) -> None:
 
 def _requests_email(queryset, *, field: str, reminder: bool) -> int:
     return send_each_once(
-        queryset.select_related("rater", "mentee", "round__program"), field=field,
+        queryset.select_related("rater", "mentee", "round__program"),
+        field=field,
         send=lambda request: _assessment_email(request, reminder=reminder),
         on_refused=_refused_for_good(field),
     )
@@ -321,11 +359,13 @@ def _requests_email(queryset, *, field: str, reminder: bool) -> int:
 
 def assessment_requests_send_due(*, today: date) -> dict[str, int]:
     """Opens rounds due within a week, emails each request once, reminds once after due."""
-    due = list(AssessmentRound.objects.filter(
-        due_on__lte=today + timedelta(days=ASSESSMENT_LEAD_DAYS),
-        status__in=[SendStatus.SCHEDULED, SendStatus.SENDING],
-        program__status__in=RUNNING_PROGRAM,
-    ).values_list("pk", flat=True))
+    due = list(
+        AssessmentRound.objects.filter(
+            due_on__lte=today + timedelta(days=ASSESSMENT_LEAD_DAYS),
+            status__in=[SendStatus.SCHEDULED, SendStatus.SENDING],
+            program__status__in=RUNNING_PROGRAM,
+        ).values_list("pk", flat=True)
+    )
     for round_id in due:
         AssessmentRound.objects.filter(pk=round_id, status=SendStatus.SCHEDULED).update(
             status=SendStatus.SENDING
@@ -339,10 +379,15 @@ def assessment_requests_send_due(*, today: date) -> dict[str, int]:
     )
     passes = {
         "sent": (open_requests.filter(sent_at__isnull=True), "sent_at", False),
-        "reminded": (open_requests.filter(
-            sent_at__lte=timezone.now() - REMINDER_GRACE, reminded_at__isnull=True,
-            round__due_on__lt=today,
-        ), "reminded_at", True),
+        "reminded": (
+            open_requests.filter(
+                sent_at__lte=timezone.now() - REMINDER_GRACE,
+                reminded_at__isnull=True,
+                round__due_on__lt=today,
+            ),
+            "reminded_at",
+            True,
+        ),
     }
     counts: dict[str, int] = {"rounds": len(due)}
     errors: list[str] = []
@@ -368,9 +413,9 @@ def assessment_submit(
     missing = [sid for sid in skill_ids if levels.get(sid) not in (1, 2, 3, 4, 5)]
     if missing or not skill_ids:
         raise ValidationError("Rate every skill from 1 to 5.")
-    claimed = AssessmentRequest.objects.filter(
-        pk=request.pk, completed_at__isnull=True
-    ).update(completed_at=timezone.now())
+    claimed = AssessmentRequest.objects.filter(pk=request.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
     if not claimed:
         raise ValidationError("This assessment has already been completed.")
     SkillRating.objects.bulk_create(
@@ -378,4 +423,3 @@ def assessment_submit(
     )
     request.refresh_from_db()
     return request
-

@@ -38,8 +38,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     survey = invitation.survey
     closed = survey.closes_on < timezone.localdate()
     if invitation.answered_at or closed:
-        return render(request, "feedback/answer_done.html",
-                      {"invitation": invitation, "survey": survey, "closed": closed})
+        return render(
+            request,
+            "feedback/answer_done.html",
+            {"invitation": invitation, "survey": survey, "closed": closed},
+        )
     form = AnswerForm(request.POST or None, questions=list(survey.questions.all()))
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,15 +54,17 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your answers are saved.")
             return redirect("feedback:answer", invitation.pk)
-    return render(request, "feedback/answer.html",
-                  {"invitation": invitation, "survey": survey, "form": form})
+    return render(
+        request, "feedback/answer.html", {"invitation": invitation, "survey": survey, "form": form}
+    )
 
 
 @login_required
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
         AssessmentRequest.objects.select_related("round__program", "mentee"),
-        pk=pk, rater=request.user,
+        pk=pk,
+        rater=request.user,
     )
     skills = selectors.sought_skills(req)
     if req.completed_at:
@@ -69,9 +74,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     form = RatingForm(request.POST or None, skills=skills)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_submit(
-                request=req, levels=form.levels(), skill_ids=form.skill_ids
-            )
+            services.assessment_submit(request=req, levels=form.levels(), skill_ids=form.skill_ids)
         except ValidationError as exc:
             form.add_error(None, validation_text(exc))
         else:
@@ -86,11 +89,15 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 @hr_required
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    return render(request, "feedback/results.html", {
-        "program": program,
-        "surveys": selectors.survey_results(program),
-        "min_group": selectors.MIN_GROUP,
-    })
+    return render(
+        request,
+        "feedback/results.html",
+        {
+            "program": program,
+            "surveys": selectors.survey_results(program),
+            "min_group": selectors.MIN_GROUP,
+        },
+    )
 
 
 @hr_required
@@ -105,10 +112,15 @@ def surveys(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"The {survey.get_kind_display().lower()} is scheduled.")
             return redirect("feedback:surveys", program.slug)
-    return render(request, "feedback/surveys.html", {
-        "program": program, "form": form,
-        "surveys": selectors.surveys_with_counts(program),
-    })
+    return render(
+        request,
+        "feedback/surveys.html",
+        {
+            "program": program,
+            "form": form,
+            "surveys": selectors.surveys_with_counts(program),
+        },
+    )
 
 
 @hr_required
@@ -116,8 +128,12 @@ def surveys(request: HttpRequest, slug: str) -> HttpResponse:
 def surveys_defaults(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     added = services.surveys_schedule_defaults(programs=[program])
-    messages.success(request, f"{added} survey(s) added on the default dates." if added
-                     else "Both surveys already exist; adjust their dates below.")
+    messages.success(
+        request,
+        f"{added} survey(s) added on the default dates."
+        if added
+        else "Both surveys already exist; adjust their dates below.",
+    )
     return redirect("feedback:surveys", program.slug)
 
 
@@ -127,8 +143,9 @@ def assessment_rounds(request: HttpRequest, slug: str) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_round_schedule(program=program, by=request.user,
-                                               **form.cleaned_data)
+            services.assessment_round_schedule(
+                program=program, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -139,9 +156,16 @@ def assessment_rounds(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "The assessment round is scheduled.")
             return redirect("feedback:assessment_rounds", program.slug)
     page = Paginator(selectors.rounds_with_counts(program), 25).get_page(request.GET.get("page"))
-    return render(request, "feedback/rounds.html", {
-        "program": program, "form": form, "plan_form": PlanForm(), "page": page,
-    })
+    return render(
+        request,
+        "feedback/rounds.html",
+        {
+            "program": program,
+            "form": form,
+            "plan_form": PlanForm(),
+            "page": page,
+        },
+    )
 
 
 @hr_required
@@ -153,6 +177,10 @@ def assessment_plan(request: HttpRequest, slug: str) -> HttpResponse:
     created = services.assessment_plan_schedule(
         program=program, include_manager=include_manager, by=request.user
     )
-    messages.success(request, f"{len(created)} round(s) added to the plan." if created
-                     else "Every round of the standard plan is already scheduled.")
+    messages.success(
+        request,
+        f"{len(created)} round(s) added to the plan."
+        if created
+        else "Every round of the standard plan is already scheduled.",
+    )
     return redirect("feedback:assessment_rounds", program.slug)

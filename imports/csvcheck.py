@@ -159,7 +159,11 @@ def _check_header(parsed: ParsedCsv, *, required: Sequence[str], optional: Seque
     unknown = [c for c in parsed.columns if c and c not in known]
     if unknown:
         problems.append(
-            "Unknown column(s): " + ", ".join(unknown) + ". Expected: " + ", ".join(known_order(required, optional)) + "."
+            "Unknown column(s): "
+            + ", ".join(unknown)
+            + ". Expected: "
+            + ", ".join(known_order(required, optional))
+            + "."
         )
     if "" in parsed.columns:
         problems.append("A column in the header has no name.")
@@ -180,7 +184,9 @@ def _read_row(parsed: ParsedCsv, line: int, cells: list[str]) -> None:
     extra = [c for c in cells[width:] if c.strip()]
     if extra:
         parsed.errors.append(
-            RowError(line, "", f"This row has {len(cells)} cells but the header has {width} columns.")
+            RowError(
+                line, "", f"This row has {len(cells)} cells but the header has {width} columns."
+            )
         )
         return
     values: dict[str, str] = {}
@@ -191,12 +197,14 @@ def _read_row(parsed: ParsedCsv, line: int, cells: list[str]) -> None:
                 RowError(line, column, f"Contains a control character ({bad}); remove it.")
             )
         values[column] = clean_cell(raw)
-    for column in parsed.columns[len(cells):]:
+    for column in parsed.columns[len(cells) :]:
         values[column] = ""  # spreadsheets drop trailing empty cells
     parsed.rows.append(Row(line, values))
 
 
-def duplicates(rows: Iterable[Row], key: Callable[[Row], Hashable], column: str, what: str) -> list[RowError]:
+def duplicates(
+    rows: Iterable[Row], key: Callable[[Row], Hashable], column: str, what: str
+) -> list[RowError]:
     """One error for every repeat of a key, pointing at the first line that had it.
 
     O(r) for r rows (a hash map of first occurrences), not the O(r²) of comparing pairs.
@@ -208,7 +216,9 @@ def duplicates(rows: Iterable[Row], key: Callable[[Row], Hashable], column: str,
         if k in (None, ""):
             continue
         if k in first:
-            errors.append(RowError(row.line, column, f"Duplicate {what}: already on line {first[k]}."))
+            errors.append(
+                RowError(row.line, column, f"Duplicate {what}: already on line {first[k]}.")
+            )
         else:
             first[k] = row.line
     return errors
@@ -281,7 +291,7 @@ def find_cycles(managers: Mapping[K, K | None]) -> list[list[K]]:
             path.append(node)
             node = managers.get(node)
         if node is not None and state.get(node) == 1:
-            cycles.append(path[position[node]:])
+            cycles.append(path[position[node] :])
         for visited in path:
             state[visited] = 2
     return cycles

@@ -31,15 +31,44 @@ from .plans import PREVIEW_ROWS, Action, Plan
 
 REQUIRED = ("email", "role")
 OPTIONAL = (
-    "capacity", "skills", "career_track", "career_goal", "communication_style", "meeting_mode",
-    "years_experience", "seniority", "hours_per_month",
+    "capacity",
+    "skills",
+    "career_track",
+    "career_goal",
+    "communication_style",
+    "meeting_mode",
+    "years_experience",
+    "seniority",
+    "hours_per_month",
 )
 COLUMNS = (*REQUIRED, *OPTIONAL)
 TEMPLATE_ROWS = (
-    ("ada.lovelace@example.com", "mentor", "2", "Kubernetes:5;Terraform:4", "architecture",
-     "", "structured", "video", "15", "principal", "6"),
-    ("alan.turing@example.com", "mentee", "", "Kubernetes:2>4;Terraform:1>3", "cloud",
-     "Run production clusters on my own", "exploratory", "in_person", "2", "junior", "4"),
+    (
+        "ada.lovelace@example.com",
+        "mentor",
+        "2",
+        "Kubernetes:5;Terraform:4",
+        "architecture",
+        "",
+        "structured",
+        "video",
+        "15",
+        "principal",
+        "6",
+    ),
+    (
+        "alan.turing@example.com",
+        "mentee",
+        "",
+        "Kubernetes:2>4;Terraform:1>3",
+        "cloud",
+        "Run production clusters on my own",
+        "exploratory",
+        "in_person",
+        "2",
+        "junior",
+        "4",
+    ),
 )
 # Built once: `.choices` rebuilds its list on every access.
 CHOICES = {
@@ -77,7 +106,8 @@ def plan(text: str, *, program: Program) -> Plan:
     users = {
         email: (pk, active)
         for pk, email, active in User.objects.annotate(e=Lower("email"))
-        .filter(e__in=emails).values_list("pk", "e", "is_active")
+        .filter(e__in=emails)
+        .values_list("pk", "e", "is_active")
     }
     rows: list[EnrolmentRow] = []
     for row in parsed.rows:
@@ -86,7 +116,9 @@ def plan(text: str, *, program: Program) -> Plan:
         if checked is not None:
             rows.append(checked)
     result.errors.extend(
-        csvcheck.duplicates(parsed.rows, lambda r: r.get("email").lower(), "email", "row for this person")
+        csvcheck.duplicates(
+            parsed.rows, lambda r: r.get("email").lower(), "email", "row for this person"
+        )
     )
     result.errors.extend(_role_changes_in_live_pairs(rows, program))
     if result.errors:
@@ -97,7 +129,11 @@ def plan(text: str, *, program: Program) -> Plan:
 
 def _check_program(program: Program) -> list[RowError]:
     if program.status == Status.CLOSED:
-        return [RowError(csvcheck.HEADER_LINE, "", "This program is closed; its enrolments can't change.")]
+        return [
+            RowError(
+                csvcheck.HEADER_LINE, "", "This program is closed; its enrolments can't change."
+            )
+        ]
     return []
 
 
@@ -111,15 +147,22 @@ def _role_changes_in_live_pairs(rows: list[EnrolmentRow], program: Program) -> l
         live.setdefault(mentee_id, EnrolmentRole.MENTEE)
     peer = program.format == Format.PEER
     return [
-        RowError(row.line, "role", f"{row.email} is in a live mentorship as {live[row.user_id]}; "
-                 "end or reassign it before changing the role.")
+        RowError(
+            row.line,
+            "role",
+            f"{row.email} is in a live mentorship as {live[row.user_id]}; "
+            "end or reassign it before changing the role.",
+        )
         for row in rows
         if row.user_id in live and not peer and row.values["role"] != live[row.user_id]
     ]
 
 
 def _check_row(
-    row: Row, columns: list[str], program: Program, skills: dict[str, int],
+    row: Row,
+    columns: list[str],
+    program: Program,
+    skills: dict[str, int],
     users: dict[str, tuple[int, bool]],
 ) -> tuple[EnrolmentRow | None, list[RowError]]:
     errors: list[RowError] = []
@@ -132,7 +175,10 @@ def _check_row(
     if not email:
         fail("email", "The email address is required.")
     elif email not in users:
-        fail("email", f"No employee with the email {email}. Import them in the people directory first.")
+        fail(
+            "email",
+            f"No employee with the email {email}. Import them in the people directory first.",
+        )
     elif not users[email][1]:
         fail("email", f"{email} is no longer active.")
     else:
@@ -144,7 +190,11 @@ def _check_row(
         if row.get(name):
             found = csvcheck.match_choice(row.get(name), choices)
             if found is None:
-                fail(name, f"Unknown value “{row.get(name)}”. Use one of: {csvcheck.choice_help(choices)}.")
+                fail(
+                    name,
+                    f"Unknown value “{row.get(name)}”. "
+                    f"Use one of: {csvcheck.choice_help(choices)}.",
+                )
             values[name] = found
     for name, (low, high) in NUMBERS.items():
         if row.get(name):
@@ -171,7 +221,10 @@ def _role(value: str, program: Program, fail) -> str:
     if peer_program and role != EnrolmentRole.PEER:
         fail("role", "This is a peer program: everyone joins as peer.")
     elif not peer_program and role == EnrolmentRole.PEER:
-        fail("role", f"Only peer programs take peers; this one is {program.get_format_display().lower()}.")
+        fail(
+            "role",
+            f"Only peer programs take peers; this one is {program.get_format_display().lower()}.",
+        )
     return role
 
 
@@ -188,7 +241,10 @@ def _skills(cell: str, role: str, known: dict[str, int], fail) -> SkillSet:
             continue
         pk = known.get(name.lower())
         if pk is None:
-            fail("skills", f"Unknown skill “{name}”. Check the spelling or add it under Skills first.")
+            fail(
+                "skills",
+                f"Unknown skill “{name}”. Check the spelling or add it under Skills first.",
+            )
             continue
         if pk in found:
             fail("skills", f"“{name}” is listed twice.")
@@ -246,17 +302,24 @@ def _classify(result: Plan, rows: list[EnrolmentRow], program: Program) -> None:
             action = Action.UNCHANGED
         result.actions.append(action)
         if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({
-                "line": row.line, "action": action, "email": row.email, "role": row.values["role"],
-                "skills": len(row.skills or {}),
-            })
+            result.preview.append(
+                {
+                    "line": row.line,
+                    "action": action,
+                    "email": row.email,
+                    "role": row.values["role"],
+                    "skills": len(row.skills or {}),
+                }
+            )
     planned = list(zip(rows, result.actions, strict=True))
     result.apply = lambda: _apply(planned, existing, current_skills, program)
 
 
 def _new_values(row: EnrolmentRow, program: Program) -> dict[str, object]:
     """A blank cell means the default for a new enrolment (and "keep" for an existing one)."""
-    default_capacity = program.default_mentor_capacity if row.values["role"] == EnrolmentRole.MENTOR else 1
+    default_capacity = (
+        program.default_mentor_capacity if row.values["role"] == EnrolmentRole.MENTOR else 1
+    )
     return {"capacity": default_capacity, **row.values}
 
 
@@ -267,8 +330,10 @@ def _changed(row: EnrolmentRow, enrolment: dict[str, object], skills: SkillSet) 
 
 
 def _apply(
-    planned: list[tuple[EnrolmentRow, str]], existing: dict[int, dict[str, object]],
-    current_skills: dict[int, SkillSet], program: Program,
+    planned: list[tuple[EnrolmentRow, str]],
+    existing: dict[int, dict[str, object]],
+    current_skills: dict[int, SkillSet],
+    program: Program,
 ) -> dict[str, int]:
     created: list[tuple[EnrolmentRow, dict[str, object]]] = []
     updated: list[tuple[EnrolmentRow, dict[str, object]]] = []
@@ -276,22 +341,38 @@ def _apply(
     new_ids = iter(reserve_ids(Enrolment, sum(1 for _, a in planned if a == Action.CREATE)))
     for row, action in planned:
         if action == Action.CREATE:
-            created.append((row, {
-                "id": next(new_ids), "program_id": program.pk, "user_id": row.user_id,
-                "status": EnrolmentStatus.APPROVED.value, **_new_values(row, program),
-            }))
+            created.append(
+                (
+                    row,
+                    {
+                        "id": next(new_ids),
+                        "program_id": program.pk,
+                        "user_id": row.user_id,
+                        "status": EnrolmentStatus.APPROVED.value,
+                        **_new_values(row, program),
+                    },
+                )
+            )
         elif action == Action.UPDATE:
             # updated_at by hand: a bulk write skips auto_now
             updated.append((row, {**existing[row.user_id], **row.values, "updated_at": now}))
     insert_rows(Enrolment, [values for _, values in created])
     update_rows(Enrolment, [values for _, values in updated], [*FIELDS, "updated_at"])
-    pairs = [(r, int(values["id"])) for r, values in created] + [(r, int(values["pk"])) for r, values in updated]
+    pairs = [(r, int(values["id"])) for r, values in created] + [
+        (r, int(values["pk"])) for r, values in updated
+    ]
     return {"skills_written": _replace_skills(pairs, current_skills)}
 
 
-def _replace_skills(pairs: list[tuple[EnrolmentRow, int]], current_skills: dict[int, SkillSet]) -> int:
-    changed = [(r, pk) for r, pk in pairs if r.skills is not None and r.skills != current_skills.get(pk)]
-    delete_where_in(EnrolmentSkill, "enrolment_id", [pk for _, pk in changed if current_skills.get(pk)])
+def _replace_skills(
+    pairs: list[tuple[EnrolmentRow, int]], current_skills: dict[int, SkillSet]
+) -> int:
+    changed = [
+        (r, pk) for r, pk in pairs if r.skills is not None and r.skills != current_skills.get(pk)
+    ]
+    delete_where_in(
+        EnrolmentSkill, "enrolment_id", [pk for _, pk in changed if current_skills.get(pk)]
+    )
     rows = [
         {"enrolment_id": pk, "skill_id": skill_id, "level": level, "target_level": target}
         for r, pk in changed

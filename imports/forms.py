@@ -23,4 +23,3 @@ class UploadForm(forms.Form):
         except csvcheck.CsvFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
-

@@ -20,7 +20,10 @@ class ImportBatch(models.Model):
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     program = models.ForeignKey(
-        "programs.Program", null=True, blank=True, on_delete=models.CASCADE,
+        "programs.Program",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="import_batches",
     )
     uploaded_by = models.ForeignKey(

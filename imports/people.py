@@ -26,15 +26,41 @@ from .plans import PREVIEW_ROWS, Action, Plan
 
 REQUIRED = ("email", "full_name")
 OPTIONAL = (
-    "job_title", "job_family", "department", "manager_email", "hire_date", "location",
-    "timezone", "active",
+    "job_title",
+    "job_family",
+    "department",
+    "manager_email",
+    "hire_date",
+    "location",
+    "timezone",
+    "active",
 )
 COLUMNS = (*REQUIRED, *OPTIONAL)
 TEMPLATE_ROWS = (
-    ("ada.lovelace@example.com", "Ada Lovelace", "Head of Platform", "cloud", "Platform",
-     "", "2019-03-01", "London", "Europe/London", "yes"),
-    ("alan.turing@example.com", "Alan Turing", "Site Reliability Engineer", "Infrastructure and operations",
-     "Platform", "ada.lovelace@example.com", "2023-09-18", "Manchester", "Europe/London", "yes"),
+    (
+        "ada.lovelace@example.com",
+        "Ada Lovelace",
+        "Head of Platform",
+        "cloud",
+        "Platform",
+        "",
+        "2019-03-01",
+        "London",
+        "Europe/London",
+        "yes",
+    ),
+    (
+        "alan.turing@example.com",
+        "Alan Turing",
+        "Site Reliability Engineer",
+        "Infrastructure and operations",
+        "Platform",
+        "ada.lovelace@example.com",
+        "2023-09-18",
+        "Manchester",
+        "Europe/London",
+        "yes",
+    ),
 )
 MAX_LENGTH = {"email": 254, "full_name": 150, "job_title": 150, "department": 120, "location": 120}
 JOB_FAMILIES = JobFamily.choices  # computed once: the property rebuilds the list per call
@@ -137,7 +163,10 @@ def _job_family(value: str) -> tuple[str | None, str | None]:
         return JobFamily.OTHER.value, None
     found = csvcheck.match_choice(value, JOB_FAMILIES)
     if found is None:
-        return None, f"Unknown job family “{value}”. Use one of: {csvcheck.choice_help(JOB_FAMILIES)}."
+        return (
+            None,
+            f"Unknown job family “{value}”. Use one of: {csvcheck.choice_help(JOB_FAMILIES)}.",
+        )
     return found, None
 
 
@@ -194,10 +223,13 @@ def _check_managers(people: list[PersonRow], graph: _Graph) -> list[RowError]:
     for person in people:
         m = person.manager_email
         if m and m not in in_file and m not in graph.pk_by_email:
-            errors.append(RowError(
-                person.line, "manager_email",
-                f"No one with the email {m} in this file or in Tandem.",
-            ))
+            errors.append(
+                RowError(
+                    person.line,
+                    "manager_email",
+                    f"No one with the email {m} in this file or in Tandem.",
+                )
+            )
     # The reporting graph after the import: existing lines, overridden by the file's rows.
     managers: dict[str, str | None] = {
         email: graph.email_by_pk.get(graph.manager_by_pk[pk]) if graph.manager_by_pk[pk] else None
@@ -227,8 +259,18 @@ def _check_self(people: list[PersonRow], actor: User) -> list[RowError]:
     ]
 
 
-EXISTING = ("pk", "full_name", "job_title", "job_family", "department_id", "hire_date", "location",
-            "timezone", "is_active", "manager_id")
+EXISTING = (
+    "pk",
+    "full_name",
+    "job_title",
+    "job_family",
+    "department_id",
+    "hire_date",
+    "location",
+    "timezone",
+    "is_active",
+    "manager_id",
+)
 
 
 def _classify(result: Plan, people: list[PersonRow], graph: _Graph) -> None:
@@ -238,16 +280,23 @@ def _classify(result: Plan, people: list[PersonRow], graph: _Graph) -> None:
     departments = {d.name.lower(): d for d in Department.objects.all()}
     for person in people:
         user = existing.get(graph.pk_by_email.get(person.email, -1))
-        action = Action.CREATE if user is None else (
-            Action.UPDATE if _changes(person, user, graph, departments) else Action.UNCHANGED
+        action = (
+            Action.CREATE
+            if user is None
+            else (Action.UPDATE if _changes(person, user, graph, departments) else Action.UNCHANGED)
         )
         result.actions.append(action)
         if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({
-                "line": person.line, "action": action, "email": person.email,
-                "name": person.values["full_name"], "department": person.department or "",
-                "manager": person.manager_email or "",
-            })
+            result.preview.append(
+                {
+                    "line": person.line,
+                    "action": action,
+                    "email": person.email,
+                    "name": person.values["full_name"],
+                    "department": person.department or "",
+                    "manager": person.manager_email or "",
+                }
+            )
     planned = list(zip(people, result.actions, strict=True))
     result.apply = lambda: _apply(planned, existing, graph, departments)
 
@@ -265,7 +314,9 @@ def _changes(
 ) -> bool:
     if any(user[name] != value for name, value in person.values.items()):
         return True
-    if person.department is not None and user["department_id"] != _target_department(person, departments):
+    if person.department is not None and user["department_id"] != _target_department(
+        person, departments
+    ):
         return True
     if person.manager_email is not None:
         manager_id = user["manager_id"]
@@ -276,15 +327,18 @@ def _changes(
 
 
 def _apply(
-    planned: list[tuple[PersonRow, str]], existing: dict[int, dict[str, object]], graph: _Graph,
+    planned: list[tuple[PersonRow, str]],
+    existing: dict[int, dict[str, object]],
+    graph: _Graph,
     departments: dict[str, Department],
 ) -> dict[str, int]:
     people = [p for p, action in planned if action != Action.UNCHANGED]
     new_departments = _create_departments(people, departments)
     new_people = [p for p in people if p.email not in graph.pk_by_email]
-    pk_by_email = {**graph.pk_by_email, **dict(
-        zip((p.email for p in new_people), reserve_ids(User, len(new_people)), strict=True)
-    )}
+    pk_by_email = {
+        **graph.pk_by_email,
+        **dict(zip((p.email for p in new_people), reserve_ids(User, len(new_people)), strict=True)),
+    }
     unusable = make_password(None)  # everyone new chooses a password through their invitation
     now = timezone.now()
     created: list[dict[str, object]] = []
@@ -294,14 +348,23 @@ def _apply(
         if person.department is not None:
             fields["department_id"] = _department_id(person.department, departments)
         if person.manager_email is not None:
-            fields["manager_id"] = pk_by_email[person.manager_email] if person.manager_email else None
+            fields["manager_id"] = (
+                pk_by_email[person.manager_email] if person.manager_email else None
+            )
         pk = pk_by_email[person.email]
         if pk in existing:
             updated.append({**existing[pk], **fields})
         else:
             invited = now if fields.get("is_active", True) else None
-            created.append({"id": pk, "email": person.email, "password": unusable,
-                            "invited_at": invited, **fields})
+            created.append(
+                {
+                    "id": pk,
+                    "email": person.email,
+                    "password": unusable,
+                    "invited_at": invited,
+                    **fields,
+                }
+            )
     insert_rows(User, created)
     update_rows(User, updated, EXISTING[1:])
     if any(row["invited_at"] for row in created):

@@ -12,7 +12,8 @@ def programs_for_import(user: User) -> QuerySet[Program]:
 
 
 def batches_visible_to(user: User) -> QuerySet[ImportBatch]:
-    """People imports for every HR coordinator; enrolment imports for that program's coordinators."""
+    """People imports for every HR coordinator; enrolment imports for that program's
+    coordinators."""
     if not is_hr(user):
         return ImportBatch.objects.none()
     return (

@@ -39,10 +39,15 @@ def batch_preview(
     """Checks the file against the current data and keeps it, ready to confirm or as a report."""
     plan = build_plan(kind=kind, content=content, actor=uploaded_by, program=program)
     return ImportBatch.objects.create(
-        kind=kind, program=program, uploaded_by=uploaded_by, filename=filename[:255],
-        content=content, row_count=plan.row_count,
+        kind=kind,
+        program=program,
+        uploaded_by=uploaded_by,
+        filename=filename[:255],
+        content=content,
+        row_count=plan.row_count,
         status=BatchStatus.PREVIEWED if plan.ok else BatchStatus.FAILED,
-        summary={**plan.counts(), "preview": plan.preview}, errors=_error_report(plan.errors),
+        summary={**plan.counts(), "preview": plan.preview},
+        errors=_error_report(plan.errors),
     )
 
 
@@ -61,7 +66,8 @@ def batch_apply(*, batch_id: int, actor: User) -> ApplyOutcome:
         logger.exception("Import batch %s failed in the database", batch_id)
         message = "The data changed while importing. Nothing was imported; upload the file again."
         ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PREVIEWED).update(
-            status=BatchStatus.FAILED, errors=[{"line": 0, "column": "", "message": message}],
+            status=BatchStatus.FAILED,
+            errors=[{"line": 0, "column": "", "message": message}],
         )
         return ApplyOutcome(False, message)
 
@@ -82,16 +88,26 @@ def _apply(*, batch_id: int, actor: User) -> ApplyOutcome:
         batch.status = BatchStatus.FAILED
         batch.errors = _error_report(plan.errors)
         batch.save(update_fields=["status", "errors"])
-        return ApplyOutcome(False, "The data changed since the preview and some rows are now invalid. Nothing was imported.")
+        return ApplyOutcome(
+            False,
+            "The data changed since the preview and some rows are now invalid. "
+            "Nothing was imported.",
+        )
     extra = plan.apply()
     batch.status = BatchStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.summary = {**plan.counts(), **extra, "preview": plan.preview}
     batch.save(update_fields=["status", "applied_at", "summary"])
     counts = plan.counts()
-    audit_record(actor=actor, action=f"import.{batch.kind}.applied", obj=batch,
-                 program=batch.program, payload={"filename": batch.filename, **counts})
+    audit_record(
+        actor=actor,
+        action=f"import.{batch.kind}.applied",
+        obj=batch,
+        program=batch.program,
+        payload={"filename": batch.filename, **counts},
+    )
     return ApplyOutcome(
         True,
-        f"Imported: {counts['create']} created, {counts['update']} updated, {counts['unchanged']} unchanged.",
+        f"Imported: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['unchanged']} unchanged.",
     )

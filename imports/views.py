@@ -27,7 +27,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/index.html", context)
 
 
-def _csv_download(filename: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> HttpResponse:
+def _csv_download(
+    filename: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]
+) -> HttpResponse:
     response = as_download(HttpResponse(content_type=CSV), filename)
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(header)
@@ -63,15 +65,22 @@ def _upload(request: HttpRequest, *, kind: str, program: Program | None) -> Http
     if form.is_bound and form.is_valid():
         try:
             batch = services.batch_preview(
-                kind=kind, content=form.cleaned_data["text"], filename=form.cleaned_data["file"].name,
-                uploaded_by=request.user, program=program,
+                kind=kind,
+                content=form.cleaned_data["text"],
+                filename=form.cleaned_data["file"].name,
+                uploaded_by=request.user,
+                program=program,
             )
         except csvcheck.CsvFileError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect(batch)
-    context = {"form": form, "kind": kind, "program": program,
-               "columns": people.COLUMNS if kind == ImportKind.PEOPLE else enrolments.COLUMNS}
+    context = {
+        "form": form,
+        "kind": kind,
+        "program": program,
+        "columns": people.COLUMNS if kind == ImportKind.PEOPLE else enrolments.COLUMNS,
+    }
     return render(request, "imports/upload.html", context)
 
 
@@ -84,8 +93,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _visible_batch(request, pk)
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "batch": batch, "errors": errors,
-        "can_confirm": batch.status == BatchStatus.PREVIEWED and batch.uploaded_by_id == request.user.pk,
+        "batch": batch,
+        "errors": errors,
+        "can_confirm": batch.status == BatchStatus.PREVIEWED
+        and batch.uploaded_by_id == request.user.pk,
         "summary": batch.summary,
     }
     return render(request, "imports/batch.html", context)

@@ -8,8 +8,17 @@ from .services import matching_run_fail
 
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "program", "status", "mode", "matched_count", "unmatched_count",
-                    "objective", "created_at", "published_at"]
+    list_display = [
+        "id",
+        "program",
+        "status",
+        "mode",
+        "matched_count",
+        "unmatched_count",
+        "objective",
+        "created_at",
+        "published_at",
+    ]
     list_filter = ["status", "mode"]
     list_select_related = ["program"]
     raw_id_fields = ["program", "started_by"]
@@ -33,8 +42,17 @@ class ProposalAdmin(admin.ModelAdmin):
 
 @admin.register(ProgramWeights)
 class ProgramWeightsAdmin(admin.ModelAdmin):
-    list_display = ["program", "skill_fit", "career_goal", "communication", "experience",
-                    "availability", "diversity", "load_penalty", "objective"]
+    list_display = [
+        "program",
+        "skill_fit",
+        "career_goal",
+        "communication",
+        "experience",
+        "availability",
+        "diversity",
+        "load_penalty",
+        "objective",
+    ]
     raw_id_fields = ["program", "updated_by"]
 
 

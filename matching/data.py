@@ -59,7 +59,11 @@ class Blocks:
 
     def any(self) -> np.ndarray:
         return (
-            self.self_pair | self.reporting_line | self.ended | self.avoid | self.forbidden
+            self.self_pair
+            | self.reporting_line
+            | self.ended
+            | self.avoid
+            | self.forbidden
             | self.pinned_elsewhere
         )
 
@@ -126,10 +130,14 @@ def _enrolments(program: Program) -> tuple[list[Enrolment], list[Enrolment]]:
     )
 
 
-def _skills(enrolment_ids: list[int]) -> tuple[dict[int, list[EnrolmentSkill]], list[int], list[str]]:
+def _skills(
+    enrolment_ids: list[int],
+) -> tuple[dict[int, list[EnrolmentSkill]], list[int], list[str]]:
     by_enrolment: dict[int, list[EnrolmentSkill]] = defaultdict(list)
     names: dict[int, str] = {}
-    for row in EnrolmentSkill.objects.filter(enrolment_id__in=enrolment_ids).select_related("skill"):
+    for row in EnrolmentSkill.objects.filter(enrolment_id__in=enrolment_ids).select_related(
+        "skill"
+    ):
         by_enrolment[row.enrolment_id].append(row)
         names[row.skill_id] = row.skill.name
     skill_ids = sorted(names)
@@ -242,7 +250,9 @@ def _blocks(program: Program, mentees, mentors, row_of, col_of) -> tuple[Blocks,
     )
     # Either side asking to avoid the other blocks the pair.
     avoid = _pair_mask(avoid_rows + [(b, a) for a, b in avoid_rows], row_of, col_of, shape)
-    rules = list(PairRule.objects.filter(program=program).values_list("mentee_id", "mentor_id", "kind"))
+    rules = list(
+        PairRule.objects.filter(program=program).values_list("mentee_id", "mentor_id", "kind")
+    )
     forbid_pairs = [(a, b) for a, b, kind in rules if kind == RuleKind.FORBID]
     if program.format == Format.PEER:
         forbid_pairs += [(b, a) for a, b in forbid_pairs]

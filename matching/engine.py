@@ -507,7 +507,9 @@ class _Pricer:
         codes = np.concatenate([c for _, c in results]) if results else np.zeros(0, np.int64)
         return sum(v for v, _ in results), codes
 
-    def _setup(self, u: np.ndarray, v: np.ndarray, bonus: int) -> tuple[type, np.ndarray, np.ndarray]:
+    def _setup(
+        self, u: np.ndarray, v: np.ndarray, bonus: int
+    ) -> tuple[type, np.ndarray, np.ndarray]:
         active = self.p.active
         z = bonus - v
         z_top = int(z[active].max())

@@ -13,8 +13,16 @@ class StartRunForm(forms.Form):
 class WeightsForm(forms.ModelForm):
     class Meta:
         model = ProgramWeights
-        fields = ["skill_fit", "career_goal", "communication", "experience", "availability",
-                  "diversity", "load_penalty", "objective"]
+        fields = [
+            "skill_fit",
+            "career_goal",
+            "communication",
+            "experience",
+            "availability",
+            "diversity",
+            "load_penalty",
+            "objective",
+        ]
         help_texts = {
             "skill_fit": "Mentor proficiency on the skills the mentee wants, weighted by the gap.",
             "career_goal": "Mentor's track matches the mentee's career goal.",
@@ -30,8 +38,9 @@ class WeightsForm(forms.ModelForm):
 class PairRuleForm(forms.Form):
     mentee = forms.ModelChoiceField(queryset=None)
     mentor = forms.ModelChoiceField(queryset=None)
-    kind = forms.ChoiceField(choices=RuleKind.choices, widget=forms.RadioSelect,
-                             initial=RuleKind.FORBID)
+    kind = forms.ChoiceField(
+        choices=RuleKind.choices, widget=forms.RadioSelect, initial=RuleKind.FORBID
+    )
 
     def __init__(self, *args, program: Program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -53,6 +62,9 @@ class SwapForm(forms.Form):
     def __init__(self, *args, candidates: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mentor"].choices = [
-            (c["mentor_id"], f"{c['name']} — score {c['score']}, {c['capacity_left']} place(s) left")
+            (
+                c["mentor_id"],
+                f"{c['name']} — score {c['score']}, {c['capacity_left']} place(s) left",
+            )
             for c in candidates
         ]

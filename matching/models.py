@@ -25,16 +25,14 @@ class Objective(models.TextChoices):
 
 
 def parse_load_penalty(value: str) -> tuple[int, ...]:
-    """"2,4,6" -> (2, 4, 6); raises ValidationError unless non-negative and non-decreasing."""
+    """ "2,4,6" -> (2, 4, 6); raises ValidationError unless non-negative and non-decreasing."""
     text = (value or "").replace(" ", "")
     if not text:
         return ()
     try:
         numbers = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise ValidationError(
-            "Use whole numbers separated by commas, for example 2,4,6."
-        ) from None
+        raise ValidationError("Use whole numbers separated by commas, for example 2,4,6.") from None
     if any(n < 0 for n in numbers):
         raise ValidationError("Load penalties can't be negative.")
     if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
@@ -65,15 +63,21 @@ class ProgramWeights(models.Model):
     availability = _weight_field(10)
     diversity = _weight_field(10)
     load_penalty = models.CharField(
-        max_length=100, default="2,4,6", blank=True, validators=[validate_load_penalty],
+        max_length=100,
+        default="2,4,6",
+        blank=True,
+        validators=[validate_load_penalty],
         help_text="Extra cost of a mentor's 2nd, 3rd, … mentee, e.g. 2,4,6 "
-                  "(non-decreasing whole numbers; the last repeats).",
+        "(non-decreasing whole numbers; the last repeats).",
     )
     objective = models.CharField(
         max_length=20, choices=Objective.choices, default=Objective.MAX_MATCHED
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,15 +109,14 @@ class RuleKind(models.TextChoices):
 
 class PairRule(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_rules")
-    mentee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=RuleKind.choices)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,7 +139,10 @@ class PairRule(models.Model):
 class MatchingRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="matching_runs")
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -206,12 +212,8 @@ class Proposal(models.Model):
     """One suggested pair of a run. For peer programs "mentee"/"mentor" are the two peers."""
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
-    mentee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.SmallIntegerField()
     explanation = models.JSONField(default=list, blank=True)  # [[text, points], ...]
     # Up to three other allowed mentors: {mentor_id, name, score, capacity_left}.
@@ -220,7 +222,10 @@ class Proposal(models.Model):
         max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
     mentorship = models.ForeignKey(
-        "mentorships.Mentorship", null=True, blank=True, on_delete=models.SET_NULL,
+        "mentorships.Mentorship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     swapped = models.BooleanField(default=False)

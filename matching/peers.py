@@ -26,8 +26,9 @@ CANDIDATES = 25
 RANDOM_CANDIDATES = 8
 
 
-def candidate_edges(symmetric: np.ndarray, allowed: np.ndarray, k: int, extra: int = 0,
-                    seed: int = 0) -> np.ndarray:
+def candidate_edges(
+    symmetric: np.ndarray, allowed: np.ndarray, k: int, extra: int = 0, seed: int = 0
+) -> np.ndarray:
     """`allowed`, thinned to each person's k best-scoring options and `extra` random allowed
     ones (every edge kept in both directions). Seeded: the same pool gives the same edges.
 
@@ -37,21 +38,26 @@ def candidate_edges(symmetric: np.ndarray, allowed: np.ndarray, k: int, extra: i
     if k + extra >= n - 1:
         return allowed.copy()
     masked = np.where(allowed, symmetric.astype(np.int64), np.iinfo(np.int64).min)
-    best = np.argpartition(masked, n - k, axis=1)[:, n - k:]
+    best = np.argpartition(masked, n - k, axis=1)[:, n - k :]
     keep = np.zeros_like(allowed)
     keep[np.repeat(np.arange(n), k), best.ravel()] = True
     if extra:
         # Random keys on allowed pairs only; the `extra` largest per row are random options.
         keys = np.where(allowed, np.random.default_rng(seed).random((n, n)), -1.0)
-        picked = np.argpartition(keys, n - extra, axis=1)[:, n - extra:]
+        picked = np.argpartition(keys, n - extra, axis=1)[:, n - extra :]
         keep[np.repeat(np.arange(n), extra), picked.ravel()] = True
     keep &= allowed
     return keep | keep.T
 
 
-def match_peers(symmetric: np.ndarray, allowed: np.ndarray, *, maximize_matched: bool,
-                exact_max: int | None = None, candidates: int | None = None
-                ) -> tuple[np.ndarray, str]:
+def match_peers(
+    symmetric: np.ndarray,
+    allowed: np.ndarray,
+    *,
+    maximize_matched: bool,
+    exact_max: int | None = None,
+    candidates: int | None = None,
+) -> tuple[np.ndarray, str]:
     """Partner index per person (-1 if none), and a note on the method when not exhaustive.
 
     `symmetric` holds each pair's score (the same both ways); `allowed` is symmetric with a
@@ -68,9 +74,11 @@ def match_peers(symmetric: np.ndarray, allowed: np.ndarray, *, maximize_matched:
     edges, note = allowed, ""
     if n > exact_max:
         edges = candidate_edges(symmetric, allowed, candidates, RANDOM_CANDIDATES)
-        note = (f"{n} peers: each person's {candidates} best-scoring allowed peers and "
-                f"{RANDOM_CANDIDATES} random ones were the candidates (every pair is tried for "
-                f"pools of up to {exact_max}).")
+        note = (
+            f"{n} peers: each person's {candidates} best-scoring allowed peers and "
+            f"{RANDOM_CANDIDATES} random ones were the candidates (every pair is tried for "
+            f"pools of up to {exact_max})."
+        )
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     rows, cols = np.nonzero(np.triu(edges, k=1))

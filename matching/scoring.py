@@ -506,9 +506,9 @@ def _skill_plan(mentees: MenteeData, mentors: MentorData) -> _SkillPlan:
     skill, rest = np.divmod(unique, levels)
     cur, tgt = np.divmod(rest, MAX_LEVEL + 1)
     # One row per distinct (skill, current, target): what every mentor covers.
-    covers = _covered_units(
-        cur[:, None], tgt[:, None], mentors.proficiency[:, skill].T
-    ).astype(np.uint16)
+    covers = _covered_units(cur[:, None], tgt[:, None], mentors.proficiency[:, skill].T).astype(
+        np.uint16
+    )
     codes = np.full((mentees.n, width), -1, dtype=np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)

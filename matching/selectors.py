@@ -31,7 +31,8 @@ def enrolled_users(program: Program, role: str):
     if program.format == Format.PEER:
         role = EnrolmentRole.PEER
     return User.objects.filter(
-        enrolments__program=program, enrolments__role=role,
+        enrolments__program=program,
+        enrolments__role=role,
         enrolments__status=EnrolmentStatus.APPROVED,
     ).order_by("full_name", "email")
 

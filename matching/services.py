@@ -63,27 +63,38 @@ def program_weights_update(*, program: Program, by: User, data: dict) -> Program
     weights.updated_by = by
     weights.full_clean()
     weights.save()
-    audit_record(actor=by, action="matching.weights_updated", obj=weights, program=program,
-                 payload={**weights.as_dict(), "load_penalty": weights.load_penalty,
-                          "objective": weights.objective})
+    audit_record(
+        actor=by,
+        action="matching.weights_updated",
+        obj=weights,
+        program=program,
+        payload={
+            **weights.as_dict(),
+            "load_penalty": weights.load_penalty,
+            "objective": weights.objective,
+        },
+    )
     return weights
 
 
 @transaction.atomic
-def pair_rule_create(*, program: Program, mentee: User, mentor: User, kind: str,
-                     by: User) -> PairRule:
+def pair_rule_create(
+    *, program: Program, mentee: User, mentor: User, kind: str, by: User
+) -> PairRule:
     if mentee.pk == mentor.pk:
         raise ValidationError("Choose two different people.")
     if kind not in RuleKind.values:
         raise ValidationError("Choose pin or forbid.")
-    if kind == RuleKind.PIN and PairRule.objects.filter(
-        program=program, mentee=mentee, kind=RuleKind.PIN
-    ).exists():
+    if (
+        kind == RuleKind.PIN
+        and PairRule.objects.filter(program=program, mentee=mentee, kind=RuleKind.PIN).exists()
+    ):
         raise ValidationError(f"{mentee} is already pinned to someone; remove that pin first.")
     try:
         with transaction.atomic():
-            rule = PairRule.objects.create(program=program, mentee=mentee, mentor=mentor,
-                                           kind=kind, created_by=by)
+            rule = PairRule.objects.create(
+                program=program, mentee=mentee, mentor=mentor, kind=kind, created_by=by
+            )
     except IntegrityError:
         raise ValidationError("There is already a rule for this pair.") from None
     audit_record(actor=by, action=f"matching.rule_{kind}", obj=rule, program=program)
@@ -112,8 +123,9 @@ def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
 
 
 @transaction.atomic
-def matching_run_start(*, program: Program, by: User | None, mode: str | None = None,
-                       enqueue: bool = True) -> MatchingRun:
+def matching_run_start(
+    *, program: Program, by: User | None, mode: str | None = None, enqueue: bool = True
+) -> MatchingRun:
     """Queue a run; ``enqueue=False`` leaves executing it to the caller (``--sync``)."""
     if program.status not in RUNNABLE_PROGRAM_STATUSES:
         raise ValidationError(
@@ -127,14 +139,17 @@ def matching_run_start(*, program: Program, by: User | None, mode: str | None = 
     try:
         with transaction.atomic():
             run = MatchingRun.objects.create(
-                program=program, started_by=by, mode=mode,
+                program=program,
+                started_by=by,
+                mode=mode,
                 parameters=_parameters(program, weights, mode),
                 progress_message="Waiting for a worker…",
             )
     except IntegrityError:
         raise ValidationError("A matching run is already in progress for this program.") from None
-    audit_record(actor=by, action="matching.run_started", obj=run, program=program,
-                 payload={"mode": mode})
+    audit_record(
+        actor=by, action="matching.run_started", obj=run, program=program, payload={"mode": mode}
+    )
     if enqueue:
         outbox_enqueue(task="matching.tasks.execute_run", args=[run.pk])
     return run
@@ -163,13 +178,19 @@ def matching_run_execute(*, run_id: int, task_id: str = "") -> MatchingRun | Non
     its replacement.
     """
     claimable = Q(status=RunStatus.QUEUED)
-    claimable |= Q(status=RunStatus.RUNNING, task_id=task_id) if task_id else Q(
-        status=RunStatus.RUNNING)
+    claimable |= (
+        Q(status=RunStatus.RUNNING, task_id=task_id) if task_id else Q(status=RunStatus.RUNNING)
+    )
     now = timezone.now()
     claimed = MatchingRun.objects.filter(claimable, pk=run_id).update(
-        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, task_id=task_id,
-        attempts=F("attempts") + 1, progress=5,
-        progress_message="Loading enrolments…", error="",
+        status=RunStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        task_id=task_id,
+        attempts=F("attempts") + 1,
+        progress=5,
+        progress_message="Loading enrolments…",
+        error="",
     )
     if not claimed:
         return None
@@ -222,28 +243,37 @@ def matching_runs_recover_stale() -> dict[str, int]:
     UPDATE on the heartbeat it was seen with, so two checks at once act on it once.
     """
     cutoff = timezone.now() - timedelta(minutes=settings.MATCHING_STALE_AFTER)
-    stale = MatchingRun.objects.filter(status=RunStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    ).values_list("pk", "heartbeat_at", "attempts")
+    stale = (
+        MatchingRun.objects.filter(status=RunStatus.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .values_list("pk", "heartbeat_at", "attempts")
+    )
     out = {"requeued": 0, "failed": 0}
     minutes = f"{settings.MATCHING_STALE_AFTER:g}"
     for run_id, heartbeat, attempts in list(stale):
-        seen = MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING,
-                                          heartbeat_at=heartbeat)
+        seen = MatchingRun.objects.filter(
+            pk=run_id, status=RunStatus.RUNNING, heartbeat_at=heartbeat
+        )
         with transaction.atomic():
             if attempts < settings.MATCHING_MAX_ATTEMPTS:
-                if seen.update(status=RunStatus.QUEUED, task_id="", progress=0,
-                               progress_message=f"The worker stopped responding for {minutes} "
-                                                "minutes; the run was queued again…"):
+                if seen.update(
+                    status=RunStatus.QUEUED,
+                    task_id="",
+                    progress=0,
+                    progress_message=f"The worker stopped responding for {minutes} "
+                    "minutes; the run was queued again…",
+                ):
                     outbox_enqueue(task="matching.tasks.execute_run", args=[run_id])
                     out["requeued"] += 1
                     logger.warning("Matching run %s: worker lost, requeued", run_id)
             elif seen.update(
-                status=RunStatus.FAILED, finished_at=timezone.now(), progress_message="Failed",
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                progress_message="Failed",
                 error=f"The worker running this run stopped responding for {minutes} minutes "
-                      f"(after {attempts} tries; it was probably out of memory or its machine "
-                      "was lost). Start a new run; if it happens again, ask an administrator "
-                      "to check the worker.",
+                f"(after {attempts} tries; it was probably out of memory or its machine "
+                "was lost). Start a new run; if it happens again, ask an administrator "
+                "to check the worker.",
             ):
                 out["failed"] += 1
                 logger.warning("Matching run %s: worker lost, failed", run_id)
@@ -252,7 +282,9 @@ def matching_runs_recover_stale() -> dict[str, int]:
 
 def matching_run_fail(*, run_id: int, error: str) -> None:
     MatchingRun.objects.filter(pk=run_id, status__in=OPEN_STATUSES).update(
-        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(),
+        status=RunStatus.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
         progress_message="Failed",
     )
 
@@ -268,8 +300,11 @@ def _execute(run: MatchingRun, task_id: str = "") -> None:
     started = time.perf_counter()
     proposals = _proposals(run, data, result)
     unmatched = _unmatched(data, result, run.mode)
-    result.timings = {"load": load_seconds, **result.timings,
-                      "explain": round(time.perf_counter() - started, 4)}
+    result.timings = {
+        "load": load_seconds,
+        **result.timings,
+        "explain": round(time.perf_counter() - started, 4),
+    }
     progress(95, "Saving proposals…")
     _save(run, data, result, proposals, unmatched)
 
@@ -283,44 +318,68 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
         j = int(result.assignment[i])
         if peer and j < i:
             continue  # one proposal per peer pair
-        explanation = (solve.explain_peers(data, weights, i, j) if peer
-                       else solve.explain_pair(data, weights, i, j))
-        out.append(Proposal(
-            run=run, mentee_id=data.mentee_people[i].user_id,
-            mentor_id=data.mentor_people[j].user_id, score=int(result.scores[i, j]),
-            explanation=explanation, alternatives=solve.alternatives(data, result, i, left),
-        ))
+        explanation = (
+            solve.explain_peers(data, weights, i, j)
+            if peer
+            else solve.explain_pair(data, weights, i, j)
+        )
+        out.append(
+            Proposal(
+                run=run,
+                mentee_id=data.mentee_people[i].user_id,
+                mentor_id=data.mentor_people[j].user_id,
+                score=int(result.scores[i, j]),
+                explanation=explanation,
+                alternatives=solve.alternatives(data, result, i, left),
+            )
+        )
     return out
 
 
 def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:
     return [
-        {"mentee_id": data.mentee_people[i].user_id, "name": data.mentee_people[i].name,
-         "reason": solve.unmatched_reason(data, result, i, mode)}
+        {
+            "mentee_id": data.mentee_people[i].user_id,
+            "name": data.mentee_people[i].name,
+            "reason": solve.unmatched_reason(data, result, i, mode),
+        }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]
 
 
 @transaction.atomic
-def _save(run: MatchingRun, data: ProgramData, result: solve.RunResult,
-          proposals: list[Proposal], unmatched: list[dict]) -> None:
+def _save(
+    run: MatchingRun,
+    data: ProgramData,
+    result: solve.RunResult,
+    proposals: list[Proposal],
+    unmatched: list[dict],
+) -> None:
     # Delete-then-insert makes a re-execution after a crash give the same rows.
     Proposal.objects.filter(run=run).delete()
     Proposal.objects.bulk_create(proposals, batch_size=1000)
     Proposal.objects.filter(
-        run__program=run.program, run__created_at__lt=run.created_at,
+        run__program=run.program,
+        run__created_at__lt=run.created_at,
         status=ProposalStatus.PROPOSED,
     ).update(status=ProposalStatus.SUPERSEDED)
     odd = None
     if result.peer and data.mentees.n % 2 == 1 and unmatched:
         odd = unmatched[0]
     MatchingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.SUCCEEDED, progress=100, progress_message="Done",
-        finished_at=timezone.now(), timings=result.timings, objective=result.objective,
+        status=RunStatus.SUCCEEDED,
+        progress=100,
+        progress_message="Done",
+        finished_at=timezone.now(),
+        timings=result.timings,
+        objective=result.objective,
         greedy_objective=result.greedy_objective,
         matched_count=int((result.assignment >= 0).sum()),
-        unmatched_count=len(unmatched), unmatched=unmatched, odd_one_out=odd,
-        method_note=result.note, fairness=solve.fairness(data, result),
+        unmatched_count=len(unmatched),
+        unmatched=unmatched,
+        odd_one_out=odd,
+        method_note=result.note,
+        fairness=solve.fairness(data, result),
     )
 
 
@@ -353,17 +412,28 @@ def proposals_accept(*, run: MatchingRun, proposal_ids: list[int] | None, by: Us
     result = AcceptResult()
     for proposal in rows.order_by("id"):
         _accept(run, proposal, by, result)
-    audit_record(actor=by, action="matching.proposals_accepted", obj=run, program=run.program,
-                 payload={"accepted": len(result.accepted), "refused": len(result.refused)})
+    audit_record(
+        actor=by,
+        action="matching.proposals_accepted",
+        obj=run,
+        program=run.program,
+        payload={"accepted": len(result.accepted), "refused": len(result.refused)},
+    )
     return result
 
 
 def _accept(run: MatchingRun, proposal: Proposal, by: User | None, result: AcceptResult) -> None:
     try:
         mentorship = mentorship_create(
-            program=run.program, mentor=proposal.mentor, mentee=proposal.mentee, by=by,
-            source=Source.MATCHING, status=MentorshipStatus.PROPOSED, matching_run=run,
-            score=proposal.score, explanation=proposal.explanation,
+            program=run.program,
+            mentor=proposal.mentor,
+            mentee=proposal.mentee,
+            by=by,
+            source=Source.MATCHING,
+            status=MentorshipStatus.PROPOSED,
+            matching_run=run,
+            score=proposal.score,
+            explanation=proposal.explanation,
             note=f"Accepted from matching run {run.pk}",
         )
     except ValidationError as exc:
@@ -391,15 +461,22 @@ def proposals_accept_all_start(*, run: MatchingRun, by: User) -> int:
         status=ProposalStatus.ACCEPTING, refusal=""
     )
     if count:
-        audit_record(actor=by, action="matching.accept_all_started", obj=run,
-                     program=run.program, payload={"proposals": count})
-        outbox_enqueue(task="matching.tasks.accept_proposals", args=[run.pk],
-                       kwargs={"by_id": by.pk})
+        audit_record(
+            actor=by,
+            action="matching.accept_all_started",
+            obj=run,
+            program=run.program,
+            payload={"proposals": count},
+        )
+        outbox_enqueue(
+            task="matching.tasks.accept_proposals", args=[run.pk], kwargs={"by_id": by.pk}
+        )
     return count
 
 
-def proposals_accept_queued(*, run_id: int, by_id: int | None,
-                            time_budget: float | None = None) -> dict[str, int | bool]:
+def proposals_accept_queued(
+    *, run_id: int, by_id: int | None, time_budget: float | None = None
+) -> dict[str, int | bool]:
     """Accepts the run's proposals marked "being accepted", a chunk per transaction.
 
     Safe to run twice or at once: each chunk is claimed with SKIP LOCKED and leaves the
@@ -418,7 +495,8 @@ def proposals_accept_queued(*, run_id: int, by_id: int | None,
         with transaction.atomic():
             chunk = list(
                 run.proposals.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=ProposalStatus.ACCEPTING).select_related("mentor", "mentee")
+                .filter(status=ProposalStatus.ACCEPTING)
+                .select_related("mentor", "mentee")
                 .order_by("id")[:ACCEPT_CHUNK]
             )
             if not chunk:
@@ -426,10 +504,16 @@ def proposals_accept_queued(*, run_id: int, by_id: int | None,
             before = (len(result.accepted), len(result.refused))
             for proposal in chunk:
                 _accept(run, proposal, by, result)
-            audit_record(actor=by, action="matching.proposals_accepted", obj=run,
-                         program=run.program,
-                         payload={"accepted": len(result.accepted) - before[0],
-                                  "refused": len(result.refused) - before[1]})
+            audit_record(
+                actor=by,
+                action="matching.proposals_accepted",
+                obj=run,
+                program=run.program,
+                payload={
+                    "accepted": len(result.accepted) - before[0],
+                    "refused": len(result.refused) - before[1],
+                },
+            )
     return {"accepted": len(result.accepted), "refused": len(result.refused), "more": more}
 
 
@@ -440,8 +524,13 @@ def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> 
     count = run.proposals.filter(pk__in=proposal_ids, status=ProposalStatus.PROPOSED).update(
         status=ProposalStatus.REJECTED
     )
-    audit_record(actor=by, action="matching.proposals_rejected", obj=run, program=run.program,
-                 payload={"rejected": count})
+    audit_record(
+        actor=by,
+        action="matching.proposals_rejected",
+        obj=run,
+        program=run.program,
+        payload={"rejected": count},
+    )
     return count
 
 
@@ -455,13 +544,20 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
     held = _held(run, data, proposal)
     left = data.capacity - held
     weights = solve.weights_from(run.parameters)
-    scores = scoring.score_matrix(data.mentees.take([i]), data.mentors, weights,
-                                  reverse=data.reverse)[0]
+    scores = scoring.score_matrix(
+        data.mentees.take([i]), data.mentors, weights, reverse=data.reverse
+    )[0]
     out = [
-        {"mentor_id": p.user_id, "name": p.name, "score": int(scores[j]),
-         "capacity_left": int(left[j])}
+        {
+            "mentor_id": p.user_id,
+            "name": p.name,
+            "score": int(scores[j]),
+            "capacity_left": int(left[j]),
+        }
         for j, p in enumerate(data.mentor_people)
-        if data.allowed[i, j] and left[j] > 0 and p.user_id != proposal.mentor_id
+        if data.allowed[i, j]
+        and left[j] > 0
+        and p.user_id != proposal.mentor_id
         and not _group_problem(data, proposal, held, j)
     ]
     return sorted(out, key=lambda c: (-c["score"], c["name"]))
@@ -494,12 +590,16 @@ def _group_problem(data: ProgramData, proposal: Proposal, held: np.ndarray, j: i
     minimum = data.program.min_group_size
     size = data.load + held
     if size[j] + 1 < minimum:
-        return (f"{data.mentor_people[j].name}'s group would have {size[j] + 1} member(s); "
-                f"groups need at least {minimum}.")
+        return (
+            f"{data.mentor_people[j].name}'s group would have {size[j] + 1} member(s); "
+            f"groups need at least {minimum}."
+        )
     old = data.mentor_index.get(proposal.mentor_id)
     if old is not None and 0 < size[old] < minimum:
-        return (f"{data.mentor_people[old].name}'s group would shrink to {size[old]}; "
-                f"groups need at least {minimum}.")
+        return (
+            f"{data.mentor_people[old].name}'s group would shrink to {size[old]}; "
+            f"groups need at least {minimum}."
+        )
     return ""
 
 
@@ -517,9 +617,7 @@ def _why_not_swappable(proposal: Proposal) -> str:
 @transaction.atomic
 def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal:
     # Lock the run so two swaps can't both take a mentor's last place; decide on fresh rows.
-    run = MatchingRun.objects.select_for_update().select_related("program").get(
-        pk=proposal.run_id
-    )
+    run = MatchingRun.objects.select_for_update().select_related("program").get(pk=proposal.run_id)
     proposal.refresh_from_db()
     proposal.run = run
     if not proposal.can_be_swapped:
@@ -534,8 +632,10 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
     if new_mentor.pk == proposal.mentor_id:
         raise ValidationError("Choose a different mentor from the proposed one.")
     if not data.allowed[i, j]:
-        raise ValidationError(f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
-                              "this pair (reporting line, avoid list, ended pairing or HR rule).")
+        raise ValidationError(
+            f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
+            "this pair (reporting line, avoid list, ended pairing or HR rule)."
+        )
     held = _held(run, data, proposal)
     if data.capacity[j] - held[j] <= 0:
         raise ValidationError(f"{new_mentor} has no place left.")
@@ -549,8 +649,13 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
     proposal.score = sum(points for _, points in proposal.explanation)
     proposal.swapped = True
     proposal.save(update_fields=["mentor", "explanation", "score", "swapped"])
-    audit_record(actor=by, action="matching.proposal_swapped", obj=proposal, program=run.program,
-                 payload={"from": old.pk, "to": new_mentor.pk})
+    audit_record(
+        actor=by,
+        action="matching.proposal_swapped",
+        obj=proposal,
+        program=run.program,
+        payload={"from": old.pk, "to": new_mentor.pk},
+    )
     return proposal
 
 
@@ -573,8 +678,13 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
     )
     if not claimed:
         raise ValidationError("This run is already published.")
-    audit_record(actor=by, action="matching.run_published", obj=run, program=run.program,
-                 payload={"pairs": pending})
+    audit_record(
+        actor=by,
+        action="matching.run_published",
+        obj=run,
+        program=run.program,
+        payload={"pairs": pending},
+    )
     outbox_enqueue(task="matching.tasks.publish_run", args=[run.pk], kwargs={"by_id": by.pk})
     run.refresh_from_db()
     return pending
@@ -588,13 +698,20 @@ def run_publish_activate(*, run_id: int, by_id: int | None) -> int:
     Safe to run twice or at once: the run row is locked, and a pair is activated, and its
     emails recorded, only while it is still proposed. Returns how many were activated.
     """
-    run = (MatchingRun.objects.select_for_update(of=("self",)).select_related("program")
-           .filter(pk=run_id, published_at__isnull=False).first())
+    run = (
+        MatchingRun.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .filter(pk=run_id, published_at__isnull=False)
+        .first()
+    )
     if run is None:
         return 0
     by = User.objects.filter(pk=by_id).first() if by_id else None
-    pending = list(Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED)
-                   .values_list("pk", flat=True))
+    pending = list(
+        Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).values_list(
+            "pk", flat=True
+        )
+    )
     activated = mentorships_activate_many(program=run.program, ids=pending, by=by)
     emails = [email for mentorship in activated for email in _emails(mentorship)]
     # Recorded with the activation; the worker sends them, once each, after the commit.
@@ -612,8 +729,13 @@ def run_emails_retry(*, run: MatchingRun, by: User) -> int:
     """Sends the publish emails the mail server refused once more; returns how many."""
     count = emails_retry(batch=run_email_batch(run))
     if count:
-        audit_record(actor=by, action="matching.emails_retried", obj=run, program=run.program,
-                     payload={"emails": count})
+        audit_record(
+            actor=by,
+            action="matching.emails_retried",
+            obj=run,
+            program=run.program,
+            payload={"emails": count},
+        )
     return count
 
 

@@ -142,7 +142,13 @@ def explain_pair(data: ProgramData, weights: scoring.Weights, i: int, j: int) ->
     O(s) for s skills (``scoring.explain`` recomputes one pair, not the matrix).
     """
     reasons = scoring.explain(
-        data.mentees, data.mentors, i, j, weights, data.skill_names, reverse=data.reverse,
+        data.mentees,
+        data.mentors,
+        i,
+        j,
+        weights,
+        data.skill_names,
+        reverse=data.reverse,
         track_names=TRACK_NAMES,
     )
     return [[r.text, r.points] for r in reasons]
@@ -160,8 +166,9 @@ def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -
             lines.append([f"{names[x].name} learning from {names[y].name} — {text}", points])
     total = sum(points for _, points in lines)
     averaged = total // 2
-    lines.append([f"averaged over both directions ({scoring.signed(averaged - total)})",
-                  averaged - total])
+    lines.append(
+        [f"averaged over both directions ({scoring.signed(averaged - total)})", averaged - total]
+    )
     return lines
 
 
@@ -177,8 +184,12 @@ def alternatives(data: ProgramData, result: RunResult, i: int, left: np.ndarray)
     best = np.argpartition(-row, count - 1)[:count]
     best = best[np.argsort(-row[best], kind="stable")]
     return [
-        {"mentor_id": data.mentor_people[j].user_id, "name": data.mentor_people[j].name,
-         "score": int(row[j]), "capacity_left": int(left[j])}
+        {
+            "mentor_id": data.mentor_people[j].user_id,
+            "name": data.mentor_people[j].name,
+            "score": int(row[j]),
+            "capacity_left": int(left[j]),
+        }
         for j in best
     ]
 
@@ -225,7 +236,9 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     sought = np.nonzero(data.mentees.gap[i] > 0)[0]
     names = ", ".join(data.skill_names[s] for s in sought)
     if sought.size:
-        offers = (data.mentors.proficiency[:, sought] > data.mentees.current_levels[i, sought]).any(1)
+        offers = (data.mentors.proficiency[:, sought] > data.mentees.current_levels[i, sought]).any(
+            1
+        )
     else:
         offers = np.ones(data.mentors.m, dtype=bool)
     if peer:
@@ -241,15 +254,19 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     if not usable.any():
         return _rule_reason(data, i, with_places, who)
     if result.closed and not (usable & ~_closed_mask(data, result)).any():
-        return (f"the {who}s who suit you could not form a group of at least "
-                f"{data.program.min_group_size}")
+        return (
+            f"the {who}s who suit you could not form a group of at least "
+            f"{data.program.min_group_size}"
+        )
     if mode == Objective.MAX_SCORE and (result.scores[i][usable] <= 0).all():
         return f"no allowed {who} scores above zero with you"
     count = int(usable.sum())
     plural = "s" if count != 1 else ""
     if peer:
-        return (f"the best pairing of the whole pool left none of your {count} compatible "
-                f"peer{plural} free")
+        return (
+            f"the best pairing of the whole pool left none of your {count} compatible "
+            f"peer{plural} free"
+        )
     return f"the {count} compatible {who}{plural} with places left went to other mentees"
 
 

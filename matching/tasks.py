@@ -10,9 +10,13 @@ from . import services
 MAX_RETRIES = 3
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES,
-             soft_time_limit=settings.MATCHING_RUN_TIME_LIMIT - 60,
-             time_limit=settings.MATCHING_RUN_TIME_LIMIT)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.MATCHING_RUN_TIME_LIMIT - 60,
+    time_limit=settings.MATCHING_RUN_TIME_LIMIT,
+)
 def execute_run(self, run_id: int) -> str:
     try:
         run = services.matching_run_execute(run_id=run_id, task_id=self.request.id or "")
@@ -38,20 +42,32 @@ def recover_stale_runs() -> dict[str, int]:
 ACCEPT_TIME_BUDGET = 240.0
 
 
-@shared_task(name="matching.tasks.accept_proposals", bind=True, acks_late=True,
-             autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=300,
-             max_retries=5)
+@shared_task(
+    name="matching.tasks.accept_proposals",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
 def accept_proposals(self, run_id: int, by_id: int | None = None) -> dict:
-    result = services.proposals_accept_queued(run_id=run_id, by_id=by_id,
-                                              time_budget=ACCEPT_TIME_BUDGET)
+    result = services.proposals_accept_queued(
+        run_id=run_id, by_id=by_id, time_budget=ACCEPT_TIME_BUDGET
+    )
     if result["more"]:
         queue = (self.request.delivery_info or {}).get("routing_key")
         accept_proposals.apply_async(args=[run_id], kwargs={"by_id": by_id}, queue=queue)
     return result
 
 
-@shared_task(name="matching.tasks.publish_run", acks_late=True,
-             autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=300,
-             max_retries=5)
+@shared_task(
+    name="matching.tasks.publish_run",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
 def publish_run(run_id: int, by_id: int | None = None) -> int:
     return services.run_publish_activate(run_id=run_id, by_id=by_id)

@@ -67,8 +67,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context.update(page=page, counts=_status_counts(run))
     if run.published_at:
-        context.update(emails=selectors.run_email_progress(run),
-                       activating=selectors.run_pairs_activating(run))
+        context.update(
+            emails=selectors.run_email_progress(run), activating=selectors.run_pairs_activating(run)
+        )
     return render(request, "matching/run_detail.html", context)
 
 
@@ -103,8 +104,11 @@ def run_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, validation_text(exc))
         return redirect(run)
     if result.accepted:
-        messages.success(request, f"{len(result.accepted)} pair(s) accepted as proposed "
-                                  "mentorships. Publish the run to tell them.")
+        messages.success(
+            request,
+            f"{len(result.accepted)} pair(s) accepted as proposed "
+            "mentorships. Publish the run to tell them.",
+        )
     for proposal, reason in result.refused:
         messages.error(request, f"{proposal.mentor} → {proposal.mentee} not accepted: {reason}")
     if not result.accepted and not result.refused:
@@ -119,8 +123,11 @@ def _accept_all(request: HttpRequest, run: MatchingRun) -> HttpResponse:
         messages.error(request, validation_text(exc))
         return redirect(run)
     if count:
-        messages.success(request, f"Accepting {count} proposal(s) as proposed mentorships; this "
-                                  "page shows how far it got. Publish the run once it is done.")
+        messages.success(
+            request,
+            f"Accepting {count} proposal(s) as proposed mentorships; this "
+            "page shows how far it got. Publish the run once it is done.",
+        )
     else:
         messages.info(request, "Nothing to accept: those proposals were already handled.")
     return redirect(run)
@@ -130,8 +137,9 @@ def _accept_all(request: HttpRequest, run: MatchingRun) -> HttpResponse:
 def run_accepting(request: HttpRequest, pk: int) -> HttpResponse:
     """How far "Accept all" got, polled by the run page."""
     run = _run_for(request, pk)
-    return render(request, "matching/_run_accepting.html",
-                  {"run": run, "counts": _status_counts(run)})
+    return render(
+        request, "matching/_run_accepting.html", {"run": run, "counts": _status_counts(run)}
+    )
 
 
 def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpResponse:
@@ -140,8 +148,7 @@ def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, validation_text(exc))
     else:
-        messages.success(request, f"{count} proposal(s) rejected; their places are free for "
-                                  "swaps.")
+        messages.success(request, f"{count} proposal(s) rejected; their places are free for swaps.")
     return redirect(run)
 
 
@@ -166,10 +173,17 @@ def proposal_swap(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{proposal.mentee} is now proposed with {new_mentor}.")
             return redirect(f"{reverse('matching:run', args=[run.pk])}#proposal-{proposal.pk}")
-    return render(request, "matching/swap.html", {
-        "run": run, "program": run.program, "proposal": proposal, "form": form,
-        "candidates": candidates,
-    })
+    return render(
+        request,
+        "matching/swap.html",
+        {
+            "run": run,
+            "program": run.program,
+            "proposal": proposal,
+            "form": form,
+            "candidates": candidates,
+        },
+    )
 
 
 @login_required
@@ -181,8 +195,11 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, validation_text(exc))
     else:
-        messages.success(request, f"Published: {count} mentorship(s) become active and both "
-                                  "sides are emailed; the progress shows below.")
+        messages.success(
+            request,
+            f"Published: {count} mentorship(s) become active and both "
+            "sides are emailed; the progress shows below.",
+        )
     return redirect(run)
 
 
@@ -190,10 +207,15 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def run_emails(request: HttpRequest, pk: int) -> HttpResponse:
     """The publish emails' progress, polled by the run page."""
     run = _run_for(request, pk)
-    return render(request, "matching/_run_emails.html", {
-        "run": run, "emails": selectors.run_email_progress(run),
-        "activating": selectors.run_pairs_activating(run),
-    })
+    return render(
+        request,
+        "matching/_run_emails.html",
+        {
+            "run": run,
+            "emails": selectors.run_email_progress(run),
+            "activating": selectors.run_pairs_activating(run),
+        },
+    )
 
 
 @login_required
@@ -212,8 +234,10 @@ def run_emails_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def weights_edit(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     current = services.program_weights(program)
-    points = [(WeightsForm.base_fields[name].label, value)
-              for name, value in current.weights().points().items()]
+    points = [
+        (WeightsForm.base_fields[name].label, value)
+        for name, value in current.weights().points().items()
+    ]
     form = WeightsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -224,8 +248,9 @@ def weights_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Matching weights saved; they apply to the next run.")
             return redirect("programs:manage", program.slug)
-    return render(request, "matching/weights_form.html",
-                  {"program": program, "form": form, "points": points})
+    return render(
+        request, "matching/weights_form.html", {"program": program, "form": form, "points": points}
+    )
 
 
 @login_required

@@ -11,19 +11,29 @@ from sso.views import SignOutView
 urlpatterns = [
     path("", include(pages_urls.urlpatterns)),
     path("accounts/login/", people_views.SignInView.as_view(), name="login"),
-    path("accounts/password_reset/", people_views.ResetPasswordView.as_view(), name="password_reset"),
-    path("accounts/reset/<uidb64>/<token>/", people_views.SetPasswordView.as_view(),
-         name="password_reset_confirm"),
-    path("accounts/invitation/<uidb64>/<token>/", people_views.InvitationView.as_view(),
-         name="invitation_confirm"),
+    path(
+        "accounts/password_reset/", people_views.ResetPasswordView.as_view(), name="password_reset"
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        people_views.InvitationView.as_view(),
+        name="invitation_confirm",
+    ),
     # Also ends the identity provider's session after a company sign-in (sso, docs/identity.md).
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The team page lives in pages (it reads programs) but keeps its address and `people:team`.
     path("people/", include((pages_urls.people_urlpatterns + people_urls.urlpatterns, "people"))),
     # Some programs pages live in mentorships (they need pairings): names and paths unchanged.
-    path("programs/", include(
-        (programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs"))),
+    path(
+        "programs/",
+        include((programs_urls.urlpatterns + mentorships_urls.programs_urlpatterns, "programs")),
+    ),
     path("sso/", include("sso.urls")),
     path("account/two-factor/", include("twofactor.urls")),
     path("mentorships/", include("mentorships.urls")),

@@ -5,8 +5,9 @@ from datetime import date
 from core.dates import add_months
 
 
-def checkpoint_dates(*, start: date, end: date, months: int, not_before: date,
-                     limit: int = 12) -> list[date]:
+def checkpoint_dates(
+    *, start: date, end: date, months: int, not_before: date, limit: int = 12
+) -> list[date]:
     """Every `months` after `start`, strictly before or on `end`, skipping past dates."""
     found: list[date] = []
     step = 1

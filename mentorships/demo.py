@@ -20,28 +20,46 @@ EXTRA_PAIRS = 10
 
 # (title, skills, description, measure of success, milestone titles)
 GOALS = [
-    ("Run the on-call rotation solo", ["Site reliability engineering", "Incident response"],
-     "Be the primary on-call engineer for the payments platform for a full week.",
-     "One full on-call week with every page acknowledged within SLA and a clean handover.",
-     ["Shadow two on-call shifts", "Rewrite the top five runbooks", "Lead a game-day drill",
-      "Primary on-call week with mentor as backup"]),
-    ("Pass AWS Solutions Architect Associate", ["AWS", "Cloud architecture"],
-     "Structured study plan: well-architected framework, VPC design, IAM and storage.",
-     "Certificate earned before the program ends.",
-     ["Finish the VPC and IAM modules", "Score 75% on a practice exam",
-      "Book and sit the exam"]),
-    ("Ship a Terraform module to production", ["Terraform", "CI/CD pipelines"],
-     "Own the shared S3 bucket module: inputs, tests, versioning and release.",
-     "Module merged, released and used by two teams.",
-     ["Draft the module interface", "Add tests in the pipeline", "First team adopts it"]),
-    ("Tune our slowest PostgreSQL queries", ["PostgreSQL", "Query tuning"],
-     "Find and fix the three slowest queries behind the customer portal.",
-     "p95 of the portal's worst endpoint under 300 ms.",
-     ["Capture a week of pg_stat_statements", "Fix the top query", "Present results"]),
-    ("Lead a blameless post-incident review", ["Incident response", "Code review"],
-     "Facilitate the review of a real incident and publish the write-up.",
-     "Review held, actions tracked to done, write-up praised by the team lead.",
-     ["Observe a review", "Draft the timeline", "Facilitate the review"]),
+    (
+        "Run the on-call rotation solo",
+        ["Site reliability engineering", "Incident response"],
+        "Be the primary on-call engineer for the payments platform for a full week.",
+        "One full on-call week with every page acknowledged within SLA and a clean handover.",
+        [
+            "Shadow two on-call shifts",
+            "Rewrite the top five runbooks",
+            "Lead a game-day drill",
+            "Primary on-call week with mentor as backup",
+        ],
+    ),
+    (
+        "Pass AWS Solutions Architect Associate",
+        ["AWS", "Cloud architecture"],
+        "Structured study plan: well-architected framework, VPC design, IAM and storage.",
+        "Certificate earned before the program ends.",
+        ["Finish the VPC and IAM modules", "Score 75% on a practice exam", "Book and sit the exam"],
+    ),
+    (
+        "Ship a Terraform module to production",
+        ["Terraform", "CI/CD pipelines"],
+        "Own the shared S3 bucket module: inputs, tests, versioning and release.",
+        "Module merged, released and used by two teams.",
+        ["Draft the module interface", "Add tests in the pipeline", "First team adopts it"],
+    ),
+    (
+        "Tune our slowest PostgreSQL queries",
+        ["PostgreSQL", "Query tuning"],
+        "Find and fix the three slowest queries behind the customer portal.",
+        "p95 of the portal's worst endpoint under 300 ms.",
+        ["Capture a week of pg_stat_statements", "Fix the top query", "Present results"],
+    ),
+    (
+        "Lead a blameless post-incident review",
+        ["Incident response", "Code review"],
+        "Facilitate the review of a real incident and publish the write-up.",
+        "Review held, actions tracked to done, write-up praised by the team lead.",
+        ["Observe a review", "Draft the timeline", "Facilitate the review"],
+    ),
 ]
 
 
@@ -61,17 +79,27 @@ def _add_goals(mentorship: Mentorship, rng: random.Random, *, how_many: int) -> 
         return
     for title, skill_names, description, measure, steps in rng.sample(GOALS, how_many):
         goal = services.goal_create(
-            mentorship=mentorship, by=mentorship.mentee, skills=_skills(skill_names),
-            data={"title": title, "description": description, "success_measure": measure,
-                  "target_date": mentorship.program.end_date - timedelta(days=14),
-                  "status": GoalStatus.IN_PROGRESS},
+            mentorship=mentorship,
+            by=mentorship.mentee,
+            skills=_skills(skill_names),
+            data={
+                "title": title,
+                "description": description,
+                "success_measure": measure,
+                "target_date": mentorship.program.end_date - timedelta(days=14),
+                "status": GoalStatus.IN_PROGRESS,
+            },
         )
         dates = _milestone_dates(mentorship, len(steps))
         Milestone.objects.bulk_create(
             # Checkpoints already due in the past are done, so progress bars show real progress.
-            Milestone(goal=goal, title=step, due_date=due,
-                      done_at=timezone.now() if due <= date.today() else None,
-                      evidence="Shared in the last check-in." if due <= date.today() else "")
+            Milestone(
+                goal=goal,
+                title=step,
+                due_date=due,
+                done_at=timezone.now() if due <= date.today() else None,
+                evidence="Shared in the last check-in." if due <= date.today() else "",
+            )
             for step, due in zip(steps, dates, strict=True)
         )
 
@@ -85,13 +113,17 @@ def _backdate(mentorship: Mentorship, days: int) -> None:
 
 
 def _pair(program: Program, mentor: User, mentee: User, hr: User) -> Mentorship | None:
-    existing = Mentorship.objects.filter(program=program, mentee=mentee,
-                                         status__in=LIVE_STATUSES).first()
+    existing = Mentorship.objects.filter(
+        program=program, mentee=mentee, status__in=LIVE_STATUSES
+    ).first()
     if existing:
         return existing if existing.mentor_id == mentor.pk else None
     try:
         mentorship = services.mentorship_create(
-            program=program, mentor=mentor, mentee=mentee, by=hr,
+            program=program,
+            mentor=mentor,
+            mentee=mentee,
+            by=hr,
             note="Paired for the demo.",
         )
     except ValidationError:
@@ -104,7 +136,9 @@ def _confirm(mentorship: Mentorship, *people: User) -> None:
     agreement = services.agreement_ensure(mentorship=mentorship)
     Agreement.objects.filter(pk=agreement.pk).update(channel="Teams video, camera on")
     for person in people:
-        field = "mentor_confirmed_at" if person.pk == mentorship.mentor_id else "mentee_confirmed_at"
+        field = (
+            "mentor_confirmed_at" if person.pk == mentorship.mentor_id else "mentee_confirmed_at"
+        )
         Agreement.objects.filter(pk=agreement.pk, **{f"{field}__isnull": True}).update(
             **{field: timezone.now()}
         )

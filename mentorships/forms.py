@@ -13,7 +13,8 @@ class DateInput(forms.DateInput):
 
 def _enrolled(program: Program, roles: tuple[str, ...]):
     return User.objects.filter(
-        enrolments__program=program, enrolments__status=EnrolmentStatus.APPROVED,
+        enrolments__program=program,
+        enrolments__status=EnrolmentStatus.APPROVED,
         enrolments__role__in=roles,
     ).order_by("full_name")
 
@@ -36,12 +37,13 @@ class PairingCreateForm(forms.Form):
     mentor = LoadChoiceField(queryset=User.objects.none())
     mentee = forms.ModelChoiceField(queryset=User.objects.none())
     note = forms.CharField(
-        label="Why this pairing", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label="Why this pairing",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text="Optional: kept in the pairing's history for other coordinators.",
     )
 
-    def __init__(self, *args, program: Program, load: dict[int, tuple[int, int]],
-                 **kwargs) -> None:
+    def __init__(self, *args, program: Program, load: dict[int, tuple[int, int]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = _enrolled(program, _roles(program, EnrolmentRole.MENTOR))
         self.fields["mentor"].load = load
@@ -59,7 +61,8 @@ class PairingCreateForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Required. Kept in the pairing's history.",
     )
 
@@ -70,7 +73,9 @@ class EndForm(forms.Form):
         choices=[(v, label) for v, label in EndReason.choices if v != EndReason.REASSIGNED],
     )
     reason = forms.CharField(
-        label="Details", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label="Details",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Required. Kept in the pairing's history.",
     )
 
@@ -78,7 +83,8 @@ class EndForm(forms.Form):
 class ReassignForm(forms.Form):
     new_mentor = forms.ModelChoiceField(queryset=User.objects.none(), label="New mentor")
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Required. Kept in the history of both pairings.",
     )
 
@@ -96,11 +102,15 @@ class ResolveForm(forms.Form):
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
     new_mentor = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="New mentor (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        label="New mentor (optional)",
         help_text="Leave empty to end the pairing without a replacement.",
     )
     note = forms.CharField(
-        label="Resolution", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label="Resolution",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Required. What you decided and why.",
     )
 
@@ -119,7 +129,9 @@ class ResolveForm(forms.Form):
 
 class ResetRequestForm(forms.Form):
     reason = forms.CharField(
-        label="What isn't working", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        label="What isn't working",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
         help_text="Only HR coordinators of this program see this. The other person is not told.",
     )
 
@@ -144,7 +156,8 @@ class AgreementForm(forms.ModelForm):
 
 class GoalForm(forms.ModelForm):
     skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.order_by("category", "name"), required=True,
+        queryset=Skill.objects.order_by("category", "name"),
+        required=True,
         help_text="One or more skills or competencies this goal builds.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -182,6 +195,8 @@ MilestoneFormSet = forms.formset_factory(MilestoneRowForm, extra=0, max_num=24, 
 
 class EvidenceForm(forms.Form):
     evidence = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         help_text="Optional: a link or a line on what shows it's done.",
     )

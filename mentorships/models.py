@@ -32,7 +32,8 @@ class EndReason(models.TextChoices):
 
 
 class Mentorship(models.Model):
-    """One mentor and one mentee (for peers: two peers). A group is several rows sharing a mentor."""
+    """One mentor and one mentee (for peers: two peers). A group is several rows sharing a
+    mentor."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
     mentor = models.ForeignKey(
@@ -46,7 +47,10 @@ class Mentorship(models.Model):
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     matching_run = models.ForeignKey(
-        "matching.MatchingRun", null=True, blank=True, on_delete=models.SET_NULL,
+        "matching.MatchingRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="mentorships",
     )
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -59,7 +63,10 @@ class Mentorship(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,7 +198,10 @@ class ResetRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     resolution = models.TextField(blank=True)
@@ -232,7 +242,10 @@ class MentorshipEvent(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reason = models.TextField(blank=True)

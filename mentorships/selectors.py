@@ -58,8 +58,9 @@ def with_progress(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
 def participant_mentorships(user) -> QuerySet[Mentorship]:
     """All of a person's mentorships, running ones first, with progress figures."""
     return with_progress(
-        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))
-        .select_related("program", "mentor", "mentee")
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+            "program", "mentor", "mentee"
+        )
     ).order_by("-started_on", "-created_at")
 
 
@@ -129,12 +130,15 @@ def goal_titles_with_progress(mentorship: Mentorship) -> QuerySet:
 def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
     """mentor user id -> (live mentorships, capacity) for approved mentors (peers count as 1)."""
     enrolments = Enrolment.objects.filter(
-        program=program, status=EnrolmentStatus.APPROVED,
+        program=program,
+        status=EnrolmentStatus.APPROVED,
         role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
     ).values_list("user_id", "role", "capacity")
     live = dict(
         Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
-        .values("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n")
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values_list("mentor_id", "n")
     )
     return {
         user_id: (live.get(user_id, 0), 1 if role == EnrolmentRole.PEER else capacity)
@@ -146,17 +150,23 @@ def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorsh
     qs = Mentorship.objects.filter(program=program).select_related("mentor", "mentee")
     if status:
         qs = qs.filter(status=status)
-    return with_progress(qs).annotate(
-        open_resets=_count(ResetRequest.objects.filter(
-            mentorship=OuterRef("pk"), resolved_at__isnull=True
-        )),
-    ).order_by("mentor__full_name", "mentee__full_name", "id")
+    return (
+        with_progress(qs)
+        .annotate(
+            open_resets=_count(
+                ResetRequest.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
+            ),
+        )
+        .order_by("mentor__full_name", "mentee__full_name", "id")
+    )
 
 
 def status_counts(program: Program) -> dict[str, int]:
     return dict(
         Mentorship.objects.filter(program=program)
-        .values("status").annotate(n=Count("id")).values_list("status", "n")
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
 
 
@@ -166,8 +176,9 @@ def open_reset_requests(user) -> QuerySet[ResetRequest]:
         ResetRequest.objects.filter(
             resolved_at__isnull=True, mentorship__program__coordinators=user
         )
-        .select_related("mentorship__program", "mentorship__mentor", "mentorship__mentee",
-                        "raised_by")
+        .select_related(
+            "mentorship__program", "mentorship__mentor", "mentorship__mentee", "raised_by"
+        )
         .order_by("created_at", "id")
     )
 
@@ -176,7 +187,8 @@ def unpaired_mentees(program: Program) -> QuerySet[Enrolment]:
     live = Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
     return (
         Enrolment.objects.filter(
-            program=program, status=EnrolmentStatus.APPROVED,
+            program=program,
+            status=EnrolmentStatus.APPROVED,
             role__in=(EnrolmentRole.MENTEE, EnrolmentRole.PEER),
         )
         .exclude(user_id__in=live.values("mentee_id"))
@@ -192,7 +204,8 @@ def suggested_checkpoints(mentorship: Mentorship, *, today: date | None = None) 
 
     start = mentorship.started_on or today or date.today()
     return checkpoint_dates(
-        start=start, end=mentorship.program.end_date,
+        start=start,
+        end=mentorship.program.end_date,
         months=3 if mentorship.program.milestone_cadence == "quarterly" else 1,
         not_before=today or date.today(),
     )
@@ -203,7 +216,8 @@ def suggested_checkpoints(mentorship: Mentorship, *, today: date | None = None) 
 
 def _live_mentorships(program_field: str, user_field: str, side: str) -> QuerySet:
     return Mentorship.objects.filter(
-        program_id=OuterRef(program_field), status__in=LIVE_STATUSES,
+        program_id=OuterRef(program_field),
+        status__in=LIVE_STATUSES,
         **{f"{side}_id": OuterRef(user_field)},
     )
 

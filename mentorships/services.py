@@ -51,8 +51,13 @@ def _event(mentorship: Mentorship, kind: str, by: User | None, reason: str = "")
     MentorshipEvent.objects.create(mentorship=mentorship, kind=kind, by=by, reason=reason)
     if by is None or not mentorship.is_participant(by):
         # HR and admin actions go to the audit log; the reason text stays in the history only.
-        audit_record(actor=by, action=f"mentorship.{kind}", obj=mentorship,
-                     program=mentorship.program, payload={"status": mentorship.status})
+        audit_record(
+            actor=by,
+            action=f"mentorship.{kind}",
+            obj=mentorship,
+            program=mentorship.program,
+            payload={"status": mentorship.status},
+        )
 
 
 def _require_text(value: str, what: str) -> str:
@@ -85,13 +90,12 @@ def _lock_enrolments(program: Program, user_ids: list[int]) -> dict[int, Enrolme
 
 
 def _live_count(program: Program, user: User) -> int:
-    return Mentorship.objects.filter(
-        program=program, mentor=user, status__in=LIVE_STATUSES
-    ).count()
+    return Mentorship.objects.filter(program=program, mentor=user, status__in=LIVE_STATUSES).count()
 
 
-def _check_roles(program: Program, mentor: User, mentee: User,
-                 enrolments: dict[int, Enrolment]) -> tuple[Enrolment, Enrolment]:
+def _check_roles(
+    program: Program, mentor: User, mentee: User, enrolments: dict[int, Enrolment]
+) -> tuple[Enrolment, Enrolment]:
     mentor_e, mentee_e = enrolments.get(mentor.pk), enrolments.get(mentee.pk)
     if mentor_e is None:
         raise ValidationError(f"{mentor} has no approved enrolment in “{program}”.")
@@ -102,11 +106,13 @@ def _check_roles(program: Program, mentor: User, mentee: User,
             raise ValidationError("In a peer program both people must be enrolled as peers.")
     else:
         if mentor_e.role != EnrolmentRole.MENTOR:
-            raise ValidationError(f"{mentor} is enrolled as {mentor_e.get_role_display().lower()}, "
-                                  "not as a mentor.")
+            raise ValidationError(
+                f"{mentor} is enrolled as {mentor_e.get_role_display().lower()}, not as a mentor."
+            )
         if mentee_e.role != EnrolmentRole.MENTEE:
-            raise ValidationError(f"{mentee} is enrolled as {mentee_e.get_role_display().lower()}, "
-                                  "not as a mentee.")
+            raise ValidationError(
+                f"{mentee} is enrolled as {mentee_e.get_role_display().lower()}, not as a mentee."
+            )
     return mentor_e, mentee_e
 
 
@@ -141,8 +147,9 @@ def _agreement_defaults(program: Program) -> dict[str, str]:
     }
 
 
-def _transition(mentorship: Mentorship, *, allowed: tuple[str, ...], verb: str,
-                **changes: Any) -> Mentorship:
+def _transition(
+    mentorship: Mentorship, *, allowed: tuple[str, ...], verb: str, **changes: Any
+) -> Mentorship:
     updated = Mentorship.objects.filter(pk=mentorship.pk, status__in=allowed).update(
         updated_at=timezone.now(), **changes
     )
@@ -177,21 +184,28 @@ def mentorship_create(
     if status not in (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED):
         raise ValidationError("A new mentorship starts as proposed or active.")
     if program.status in (ProgramStatus.DRAFT, ProgramStatus.CLOSED):
-        raise ValidationError(f"“{program}” is {program.get_status_display().lower()}: "
-                              "no pairings can be made.")
+        raise ValidationError(
+            f"“{program}” is {program.get_status_display().lower()}: no pairings can be made."
+        )
     if source not in Source.values:
         raise ValidationError("Unknown source.")
     if _is_above(mentor.pk, mentee.pk):
-        raise ValidationError(f"{mentor} is in {mentee}'s reporting line; "
-                              "choose a mentor outside it.")
+        raise ValidationError(
+            f"{mentor} is in {mentee}'s reporting line; choose a mentor outside it."
+        )
     enrolments = _lock_enrolments(program, [mentor.pk, mentee.pk])
     mentor_e, _ = _check_roles(program, mentor, mentee, enrolments)
     _check_capacity(program, mentor, mentee, mentor_e)
     try:
         with transaction.atomic():
             mentorship = Mentorship.objects.create(
-                program=program, mentor=mentor, mentee=mentee, status=status, source=source,
-                matching_run=matching_run, score=score,
+                program=program,
+                mentor=mentor,
+                mentee=mentee,
+                status=status,
+                source=source,
+                matching_run=matching_run,
+                score=score,
                 explanation=explanation if explanation is not None else [],
                 started_on=date.today() if status == MentorshipStatus.ACTIVE else None,
                 created_by=by,
@@ -206,16 +220,20 @@ def mentorship_create(
 @transaction.atomic
 def mentorship_activate(*, mentorship: Mentorship, by: User | None) -> Mentorship:
     mentorship = _transition(
-        mentorship, allowed=(MentorshipStatus.PROPOSED,), verb="activated",
-        status=MentorshipStatus.ACTIVE, started_on=date.today(),
+        mentorship,
+        allowed=(MentorshipStatus.PROPOSED,),
+        verb="activated",
+        status=MentorshipStatus.ACTIVE,
+        started_on=date.today(),
     )
     _event(mentorship, EventKind.ACTIVATED, by)
     return mentorship
 
 
 @transaction.atomic
-def mentorships_activate_many(*, program: Program, ids: list[int], by: User | None
-                              ) -> list[Mentorship]:
+def mentorships_activate_many(
+    *, program: Program, ids: list[int], by: User | None
+) -> list[Mentorship]:
     """`mentorship_activate` for many proposed mentorships of one program (a published
     matching run), in a few statements: the same transition, history and audit.
 
@@ -224,13 +242,15 @@ def mentorships_activate_many(*, program: Program, ids: list[int], by: User | No
     ids = list(
         Mentorship.objects.select_for_update()
         .filter(program=program, pk__in=ids, status=MentorshipStatus.PROPOSED)
-        .order_by("pk").values_list("pk", flat=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     Mentorship.objects.filter(pk__in=ids).update(
         status=MentorshipStatus.ACTIVE, started_on=date.today(), updated_at=timezone.now()
     )
     activated = list(
-        Mentorship.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program")
+        Mentorship.objects.filter(pk__in=ids)
+        .select_related("mentor", "mentee", "program")
         .order_by("pk")
     )
     MentorshipEvent.objects.bulk_create(
@@ -238,7 +258,9 @@ def mentorships_activate_many(*, program: Program, ids: list[int], by: User | No
         batch_size=1000,
     )
     audit_record_many(
-        actor=by, action=f"mentorship.{EventKind.ACTIVATED}", program=program,
+        actor=by,
+        action=f"mentorship.{EventKind.ACTIVATED}",
+        program=program,
         objs=[m for m in activated if by is None or not m.is_participant(by)],
         payload={"status": MentorshipStatus.ACTIVE},
     )
@@ -249,7 +271,9 @@ def mentorships_activate_many(*, program: Program, ids: list[int], by: User | No
 def mentorship_pause(*, mentorship: Mentorship, reason: str, by: User | None) -> Mentorship:
     reason = _require_text(reason, "a reason for pausing")
     mentorship = _transition(
-        mentorship, allowed=(MentorshipStatus.ACTIVE,), verb="paused",
+        mentorship,
+        allowed=(MentorshipStatus.ACTIVE,),
+        verb="paused",
         status=MentorshipStatus.PAUSED,
     )
     _event(mentorship, EventKind.PAUSED, by, reason)
@@ -259,7 +283,9 @@ def mentorship_pause(*, mentorship: Mentorship, reason: str, by: User | None) ->
 @transaction.atomic
 def mentorship_resume(*, mentorship: Mentorship, by: User | None, reason: str = "") -> Mentorship:
     mentorship = _transition(
-        mentorship, allowed=(MentorshipStatus.PAUSED,), verb="resumed",
+        mentorship,
+        allowed=(MentorshipStatus.PAUSED,),
+        verb="resumed",
         status=MentorshipStatus.ACTIVE,
     )
     _event(mentorship, EventKind.RESUMED, by, reason)
@@ -269,30 +295,40 @@ def mentorship_resume(*, mentorship: Mentorship, by: User | None, reason: str = 
 @transaction.atomic
 def mentorship_complete(*, mentorship: Mentorship, by: User | None, note: str = "") -> Mentorship:
     mentorship = _transition(
-        mentorship, allowed=(MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED),
-        verb="completed", status=MentorshipStatus.COMPLETED, ended_on=date.today(),
+        mentorship,
+        allowed=(MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED),
+        verb="completed",
+        status=MentorshipStatus.COMPLETED,
+        ended_on=date.today(),
     )
     _event(mentorship, EventKind.COMPLETED, by, note)
     return mentorship
 
 
 @transaction.atomic
-def mentorship_end(*, mentorship: Mentorship, reason: str, note: str = "",
-                   by: User | None) -> Mentorship:
+def mentorship_end(
+    *, mentorship: Mentorship, reason: str, note: str = "", by: User | None
+) -> Mentorship:
     """End a live pairing early; `reason` is an EndReason value, `note` the human why."""
     if reason not in EndReason.values:
         raise ValidationError("Choose why the mentorship ends.")
     mentorship = _transition(
-        mentorship, allowed=LIVE_STATUSES, verb="ended", status=MentorshipStatus.ENDED,
-        ended_on=date.today(), end_reason=reason, end_note=(note or "").strip(),
+        mentorship,
+        allowed=LIVE_STATUSES,
+        verb="ended",
+        status=MentorshipStatus.ENDED,
+        ended_on=date.today(),
+        end_reason=reason,
+        end_note=(note or "").strip(),
     )
     _event(mentorship, EventKind.ENDED, by, f"{EndReason(reason).label}. {note}".strip())
     return mentorship
 
 
 @transaction.atomic
-def mentorship_reassign(*, mentorship: Mentorship, new_mentor: User, reason: str,
-                        note: str = "", by: User | None) -> Mentorship:
+def mentorship_reassign(
+    *, mentorship: Mentorship, new_mentor: User, reason: str, note: str = "", by: User | None
+) -> Mentorship:
     """End the pairing as "reassigned" and pair the mentee with `new_mentor` in one step."""
     reason = _require_text(reason, "a reason for the reassignment")
     if new_mentor.pk == mentorship.mentor_id:
@@ -300,8 +336,13 @@ def mentorship_reassign(*, mentorship: Mentorship, new_mentor: User, reason: str
     full_note = f"{reason}\n{note}".strip()
     old = mentorship_end(mentorship=mentorship, reason=EndReason.REASSIGNED, note=full_note, by=by)
     new = mentorship_create(
-        program=old.program, mentor=new_mentor, mentee=old.mentee, by=by,
-        source=Source.MANUAL, status=MentorshipStatus.ACTIVE, note=full_note,
+        program=old.program,
+        mentor=new_mentor,
+        mentee=old.mentee,
+        by=by,
+        source=Source.MANUAL,
+        status=MentorshipStatus.ACTIVE,
+        note=full_note,
     )
     Mentorship.objects.filter(pk=old.pk).update(replaced_by=new)
     old.replaced_by = new
@@ -315,17 +356,29 @@ def _goals_carry_over(*, source: Mentorship, target: Mentorship) -> int:
     """Copies the mentee's open goals, with their skills and milestones (done ones stay done),
     to the new pairing: the mentee's development goes on with the new mentor. Achieved and
     dropped goals stay with the old pairing as its record. Returns how many were copied."""
-    goals = list(source.goals.exclude(status__in=(GoalStatus.ACHIEVED, GoalStatus.DROPPED))
-                 .prefetch_related("skills", "milestones"))
+    goals = list(
+        source.goals.exclude(status__in=(GoalStatus.ACHIEVED, GoalStatus.DROPPED)).prefetch_related(
+            "skills", "milestones"
+        )
+    )
     for goal in goals:
         copy = Goal.objects.create(
-            mentorship=target, title=goal.title, description=goal.description,
-            success_measure=goal.success_measure, target_date=goal.target_date, status=goal.status,
+            mentorship=target,
+            title=goal.title,
+            description=goal.description,
+            success_measure=goal.success_measure,
+            target_date=goal.target_date,
+            status=goal.status,
         )
         copy.skills.set(goal.skills.all())
         Milestone.objects.bulk_create(
-            Milestone(goal=copy, title=m.title, due_date=m.due_date, done_at=m.done_at,
-                      evidence=m.evidence)
+            Milestone(
+                goal=copy,
+                title=m.title,
+                due_date=m.due_date,
+                done_at=m.done_at,
+                evidence=m.evidence,
+            )
             for m in goal.milestones.all()
         )
     return len(goals)
@@ -346,13 +399,15 @@ def reset_request_create(*, mentorship: Mentorship, raised_by: User, reason: str
                 mentorship=mentorship, raised_by=raised_by, reason=reason
             )
     except IntegrityError as exc:
-        raise ValidationError("You already have an open request for this pairing; "
-                              "HR will get back to you.") from exc
+        raise ValidationError(
+            "You already have an open request for this pairing; HR will get back to you."
+        ) from exc
 
 
 @transaction.atomic
-def reset_request_resolve(*, request: ResetRequest, by: User, action: str,
-                          new_mentor: User | None = None, note: str = "") -> ResetRequest:
+def reset_request_resolve(
+    *, request: ResetRequest, by: User, action: str, new_mentor: User | None = None, note: str = ""
+) -> ResetRequest:
     """Reset (end, or reassign when `new_mentor` is given) or dismiss; claims the request once."""
     if action not in ("reset", "dismiss"):
         raise ValidationError("Choose to reset the pairing or dismiss the request.")
@@ -361,7 +416,9 @@ def reset_request_resolve(*, request: ResetRequest, by: User, action: str,
     else:
         outcome = ResetOutcome.DISMISSED
     claimed = ResetRequest.objects.filter(pk=request.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=by, resolution=(note or "").strip(),
+        resolved_at=timezone.now(),
+        resolved_by=by,
+        resolution=(note or "").strip(),
         outcome=outcome,
     )
     if not claimed:
@@ -377,8 +434,12 @@ def reset_request_resolve(*, request: ResetRequest, by: User, action: str,
         # Other open requests on the same pairing are answered by this reset too.
         ResetRequest.objects.filter(
             mentorship_id=request.mentorship_id, resolved_at__isnull=True
-        ).update(resolved_at=timezone.now(), resolved_by=by, outcome=outcome,
-                 resolution="Resolved with another request on this pairing.")
+        ).update(
+            resolved_at=timezone.now(),
+            resolved_by=by,
+            outcome=outcome,
+            resolution="Resolved with another request on this pairing.",
+        )
     return request
 
 
@@ -445,13 +506,16 @@ def _check_goal_data(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def goal_create(*, mentorship: Mentorship, by: User, data: dict[str, Any],
-                skills: list[Skill]) -> Goal:
+def goal_create(
+    *, mentorship: Mentorship, by: User, data: dict[str, Any], skills: list[Skill]
+) -> Goal:
     if by.pk != mentorship.mentee_id:
         raise ValidationError("Goals belong to the mentee: only they can add one.")
     _require_live(mentorship)
     _check_goal_data(data)
-    goal = Goal.objects.create(mentorship=mentorship, **{k: data[k] for k in GOAL_FIELDS if k in data})
+    goal = Goal.objects.create(
+        mentorship=mentorship, **{k: data[k] for k in GOAL_FIELDS if k in data}
+    )
     goal.skills.set(skills)
     return goal
 
@@ -498,9 +562,7 @@ def milestone_mark_done(*, milestone: Milestone, by: User, evidence: str = "") -
 def milestone_undo(*, milestone: Milestone, by: User) -> Milestone:
     require_participant(milestone.goal.mentorship, by)
     _require_live(milestone.goal.mentorship)
-    updated = Milestone.objects.filter(pk=milestone.pk, done_at__isnull=False).update(
-        done_at=None
-    )
+    updated = Milestone.objects.filter(pk=milestone.pk, done_at__isnull=False).update(done_at=None)
     if not updated:
         raise ValidationError("This milestone is not marked done.")
     milestone.refresh_from_db()
@@ -517,12 +579,15 @@ def enrolment_withdraw_ending_pairings(*, enrolment: Enrolment, by: User) -> Enr
     enrolment = enrolment_withdraw(enrolment=enrolment, by=by)
     live = Mentorship.objects.filter(
         Q(mentor_id=enrolment.user_id) | Q(mentee_id=enrolment.user_id),
-        program_id=enrolment.program_id, status__in=LIVE_STATUSES,
+        program_id=enrolment.program_id,
+        status__in=LIVE_STATUSES,
     )
     for mentorship in live:
         mentorship_end(mentorship=mentorship, reason=EndReason.WITHDREW, note="", by=by)
     enrolment.refresh_from_db()
     return enrolment
+
+
 # --- people leaving -------------------------------------------------------------------------
 
 
@@ -541,7 +606,12 @@ def mentorships_end_for_person(*, person: User, note: str, by: User | None) -> l
     )
     ended = []
     for mentorship in live:
-        ended.append(mentorship_end(
-            mentorship=mentorship, reason=EndReason.LEFT_COMPANY, note=note, by=by,
-        ))
+        ended.append(
+            mentorship_end(
+                mentorship=mentorship,
+                reason=EndReason.LEFT_COMPANY,
+                note=note,
+                by=by,
+            )
+        )
     return ended

@@ -30,6 +30,5 @@ urlpatterns = [
 programs_urlpatterns = [
     path("<slug:slug>/manage/", views.program_manage, name="manage"),
     path("<slug:slug>/enrolments/", views.program_enrolments, name="enrolments"),
-    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw,
-         name="enrolment_withdraw"),
+    path("<slug:slug>/my-enrolment/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
 ]

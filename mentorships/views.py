@@ -66,8 +66,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "other": mentorship.other_side(request.user),
         "is_mentee": request.user.pk == mentorship.mentee_id,
         "agreement": agreement,
-        "my_confirmation": (agreement.mentor_confirmed_at if request.user.pk == mentorship.mentor_id
-                            else agreement.mentee_confirmed_at),
+        "my_confirmation": (
+            agreement.mentor_confirmed_at
+            if request.user.pk == mentorship.mentor_id
+            else agreement.mentee_confirmed_at
+        ),
         "goals": goals,
         "totals": (sum(g.milestones_done for g in goals), sum(g.milestones_total for g in goals)),
         "open_reset": mentorship.reset_requests.filter(
@@ -91,8 +94,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Agreement saved. Both of you now confirm it.")
             return redirect(mentorship)
-    return render(request, "mentorships/agreement_form.html",
-                  {"form": form, "mentorship": mentorship, "agreement": agreement})
+    return render(
+        request,
+        "mentorships/agreement_form.html",
+        {"form": form, "mentorship": mentorship, "agreement": agreement},
+    )
 
 
 @login_required
@@ -122,8 +128,9 @@ def reset_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "HR has your request. They will contact you privately.")
             return redirect(mentorship)
-    return render(request, "mentorships/reset_request_form.html",
-                  {"form": form, "mentorship": mentorship})
+    return render(
+        request, "mentorships/reset_request_form.html", {"form": form, "mentorship": mentorship}
+    )
 
 
 def _own_goal(request: HttpRequest, pk: int) -> Goal:
@@ -142,15 +149,22 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "skills"}
         try:
-            goal = services.goal_create(mentorship=mentorship, by=request.user, data=data,
-                                        skills=list(form.cleaned_data["skills"]))
+            goal = services.goal_create(
+                mentorship=mentorship,
+                by=request.user,
+                data=data,
+                skills=list(form.cleaned_data["skills"]),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Goal added. Now break it into milestones.")
             return redirect("mentorships:milestones_add", goal.pk)
-    return render(request, "mentorships/goal_form.html",
-                  {"form": form, "mentorship": mentorship, "goal": None})
+    return render(
+        request,
+        "mentorships/goal_form.html",
+        {"form": form, "mentorship": mentorship, "goal": None},
+    )
 
 
 @login_required
@@ -160,22 +174,29 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "skills"}
         try:
-            services.goal_update(goal=goal, by=request.user, data=data,
-                                 skills=list(form.cleaned_data["skills"]))
+            services.goal_update(
+                goal=goal, by=request.user, data=data, skills=list(form.cleaned_data["skills"])
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Goal saved.")
             return redirect(goal.mentorship)
-    return render(request, "mentorships/goal_form.html",
-                  {"form": form, "mentorship": goal.mentorship, "goal": goal})
+    return render(
+        request,
+        "mentorships/goal_form.html",
+        {"form": form, "mentorship": goal.mentorship, "goal": goal},
+    )
 
 
 def _suggested_rows(goal: Goal) -> list[dict]:
     dates = selectors.suggested_checkpoints(goal.mentorship)
     existing = set(goal.milestones.values_list("due_date", flat=True))
-    rows = [{"title": f"Checkpoint {d:%b %Y}: {goal.title}"[:200], "due_date": d}
-            for d in dates if d not in existing]
+    rows = [
+        {"title": f"Checkpoint {d:%b %Y}: {goal.title}"[:200], "due_date": d}
+        for d in dates
+        if d not in existing
+    ]
     return rows + [{"title": "", "due_date": None}]
 
 
@@ -185,8 +206,10 @@ def milestones_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         formset = MilestoneFormSet(request.POST, prefix="ms")
         if formset.is_valid():
-            rows = [(f.cleaned_data.get("title", ""), f.cleaned_data.get("due_date"))
-                    for f in formset.forms]
+            rows = [
+                (f.cleaned_data.get("title", ""), f.cleaned_data.get("due_date"))
+                for f in formset.forms
+            ]
             try:
                 created = services.milestones_add(goal=goal, by=request.user, rows=rows)
             except ValidationError as exc:
@@ -196,10 +219,16 @@ def milestones_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(goal.mentorship)
     else:
         formset = MilestoneFormSet(initial=_suggested_rows(goal), prefix="ms")
-    return render(request, "mentorships/milestones_form.html", {
-        "formset": formset, "goal": goal, "mentorship": goal.mentorship,
-        "cadence": goal.mentorship.program.get_milestone_cadence_display().lower(),
-    })
+    return render(
+        request,
+        "mentorships/milestones_form.html",
+        {
+            "formset": formset,
+            "goal": goal,
+            "mentorship": goal.mentorship,
+            "cadence": goal.mentorship.program.get_milestone_cadence_display().lower(),
+        },
+    )
 
 
 def _own_milestone(request: HttpRequest, pk: int) -> Milestone:
@@ -251,26 +280,35 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     load = selectors.mentor_load(program)
     counts = selectors.status_counts(program)
-    return render(request, "mentorships/program_pairings.html", {
-        "program": program, "page": page, "status": status,
-        "statuses": [(v, label, counts.get(v, 0)) for v, label in MentorshipStatus.choices],
-        "query": f"status={status}" if status else "",
-        "load_full": sum(1 for used, cap in load.values() if used >= cap),
-        "load_total": len(load),
-        "unpaired_count": selectors.unpaired_mentees(program).count(),
-    })
+    return render(
+        request,
+        "mentorships/program_pairings.html",
+        {
+            "program": program,
+            "page": page,
+            "status": status,
+            "statuses": [(v, label, counts.get(v, 0)) for v, label in MentorshipStatus.choices],
+            "query": f"status={status}" if status else "",
+            "load_full": sum(1 for used, cap in load.values() if used >= cap),
+            "load_total": len(load),
+            "unpaired_count": selectors.unpaired_mentees(program).count(),
+        },
+    )
 
 
 @hr_required
 def pairing_create(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    form = PairingCreateForm(request.POST or None, program=program,
-                             load=selectors.mentor_load(program))
+    form = PairingCreateForm(
+        request.POST or None, program=program, load=selectors.mentor_load(program)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             mentorship = services.mentorship_create(
-                program=program, mentor=form.cleaned_data["mentor"],
-                mentee=form.cleaned_data["mentee"], by=request.user,
+                program=program,
+                mentor=form.cleaned_data["mentor"],
+                mentee=form.cleaned_data["mentee"],
+                by=request.user,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -284,16 +322,25 @@ def pairing_create(request: HttpRequest, slug: str) -> HttpResponse:
 @hr_required
 def hr_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.coordinated_mentorship_or_404(request.user, pk)
-    goals = [{**g, "status_label": GoalStatus(g["status"]).label}
-             for g in selectors.goal_titles_with_progress(mentorship)]
-    return render(request, "mentorships/hr_detail.html", {
-        "mentorship": mentorship, "goals": goals,
-        "totals": (sum(g["milestones_done"] for g in goals),
-                   sum(g["milestones_total"] for g in goals)),
-        "events": mentorship.events.select_related("by"),
-        "resets": mentorship.reset_requests.select_related("raised_by", "resolved_by"),
-        "load": selectors.mentor_load(mentorship.program).get(mentorship.mentor_id),
-    })
+    goals = [
+        {**g, "status_label": GoalStatus(g["status"]).label}
+        for g in selectors.goal_titles_with_progress(mentorship)
+    ]
+    return render(
+        request,
+        "mentorships/hr_detail.html",
+        {
+            "mentorship": mentorship,
+            "goals": goals,
+            "totals": (
+                sum(g["milestones_done"] for g in goals),
+                sum(g["milestones_total"] for g in goals),
+            ),
+            "events": mentorship.events.select_related("by"),
+            "resets": mentorship.reset_requests.select_related("raised_by", "resolved_by"),
+            "load": selectors.mentor_load(mentorship.program).get(mentorship.mentor_id),
+        },
+    )
 
 
 ACTIONS = {
@@ -310,8 +357,11 @@ def _action_form(action: str, data, mentorship: Mentorship):
     if action == "end":
         return EndForm(data)
     if action == "reassign":
-        return ReassignForm(data, program=mentorship.program,
-                            exclude_ids=[mentorship.mentor_id, mentorship.mentee_id])
+        return ReassignForm(
+            data,
+            program=mentorship.program,
+            exclude_ids=[mentorship.mentor_id, mentorship.mentee_id],
+        )
     return ReasonForm(data)
 
 
@@ -326,10 +376,12 @@ def _apply_action(action: str, mentorship: Mentorship, data: dict, by) -> Mentor
     if action == "complete":
         return services.mentorship_complete(mentorship=mentorship, note=reason, by=by)
     if action == "end":
-        return services.mentorship_end(mentorship=mentorship, reason=data["end_reason"],
-                                       note=reason, by=by)
-    return services.mentorship_reassign(mentorship=mentorship, new_mentor=data["new_mentor"],
-                                        reason=reason, by=by)
+        return services.mentorship_end(
+            mentorship=mentorship, reason=data["end_reason"], note=reason, by=by
+        )
+    return services.mentorship_reassign(
+        mentorship=mentorship, new_mentor=data["new_mentor"], reason=reason, by=by
+    )
 
 
 @hr_required
@@ -345,14 +397,24 @@ def hr_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form.add_error(None, exc)
             mentorship.refresh_from_db()  # a rolled-back step may have changed the instance
         else:
-            messages.success(request, f"{ACTIONS[action][0]}: done for {mentorship.mentor} "
-                                      f"and {mentorship.mentee}.")
+            messages.success(
+                request,
+                f"{ACTIONS[action][0]}: done for {mentorship.mentor} and {mentorship.mentee}.",
+            )
             return redirect("mentorships:hr_detail", result.pk)
     label, effect = ACTIONS[action]
-    return render(request, "mentorships/hr_action.html", {
-        "mentorship": mentorship, "form": form, "action": action, "label": label,
-        "effect": effect, "destructive": action in ("end", "reassign", "pause", "complete"),
-    })
+    return render(
+        request,
+        "mentorships/hr_action.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "action": action,
+            "label": label,
+            "effect": effect,
+            "destructive": action in ("end", "reassign", "pause", "complete"),
+        },
+    )
 
 
 @hr_required
@@ -368,26 +430,36 @@ def reset_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     reset = get_object_or_404(
         ResetRequest.objects.select_related(
             "mentorship__program", "mentorship__mentor", "mentorship__mentee", "raised_by"
-        ), pk=pk,
+        ),
+        pk=pk,
     )
     mentorship = reset.mentorship
     if not (is_hr(request.user) and mentorship.program.is_coordinator(request.user)):
         raise Http404("No such request.")
-    form = ResolveForm(request.POST or None, program=mentorship.program,
-                       exclude_ids=[mentorship.mentor_id, mentorship.mentee_id])
+    form = ResolveForm(
+        request.POST or None,
+        program=mentorship.program,
+        exclude_ids=[mentorship.mentor_id, mentorship.mentee_id],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.reset_request_resolve(
-                request=reset, by=request.user, action=form.cleaned_data["action"],
-                new_mentor=form.cleaned_data.get("new_mentor"), note=form.cleaned_data["note"],
+                request=reset,
+                by=request.user,
+                action=form.cleaned_data["action"],
+                new_mentor=form.cleaned_data.get("new_mentor"),
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "The request is resolved.")
             return redirect("mentorships:reset_queue")
-    return render(request, "mentorships/reset_resolve.html",
-                  {"reset": reset, "mentorship": mentorship, "form": form})
+    return render(
+        request,
+        "mentorships/reset_resolve.html",
+        {"reset": reset, "mentorship": mentorship, "form": form},
+    )
 
 
 @login_required

@@ -17,10 +17,13 @@ LABEL_W = 150
 PLOT_W = 260
 
 
-def _text(x: float, y: float, value: str, *, anchor: str = "start", size: int = 11,
-          fill: str = "#212529") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-            f'fill="{fill}">{escape(value)}</text>')
+def _text(
+    x: float, y: float, value: str, *, anchor: str = "start", size: int = 11, fill: str = "#212529"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{fill}">{escape(value)}</text>'
+    )
 
 
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
@@ -39,8 +42,14 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def grouped_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence]],
-                 *, maximum: float | None = None, unit: str = "") -> SafeString:
+def grouped_bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence]],
+    *,
+    maximum: float | None = None,
+    unit: str = "",
+) -> SafeString:
     """Horizontal bars: one group per label, one bar per series. None values draw nothing."""
     values = [v for _name, vals in series for v in vals if v is not None]
     top = maximum or max([abs(v) for v in values] + [1])
@@ -64,8 +73,10 @@ def grouped_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
                 body.append(_text(LABEL_W + 4, y + bar_h - 4, "suppressed", size=9, fill="#6c757d"))
                 continue
             w = max(abs(value) / top * PLOT_W, 1)
-            body.append(f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
-                        f'fill="{PALETTE[i % 4]}"/>')
+            body.append(
+                f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                f'fill="{PALETTE[i % 4]}"/>'
+            )
             body.append(_text(LABEL_W + w + 4, y + bar_h - 5, f"{_fmt(value)}{unit}", size=10))
     return _svg(width, height, body, title)
 
@@ -83,15 +94,18 @@ def _shade(value: float | None, top: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def heatmap(title: str, rows: Sequence[str], columns: Sequence[str],
-            cells: Sequence[Sequence]) -> SafeString:
+def heatmap(
+    title: str, rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequence]
+) -> SafeString:
     """A grid shaded per column (each column scaled to its own maximum)."""
     cell_w, cell_h = 78, 24
     width = LABEL_W + cell_w * len(columns) + 4
     height = 30 + cell_h * len(rows)
     tops = [max([v for r in cells if (v := r[c]) is not None] + [0]) for c in range(len(columns))]
-    body = [_text(LABEL_W + c * cell_w + cell_w / 2, 18, _short(name, 13), anchor="middle", size=10)
-            for c, name in enumerate(columns)]
+    body = [
+        _text(LABEL_W + c * cell_w + cell_w / 2, 18, _short(name, 13), anchor="middle", size=10)
+        for c, name in enumerate(columns)
+    ]
     for r, label in enumerate(rows):
         y = 26 + r * cell_h
         body.append(_text(LABEL_W - 6, y + cell_h / 2 + 4, _short(label), anchor="end"))
@@ -99,9 +113,18 @@ def heatmap(title: str, rows: Sequence[str], columns: Sequence[str],
             x = LABEL_W + c * cell_w
             fill = _shade(value, tops[c])
             dark = value is not None and tops[c] and value / tops[c] > 0.55
-            body.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                        f'fill="{fill}"/>')
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>'
+            )
             shown = "–" if value is None else _fmt(value)
-            body.append(_text(x + cell_w / 2, y + cell_h / 2 + 3, shown, anchor="middle", size=10,
-                              fill="#ffffff" if dark else "#212529"))
+            body.append(
+                _text(
+                    x + cell_w / 2,
+                    y + cell_h / 2 + 3,
+                    shown,
+                    anchor="middle",
+                    size=10,
+                    fill="#ffffff" if dark else "#212529",
+                )
+            )
     return _svg(width, height, body, title)

@@ -72,8 +72,12 @@ class Section:
         return table_body(self.extra_rows)
 
 
-def wider_scopes(scope: Scope, *, all_program_ids: tuple[int, ...] | None,
-                 people_bases: Sequence[frozenset[int] | None] = ()) -> list[Scope]:
+def wider_scopes(
+    scope: Scope,
+    *,
+    all_program_ids: tuple[int, ...] | None,
+    people_bases: Sequence[frozenset[int] | None] = (),
+) -> list[Scope]:
     """Every other view of the same figures the viewer could compare this one with.
 
     That is this view with any combination of its filters (program, department, cohort, date
@@ -81,12 +85,16 @@ def wider_scopes(scope: Scope, *, all_program_ids: tuple[int, ...] | None,
     subtrees of the managers above them and the whole organisation, whose dashboards are
     also published), with the same filters or fewer.
     """
-    applied = [name for name, on in (
-        ("program", scope.program_ids != all_program_ids),
-        ("department", scope.department_id is not None),
-        ("cohort", bool(scope.cohort)),
-        ("dates", bool(scope.date_from or scope.date_to)),
-    ) if on]
+    applied = [
+        name
+        for name, on in (
+            ("program", scope.program_ids != all_program_ids),
+            ("department", scope.department_id is not None),
+            ("cohort", bool(scope.cohort)),
+            ("dates", bool(scope.date_from or scope.date_to)),
+        )
+        if on
+    ]
     bases = [scope.people_ids, *[b for b in people_bases if b != scope.people_ids]]
     found = []
     for people in bases:
@@ -108,8 +116,14 @@ def wider_scopes(scope: Scope, *, all_program_ids: tuple[int, ...] | None,
 
 
 class Builder:
-    def __init__(self, scope: Scope, audience: Audience, *,
-                 wider: Sequence[Scope] = (), recording: bool = False) -> None:
+    def __init__(
+        self,
+        scope: Scope,
+        audience: Audience,
+        *,
+        wider: Sequence[Scope] = (),
+        recording: bool = False,
+    ) -> None:
         self.scope = scope
         self.audience = audience
         self.programs = selectors.scoped_programs(scope)
@@ -126,7 +140,9 @@ class Builder:
         # figure key -> who stands behind it here (contributions, a function returning them,
         # or None for a bare count) with its n, and in each wider view.
         self.who: dict[tuple, tuple[int, frozenset | Callable | None]] = {}
-        self._wider_who: dict[tuple, list[tuple[int, frozenset | Callable | None]]] = defaultdict(list)
+        self._wider_who: dict[tuple, list[tuple[int, frozenset | Callable | None]]] = defaultdict(
+            list
+        )
         self._verdicts: dict[tuple, bool] = {}
         # Contributions worked out from a function, and people left out of a wider view,
         # each computed once (several figures share the same people: a group's outcomes).
@@ -168,7 +184,10 @@ class Builder:
                     if memo is None:
                         # Both kept with the count so that their ids are not reused.
                         memo = self._left_out[id(mine), id(theirs)] = (
-                            mine, theirs, privacy.left_out(mine, theirs))
+                            mine,
+                            theirs,
+                            privacy.left_out(mine, theirs),
+                        )
                     gone = memo[2]
                 else:
                     gone = max((whole_n if theirs is None else _people(theirs)) - n, 0)
@@ -216,48 +235,80 @@ class Builder:
         # A wider view skips the survey feedback: its figures are per survey, the same in every
         # view that has the survey's program (wider views only add programs), so no filter
         # leaves anyone out of them.
-        found = [self.growth(), self.retention(groups), self.career(groups), self.engagement(),
-                 None if self.recording else self.feedback(), self.supply_demand(),
-                 # Its only figures, mentees seeking a skill, are supply_demand's already.
-                 None if self.recording else self.concentration()]
+        found = [
+            self.growth(),
+            self.retention(groups),
+            self.career(groups),
+            self.engagement(),
+            None if self.recording else self.feedback(),
+            self.supply_demand(),
+            # Its only figures, mentees seeking a skill, are supply_demand's already.
+            None if self.recording else self.concentration(),
+        ]
         return [s for s in found if s is not None]
 
     def growth(self) -> Section | None:
         data = selectors.skill_growth(self.scope, self.programs)
         if data is None:
             return None
-        headers = ["Group", "By", "Mean change (self)", "People (self)",
-                   "Mean change (mentor)", "People (mentor)"]
+        headers = [
+            "Group",
+            "By",
+            "Mean change (self)",
+            "People (self)",
+            "Mean change (mentor)",
+            "People (mentor)",
+        ]
         rows, labels, own, mentor = [], [], [], []
-        for level, items in (("Skill", data["skills"]), ("Program", data["programs"]),
-                             ("Cohort", data["cohorts"])):
+        for level, items in (
+            ("Skill", data["skills"]),
+            ("Program", data["programs"]),
+            ("Cohort", data["cohorts"]),
+        ):
             for item in items:
                 cells = []
                 for role in ("self", "mentor"):
                     key = ("growth", level, item["label"], role)
                     cell = item[role]
-                    cells.append((self.fig(cell["mean"], cell["n"], key, cell["who"]),
-                                  self.n(cell["n"], key, cell["who"])))
+                    cells.append(
+                        (
+                            self.fig(cell["mean"], cell["n"], key, cell["who"]),
+                            self.n(cell["n"], key, cell["who"]),
+                        )
+                    )
                 (s, s_n), (m, m_n) = cells
                 rows.append([item["label"], level, _show(s), s_n, _show(m), m_n])
                 if level == "Skill":
                     labels.append(item["label"])
                     own.append(s)
                     mentor.append(m)
-        chart = charts.grouped_bars("Mean change from baseline per skill", labels,
-                                    [("Self-rating", own), ("Mentor rating", mentor)]) \
-            if labels and self.draws else None
-        return Section("growth", "Skill growth",
-                       "Mean change from the baseline assessment to the latest follow-up, on a 1–5 "
-                       "scale, rated by the mentee and by the mentor.", headers, rows, chart)
+        chart = (
+            charts.grouped_bars(
+                "Mean change from baseline per skill",
+                labels,
+                [("Self-rating", own), ("Mentor rating", mentor)],
+            )
+            if labels and self.draws
+            else None
+        )
+        return Section(
+            "growth",
+            "Skill growth",
+            "Mean change from the baseline assessment to the latest follow-up, on a 1–5 "
+            "scale, rated by the mentee and by the mentor.",
+            headers,
+            rows,
+            chart,
+        )
 
     def _pair(self, cell: dict, key: tuple) -> tuple[object, object, object]:
         """(figure, its cell, its group size cell) of a {rate, n} cell."""
         value = self.fig(cell["rate"], cell["n"], key, cell["who"])
         return value, _show(value, "%"), self.n(cell["n"], key, cell["who"])
 
-    def _rates(self, name: str, data: dict, labels: list[str], keys: list[object]
-               ) -> tuple[list[list[object]], list, list]:
+    def _rates(
+        self, name: str, data: dict, labels: list[str], keys: list[object]
+    ) -> tuple[list[list[object]], list, list]:
         rows, part, comp = [], [], []
         for label, key, row in zip(labels, keys, data["rows"], strict=True):
             p, *p_cells = self._pair(row["participants"], (name, key, "participants"))
@@ -269,32 +320,70 @@ class Builder:
 
     def retention(self, groups: selectors.Cohorts) -> Section:
         data = selectors.retention(self.scope, groups=groups)
-        headers = ["Measure", "Participants", "Participants (people)", "Comparison group",
-                   "Comparison group (people)"]
+        headers = [
+            "Measure",
+            "Participants",
+            "Participants (people)",
+            "Comparison group",
+            "Comparison group (people)",
+        ]
         months = [r["months"] for r in data["rows"]]
-        rows, part, comp = self._rates("retention", data,
-                                       [f"Retained at {m} months" for m in months], months)
-        chart = charts.grouped_bars("Retention", [f"{m} months" for m in months],
-                                    [("Participants", part), ("Comparison", comp)],
-                                    maximum=100, unit="%") if self.draws else None
-        return Section("retention", "Retention",
-                       "Share still employed 6 and 12 months after their program started. Only people "
-                       "whose 6 or 12 months have passed count. The comparison group is non-participants "
-                       "in the same departments with similar tenure (same whole years of service).",
-                       headers, rows, chart)
+        rows, part, comp = self._rates(
+            "retention", data, [f"Retained at {m} months" for m in months], months
+        )
+        chart = (
+            charts.grouped_bars(
+                "Retention",
+                [f"{m} months" for m in months],
+                [("Participants", part), ("Comparison", comp)],
+                maximum=100,
+                unit="%",
+            )
+            if self.draws
+            else None
+        )
+        return Section(
+            "retention",
+            "Retention",
+            "Share still employed 6 and 12 months after their program started. Only people "
+            "whose 6 or 12 months have passed count. The comparison group is non-participants "
+            "in the same departments with similar tenure (same whole years of service).",
+            headers,
+            rows,
+            chart,
+        )
 
     def career(self, groups: selectors.Cohorts) -> Section:
         data = selectors.career_outcomes(self.scope, groups=groups)
-        headers = ["Outcome", "Participants", "Participants (people)", "Comparison group",
-                   "Comparison group (people)"]
+        headers = [
+            "Outcome",
+            "Participants",
+            "Participants (people)",
+            "Comparison group",
+            "Comparison group (people)",
+        ]
         labels = [r["label"] for r in data["rows"]]
         rows, part, comp = self._rates("career", data, labels, [r["kind"] for r in data["rows"]])
-        chart = charts.grouped_bars("Career outcomes", labels,
-                                    [("Participants", part), ("Comparison", comp)],
-                                    maximum=100, unit="%") if self.draws else None
-        return Section("career", "Promotions, moves and certifications",
-                       "Share of each group with at least one such event between their program's "
-                       "start and end (or today).", headers, rows, chart)
+        chart = (
+            charts.grouped_bars(
+                "Career outcomes",
+                labels,
+                [("Participants", part), ("Comparison", comp)],
+                maximum=100,
+                unit="%",
+            )
+            if self.draws
+            else None
+        )
+        return Section(
+            "career",
+            "Promotions, moves and certifications",
+            "Share of each group with at least one such event between their program's "
+            "start and end (or today).",
+            headers,
+            rows,
+            chart,
+        )
 
     def engagement(self) -> Section:
         activity = selectors.checkin_activity(self.scope, self.programs)
@@ -310,25 +399,43 @@ class Builder:
         requests = self.fig(reset["reset_requests"], n, *pairs)
         rows = [
             ["Mentorships", _show(self.fig(n, n, *pairs)), self.n(n, *pairs)],
-            ["Check-ins per mentorship per month",
-             _show(self.fig(activity["checkins_per_month"], n, *pairs)), self.n(n, *pairs)],
-            ["Mentorships on track (share of active)",
-             _show(self.fig(activity["on_track_rate"], live_n, *live), "%"),
-             self.n(live_n, *live)],
-            *[[f"Ended: {r['label'].lower()}", _show(v), self.n(n, *pairs)]
-              for r, v in zip(reset["resets"], resets, strict=True)],
+            [
+                "Check-ins per mentorship per month",
+                _show(self.fig(activity["checkins_per_month"], n, *pairs)),
+                self.n(n, *pairs),
+            ],
+            [
+                "Mentorships on track (share of active)",
+                _show(self.fig(activity["on_track_rate"], live_n, *live), "%"),
+                self.n(live_n, *live),
+            ],
+            *[
+                [f"Ended: {r['label'].lower()}", _show(v), self.n(n, *pairs)]
+                for r, v in zip(reset["resets"], resets, strict=True)
+            ],
             ["Reset requests raised", _show(requests), self.n(n, *pairs)],
-            ["Average check-in pulse (1–5)",
-             _show(self.fig(pulse_data["pulse_avg"], raters, *pulse)), self.n(raters, *pulse)],
+            [
+                "Average check-in pulse (1–5)",
+                _show(self.fig(pulse_data["pulse_avg"], raters, *pulse)),
+                self.n(raters, *pulse),
+            ],
         ]
         labels = [r["label"] for r in reset["resets"]] + ["Reset requests"]
-        chart = charts.bar_chart("Resets by reason", labels,
-                                 [*resets, requests]) if self.draws else None
-        return Section("engagement", "Engagement",
-                       f"On track: the last check-in is no older than {selectors.ON_TRACK_CADENCES:g}× "
-                       "the program's meeting cadence. Resets: pairings ended because they weren't "
-                       "working or the mentee was reassigned.",
-                       ["Figure", "Value", "Based on (mentorships or people)"], rows, chart)
+        chart = (
+            charts.bar_chart("Resets by reason", labels, [*resets, requests])
+            if self.draws
+            else None
+        )
+        return Section(
+            "engagement",
+            "Engagement",
+            f"On track: the last check-in is no older than {selectors.ON_TRACK_CADENCES:g}× "
+            "the program's meeting cadence. Resets: pairings ended because they weren't "
+            "working or the mentee was reassigned.",
+            ["Figure", "Value", "Based on (mentorships or people)"],
+            rows,
+            chart,
+        )
 
     def feedback(self) -> Section | None:
         # Survey results are per program, not per team: managers don't get them.
@@ -355,13 +462,20 @@ class Builder:
                         values.append(average)
                     if self.audience.sees_comments:
                         comments += [[where, text] for text in group["comments"]]
-        chart = charts.bar_chart("Survey ratings (1–5)", labels, values) \
-            if labels and self.draws else None
-        section = Section("feedback", "Survey feedback",
-                          "Average survey ratings per program, survey and audience. Groups with fewer "
-                          "than 3 respondents are not shown.",
-                          ["Program · survey · respondents", "Question", "Average (1–5)", "Answers"],
-                          rows, chart)
+        chart = (
+            charts.bar_chart("Survey ratings (1–5)", labels, values)
+            if labels and self.draws
+            else None
+        )
+        section = Section(
+            "feedback",
+            "Survey feedback",
+            "Average survey ratings per program, survey and audience. Groups with fewer "
+            "than 3 respondents are not shown.",
+            ["Program · survey · respondents", "Question", "Average (1–5)", "Answers"],
+            rows,
+            chart,
+        )
         if self.audience.sees_comments:
             section.extra_title = "Comments (anonymous)"
             section.extra_headers = ["Program · survey · respondents", "Comment"]
@@ -372,51 +486,96 @@ class Builder:
         d = selectors.supply_demand(self.scope, self.programs, rows=self.skill_rows)
         rows, cells, labels = [], [], []
         for c in d["categories"]:
-            demand = self.fig(c["demand"], c["seekers"], ("supply", "category", c["category"], "seekers"),
-                              c["who"]["seekers"])
-            supply = self.fig(c["supply"], c["mentors"], ("supply", "category", c["category"], "mentors"),
-                              c["who"]["mentors"])
+            demand = self.fig(
+                c["demand"],
+                c["seekers"],
+                ("supply", "category", c["category"], "seekers"),
+                c["who"]["seekers"],
+            )
+            supply = self.fig(
+                c["supply"],
+                c["mentors"],
+                ("supply", "category", c["category"], "mentors"),
+                c["who"]["mentors"],
+            )
             short = _shortfall(demand, supply, c["mentors"])
             rows.append([c["label"], _show(demand), _show(supply), _show(short)])
             labels.append(c["label"])
             cells.append([demand, supply, short if short is None else max(short, 0)])
-        chart = charts.heatmap("Skill supply and demand", labels,
-                               ["Sought", "Mentor places", "Shortfall"], cells) if self.draws else None
+        chart = (
+            charts.heatmap(
+                "Skill supply and demand", labels, ["Sought", "Mentor places", "Shortfall"], cells
+            )
+            if self.draws
+            else None
+        )
         extra, invest = [], []
         for s in d["skills"]:
             who = s["who"]
-            demand = self.fig(s["demand"], s["demand"], ("supply", "skill", s["skill"], "seekers"),
-                              who["seekers"])
-            gap = self.fig(s["mean_gap"], s["gap_people"], ("supply", "skill", s["skill"], "gap"),
-                           who["gap"])
-            supply = self.fig(s["supply"], s["mentors"], ("supply", "skill", s["skill"], "mentors"),
-                              who["mentors"])
-            extra.append([s["skill"], s["category"], _show(demand), _show(gap), _show(supply),
-                          _show(_shortfall(demand, supply, s["mentors"]))])
+            demand = self.fig(
+                s["demand"], s["demand"], ("supply", "skill", s["skill"], "seekers"), who["seekers"]
+            )
+            gap = self.fig(
+                s["mean_gap"], s["gap_people"], ("supply", "skill", s["skill"], "gap"), who["gap"]
+            )
+            supply = self.fig(
+                s["supply"],
+                s["mentors"],
+                ("supply", "skill", s["skill"], "mentors"),
+                who["mentors"],
+            )
+            extra.append(
+                [
+                    s["skill"],
+                    s["category"],
+                    _show(demand),
+                    _show(gap),
+                    _show(supply),
+                    _show(_shortfall(demand, supply, s["mentors"])),
+                ]
+            )
             if demand is not None and s in d["invest"]:
                 invest.append(s["skill"])
         notes = ["Invest in training first for: " + ", ".join(invest) + "."] if invest else []
-        return Section("supply", "Skill supply and demand",
-                       "Mentees seeking each skill category against mentor places offered (summed "
-                       "capacity of mentors at level 4 or 5). A dark shortfall cell is where to invest "
-                       "in training.", ["Category", "Sought (mentees)", "Mentor places", "Shortfall"],
-                       rows, chart, notes=notes, extra_title="Per skill",
-                       extra_headers=["Skill", "Category", "Mentees seeking", "Mean gap (levels)",
-                                      "Mentor places", "Shortfall"], extra_rows=extra)
+        return Section(
+            "supply",
+            "Skill supply and demand",
+            "Mentees seeking each skill category against mentor places offered (summed "
+            "capacity of mentors at level 4 or 5). A dark shortfall cell is where to invest "
+            "in training.",
+            ["Category", "Sought (mentees)", "Mentor places", "Shortfall"],
+            rows,
+            chart,
+            notes=notes,
+            extra_title="Per skill",
+            extra_headers=[
+                "Skill",
+                "Category",
+                "Mentees seeking",
+                "Mean gap (levels)",
+                "Mentor places",
+                "Shortfall",
+            ],
+            extra_rows=extra,
+        )
 
     def concentration(self) -> Section:
-        d = selectors.knowledge_concentration(self.scope, self.programs,
-                                              # (who needs a figure is the same without)
-                                              pairings=self.audience.sees_names and self.draws,
-                                              rows=self.skill_rows)
+        d = selectors.knowledge_concentration(
+            self.scope,
+            self.programs,
+            # (who needs a figure is the same without)
+            pairings=self.audience.sees_names and self.draws,
+            rows=self.skill_rows,
+        )
         headers = ["Skill", "Category", "Experts (level 5)", "Needed by (mentees)"]
         if self.audience.sees_names:
             headers += ["Sole expert", "Suggested pairings"]
         rows, labels, values = [], [], []
         for s in d["skills"]:
             experts = "none" if s["experts"] == 0 else "one"
-            needed = self.fig(s["needed_by"], s["needed_by"], ("supply", "skill", s["skill"], "seekers"),
-                              s["who"])
+            needed = self.fig(
+                s["needed_by"], s["needed_by"], ("supply", "skill", s["skill"], "seekers"), s["who"]
+            )
             row = [s["skill"], s["category"], experts, _show(needed)]
             if self.audience.sees_names:
                 pairs = "; ".join(f"{p['name']} (level {p['level']})" for p in s["suggested"])
@@ -424,12 +583,21 @@ class Builder:
             rows.append(row)
             labels.append(s["skill"])
             values.append(needed)
-        chart = charts.bar_chart("Mentees needing concentrated skills", labels[:15], values[:15]) \
-            if labels and self.draws else None
-        return Section("concentration", "Knowledge concentration",
-                       "Skills that one person or nobody holds at expert level among mentors, against "
-                       "how many mentees seek them. Suggested pairings put the sole expert with people "
-                       "at level 3–4 outside their reporting line.", headers, rows, chart)
+        chart = (
+            charts.bar_chart("Mentees needing concentrated skills", labels[:15], values[:15])
+            if labels and self.draws
+            else None
+        )
+        return Section(
+            "concentration",
+            "Knowledge concentration",
+            "Skills that one person or nobody holds at expert level among mentors, against "
+            "how many mentees seek them. Suggested pairings put the sole expert with people "
+            "at level 3–4 outside their reporting line.",
+            headers,
+            rows,
+            chart,
+        )
 
 
 def _people(who: frozenset | int) -> int:
@@ -462,4 +630,3 @@ def _show(value, unit: str = ""):
     if value is None:
         return "—"
     return f"{value}{unit}" if unit else value
-

@@ -15,13 +15,21 @@ class DashboardFilterForm(forms.Form):
         queryset=Department.objects.all(), required=False, empty_label="All departments"
     )
     cohort = forms.ChoiceField(required=False, help_text="Program start month")
-    date_from = forms.DateField(required=False, label="From",
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To",
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def __init__(self, *args, programs: list[tuple[int, str]], cohorts: list[str],
-                 show_program: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        programs: list[tuple[int, str]],
+        cohorts: list[str],
+        show_program: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", "All programs"), *programs]
         self.fields["cohort"].choices = [("", "All cohorts"), *[(c, c) for c in cohorts]]
@@ -29,8 +37,9 @@ class DashboardFilterForm(forms.Form):
             del self.fields["program"]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else \
-                "form-control form-control-sm"
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -44,9 +53,20 @@ class OutcomeEventForm(forms.ModelForm):
 
     class Meta:
         model = OutcomeEvent
-        fields = ["kind", "occurred_on", "certification_name", "certification_issuer",
-                  "from_role", "to_role", "from_department", "to_department", "voluntary",
-                  "project_name", "rating", "note"]
+        fields = [
+            "kind",
+            "occurred_on",
+            "certification_name",
+            "certification_issuer",
+            "from_role",
+            "to_role",
+            "from_department",
+            "to_department",
+            "voluntary",
+            "project_name",
+            "rating",
+            "note",
+        ]
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -84,19 +104,23 @@ class OutcomeEventForm(forms.ModelForm):
 class OutcomeListFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *OutcomeKind.choices])
     q = forms.CharField(required=False, label="Employee", max_length=100)
-    date_from = forms.DateField(required=False, label="From",
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To",
-                              widget=forms.DateInput(attrs={"type": "date"}))
-
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else \
-                "form-control form-control-sm"
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
 
 
 class OutcomeImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV, UTF-8, up to 5 MB. Download the template for the columns.")
+    file = forms.FileField(
+        help_text="CSV, UTF-8, up to 5 MB. Download the template for the columns."
+    )

@@ -28,14 +28,19 @@ class _Changes:
     def summary(self) -> dict:
         """Mean change, the number of mentees, and who stands behind it (for the Builder,
         worked out only when it compares views)."""
-        return {"mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
-                "n": len(set(self.mentees)), "who": lambda parts=self.parts: frozenset(parts)}
+        return {
+            "mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
+            "n": len(set(self.mentees)),
+            "who": lambda parts=self.parts: frozenset(parts),
+        }
 
 
 def _summary(by_role: dict[str, _Changes]) -> dict:
     """{role: changes} -> {"self": {mean, n, who}, "mentor": {mean, n, who}}; n = people."""
-    return {name: by_role.get(role, _Changes()).summary()
-            for role, name in (("mentee", "self"), ("mentor", "mentor"))}
+    return {
+        name: by_role.get(role, _Changes()).summary()
+        for role, name in (("mentee", "self"), ("mentor", "mentor"))
+    }
 
 
 def _grouped(rows: list[tuple]) -> tuple[set[int], dict, dict]:
@@ -59,7 +64,9 @@ def _changes(found: list[tuple[tuple[int, int, int], int]]) -> _Changes:
     return group
 
 
-def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tuple[str, str]]) -> dict:
+def skill_growth(
+    scope, programs: dict, people: Callable, skills: dict[int, tuple[str, str]]
+) -> dict:
     """Mean change per skill, per program and per cohort (program start month), with n.
 
     `skills` is skill id -> (name, category). One query for the changes (the feedback app's),
@@ -71,19 +78,29 @@ def skill_growth(scope, programs: dict, people: Callable, skills: dict[int, tupl
 
     key = tuple(sorted(programs))
     rows = shared(scope, ("skill_changes", *key), lambda: skill_changes(programs))
-    mentees, skill_groups, program_groups = shared(scope, ("skill_changes_grouped", *key),
-                                                   lambda: _grouped(rows))
+    mentees, skill_groups, program_groups = shared(
+        scope, ("skill_changes_grouped", *key), lambda: _grouped(rows)
+    )
     inside = people(scope, mentees) if rows else {}
     everyone = len(inside) == len(mentees)  # nothing to filter out
     if everyone:
         # The same in every view of the request that leaves no mentee out.
-        return shared(scope, ("skill_growth", *key),
-                      lambda: _growth(programs, skills, skill_groups, program_groups, inside, True))
+        return shared(
+            scope,
+            ("skill_growth", *key),
+            lambda: _growth(programs, skills, skill_groups, program_groups, inside, True),
+        )
     return _growth(programs, skills, skill_groups, program_groups, inside, False)
 
 
-def _growth(programs: dict, skills: dict[int, tuple[str, str]], skill_groups: dict,
-            program_groups: dict, inside, everyone: bool) -> dict:
+def _growth(
+    programs: dict,
+    skills: dict[int, tuple[str, str]],
+    skill_groups: dict,
+    program_groups: dict,
+    inside,
+    everyone: bool,
+) -> dict:
 
     def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
         found: dict[int, dict[str, _Changes]] = defaultdict(dict)
@@ -101,9 +118,17 @@ def _growth(programs: dict, skills: dict[int, tuple[str, str]], skill_groups: di
     labels = dict(SkillCategory.choices)
     named = sorted(by_skill, key=lambda pk: (skills[pk][1], skills[pk][0]))
     return {
-        "skills": [{"label": skills[pk][0], "category": labels.get(skills[pk][1], skills[pk][1]),
-                    **_summary(by_skill[pk])} for pk in named],
-        "programs": [{"label": programs[pk].name, **_summary(v)}
-                     for pk, v in sorted(by_program.items(), key=lambda kv: programs[kv[0]].name)],
+        "skills": [
+            {
+                "label": skills[pk][0],
+                "category": labels.get(skills[pk][1], skills[pk][1]),
+                **_summary(by_skill[pk]),
+            }
+            for pk in named
+        ],
+        "programs": [
+            {"label": programs[pk].name, **_summary(v)}
+            for pk, v in sorted(by_program.items(), key=lambda kv: programs[kv[0]].name)
+        ],
         "cohorts": [{"label": k, **_summary(v)} for k, v in sorted(by_cohort.items())],
     }

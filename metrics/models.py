@@ -34,7 +34,10 @@ class OutcomeEvent(models.Model):
     # Identifies the event for idempotent import: certification or project name, else "".
     natural_key = models.CharField(max_length=150, blank=True, default="")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,21 +14,91 @@ from imports.csvcheck import RowError
 from .models import OutcomeEvent, OutcomeKind
 
 REQUIRED = ["employee_email", "kind", "date"]
-OPTIONAL = ["certification_name", "certification_issuer", "from_role", "to_role",
-            "from_department", "to_department", "voluntary", "project", "rating", "note"]
-TEMPLATE_ROWS = [
-    ["ana.ng@example.com", "certification", "2025-03-14", "AWS Solutions Architect – Associate",
-     "Amazon Web Services", "", "", "", "", "", "", "", ""],
-    ["ben.ode@example.com", "promotion", "2025-04-01", "", "", "Engineer II", "Senior engineer",
-     "", "", "", "", "", ""],
-    ["ben.ode@example.com", "internal_move", "2025-06-01", "", "", "Senior engineer",
-     "Platform engineer", "Infrastructure", "Cloud platform", "", "", "", ""],
-    ["cara.li@example.com", "departure", "2025-07-31", "", "", "", "", "", "", "yes", "", "", ""],
-    ["dev.rao@example.com", "project_outcome", "2025-05-20", "", "", "", "", "", "", "",
-     "Network refresh", "4", "Delivered on time"],
+OPTIONAL = [
+    "certification_name",
+    "certification_issuer",
+    "from_role",
+    "to_role",
+    "from_department",
+    "to_department",
+    "voluntary",
+    "project",
+    "rating",
+    "note",
 ]
-LIMITS = {"certification_name": 150, "certification_issuer": 150, "from_role": 150, "to_role": 150,
-          "from_department": 120, "to_department": 120, "project": 150, "note": 2000}
+TEMPLATE_ROWS = [
+    [
+        "ana.ng@example.com",
+        "certification",
+        "2025-03-14",
+        "AWS Solutions Architect – Associate",
+        "Amazon Web Services",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "ben.ode@example.com",
+        "promotion",
+        "2025-04-01",
+        "",
+        "",
+        "Engineer II",
+        "Senior engineer",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "ben.ode@example.com",
+        "internal_move",
+        "2025-06-01",
+        "",
+        "",
+        "Senior engineer",
+        "Platform engineer",
+        "Infrastructure",
+        "Cloud platform",
+        "",
+        "",
+        "",
+        "",
+    ],
+    ["cara.li@example.com", "departure", "2025-07-31", "", "", "", "", "", "", "yes", "", "", ""],
+    [
+        "dev.rao@example.com",
+        "project_outcome",
+        "2025-05-20",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Network refresh",
+        "4",
+        "Delivered on time",
+    ],
+]
+LIMITS = {
+    "certification_name": 150,
+    "certification_issuer": 150,
+    "from_role": 150,
+    "to_role": 150,
+    "from_department": 120,
+    "to_department": 120,
+    "project": 150,
+    "note": 2000,
+}
 
 
 @dataclass
@@ -42,8 +112,9 @@ def template_rows() -> list[list[str]]:
     return [REQUIRED + OPTIONAL, *TEMPLATE_ROWS]
 
 
-def check(data: bytes, *, users_by_email: dict[str, int], max_bytes: int = csvcheck.MAX_BYTES
-          ) -> CheckedImport:
+def check(
+    data: bytes, *, users_by_email: dict[str, int], max_bytes: int = csvcheck.MAX_BYTES
+) -> CheckedImport:
     """Parse and validate; raises csvcheck.CsvFileError for whole-file problems."""
     text = csvcheck.decode(data, max_bytes=max_bytes)
     parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL)
@@ -55,8 +126,10 @@ def check(data: bytes, *, users_by_email: dict[str, int], max_bytes: int = csvch
         if event is not None and not errors and row.line not in bad_lines:
             result.events.append(event)
     result.errors += csvcheck.duplicates(
-        parsed.rows, key=_row_key, column="employee_email", what="event (same person, kind, date "
-        "and certification or project)"
+        parsed.rows,
+        key=_row_key,
+        column="employee_email",
+        what="event (same person, kind, date and certification or project)",
     )
     result.errors.sort(key=lambda e: (e.line, e.column))
     return result
@@ -66,8 +139,12 @@ def _row_key(row: csvcheck.Row) -> tuple | None:
     kind = csvcheck.match_choice(row.get("kind"), OutcomeKind.choices)
     if not kind:
         return None
-    return (row.get("employee_email").lower(), kind, row.get("date"),
-            OutcomeEvent.key_for(kind, row.get("certification_name"), row.get("project")))
+    return (
+        row.get("employee_email").lower(),
+        kind,
+        row.get("date"),
+        OutcomeEvent.key_for(kind, row.get("certification_name"), row.get("project")),
+    )
 
 
 def _check_row(row: csvcheck.Row, users: dict[str, int]) -> tuple[dict | None, list[RowError]]:
@@ -84,8 +161,11 @@ def _check_row(row: csvcheck.Row, users: dict[str, int]) -> tuple[dict | None, l
         err("employee_email", f"No employee has the email “{email}”.")
     kind = csvcheck.match_choice(row.get("kind"), OutcomeKind.choices)
     if not kind:
-        err("kind", f"“{row.get('kind')}” isn't a kind; use one of: "
-            f"{csvcheck.choice_help(OutcomeKind.choices)}.")
+        err(
+            "kind",
+            f"“{row.get('kind')}” isn't a kind; use one of: "
+            f"{csvcheck.choice_help(OutcomeKind.choices)}.",
+        )
     occurred: date | None = None
     try:
         occurred = csvcheck.parse_iso_date(row.get("date")) if row.get("date") else None
@@ -102,14 +182,22 @@ def _check_row(row: csvcheck.Row, users: dict[str, int]) -> tuple[dict | None, l
     if errors:
         return None, errors
     return {
-        "employee_id": employee_id, "kind": kind, "occurred_on": occurred,
+        "employee_id": employee_id,
+        "kind": kind,
+        "occurred_on": occurred,
         "certification_name": row.get("certification_name"),
         "certification_issuer": row.get("certification_issuer"),
-        "from_role": row.get("from_role"), "to_role": row.get("to_role"),
-        "from_department": row.get("from_department"), "to_department": row.get("to_department"),
-        "voluntary": voluntary, "project_name": row.get("project"), "rating": rating,
+        "from_role": row.get("from_role"),
+        "to_role": row.get("to_role"),
+        "from_department": row.get("from_department"),
+        "to_department": row.get("to_department"),
+        "voluntary": voluntary,
+        "project_name": row.get("project"),
+        "rating": rating,
         "note": row.get("note"),
-        "natural_key": OutcomeEvent.key_for(kind, row.get("certification_name"), row.get("project")),
+        "natural_key": OutcomeEvent.key_for(
+            kind, row.get("certification_name"), row.get("project")
+        ),
     }, []
 
 

@@ -107,7 +107,9 @@ def _program_key(programs: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(programs))
 
 
-def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, date | None]]:
+def _people(
+    scope: Scope, ids: Iterable[int] | None = None
+) -> dict[int, tuple[int | None, date | None]]:
     """user id -> (department id, hire date), for people inside the scope.
 
     One query per scope, then served from its cache. Filtering by id happens here in Python:
@@ -118,11 +120,17 @@ def _people(scope: Scope, ids: Iterable[int] | None = None) -> dict[int, tuple[i
         qs = User.objects.all()
         if scope.department_id is not None:
             qs = qs.filter(department_id=scope.department_id)
-        rows = shared(scope, ("people", scope.department_id),
-                      lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")))
+        rows = shared(
+            scope,
+            ("people", scope.department_id),
+            lambda: list(qs.order_by().values_list("pk", "department_id", "hire_date")),
+        )
         if scope.people_ids is None:  # the same in every such view of the request
-            population = shared(scope, ("population", scope.department_id),
-                                lambda: {pk: (dept, hired) for pk, dept, hired in rows})
+            population = shared(
+                scope,
+                ("population", scope.department_id),
+                lambda: {pk: (dept, hired) for pk, dept, hired in rows},
+            )
         else:
             population = {pk: (dept, hired) for pk, dept, hired in rows if pk in scope.people_ids}
         scope.cache["people"] = population
@@ -152,17 +160,24 @@ def _taking_part(scope: Scope) -> list[tuple[int, int]]:
     in every program (two queries per scope)."""
     found = scope.cache.get("taking_part")
     if found is None:
-        found = list(Enrolment.objects.filter(status="approved").order_by()
-                     .values_list("user_id", "program_id"))
-        for mentor_id, mentee_id, program_id in Mentorship.objects.exclude(
-            status=MentorshipStatus.PROPOSED
-        ).order_by().values_list("mentor_id", "mentee_id", "program_id"):
+        found = list(
+            Enrolment.objects.filter(status="approved")
+            .order_by()
+            .values_list("user_id", "program_id")
+        )
+        for mentor_id, mentee_id, program_id in (
+            Mentorship.objects.exclude(status=MentorshipStatus.PROPOSED)
+            .order_by()
+            .values_list("mentor_id", "mentee_id", "program_id")
+        ):
             found += [(mentor_id, program_id), (mentee_id, program_id)]
         scope.cache["taking_part"] = found
     return found
 
 
-def _participant_windows(scope: Scope, programs: dict[int, ProgramInfo]) -> dict[int, tuple[date, date]]:
+def _participant_windows(
+    scope: Scope, programs: dict[int, ProgramInfo]
+) -> dict[int, tuple[date, date]]:
     """user -> the window of their earliest program in scope."""
     windows: dict[int, tuple[date, date]] = {}
     for user_id, program_id in _taking_part(scope):
@@ -185,21 +200,32 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     """
     programs = scoped_programs(scope) if programs is None else programs
     # Neither depends on the scope's people: worked out once per request.
-    windows = shared(scope, ("windows", _program_key(programs)),
-                     lambda: _participant_windows(scope, programs))
+    windows = shared(
+        scope, ("windows", _program_key(programs)), lambda: _participant_windows(scope, programs)
+    )
     took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
     everyone = _people(scope)
     # The only people the groups depend on: participants, and whoever could be matched to
     # them. Views with the same such people (a whole organisation and its CEO's subtree, say)
     # get the same groups, worked out once per request.
-    relevant = frozenset(u for u, (dept, hired) in everyone.items() if u in windows
-                         or (dept is not None and hired is not None and u not in took_part))
-    return shared(scope, ("cohorts", _program_key(programs), relevant),
-                  lambda: _cohorts(scope, windows, took_part, everyone))
+    relevant = frozenset(
+        u
+        for u, (dept, hired) in everyone.items()
+        if u in windows or (dept is not None and hired is not None and u not in took_part)
+    )
+    return shared(
+        scope,
+        ("cohorts", _program_key(programs), relevant),
+        lambda: _cohorts(scope, windows, took_part, everyone),
+    )
 
 
-def _cohorts(scope: Scope, windows: dict[int, tuple[date, date]], took_part: set[int],
-             everyone: dict[int, tuple[int | None, date | None]]) -> Cohorts:
+def _cohorts(
+    scope: Scope,
+    windows: dict[int, tuple[date, date]],
+    took_part: set[int],
+    everyone: dict[int, tuple[int | None, date | None]],
+) -> Cohorts:
     hired_days = shared(scope, ("hired_days",), lambda: {})
     participants = {u: w for u, w in windows.items() if u in everyone}
     keys: dict[tuple[int | None, int, date], date] = {}
@@ -229,8 +255,9 @@ def _cohorts(scope: Scope, windows: dict[int, tuple[date, date]], took_part: set
     return Cohorts(participants, comparison)
 
 
-def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None = None
-            ) -> dict[int, list[tuple[str, date]]]:
+def _events(
+    kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None = None
+) -> dict[int, list[tuple[str, date]]]:
     """user -> [(kind, date)] for the given event kinds (one query).
 
     Loads the kinds for everyone and keeps `user_ids` in Python: a list of thousands of ids
@@ -241,8 +268,11 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None =
     if not wanted:
         return found
     kinds = sorted(kinds)
-    query = OutcomeEvent.objects.filter(kind__in=kinds).order_by().values_list(
-        "employee_id", "kind", "occurred_on")
+    query = (
+        OutcomeEvent.objects.filter(kind__in=kinds)
+        .order_by()
+        .values_list("employee_id", "kind", "occurred_on")
+    )
     rows = query if scope is None else shared(scope, ("events", *kinds), lambda: list(query))
     for user_id, kind, occurred in rows:
         if user_id in wanted:
@@ -250,8 +280,9 @@ def _events(kinds: Iterable[str], user_ids: Iterable[int], scope: Scope | None =
     return found
 
 
-def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list], months: int,
-               today: date) -> tuple[int, int, Callable[[], frozenset]]:
+def _retention(
+    group: dict[int, tuple[date, date]], departures: dict[int, list], months: int, today: date
+) -> tuple[int, int, Callable[[], frozenset]]:
     """(retained, eligible, who): only people whose window has fully elapsed count.
 
     Counts people per start date, then looks only at those with a departure. `who()`: the
@@ -275,8 +306,9 @@ def _retention(group: dict[int, tuple[date, date]], departures: dict[int, list],
             lost += 1
 
     def who() -> frozenset:
-        return frozenset((u, w[0]) for u, w in group.items()
-                         if ends[w[0]] <= today and u not in too_early)
+        return frozenset(
+            (u, w[0]) for u, w in group.items() if ends[w[0]] <= today and u not in too_early
+        )
 
     return eligible - lost, eligible, who
 
@@ -306,7 +338,10 @@ def _retention_rows(scope: Scope, groups: Cohorts) -> dict:
     rows = []
     for months in (6, 12):
         row: dict = {"months": months}
-        for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
+        for name, group in (
+            ("participants", groups.participants),
+            ("comparison", groups.comparison),
+        ):
             kept, n, who = _retention(group, departures, months, scope.today)
             row[name] = {"retained": kept, "n": n, "rate": rate(kept, n), "who": who}
         rows.append(row)
@@ -333,8 +368,13 @@ def _career_rows(scope: Scope, groups: Cohorts) -> dict:
     people = set(groups.participants) | set(groups.comparison)
     events = _events(CAREER_KINDS, people, scope)
     rows = []
-    who = {name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
-           for name, group in (("participants", groups.participants), ("comparison", groups.comparison))}
+    who = {
+        name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
+        for name, group in (
+            ("participants", groups.participants),
+            ("comparison", groups.comparison),
+        )
+    }
     named = (("participants", groups.participants), ("comparison", groups.comparison))
     # People with at least one event of each kind in their window, in one pass: only people
     # with events need a look, far fewer than the groups.
@@ -350,11 +390,18 @@ def _career_rows(scope: Scope, groups: Cohorts) -> dict:
         row: dict = {"kind": kind, "label": OutcomeKind(kind).label}
         for name, group in named:
             count = hits[name][kind]
-            row[name] = {"count": count, "n": len(group), "rate": rate(count, len(group)),
-                         "who": who[name]}
+            row[name] = {
+                "count": count,
+                "n": len(group),
+                "rate": rate(count, len(group)),
+                "who": who[name],
+            }
         rows.append(row)
-    return {"rows": rows, "participants_n": len(groups.participants),
-            "comparison_n": len(groups.comparison)}
+    return {
+        "rows": rows,
+        "participants_n": len(groups.participants),
+        "comparison_n": len(groups.comparison),
+    }
 
 
 # --- engagement: check-in activity, resets, pulse ----------------------------------------------
@@ -365,9 +412,15 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
     qs = Mentorship.objects.filter(program_id__in=list(programs)).exclude(
         status=MentorshipStatus.PROPOSED
     )
-    rows = shared(scope, ("mentorships", _program_key(programs)), lambda: list(
-        qs.order_by().values_list("pk", "program_id", "mentee_id", "status", "started_on",
-                                  "ended_on", "end_reason")))
+    rows = shared(
+        scope,
+        ("mentorships", _program_key(programs)),
+        lambda: list(
+            qs.order_by().values_list(
+                "pk", "program_id", "mentee_id", "status", "started_on", "ended_on", "end_reason"
+            )
+        ),
+    )
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
 
@@ -376,8 +429,12 @@ def _months_between(start: date, end: date) -> float:
     return max((end - start).days, 0) / 30.44
 
 
-def _per_mentorship(name: str, scope: Scope, programs: dict[int, ProgramInfo] | None,
-                    work: Callable[[Scope, dict[int, ProgramInfo], list[tuple]], dict]) -> dict:
+def _per_mentorship(
+    name: str,
+    scope: Scope,
+    programs: dict[int, ProgramInfo] | None,
+    work: Callable[[Scope, dict[int, ProgramInfo], list[tuple]], dict],
+) -> dict:
     """`work(scope, programs, rows)` over the mentorships in scope. When the scope's people
     leave none of them out (a whole organisation, wider views alike), worked out once per
     request and shared."""
@@ -412,14 +469,21 @@ def checkin_activity(scope: Scope, programs: dict[int, ProgramInfo] | None = Non
 def _checkin_activity(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
     CheckIn = apps.get_model("checkins", "CheckIn")
     ids = {r[0] for r in rows}
-    checkins = _date_range(CheckIn.objects.filter(mentorship__program_id__in=list(programs)),
-                           "date", scope)
+    checkins = _date_range(
+        CheckIn.objects.filter(mentorship__program_id__in=list(programs)), "date", scope
+    )
     dates = (_program_key(programs), scope.date_from, scope.date_to)
     stats = {
         m: (count, last)
-        for m, count, last in shared(scope, ("checkins", *dates), lambda: list(
-            checkins.values("mentorship_id").annotate(c=Count("id"), last=Max("date"))
-            .values_list("mentorship_id", "c", "last")))
+        for m, count, last in shared(
+            scope,
+            ("checkins", *dates),
+            lambda: list(
+                checkins.values("mentorship_id")
+                .annotate(c=Count("id"), last=Max("date"))
+                .values_list("mentorship_id", "c", "last")
+            ),
+        )
         if m in ids
     }
     total_checkins = sum(c for c, _ in stats.values())
@@ -467,13 +531,24 @@ def reset_counts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
 def _reset_counts(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
     ids = {r[0] for r in rows}
     reasons = Counter(
-        reason for _pk, _program, _mentee, status, _start, _end, reason in rows
+        reason
+        for _pk, _program, _mentee, status, _start, _end, reason in rows
         if status == MentorshipStatus.ENDED and reason in RESET_REASONS
     )
     resets = ResetRequest.objects.filter(mentorship__program_id__in=list(programs))
-    reset_requests = sum(n for m, n in shared(scope, ("resets", _program_key(programs)), lambda: list(
-        resets.values("mentorship_id").annotate(n=Count("id")).values_list("mentorship_id", "n")))
-        if m in ids)
+    reset_requests = sum(
+        n
+        for m, n in shared(
+            scope,
+            ("resets", _program_key(programs)),
+            lambda: list(
+                resets.values("mentorship_id")
+                .annotate(n=Count("id"))
+                .values_list("mentorship_id", "n")
+            ),
+        )
+        if m in ids
+    )
     return {
         "mentorships": len(rows),
         "resets": [
@@ -497,16 +572,25 @@ def pulse_summary(scope: Scope, programs: dict[int, ProgramInfo] | None = None) 
 def _pulse_summary(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
     Pulse = apps.get_model("checkins", "Pulse")
     ids = {r[0] for r in rows}
-    pulses = _date_range(Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs)),
-                         "checkin__date", scope)
+    pulses = _date_range(
+        Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs)),
+        "checkin__date",
+        scope,
+    )
     pulses = pulses.order_by().values("checkin__mentorship_id", "user_id")
     dates = (_program_key(programs), scope.date_from, scope.date_to)
     score_sum = score_count = 0
     raters: set[int] = set()
     pulse_parts: set[tuple] = set()
-    for m, user_id, total, count in shared(scope, ("pulses", *dates), lambda: list(
-        pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
-            "checkin__mentorship_id", "user_id", "t", "k"))):
+    for m, user_id, total, count in shared(
+        scope,
+        ("pulses", *dates),
+        lambda: list(
+            pulses.annotate(t=Sum("score"), k=Count("id")).values_list(
+                "checkin__mentorship_id", "user_id", "t", "k"
+            )
+        ),
+    ):
         if m in ids:
             score_sum, score_count = score_sum + total, score_count + count
             raters.add(user_id)
@@ -528,9 +612,21 @@ def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
     qs = EnrolmentSkill.objects.filter(
         enrolment__program_id__in=list(programs), enrolment__status__in=("pending", "approved")
     )
-    rows = shared(scope, ("skill_rows", _program_key(programs)), lambda: list(
-        qs.order_by().values_list("skill_id", "enrolment__role", "level", "target_level",
-                                  "enrolment__user_id", "enrolment__capacity", "enrolment_id")))
+    rows = shared(
+        scope,
+        ("skill_rows", _program_key(programs)),
+        lambda: list(
+            qs.order_by().values_list(
+                "skill_id",
+                "enrolment__role",
+                "level",
+                "target_level",
+                "enrolment__user_id",
+                "enrolment__capacity",
+                "enrolment_id",
+            )
+        ),
+    )
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
@@ -539,14 +635,17 @@ def _skills(scope: Scope) -> dict[int, tuple[str, str]]:
     """skill id -> (name, category); one query per scope."""
     found = scope.cache.get("skills")
     if found is None:
-        found = {pk: (name, cat) for pk, name, cat in
-                 Skill.objects.order_by().values_list("pk", "name", "category")}
+        found = {
+            pk: (name, cat)
+            for pk, name, cat in Skill.objects.order_by().values_list("pk", "name", "category")
+        }
         scope.cache["skills"] = found
     return found
 
 
-def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
-                  rows: list[tuple] | None = None) -> dict:
+def supply_demand(
+    scope: Scope, programs: dict[int, ProgramInfo] | None = None, rows: list[tuple] | None = None
+) -> dict:
     """Per skill and per category: mentees seeking it (and their mean gap) vs mentor places.
 
     Supply is the summed capacity of mentors offering the skill at level 4 or 5.
@@ -555,8 +654,9 @@ def supply_demand(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
     rows = skill_rows(scope, programs) if rows is None else rows
     if unfiltered(scope, ("skill_rows", _program_key(programs)), rows):
         # Every live enrolment of these programs (a whole organisation, wider views alike).
-        return shared(scope, ("supply_demand", _program_key(programs)),
-                      lambda: _supply_demand(scope, rows))
+        return shared(
+            scope, ("supply_demand", _program_key(programs)), lambda: _supply_demand(scope, rows)
+        )
     return _supply_demand(scope, rows)
 
 
@@ -578,16 +678,24 @@ def _supply_demand(scope: Scope, rows: list[tuple]) -> dict:
     for skill_id in sorted(set(seekers) | set(mentors), key=lambda s: skills[s]):
         name, category = skills[skill_id]
         demand, supply = len(seekers[skill_id]), sum(mentors[skill_id].values())
-        per_skill.append({
-            "skill": name, "category": category,
-            "demand": demand, "mean_gap": round(fmean(gaps[skill_id]), 2) if gaps[skill_id] else None,
-            "gap_n": len(gaps[skill_id]),
-            "gap_people": len(seekers[skill_id] & {r[0] for r in gap_rows[skill_id]}),
-            "supply": supply, "mentors": len(mentors[skill_id]), "shortfall": demand - supply,
-            "who": {"seekers": frozenset((u,) for u in seekers[skill_id]),
+        per_skill.append(
+            {
+                "skill": name,
+                "category": category,
+                "demand": demand,
+                "mean_gap": round(fmean(gaps[skill_id]), 2) if gaps[skill_id] else None,
+                "gap_n": len(gaps[skill_id]),
+                "gap_people": len(seekers[skill_id] & {r[0] for r in gap_rows[skill_id]}),
+                "supply": supply,
+                "mentors": len(mentors[skill_id]),
+                "shortfall": demand - supply,
+                "who": {
+                    "seekers": frozenset((u,) for u in seekers[skill_id]),
                     "gap": frozenset(gap_rows[skill_id]),
-                    "mentors": frozenset(mentors[skill_id].items())},
-        })
+                    "mentors": frozenset(mentors[skill_id].items()),
+                },
+            }
+        )
     per_category = []
     for category, label in SkillCategory.choices:
         mine = [r for r in per_skill if r["category"] == category]
@@ -595,18 +703,31 @@ def _supply_demand(scope: Scope, rows: list[tuple]) -> dict:
         offer = set().union(*(mentors[s].keys() for s, (_n, c) in skills.items() if c == category))
         demand = sum(r["demand"] for r in mine)
         supply = sum(r["supply"] for r in mine)
-        offered = frozenset((u, s, cap) for s, (_n, c) in skills.items() if c == category
-                            for u, cap in mentors[s].items())
-        per_category.append({"category": category, "label": label, "demand": demand,
-                             "supply": supply, "shortfall": demand - supply,
-                             "seekers": len(seek), "mentors": len(offer),
-                             "who": {"seekers": frozenset((u,) for u in seek), "mentors": offered}})
+        offered = frozenset(
+            (u, s, cap)
+            for s, (_n, c) in skills.items()
+            if c == category
+            for u, cap in mentors[s].items()
+        )
+        per_category.append(
+            {
+                "category": category,
+                "label": label,
+                "demand": demand,
+                "supply": supply,
+                "shortfall": demand - supply,
+                "seekers": len(seek),
+                "mentors": len(offer),
+                "who": {"seekers": frozenset((u,) for u in seek), "mentors": offered},
+            }
+        )
     invest = [r for r in sorted(per_skill, key=lambda r: -r["shortfall"]) if r["shortfall"] > 0][:5]
     return {"skills": per_skill, "categories": per_category, "invest": invest}
 
 
-def _reporting_line(user_id: int, managers: dict[int, int | None],
-                    children: dict[int, list[int]]) -> set[int]:
+def _reporting_line(
+    user_id: int, managers: dict[int, int | None], children: dict[int, list[int]]
+) -> set[int]:
     from people.selectors import ancestor_ids
 
     line = ancestor_ids(user_id, managers)
@@ -619,9 +740,14 @@ def _reporting_line(user_id: int, managers: dict[int, int | None],
     return line
 
 
-def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | None = None,
-                            *, pairings: bool = True, top: int = 3,
-                            rows: list[tuple] | None = None) -> dict:
+def knowledge_concentration(
+    scope: Scope,
+    programs: dict[int, ProgramInfo] | None = None,
+    *,
+    pairings: bool = True,
+    top: int = 3,
+    rows: list[tuple] | None = None,
+) -> dict:
     """Skills held at expert level by one person or nobody, against how many need them.
 
     For a single expert, suggests up to `top` people at level 3–4 on that skill outside the
@@ -644,9 +770,12 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     people: dict[int, str] = {}
     managers: dict[int, int | None] = {}
     if pairings and concentrated:
-        wanted = set().union(*(experts[s] for s in concentrated),
-                             *(candidates[s].keys() for s in concentrated))
-        for pk, name, manager_id in User.objects.order_by().values_list("pk", "full_name", "manager_id"):
+        wanted = set().union(
+            *(experts[s] for s in concentrated), *(candidates[s].keys() for s in concentrated)
+        )
+        for pk, name, manager_id in User.objects.order_by().values_list(
+            "pk", "full_name", "manager_id"
+        ):
             managers[pk] = manager_id
             if pk in wanted:
                 people[pk] = name
@@ -657,9 +786,15 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
     result = []
     for skill_id in sorted(concentrated, key=lambda s: (-len(seekers[s]), skills[s])):
         name, category = skills[skill_id]
-        row = {"skill": name, "category": category, "experts": len(experts[skill_id]),
-               "needed_by": len(seekers[skill_id]), "expert": None, "suggested": [],
-               "who": frozenset((u,) for u in seekers[skill_id])}
+        row = {
+            "skill": name,
+            "category": category,
+            "experts": len(experts[skill_id]),
+            "needed_by": len(seekers[skill_id]),
+            "expert": None,
+            "suggested": [],
+            "who": frozenset((u,) for u in seekers[skill_id]),
+        }
         if pairings and len(experts[skill_id]) == 1:
             (expert,) = experts[skill_id]
             line = _reporting_line(expert, managers, children) | {expert}
@@ -668,8 +803,9 @@ def knowledge_concentration(scope: Scope, programs: dict[int, ProgramInfo] | Non
                 key=lambda u: (-candidates[skill_id][u], people.get(u, "")),
             )[:top]
             row["expert"] = people.get(expert)
-            row["suggested"] = [{"name": people.get(u), "level": candidates[skill_id][u]}
-                                for u in ranked]
+            row["suggested"] = [
+                {"name": people.get(u), "level": candidates[skill_id][u]} for u in ranked
+            ]
         result.append(row)
     return {"skills": result}
 
@@ -686,7 +822,8 @@ def assessments_available() -> bool:
 
 
 def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict | None:
-    """Mean change from baseline to the latest later rating, per skill/program/cohort and rater role.
+    """Mean change from baseline to the latest later rating, per skill/program/cohort and rater
+    role.
 
     None while the assessment models don't exist.
     """
@@ -701,7 +838,9 @@ def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -
 # --- feedback surveys (helper "feedback") -------------------------------------------------
 
 
-def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_GROUP) -> list[dict] | None:
+def survey_feedback(
+    programs: dict[int, ProgramInfo], *, min_group: int = MIN_GROUP
+) -> list[dict] | None:
     """Per program, by name: the survey results from feedback.selectors (five queries in all),
     or None if not available."""
     try:
@@ -709,13 +848,19 @@ def survey_feedback(programs: dict[int, ProgramInfo], *, min_group: int = MIN_GR
     except ImportError:
         return None
     results = survey_results_by_program(programs, min_group=min_group)
-    return [{"program": programs[pk].name, "results": results[pk]}
-            for pk in sorted(programs, key=lambda pk: programs[pk].name)]
+    return [
+        {"program": programs[pk].name, "results": results[pk]}
+        for pk in sorted(programs, key=lambda pk: programs[pk].name)
+    ]
 
 
 def cohort_choices(program_ids: tuple[int, ...] | None) -> list[str]:
-    qs = Program.objects.all() if program_ids is None else Program.objects.filter(pk__in=program_ids)
-    return sorted({d.strftime("%Y-%m") for d in qs.values_list("start_date", flat=True)}, reverse=True)
+    qs = (
+        Program.objects.all() if program_ids is None else Program.objects.filter(pk__in=program_ids)
+    )
+    return sorted(
+        {d.strftime("%Y-%m") for d in qs.values_list("start_date", flat=True)}, reverse=True
+    )
 
 
 def outcome_counts(kinds: Iterable[str] | None = None) -> dict[str, int]:

@@ -16,12 +16,14 @@ from .models import OutcomeEvent
 @transaction.atomic
 def outcome_event_record(*, employee: User, data: dict, by: User) -> OutcomeEvent:
     """One event recorded by hand; the same event twice is refused, not duplicated."""
-    key = OutcomeEvent.key_for(data["kind"], data.get("certification_name", ""),
-                               data.get("project_name", ""))
+    key = OutcomeEvent.key_for(
+        data["kind"], data.get("certification_name", ""), data.get("project_name", "")
+    )
     try:
         with transaction.atomic():
-            return OutcomeEvent.objects.create(employee=employee, recorded_by=by, natural_key=key,
-                                               **data)
+            return OutcomeEvent.objects.create(
+                employee=employee, recorded_by=by, natural_key=key, **data
+            )
     except IntegrityError:
         raise ValidationError(
             "This event is already recorded for this person on this date."
@@ -56,19 +58,27 @@ def outcome_events_import(*, data: bytes, by: User, max_bytes: int | None = None
         )
     )
     new = [
-        OutcomeEvent(recorded_by=by, **e) for e in checked.events
+        OutcomeEvent(recorded_by=by, **e)
+        for e in checked.events
         if (e["employee_id"], e["kind"], e["occurred_on"], e["natural_key"]) not in existing
     ]
     OutcomeEvent.objects.bulk_create(new, batch_size=1000)
-    audit_record(actor=by, action="import.outcomes.applied",
-                 payload={"created": len(new), "rows": checked.row_count})
+    audit_record(
+        actor=by,
+        action="import.outcomes.applied",
+        payload={"created": len(new), "rows": checked.row_count},
+    )
     return ImportResult(len(new), len(checked.events) - len(new), [], checked.row_count)
 
 
 def dashboard_exported(*, by: User, dashboard: str, metric: str | None, program=None) -> None:
     """Exports leave the building: record who took which figures."""
-    audit_record(actor=by, action="dashboard.exported", program=program,
-                 payload={"dashboard": dashboard, "metric": metric or "all"})
+    audit_record(
+        actor=by,
+        action="dashboard.exported",
+        program=program,
+        payload={"dashboard": dashboard, "metric": metric or "all"},
+    )
 
 
 def leadership_access_set(*, user: User, granted: bool, by: User) -> User:

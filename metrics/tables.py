@@ -49,12 +49,16 @@ class Table:
 
 
 SUPPRESSED_COLUMN = Column(
-    "suppressed", BOOLEAN,
+    "suppressed",
+    BOOLEAN,
     "true when a figure of this row is hidden because fewer than 3 people stand behind it; "
     "its cell is empty",
 )
-GROUP = Column("group", TEXT, "participants or comparison (non-participants, same department "
-                              "and years of service)")
+GROUP = Column(
+    "group",
+    TEXT,
+    "participants or comparison (non-participants, same department and years of service)",
+)
 
 
 class _Row:
@@ -98,8 +102,11 @@ def _growth(section: Section, audience: Audience) -> list[Table]:
         Column("group", TEXT, "skill name, program name or cohort (program start month, YYYY-MM)"),
         Column("group_type", TEXT, "skill, program or cohort"),
         Column("rater", TEXT, "self (the mentee) or mentor"),
-        Column("mean_change", NUMBER, "mean change in level (1–5 scale) from the baseline "
-                                      "assessment to the latest later one"),
+        Column(
+            "mean_change",
+            NUMBER,
+            "mean change in level (1–5 scale) from the baseline assessment to the latest later one",
+        ),
         Column("people", INTEGER, "mentees with a baseline and a later rating"),
         SUPPRESSED_COLUMN,
     ]
@@ -107,14 +114,19 @@ def _growth(section: Section, audience: Audience) -> list[Table]:
     for label, level, own, own_n, mentor, mentor_n in section.rows:
         for rater, mean, n in (("self", own, own_n), ("mentor", mentor, mentor_n)):
             r = _Row(audience)
-            rows.append([r.text(label), str(level).lower(), rater, r.number(mean), r.number(n),
-                         r.hidden])
-    return [Table("growth", "Skill growth: one row per skill, program or cohort and rater.",
-                  columns, rows)]
+            rows.append(
+                [r.text(label), str(level).lower(), rater, r.number(mean), r.number(n), r.hidden]
+            )
+    return [
+        Table(
+            "growth", "Skill growth: one row per skill, program or cohort and rater.", columns, rows
+        )
+    ]
 
 
-def _group_pairs(section: Section, audience: Audience, first: Callable[[object], list[object]]
-                 ) -> list[list[object]]:
+def _group_pairs(
+    section: Section, audience: Audience, first: Callable[[object], list[object]]
+) -> list[list[object]]:
     """Rows of (label, participants value, people, comparison value, people) as one row per
     label and group."""
     rows = []
@@ -138,21 +150,37 @@ def _retention(section: Section, audience: Audience) -> list[Table]:
         Column("people", INTEGER, "people whose 6 or 12 months have passed"),
         SUPPRESSED_COLUMN,
     ]
-    return [Table("retention", "Retention: one row per period and group.", columns,
-                  _group_pairs(section, audience, _months))]
+    return [
+        Table(
+            "retention",
+            "Retention: one row per period and group.",
+            columns,
+            _group_pairs(section, audience, _months),
+        )
+    ]
 
 
 def _career(section: Section, audience: Audience) -> list[Table]:
     columns = [
         Column("outcome", TEXT, "Promotion, Internal move or Certification"),
         GROUP,
-        Column("share_percent", NUMBER, "share of the group with at least one such event between "
-                                        "the program start and end (or today), in percent (0–100)"),
+        Column(
+            "share_percent",
+            NUMBER,
+            "share of the group with at least one such event between "
+            "the program start and end (or today), in percent (0–100)",
+        ),
         Column("people", INTEGER, "people in the group"),
         SUPPRESSED_COLUMN,
     ]
-    return [Table("career", "Promotions, moves and certifications: one row per outcome and group.",
-                  columns, _group_pairs(section, audience, lambda label: [_Row.text(label)]))]
+    return [
+        Table(
+            "career",
+            "Promotions, moves and certifications: one row per outcome and group.",
+            columns,
+            _group_pairs(section, audience, lambda label: [_Row.text(label)]),
+        )
+    ]
 
 
 # Engagement rows by their label on the page: a stable name and the unit of the value.
@@ -162,16 +190,22 @@ ENGAGEMENT_MEASURES = {
     "mentorships_on_track_share_of_active": ("on_track_percent", "percent"),
     "reset_requests_raised": ("reset_requests", "count"),
     "average_check_in_pulse_1_5": ("pulse_average", "score 1-5"),
-    **{f"ended_{_slug(EndReason(reason).label)}": (f"ended_{reason}", "count")
-       for reason in RESET_REASONS},
+    **{
+        f"ended_{_slug(EndReason(reason).label)}": (f"ended_{reason}", "count")
+        for reason in RESET_REASONS
+    },
 }
 
 
 def _engagement(section: Section, audience: Audience) -> list[Table]:
     columns = [
-        Column("measure", TEXT, "mentorships, checkins_per_mentorship_month, on_track_percent, "
-                                "ended_not_working, ended_reassigned (pairings ended for that "
-                                "reason), reset_requests or pulse_average"),
+        Column(
+            "measure",
+            TEXT,
+            "mentorships, checkins_per_mentorship_month, on_track_percent, "
+            "ended_not_working, ended_reassigned (pairings ended for that "
+            "reason), reset_requests or pulse_average",
+        ),
         Column("value", NUMBER, "the figure, in the unit of the next column"),
         Column("unit", TEXT, "count, per month, percent (0–100) or score 1-5"),
         Column("based_on", INTEGER, "mentorships (or, for the pulse, people) behind the figure"),
@@ -180,14 +214,16 @@ def _engagement(section: Section, audience: Audience) -> list[Table]:
     rows = []
     for label, value, n in section.rows:
         key = _slug(str(label))
-        measure, unit = ENGAGEMENT_MEASURES.get(key, (key, "count" if key.startswith("ended_") else ""))
+        measure, unit = ENGAGEMENT_MEASURES.get(
+            key, (key, "count" if key.startswith("ended_") else "")
+        )
         r = _Row(audience)
         rows.append([measure, r.number(value), unit, r.number(n), r.hidden])
     return [Table("engagement", "Engagement: one row per measure.", columns, rows)]
 
 
 def _where(cell: object) -> list[str]:
-    """"Program · survey · respondents" as three cells (a program name may hold " · ")."""
+    """ "Program · survey · respondents" as three cells (a program name may hold " · ")."""
     return (str(cell).rsplit(" · ", 2) + ["", ""])[:3]
 
 
@@ -201,8 +237,11 @@ WHERE = [
 def _feedback(section: Section, audience: Audience) -> list[Table]:
     columns = [
         *WHERE,
-        Column("question", TEXT, "the question, or “All questions” for a group hidden because "
-                                 "fewer than 3 answered"),
+        Column(
+            "question",
+            TEXT,
+            "the question, or “All questions” for a group hidden because fewer than 3 answered",
+        ),
         Column("average", NUMBER, "average rating, 1–5"),
         Column("answers", INTEGER, "answers behind the average"),
         SUPPRESSED_COLUMN,
@@ -210,25 +249,37 @@ def _feedback(section: Section, audience: Audience) -> list[Table]:
     rows = []
     for where, question, average, answers in section.rows:
         r = _Row(audience)
-        rows.append([*_where(where), r.text(question), r.number(average), r.number(answers),
-                     r.hidden])
+        rows.append(
+            [*_where(where), r.text(question), r.number(average), r.number(answers), r.hidden]
+        )
     comments = [[*_where(where), _Row.text(text)] for where, text in section.extra_rows]
     return [
-        Table("feedback", "Survey feedback: one row per program, survey, respondents and question.",
-              columns, rows),
-        Table("feedback_comments", "Anonymous survey comments: one row per comment.",
-              [*WHERE, Column("comment", TEXT, "the comment, without its author")], comments),
+        Table(
+            "feedback",
+            "Survey feedback: one row per program, survey, respondents and question.",
+            columns,
+            rows,
+        ),
+        Table(
+            "feedback_comments",
+            "Anonymous survey comments: one row per comment.",
+            [*WHERE, Column("comment", TEXT, "the comment, without its author")],
+            comments,
+        ),
     ]
 
 
 def _supply(section: Section, audience: Audience) -> list[Table]:
     places = Column("mentor_places", INTEGER, "summed capacity of mentors at level 4 or 5")
-    shortfall = Column("shortfall", INTEGER, "seekers minus mentor places; negative when places "
-                                             "outnumber seekers")
+    shortfall = Column(
+        "shortfall", INTEGER, "seekers minus mentor places; negative when places outnumber seekers"
+    )
     columns = [
         Column("category", TEXT, "skill category"),
         Column("sought", INTEGER, "mentees seeking a skill of the category"),
-        places, shortfall, SUPPRESSED_COLUMN,
+        places,
+        shortfall,
+        SUPPRESSED_COLUMN,
     ]
     rows = []
     for label, demand, supply, short in section.rows:
@@ -239,16 +290,29 @@ def _supply(section: Section, audience: Audience) -> list[Table]:
         Column("category", TEXT, "skill category"),
         Column("mentees_seeking", INTEGER, "mentees seeking the skill"),
         Column("mean_gap", NUMBER, "mean of target level minus current level of those mentees"),
-        places, shortfall, SUPPRESSED_COLUMN,
+        places,
+        shortfall,
+        SUPPRESSED_COLUMN,
     ]
     skills = []
     for skill, category, demand, gap, supply, short in section.extra_rows:
         r = _Row(audience)
-        skills.append([r.text(skill), r.text(category), r.number(demand), r.number(gap),
-                       r.number(supply), r.number(short), r.hidden])
+        skills.append(
+            [
+                r.text(skill),
+                r.text(category),
+                r.number(demand),
+                r.number(gap),
+                r.number(supply),
+                r.number(short),
+                r.hidden,
+            ]
+        )
     return [
         Table("supply", "Skill supply and demand: one row per skill category.", columns, rows),
-        Table("supply_skills", "Skill supply and demand: one row per skill.", skill_columns, skills),
+        Table(
+            "supply_skills", "Skill supply and demand: one row per skill.", skill_columns, skills
+        ),
     ]
 
 
@@ -262,33 +326,51 @@ def _concentration(section: Section, audience: Audience) -> list[Table]:
     if audience.sees_names:
         columns += [
             Column("sole_expert", TEXT, "name of the only expert, if there is one"),
-            Column("suggested_pairings", TEXT, "people at level 3–4 outside the expert's reporting "
-                                               "line, separated by “; ”"),
+            Column(
+                "suggested_pairings",
+                TEXT,
+                "people at level 3–4 outside the expert's reporting line, separated by “; ”",
+            ),
         ]
     columns.append(SUPPRESSED_COLUMN)
     rows = []
     for skill, category, experts, needed, *names in section.rows:
         r = _Row(audience)
         count = EXPERT_WORDS.get(experts) if isinstance(experts, str) else None
-        row = [r.text(skill), r.text(category), count if count is not None else r.number(experts),
-               r.number(needed)]
+        row = [
+            r.text(skill),
+            r.text(category),
+            count if count is not None else r.number(experts),
+            r.number(needed),
+        ]
         if audience.sees_names:
             row += [r.text(cell) for cell in (names + ["", ""])[:2]]
         rows.append([*row, r.hidden])
-    return [Table("concentration", "Knowledge concentration: one row per skill held by one "
-                                   "expert or none.", columns, rows)]
+    return [
+        Table(
+            "concentration",
+            "Knowledge concentration: one row per skill held by one expert or none.",
+            columns,
+            rows,
+        )
+    ]
 
 
 def _generic(section: Section, audience: Audience) -> list[Table]:
     """A section without a shaper of its own: its own headers, numbers where they are numbers."""
     tables = []
-    for name, headers, page_rows in ((section.key, section.headers, section.rows),
-                                     (f"{section.key}_{_slug(section.extra_title)}",
-                                      section.extra_headers, section.extra_rows)):
+    for name, headers, page_rows in (
+        (section.key, section.headers, section.rows),
+        (f"{section.key}_{_slug(section.extra_title)}", section.extra_headers, section.extra_rows),
+    ):
         if not headers:
             continue
-        numeric = [i > 0 and all(_numeric(row[i]) for row in page_rows) for i in range(len(headers))]
-        columns = [Column(_slug(h), NUMBER if numeric[i] else TEXT, h) for i, h in enumerate(headers)]
+        numeric = [
+            i > 0 and all(_numeric(row[i]) for row in page_rows) for i in range(len(headers))
+        ]
+        columns = [
+            Column(_slug(h), NUMBER if numeric[i] else TEXT, h) for i, h in enumerate(headers)
+        ]
         rows = []
         for page_row in page_rows:
             r = _Row(audience)
@@ -309,8 +391,13 @@ def _numeric(cell: object) -> bool:
 
 
 SHAPERS: dict[str, Callable[[Section, Audience], list[Table]]] = {
-    "growth": _growth, "retention": _retention, "career": _career, "engagement": _engagement,
-    "feedback": _feedback, "supply": _supply, "concentration": _concentration,
+    "growth": _growth,
+    "retention": _retention,
+    "career": _career,
+    "engagement": _engagement,
+    "feedback": _feedback,
+    "supply": _supply,
+    "concentration": _concentration,
 }
 
 
@@ -330,8 +417,15 @@ def dashboard_tables(sections: Iterable[Section], audience: Audience) -> list[Ta
 
 def table_names(section: Section, audience: Audience) -> list[str]:
     """The tables a section exports, for its download links (no rows are read)."""
-    empty = Section(section.key, section.title, section.intro, section.headers, [],
-                    extra_title=section.extra_title, extra_headers=section.extra_headers)
+    empty = Section(
+        section.key,
+        section.title,
+        section.intro,
+        section.headers,
+        [],
+        extra_title=section.extra_title,
+        extra_headers=section.extra_headers,
+    )
     return [t.name for t in section_tables(empty, audience)]
 
 
@@ -341,7 +435,8 @@ def readme(tables: list[Table], *, title: str, filters: str, today) -> str:
         f"Filters: {filters or 'none'}.",
         "",
         "Each .csv file is one table: UTF-8, comma-separated, the first row names the columns,",
-        "then one row per observation. Numbers are plain numbers (percentages as 0-100, no % sign).",
+        "then one row per observation. Numbers are plain numbers (percentages as 0-100,",
+        "no % sign).",
         "An empty cell is a missing figure: no data, or hidden because fewer than 3 people stand",
         "behind it (then the row's `suppressed` column is true). Booleans are true/false.",
         "Text cells starting with = + - @, a tab or a carriage return are prefixed with ' so a",

@@ -32,28 +32,50 @@ from .models import OutcomeEvent
 from .outcome_import import template_rows
 
 
-def _scope(request: HttpRequest, programs: list[tuple[int, str]], *, people=None,
-           fixed_program: int | None = None) -> tuple[selectors.Scope, DashboardFilterForm]:
+def _scope(
+    request: HttpRequest,
+    programs: list[tuple[int, str]],
+    *,
+    people=None,
+    fixed_program: int | None = None,
+) -> tuple[selectors.Scope, DashboardFilterForm]:
     program_ids = tuple(pk for pk, _ in programs)
-    form = DashboardFilterForm(request.GET or None, programs=programs,
-                               cohorts=selectors.cohort_choices(program_ids),
-                               show_program=fixed_program is None)
+    form = DashboardFilterForm(
+        request.GET or None,
+        programs=programs,
+        cohorts=selectors.cohort_choices(program_ids),
+        show_program=fixed_program is None,
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     chosen = data.get("program")
     if chosen in program_ids:
         program_ids = (chosen,)
     department = data.get("department")
     scope = selectors.Scope(
-        program_ids=program_ids, people_ids=people,
-        department_id=department.pk if department else None, cohort=data.get("cohort") or None,
-        date_from=data.get("date_from"), date_to=data.get("date_to"), today=date.today(),
+        program_ids=program_ids,
+        people_ids=people,
+        department_id=department.pk if department else None,
+        cohort=data.get("cohort") or None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        today=date.today(),
     )
     return scope, form
 
 
-def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Scope,
-            form: DashboardFilterForm, audience: Audience, slug: str, extra: dict | None = None,
-            all_program_ids: tuple[int, ...] | None, people_bases=()) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    *,
+    title: str,
+    intro: str,
+    scope: selectors.Scope,
+    form: DashboardFilterForm,
+    audience: Audience,
+    slug: str,
+    extra: dict | None = None,
+    all_program_ids: tuple[int, ...] | None,
+    people_bases=(),
+) -> HttpResponse:
     # Every view of the same figures the viewer could set beside this one (see Builder).
     wider = wider_scopes(scope, all_program_ids=all_program_ids, people_bases=people_bases)
     sections = Builder(scope, audience, wider=wider).sections()
@@ -62,50 +84,83 @@ def _render(request: HttpRequest, *, title: str, intro: str, scope: selectors.Sc
         query.pop(key, None)
     wanted = request.GET.get("format")
     if wanted in ("csv", "zip"):
-        return _export(request, sections, audience, slug=slug, title=title,
-                       filters=query.urlencode(), as_zip=wanted == "zip")
-    return render(request, "metrics/dashboard.html", {
-        "title": title, "intro": intro, "form": form,
-        "panels": [(s, tables.table_names(s, audience)) for s in sections],
-        "audience": audience.value,
-        "query": query.urlencode(), **(extra or {}),
-    })
+        return _export(
+            request,
+            sections,
+            audience,
+            slug=slug,
+            title=title,
+            filters=query.urlencode(),
+            as_zip=wanted == "zip",
+        )
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "panels": [(s, tables.table_names(s, audience)) for s in sections],
+            "audience": audience.value,
+            "query": query.urlencode(),
+            **(extra or {}),
+        },
+    )
 
 
-def _export(request: HttpRequest, sections, audience: Audience, *, slug: str, title: str,
-            filters: str, as_zip: bool) -> HttpResponse:
+def _export(
+    request: HttpRequest,
+    sections,
+    audience: Audience,
+    *,
+    slug: str,
+    title: str,
+    filters: str,
+    as_zip: bool,
+) -> HttpResponse:
     """The dashboard as tidy tables: one CSV (?format=csv&table=<name>) or all in a zip."""
     found = tables.dashboard_tables(sections, audience)
     today = date.today()
     if as_zip:
         services.dashboard_exported(by=request.user, dashboard=slug, metric=None)
         body = tables.to_zip(found, tables.readme(found, title=title, filters=filters, today=today))
-        return as_download(HttpResponse(body, content_type="application/zip"),
-                           f"tandem-{slug}-{today:%Y%m%d}.zip")
+        return as_download(
+            HttpResponse(body, content_type="application/zip"), f"tandem-{slug}-{today:%Y%m%d}.zip"
+        )
     # `metric` is the name links used before tables had their own.
     wanted = request.GET.get("table") or request.GET.get("metric")
     if not wanted:
         names = ", ".join(t.name for t in found)
-        return HttpResponseBadRequest(f"Name a table (?format=csv&table=<name>; one of: {names}), "
-                                      "or download them all with ?format=zip.",
-                                      content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            f"Name a table (?format=csv&table=<name>; one of: {names}), "
+            "or download them all with ?format=zip.",
+            content_type="text/plain; charset=utf-8",
+        )
     table = next((t for t in found if t.name == wanted), None)
     if table is None:
         raise Http404("No such table on this dashboard.")
     services.dashboard_exported(by=request.user, dashboard=slug, metric=table.name)
-    return as_download(HttpResponse(table.csv(), content_type=CSV),
-                       f"tandem-{slug}-{table.name}-{today:%Y%m%d}.csv")
+    return as_download(
+        HttpResponse(table.csv(), content_type=CSV),
+        f"tandem-{slug}-{table.name}-{today:%Y%m%d}.csv",
+    )
 
 
 @hr_required
 def hr_dashboard(request: HttpRequest) -> HttpResponse:
     programs = list(request.user.coordinated_programs.order_by("name").values_list("pk", "name"))
     scope, form = _scope(request, programs)
-    return _render(request, title="Programs dashboard",
-                   intro="Every program you coordinate. Use the filters to narrow every figure.",
-                   scope=scope, form=form, audience=Audience.HR, slug="programs",
-                   extra={"no_programs": not programs},
-                   all_program_ids=tuple(pk for pk, _ in programs))
+    return _render(
+        request,
+        title="Programs dashboard",
+        intro="Every program you coordinate. Use the filters to narrow every figure.",
+        scope=scope,
+        form=form,
+        audience=Audience.HR,
+        slug="programs",
+        extra={"no_programs": not programs},
+        all_program_ids=tuple(pk for pk, _ in programs),
+    )
 
 
 @hr_required
@@ -114,10 +169,17 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     scope, form = _scope(request, [(program.pk, program.name)], fixed_program=program.pk)
     # The same figures as the programs dashboard filtered to this program.
     coordinated = tuple(request.user.coordinated_programs.values_list("pk", flat=True))
-    return _render(request, title=f"{program.name}: dashboard",
-                   intro="Figures for this program only.", scope=scope, form=form,
-                   audience=Audience.HR, slug=program.slug, extra={"program": program},
-                   all_program_ids=coordinated)
+    return _render(
+        request,
+        title=f"{program.name}: dashboard",
+        intro="Figures for this program only.",
+        scope=scope,
+        form=form,
+        audience=Audience.HR,
+        slug=program.slug,
+        extra={"program": program},
+        all_program_ids=coordinated,
+    )
 
 
 @login_required
@@ -128,12 +190,18 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     # Own subtree, then the subtrees of the managers above, whose dashboards are published too.
     subtrees = subtrees_up_the_line(request.user)
     scope, form = _scope(request, programs, people=subtrees[0])
-    return _render(request, title="Team dashboard",
-                   intro="Everyone who reports to you, directly or indirectly, as aggregates only. "
-                   "Figures from fewer than 3 people are not shown.", scope=scope, form=form,
-                   audience=Audience.MANAGER, slug="team",
-                   all_program_ids=tuple(pk for pk, _ in programs),
-                   people_bases=[*subtrees[1:], None])
+    return _render(
+        request,
+        title="Team dashboard",
+        intro="Everyone who reports to you, directly or indirectly, as aggregates only. "
+        "Figures from fewer than 3 people are not shown.",
+        scope=scope,
+        form=form,
+        audience=Audience.MANAGER,
+        slug="team",
+        all_program_ids=tuple(pk for pk, _ in programs),
+        people_bases=[*subtrees[1:], None],
+    )
 
 
 @login_required
@@ -142,10 +210,17 @@ def leadership_dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("HR grants the leadership view.")
     programs = list(Program.objects.order_by("name").values_list("pk", "name"))
     scope, form = _scope(request, programs)
-    return _render(request, title="Leadership view",
-                   intro="All programs across the organisation. Figures from fewer than 3 people "
-                   "are not shown.", scope=scope, form=form, audience=Audience.LEADERSHIP,
-                   slug="leadership", all_program_ids=tuple(pk for pk, _ in programs))
+    return _render(
+        request,
+        title="Leadership view",
+        intro="All programs across the organisation. Figures from fewer than 3 people "
+        "are not shown.",
+        scope=scope,
+        form=form,
+        audience=Audience.LEADERSHIP,
+        slug="leadership",
+        all_program_ids=tuple(pk for pk, _ in programs),
+    )
 
 
 @hr_required
@@ -156,8 +231,12 @@ def leadership_access(request: HttpRequest) -> HttpResponse:
         services.leadership_access_set(user=user, granted=True, by=request.user)
         messages.success(request, f"{user} can now open the leadership view.")
         return redirect("metrics:leadership_access")
-    holders = Paginator(User.objects.filter(can_view_leadership=True).select_related("department")
-                        .order_by("full_name"), 25).get_page(request.GET.get("page"))
+    holders = Paginator(
+        User.objects.filter(can_view_leadership=True)
+        .select_related("department")
+        .order_by("full_name"),
+        25,
+    ).get_page(request.GET.get("page"))
     return render(request, "metrics/leadership_access.html", {"form": form, "page": holders})
 
 
@@ -179,7 +258,8 @@ def _outcome_list(request: HttpRequest) -> tuple[object, OutcomeListFilterForm, 
             qs = qs.filter(kind=f["kind"])
         if f["q"]:
             qs = qs.filter(employee__full_name__icontains=f["q"]) | qs.filter(
-                employee__email__icontains=f["q"])
+                employee__email__icontains=f["q"]
+            )
         if f["date_from"]:
             qs = qs.filter(occurred_on__gte=f["date_from"])
         if f["date_to"]:
@@ -202,10 +282,17 @@ def outcomes(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The event is recorded.")
             return redirect("metrics:outcomes")
     page, filters, query = _outcome_list(request)
-    return render(request, "metrics/outcomes.html", {
-        "form": form, "page": page, "filters": filters, "query": query,
-        "import_form": OutcomeImportForm(),
-    })
+    return render(
+        request,
+        "metrics/outcomes.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "import_form": OutcomeImportForm(),
+        },
+    )
 
 
 @hr_required
@@ -222,16 +309,20 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             if result.ok:
-                messages.success(request, f"Imported {result.created} new event(s); "
-                                          f"{result.unchanged} were already recorded.")
+                messages.success(
+                    request,
+                    f"Imported {result.created} new event(s); "
+                    f"{result.unchanged} were already recorded.",
+                )
                 return redirect("metrics:outcomes")
     status = 400 if request.method == "POST" else 200
-    return render(request, "metrics/outcomes_import.html", {"form": form, "result": result},
-                  status=status)
+    return render(
+        request, "metrics/outcomes_import.html", {"form": form, "result": result}, status=status
+    )
 
 
 @hr_required
 def outcomes_template(request: HttpRequest) -> HttpResponse:
-    return as_download(HttpResponse(to_csv(template_rows()), content_type=CSV),
-                       "tandem-outcomes-template.csv")
-
+    return as_download(
+        HttpResponse(to_csv(template_rows()), content_type=CSV), "tandem-outcomes-template.csv"
+    )

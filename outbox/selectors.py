@@ -32,14 +32,19 @@ def email_progress(batch: str, *, refusals: int = 20) -> EmailProgress:
     rows = OutgoingEmail.objects.filter(batch=batch)
     counts = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
     progress = EmailProgress(
-        sent=counts.get(EmailStatus.SENT, 0), pending=counts.get(EmailStatus.PENDING, 0),
+        sent=counts.get(EmailStatus.SENT, 0),
+        pending=counts.get(EmailStatus.PENDING, 0),
         refused=counts.get(EmailStatus.REFUSED, 0),
     )
     progress.total = progress.sent + progress.pending + progress.refused
     if progress.pending:
         progress.waiting_because = (
-            rows.filter(status=EmailStatus.PENDING).exclude(last_error="")
-            .order_by("-id").values_list("last_error", flat=True).first() or ""
+            rows.filter(status=EmailStatus.PENDING)
+            .exclude(last_error="")
+            .order_by("-id")
+            .values_list("last_error", flat=True)
+            .first()
+            or ""
         )
     if progress.refused:
         progress.refusals = list(

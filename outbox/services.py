@@ -59,8 +59,13 @@ def _publish(message: OutboxMessage) -> None:
     else:
         # ignore_result: nobody reads an outbox task's result, and subscribing to it on a down
         # Redis result backend retries ~20 s before failing; the publish itself fails at once.
-        app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False,
-                      ignore_result=True)
+        app.send_task(
+            message.task_name,
+            args=message.args,
+            kwargs=message.kwargs,
+            retry=False,
+            ignore_result=True,
+        )
 
 
 def outbox_flush(*, limit: int = 500) -> int:
@@ -99,9 +104,16 @@ def emails_enqueue(*, kind: str, emails: Iterable[Email], batch: str = "") -> in
     only delays the emails. Returns how many were recorded (addresses left blank are skipped).
     """
     rows = [
-        OutgoingEmail(kind=kind, batch=batch, to=email.to, subject=" ".join(email.subject.split()),
-                      body=email.body, from_email=settings.DEFAULT_FROM_EMAIL)
-        for email in emails if email.to
+        OutgoingEmail(
+            kind=kind,
+            batch=batch,
+            to=email.to,
+            subject=" ".join(email.subject.split()),
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+        )
+        for email in emails
+        if email.to
     ]
     OutgoingEmail.objects.bulk_create(rows, batch_size=1000)
     if rows:
@@ -188,13 +200,17 @@ def _has_due() -> bool:
 def _send_next(connection) -> str | None:
     """Sends the oldest due email nobody else holds; returns its new status, None if none."""
     with transaction.atomic():
-        row = (OutgoingEmail.objects.select_for_update(skip_locked=True)
-               .filter(status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now())
-               .order_by("id").first())
+        row = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now())
+            .order_by("id")
+            .first()
+        )
         if row is None:
             return None
-        message = EmailMessage(row.subject, row.body, row.from_email or None, [row.to],
-                               connection=connection)
+        message = EmailMessage(
+            row.subject, row.body, row.from_email or None, [row.to], connection=connection
+        )
         try:
             connection.open()  # kept open across messages (send_messages alone would close it)
             if not connection.send_messages([message]):
@@ -204,8 +220,11 @@ def _send_next(connection) -> str | None:
         except Exception as exc:
             return _failed(row, exc)
         OutgoingEmail.objects.filter(pk=row.pk).update(
-            status=EmailStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
-            last_error="", body="",  # what was said to whom need not be kept once it is sent
+            status=EmailStatus.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            body="",  # what was said to whom need not be kept once it is sent
         )
         return EmailStatus.SENT
 
@@ -223,7 +242,8 @@ def _failed(row: OutgoingEmail, exc: BaseException) -> str:
         # "Try later" for this message only: back off for it, carry on with the others.
         delay = min(settings.OUTBOX_EMAIL_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
         OutgoingEmail.objects.filter(pk=row.pk).update(
-            attempts=attempts, last_error=error,
+            attempts=attempts,
+            last_error=error,
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
         )
         return EmailStatus.PENDING

@@ -13,13 +13,24 @@ def flush() -> int:
 
 
 # Beat runs it every minute (an outage's retry); the outbox wakes it after each new batch.
-@shared_task(name="outbox.tasks.send_emails", bind=True, autoretry_for=(DatabaseError,),
-             retry_backoff=True, retry_backoff_max=300, max_retries=5)
+@shared_task(
+    name="outbox.tasks.send_emails",
+    bind=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
 def send_emails(self) -> dict:
     result = emails_send_pending(time_budget=SEND_TIME_BUDGET)
     if result.more:
         # Same queue as this task, so whichever workers serve it carry on with the backlog.
         queue = (self.request.delivery_info or {}).get("routing_key")
         send_emails.apply_async(queue=queue)
-    return {"sent": result.sent, "refused": result.refused, "deferred": result.deferred,
-            "outage": result.outage, "more": result.more}
+    return {
+        "sent": result.sent,
+        "refused": result.refused,
+        "deferred": result.deferred,
+        "outage": result.outage,
+        "more": result.more,
+    }

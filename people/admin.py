@@ -13,10 +13,34 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["manager"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["full_name", "job_title", "job_family", "department", "manager",
-                                "hire_date", "location", "timezone"]}),
-        ("Roles", {"fields": ["is_active", "is_staff", "is_superuser", "is_hr_coordinator",
-                              "can_view_leadership", "groups"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "full_name",
+                    "job_title",
+                    "job_family",
+                    "department",
+                    "manager",
+                    "hire_date",
+                    "location",
+                    "timezone",
+                ]
+            },
+        ),
+        (
+            "Roles",
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "is_hr_coordinator",
+                    "can_view_leadership",
+                    "groups",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
 

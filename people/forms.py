@@ -46,8 +46,15 @@ class ResetPasswordForm(PasswordResetForm):
         # SSO_ONLY: only superusers (break-glass) have a password to reset.
         return people.filter(is_superuser=True) if settings.SSO_ONLY else people
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None) -> None:
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
         """Recorded in the email queue for the worker, not sent in the request: the page never
         waits on the mail server, and an outage only delays the link."""
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
@@ -86,8 +93,12 @@ class EraseForm(forms.Form):
 
 class ColleagueSearchForm(forms.Form):
     # CharField refuses NUL characters, which PostgreSQL can't compare against.
-    q = forms.CharField(max_length=100, required=False, strip=True,
-                        error_messages={"max_length": "Search for at most 100 characters."})
+    q = forms.CharField(
+        max_length=100,
+        required=False,
+        strip=True,
+        error_messages={"max_length": "Search for at most 100 characters."},
+    )
 
 
 class ActiveEmployeeEmailForm(forms.Form):
@@ -112,6 +123,8 @@ class EraseFindForm(forms.Form):
         email = self.cleaned_data["email"].lower()
         person = User.objects.filter(email__iexact=email).first()
         if person is None:
-            raise forms.ValidationError("Nobody has this email address (or they are already erased).")
+            raise forms.ValidationError(
+                "Nobody has this email address (or they are already erased)."
+            )
         self.person = person
         return email

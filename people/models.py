@@ -69,9 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
-    job_family = models.CharField(
-        max_length=20, choices=JobFamily.choices, default=JobFamily.OTHER
-    )
+    job_family = models.CharField(max_length=20, choices=JobFamily.choices, default=JobFamily.OTHER)
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )

@@ -25,8 +25,9 @@ def hr_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def can_erase(user) -> bool:
     """Erasure is irreversible: privacy officers and superusers only, not every HR coordinator."""
-    return bool(user.is_authenticated and user.is_active
-                and (user.is_superuser or user.is_privacy_officer))
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.is_privacy_officer)
+    )
 
 
 def erase_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -95,10 +95,14 @@ def colleague_search(query: str, *, exclude_id: int, limit: int = SEARCH_LIMIT) 
     if len(query) < SEARCH_MIN_LENGTH:
         return []
     people = (
-        User.objects.filter(Q(full_name__icontains=query) | Q(email__istartswith=query), is_active=True)
+        User.objects.filter(
+            Q(full_name__icontains=query) | Q(email__istartswith=query), is_active=True
+        )
         .exclude(pk=exclude_id)
         .order_by("full_name", "email")
         .values_list("full_name", "email", "department__name")[:limit]
     )
-    return [{"name": name or email, "email": email, "department": dept or ""}
-            for name, email, dept in people]
+    return [
+        {"name": name or email, "email": email, "department": dept or ""}
+        for name, email, dept in people
+    ]

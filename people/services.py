@@ -52,12 +52,16 @@ def person_export(*, person: User) -> dict[str, Any]:
     """Everything Tandem holds about `person`, minus other people's private notes."""
     data: dict[str, Any] = {
         "profile": {
-            "email": person.email, "full_name": person.full_name, "job_title": person.job_title,
+            "email": person.email,
+            "full_name": person.full_name,
+            "job_title": person.job_title,
             "job_family": person.job_family,
             "department": person.department.name if person.department else None,
             "manager": person.manager.full_name if person.manager else None,
-            "hire_date": person.hire_date, "location": person.location,
-            "timezone": person.timezone, "is_active": person.is_active,
+            "hire_date": person.hire_date,
+            "location": person.location,
+            "timezone": person.timezone,
+            "is_active": person.is_active,
         },
     }
     for label, path, fields in privacy.EXPORT:
@@ -119,8 +123,12 @@ def person_erase(*, person: User, by: User) -> User:
         raise ValidationError("You can't erase yourself; ask another privacy officer.")
     if person.email.endswith("@erased.invalid"):
         raise ValidationError("This person has already been erased.")
-    privileged = (person.is_superuser or person.is_staff or person.is_hr_coordinator
-                  or person.is_privacy_officer)
+    privileged = (
+        person.is_superuser
+        or person.is_staff
+        or person.is_hr_coordinator
+        or person.is_privacy_officer
+    )
     if privileged and not by.is_superuser:
         raise ValidationError(
             "Only a superuser can erase an HR coordinator, a privacy officer or a staff account."
@@ -141,9 +149,17 @@ def person_erase(*, person: User, by: User) -> User:
     _scrub(needles, label)
     _forget_sign_in_attempts(person.email)
     User.objects.filter(pk=person.pk).update(
-        email=f"erased-{person.pk}@erased.invalid", full_name=label, job_title="", location="",
-        timezone="UTC", is_active=False, is_staff=False, is_superuser=False,
-        is_hr_coordinator=False, can_view_leadership=False, is_privacy_officer=False,
+        email=f"erased-{person.pk}@erased.invalid",
+        full_name=label,
+        job_title="",
+        location="",
+        timezone="UTC",
+        is_active=False,
+        is_staff=False,
+        is_superuser=False,
+        is_hr_coordinator=False,
+        can_view_leadership=False,
+        is_privacy_officer=False,
         password="!erased",
     )
     audit_record(actor=by, action="person.erased", payload={"person_id": person.pk})
@@ -158,10 +174,13 @@ def person_role_set(*, person: User, role: str, granted: bool, by: User) -> User
     A conditional update: granting twice (a double click) changes and audits once. Who may
     grant is the caller's rule (see privacy_officer_set)."""
     field = ROLE_FLAGS[role]
-    changed = User.objects.filter(pk=person.pk).exclude(**{field: granted}).update(**{field: granted})
+    changed = (
+        User.objects.filter(pk=person.pk).exclude(**{field: granted}).update(**{field: granted})
+    )
     if changed:
-        audit_record(actor=by, action=f"role.{role}_" + ("granted" if granted else "revoked"),
-                     obj=person)
+        audit_record(
+            actor=by, action=f"role.{role}_" + ("granted" if granted else "revoked"), obj=person
+        )
     person.refresh_from_db(fields=[field])
     return person
 
@@ -211,7 +230,8 @@ def invitations_send() -> int:
         invited_at__isnull=False, invitation_sent_at__isnull=True, is_active=True
     ).order_by("pk")
     return send_each_once(
-        list(pending.only("pk")), field="invitation_sent_at",
+        list(pending.only("pk")),
+        field="invitation_sent_at",
         # Re-read under send_once's lock: the link must match the latest invitation.
         send=lambda row: _invitation_email(User.objects.get(pk=row.pk)).send(),
         on_refused=_invitation_refused,
@@ -227,7 +247,9 @@ def _invitation_refused(person: User, exc: BaseException) -> None:
 
 def invitation_link(person: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(person.pk))
-    return absolute_url(reverse("invitation_confirm", args=[uid, invitation_tokens.make_token(person)]))
+    return absolute_url(
+        reverse("invitation_confirm", args=[uid, invitation_tokens.make_token(person)])
+    )
 
 
 def _invitation_email(person: User) -> EmailMessage:

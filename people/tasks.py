@@ -16,8 +16,13 @@ def heartbeat() -> str:
 
 
 # OSError: the mail server is down or slow (DeliveryFailed is one); the rows stay unsent.
-@shared_task(name="people.tasks.send_invitations", autoretry_for=(OSError, DatabaseError),
-             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+@shared_task(
+    name="people.tasks.send_invitations",
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
 def send_invitations() -> int:
     from .services import invitations_send
 

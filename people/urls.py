@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/erase/", views.erase, name="erase"),
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("privacy-officers/", views.privacy_officers, name="privacy_officers"),
-    path("privacy-officers/<int:pk>/revoke/", views.privacy_officer_revoke,
-         name="privacy_officer_revoke"),
+    path(
+        "privacy-officers/<int:pk>/revoke/",
+        views.privacy_officer_revoke,
+        name="privacy_officer_revoke",
+    ),
 ]

@@ -73,7 +73,8 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            sso_only_refused=getattr(self, "refused_by_sso_only", False), **kwargs)
+            sso_only_refused=getattr(self, "refused_by_sso_only", False), **kwargs
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -89,6 +90,7 @@ class InvitationView(SetPasswordView):
     template_name = "registration/invitation_confirm.html"
     done_message = "Welcome to Tandem: your password is set and you are signed in."
 
+
 logger = logging.getLogger(__name__)
 
 
@@ -100,8 +102,9 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if not allowed:
         # 404, not 403: don't confirm who works here to someone who may not look.
         raise Http404("No such person.")
-    return render(request, "people/profile.html",
-                  {"person": person, "can_erase": can_erase(viewer)})
+    return render(
+        request, "people/profile.html", {"person": person, "can_erase": can_erase(viewer)}
+    )
 
 
 @login_required
@@ -151,8 +154,9 @@ def search(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": " ".join(form.errors["q"])}, status=400)
     if not _search_allowed(request.user.pk):
         return JsonResponse({"error": "Too many searches; wait a minute."}, status=429)
-    return JsonResponse({"results": colleague_search(form.cleaned_data["q"],
-                                                     exclude_id=request.user.pk)})
+    return JsonResponse(
+        {"results": colleague_search(form.cleaned_data["q"], exclude_id=request.user.pk)}
+    )
 
 
 @login_required
@@ -200,8 +204,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"The invitation is on its way to {person.email}.")
         return redirect("people:profile", person.pk)
-    return render(request, "people/invite.html",
-                  {"person": person, "invitation_days": settings.INVITATION_DAYS})
+    return render(
+        request,
+        "people/invite.html",
+        {"person": person, "invitation_days": settings.INVITATION_DAYS},
+    )
 
 
 @superuser_required
@@ -214,8 +221,11 @@ def privacy_officers(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{person} is now a privacy officer and may erase people.")
         return redirect("people:privacy_officers")
     officers = Paginator(User.objects.filter(is_privacy_officer=True).order_by("full_name"), 25)
-    return render(request, "people/privacy_officers.html",
-                  {"form": form, "page": officers.get_page(request.GET.get("page"))})
+    return render(
+        request,
+        "people/privacy_officers.html",
+        {"form": form, "page": officers.get_page(request.GET.get("page"))},
+    )
 
 
 @superuser_required

@@ -11,7 +11,8 @@ class EnrolmentFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=EnrolmentRole.choices, empty_label="Any role")
     status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices, empty_label="Any status")
     department = django_filters.ModelChoiceFilter(
-        field_name="user__department", queryset=Department.objects.order_by("name"),
+        field_name="user__department",
+        queryset=Department.objects.order_by("name"),
         empty_label="Any department",
     )
 
@@ -23,4 +24,6 @@ class EnrolmentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(user__full_name__icontains=value) | Q(user__email__icontains=value))
+        return queryset.filter(
+            Q(user__full_name__icontains=value) | Q(user__email__icontains=value)
+        )

@@ -21,10 +21,23 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = [
-            "name", "slug", "description", "purpose", "format", "start_date", "end_date",
-            "meeting_cadence", "milestone_cadence", "mentor_expectations",
-            "mentee_expectations", "meeting_expectations", "default_mentor_capacity",
-            "min_group_size", "max_group_size", "requires_manager_approval", "coordinators",
+            "name",
+            "slug",
+            "description",
+            "purpose",
+            "format",
+            "start_date",
+            "end_date",
+            "meeting_cadence",
+            "milestone_cadence",
+            "mentor_expectations",
+            "mentee_expectations",
+            "meeting_expectations",
+            "default_mentor_capacity",
+            "min_group_size",
+            "max_group_size",
+            "requires_manager_approval",
+            "coordinators",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -60,8 +73,16 @@ class SkillForm(forms.ModelForm):
 
 # --- enrolment ---------------------------------------------------------------------------
 
-LEVELS = [(n, f"{n} – {label}") for n, label in
-          [(1, "aware"), (2, "beginner"), (3, "practitioner"), (4, "advanced"), (5, "expert")]]
+LEVELS = [
+    (n, f"{n} – {label}")
+    for n, label in [
+        (1, "aware"),
+        (2, "beginner"),
+        (3, "practitioner"),
+        (4, "advanced"),
+        (5, "expert"),
+    ]
+]
 
 
 def skill_choices() -> list:
@@ -80,7 +101,10 @@ class SkillRowForm(forms.Form):
     skill = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     level = forms.TypedChoiceField(coerce=int, choices=LEVELS, required=False, empty_value=None)
     target_level = forms.TypedChoiceField(
-        coerce=int, choices=[("", "—"), *LEVELS], required=False, empty_value=None,
+        coerce=int,
+        choices=[("", "—"), *LEVELS],
+        required=False,
+        empty_value=None,
         label="Target level",
     )
 
@@ -88,7 +112,9 @@ class SkillRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.role = role
         self.fields["skill"].choices = choices
-        self.fields["level"].label = "Proficiency" if role == EnrolmentRole.MENTOR else "Current level"
+        self.fields["level"].label = (
+            "Proficiency" if role == EnrolmentRole.MENTOR else "Current level"
+        )
         if role == EnrolmentRole.MENTOR:
             del self.fields["target_level"]
         elif role == EnrolmentRole.PEER:
@@ -141,14 +167,17 @@ def skill_formset(role: str, *, data=None, initial: list[dict] | None = None) ->
         SkillRowForm, formset=BaseSkillFormSet, extra=blanks, max_num=12, validate_max=True
     )
     return formset_class(
-        data=data, initial=initial, prefix="skills",
+        data=data,
+        initial=initial,
+        prefix="skills",
         form_kwargs={"role": role, "choices": skill_choices()},
     )
 
 
 class EnrolmentForm(forms.ModelForm):
     avoid_emails = forms.CharField(
-        label="People to avoid (optional)", required=False,
+        label="People to avoid (optional)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "name@company.com, one per line"}),
         help_text="Colleagues you'd rather not be paired with, by work email. Only HR sees this.",
     )
@@ -156,8 +185,15 @@ class EnrolmentForm(forms.ModelForm):
     class Meta:
         model = Enrolment
         fields = [
-            "capacity", "career_track", "career_goal", "communication_style", "meeting_mode",
-            "years_experience", "seniority", "hours_per_month", "prefer_other_department",
+            "capacity",
+            "career_track",
+            "career_goal",
+            "communication_style",
+            "meeting_mode",
+            "years_experience",
+            "seniority",
+            "hours_per_month",
+            "prefer_other_department",
         ]
         labels = {
             "capacity": "How many mentees at once",
@@ -208,7 +244,8 @@ class EnrolmentForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when you decline; your report sees it.",
     )
     # A decline without a reason is refused by services.enrolment_decide, shown on `reason`.

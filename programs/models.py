@@ -141,7 +141,11 @@ class Program(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             errors["end_date"] = "The end date must be after the start date."
-        if self.min_group_size and self.max_group_size and self.max_group_size < self.min_group_size:
+        if (
+            self.min_group_size
+            and self.max_group_size
+            and self.max_group_size < self.min_group_size
+        ):
             errors["max_group_size"] = "The maximum group size can't be below the minimum."
         if errors:
             raise ValidationError(errors)
@@ -158,7 +162,12 @@ class Program(models.Model):
             )
 
     def is_coordinator(self, user) -> bool:
-        return bool(user.is_authenticated and user.is_hr_coordinator and user.is_active and self.coordinators.filter(pk=user.pk).exists())
+        return bool(
+            user.is_authenticated
+            and user.is_hr_coordinator
+            and user.is_active
+            and self.coordinators.filter(pk=user.pk).exists()
+        )
 
 
 class EnrolmentRole(models.TextChoices):
@@ -220,7 +229,8 @@ class Enrolment(models.Model):
         max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.APPROVED
     )
     capacity = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text="Mentors: how many mentees at once.",
     )
     career_track = models.CharField(max_length=20, choices=CareerTrack.choices, blank=True)
@@ -244,7 +254,10 @@ class Enrolment(models.Model):
     )
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -283,7 +296,9 @@ class EnrolmentSkill(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "skill"], name="one_row_per_skill"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="level_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="level_1_5"
+            ),
             models.CheckConstraint(
                 condition=models.Q(target_level__isnull=True)
                 | models.Q(target_level__gte=1, target_level__lte=5),

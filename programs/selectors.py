@@ -66,8 +66,6 @@ def program_visible_to(user, program: Program) -> bool:
     return program.status != Status.DRAFT or program.is_coordinator(user)
 
 
-
-
 # --- enrolments --------------------------------------------------------------------------
 
 
@@ -107,8 +105,9 @@ def team_participation(report_ids: set[int]) -> Prefetch:
         queryset=Enrolment.objects.exclude(status=EnrolmentStatus.WITHDRAWN)
         .filter(user_id__in=report_ids)
         .select_related("program")
-        .only("pk", "user_id", "role", "status", "program__name", "program__slug",
-              "program__status")
+        .only(
+            "pk", "user_id", "role", "status", "program__name", "program__slug", "program__status"
+        )
         .order_by("program__name"),
         to_attr="participation",
     )

@@ -26,10 +26,19 @@ from .models import (
 )
 
 # The details a participant fills in; everything else on Enrolment is set by the services.
-ENROLMENT_FIELDS = frozenset({
-    "capacity", "career_track", "career_goal", "communication_style", "meeting_mode",
-    "years_experience", "seniority", "hours_per_month", "prefer_other_department",
-})
+ENROLMENT_FIELDS = frozenset(
+    {
+        "capacity",
+        "career_track",
+        "career_goal",
+        "communication_style",
+        "meeting_mode",
+        "years_experience",
+        "seniority",
+        "hours_per_month",
+        "prefer_other_department",
+    }
+)
 
 
 @transaction.atomic
@@ -50,8 +59,13 @@ def program_update(*, program: Program, data: dict, coordinators: list[User], by
     program.full_clean()
     program.save()
     program.coordinators.set({by, *coordinators})
-    audit_record(actor=by, action="program.updated", obj=program, program=program,
-                 payload={"fields": sorted(data), "coordinators": sorted(u.pk for u in coordinators)})
+    audit_record(
+        actor=by,
+        action="program.updated",
+        obj=program,
+        program=program,
+        payload={"fields": sorted(data), "coordinators": sorted(u.pk for u in coordinators)},
+    )
     return program
 
 
@@ -64,8 +78,13 @@ def program_change_status(*, program: Program, new_status: str, by: User) -> Pro
     if not updated:
         raise ValidationError("The program changed meanwhile; reload and try again.")
     locked.refresh_from_db()
-    audit_record(actor=by, action="program.status_changed", obj=locked, program=locked,
-                 payload={"status": new_status})
+    audit_record(
+        actor=by,
+        action="program.status_changed",
+        obj=locked,
+        program=locked,
+        payload={"status": new_status},
+    )
     return locked
 
 
@@ -114,8 +133,9 @@ def _check_avoid(user: User, avoid: list[User]) -> None:
         raise ValidationError({"avoid": "You can't avoid yourself."})
 
 
-def _write_details(enrolment: Enrolment, *, data: dict, skills: list[SkillRow],
-                   avoid: list[User]) -> Enrolment:
+def _write_details(
+    enrolment: Enrolment, *, data: dict, skills: list[SkillRow], avoid: list[User]
+) -> Enrolment:
     for field, value in data.items():
         if field not in ENROLMENT_FIELDS:
             raise ValueError(f"{field} is not an enrolment detail")
@@ -129,8 +149,9 @@ def _write_details(enrolment: Enrolment, *, data: dict, skills: list[SkillRow],
     enrolment.save()
     enrolment.skills.all().delete()
     EnrolmentSkill.objects.bulk_create(
-        EnrolmentSkill(enrolment=enrolment, skill_id=r.skill_id, level=r.level,
-                       target_level=r.target_level)
+        EnrolmentSkill(
+            enrolment=enrolment, skill_id=r.skill_id, level=r.level, target_level=r.target_level
+        )
         for r in skills
     )
     enrolment.avoid.set(avoid)
@@ -145,8 +166,15 @@ def _initial_status(program: Program, user: User) -> str:
 
 
 @transaction.atomic
-def enrolment_create(*, program: Program, user: User, role: str, data: dict,
-                     skills: list[SkillRow], avoid: list[User]) -> Enrolment:
+def enrolment_create(
+    *,
+    program: Program,
+    user: User,
+    role: str,
+    data: dict,
+    skills: list[SkillRow],
+    avoid: list[User],
+) -> Enrolment:
     # Lock the program so enrolment can't slip in while HR moves it to matching.
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status != Status.ENROLLING:
@@ -156,7 +184,9 @@ def enrolment_create(*, program: Program, user: User, role: str, data: dict,
     _check_avoid(user, avoid)
     existing = Enrolment.objects.select_for_update().filter(program=program, user=user).first()
     if existing and existing.is_live:
-        raise ValidationError("You are already enrolled in this program; edit your enrolment instead.")
+        raise ValidationError(
+            "You are already enrolled in this program; edit your enrolment instead."
+        )
     # A withdrawn or declined enrolment is reused: one row per person and program.
     enrolment = existing or Enrolment(program=program, user=user)
     enrolment.role = role
@@ -172,16 +202,19 @@ def can_edit_enrolment(enrolment: Enrolment) -> bool:
 
 
 @transaction.atomic
-def enrolment_update(*, enrolment: Enrolment, data: dict, skills: list[SkillRow],
-                     avoid: list[User], by: User) -> Enrolment:
+def enrolment_update(
+    *, enrolment: Enrolment, data: dict, skills: list[SkillRow], avoid: list[User], by: User
+) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().select_related("program").get(pk=enrolment.pk)
     if enrolment.user_id != by.pk:
         raise PermissionDenied("Only the participant can edit an enrolment.")
     if not enrolment.is_live:
         raise ValidationError("This enrolment is no longer active; enrol again instead.")
     if enrolment.program.status != Status.ENROLLING:
-        raise ValidationError("Matching has started, so enrolments can no longer be changed. "
-                              "Ask the program's HR coordinator if something is wrong.")
+        raise ValidationError(
+            "Matching has started, so enrolments can no longer be changed. "
+            "Ask the program's HR coordinator if something is wrong."
+        )
     _check_skills(enrolment.role, skills)
     _check_avoid(enrolment.user, avoid)
     return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
@@ -208,10 +241,14 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: Us
         raise PermissionDenied("Only a manager in the employee's reporting line can decide.")
     reason = reason.strip()
     if not approve and not reason:
-        raise ValidationError({"reason": "Say why you decline, so your report knows what to change."})
+        raise ValidationError(
+            {"reason": "Say why you decline, so your report knows what to change."}
+        )
     decided = Enrolment.objects.filter(pk=enrolment.pk, status=EnrolmentStatus.PENDING).update(
         status=EnrolmentStatus.APPROVED if approve else EnrolmentStatus.DECLINED,
-        decision_reason=reason, decided_by=by, decided_at=timezone.now(),
+        decision_reason=reason,
+        decided_by=by,
+        decided_at=timezone.now(),
         updated_at=timezone.now(),
     )
     if not decided:
@@ -231,15 +268,19 @@ def enrolment_decision_email(*, enrolment_id: int) -> bool:
     """
     enrolment = (
         Enrolment.objects.select_related("program", "user", "decided_by")
-        .filter(pk=enrolment_id, decided_at__isnull=False).first()
+        .filter(pk=enrolment_id, decided_at__isnull=False)
+        .first()
     )
     if enrolment is None:
         return False
-    return bool(send_each_once(
-        [enrolment], field="decision_emailed_at",
-        send=lambda row: _decision_email(row, row.decided_by).send(),
-        on_refused=_decision_email_refused,
-    ))
+    return bool(
+        send_each_once(
+            [enrolment],
+            field="decision_emailed_at",
+            send=lambda row: _decision_email(row, row.decided_by).send(),
+            on_refused=_decision_email_refused,
+        )
+    )
 
 
 def _decision_email_refused(enrolment: Enrolment, exc: BaseException) -> None:
@@ -261,7 +302,9 @@ def _decision_email(enrolment: Enrolment, by: User | None) -> EmailMessage:
         f"{enrolment.get_role_display().lower()} in “{program.name}”.",
     ]
     if enrolment.decision_reason:
-        lines.append(f"{'Their note' if approved else 'Their reason'}: “{enrolment.decision_reason}”")
+        lines.append(
+            f"{'Their note' if approved else 'Their reason'}: “{enrolment.decision_reason}”"
+        )
     if approved:
         lines.append(f"See or change your enrolment here:\n{link}")
     else:
@@ -280,11 +323,17 @@ def programs_purge_expired(*, today: date | None = None) -> list[str]:
     cutoff = (today or date.today()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
     # Locked, skipping what another purge holds: two purges at once (a redelivered task while
     # the first still runs) never delete or audit the same program twice.
-    expired = list(Program.objects.select_for_update(skip_locked=True)
-                   .filter(status=Status.CLOSED, end_date__lt=cutoff).order_by("pk"))
+    expired = list(
+        Program.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.CLOSED, end_date__lt=cutoff)
+        .order_by("pk")
+    )
     names = [p.name for p in expired]
     for program in expired:
-        audit_record(actor=None, action="program.purged",
-                     payload={"program": program.name, "ended": str(program.end_date)})
+        audit_record(
+            actor=None,
+            action="program.purged",
+            payload={"program": program.name, "ended": str(program.end_date)},
+        )
         program.delete()
     return names

@@ -144,11 +144,22 @@ def _skill_initial(enrolment: Enrolment) -> list[dict]:
     ]
 
 
-def _render_enrolment_form(request: HttpRequest, program: Program, role: str,
-                           form: EnrolmentForm, formset: BaseSkillFormSet,
-                           enrolment: Enrolment | None) -> HttpResponse:
-    context = {"program": program, "role": role, "role_label": EnrolmentRole(role).label,
-               "form": form, "formset": formset, "enrolment": enrolment}
+def _render_enrolment_form(
+    request: HttpRequest,
+    program: Program,
+    role: str,
+    form: EnrolmentForm,
+    formset: BaseSkillFormSet,
+    enrolment: Enrolment | None,
+) -> HttpResponse:
+    context = {
+        "program": program,
+        "role": role,
+        "role_label": EnrolmentRole(role).label,
+        "form": form,
+        "formset": formset,
+        "enrolment": enrolment,
+    }
     return render(request, "programs/enrolment_form.html", context)
 
 
@@ -182,16 +193,26 @@ def enrol(request: HttpRequest, slug: str, role: str) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, role=role, user=request.user, initial=initial)
     formset = skill_formset(role, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        enrolment = _save_or_error(form, lambda: services.enrolment_create(
-            program=program, user=request.user, role=role, data=form.details(),
-            skills=formset.rows(), avoid=form.cleaned_data["avoid_emails"],
-        ))
+        enrolment = _save_or_error(
+            form,
+            lambda: services.enrolment_create(
+                program=program,
+                user=request.user,
+                role=role,
+                data=form.details(),
+                skills=formset.rows(),
+                avoid=form.cleaned_data["avoid_emails"],
+            ),
+        )
         if enrolment:
             if enrolment.status == EnrolmentStatus.PENDING:
-                messages.success(request, "Thanks! Your manager has been asked to approve your "
-                                          "enrolment.")
+                messages.success(
+                    request, "Thanks! Your manager has been asked to approve your enrolment."
+                )
             else:
-                messages.success(request, f"You are enrolled as {enrolment.get_role_display().lower()}.")
+                messages.success(
+                    request, f"You are enrolled as {enrolment.get_role_display().lower()}."
+                )
             return redirect("programs:my_enrolments")
     return _render_enrolment_form(request, program, role, form, formset, None)
 
@@ -202,8 +223,11 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     program = enrolment.program
     if not services.can_edit_enrolment(enrolment):
         if enrolment.is_live:
-            messages.error(request, "Matching has started, so your enrolment can no longer be "
-                                    "changed. You can still withdraw.")
+            messages.error(
+                request,
+                "Matching has started, so your enrolment can no longer be "
+                "changed. You can still withdraw.",
+            )
         else:
             messages.error(request, "This enrolment is no longer active.")
         return redirect("programs:my_enrolments")
@@ -211,10 +235,16 @@ def enrolment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, instance=enrolment, role=role, user=request.user)
     formset = skill_formset(role, data=request.POST or None, initial=_skill_initial(enrolment))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = _save_or_error(form, lambda: services.enrolment_update(
-            enrolment=enrolment, data=form.details(), skills=formset.rows(),
-            avoid=form.cleaned_data["avoid_emails"], by=request.user,
-        ))
+        saved = _save_or_error(
+            form,
+            lambda: services.enrolment_update(
+                enrolment=enrolment,
+                data=form.details(),
+                skills=formset.rows(),
+                avoid=form.cleaned_data["avoid_emails"],
+                by=request.user,
+            ),
+        )
         if saved:
             messages.success(request, "Your enrolment is saved.")
             return redirect("programs:my_enrolments")
@@ -251,15 +281,15 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     ids = _own_reports(request)
     # Outside the reporting line looks exactly like "no such enrolment".
-    enrolment = get_object_or_404(
-        selectors.pending_approvals(ids), pk=pk
-    )
+    enrolment = get_object_or_404(selectors.pending_approvals(ids), pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
             services.enrolment_decide(
-                enrolment=enrolment, approve=approve, reason=form.cleaned_data["reason"],
+                enrolment=enrolment,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
                 by=request.user,
             )
         except ValidationError as exc:

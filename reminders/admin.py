@@ -30,12 +30,25 @@ class DeliveryErrorMixin:
 
 @admin.register(ReminderSent)
 class ReminderSentAdmin(DeliveryErrorMixin, admin.ModelAdmin):
-    list_display = ["kind", "recipient", "mentorship", "period_start", "channel", "status",
-                    "attempts", "short_error", "sent_at"]
+    list_display = [
+        "kind",
+        "recipient",
+        "mentorship",
+        "period_start",
+        "channel",
+        "status",
+        "attempts",
+        "short_error",
+        "sent_at",
+    ]
     list_filter = ["status", "kind", "channel"]
     raw_id_fields = ["mentorship", "recipient", "milestone", "digest"]
-    list_select_related = ["recipient", "mentorship__mentor", "mentorship__mentee",
-                           "mentorship__program"]
+    list_select_related = [
+        "recipient",
+        "mentorship__mentor",
+        "mentorship__mentee",
+        "mentorship__program",
+    ]
 
 
 @admin.register(Digest)

@@ -150,7 +150,8 @@ class EmailLog(models.Model):
 
 
 class AtRiskFlag(models.Model):
-    """Twice the cadence without a check-in: HR is shown the pairing until a check-in resolves it."""
+    """Twice the cadence without a check-in: HR is shown the pairing until a check-in resolves
+    it."""
 
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.CASCADE, related_name="at_risk_flags"
@@ -189,7 +190,8 @@ class CalendarToken(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=models.Q(revoked_at__isnull=True),
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
                 name="one_live_calendar_token_per_user",
             ),
         ]

@@ -40,12 +40,18 @@ def active_mentorship_contacts() -> QuerySet:
     return (
         Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
         .values(
-            "id", "mentor_id", "mentee_id", "program__meeting_cadence",
-            "mentor__is_active", "mentee__is_active",
+            "id",
+            "mentor_id",
+            "mentee_id",
+            "program__meeting_cadence",
+            "mentor__is_active",
+            "mentee__is_active",
         )
         .annotate(
             last_contact=Coalesce(
-                Max("checkins__date"), "started_on", TruncDate("created_at"),
+                Max("checkins__date"),
+                "started_on",
+                TruncDate("created_at"),
                 output_field=DateField(),
             )
         )
@@ -63,8 +69,12 @@ def milestones_coming_due(*, today: date) -> QuerySet:
         )
         .exclude(goal__status=GoalStatus.DROPPED)
         .values(
-            "id", "due_date", "goal__mentorship_id", "goal__mentorship__mentor_id",
-            "goal__mentorship__mentee_id", "goal__mentorship__mentor__is_active",
+            "id",
+            "due_date",
+            "goal__mentorship_id",
+            "goal__mentorship__mentor_id",
+            "goal__mentorship__mentee_id",
+            "goal__mentorship__mentor__is_active",
             "goal__mentorship__mentee__is_active",
         )
         .order_by("id")

@@ -8,8 +8,9 @@ dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back
 sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
 
 Failures: when the mail server refuses a message for good, the send's transaction rolls back and a
-second, short transaction counts the attempt and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest)
-turns failed, a terminal state nothing picks up again, instead of being retried every sweep.
+second, short transaction counts the attempt and stores the error on the row. After
+MAX_ATTEMPTS refusals the row (or digest) turns failed, a terminal state nothing picks up again,
+instead of being retried every sweep.
 """
 
 import logging
@@ -83,7 +84,14 @@ def _channel(user_id: int, prefs: dict[int, selectors.Preference]) -> str | None
 # Column order of a planned reminder row, as inserted by `insert_rows`.
 # Rows per INSERT on PostgreSQL: 100,000 mentorships plan in a few statements.
 CHUNK = 50_000
-REMINDER_COLUMNS = ("mentorship_id", "recipient_id", "kind", "period_start", "milestone_id", "channel")
+REMINDER_COLUMNS = (
+    "mentorship_id",
+    "recipient_id",
+    "kind",
+    "period_start",
+    "milestone_id",
+    "channel",
+)
 
 
 def _rows_for(
@@ -93,8 +101,14 @@ def _rows_for(
         channel = _channel(user_id, prefs) if is_active else None
         if channel is None:
             continue
-        yield (plan.mentorship_id, user_id, plan.kind, plan.period_start, plan.milestone_id,
-               channel)
+        yield (
+            plan.mentorship_id,
+            user_id,
+            plan.kind,
+            plan.period_start,
+            plan.milestone_id,
+            channel,
+        )
 
 
 def _plan_checkins(
@@ -105,7 +119,8 @@ def _plan_checkins(
     for m in selectors.active_mentorship_contacts():
         result.mentorships += 1
         state = classify(
-            today=today, last_contact=m["last_contact"],
+            today=today,
+            last_contact=m["last_contact"],
             cadence_days=CADENCE_DAYS[m["program__meeting_cadence"]],
         )
         if state.stage == Stage.ON_TRACK:
@@ -122,8 +137,10 @@ def _plan_checkins(
             result.at_risk_ids.append(m["id"])
             flags.append((m["id"], state.due_on))
         plan = _Planned(m["id"], kind, state.due_on)
-        recipients = ((m["mentor_id"], m["mentor__is_active"]),
-                      (m["mentee_id"], m["mentee__is_active"]))
+        recipients = (
+            (m["mentor_id"], m["mentor__is_active"]),
+            (m["mentee_id"], m["mentee__is_active"]),
+        )
         rows.extend(_rows_for(plan, recipients, prefs))
     return rows, flags
 
@@ -146,7 +163,8 @@ def _plan_milestones(
 
 
 def _resolve_stale_flags(flags: list[tuple[int, date]], *, now: datetime) -> int:
-    """A flag whose period no longer applies (a check-in happened, the pairing stopped) is closed."""
+    """A flag whose period no longer applies (a check-in happened, the pairing stopped) is
+    closed."""
     current = set(flags)
     stale = [
         pk
@@ -157,9 +175,7 @@ def _resolve_stale_flags(flags: list[tuple[int, date]], *, now: datetime) -> int
     ]
     if not stale:
         return 0
-    return AtRiskFlag.objects.filter(pk__in=stale, resolved_at__isnull=True).update(
-        resolved_at=now
-    )
+    return AtRiskFlag.objects.filter(pk__in=stale, resolved_at__isnull=True).update(resolved_at=now)
 
 
 def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
@@ -174,12 +190,20 @@ def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
     rows, flags = _plan_checkins(today=today, result=result, prefs=prefs)
     rows.extend(_plan_milestones(today=today, result=result, prefs=prefs))
     insert_rows(
-        ReminderSent, rows, columns=REMINDER_COLUMNS, ignore_conflicts=True, chunk_size=CHUNK,
+        ReminderSent,
+        rows,
+        columns=REMINDER_COLUMNS,
+        ignore_conflicts=True,
+        chunk_size=CHUNK,
         constants={"status": DeliveryStatus.PENDING.value, "created_at": now},
     )
     insert_rows(
-        AtRiskFlag, flags, columns=("mentorship_id", "period_start"), ignore_conflicts=True,
-        chunk_size=CHUNK, constants={"flagged_at": now},
+        AtRiskFlag,
+        flags,
+        columns=("mentorship_id", "period_start"),
+        ignore_conflicts=True,
+        chunk_size=CHUNK,
+        constants={"flagged_at": now},
     )
     result.planned = len(rows)
     result.flags_resolved = _resolve_stale_flags(flags, now=now)
@@ -296,10 +320,17 @@ def reminders_send_pending(*, limit: int | None = None, time_budget: float | Non
     sent = 0
     failures: list[int] = []
     for chunk in _chunks(ids, 500):
-        rows = ReminderSent.objects.filter(pk__in=chunk).select_related(
-            "recipient", "milestone", "mentorship__program", "mentorship__mentor",
-            "mentorship__mentee",
-        ).order_by("id")
+        rows = (
+            ReminderSent.objects.filter(pk__in=chunk)
+            .select_related(
+                "recipient",
+                "milestone",
+                "mentorship__program",
+                "mentorship__mentor",
+                "mentorship__mentee",
+            )
+            .order_by("id")
+        )
         for row in rows:
             # Checked only after some progress, so a follow-up task always gets further.
             if sent and time_budget is not None and time.monotonic() - started > time_budget:
@@ -343,12 +374,14 @@ def _attach_digest_items(week_start: date) -> None:
     """
     waiting = ReminderSent.objects.filter(
         Q(digest__isnull=True) | Q(digest__status=DeliveryStatus.SENT),
-        channel=Channel.DIGEST, status=DeliveryStatus.PENDING,
+        channel=Channel.DIGEST,
+        status=DeliveryStatus.PENDING,
     )
     users = set(waiting.values_list("recipient_id", flat=True))
     Digest.objects.bulk_create(
         [Digest(user_id=uid, week_start=week_start) for uid in sorted(users)],
-        ignore_conflicts=True, batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
     )
     pending_digest = Digest.objects.filter(
         user=OuterRef("recipient"), week_start=week_start, status=DeliveryStatus.PENDING
@@ -359,7 +392,9 @@ def _attach_digest_items(week_start: date) -> None:
 def _digest_email(digest: Digest, items: list[ReminderSent]) -> EmailMessage:
     lines = [_reminder_context(item) for item in items]
     context = {
-        "user": digest.user, "digest": digest, "lines": lines,
+        "user": digest.user,
+        "digest": digest,
+        "lines": lines,
         "preferences_link": absolute_url(reverse("reminders:preferences")),
     }
     subject = " ".join(render_to_string("reminders/email/digest_subject.txt", context).split())
@@ -409,10 +444,15 @@ def _digest_send(*, digest_id: int, now: datetime) -> bool:
         if digest is None:
             return False
         items = list(
-            digest.items.filter(status=DeliveryStatus.PENDING).select_related(
-                "recipient", "milestone", "mentorship__program", "mentorship__mentor",
+            digest.items.filter(status=DeliveryStatus.PENDING)
+            .select_related(
+                "recipient",
+                "milestone",
+                "mentorship__program",
+                "mentorship__mentor",
                 "mentorship__mentee",
-            ).order_by("period_start", "id")
+            )
+            .order_by("period_start", "id")
         )
         if items:
             _deliver(_digest_email(digest, items), digest_id=digest.pk)

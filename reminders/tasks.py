@@ -30,8 +30,12 @@ def sweep(self) -> dict:
     result = services.reminders_sweep(today=timezone.localdate())
     sent = _send_and_continue(self)
     return {
-        "mentorships": result.mentorships, "due": result.due, "overdue": result.overdue,
-        "at_risk": result.at_risk, "milestones_due": result.milestones_due, "sent": sent,
+        "mentorships": result.mentorships,
+        "due": result.due,
+        "overdue": result.overdue,
+        "at_risk": result.at_risk,
+        "milestones_due": result.milestones_due,
+        "sent": sent,
     }
 
 

@@ -56,7 +56,8 @@ def calendar_rotate(request: HttpRequest) -> HttpResponse:
     services.calendar_token_rotate(user=request.user)
     messages.success(
         request,
-        "Your calendar link is replaced: the old one no longer works." if had_one
+        "Your calendar link is replaced: the old one no longer works."
+        if had_one
         else "Your private calendar link is ready.",
     )
     return redirect("reminders:calendar")
@@ -76,19 +77,27 @@ def _feed_events(user, today) -> list[ics.Event]:
     for item in selectors.upcoming_checkins_for(user, today=today):
         m = item.mentorship
         other = m.other_side(user)
-        label = "Check-in" if item.agreed else ("Check-in overdue" if item.overdue else "Check-in due")
-        events.append(ics.Event(
-            uid=f"checkin-{m.pk}@{host}", day=item.day,
-            summary=f"{label} with {other.full_name or other.email}",
-            description=f"{m.program.name}. Log it in Tandem.",
-            url=services.absolute_url(m.get_absolute_url()),
-        ))
+        label = (
+            "Check-in" if item.agreed else ("Check-in overdue" if item.overdue else "Check-in due")
+        )
+        events.append(
+            ics.Event(
+                uid=f"checkin-{m.pk}@{host}",
+                day=item.day,
+                summary=f"{label} with {other.full_name or other.email}",
+                description=f"{m.program.name}. Log it in Tandem.",
+                url=services.absolute_url(m.get_absolute_url()),
+            )
+        )
     for ms in selectors.upcoming_milestones_for(user, today=today):
-        events.append(ics.Event(
-            uid=f"milestone-{ms.pk}@{host}", day=ms.due_date,
-            summary=f"Milestone due: {ms.title}",
-            url=services.absolute_url(ms.goal.mentorship.get_absolute_url()),
-        ))
+        events.append(
+            ics.Event(
+                uid=f"milestone-{ms.pk}@{host}",
+                day=ms.due_date,
+                summary=f"Milestone due: {ms.title}",
+                url=services.absolute_url(ms.goal.mentorship.get_absolute_url()),
+            )
+        )
     return events
 
 

@@ -22,8 +22,7 @@ class ScimTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset) -> None:
         if not request.user.is_superuser:
-            self.message_user(request, "Only a superuser can revoke SCIM tokens.",
-                              messages.ERROR)
+            self.message_user(request, "Only a superuser can revoke SCIM tokens.", messages.ERROR)
             return
         revoked = sum(token_revoke(token=t, by=request.user) for t in queryset)
         self.message_user(request, f"Revoked {revoked} token(s).")
@@ -33,8 +32,15 @@ class ScimTokenAdmin(admin.ModelAdmin):
 class ScimUserAdmin(admin.ModelAdmin):
     list_display = ["user_name", "user", "external_id", "removed_at", "updated_at"]
     search_fields = ["user_name", "external_id"]
-    readonly_fields = ["user", "user_name", "external_id", "attributes", "removed_at",
-                       "created_at", "updated_at"]
+    readonly_fields = [
+        "user",
+        "user_name",
+        "external_id",
+        "attributes",
+        "removed_at",
+        "created_at",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

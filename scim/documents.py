@@ -76,9 +76,13 @@ def _trim(schema: Schema, keep: dict[str, tuple[str, ...] | None]) -> Schema:
         subs = keep[attribute.name]
         if subs is not None and attribute.sub_attributes:
             update["sub_attributes"] = [
-                sub.model_copy(update={"required": Required.true}
-                               if (attribute.name, sub.name) in REQUIRED else {})
-                for sub in attribute.sub_attributes if sub.name in subs
+                sub.model_copy(
+                    update={"required": Required.true}
+                    if (attribute.name, sub.name) in REQUIRED
+                    else {}
+                )
+                for sub in attribute.sub_attributes
+                if sub.name in subs
             ]
         if (attribute.name, None) in REQUIRED:
             update["required"] = Required.true
@@ -97,8 +101,9 @@ def schemas() -> tuple[Schema, ...]:
 
 def schema_list(base: str) -> list[Schema]:
     return [
-        s.model_copy(update={"meta": Meta(resource_type="Schema",
-                                          location=f"{base}/Schemas/{s.id}")})
+        s.model_copy(
+            update={"meta": Meta(resource_type="Schema", location=f"{base}/Schemas/{s.id}")}
+        )
         for s in schemas()
     ]
 
@@ -122,14 +127,16 @@ def service_provider_config(base: str) -> ServiceProviderConfig:
         change_password=ChangePassword(supported=False),
         sort=Sort(supported=False),
         etag=ETag(supported=False),
-        authentication_schemes=[AuthenticationScheme(
-            type="oauthbearertoken", name="Bearer token",
-            description="A token made by `manage.py create_scim_token`, sent as "
-                        "`Authorization: Bearer <token>`.",
-            primary=True,
-        )],
-        meta=Meta(resource_type="ServiceProviderConfig",
-                  location=f"{base}/ServiceProviderConfig"),
+        authentication_schemes=[
+            AuthenticationScheme(
+                type="oauthbearertoken",
+                name="Bearer token",
+                description="A token made by `manage.py create_scim_token`, sent as "
+                "`Authorization: Bearer <token>`.",
+                primary=True,
+            )
+        ],
+        meta=Meta(resource_type="ServiceProviderConfig", location=f"{base}/ServiceProviderConfig"),
     )
 
 

@@ -53,8 +53,16 @@ GROUP_FIELDS: dict[str, tuple[str, bool, str]] = {
     "members": ("members__pk", True, ID),
     "members.value": ("members__pk", True, ID),
 }
-LOOKUP = {"eq": "exact", "co": "contains", "sw": "startswith", "ew": "endswith",
-          "gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}
+LOOKUP = {
+    "eq": "exact",
+    "co": "contains",
+    "sw": "startswith",
+    "ew": "endswith",
+    "gt": "gt",
+    "ge": "gte",
+    "lt": "lt",
+    "le": "lte",
+}
 
 
 def _bad(detail: str) -> InvalidFilterException:

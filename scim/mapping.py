@@ -55,8 +55,11 @@ def _emails(user: User, stored: list[dict[str, Any]] | None) -> list[Email]:
 
 
 def _chosen(emails: list[Email]) -> Email:
-    for test in (lambda e: e.primary, lambda e: str(e.type or "").lower() == "work",
-                 lambda e: True):
+    for test in (
+        lambda e: e.primary,
+        lambda e: str(e.type or "").lower() == "work",
+        lambda e: True,
+    ):
         for email in emails:
             if test(email) and email.value:
                 return email
@@ -68,9 +71,9 @@ def user_resource(user: User, base: str) -> Any:
     attrs = scim.attributes if scim is not None else {}
     enterprise = EnterpriseUser(
         department=user.department.name if user.department_id else None,
-        manager=Manager(value=str(user.manager_id),
-                        ref=_location(base, "Users", user.manager_id))
-        if user.manager_id else None,
+        manager=Manager(value=str(user.manager_id), ref=_location(base, "Users", user.manager_id))
+        if user.manager_id
+        else None,
     )
     resource = UserResource(
         id=str(user.pk),
@@ -81,13 +84,22 @@ def user_resource(user: User, base: str) -> Any:
         title=user.job_title or None,
         active=user.is_active,
         emails=_emails(user, attrs.get("emails")),
-        groups=[GroupMembership(
-            value=str(user.department_id), ref=_location(base, "Groups", user.department_id),
-            display=user.department.name, type="direct",
-        )] if user.department_id else None,
-        meta=Meta(resource_type="User", created=user.date_joined,
-                  last_modified=scim.updated_at if scim is not None else user.date_joined,
-                  location=_location(base, "Users", user.pk)),
+        groups=[
+            GroupMembership(
+                value=str(user.department_id),
+                ref=_location(base, "Groups", user.department_id),
+                display=user.department.name,
+                type="direct",
+            )
+        ]
+        if user.department_id
+        else None,
+        meta=Meta(
+            resource_type="User",
+            created=user.date_joined,
+            last_modified=scim.updated_at if scim is not None else user.date_joined,
+            location=_location(base, "Users", user.pk),
+        ),
     )
     if enterprise.department or enterprise.manager:
         resource[EnterpriseUser] = enterprise
@@ -100,12 +112,17 @@ def group_resource(department: Department, base: str, member_ids: list[int]) -> 
         id=str(department.pk),
         external_id=(scim.external_id or None) if scim is not None else None,
         display_name=department.name,
-        members=[GroupMember(value=str(pk), ref=_location(base, "Users", pk), type="User")
-                 for pk in member_ids] or None,
-        meta=Meta(resource_type="Group",
-                  created=scim.created_at if scim is not None else None,
-                  last_modified=scim.updated_at if scim is not None else None,
-                  location=_location(base, "Groups", department.pk)),
+        members=[
+            GroupMember(value=str(pk), ref=_location(base, "Users", pk), type="User")
+            for pk in member_ids
+        ]
+        or None,
+        meta=Meta(
+            resource_type="Group",
+            created=scim.created_at if scim is not None else None,
+            last_modified=scim.updated_at if scim is not None else None,
+            location=_location(base, "Groups", department.pk),
+        ),
     )
 
 
@@ -141,9 +158,12 @@ def person_data(resource: Any) -> PersonData:
     if not _is_email(email):
         raise Refused(f"“{email}” isn't a valid email address.")
     name = resource.name
-    full_name = (resource.display_name or (name.formatted if name else None) or " ".join(
-        part for part in ((name.given_name, name.family_name) if name else ()) if part
-    ) or "").strip() or email.split("@")[0]
+    full_name = (
+        resource.display_name
+        or (name.formatted if name else None)
+        or " ".join(part for part in ((name.given_name, name.family_name) if name else ()) if part)
+        or ""
+    ).strip() or email.split("@")[0]
     enterprise = resource[EnterpriseUser]
     manager = enterprise.manager if enterprise is not None else None
     manager_id = _id(manager.value, "manager") if manager is not None and manager.value else None
@@ -155,11 +175,15 @@ def person_data(resource: Any) -> PersonData:
     if resource.display_name:
         attributes["displayName"] = True
     return PersonData(
-        user_name=user_name, email=email, full_name=full_name,
-        external_id=(resource.external_id or "").strip(), job_title=resource.title or "",
+        user_name=user_name,
+        email=email,
+        full_name=full_name,
+        external_id=(resource.external_id or "").strip(),
+        job_title=resource.title or "",
         active=resource.active,
         department=(enterprise.department or None) if enterprise is not None else None,
-        manager_id=manager_id, attributes=attributes,
+        manager_id=manager_id,
+        attributes=attributes,
     )
 
 
@@ -170,5 +194,8 @@ def group_data(resource: Any) -> GroupData:
             if str(member.type or "User") != "User":
                 raise Refused("A department's members are people: nested groups can't be kept.")
             members.append(_id(member.value, "member"))
-    return GroupData(display_name=resource.display_name or "",
-                     external_id=(resource.external_id or "").strip(), member_ids=members)
+    return GroupData(
+        display_name=resource.display_name or "",
+        external_id=(resource.external_id or "").strip(),
+        member_ids=members,
+    )

@@ -15,10 +15,12 @@ VISIBLE = (Q(scim__isnull=True) | Q(scim__removed_at__isnull=True)) & ~Q(
 
 def scim_users() -> QuerySet[User]:
     """Everyone but the people the directory deleted (those stay in Tandem, deactivated)."""
-    return (User.objects.filter(VISIBLE)
-            .annotate(scim_user_name=Coalesce("scim__user_name", "email",
-                                                    output_field=CharField()))
-            .select_related("scim", "department").order_by("pk"))
+    return (
+        User.objects.filter(VISIBLE)
+        .annotate(scim_user_name=Coalesce("scim__user_name", "email", output_field=CharField()))
+        .select_related("scim", "department")
+        .order_by("pk")
+    )
 
 
 def scim_groups() -> QuerySet[Department]:
@@ -27,8 +29,11 @@ def scim_groups() -> QuerySet[Department]:
 
 def group_member_ids(department_ids: list[int]) -> dict[int, list[int]]:
     members: dict[int, list[int]] = {pk: [] for pk in department_ids}
-    rows = (User.objects.filter(VISIBLE, department_id__in=department_ids)
-            .order_by("pk").values_list("department_id", "pk"))
+    rows = (
+        User.objects.filter(VISIBLE, department_id__in=department_ids)
+        .order_by("pk")
+        .values_list("department_id", "pk")
+    )
     for department_id, pk in rows:
         members[department_id].append(pk)
     return members

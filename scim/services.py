@@ -32,8 +32,14 @@ from .models import ScimGroup, ScimToken, ScimUser
 
 TOKEN_PREFIX = "tandem_scim_"
 LEFT_NOTE = "Left the company (deactivated by the directory)"
-MAX_LENGTH = {"email": 254, "full_name": 150, "job_title": 150, "department": 120,
-              "user_name": 254, "external_id": 254}
+MAX_LENGTH = {
+    "email": 254,
+    "full_name": 150,
+    "job_title": 150,
+    "department": 120,
+    "user_name": 254,
+    "external_id": 254,
+}
 
 
 class Refused(ValueError):
@@ -76,8 +82,7 @@ def token_revoke(*, token: ScimToken, by: User | None) -> bool:
         revoked_at=timezone.now()
     )
     if changed:
-        audit_record(actor=by, action="scim.token_revoked", obj=token,
-                     payload={"name": token.name})
+        audit_record(actor=by, action="scim.token_revoked", obj=token, payload={"name": token.name})
     token.refresh_from_db()
     return bool(changed)
 
@@ -183,8 +188,11 @@ def _apply(user: User, data: PersonData) -> None:
 def scim_user_create(*, data: PersonData, token: ScimToken) -> User:
     """A person the directory creates (or re-creates after deleting them: reactivated)."""
     _check(data)
-    returning = (ScimUser.objects.select_related("user")
-                 .filter(user_name__iexact=data.user_name, removed_at__isnull=False).first())
+    returning = (
+        ScimUser.objects.select_related("user")
+        .filter(user_name__iexact=data.user_name, removed_at__isnull=False)
+        .first()
+    )
     if returning is not None:
         ScimUser.objects.filter(pk=returning.pk).update(removed_at=None)
         data.active = True if data.active is None else data.active
@@ -197,8 +205,12 @@ def scim_user_create(*, data: PersonData, token: ScimToken) -> User:
     try:
         with transaction.atomic():
             user.save()
-            ScimUser.objects.create(user=user, user_name=data.user_name,
-                                    external_id=data.external_id, attributes=data.attributes)
+            ScimUser.objects.create(
+                user=user,
+                user_name=data.user_name,
+                external_id=data.external_id,
+                attributes=data.attributes,
+            )
     except IntegrityError as exc:  # created meanwhile by a parallel request
         raise conflict("This person was created meanwhile; read them again.") from exc
     if user.invited_at:
@@ -208,8 +220,9 @@ def scim_user_create(*, data: PersonData, token: ScimToken) -> User:
 
 
 @transaction.atomic
-def scim_user_replace(*, user: User, data: PersonData, token: ScimToken,
-                      action: str = "updated") -> User:
+def scim_user_replace(
+    *, user: User, data: PersonData, token: ScimToken, action: str = "updated"
+) -> User:
     """The directory's full picture of a person (PUT, or a PATCH applied to their picture)."""
     _check(data)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -219,10 +232,14 @@ def scim_user_replace(*, user: User, data: PersonData, token: ScimToken,
     try:
         with transaction.atomic():
             user.save()
-            ScimUser.objects.update_or_create(user=user, defaults={
-                "user_name": data.user_name, "external_id": data.external_id,
-                "attributes": data.attributes,
-            })
+            ScimUser.objects.update_or_create(
+                user=user,
+                defaults={
+                    "user_name": data.user_name,
+                    "external_id": data.external_id,
+                    "attributes": data.attributes,
+                },
+            )
     except IntegrityError as exc:
         raise conflict("Another person has this userName or email address.") from exc
     audit_record(actor=None, action=f"scim.user_{action}", obj=user, payload=_by(token))
@@ -249,8 +266,12 @@ def person_deactivate(*, user: User, token: ScimToken) -> int:
     User.objects.filter(pk=user.pk).update(is_active=False)
     sessions_end(user_id=user.pk)
     ended = mentorships_end_for_person(person=user, note=LEFT_NOTE, by=None)
-    audit_record(actor=None, action="scim.user_deactivated", obj=user,
-                 payload={**_by(token), "mentorships_ended": len(ended)})
+    audit_record(
+        actor=None,
+        action="scim.user_deactivated",
+        obj=user,
+        payload={**_by(token), "mentorships_ended": len(ended)},
+    )
     return len(ended)
 
 
@@ -262,7 +283,8 @@ def person_reactivate(*, user: User, token: ScimToken) -> None:
 def sessions_end(*, user_id: int) -> int:
     """Delete every session of a user (database sessions: each live one is decoded once)."""
     ids = [
-        s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(s.get_decoded().get("_auth_user_id")) == str(user_id)
     ]
     return Session.objects.filter(pk__in=ids).delete()[0]
@@ -315,26 +337,28 @@ def scim_group_create(*, data: GroupData, token: ScimToken) -> Department:
         raise conflict(f"Another department is already called “{name}”.") from exc
     ScimGroup.objects.create(department=department, external_id=data.external_id)
     User.objects.filter(pk__in=members).update(department=department)
-    audit_record(actor=None, action="scim.group_created", obj=department,
-                 payload={**_by(token), "members": len(members)})
+    audit_record(
+        actor=None,
+        action="scim.group_created",
+        obj=department,
+        payload={**_by(token), "members": len(members)},
+    )
     return department
 
 
 @transaction.atomic
-def scim_group_replace(*, department: Department, data: GroupData,
-                       token: ScimToken) -> Department:
+def scim_group_replace(*, department: Department, data: GroupData, token: ScimToken) -> Department:
     """Rename the department and, when given, make its members exactly these people."""
     name = _group_check(data, department.pk)
     department = Department.objects.select_for_update().get(pk=department.pk)
     department.name = name
     department.save(update_fields=["name"])
-    ScimGroup.objects.update_or_create(department=department,
-                                       defaults={"external_id": data.external_id})
+    ScimGroup.objects.update_or_create(
+        department=department, defaults={"external_id": data.external_id}
+    )
     if data.member_ids is not None:
         members = _members(data.member_ids)
-        User.objects.filter(department=department).exclude(pk__in=members).update(
-            department=None
-        )
+        User.objects.filter(department=department).exclude(pk__in=members).update(department=None)
         User.objects.filter(pk__in=members).update(department=department)
     audit_record(actor=None, action="scim.group_updated", obj=department, payload=_by(token))
     return department

@@ -6,8 +6,7 @@ app_name = "scim"
 
 urlpatterns = [
     path("", views.not_found, name="root"),
-    path("ServiceProviderConfig", views.service_provider_config,
-         name="service_provider_config"),
+    path("ServiceProviderConfig", views.service_provider_config, name="service_provider_config"),
     path("ResourceTypes", views.resource_types, name="resource_types"),
     path("ResourceTypes/<str:name>", views.resource_type, name="resource_type"),
     path("Schemas", views.schemas, name="schemas"),

@@ -39,8 +39,9 @@ Handler = Callable[..., HttpResponse]
 
 def _response(payload: dict[str, Any] | None, status: int = 200, **headers: str) -> HttpResponse:
     body = b"" if payload is None else json.dumps(payload).encode()
-    response = HttpResponse(body, status=status,
-                            content_type=CONTENT_TYPE if payload is not None else None)
+    response = HttpResponse(
+        body, status=status, content_type=CONTENT_TYPE if payload is not None else None
+    )
     response["Cache-Control"] = "no-store"
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
@@ -72,11 +73,13 @@ def scim_view(*methods: str) -> Callable[[Handler], Handler]:
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             token = _token(request)
             if token is None:
-                return error(401, "A valid bearer token is required.",
-                             WWW_Authenticate='Bearer realm="Tandem SCIM"')
+                return error(
+                    401,
+                    "A valid bearer token is required.",
+                    WWW_Authenticate='Bearer realm="Tandem SCIM"',
+                )
             if request.method not in methods:
-                return error(405, f"{request.method} isn't allowed here.",
-                             Allow=", ".join(methods))
+                return error(405, f"{request.method} isn't allowed here.", Allow=", ".join(methods))
             length = request.headers.get("Content-Length") or "0"
             limit = settings.SCIM_MAX_BODY_BYTES
             try:
@@ -92,8 +95,11 @@ def scim_view(*methods: str) -> Callable[[Handler], Handler]:
                 return error(exc.status, exc.detail, exc.scim_type)
             except SCIMException as exc:
                 scim_error = exc.to_error()
-                return error(int(scim_error.status or 400), scim_error.detail or str(exc),
-                             scim_error.scim_type)
+                return error(
+                    int(scim_error.status or 400),
+                    scim_error.detail or str(exc),
+                    scim_error.scim_type,
+                )
             except PydanticError as exc:
                 return error(400, _describe(exc), "invalidValue")
             except DatabaseError:
@@ -123,8 +129,9 @@ def _body(request: HttpRequest) -> Any:
         raise services.Refused("The body isn't valid JSON.", scim_type="invalidSyntax") from exc
     if _has_nul(data):
         # PostgreSQL can't store or compare text with NUL: refused here, never a 500.
-        raise services.Refused("A value contains a NUL character (U+0000), which Tandem "
-                               "doesn't accept.")
+        raise services.Refused(
+            "A value contains a NUL character (U+0000), which Tandem doesn't accept."
+        )
     return data
 
 
@@ -153,8 +160,9 @@ def _params(source: Any) -> ResponseParameters:
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return [str(i).strip() for i in items if str(i).strip()] or None
 
-    return ResponseParameters(attributes=names("attributes"),
-                              excluded_attributes=names("excludedAttributes"))
+    return ResponseParameters(
+        attributes=names("attributes"), excluded_attributes=names("excludedAttributes")
+    )
 
 
 def _dump(resource: Any, ctx: Context, params: ResponseParameters | None = None) -> dict:
@@ -217,14 +225,16 @@ def _list(request: HttpRequest, source: Any, kinds: tuple[str, ...]) -> HttpResp
         size = queryset.count()
         total += size
         if want and skip < size:
-            rows = list(queryset[skip:skip + want])
+            rows = list(queryset[skip : skip + want])
             resources.extend(_resources(request, kind, rows))
             want -= len(rows)
         skip = max(0, skip - size)
     models = [_kind(kind)[2] for kind, _ in querysets] or [UserResource]
     model = models[0] if len(models) == 1 else UserResource | GroupResource
     response = ListResponse[model](
-        total_results=total, start_index=start, items_per_page=len(resources),
+        total_results=total,
+        start_index=start,
+        items_per_page=len(resources),
         resources=resources or None,
     )
     return _response(_dump(response, Context.SEARCH_RESPONSE, params))
@@ -241,7 +251,10 @@ def service_provider_config(request: HttpRequest) -> HttpResponse:
 
 def _listing(items: list[Any]) -> HttpResponse:
     response = ListResponse[type(items[0])](
-        total_results=len(items), start_index=1, items_per_page=len(items), resources=items,
+        total_results=len(items),
+        start_index=1,
+        items_per_page=len(items),
+        resources=items,
     )
     return _response(_dump(response, Context.SEARCH_RESPONSE))
 
@@ -281,12 +294,16 @@ def _find_user(pk: str) -> User | None:
     return selectors.scim_users().filter(pk=int(pk)).first()
 
 
-def _user_response(request: HttpRequest, user: User, ctx: Context, status: int = 200,
-                   params: ResponseParameters | None = None) -> HttpResponse:
+def _user_response(
+    request: HttpRequest,
+    user: User,
+    ctx: Context,
+    status: int = 200,
+    params: ResponseParameters | None = None,
+) -> HttpResponse:
     user = selectors.scim_users().get(pk=user.pk)
     resource = mapping.user_resource(user, _base(request))
-    return _response(_dump(resource, ctx, params), status,
-                     Location=resource.meta.location)
+    return _response(_dump(resource, ctx, params), status, Location=resource.meta.location)
 
 
 def _with_manager_ref(data: dict[str, Any], base: str) -> dict[str, Any]:
@@ -312,8 +329,7 @@ def users(request: HttpRequest) -> HttpResponse:
         return _list(request, request.GET, ("Users",))
     data = _with_manager_ref(_object(request), _base(request))
     resource = UserResource.model_validate(data, scim_ctx=Context.RESOURCE_CREATION_REQUEST)
-    user = services.scim_user_create(data=mapping.person_data(resource),
-                                     token=request.scim_token)
+    user = services.scim_user_create(data=mapping.person_data(resource), token=request.scim_token)
     return _user_response(request, user, Context.RESOURCE_CREATION_RESPONSE, 201)
 
 
@@ -324,10 +340,13 @@ def users_search(request: HttpRequest) -> HttpResponse:
 
 
 def _search_source(search: SearchRequest) -> dict[str, Any]:
-    return {"filter": str(search.filter) if search.filter else "",
-            "attributes": [str(a) for a in search.attributes or []] or None,
-            "excludedAttributes": [str(a) for a in search.excluded_attributes or []] or None,
-            "startIndex": search.start_index, "count": search.count}
+    return {
+        "filter": str(search.filter) if search.filter else "",
+        "attributes": [str(a) for a in search.attributes or []] or None,
+        "excludedAttributes": [str(a) for a in search.excluded_attributes or []] or None,
+        "startIndex": search.start_index,
+        "count": search.count,
+    }
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -338,16 +357,15 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
     token = request.scim_token
     base = _base(request)
     if request.method == "GET":
-        return _user_response(request, found, Context.RESOURCE_QUERY_RESPONSE,
-                              params=_params(request.GET))
+        return _user_response(
+            request, found, Context.RESOURCE_QUERY_RESPONSE, params=_params(request.GET)
+        )
     if request.method == "DELETE":
         services.scim_user_remove(user=found, token=token)
         return _response(None, 204)
     if request.method == "PUT":
         data = _with_manager_ref(_object(request), base)
-        resource = UserResource.model_validate(
-            data, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-        )
+        resource = UserResource.model_validate(data, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     else:
         resource = mapping.user_resource(found, base)
         patch = PatchOp[UserResource].model_validate(
@@ -355,8 +373,11 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
         )
         patch.patch(resource)
     services.scim_user_replace(user=found, data=mapping.person_data(resource), token=token)
-    ctx = (Context.RESOURCE_REPLACEMENT_RESPONSE if request.method == "PUT"
-           else Context.RESOURCE_PATCH_RESPONSE)
+    ctx = (
+        Context.RESOURCE_REPLACEMENT_RESPONSE
+        if request.method == "PUT"
+        else Context.RESOURCE_PATCH_RESPONSE
+    )
     return _user_response(request, found, ctx)
 
 
@@ -369,8 +390,10 @@ def _patch_payload(data: dict[str, Any], base: str) -> dict[str, Any]:
         path = str(operation.get("path") or "").lower()
         value = operation.get("value")
         if path == manager_path:
-            if isinstance(value, dict) and set(value) == {"value"} and isinstance(
-                value["value"], str | int
+            if (
+                isinstance(value, dict)
+                and set(value) == {"value"}
+                and isinstance(value["value"], str | int)
             ):
                 value = value["value"]
             if isinstance(value, str | int) and str(value):
@@ -381,8 +404,7 @@ def _patch_payload(data: dict[str, Any], base: str) -> dict[str, Any]:
             _with_manager_ref(value, base)
             for key in list(value):
                 if key.lower() == manager_path and isinstance(value[key], str | int):
-                    value[key] = {"value": str(value[key]),
-                                  "$ref": f"{base}/Users/{value[key]}"}
+                    value[key] = {"value": str(value[key]), "$ref": f"{base}/Users/{value[key]}"}
     return data
 
 
@@ -395,8 +417,13 @@ def _find_group(pk: str) -> Department | None:
     return selectors.scim_groups().filter(pk=int(pk)).first()
 
 
-def _group_response(request: HttpRequest, department: Department, ctx: Context,
-                    status: int = 200, params: ResponseParameters | None = None) -> HttpResponse:
+def _group_response(
+    request: HttpRequest,
+    department: Department,
+    ctx: Context,
+    status: int = 200,
+    params: ResponseParameters | None = None,
+) -> HttpResponse:
     department = selectors.scim_groups().get(pk=department.pk)
     members = selectors.group_member_ids([department.pk])[department.pk]
     resource = mapping.group_resource(department, _base(request), members)
@@ -407,10 +434,12 @@ def _group_response(request: HttpRequest, department: Department, ctx: Context,
 def groups(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _list(request, request.GET, ("Groups",))
-    resource = GroupResource.model_validate(_object(request),
-                                            scim_ctx=Context.RESOURCE_CREATION_REQUEST)
-    department = services.scim_group_create(data=mapping.group_data(resource),
-                                            token=request.scim_token)
+    resource = GroupResource.model_validate(
+        _object(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
+    )
+    department = services.scim_group_create(
+        data=mapping.group_data(resource), token=request.scim_token
+    )
     return _group_response(request, department, Context.RESOURCE_CREATION_RESPONSE, 201)
 
 
@@ -427,8 +456,9 @@ def group(request: HttpRequest, pk: str) -> HttpResponse:
         return error(404, f"No Group with the id “{pk}”.")
     token = request.scim_token
     if request.method == "GET":
-        return _group_response(request, found, Context.RESOURCE_QUERY_RESPONSE,
-                               params=_params(request.GET))
+        return _group_response(
+            request, found, Context.RESOURCE_QUERY_RESPONSE, params=_params(request.GET)
+        )
     if request.method == "DELETE":
         services.scim_group_remove(department=found, token=token)
         return _response(None, 204)
@@ -443,10 +473,12 @@ def group(request: HttpRequest, pk: str) -> HttpResponse:
             _object(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
         patch.patch(resource)
-    services.scim_group_replace(department=found, data=mapping.group_data(resource),
-                                token=token)
-    ctx = (Context.RESOURCE_REPLACEMENT_RESPONSE if request.method == "PUT"
-           else Context.RESOURCE_PATCH_RESPONSE)
+    services.scim_group_replace(department=found, data=mapping.group_data(resource), token=token)
+    ctx = (
+        Context.RESOURCE_REPLACEMENT_RESPONSE
+        if request.method == "PUT"
+        else Context.RESOURCE_PATCH_RESPONSE
+    )
     return _group_response(request, found, ctx)
 
 

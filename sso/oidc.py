@@ -27,11 +27,34 @@ from joserfc.jwk import KeySet
 logger = logging.getLogger(__name__)
 
 # Asymmetric signatures only: an HMAC ID token would be signed with our own client secret.
-SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-                      "ES256", "ES384", "ES512", "EdDSA"]
+SIGNING_ALGORITHMS = [
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+]
 # `amr` values (RFC 8176) that mean more than one factor was checked.
-MFA_AMR = {"mfa", "otp", "hwk", "swk", "sms", "tel", "fpt", "face", "iris", "retina", "vbm",
-           "sc", "pop"}
+MFA_AMR = {
+    "mfa",
+    "otp",
+    "hwk",
+    "swk",
+    "sms",
+    "tel",
+    "fpt",
+    "face",
+    "iris",
+    "retina",
+    "vbm",
+    "sc",
+    "pop",
+}
 # Seconds of clock difference tolerated between the provider and us.
 LEEWAY = 60
 
@@ -45,8 +68,10 @@ class OIDCError(Exception):
         self.status = status
 
 
-PROVIDER_DOWN = ("Your company's sign-in service can't be reached just now. Try again in a "
-                 "minute; if it keeps failing, tell IT.")
+PROVIDER_DOWN = (
+    "Your company's sign-in service can't be reached just now. Try again in a "
+    "minute; if it keeps failing, tell IT."
+)
 
 
 def _now() -> float:
@@ -63,8 +88,9 @@ def _key(kind: str) -> str:
 
 def _get_json(url: str) -> dict:
     try:
-        response = requests.get(url, timeout=settings.OIDC_HTTP_TIMEOUT,
-                                headers={"Accept": "application/json"})
+        response = requests.get(
+            url, timeout=settings.OIDC_HTTP_TIMEOUT, headers={"Accept": "application/json"}
+        )
         response.raise_for_status()
         data = response.json()
     except (requests.RequestException, ValueError) as exc:
@@ -78,11 +104,18 @@ def _get_json(url: str) -> dict:
 def fetch_metadata() -> dict:
     """Read the discovery document, check it, and keep it in the shared cache."""
     data = _get_json(issuer() + "/.well-known/openid-configuration")
-    missing = [k for k in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
-               if not isinstance(data.get(k), str)]
+    missing = [
+        k
+        for k in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+        if not isinstance(data.get(k), str)
+    ]
     if missing or data["issuer"].rstrip("/") != issuer():
-        logger.error("OIDC: discovery document of %s is unusable (missing %s, issuer %r)",
-                     issuer(), missing, data.get("issuer"))
+        logger.error(
+            "OIDC: discovery document of %s is unusable (missing %s, issuer %r)",
+            issuer(),
+            missing,
+            data.get("issuer"),
+        )
         raise OIDCError(PROVIDER_DOWN, status=502)
     cache.set(_key("metadata"), data, settings.OIDC_METADATA_CACHE_SECONDS)
     return data
@@ -104,8 +137,11 @@ def fetch_keys(meta: dict) -> dict:
 
 
 def _key_set(jwks: dict) -> KeySet:
-    usable = [k for k in jwks.get("keys", []) if isinstance(k, dict) and k.get("use") != "enc"
-              and k.get("kty") in {"RSA", "EC", "OKP"}]
+    usable = [
+        k
+        for k in jwks.get("keys", [])
+        if isinstance(k, dict) and k.get("use") != "enc" and k.get("kty") in {"RSA", "EC", "OKP"}
+    ]
     try:
         return KeySet.import_key_set({"keys": usable})
     except (JoseError, ValueError, TypeError) as exc:
@@ -117,8 +153,9 @@ def _signing_keys(meta: dict, kid: str | None) -> KeySet:
     """The provider's keys; read again (at most once a minute) when a token names a key we
     don't have, which is how a provider's key rotation shows."""
     jwks = cache.get(_key("jwks"))
-    known = jwks is not None and (kid is None or any(
-        k.get("kid") == kid for k in jwks.get("keys", []) if isinstance(k, dict)))
+    known = jwks is not None and (
+        kid is None or any(k.get("kid") == kid for k in jwks.get("keys", []) if isinstance(k, dict))
+    )
     if jwks is None or (not known and cache.add(_key("jwks-refresh"), 1, 60)):
         jwks = fetch_keys(meta)
     return _key_set(jwks)
@@ -136,9 +173,12 @@ def _session(meta: dict, redirect_uri: str) -> OAuth2Session:
     methods = meta.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
     return OAuth2Session(
-        client_id=settings.OIDC_CLIENT_ID, client_secret=settings.OIDC_CLIENT_SECRET,
-        token_endpoint_auth_method=method, scope=settings.OIDC_SCOPES,
-        redirect_uri=redirect_uri, code_challenge_method="S256",
+        client_id=settings.OIDC_CLIENT_ID,
+        client_secret=settings.OIDC_CLIENT_SECRET,
+        token_endpoint_auth_method=method,
+        scope=settings.OIDC_SCOPES,
+        redirect_uri=redirect_uri,
+        code_challenge_method="S256",
     )
 
 
@@ -147,7 +187,8 @@ def authorization_request(*, redirect_uri: str) -> AuthorizationRequest:
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
     with _session(meta, redirect_uri) as client:
         url, _ = client.create_authorization_url(
-            meta["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier)
+            meta["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
+        )
     return AuthorizationRequest(url=url, state=state, nonce=nonce, code_verifier=verifier)
 
 
@@ -157,8 +198,11 @@ def exchange_code(*, code: str, code_verifier: str, redirect_uri: str) -> dict:
     with _session(meta, redirect_uri) as client:
         try:
             token = client.fetch_token(
-                meta["token_endpoint"], grant_type="authorization_code", code=code,
-                code_verifier=code_verifier, timeout=settings.OIDC_HTTP_TIMEOUT,
+                meta["token_endpoint"],
+                grant_type="authorization_code",
+                code=code,
+                code_verifier=code_verifier,
+                timeout=settings.OIDC_HTTP_TIMEOUT,
             )
         except requests.RequestException as exc:
             logger.warning("OIDC: token exchange failed: %s", exc)
@@ -174,8 +218,10 @@ def exchange_code(*, code: str, code_verifier: str, redirect_uri: str) -> dict:
     return dict(token)
 
 
-INVALID_TOKEN = ("Your company's sign-in service sent an identity Tandem can't trust "
-                 "({reason}). Start again; if it keeps failing, tell IT.")
+INVALID_TOKEN = (
+    "Your company's sign-in service sent an identity Tandem can't trust "
+    "({reason}). Start again; if it keeps failing, tell IT."
+)
 
 
 def verify_id_token(id_token: str, *, nonce: str, meta: dict | None = None) -> dict:
@@ -195,7 +241,8 @@ def verify_id_token(id_token: str, *, nonce: str, meta: dict | None = None) -> d
         raise OIDCError(INVALID_TOKEN.format(reason="bad signature")) from exc
     claims = token.claims
     registry = jwt.JWTClaimsRegistry(
-        now=lambda: int(_now()), leeway=LEEWAY,
+        now=lambda: int(_now()),
+        leeway=LEEWAY,
         iss={"essential": True, "value": meta["issuer"]},
         aud={"essential": True, "value": settings.OIDC_CLIENT_ID},
         sub={"essential": True},
@@ -208,9 +255,13 @@ def verify_id_token(id_token: str, *, nonce: str, meta: dict | None = None) -> d
     except JoseError as exc:
         logger.warning("OIDC: ID token claims refused: %s", exc)
         claim = getattr(exc, "claim", "") or ""
-        reason = {"exp": "expired", "aud": "meant for another application",
-                  "iss": "wrong issuer", "nonce": "not for this sign-in",
-                  "iat": "issued in the future"}.get(claim, "incomplete")
+        reason = {
+            "exp": "expired",
+            "aud": "meant for another application",
+            "iss": "wrong issuer",
+            "nonce": "not for this sign-in",
+            "iat": "issued in the future",
+        }.get(claim, "incomplete")
         raise OIDCError(INVALID_TOKEN.format(reason=reason)) from exc
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != settings.OIDC_CLIENT_ID:
@@ -242,8 +293,10 @@ def end_session_url(*, id_token: str, post_logout_redirect_uri: str) -> str | No
     endpoint = (meta or {}).get("end_session_endpoint")
     if not endpoint:
         return None
-    query = {"post_logout_redirect_uri": post_logout_redirect_uri,
-             "client_id": settings.OIDC_CLIENT_ID}
+    query = {
+        "post_logout_redirect_uri": post_logout_redirect_uri,
+        "client_id": settings.OIDC_CLIENT_ID,
+    }
     if id_token:
         query["id_token_hint"] = id_token
     return endpoint + ("&" if "?" in endpoint else "?") + urlencode(query)

@@ -38,8 +38,15 @@ from .selectors import saml_enabled
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SamlError", "SamlIdentity", "authn_request_url", "read_response", "saml_enabled",
-           "safe_next", "sp_metadata_xml"]
+__all__ = [
+    "SamlError",
+    "SamlIdentity",
+    "authn_request_url",
+    "read_response",
+    "saml_enabled",
+    "safe_next",
+    "sp_metadata_xml",
+]
 PROVIDER = Provider.SAML.value
 METADATA_FETCH_TIMEOUT = 10  # seconds; only on a cache miss, never per sign-in otherwise
 REQUEST_TTL = 15 * 60  # seconds a sign-in started here may take at the identity provider
@@ -120,8 +127,12 @@ def _config_dict(idp_metadata: str | None) -> dict:
 
 def _settings_key() -> tuple:
     return (
-        settings.SITE_URL, settings.SAML_SP_ENTITY_ID, settings.SAML_SP_KEY_FILE,
-        settings.SAML_SP_CERT_FILE, settings.SAML_NAMEID_FORMAT, settings.SAML_CLOCK_SKEW_SECONDS,
+        settings.SITE_URL,
+        settings.SAML_SP_ENTITY_ID,
+        settings.SAML_SP_KEY_FILE,
+        settings.SAML_SP_CERT_FILE,
+        settings.SAML_NAMEID_FORMAT,
+        settings.SAML_CLOCK_SKEW_SECONDS,
         settings.SAML_SUBJECT_ATTRIBUTE,
     )
 
@@ -201,8 +212,8 @@ def refresh_idp_metadata() -> str:
     except (requests.RequestException, ValueError) as exc:
         logger.warning("SAML: fetching the IdP metadata from %s failed: %s", url, exc)
         raise SamlError(
-            "The company sign-in service can't be reached right now. Try again in a few "
-            "minutes.", str(exc),
+            "The company sign-in service can't be reached right now. Try again in a few minutes.",
+            str(exc),
         ) from exc
     cache.set(_metadata_cache_key(url, "fresh"), text, timeout=settings.SAML_IDP_METADATA_TTL)
     cache.set(_metadata_cache_key(url, "last"), text, timeout=None)
@@ -242,10 +253,13 @@ def authn_request_url(*, next_url: str) -> str:
     client, idp = _client()
     try:
         request_id, info = client.prepare_for_authenticate(
-            entityid=idp, relay_state=next_url, binding=BINDING_HTTP_REDIRECT,
+            entityid=idp,
+            relay_state=next_url,
+            binding=BINDING_HTTP_REDIRECT,
             # The subject from an attribute: let the IdP send the NameID it is set up for.
-            nameid_format=None if settings.SAML_SUBJECT_ATTRIBUTE else (
-                settings.SAML_NAMEID_FORMAT or None),
+            nameid_format=None
+            if settings.SAML_SUBJECT_ATTRIBUTE
+            else (settings.SAML_NAMEID_FORMAT or None),
         )
     except Exception as exc:  # pysaml2 raises plain errors, e.g. no Redirect endpoint
         raise SamlError(
@@ -259,13 +273,16 @@ def _refusal(exc: Exception) -> SamlError:
     """pysaml2's exception, as a message for the person (the detail goes to the log)."""
     name, text = type(exc).__name__, str(exc)
     if name == "SignatureError" and "missing" in text.lower():
-        message = ("Your company's sign-in service sent an unsigned answer, so you are not "
-                   "signed in.")
+        message = (
+            "Your company's sign-in service sent an unsigned answer, so you are not signed in."
+        )
     elif name in {"SignatureError", "MissingKey", "XmlsecError", "IncorrectlySigned"} or (
         "signature" in text.lower()
     ):
-        message = ("Your company's sign-in service sent an answer whose signature could not be "
-                   "verified, so you are not signed in.")
+        message = (
+            "Your company's sign-in service sent an answer whose signature could not be "
+            "verified, so you are not signed in."
+        )
     elif name in {"ResponseLifetimeExceed", "ToEarly"}:
         message = "The answer from your company's sign-in service has expired. Sign in again."
     elif "AudienceRestriction" in text or "audience" in text.lower():
@@ -326,9 +343,7 @@ def _did_mfa(response, ava: dict) -> bool:
     classes = {(cls or "").lower() for cls, _auth, _instant in response.authn_info()}
     # Entra ID and ADFS also list the methods used in an attribute.
     by_lower = {key.lower(): values for key, values in ava.items()}
-    methods = by_lower.get(
-        "http://schemas.microsoft.com/claims/authnmethodsreferences", []
-    )
+    methods = by_lower.get("http://schemas.microsoft.com/claims/authnmethodsreferences", [])
     classes |= {str(m).lower() for m in methods}
     return bool(classes & wanted)
 
@@ -346,25 +361,33 @@ def read_response(*, saml_response: str, relay_state: str) -> SamlIdentity:
         raise SamlError("The answer from your company's sign-in service could not be read.")
     issuer = response.issuer()
     if issuer != idp:
-        raise SamlError("The answer came from a sign-in service this site does not trust.",
-                        f"issuer {issuer!r}, expected {idp!r}")
+        raise SamlError(
+            "The answer came from a sign-in service this site does not trust.",
+            f"issuer {issuer!r}, expected {idp!r}",
+        )
 
     answered = _requests_answered(response)
     if len(answered) > 1:
-        raise SamlError("The answer from your company's sign-in service could not be accepted.",
-                        f"several InResponseTo values: {sorted(answered)}")
+        raise SamlError(
+            "The answer from your company's sign-in service could not be accepted.",
+            f"several InResponseTo values: {sorted(answered)}",
+        )
     if answered:
         key = _request_key(answered.pop())
         next_url = cache.get(key)
         if next_url is None:
-            raise SamlError("This sign-in took too long or was already finished. Sign in again.",
-                            "InResponseTo names no request this site is waiting for")
+            raise SamlError(
+                "This sign-in took too long or was already finished. Sign in again.",
+                "InResponseTo names no request this site is waiting for",
+            )
         cache.delete(key)
     elif settings.SAML_ALLOW_IDP_INITIATED:
         next_url = safe_next(relay_state)
     else:
-        raise SamlError("Start signing in from this site's sign-in page.",
-                        "unsolicited response refused (SAML_ALLOW_IDP_INITIATED is off)")
+        raise SamlError(
+            "Start signing in from this site's sign-in page.",
+            "unsolicited response refused (SAML_ALLOW_IDP_INITIATED is off)",
+        )
     _remember_assertion(issuer, response.assertion, settings.SAML_CLOCK_SKEW_SECONDS)
 
     ava = response.ava or {}
@@ -382,5 +405,10 @@ def read_response(*, saml_response: str, relay_state: str) -> SamlIdentity:
             "no persistent NameID and no SAML_SUBJECT_ATTRIBUTE value",
         )
     email = _attribute(ava, settings.SAML_EMAIL_ATTRIBUTES)
-    return SamlIdentity(issuer=issuer, subject=subject, email=email,
-                        mfa=_did_mfa(response, ava), next_url=safe_next(next_url))
+    return SamlIdentity(
+        issuer=issuer,
+        subject=subject,
+        email=email,
+        mfa=_did_mfa(response, ava),
+        next_url=safe_next(next_url),
+    )

@@ -50,11 +50,13 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     _enabled()
     saml_response = request.POST.get("SAMLResponse", "")
     if not saml_response:
-        return _refused(request, "No answer from a sign-in service came with this request.",
-                        status=400)
+        return _refused(
+            request, "No answer from a sign-in service came with this request.", status=400
+        )
     try:
-        identity = saml.read_response(saml_response=saml_response,
-                                      relay_state=request.POST.get("RelayState", ""))
+        identity = saml.read_response(
+            saml_response=saml_response, relay_state=request.POST.get("RelayState", "")
+        )
     except saml.SamlError as exc:
         logger.warning("SAML sign-in refused: %s", exc.detail or exc.message)
         return _refused(request, exc.message)
@@ -62,8 +64,14 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
         logger.exception("SAML sign-in failed")
         return _refused(request, UNAVAILABLE, status=503)
     try:
-        external_sign_in(request=request, provider=saml.PROVIDER, issuer=identity.issuer,
-                         subject=identity.subject, email=identity.email, mfa=identity.mfa)
+        external_sign_in(
+            request=request,
+            provider=saml.PROVIDER,
+            issuer=identity.issuer,
+            subject=identity.subject,
+            email=identity.email,
+            mfa=identity.mfa,
+        )
     except SignInRefused as exc:
         logger.warning("SAML sign-in refused by the account rules: %s", exc)
         return _refused(request, str(exc))

@@ -25,11 +25,13 @@ def sign_in_options(next_url: str = "") -> list[dict[str, str]]:
     options = []
     if oidc_enabled():
         try:
-            options.append({"label": settings.OIDC_BUTTON_LABEL,
-                            "url": reverse("sso:oidc_login") + query})
+            options.append(
+                {"label": settings.OIDC_BUTTON_LABEL, "url": reverse("sso:oidc_login") + query}
+            )
         except NoReverseMatch:  # the OIDC views are not wired yet
             pass
     if saml_enabled():
-        options.append({"label": settings.SAML_BUTTON_LABEL,
-                        "url": reverse("sso:saml_login") + query})
+        options.append(
+            {"label": settings.SAML_BUTTON_LABEL, "url": reverse("sso:saml_login") + query}
+        )
     return options

@@ -63,13 +63,14 @@ def _link_by_email(*, provider: str, issuer: str, subject: str, email: str) -> E
     # Locked: two first sign-ins of one person at once make one link, not a 500.
     person = User.objects.select_for_update().filter(email__iexact=email).first()
     if person is None:
-        raise SignInRefused(
-            "Tandem has no account for your email address. Ask HR to add you."
-        )
+        raise SignInRefused("Tandem has no account for your email address. Ask HR to add you.")
     if not person.is_active:
         raise SignInRefused("Your Tandem account is disabled. Ask HR if this is a mistake.")
-    made_meanwhile = ExternalIdentity.objects.filter(
-        provider=provider, issuer=issuer, subject=subject).select_related("user").first()
+    made_meanwhile = (
+        ExternalIdentity.objects.filter(provider=provider, issuer=issuer, subject=subject)
+        .select_related("user")
+        .first()
+    )
     if made_meanwhile is not None:
         return made_meanwhile
     if ExternalIdentity.objects.filter(user=person, provider=provider, issuer=issuer).exists():
@@ -81,14 +82,19 @@ def _link_by_email(*, provider: str, issuer: str, subject: str, email: str) -> E
     identity = ExternalIdentity.objects.create(
         user=person, provider=provider, issuer=issuer, subject=subject, email_at_link=email
     )
-    audit_record(actor=person, action="sso.linked", obj=person,
-                 payload={"provider": provider, "issuer": issuer})
+    audit_record(
+        actor=person,
+        action="sso.linked",
+        obj=person,
+        payload={"provider": provider, "issuer": issuer},
+    )
     return identity
 
 
 @transaction.atomic
-def external_sign_in(*, request: HttpRequest, provider: str, issuer: str, subject: str,
-                     email: str, mfa: bool) -> User:
+def external_sign_in(
+    *, request: HttpRequest, provider: str, issuer: str, subject: str, email: str, mfa: bool
+) -> User:
     """Sign in the person the provider vouched for, linking them at their first sign-in.
 
     Raises SignInRefused with a message for the person; nothing is written then.
@@ -98,8 +104,10 @@ def external_sign_in(*, request: HttpRequest, provider: str, issuer: str, subjec
     if not issuer or not subject:
         raise SignInRefused("Your company's sign-in service sent an incomplete answer.")
     identity = (
-        ExternalIdentity.objects.select_for_update().select_related("user")
-        .filter(provider=provider, issuer=issuer, subject=subject).first()
+        ExternalIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(provider=provider, issuer=issuer, subject=subject)
+        .first()
     )
     if identity is None:
         identity = _link_by_email(provider=provider, issuer=issuer, subject=subject, email=email)
@@ -112,6 +120,10 @@ def external_sign_in(*, request: HttpRequest, provider: str, issuer: str, subjec
     login(request, person, backend=MODEL_BACKEND)
     request.session["signed_in_with"] = provider
     request.session["mfa_by_idp"] = bool(mfa)
-    audit_record(actor=person, action="sso.signed_in", obj=person,
-                 payload={"provider": provider, "issuer": issuer, "mfa": bool(mfa)})
+    audit_record(
+        actor=person,
+        action="sso.signed_in",
+        obj=person,
+        payload={"provider": provider, "issuer": issuer, "mfa": bool(mfa)},
+    )
     return person

@@ -33,15 +33,14 @@ END_SESSION = "sso_end_session_url"
 
 PROVIDER_ERRORS = {
     "access_denied": "The sign-in was cancelled, or your company's sign-in service did not "
-                     "let you into Tandem. Ask IT if you should have access.",
+    "let you into Tandem. Ask IT if you should have access.",
     "login_required": "Your company's sign-in service needs you to sign in again.",
     "interaction_required": "Your company's sign-in service needs you to sign in again.",
     "consent_required": "Your company's sign-in service needs your consent first.",
     "temporarily_unavailable": oidc.PROVIDER_DOWN,
     "server_error": oidc.PROVIDER_DOWN,
 }
-STALE = ("This sign-in has already been used or has expired. Start again from the sign-in "
-         "page.")
+STALE = "This sign-in has already been used or has expired. Start again from the sign-in page."
 
 
 def _failure(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -53,8 +52,9 @@ def _redirect_uri(request: HttpRequest) -> str:
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return ""
 
@@ -70,11 +70,18 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     except oidc.OIDCError as exc:
         return _failure(request, exc.message, exc.status)
     now = time.time()
-    pending = {s: p for s, p in request.session.get(PENDING, {}).items()
-               if now - p.get("at", 0) < PENDING_SECONDS}
-    pending = dict(sorted(pending.items(), key=lambda i: i[1]["at"])[-(PENDING_MAX - 1):])
-    pending[auth.state] = {"nonce": auth.nonce, "verifier": auth.code_verifier, "at": now,
-                           "next": _safe_next(request, request.GET.get("next", ""))}
+    pending = {
+        s: p
+        for s, p in request.session.get(PENDING, {}).items()
+        if now - p.get("at", 0) < PENDING_SECONDS
+    }
+    pending = dict(sorted(pending.items(), key=lambda i: i[1]["at"])[-(PENDING_MAX - 1) :])
+    pending[auth.state] = {
+        "nonce": auth.nonce,
+        "verifier": auth.code_verifier,
+        "at": now,
+        "next": _safe_next(request, request.GET.get("next", "")),
+    }
     request.session[PENDING] = pending
     return redirect(auth.url)
 
@@ -92,21 +99,30 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         request.session[PENDING] = pending
     error = request.GET.get("error", "")
     if error:
-        logger.info("OIDC: the provider answered %s (%s)", error,
-                    request.GET.get("error_description", "")[:200])
+        logger.info(
+            "OIDC: the provider answered %s (%s)",
+            error,
+            request.GET.get("error_description", "")[:200],
+        )
         message = PROVIDER_ERRORS.get(
-            error, "Your company's sign-in service refused the sign-in. Try again, or ask IT.")
+            error, "Your company's sign-in service refused the sign-in. Try again, or ask IT."
+        )
         return _failure(request, message, 400 if error != "server_error" else 502)
     code = request.GET.get("code", "")
     if flow is None or not code or time.time() - flow.get("at", 0) > PENDING_SECONDS:
         return _failure(request, STALE, 400)
     try:
-        token = oidc.exchange_code(code=code, code_verifier=flow["verifier"],
-                                   redirect_uri=_redirect_uri(request))
+        token = oidc.exchange_code(
+            code=code, code_verifier=flow["verifier"], redirect_uri=_redirect_uri(request)
+        )
         claims = oidc.verify_id_token(token["id_token"], nonce=flow["nonce"])
         external_sign_in(
-            request=request, provider="oidc", issuer=claims["iss"], subject=claims["sub"],
-            email=oidc.verified_email(claims), mfa=oidc.did_mfa(claims),
+            request=request,
+            provider="oidc",
+            issuer=claims["iss"],
+            subject=claims["sub"],
+            email=oidc.verified_email(claims),
+            mfa=oidc.did_mfa(claims),
         )
     except oidc.OIDCError as exc:
         return _failure(request, exc.message, exc.status)
@@ -127,7 +143,8 @@ class SignOutView(auth_views.LogoutView):
         if by_oidc and oidc_enabled():
             url = oidc.end_session_url(
                 id_token=id_token,
-                post_logout_redirect_uri=request.build_absolute_uri(reverse("login")))
+                post_logout_redirect_uri=request.build_absolute_uri(reverse("login")),
+            )
             if url:
                 # A page of ours does the last step: the sign-out form's own redirects may only
                 # stay on this site (Content-Security-Policy form-action 'self').

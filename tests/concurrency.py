@@ -15,7 +15,9 @@ def run_at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
     own connection and sees only committed rows. Races are about PostgreSQL's locks: mark the
     test `@pytest.mark.postgres` (the SQLite lane leaves it out)."""
     if connections["default"].vendor != "postgresql":
-        raise AssertionError("run_at_once races need PostgreSQL: mark the test @pytest.mark.postgres")
+        raise AssertionError(
+            "run_at_once races need PostgreSQL: mark the test @pytest.mark.postgres"
+        )
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
 

@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(config, items) -> None:
         if whole_stack or POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
         if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-            item.add_marker(pytest.mark.skip(reason="about PostgreSQL itself: PostgreSQL lane only"))
+            item.add_marker(
+                pytest.mark.skip(reason="about PostgreSQL itself: PostgreSQL lane only")
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +45,10 @@ def _no_axes_state_between_tests(settings) -> None:
     settings.AXES_FAILURE_LIMIT = 5
 
 
-SEED_MIGRATIONS = ["programs.migrations.0002_seed_skills", "checkins.migrations.0002_seed_default_templates"]
+SEED_MIGRATIONS = [
+    "programs.migrations.0002_seed_skills",
+    "checkins.migrations.0002_seed_default_templates",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -137,9 +142,24 @@ class WorkerHandle:
 
     def start(self) -> None:
         # The project's app plus test-only tasks and failure injection (tests/worker_app.py).
-        cmd = [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "-P", "solo",
-               "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"{self.queue}@%h", "--loglevel=WARNING"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.worker_app",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            self.queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{self.queue}@%h",
+            "--loglevel=WARNING",
+        ]
         env = {**_worker_env(self.broker), **self.env}
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 30
@@ -206,9 +226,15 @@ def _launch(sync_playwright) -> Iterator:
         instance = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-quic", "--no-first-run",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()
@@ -226,7 +252,9 @@ def page(browser, live_server) -> Iterator:
 @pytest.fixture
 def phone_page(browser, live_server) -> Iterator:
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
         has_touch=True,
     )
     context.set_default_timeout(15_000)

@@ -66,8 +66,12 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         if request.POST.get("post") == "yes":
             for person in people:
                 two_factor_reset(person=person, by=request.user, via="admin")
-            self.message_user(request, f"Two-factor sign-in reset for {len(people)} "
-                              f"{'person' if len(people) == 1 else 'people'}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"Two-factor sign-in reset for {len(people)} "
+                f"{'person' if len(people) == 1 else 'people'}.",
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),

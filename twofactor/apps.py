@@ -12,5 +12,6 @@ class TwoFactorConfig(AppConfig):
 
         # Session bookkeeping only, as django-otp and django-axes do on the same signal: whether
         # the person has an app is read once per sign-in, not on every page.
-        user_logged_in.connect(remember_two_factor_at_sign_in,
-                               dispatch_uid="twofactor.remember_at_sign_in")
+        user_logged_in.connect(
+            remember_two_factor_at_sign_in, dispatch_uid="twofactor.remember_at_sign_in"
+        )

@@ -7,12 +7,22 @@ class CodeForm(forms.Form):
     """A 6-digit code from the authenticator app, or (where allowed) a recovery code."""
 
     code = forms.CharField(
-        label="Code", max_length=40, strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
-                                      "autocapitalize": "off", "spellcheck": "false",
-                                      "autofocus": True}),
-        error_messages={"required": "Type the code your authenticator app shows.",
-                        "max_length": "That is longer than any code: check what you typed."},
+        label="Code",
+        max_length=40,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        error_messages={
+            "required": "Type the code your authenticator app shows.",
+            "max_length": "That is longer than any code: check what you typed.",
+        },
     )
 
     def __init__(self, *args, recovery_allowed: bool = True, **kwargs) -> None:

@@ -24,7 +24,9 @@ from .selectors import session_has_two_factor, signed_in_with_password, two_fact
 OPEN_WHILE_VERIFYING = frozenset({"logout", "twofactor:verify"})
 # ... and, on top, to someone whose role requires setting up an app they don't have yet.
 OPEN_WHILE_SETTING_UP = OPEN_WHILE_VERIFYING | {
-    "twofactor:setup", "twofactor:recovery_codes", "twofactor:recovery_download",
+    "twofactor:setup",
+    "twofactor:recovery_codes",
+    "twofactor:recovery_download",
 }
 
 

@@ -31,8 +31,10 @@ def authenticator_of(person) -> TOTPDevice | None:
 
 
 def has_two_factor(person) -> bool:
-    return bool(getattr(person, "pk", None)) and TOTPDevice.objects.filter(
-        user=person, confirmed=True).exists()
+    return (
+        bool(getattr(person, "pk", None))
+        and TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    )
 
 
 def has_two_factor_by_email(email: str) -> bool:
@@ -49,8 +51,15 @@ def recovery_device_of(person) -> StaticDevice | None:
 
 def has_required_role(person) -> bool:
     """HR coordinators, privacy officers, staff and superusers: they reach everyone's records."""
-    return bool(person.is_active and (person.is_hr_coordinator or person.is_privacy_officer
-                                      or person.is_staff or person.is_superuser))
+    return bool(
+        person.is_active
+        and (
+            person.is_hr_coordinator
+            or person.is_privacy_officer
+            or person.is_staff
+            or person.is_superuser
+        )
+    )
 
 
 def two_factor_required(person) -> bool:

@@ -104,8 +104,13 @@ def authenticator_confirm(*, person, key: str, code: str) -> tuple[TOTPDevice, l
         raise ValidationError("Two-factor sign-in is already on for your account.")
     TOTPDevice.objects.filter(user=person).delete()
     device = TOTPDevice.objects.create(
-        user=person, name="Authenticator app", key=key, confirmed=True,
-        tolerance=TOLERANCE, drift=totp.drift, last_t=totp.t(),
+        user=person,
+        name="Authenticator app",
+        key=key,
+        confirmed=True,
+        tolerance=TOLERANCE,
+        drift=totp.drift,
+        last_t=totp.t(),
     )
     codes = _recovery_codes_replace(person)
     audit_record(actor=person, action="twofactor.enabled", obj=person)
@@ -119,18 +124,30 @@ def second_factor_verify(*, person, code: str) -> CodeCheck:
     if not token or len(token) > 32:
         return CodeCheck(WRONG)
     if _is_totp_shape(token):
-        device = (TOTPDevice.objects.select_for_update()
-                  .filter(user=person, confirmed=True).order_by("pk").first())
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=person, confirmed=True)
+            .order_by("pk")
+            .first()
+        )
         if device is None:
             return CodeCheck(WRONG)
         if device.verify_token(token):
             return CodeCheck(OK, device)
         return CodeCheck(ALREADY_USED if _already_used(device, token) else WRONG)
-    device = (StaticDevice.objects.select_for_update()
-              .filter(user=person, confirmed=True).order_by("pk").first())
+    device = (
+        StaticDevice.objects.select_for_update()
+        .filter(user=person, confirmed=True)
+        .order_by("pk")
+        .first()
+    )
     if device is not None and device.verify_token(token):
-        audit_record(actor=person, action="twofactor.recovery_code_used", obj=person,
-                     payload={"left": device.token_set.count()})
+        audit_record(
+            actor=person,
+            action="twofactor.recovery_code_used",
+            obj=person,
+            payload={"left": device.token_set.count()},
+        )
         return CodeCheck(OK, device)
     return CodeCheck(WRONG)
 

@@ -31,10 +31,14 @@ from .selectors import (
 PENDING_KEY = "twofactor_pending_key"  # the secret being set up, until a code confirms it
 NEW_CODES = "twofactor_new_codes"  # recovery codes just made, until the person has saved them
 
-WRONG_CODE = ("That code is not right. Type the 6 digits your authenticator app shows now "
-              "(check that your phone's clock is set automatically), or a recovery code.")
-USED_CODE = ("That code has already been used. Wait for your authenticator app to show the "
-             "next one (a new code comes every 30 seconds) and type that.")
+WRONG_CODE = (
+    "That code is not right. Type the 6 digits your authenticator app shows now "
+    "(check that your phone's clock is set automatically), or a recovery code."
+)
+USED_CODE = (
+    "That code has already been used. Wait for your authenticator app to show the "
+    "next one (a new code comes every 30 seconds) and type that."
+)
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -52,7 +56,7 @@ def _otpauth_uri(person, key: str) -> str:
 
 
 def _grouped(secret: str) -> str:
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @login_required
@@ -82,14 +86,18 @@ def setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, recovery_allowed=False)
     if request.method == "POST" and form.is_valid():
         try:
-            done = services.authenticator_confirm(person=person, key=key,
-                                                  code=form.cleaned_data["code"])
+            done = services.authenticator_confirm(
+                person=person, key=key, code=form.cleaned_data["code"]
+            )
         except ValidationError as exc:
             messages.info(request, " ".join(exc.messages))
             return redirect("twofactor:overview")
         if done is None:
-            form.add_error("code", "That code doesn't match. Scan the QR code again (or check "
-                                   "the key you typed) and type the 6 digits the app shows now.")
+            form.add_error(
+                "code",
+                "That code doesn't match. Scan the QR code again (or check "
+                "the key you typed) and type the 6 digits the app shows now.",
+            )
         else:
             device, codes = done
             del request.session[PENDING_KEY]
@@ -135,8 +143,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             signin.second_step_passed(request, person)
             if check.was_recovery_code:
                 left = recovery_codes_left(person)
-                messages.warning(request, f"You signed in with a recovery code; {left} left. "
-                                 "Make new ones from Two-factor sign-in if you are running low.")
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} left. "
+                    "Make new ones from Two-factor sign-in if you are running low.",
+                )
             return redirect(_next_url(request))
         signin.second_step_failed(request, person)
         if getattr(request, "axes_locked_out", False):
@@ -152,8 +163,11 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once: until the person says they saved them."""
     codes = request.session.get(NEW_CODES)
     if not codes:
-        messages.info(request, "Recovery codes are shown only once, when they are made. Make new "
-                               "ones if you lost yours.")
+        messages.info(
+            request,
+            "Recovery codes are shown only once, when they are made. Make new "
+            "ones if you lost yours.",
+        )
         return redirect("twofactor:overview")
     if request.method == "POST":
         del request.session[NEW_CODES]
@@ -210,13 +224,15 @@ def disable(request: HttpRequest) -> HttpResponse:
         else:
             if check.ok:
                 session_remember_two_factor(request, False)
-                messages.success(request, "Two-factor sign-in is off. Signing in takes your "
-                                          "password only.")
+                messages.success(
+                    request, "Two-factor sign-in is off. Signing in takes your password only."
+                )
                 return redirect("twofactor:overview")
             signin.second_step_failed(request, person)
             if getattr(request, "axes_locked_out", False):
                 logout(request)
                 return signin.lockout_response(request, person)
-            form.add_error("code", USED_CODE if check.outcome == services.ALREADY_USED
-                           else WRONG_CODE)
+            form.add_error(
+                "code", USED_CODE if check.outcome == services.ALREADY_USED else WRONG_CODE
+            )
     return render(request, "twofactor/disable.html", {"form": form, "required": required})

@@ -30,7 +30,8 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
     """What the timeline fragment needs; private parts only for the two participants."""
     participant = mentorship.is_participant(viewer)
     coordinator = (
-        not participant and getattr(viewer, "is_hr_coordinator", False)
+        not participant
+        and getattr(viewer, "is_hr_coordinator", False)
         and mentorship.program.is_coordinator(viewer)
     )
     return {
@@ -50,7 +51,8 @@ def checkin_timeline(context, mentorship: Mentorship, viewer) -> dict:
     participant = mentorship.is_participant(viewer)
     checkins = (
         list(selectors.timeline_checkins(mentorship)[: EMBEDDED_CHECKINS + 1])
-        if participant else []
+        if participant
+        else []
     )
     data = timeline_context(mentorship, viewer, checkins[:EMBEDDED_CHECKINS])
     request = context.get("request")

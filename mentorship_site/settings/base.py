@@ -172,10 +172,14 @@ OIDC_METADATA_CACHE_SECONDS = env.int("OIDC_METADATA_CACHE_SECONDS", default=360
 OIDC_HTTP_TIMEOUT = env.float("OIDC_HTTP_TIMEOUT", default=10)
 # `acr` values that mean the provider checked more than one factor (an `amr` of "mfa", "otp",
 # "hwk"... always does), e.g. Okta's urn:okta:loa:2fa:any.
-OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[
-    "http://schemas.openid.net/pape/policies/2007/06/multi-factor", "urn:okta:loa:2fa:any",
-    "urn:okta:loa:2fa:any:ifpossible",
-])
+OIDC_MFA_ACR_VALUES = env.list(
+    "OIDC_MFA_ACR_VALUES",
+    default=[
+        "http://schemas.openid.net/pape/policies/2007/06/multi-factor",
+        "urn:okta:loa:2fa:any",
+        "urn:okta:loa:2fa:any:ifpossible",
+    ],
+)
 SAML_ALLOWED_DOMAINS = env.list("SAML_ALLOWED_DOMAINS", default=[])
 
 # Sign-in lockout (django-axes; the policy is in people/signin.py and docs/security.md).
@@ -324,7 +328,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "people.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "flush-outbox": {"task": "outbox.tasks.flush", "schedule": 60.0},
     # Invitations a worker's time limit cut short; each import and re-send also triggers one.
-    "send-invitations": {"task": "people.tasks.send_invitations", "schedule": crontab(minute="*/15")},
+    "send-invitations": {
+        "task": "people.tasks.send_invitations",
+        "schedule": crontab(minute="*/15"),
+    },
     "send-emails": {"task": "outbox.tasks.send_emails", "schedule": 60.0},
     "stale-matching-runs": {"task": "matching.tasks.recover_stale_runs", "schedule": 60.0},
     "purge-closed-programs": {
@@ -336,10 +343,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.send_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
-    "feedback-surveys": {"task": "feedback.tasks.send_due_surveys", "schedule": crontab(hour=7, minute=10)},
+    "feedback-surveys": {
+        "task": "feedback.tasks.send_due_surveys",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Before OIDC_METADATA_CACHE_SECONDS runs out (an hour by default).
     "sso-oidc-documents": {"task": "sso.tasks.refresh_oidc_documents", "schedule": 15 * 60.0},
-    "feedback-assessments": {"task": "feedback.tasks.send_assessment_requests", "schedule": crontab(hour=7, minute=20)},
+    "feedback-assessments": {
+        "task": "feedback.tasks.send_assessment_requests",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 
 LOGGING = {
@@ -370,24 +383,33 @@ SAML_NAMEID_FORMAT = env.str(
 # The stable subject: the persistent NameID, or this attribute when set (e.g. Entra ID's
 # http://schemas.microsoft.com/identity/claims/objectidentifier).
 SAML_SUBJECT_ATTRIBUTE = env.str("SAML_SUBJECT_ATTRIBUTE", default="")
-SAML_EMAIL_ATTRIBUTES = env.list("SAML_EMAIL_ATTRIBUTES", default=[
-    "mail", "email", "emailaddress",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-    "urn:oid:0.9.2342.19200300.100.1.3",
-])
+SAML_EMAIL_ATTRIBUTES = env.list(
+    "SAML_EMAIL_ATTRIBUTES",
+    default=[
+        "mail",
+        "email",
+        "emailaddress",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "urn:oid:0.9.2342.19200300.100.1.3",
+    ],
+)
 # AuthnContextClassRef values (or Microsoft authnmethodsreferences) meaning the IdP did MFA.
-SAML_MFA_CONTEXTS = env.list("SAML_MFA_CONTEXTS", default=[
-    "http://schemas.microsoft.com/claims/multipleauthn",
-    "https://refeds.org/profile/mfa",
-    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
-    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
-    "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
-])
+SAML_MFA_CONTEXTS = env.list(
+    "SAML_MFA_CONTEXTS",
+    default=[
+        "http://schemas.microsoft.com/claims/multipleauthn",
+        "https://refeds.org/profile/mfa",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+    ],
+)
 SAML_ALLOW_IDP_INITIATED = env.bool("SAML_ALLOW_IDP_INITIATED", default=True)
 SAML_CLOCK_SKEW_SECONDS = env.int("SAML_CLOCK_SKEW_SECONDS", default=60)
 # The IdP's metadata from its URL is refreshed in the cache by beat, hourly.
 CELERY_BEAT_SCHEDULE["sso-saml-metadata"] = {
-    "task": "sso.tasks.refresh_saml_metadata", "schedule": 60 * 60.0,
+    "task": "sso.tasks.refresh_saml_metadata",
+    "schedule": 60 * 60.0,
 }
 # How long an assertion without NotOnOrAfter is remembered against replays.
 SAML_REPLAY_WINDOW_SECONDS = env.int("SAML_REPLAY_WINDOW_SECONDS", default=24 * 60 * 60)

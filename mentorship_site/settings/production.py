@@ -108,8 +108,13 @@ CSRF_COOKIE_HTTPONLY = True
 
 def _check_saml() -> None:
     """SAML is either off (nothing set) or fully set: half a configuration is refused."""
-    names = ("SAML_IDP_METADATA_URL", "SAML_IDP_METADATA_FILE", "SAML_SP_ENTITY_ID",
-             "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE")
+    names = (
+        "SAML_IDP_METADATA_URL",
+        "SAML_IDP_METADATA_FILE",
+        "SAML_SP_ENTITY_ID",
+        "SAML_SP_KEY_FILE",
+        "SAML_SP_CERT_FILE",
+    )
     given = {name for name in names if env.str(name, default="")}
     if not given:
         return

@@ -6,9 +6,7 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "tandem-tests-only-" + "x" * 40
 DATABASES = {
-    "default": env.db(
-        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tandem"
-    ),
+    "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tandem"),
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

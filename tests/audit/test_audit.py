@@ -11,16 +11,23 @@ pytestmark = pytest.mark.django_db
 def test_it_records_who_did_what_on_which_object():
     hr = HRFactory()
     program = ProgramFactory(coordinators=[hr])
-    event = audit_record(actor=hr, action="program.updated", obj=program, program=program,
-                         payload={"field": "name"})
+    event = audit_record(
+        actor=hr, action="program.updated", obj=program, program=program, payload={"field": "name"}
+    )
     event.refresh_from_db()
     assert (event.actor_label, event.object_type, event.object_id) == (
-        hr.email, "programs.program", str(program.pk))
+        hr.email,
+        "programs.program",
+        str(program.pk),
+    )
 
 
 def test_it_never_stores_note_content():
-    event = audit_record(actor=None, action="checkin.logged",
-                         payload={"private_notes": "secret", "shared_summary": "x", "count": 1})
+    event = audit_record(
+        actor=None,
+        action="checkin.logged",
+        payload={"private_notes": "secret", "shared_summary": "x", "count": 1},
+    )
     assert event.payload == {"count": 1}
 
 
@@ -63,8 +70,12 @@ def test_it_logs_an_applied_import():
     from tests.imports.helpers import people_csv, person
 
     hr = HRFactory()
-    batch = batch_preview(kind="people", content=people_csv(person("new.joiner@example.com")),
-                          filename="people.csv", uploaded_by=hr)
+    batch = batch_preview(
+        kind="people",
+        content=people_csv(person("new.joiner@example.com")),
+        filename="people.csv",
+        uploaded_by=hr,
+    )
     assert batch_apply(batch_id=batch.pk, actor=hr).applied
     event = AuditEvent.objects.get(action="import.people.applied")
     assert (event.actor_id, event.payload["create"]) == (hr.pk, 1)

@@ -22,8 +22,9 @@ def default_templates(db) -> None:
 
 @pytest.fixture
 def program(hr_user, default_templates):
-    return factories.ProgramFactory(status="active", coordinators=[hr_user],
-                                    meeting_cadence="fortnightly")
+    return factories.ProgramFactory(
+        status="active", coordinators=[hr_user], meeting_cadence="fortnightly"
+    )
 
 
 @pytest.fixture

@@ -26,8 +26,9 @@ def people(transactional_db):
     return {"hr": hr, "mentor": mentor, "mentee": mentee, "pairing": pairing}
 
 
-def test_it_logs_a_check_in_on_a_phone_and_shares_it_correctly(phone_page, browser, live_server,
-                                                                people):
+def test_it_logs_a_check_in_on_a_phone_and_shares_it_correctly(
+    phone_page, browser, live_server, people
+):
     pairing = people["pairing"]
     page = phone_page
     login(page, people["mentee"].email, factories.PASSWORD)

@@ -13,12 +13,18 @@ pytestmark = pytest.mark.django_db
 
 def form_data(**overrides) -> dict:
     data = {
-        "date": date.today().isoformat(), "duration_minutes": "45", "activity": "troubleshooting",
-        "private_notes": "We traced the DNS issue.", "next_steps": "Read the runbook",
+        "date": date.today().isoformat(),
+        "duration_minutes": "45",
+        "activity": "troubleshooting",
+        "private_notes": "We traced the DNS issue.",
+        "next_steps": "Read the runbook",
         "next_meeting_date": (date.today() + timedelta(days=14)).isoformat(),
-        "shared_summary": "DNS troubleshooting practice.", "pulse": "4",
-        "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "10",
+        "shared_summary": "DNS troubleshooting practice.",
+        "pulse": "4",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "10",
     }
     data.update(overrides)
     return data
@@ -32,11 +38,19 @@ def test_it_logs_a_check_in_with_action_items_and_the_authors_pulse(client_for, 
     goal = factories.GoalFactory(mentorship=pairing)
     milestone = factories.MilestoneFactory(goal=goal)
     skill = factories.SkillFactory(name="DNS")
-    response = client_for(mentee).post(url(pairing), form_data(**{
-        "goals": [goal.pk], "milestones": [milestone.pk], "skills": [skill.pk],
-        "items-0-text": "Write the postmortem", "items-0-owner": str(mentee.pk),
-        "items-0-due_date": (date.today() + timedelta(days=7)).isoformat(),
-    }))
+    response = client_for(mentee).post(
+        url(pairing),
+        form_data(
+            **{
+                "goals": [goal.pk],
+                "milestones": [milestone.pk],
+                "skills": [skill.pk],
+                "items-0-text": "Write the postmortem",
+                "items-0-owner": str(mentee.pk),
+                "items-0-due_date": (date.today() + timedelta(days=7)).isoformat(),
+            }
+        ),
+    )
     assert response.status_code == 302
     checkin = CheckIn.objects.get(mentorship=pairing)
     assert checkin.author == mentee
@@ -91,9 +105,15 @@ def test_it_refuses_goals_of_another_mentorship(client_for, pairing, other_pairi
 
 
 def test_it_refuses_an_action_item_owned_by_an_outsider(client_for, pairing, mentee, stranger):
-    response = client_for(mentee).post(url(pairing), form_data(**{
-        "items-0-text": "Sneaky", "items-0-owner": str(stranger.pk),
-    }))
+    response = client_for(mentee).post(
+        url(pairing),
+        form_data(
+            **{
+                "items-0-text": "Sneaky",
+                "items-0-owner": str(stranger.pk),
+            }
+        ),
+    )
     assert response.status_code == 200
     assert not CheckIn.objects.exists()
 
@@ -155,10 +175,12 @@ def test_it_ignores_a_garbage_template_parameter(client_for, pairing, mentee):
     assert response.status_code == 200
 
 
-def test_it_still_saves_when_the_template_was_retired_meanwhile(client_for, program, pairing,
-                                                                mentee):
-    template = CheckInTemplate.objects.create(program=program, name="Gone", agenda="x",
-                                              is_retired=True)
+def test_it_still_saves_when_the_template_was_retired_meanwhile(
+    client_for, program, pairing, mentee
+):
+    template = CheckInTemplate.objects.create(
+        program=program, name="Gone", agenda="x", is_retired=True
+    )
     response = client_for(mentee).post(url(pairing), form_data(template=str(template.pk)))
     assert response.status_code == 302
     assert CheckIn.objects.get().template is None
@@ -170,8 +192,16 @@ def test_it_refuses_an_outsider_in_the_service_too(pairing, stranger):
     from checkins.services import checkin_create
 
     with pytest.raises(PermissionDenied):
-        checkin_create(mentorship=pairing, author=stranger, when=date.today(),
-                       duration_minutes=30, activity="other", skills=[], goals=[], milestones=[])
+        checkin_create(
+            mentorship=pairing,
+            author=stranger,
+            when=date.today(),
+            duration_minutes=30,
+            activity="other",
+            skills=[],
+            goals=[],
+            milestones=[],
+        )
     assert not CheckIn.objects.exists()
 
 

@@ -7,14 +7,26 @@ from checkins.health import grace_days, health_state, next_due_on
 TODAY = date(2026, 6, 1)
 
 
-def state(*, days_since_last: int | None = 1, started_days_ago: int = 60, cadence: int = 14,
-          pulses: list[int] | None = None, overdue: int = 0, due: int = 0,
-          status: str = "active") -> str:
+def state(
+    *,
+    days_since_last: int | None = 1,
+    started_days_ago: int = 60,
+    cadence: int = 14,
+    pulses: list[int] | None = None,
+    overdue: int = 0,
+    due: int = 0,
+    status: str = "active",
+) -> str:
     last = TODAY - timedelta(days=days_since_last) if days_since_last is not None else None
     return health_state(
-        today=TODAY, started_on=TODAY - timedelta(days=started_days_ago), last_checkin_on=last,
-        cadence_days=cadence, recent_pulses=pulses or [], milestones_overdue=overdue,
-        milestones_total=due, status=status,
+        today=TODAY,
+        started_on=TODAY - timedelta(days=started_days_ago),
+        last_checkin_on=last,
+        cadence_days=cadence,
+        recent_pulses=pulses or [],
+        milestones_overdue=overdue,
+        milestones_total=due,
+        status=status,
     )
 
 
@@ -73,13 +85,23 @@ def test_it_is_inactive_when_paused_or_finished():
 
 def test_it_is_on_track_while_only_proposed_or_not_started():
     assert state(status="proposed", days_since_last=None, started_days_ago=90) == "on_track"
-    assert health_state(
-        today=TODAY, started_on=None, last_checkin_on=None, cadence_days=14, recent_pulses=[],
-        milestones_overdue=0, milestones_total=0, status="active",
-    ) == "on_track"
+    assert (
+        health_state(
+            today=TODAY,
+            started_on=None,
+            last_checkin_on=None,
+            cadence_days=14,
+            recent_pulses=[],
+            milestones_overdue=0,
+            milestones_total=0,
+            status="active",
+        )
+        == "on_track"
+    )
 
 
 def test_it_puts_the_next_due_date_one_cadence_after_the_last_check_in():
-    assert next_due_on(started_on=date(2026, 1, 1), last_checkin_on=date(2026, 5, 1),
-                       cadence_days=14) == date(2026, 5, 15)
+    assert next_due_on(
+        started_on=date(2026, 1, 1), last_checkin_on=date(2026, 5, 1), cadence_days=14
+    ) == date(2026, 5, 15)
     assert next_due_on(started_on=None, last_checkin_on=None, cadence_days=14) is None

@@ -18,7 +18,9 @@ TODAY = date.today()
 
 
 def pair(program, *, last_checkin_days: int | None, started_days: int = 60, **kw) -> Mentorship:
-    m = factories.MentorshipFactory(program=program, started_on=TODAY - timedelta(days=started_days), **kw)
+    m = factories.MentorshipFactory(
+        program=program, started_on=TODAY - timedelta(days=started_days), **kw
+    )
     if last_checkin_days is not None:
         CheckInFactory(mentorship=m, date=TODAY - timedelta(days=last_checkin_days))
     return m
@@ -89,8 +91,9 @@ def test_it_shows_an_empty_state(client_for, program, hr_user):
     assert "No live pairings" in html
 
 
-def test_it_keeps_the_board_queries_constant(client_for, program, hr_user,
-                                            django_assert_max_num_queries):
+def test_it_keeps_the_board_queries_constant(
+    client_for, program, hr_user, django_assert_max_num_queries
+):
     client = client_for(hr_user)
 
     def add(n: int) -> None:
@@ -108,8 +111,9 @@ def test_it_keeps_the_board_queries_constant(client_for, program, hr_user,
     assert len(response.context["page"].object_list) == 20
 
 
-def test_it_nudges_both_participants_with_a_link(client_for, program, hr_user,
-                                                 django_capture_on_commit_callbacks):
+def test_it_nudges_both_participants_with_a_link(
+    client_for, program, hr_user, django_capture_on_commit_callbacks
+):
     m = pair(program, last_checkin_days=30)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(hr_user).post(reverse("checkins:nudge", args=[m.pk]))
@@ -123,10 +127,10 @@ def test_it_nudges_both_participants_with_a_link(client_for, program, hr_user,
 
 
 # Refusal policy (docs/security.md): a role page is 403; another program's pairing is 404.
-@pytest.mark.parametrize(("who", "nudge_status"), [("other_hr", 404), ("employee", 403),
-                                                   ("stranger", 403)])
-def test_it_refuses_the_board_and_nudges_to_others(request, client_for, program, who,
-                                                   nudge_status):
+@pytest.mark.parametrize(
+    ("who", "nudge_status"), [("other_hr", 404), ("employee", 403), ("stranger", 403)]
+)
+def test_it_refuses_the_board_and_nudges_to_others(request, client_for, program, who, nudge_status):
     m = pair(program, last_checkin_days=30)
     client = client_for(request.getfixturevalue(who))
     assert client.get(board_url(program)).status_code == 403
@@ -163,8 +167,9 @@ def test_it_resets_a_pairing_that_is_not_working(client_for, program, hr_user):
     assert "No meetings for six weeks." in m.end_note
 
 
-@pytest.mark.parametrize(("who", "status"), [("other_hr", 404), ("employee", 403),
-                                             ("stranger", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_hr", 404), ("employee", 403), ("stranger", 403)]
+)
 def test_it_refuses_a_reset_to_others(request, client_for, program, who, status):
     m = pair(program, last_checkin_days=40)
     client = client_for(request.getfixturevalue(who))

@@ -21,8 +21,9 @@ def url(user) -> str:
     return reverse("checkins:mentor_stats", args=[user.pk])
 
 
-def test_it_sums_hours_mentees_and_the_mentees_average_pulse(pairing, second_pairing, mentor,
-                                                             program):
+def test_it_sums_hours_mentees_and_the_mentees_average_pulse(
+    pairing, second_pairing, mentor, program
+):
     third = factories.MentorshipFactory(program=program, mentor=mentor)
     a = CheckInFactory(mentorship=pairing, duration_minutes=60)
     b = CheckInFactory(mentorship=second_pairing, duration_minutes=30)
@@ -36,8 +37,9 @@ def test_it_sums_hours_mentees_and_the_mentees_average_pulse(pairing, second_pai
 
 
 @pytest.mark.parametrize("who", ["mentor", "boss", "hr_user"])
-def test_it_hides_the_average_pulse_of_fewer_than_three_mentees(request, client_for, pairing,
-                                                                second_pairing, mentor, who):
+def test_it_hides_the_average_pulse_of_fewer_than_three_mentees(
+    request, client_for, pairing, second_pairing, mentor, who
+):
     for m, score in ((pairing, 5), (second_pairing, 2)):
         for _ in range(2):  # four pulses, still two people
             PulseFactory(checkin=CheckInFactory(mentorship=m), user=m.mentee, score=score)
@@ -47,8 +49,9 @@ def test_it_hides_the_average_pulse_of_fewer_than_three_mentees(request, client_
 
 
 @pytest.mark.parametrize("who", ["mentor", "boss", "hr_user"])
-def test_it_shows_the_figures_to_the_mentor_their_manager_and_hr(request, client_for, pairing,
-                                                                  mentor, who):
+def test_it_shows_the_figures_to_the_mentor_their_manager_and_hr(
+    request, client_for, pairing, mentor, who
+):
     CheckInFactory(mentorship=pairing, duration_minutes=90)
     response = client_for(request.getfixturevalue(who)).get(url(mentor))
     assert response.status_code == 200
@@ -67,9 +70,9 @@ def test_it_refuses_the_figures_to_others(request, client_for, pairing, mentor, 
     assert client_for(request.getfixturevalue(who)).get(url(mentor)).status_code == 404
 
 
-def test_it_sends_a_recognition_note_to_the_mentors_manager(client_for, pairing, mentor, boss,
-                                                           hr_user,
-                                                           django_capture_on_commit_callbacks):
+def test_it_sends_a_recognition_note_to_the_mentors_manager(
+    client_for, pairing, mentor, boss, hr_user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(hr_user).post(url(mentor), {"message": "Great onboarding work!"})
     assert response.status_code == 302
@@ -111,8 +114,9 @@ def test_it_refuses_recognition_from_hr_of_another_program(client_for, pairing, 
     assert not Recognition.objects.exists()
 
 
-def test_it_keeps_the_figures_queries_constant(client_for, program, mentor, hr_user,
-                                               django_assert_max_num_queries):
+def test_it_keeps_the_figures_queries_constant(
+    client_for, program, mentor, hr_user, django_assert_max_num_queries
+):
     client = client_for(hr_user)
 
     def add(n: int) -> None:

@@ -41,8 +41,9 @@ def test_it_marks_pages_with_notes_no_store(client_for, pairing, checkin, mentee
 
 
 @pytest.mark.parametrize("who", ["hr_user", "boss", "stranger", "other_participant"])
-def test_it_never_shows_the_notes_to_anyone_else(request, client_for, pairing, other_pairing,
-                                                 checkin, who):
+def test_it_never_shows_the_notes_to_anyone_else(
+    request, client_for, pairing, other_pairing, checkin, who
+):
     user = other_pairing.mentee if who == "other_participant" else request.getfixturevalue(who)
     client = client_for(user)
     for url in [*pages(pairing), reverse("checkins:hr_summaries", args=[pairing.pk])]:
@@ -89,10 +90,10 @@ def test_it_shows_hr_the_shared_summary_only(client_for, pairing, checkin, hr_us
 
 
 # HR of another program: 404 (the pairing is private); not HR at all: 403 (an HR page).
-@pytest.mark.parametrize(("who", "status"), [("other_hr", 404), ("boss", 403),
-                                             ("stranger", 403), ("mentee", 403)])
-def test_it_refuses_the_hr_summaries_to_others(request, client_for, pairing, checkin, who,
-                                               status):
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_hr", 404), ("boss", 403), ("stranger", 403), ("mentee", 403)]
+)
+def test_it_refuses_the_hr_summaries_to_others(request, client_for, pairing, checkin, who, status):
     response = client_for(request.getfixturevalue(who)).get(
         reverse("checkins:hr_summaries", args=[pairing.pk])
     )
@@ -137,8 +138,9 @@ def test_it_refuses_a_pulse_from_outsiders(request, client_for, checkin, who):
     assert not Pulse.objects.exists()
 
 
-def test_it_keeps_the_hr_summaries_queries_constant(client_for, pairing, hr_user,
-                                                    django_assert_max_num_queries):
+def test_it_keeps_the_hr_summaries_queries_constant(
+    client_for, pairing, hr_user, django_assert_max_num_queries
+):
     client = client_for(hr_user)
     url = reverse("checkins:hr_summaries", args=[pairing.pk])
     for _ in range(3):

@@ -24,8 +24,14 @@ def test_it_seeds_the_global_defaults():
     names = set(CheckInTemplate.objects.filter(program=None).values_list("name", flat=True))
     assert names >= {name for name, _ in DEFAULT_TEMPLATES}
     debrief = CheckInTemplate.objects.get(program=None, name="Troubleshooting debrief")
-    for phrase in ("symptom", "First point of failure", "One change at a time",
-                   "Validate with evidence", "blast radius", "fastest safe test"):
+    for phrase in (
+        "symptom",
+        "First point of failure",
+        "One change at a time",
+        "Validate with evidence",
+        "blast radius",
+        "fastest safe test",
+    ):
         assert phrase.lower() in debrief.agenda.lower()
 
 
@@ -77,8 +83,9 @@ def test_it_leaves_global_defaults_to_the_admin(client_for, program, hr_user):
     assert (default.name, default.is_retired) == ("First meeting", False)
 
 
-def test_it_retires_a_template_so_it_is_no_longer_offered(client_for, program, hr_user, pairing,
-                                                         mentee):
+def test_it_retires_a_template_so_it_is_no_longer_offered(
+    client_for, program, hr_user, pairing, mentee
+):
     template = TemplateFactory(program=program, name="Old format")
     assert template in available_templates(program.pk)
     client_for(hr_user).post(
@@ -104,8 +111,9 @@ def test_it_restores_a_retired_template(client_for, program, hr_user):
     assert not template.is_retired
 
 
-def test_it_offers_the_programs_templates_in_the_check_in_form(client_for, program, pairing,
-                                                               mentee):
+def test_it_offers_the_programs_templates_in_the_check_in_form(
+    client_for, program, pairing, mentee
+):
     TemplateFactory(program=program, name="Our own agenda")
     TemplateFactory(program=factories.ProgramFactory(), name="Not ours")
     html = client_for(mentee).get(reverse("checkins:create", args=[pairing.pk])).content.decode()
@@ -118,12 +126,25 @@ def test_it_refuses_the_library_to_non_coordinators(request, client_for, program
     template = TemplateFactory(program=program, name="Keep me")
     client = client_for(request.getfixturevalue(who))
     assert client.get(reverse("checkins:templates", args=[program.slug])).status_code == 403
-    assert client.post(reverse("checkins:templates", args=[program.slug]),
-                       {"name": "Nope", "agenda": "x"}).status_code == 403
-    assert client.post(reverse("checkins:template_edit", args=[program.slug, template.pk]),
-                       {"name": "Hacked", "agenda": "x"}).status_code == 403
-    assert client.post(reverse("checkins:template_retire", args=[program.slug, template.pk]),
-                       {"retired": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("checkins:templates", args=[program.slug]), {"name": "Nope", "agenda": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("checkins:template_edit", args=[program.slug, template.pk]),
+            {"name": "Hacked", "agenda": "x"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("checkins:template_retire", args=[program.slug, template.pk]), {"retired": "1"}
+        ).status_code
+        == 403
+    )
     template.refresh_from_db()
     assert (template.name, template.is_retired) == ("Keep me", False)
     assert not CheckInTemplate.objects.filter(name="Nope").exists()

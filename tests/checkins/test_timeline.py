@@ -49,8 +49,9 @@ def test_it_paginates_long_timelines(client_for, pairing, mentee):
     assert len(client.get(url, {"page": 2}).context["checkins"]) == 2
 
 
-def test_it_keeps_the_timeline_queries_constant(client_for, pairing, mentee,
-                                               django_assert_max_num_queries):
+def test_it_keeps_the_timeline_queries_constant(
+    client_for, pairing, mentee, django_assert_max_num_queries
+):
     client = client_for(mentee)
     url = reverse("checkins:timeline", args=[pairing.pk])
 

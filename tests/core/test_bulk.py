@@ -18,28 +18,41 @@ CLOUD = SkillCategory.CLOUD.value
 
 
 def test_it_inserts_rows_given_as_mappings_with_model_defaults_for_what_they_leave_out() -> None:
-    written = bulk.insert_rows(Skill, [
-        {"name": "Bulk one", "category": CLOUD},
-        {"name": "Bulk two", "category": CLOUD, "description": "Second"},
-    ])
+    written = bulk.insert_rows(
+        Skill,
+        [
+            {"name": "Bulk one", "category": CLOUD},
+            {"name": "Bulk two", "category": CLOUD, "description": "Second"},
+        ],
+    )
     assert written == 2
     rows = dict(Skill.objects.filter(name__startswith="Bulk").values_list("name", "description"))
     assert rows == {"Bulk one": "", "Bulk two": "Second"}
 
 
 def test_it_inserts_rows_given_as_tuples_in_the_order_of_the_columns() -> None:
-    bulk.insert_rows(Skill, [("Tuple one", "a"), ("Tuple two", "b")],
-                     columns=("name", "description"), constants={"category": CLOUD})
+    bulk.insert_rows(
+        Skill,
+        [("Tuple one", "a"), ("Tuple two", "b")],
+        columns=("name", "description"),
+        constants={"category": CLOUD},
+    )
     rows = Skill.objects.filter(name__startswith="Tuple").order_by("name")
     assert [(s.name, s.description, s.category) for s in rows] == [
-        ("Tuple one", "a", CLOUD), ("Tuple two", "b", CLOUD)]
+        ("Tuple one", "a", CLOUD),
+        ("Tuple two", "b", CLOUD),
+    ]
 
 
 def test_it_skips_rows_hitting_a_unique_constraint_and_counts_only_the_new_ones() -> None:
     SkillFactory(name="Kept skill", description="Original")
-    written = bulk.insert_rows(Skill, [("KEPT SKILL", "Duplicate"), ("New skill", "")],
-                               columns=("name", "description"), constants={"category": CLOUD},
-                               ignore_conflicts=True)
+    written = bulk.insert_rows(
+        Skill,
+        [("KEPT SKILL", "Duplicate"), ("New skill", "")],
+        columns=("name", "description"),
+        constants={"category": CLOUD},
+        ignore_conflicts=True,
+    )
     assert written == 1
     assert Skill.objects.get(name__iexact="kept skill").description == "Original"
     assert Skill.objects.filter(name="New skill").exists()
@@ -56,23 +69,30 @@ def test_it_leaves_database_defaults_to_the_database_and_fills_the_rest() -> Non
     )
     row = ReminderSent.objects.get(mentorship=mentorship)
     assert (row.attempts, row.last_error, row.digest_id, row.sent_at, row.milestone_id) == (
-        0, "", None, None, None)
+        0,
+        "",
+        None,
+        None,
+        None,
+    )
     assert (row.channel, row.status, row.created_at) == ("email", "pending", now)
 
 
 def test_it_stamps_auto_now_add_fields_left_out() -> None:
     mentorship = MentorshipFactory()
     before = timezone.now()
-    bulk.insert_rows(AtRiskFlag, [{"mentorship_id": mentorship.pk,
-                                   "period_start": date(2026, 3, 2)}])
+    bulk.insert_rows(
+        AtRiskFlag, [{"mentorship_id": mentorship.pk, "period_start": date(2026, 3, 2)}]
+    )
     flag = AtRiskFlag.objects.get(mentorship=mentorship)
     assert flag.flagged_at >= before and flag.resolved_at is None
 
 
 def test_it_inserts_in_chunks(monkeypatch) -> None:
     rows = [(f"Chunked {i}", "") for i in range(5)]
-    written = bulk.insert_rows(Skill, rows, columns=("name", "description"),
-                               constants={"category": CLOUD}, chunk_size=2)
+    written = bulk.insert_rows(
+        Skill, rows, columns=("name", "description"), constants={"category": CLOUD}, chunk_size=2
+    )
     assert written == 5
     assert Skill.objects.filter(name__startswith="Chunked").count() == 5
 
@@ -90,7 +110,10 @@ def test_it_updates_the_named_fields_of_each_row_in_batches() -> None:
     assert bulk.update_rows(User, rows, ["job_title"], batch_size=2) == 3
     found = User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk")
     assert [(u.job_title, u.location) for u in found] == [
-        ("After 0", "Leeds"), ("After 1", "Leeds"), ("After 2", "Leeds")]
+        ("After 0", "Leeds"),
+        ("After 1", "Leeds"),
+        ("After 2", "Leeds"),
+    ]
 
 
 def test_it_deletes_by_a_list_of_ids_longer_than_one_statement_takes(monkeypatch) -> None:
@@ -109,10 +132,19 @@ def test_it_reserves_fresh_ids_that_rows_can_be_inserted_with() -> None:
     deleted.delete()
     ids = bulk.reserve_ids(User, 3)
     assert len(set(ids)) == 3 and min(ids) > max(existing.pk, deleted_pk)
-    bulk.insert_rows(User, [
-        {"id": pk, "email": f"reserved{pk}@example.com", "full_name": f"Reserved {pk}",
-         "password": "!"} for pk in ids
-    ])
-    assert sorted(User.objects.filter(email__startswith="reserved").values_list("id", flat=True)) \
-        == sorted(ids)
+    bulk.insert_rows(
+        User,
+        [
+            {
+                "id": pk,
+                "email": f"reserved{pk}@example.com",
+                "full_name": f"Reserved {pk}",
+                "password": "!",
+            }
+            for pk in ids
+        ],
+    )
+    assert sorted(
+        User.objects.filter(email__startswith="reserved").values_list("id", flat=True)
+    ) == sorted(ids)
     assert UserFactory().pk not in ids

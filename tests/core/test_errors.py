@@ -13,8 +13,10 @@ def test_it_joins_a_list_of_messages_with_spaces() -> None:
 
 
 def test_it_joins_field_errors_and_fills_in_their_parameters() -> None:
-    exc = ValidationError({
-        "capacity": [ValidationError("At most %(n)s.", params={"n": 5})],
-        "end_date": ["Ends before it starts."],
-    })
+    exc = ValidationError(
+        {
+            "capacity": [ValidationError("At most %(n)s.", params={"n": 5})],
+            "end_date": ["Ends before it starts."],
+        }
+    )
     assert validation_text(exc) == "At most 5. Ends before it starts."

@@ -19,7 +19,9 @@ def _imported_modules(source: str) -> set[str]:
 
 def test_it_imports_no_other_tandem_app() -> None:
     ours = {c.name for c in apps.get_app_configs() if (ROOT / c.name).is_dir()} | {
-        "mentorship_site", "tests"}
+        "mentorship_site",
+        "tests",
+    }
     offending = {
         f"{path.relative_to(ROOT)}: {module}"
         for path in (ROOT / "core").rglob("*.py")

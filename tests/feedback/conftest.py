@@ -15,8 +15,11 @@ from tests.factories import (
 @pytest.fixture
 def program(hr_user):
     return ProgramFactory(
-        status="active", coordinators=[hr_user], milestone_cadence="monthly",
-        start_date=date.today() - timedelta(days=60), end_date=date.today() + timedelta(days=120),
+        status="active",
+        coordinators=[hr_user],
+        milestone_cadence="monthly",
+        start_date=date.today() - timedelta(days=60),
+        end_date=date.today() + timedelta(days=120),
     )
 
 

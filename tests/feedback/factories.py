@@ -21,8 +21,12 @@ from tests.factories import UserFactory
 def sent_survey(program, kind: str = "mid_point") -> Survey:
     today = date.today()
     survey = services.survey_save(
-        program=program, kind=kind, opens_on=today - timedelta(days=1),
-        closes_on=today + timedelta(days=20), for_mentees=True, for_mentors=True,
+        program=program,
+        kind=kind,
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=20),
+        for_mentees=True,
+        for_mentors=True,
         for_managers=True,
     )
     Survey.objects.filter(pk=survey.pk).update(status=SendStatus.SENT)
@@ -42,7 +46,8 @@ def answered(survey: Survey, role: str, ratings: tuple[int, int, int], comment: 
     rating_qs = [q for q in questions if q.kind == QuestionKind.RATING]
     text_q = next(q for q in questions if q.kind == QuestionKind.TEXT)
     services.survey_answer(
-        invitation=invitation, ratings={q.pk: r for q, r in zip(rating_qs, ratings, strict=True)},
+        invitation=invitation,
+        ratings={q.pk: r for q, r in zip(rating_qs, ratings, strict=True)},
         comments={text_q.pk: comment},
     )
     return invitation

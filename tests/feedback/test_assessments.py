@@ -21,8 +21,11 @@ def _levels(req: AssessmentRequest, level: int | str = 3) -> dict:
 
 
 def test_it_shows_the_rater_one_row_per_sought_skill(client_for, rating_request) -> None:
-    html = client_for(rating_request.rater).get(
-        reverse("feedback:assessment", args=[rating_request.pk])).content.decode()
+    html = (
+        client_for(rating_request.rater)
+        .get(reverse("feedback:assessment", args=[rating_request.pk]))
+        .content.decode()
+    )
     assert "Kubernetes" in html and "Terraform" in html
 
 
@@ -53,7 +56,8 @@ def test_it_reports_a_missing_skill_inline(client_for, rating_request) -> None:
     data = _levels(rating_request)
     data.pop(next(iter(data)))
     response = client_for(rating_request.rater).post(
-        reverse("feedback:assessment", args=[rating_request.pk]), data)
+        reverse("feedback:assessment", args=[rating_request.pk]), data
+    )
     assert response.status_code == 200
     assert "Choose a level from 1 to 5 for Kubernetes." in response.content.decode()
     assert not SkillRating.objects.exists()
@@ -61,7 +65,8 @@ def test_it_reports_a_missing_skill_inline(client_for, rating_request) -> None:
 
 def test_it_rejects_a_level_out_of_range(client_for, rating_request) -> None:
     response = client_for(rating_request.rater).post(
-        reverse("feedback:assessment", args=[rating_request.pk]), _levels(rating_request, "6"))
+        reverse("feedback:assessment", args=[rating_request.pk]), _levels(rating_request, "6")
+    )
     assert response.status_code == 200
     assert not SkillRating.objects.exists()
 
@@ -78,12 +83,17 @@ def test_it_is_read_only_after_completion(client_for, rating_request) -> None:
 def test_it_schedules_a_round_from_the_rounds_page(client_for, hr_user, program) -> None:
     url = reverse("feedback:assessment_rounds", args=[program.slug])
     due = program.start_date + timedelta(days=10)
-    response = client_for(hr_user).post(url, {"kind": "follow_up", "due_on": due.isoformat(),
-                                               "include_manager": "on"})
+    response = client_for(hr_user).post(
+        url, {"kind": "follow_up", "due_on": due.isoformat(), "include_manager": "on"}
+    )
     assert response.status_code == 302
     round_ = AssessmentRound.objects.get(program=program)
     assert (round_.kind, round_.due_on, round_.include_manager, round_.created_by) == (
-        "follow_up", due, True, hr_user)
+        "follow_up",
+        due,
+        True,
+        hr_user,
+    )
 
 
 def test_it_reports_a_due_date_outside_the_program_next_to_the_field(
@@ -97,21 +107,26 @@ def test_it_reports_a_due_date_outside_the_program_next_to_the_field(
 
 
 def test_it_schedules_the_standard_monthly_plan_once(client_for, hr_user) -> None:
-    program = ProgramFactory(status="active", coordinators=[hr_user], milestone_cadence="monthly",
-                             start_date=date(2026, 1, 10), end_date=date(2026, 4, 1))
+    program = ProgramFactory(
+        status="active",
+        coordinators=[hr_user],
+        milestone_cadence="monthly",
+        start_date=date(2026, 1, 10),
+        end_date=date(2026, 4, 1),
+    )
     url = reverse("feedback:assessment_plan", args=[program.slug])
     c = client_for(hr_user)
     c.post(url)
     c.post(url)
     assert list(program.assessment_rounds.values_list("kind", "due_on")) == [
-        ("baseline", date(2026, 1, 10)), ("follow_up", date(2026, 2, 10)),
-        ("follow_up", date(2026, 3, 10)), ("final", date(2026, 4, 1)),
+        ("baseline", date(2026, 1, 10)),
+        ("follow_up", date(2026, 2, 10)),
+        ("follow_up", date(2026, 3, 10)),
+        ("final", date(2026, 4, 1)),
     ]
 
 
-def test_it_refuses_the_rounds_page_to_hr_of_another_program(
-    client_for, other_hr, program
-) -> None:
+def test_it_refuses_the_rounds_page_to_hr_of_another_program(client_for, other_hr, program) -> None:
     c = client_for(other_hr)
     assert c.get(reverse("feedback:assessment_rounds", args=[program.slug])).status_code == 403
     assert c.post(reverse("feedback:assessment_plan", args=[program.slug])).status_code == 403

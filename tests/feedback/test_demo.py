@@ -13,8 +13,11 @@ from tests.factories import (
 
 
 def _context(program, mentee) -> dict:
-    return {"demo": {"hr": None, "mentee": mentee}, "programs": {"onboarding": program},
-            "rng": random.Random(1)}
+    return {
+        "demo": {"hr": None, "mentee": mentee},
+        "programs": {"onboarding": program},
+        "rng": random.Random(1),
+    }
 
 
 def test_it_seeds_growth_and_visible_survey_groups_and_is_idempotent(program) -> None:
@@ -24,11 +27,19 @@ def test_it_seeds_growth_and_visible_survey_groups_and_is_idempotent(program) ->
         EnrolmentSkillFactory(enrolment=EnrolmentFactory(program=program, user=m.mentee), level=2)
         mentees.append(m.mentee)
     demo.seed(_context(program, mentees[0]))
-    counts = (AssessmentRequest.objects.count(), SkillRating.objects.count(),
-              SurveyInvitation.objects.count(), SurveyAnswer.objects.count())
+    counts = (
+        AssessmentRequest.objects.count(),
+        SkillRating.objects.count(),
+        SurveyInvitation.objects.count(),
+        SurveyAnswer.objects.count(),
+    )
     demo.seed(_context(program, mentees[0]))
-    assert counts == (AssessmentRequest.objects.count(), SkillRating.objects.count(),
-                      SurveyInvitation.objects.count(), SurveyAnswer.objects.count())
+    assert counts == (
+        AssessmentRequest.objects.count(),
+        SkillRating.objects.count(),
+        SurveyInvitation.objects.count(),
+        SurveyAnswer.objects.count(),
+    )
     assert all(r["change"] is not None and r["change"] >= 0 for r in skill_growth_rows(program))
     groups = {g["role"]: g for g in survey_results(program)[0]["groups"]}
     assert not groups["mentee"]["hidden"] and not groups["mentor"]["hidden"]

@@ -22,8 +22,14 @@ def test_it_hides_a_group_of_exactly_two_answers(program) -> None:
     answered(survey, "mentor", (5, 4, 3), comment="secret")
     answered(survey, "mentor", (5, 4, 3))
     group = _group(program, "mentor")
-    assert group == {"role": "mentor", "role_label": "Mentors", "hidden": True,
-                     "answers": None, "questions": [], "comments": []}
+    assert group == {
+        "role": "mentor",
+        "role_label": "Mentors",
+        "hidden": True,
+        "answers": None,
+        "questions": [],
+        "comments": [],
+    }
 
 
 def test_it_shows_a_group_of_three_with_averages_and_distribution(program) -> None:
@@ -85,8 +91,18 @@ def test_it_pairs_baseline_with_the_latest_follow_up(program) -> None:
     assert rows[("Terraform", "mentee")]["change"] is None
     assert rows[("Kubernetes", "mentor")]["latest_level"] is None
     assert set(rows[("Kubernetes", "mentee")]) == {
-        "program_id", "mentee_id", "skill_id", "skill_name", "skill_category", "rater_role",
-        "baseline_level", "baseline_on", "latest_level", "latest_on", "latest_kind", "change",
+        "program_id",
+        "mentee_id",
+        "skill_id",
+        "skill_name",
+        "skill_category",
+        "rater_role",
+        "baseline_level",
+        "baseline_on",
+        "latest_level",
+        "latest_on",
+        "latest_kind",
+        "change",
     }
 
 
@@ -100,7 +116,8 @@ def test_it_ignores_unfinished_requests_and_filters_by_mentee(program) -> None:
     SkillRating.objects.create(request=open_req, skill=skill, level=5)
     rows = skill_growth_rows(mentee_ids=[a.pk])
     assert [(r["mentee_id"], r["rater_role"], r["baseline_level"]) for r in rows] == [
-        (a.pk, "mentee", 2)]
+        (a.pk, "mentee", 2)
+    ]
 
 
 def test_it_reads_growth_in_one_query(program, django_assert_num_queries) -> None:
@@ -144,8 +161,11 @@ def _mixed_rounds(program) -> None:
 
 def test_it_computes_the_same_changes_as_the_growth_rows(program) -> None:
     _mixed_rounds(program)
-    expected = {(r["program_id"], r["mentee_id"], r["skill_id"], r["rater_role"], r["change"])
-                for r in skill_growth_rows(program=program) if r["change"] is not None}
+    expected = {
+        (r["program_id"], r["mentee_id"], r["skill_id"], r["rater_role"], r["change"])
+        for r in skill_growth_rows(program=program)
+        if r["change"] is not None
+    }
     assert set(skill_changes([program.pk])) == expected
     assert sorted(c[4] for c in expected) == [3, 3]  # k8s 2→5, terraform 1→4
 
@@ -164,8 +184,9 @@ def test_it_returns_no_changes_for_no_programs(db, django_assert_num_queries) ->
         assert skill_changes([]) == []
 
 
-def test_it_reads_survey_results_of_many_programs_in_five_queries(program,
-                                                                  django_assert_num_queries) -> None:
+def test_it_reads_survey_results_of_many_programs_in_five_queries(
+    program, django_assert_num_queries
+) -> None:
     programs = [program, ProgramFactory(), ProgramFactory()]
     for p in programs[:2]:
         survey = sent_survey(p)
@@ -176,7 +197,10 @@ def test_it_reads_survey_results_of_many_programs_in_five_queries(program,
     assert found == {p.pk: survey_results(p) for p in programs}
     assert found[programs[2].pk] == []
     assert found[programs[0].pk][0]["groups"][0]["comments"] == [
-        f"{program.name} 3", f"{program.name} 4", f"{program.name} 5"]
+        f"{program.name} 3",
+        f"{program.name} 4",
+        f"{program.name} 5",
+    ]
 
 
 def test_it_counts_the_later_request_when_two_raters_share_a_role_and_round(program) -> None:

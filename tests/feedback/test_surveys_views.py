@@ -105,7 +105,9 @@ def test_it_hides_a_group_of_two_answers_on_the_results_page(client_for, hr_user
         answered(survey, "mentor", (5, 5, 5), comment="Only two of us")
     for _ in range(3):
         answered(survey, "mentee", (4, 3, 2), comment="Three of us")
-    html = client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
+    html = (
+        client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
+    )
     assert "Fewer than 3 answers: hidden to protect anonymity." in html
     assert "Only two of us" not in html
     assert "Three of us" in html
@@ -154,8 +156,13 @@ def test_it_keeps_inbox_queries_constant(
 
 def test_it_lets_a_coordinator_move_a_scheduled_survey(client_for, hr_user, program) -> None:
     url = reverse("feedback:surveys", args=[program.slug])
-    data = {"kind": "mid_point", "opens_on": "2026-03-01", "closes_on": "2026-03-20",
-            "for_mentees": "on", "for_mentors": "on"}
+    data = {
+        "kind": "mid_point",
+        "opens_on": "2026-03-01",
+        "closes_on": "2026-03-20",
+        "for_mentees": "on",
+        "for_mentors": "on",
+    }
     assert client_for(hr_user).post(url, data).status_code == 302
     survey = Survey.objects.get(program=program, kind="mid_point")
     assert (survey.opens_on, survey.for_managers) == (date(2026, 3, 1), False)
@@ -165,8 +172,12 @@ def test_it_lets_a_coordinator_move_a_scheduled_survey(client_for, hr_user, prog
 def test_it_refuses_to_move_a_survey_already_sent(client_for, hr_user, program) -> None:
     survey = sent_survey(program)
     url = reverse("feedback:surveys", args=[program.slug])
-    data = {"kind": "mid_point", "opens_on": "2026-03-01", "closes_on": "2026-03-20",
-            "for_mentees": "on"}
+    data = {
+        "kind": "mid_point",
+        "opens_on": "2026-03-01",
+        "closes_on": "2026-03-20",
+        "for_mentees": "on",
+    }
     response = client_for(hr_user).post(url, data)
     assert "already been sent" in response.content.decode()
     assert Survey.objects.get(pk=survey.pk).opens_on == survey.opens_on
@@ -174,8 +185,7 @@ def test_it_refuses_to_move_a_survey_already_sent(client_for, hr_user, program) 
 
 def test_it_reports_a_survey_closing_before_it_opens(client_for, hr_user, program) -> None:
     url = reverse("feedback:surveys", args=[program.slug])
-    data = {"kind": "end", "opens_on": "2026-03-20", "closes_on": "2026-03-01",
-            "for_mentees": "on"}
+    data = {"kind": "end", "opens_on": "2026-03-20", "closes_on": "2026-03-01", "for_mentees": "on"}
     response = client_for(hr_user).post(url, data)
     assert response.context["form"].errors["closes_on"] == [
         "The survey can't close before it opens."
@@ -208,23 +218,32 @@ def test_it_adds_the_default_surveys_on_request(client_for, hr_user, program) ->
     assert SurveyInvitation.objects.count() == 0
 
 
-def test_it_tells_hr_how_many_invitations_the_mail_server_refused(client_for, hr_user,
-                                                                   program, invitation) -> None:
+def test_it_tells_hr_how_many_invitations_the_mail_server_refused(
+    client_for, hr_user, program, invitation
+) -> None:
     SurveyInvitation.objects.filter(pk=invitation.pk).update(
-        email_error="SMTPRecipientsRefused: {'<address>': (550, b'no such user')}")
-    html = client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+        email_error="SMTPRecipientsRefused: {'<address>': (550, b'no such user')}"
+    )
+    html = (
+        client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+    )
     assert "1 email refused by the mail server" in html
 
 
-def test_it_shows_no_total_that_gives_away_a_hidden_groups_size(client_for, hr_user,
-                                                                 program) -> None:
+def test_it_shows_no_total_that_gives_away_a_hidden_groups_size(
+    client_for, hr_user, program
+) -> None:
     survey = sent_survey(program)
     for _ in range(2):
         answered(survey, "mentor", (5, 5, 5))
     for _ in range(3):
         answered(survey, "mentee", (4, 3, 2))
-    results = client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
-    dates = client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+    results = (
+        client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
+    )
+    dates = (
+        client_for(hr_user).get(reverse("feedback:surveys", args=[program.slug])).content.decode()
+    )
     assert "3 answers" in results  # the visible group's own count stays
     assert "5 of 5" not in results and "5 / 5" not in dates  # 5 − 3 would be the mentors' 2
     assert "5 invited" in results and "— / 5" in dates

@@ -20,8 +20,13 @@ from tests.factories import MentorshipFactory, ProgramFactory, UserFactory
 def _due_survey(program) -> Survey:
     today = date.today()
     return services.survey_save(
-        program=program, kind="mid_point", opens_on=today, closes_on=today + timedelta(days=14),
-        for_mentees=True, for_mentors=True, for_managers=True,
+        program=program,
+        kind="mid_point",
+        opens_on=today,
+        closes_on=today + timedelta(days=14),
+        for_mentees=True,
+        for_mentors=True,
+        for_managers=True,
     )
 
 
@@ -39,8 +44,11 @@ def test_it_invites_mentee_mentor_and_manager_once_when_run_twice(program, pair)
     tasks.send_due_surveys.delay()
     tasks.send_due_surveys.delay()
     roles = dict(SurveyInvitation.objects.filter(survey=survey).values_list("user__email", "role"))
-    assert roles == {"mentee@example.com": "mentee", "mentor@example.com": "mentor",
-                     "boss@example.com": "manager"}
+    assert roles == {
+        "mentee@example.com": "mentee",
+        "mentor@example.com": "mentor",
+        "boss@example.com": "manager",
+    }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(roles)
     survey.refresh_from_db()
     assert survey.status == SendStatus.SENT
@@ -59,8 +67,12 @@ def test_it_skips_ended_pairings_and_surveys_not_yet_open(program, pair) -> None
     MentorshipFactory(program=program, status="ended")
     today = date.today()
     services.survey_save(
-        program=program, kind="end", opens_on=today + timedelta(days=1),
-        closes_on=today + timedelta(days=5), for_mentees=True, for_mentors=True,
+        program=program,
+        kind="end",
+        opens_on=today + timedelta(days=1),
+        closes_on=today + timedelta(days=5),
+        for_mentees=True,
+        for_mentors=True,
         for_managers=True,
     )
     _due_survey(program)
@@ -97,15 +109,21 @@ def test_it_waits_for_a_program_that_is_not_running_yet(hr_user) -> None:
 
 def test_it_requests_assessments_from_mentee_mentor_and_manager_once(program, pair) -> None:
     round_ = AssessmentRound.objects.create(
-        program=program, kind="baseline", due_on=date.today() + timedelta(days=7),
+        program=program,
+        kind="baseline",
+        due_on=date.today() + timedelta(days=7),
         include_manager=True,
     )
     tasks.send_assessment_requests.delay()
     tasks.send_assessment_requests.delay()
-    raters = dict(AssessmentRequest.objects.filter(round=round_).values_list(
-        "rater__email", "rater_role"))
-    assert raters == {"mentee@example.com": "mentee", "mentor@example.com": "mentor",
-                      "boss@example.com": "manager"}
+    raters = dict(
+        AssessmentRequest.objects.filter(round=round_).values_list("rater__email", "rater_role")
+    )
+    assert raters == {
+        "mentee@example.com": "mentee",
+        "mentor@example.com": "mentor",
+        "boss@example.com": "manager",
+    }
     assert len(mail.outbox) == 3
     round_.refresh_from_db()
     assert round_.status == SendStatus.SENT
@@ -115,7 +133,9 @@ def test_it_leaves_the_manager_out_unless_the_round_asks(program, pair) -> None:
     AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
     tasks.send_assessment_requests.delay()
     assert set(AssessmentRequest.objects.values_list("rater_role", flat=True)) == {
-        "mentee", "mentor"}
+        "mentee",
+        "mentor",
+    }
 
 
 def test_it_waits_for_rounds_due_more_than_a_week_ahead(program, pair) -> None:
@@ -182,8 +202,9 @@ def refusing(settings) -> Iterator[set[str]]:
     RefusingBackend.refused = set()
 
 
-def test_it_emails_the_others_and_records_an_invitation_refused_for_good(program, pair,
-                                                                        refusing) -> None:
+def test_it_emails_the_others_and_records_an_invitation_refused_for_good(
+    program, pair, refusing
+) -> None:
     _due_survey(program)
     refusing.add("mentor@example.com")
     assert services.surveys_send_due(today=date.today()) == 2
@@ -202,8 +223,9 @@ def test_it_does_not_retry_an_invitation_refused_for_good(program, pair, refusin
     assert "mentor@example.com" not in [m.to[0] for m in mail.outbox]
 
 
-def test_it_keeps_invitations_unsent_through_an_outage_and_sends_them_after(program, pair,
-                                                                           settings) -> None:
+def test_it_keeps_invitations_unsent_through_an_outage_and_sends_them_after(
+    program, pair, settings
+) -> None:
     _due_survey(program)
     settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
     with pytest.raises(DeliveryFailed):
@@ -217,16 +239,17 @@ def test_it_keeps_invitations_unsent_through_an_outage_and_sends_them_after(prog
 def _overdue_round_and_a_new_one(program) -> None:
     """A round past its due date, emailed 3 days ago (reminders due), and a new round today
     (first emails due): one sweep owes both kinds to mentee and mentor."""
-    late = AssessmentRound.objects.create(program=program, kind="baseline",
-                                          due_on=date.today() - timedelta(days=5))
+    late = AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today() - timedelta(days=5)
+    )
     services.assessment_requests_send_due(today=date.today())
-    AssessmentRequest.objects.filter(round=late).update(
-        sent_at=timezone.now() - timedelta(days=3))
+    AssessmentRequest.objects.filter(round=late).update(sent_at=timezone.now() - timedelta(days=3))
     AssessmentRound.objects.create(program=program, kind="final", due_on=date.today())
 
 
-def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, pair,
-                                                                      settings) -> None:
+def test_it_still_reminds_raters_when_another_raters_first_email_fails(
+    program, pair, settings
+) -> None:
     _overdue_round_and_a_new_one(program)
     settings.EMAIL_BACKEND = "tests.reminders.failing_backend.FailingBackend"
     with pytest.raises(DeliveryFailed):
@@ -237,8 +260,9 @@ def test_it_still_reminds_raters_when_another_raters_first_email_fails(program, 
     assert outcome["reminded"] == 2 and outcome["sent"] == 2
 
 
-def test_it_reminds_even_when_a_first_email_is_refused_in_the_same_sweep(program, pair,
-                                                                        refusing) -> None:
+def test_it_reminds_even_when_a_first_email_is_refused_in_the_same_sweep(
+    program, pair, refusing
+) -> None:
     _overdue_round_and_a_new_one(program)
     refusing.add("mentee@example.com")
     mail.outbox.clear()
@@ -252,8 +276,9 @@ def test_it_retries_the_survey_sweep_when_an_email_is_not_sent() -> None:
     assert issubclass(DeliveryFailed, tasks.RETRY["autoretry_for"])
 
 
-def test_it_stops_at_a_time_limit_without_counting_it_as_a_refusal(program, pair,
-                                                                  monkeypatch) -> None:
+def test_it_stops_at_a_time_limit_without_counting_it_as_a_refusal(
+    program, pair, monkeypatch
+) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
     _due_survey(program)

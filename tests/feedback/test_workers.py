@@ -37,8 +37,12 @@ def test_it_emails_each_invitee_once_when_two_workers_send_surveys(
 ) -> None:
     _pairs(program, 15)
     services.survey_save(
-        program=program, kind="mid_point", opens_on=date.today(),
-        closes_on=date.today() + timedelta(days=10), for_mentees=True, for_mentors=True,
+        program=program,
+        kind="mid_point",
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=10),
+        for_mentees=True,
+        for_mentors=True,
         for_managers=True,
     )
     sent = _run_twice_at_once(celery_worker_process, "feedback.tasks.send_due_surveys")
@@ -51,10 +55,9 @@ def test_it_emails_each_rater_once_when_two_workers_send_assessments(
     celery_worker_process, program
 ) -> None:
     _pairs(program, 15)
-    AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today(),
-                                   include_manager=True)
-    outcomes = _run_twice_at_once(
-        celery_worker_process, "feedback.tasks.send_assessment_requests"
+    AssessmentRound.objects.create(
+        program=program, kind="baseline", due_on=date.today(), include_manager=True
     )
+    outcomes = _run_twice_at_once(celery_worker_process, "feedback.tasks.send_assessment_requests")
     assert AssessmentRequest.objects.count() == 45
     assert sum(o["sent"] for o in outcomes) == 45

@@ -6,7 +6,9 @@ import io
 from imports import enrolments, people
 
 
-def to_csv(header: tuple[str, ...] | list[str], rows: list[dict[str, str]] | list[list[str]]) -> str:
+def to_csv(
+    header: tuple[str, ...] | list[str], rows: list[dict[str, str]] | list[list[str]]
+) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -17,10 +19,16 @@ def to_csv(header: tuple[str, ...] | list[str], rows: list[dict[str, str]] | lis
 
 def person(email: str, **cells: str) -> dict[str, str]:
     base = {
-        "email": email, "full_name": email.split("@")[0].replace(".", " ").title(),
-        "job_title": "Engineer", "job_family": "software", "department": "Platform",
-        "manager_email": "", "hire_date": "2022-01-10", "location": "London",
-        "timezone": "Europe/London", "active": "yes",
+        "email": email,
+        "full_name": email.split("@")[0].replace(".", " ").title(),
+        "job_title": "Engineer",
+        "job_family": "software",
+        "department": "Platform",
+        "manager_email": "",
+        "hire_date": "2022-01-10",
+        "location": "London",
+        "timezone": "Europe/London",
+        "active": "yes",
     }
     return {**base, **cells}
 
@@ -30,9 +38,16 @@ def people_csv(*rows: dict[str, str]) -> str:
 
 
 def enrolment(email: str, **cells: str) -> dict[str, str]:
-    base = {"email": email, "role": "mentee", "skills": "", "communication_style": "direct",
-            "meeting_mode": "video", "years_experience": "3", "seniority": "mid",
-            "hours_per_month": "4"}
+    base = {
+        "email": email,
+        "role": "mentee",
+        "skills": "",
+        "communication_style": "direct",
+        "meeting_mode": "video",
+        "years_experience": "3",
+        "seniority": "mid",
+        "hours_per_month": "4",
+    }
     return {**base, **cells}
 
 
@@ -45,7 +60,12 @@ def many_people(count: int, *, prefix: str = "bulk") -> str:
     rows = []
     for i in range(count):
         lead = i - i % 10
-        rows.append(person(f"{prefix}{i}@example.com", full_name=f"Person {i}",
-                           department=f"Dept {i % 7}",
-                           manager_email="" if i == lead else f"{prefix}{lead}@example.com"))
+        rows.append(
+            person(
+                f"{prefix}{i}@example.com",
+                full_name=f"Person {i}",
+                department=f"Dept {i % 7}",
+                manager_email="" if i == lead else f"{prefix}{lead}@example.com",
+            )
+        )
     return people_csv(*rows)

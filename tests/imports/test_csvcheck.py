@@ -32,12 +32,14 @@ def test_it_numbers_lines_as_in_the_file_with_multiline_cells_and_blank_lines():
     parsed = csvcheck.read(text, required=COLS)
     assert [r.line for r in parsed.rows] == [2, 5]
     # the newline inside the quoted cell is a control character
-    assert parsed.errors == [RowError(2, "name", "Contains a control character (U+000A); remove it.")]
+    assert parsed.errors == [
+        RowError(2, "name", "Contains a control character (U+000A); remove it.")
+    ]
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\r"])
 def test_it_rejects_control_characters(char):
-    parsed = csvcheck.read(f"email,name\na@x.com,\"A{char}B\"\n", required=COLS)
+    parsed = csvcheck.read(f'email,name\na@x.com,"A{char}B"\n', required=COLS)
     assert [(e.line, e.column) for e in parsed.errors] == [(2, "name")]
 
 

@@ -25,8 +25,9 @@ def skills(db) -> dict:
 
 
 def preview(content: str, program: Program, actor) -> ImportBatch:
-    return services.batch_preview(kind="enrolments", content=content, filename="e.csv",
-                                  uploaded_by=actor, program=program)
+    return services.batch_preview(
+        kind="enrolments", content=content, filename="e.csv", uploaded_by=actor, program=program
+    )
 
 
 def run(content: str, program: Program, actor) -> ImportBatch:
@@ -44,20 +45,29 @@ def errors_of(content: str, program: Program, actor) -> list[tuple[int, str]]:
 
 
 def skill_rows(enrolment_obj: Enrolment) -> set[tuple[str, int, int | None]]:
-    return {(s.skill.name, s.level, s.target_level) for s in enrolment_obj.skills.select_related("skill")}
+    return {
+        (s.skill.name, s.level, s.target_level)
+        for s in enrolment_obj.skills.select_related("skill")
+    }
 
 
 def test_it_creates_mentors_and_mentees_with_skills(hr_user, program, people, skills):
     content = enrolments_csv(
         enrolment("e0@example.com", role="mentor", skills="kubernetes:5; Terraform:4", capacity=""),
-        enrolment("E1@example.com", role="Mentee", skills="Go:1>3", career_track="Cloud engineering"),
+        enrolment(
+            "E1@example.com", role="Mentee", skills="Go:1>3", career_track="Cloud engineering"
+        ),
     )
     batch = run(content, program, hr_user)
     mentor = Enrolment.objects.get(program=program, user=people[0])
     mentee = Enrolment.objects.get(program=program, user=people[1])
     assert (mentor.role, mentor.capacity, mentor.status) == ("mentor", 3, "approved")
     assert skill_rows(mentor) == {("Kubernetes", 5, None), ("Terraform", 4, None)}
-    assert (mentee.role, mentee.career_track, mentee.communication_style) == ("mentee", "cloud", "direct")
+    assert (mentee.role, mentee.career_track, mentee.communication_style) == (
+        "mentee",
+        "cloud",
+        "direct",
+    )
     assert skill_rows(mentee) == {("Go", 1, 3)}
     assert batch.summary["create"] == 2
 
@@ -67,7 +77,9 @@ def test_it_updates_on_reimport_and_replaces_skills(hr_user, program, people, sk
     run(first, program, hr_user)
     same = run(first, program, hr_user)
     assert (same.summary["create"], same.summary["update"], same.summary["unchanged"]) == (0, 0, 1)
-    changed = enrolments_csv(enrolment("e0@example.com", role="mentor", skills="Terraform:5", capacity="4"))
+    changed = enrolments_csv(
+        enrolment("e0@example.com", role="mentor", skills="Terraform:5", capacity="4")
+    )
     again = run(changed, program, hr_user)
     assert again.summary["update"] == 1
     row = Enrolment.objects.get(program=program, user=people[0])
@@ -78,9 +90,12 @@ def test_it_updates_on_reimport_and_replaces_skills(hr_user, program, people, sk
 
 
 def test_it_keeps_existing_values_for_blank_cells(hr_user, program, people, skills):
-    existing = factories.EnrolmentFactory(program=program, user=people[0], role="mentor", capacity=5,
-                                          hours_per_month=10)
-    factories.EnrolmentSkillFactory(enrolment=existing, skill=skills["Go"], level=4, target_level=None)
+    existing = factories.EnrolmentFactory(
+        program=program, user=people[0], role="mentor", capacity=5, hours_per_month=10
+    )
+    factories.EnrolmentSkillFactory(
+        enrolment=existing, skill=skills["Go"], level=4, target_level=None
+    )
     run(to_csv(["email", "role"], [["e0@example.com", "mentor"]]), program, hr_user)
     existing.refresh_from_db()
     assert (existing.capacity, existing.hours_per_month) == (5, 10)
@@ -121,7 +136,9 @@ def test_it_matches_enrolments_per_program(hr_user, program, people, skills):
         ({"hours_per_month": "0"}, "hours_per_month"),
     ],
 )
-def test_it_reports_each_bad_cell_with_line_and_column(hr_user, program, people, skills, cells, column):
+def test_it_reports_each_bad_cell_with_line_and_column(
+    hr_user, program, people, skills, cells, column
+):
     content = enrolments_csv(enrolment("e0@example.com"), {**enrolment("e1@example.com"), **cells})
     assert errors_of(content, program, hr_user) == [(3, column)]
     assert not Enrolment.objects.filter(program=program).exists()
@@ -129,38 +146,58 @@ def test_it_reports_each_bad_cell_with_line_and_column(hr_user, program, people,
 
 def test_it_reports_inactive_employees(hr_user, program, skills):
     factories.UserFactory(email="gone@example.com", is_active=False)
-    assert errors_of(enrolments_csv(enrolment("gone@example.com")), program, hr_user) == [(2, "email")]
+    assert errors_of(enrolments_csv(enrolment("gone@example.com")), program, hr_user) == [
+        (2, "email")
+    ]
 
 
 def test_it_reports_duplicate_rows(hr_user, program, people, skills):
-    content = enrolments_csv(enrolment("e0@example.com"), enrolment("e1@example.com"), enrolment("E0@example.com"))
+    content = enrolments_csv(
+        enrolment("e0@example.com"), enrolment("e1@example.com"), enrolment("E0@example.com")
+    )
     assert errors_of(content, program, hr_user) == [(4, "email")]
 
 
 def test_it_requires_peers_in_a_peer_program(hr_user, people, skills):
     peer_program = factories.ProgramFactory(coordinators=[hr_user], format="peer")
-    content = enrolments_csv(enrolment("e0@example.com", role="peer", skills="Go:3"),
-                             enrolment("e1@example.com", role="mentee"))
+    content = enrolments_csv(
+        enrolment("e0@example.com", role="peer", skills="Go:3"),
+        enrolment("e1@example.com", role="mentee"),
+    )
     assert errors_of(content, peer_program, hr_user) == [(3, "role")]
-    ok = run(enrolments_csv(enrolment("e0@example.com", role="peer", skills="Go:2>4")), peer_program, hr_user)
+    ok = run(
+        enrolments_csv(enrolment("e0@example.com", role="peer", skills="Go:2>4")),
+        peer_program,
+        hr_user,
+    )
     assert ok.status == BatchStatus.APPLIED
 
 
 def test_it_imports_nothing_when_one_row_is_bad(hr_user, program, people, skills):
-    content = enrolments_csv(enrolment("e0@example.com"), enrolment("e1@example.com", skills="Nope:1>2"),
-                             enrolment("e2@example.com"))
+    content = enrolments_csv(
+        enrolment("e0@example.com"),
+        enrolment("e1@example.com", skills="Nope:1>2"),
+        enrolment("e2@example.com"),
+    )
     batch = preview(content, program, hr_user)
     assert batch.status == BatchStatus.FAILED
     assert services.batch_apply(batch_id=batch.pk, actor=hr_user).applied is False
     assert not Enrolment.objects.filter(program=program).exists()
 
 
-def test_it_keeps_queries_constant_as_rows_grow(hr_user, program, skills, django_assert_max_num_queries):
+def test_it_keeps_queries_constant_as_rows_grow(
+    hr_user, program, skills, django_assert_max_num_queries
+):
     for count, prefix in ((10, "small"), (200, "large")):
         users = [factories.UserFactory(email=f"{prefix}{n}@example.com") for n in range(count)]
-        rows = [enrolment(u.email, role="mentor" if i % 2 else "mentee",
-                          skills="Go:4;Terraform:3" if i % 2 else "Go:1>3")
-                for i, u in enumerate(users)]
+        rows = [
+            enrolment(
+                u.email,
+                role="mentor" if i % 2 else "mentee",
+                skills="Go:4;Terraform:3" if i % 2 else "Go:1>3",
+            )
+            for i, u in enumerate(users)
+        ]
         content = enrolments_csv(*rows)
         with django_assert_max_num_queries(10):
             batch = preview(content, program, hr_user)
@@ -169,11 +206,15 @@ def test_it_keeps_queries_constant_as_rows_grow(hr_user, program, skills, django
     assert EnrolmentSkill.objects.filter(enrolment__program=program).count() == 5 * 3 + 100 * 3
 
 
-def test_it_refuses_a_role_change_for_someone_in_a_live_mentorship(hr_user, program, people, skills):
+def test_it_refuses_a_role_change_for_someone_in_a_live_mentorship(
+    hr_user, program, people, skills
+):
     factories.EnrolmentFactory(program=program, user=people[0], role="mentee")
     factories.EnrolmentFactory(program=program, user=people[1], role="mentor")
     factories.MentorshipFactory(program=program, mentor=people[1], mentee=people[0])
-    content = enrolments_csv(enrolment("e0@example.com", role="mentor"), enrolment("e1@example.com", role="mentor"))
+    content = enrolments_csv(
+        enrolment("e0@example.com", role="mentor"), enrolment("e1@example.com", role="mentor")
+    )
     assert errors_of(content, program, hr_user) == [(2, "role")]
     assert Enrolment.objects.get(program=program, user=people[0]).role == "mentee"
 

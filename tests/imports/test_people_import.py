@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def preview(content: str, actor: User) -> ImportBatch:
-    return services.batch_preview(kind="people", content=content, filename="people.csv", uploaded_by=actor)
+    return services.batch_preview(
+        kind="people", content=content, filename="people.csv", uploaded_by=actor
+    )
 
 
 def run(content: str, actor: User) -> ImportBatch:
@@ -40,8 +42,13 @@ def test_it_never_gives_a_new_person_the_id_of_someone_deleted(hr_user):
 def test_it_creates_people_departments_and_reporting_lines(hr_user):
     content = people_csv(
         person("boss@example.com", department="Platform"),
-        person("dev@example.com", manager_email="BOSS@example.com", department="Data",
-               job_family="Cloud and platform", hire_date="2023-04-05"),
+        person(
+            "dev@example.com",
+            manager_email="BOSS@example.com",
+            department="Data",
+            job_family="Cloud and platform",
+            hire_date="2023-04-05",
+        ),
     )
     batch = run(content, hr_user)
     dev = User.objects.select_related("manager", "department").get(email="dev@example.com")
@@ -50,7 +57,12 @@ def test_it_creates_people_departments_and_reporting_lines(hr_user):
     assert dev.job_family == "cloud"
     assert dev.hire_date == date(2023, 4, 5)
     assert not dev.has_usable_password()
-    assert (dev.is_staff, dev.is_superuser, dev.is_hr_coordinator, dev.is_active) == (False, False, False, True)
+    assert (dev.is_staff, dev.is_superuser, dev.is_hr_coordinator, dev.is_active) == (
+        False,
+        False,
+        False,
+        True,
+    )
     assert dev.date_joined is not None
     assert dev.check_password("") is False
     assert set(Department.objects.values_list("name", flat=True)) >= {"Platform", "Data"}
@@ -60,20 +72,35 @@ def test_it_creates_people_departments_and_reporting_lines(hr_user):
 
 def test_it_previews_counts_without_writing(hr_user):
     factories.UserFactory(email="known@example.com", full_name="Known Person")
-    batch = preview(people_csv(person("known@example.com", full_name="Renamed"), person("new@example.com")), hr_user)
+    batch = preview(
+        people_csv(person("known@example.com", full_name="Renamed"), person("new@example.com")),
+        hr_user,
+    )
     assert batch.status == BatchStatus.PREVIEWED
-    assert (batch.summary["create"], batch.summary["update"], batch.summary["unchanged"]) == (1, 1, 0)
+    assert (batch.summary["create"], batch.summary["update"], batch.summary["unchanged"]) == (
+        1,
+        1,
+        0,
+    )
     assert not User.objects.filter(email="new@example.com").exists()
     assert User.objects.get(email="known@example.com").full_name == "Known Person"
 
 
 def test_it_updates_on_reimport_instead_of_duplicating(hr_user):
-    content = people_csv(person("a@example.com"), person("b@example.com", manager_email="a@example.com"))
+    content = people_csv(
+        person("a@example.com"), person("b@example.com", manager_email="a@example.com")
+    )
     run(content, hr_user)
     again = run(content, hr_user)
     assert User.objects.filter(email__in=["a@example.com", "b@example.com"]).count() == 2
-    assert (again.summary["create"], again.summary["update"], again.summary["unchanged"]) == (0, 0, 2)
-    changed = run(people_csv(person("A@Example.com", job_title="Lead"), person("b@example.com")), hr_user)
+    assert (again.summary["create"], again.summary["update"], again.summary["unchanged"]) == (
+        0,
+        0,
+        2,
+    )
+    changed = run(
+        people_csv(person("A@Example.com", job_title="Lead"), person("b@example.com")), hr_user
+    )
     assert (changed.summary["update"], changed.summary["unchanged"]) == (2, 0)
     assert User.objects.get(email="a@example.com").job_title == "Lead"
     assert User.objects.get(email="b@example.com").manager is None
@@ -88,11 +115,27 @@ def test_it_matches_existing_users_case_insensitively(hr_user):
 
 
 def test_it_uses_defaults_for_blank_cells(hr_user):
-    run(people_csv(person("blank@example.com", job_family="", timezone="", active="", department="",
-                          hire_date="")), hr_user)
+    run(
+        people_csv(
+            person(
+                "blank@example.com",
+                job_family="",
+                timezone="",
+                active="",
+                department="",
+                hire_date="",
+            )
+        ),
+        hr_user,
+    )
     user = User.objects.get(email="blank@example.com")
     assert (user.job_family, user.timezone, user.is_active, user.department, user.hire_date) == (
-        "other", "UTC", True, None, None)
+        "other",
+        "UTC",
+        True,
+        None,
+        None,
+    )
 
 
 def test_it_leaves_absent_optional_columns_alone(hr_user):
@@ -100,7 +143,11 @@ def test_it_leaves_absent_optional_columns_alone(hr_user):
     worker = factories.UserFactory(email="worker@example.com", manager=boss, job_title="SRE")
     run(to_csv(["email", "full_name"], [["worker@example.com", "Worker Renamed"]]), hr_user)
     worker.refresh_from_db()
-    assert (worker.full_name, worker.manager_id, worker.job_title) == ("Worker Renamed", boss.pk, "SRE")
+    assert (worker.full_name, worker.manager_id, worker.job_title) == (
+        "Worker Renamed",
+        boss.pk,
+        "SRE",
+    )
 
 
 def test_it_refers_to_existing_managers_not_in_the_file(hr_user):
@@ -134,7 +181,9 @@ def test_it_reports_each_bad_cell_with_line_and_column(hr_user, cells, column):
 
 
 def test_it_reports_duplicate_emails_on_the_repeat(hr_user):
-    content = people_csv(person("dup@example.com"), person("other@example.com"), person("DUP@example.com"))
+    content = people_csv(
+        person("dup@example.com"), person("other@example.com"), person("DUP@example.com")
+    )
     assert errors_of(content, hr_user) == [(4, "email")]
 
 
@@ -147,8 +196,10 @@ def test_it_reports_missing_columns_once_on_line_one(hr_user):
 
 def test_it_reports_every_bad_row_and_imports_nothing(hr_user):
     content = people_csv(
-        person("good@example.com"), person("bad1@example.com", hire_date="never"),
-        person("good2@example.com"), person("bad2@example.com", timezone="Nowhere"),
+        person("good@example.com"),
+        person("bad1@example.com", hire_date="never"),
+        person("good2@example.com"),
+        person("bad2@example.com", timezone="Nowhere"),
     )
     assert errors_of(content, hr_user) == [(3, "hire_date"), (5, "timezone")]
     assert not User.objects.filter(email__startswith="good").exists()
@@ -163,12 +214,18 @@ def test_it_detects_a_cycle_inside_the_file(hr_user):
         person("d@example.com", manager_email="a@example.com"),
     )
     batch = preview(content, hr_user)
-    assert [(e["line"], e["column"]) for e in batch.errors] == [(2, "manager_email"), (3, "manager_email"), (4, "manager_email")]
+    assert [(e["line"], e["column"]) for e in batch.errors] == [
+        (2, "manager_email"),
+        (3, "manager_email"),
+        (4, "manager_email"),
+    ]
     assert "loop" in batch.errors[0]["message"]
 
 
 def test_it_detects_self_management(hr_user):
-    assert errors_of(people_csv(person("me@example.com", manager_email="ME@example.com")), hr_user) == [(2, "manager_email")]
+    assert errors_of(
+        people_csv(person("me@example.com", manager_email="ME@example.com")), hr_user
+    ) == [(2, "manager_email")]
 
 
 def test_it_detects_a_cycle_through_existing_users_outside_the_file(hr_user):
@@ -185,7 +242,12 @@ def test_it_detects_a_cycle_through_existing_users_outside_the_file(hr_user):
 def test_it_accepts_a_reorganisation_that_breaks_an_old_chain(hr_user):
     top = factories.UserFactory(email="top@example.com")
     factories.UserFactory(email="low@example.com", manager=top)
-    run(people_csv(person("low@example.com"), person("top@example.com", manager_email="low@example.com")), hr_user)
+    run(
+        people_csv(
+            person("low@example.com"), person("top@example.com", manager_email="low@example.com")
+        ),
+        hr_user,
+    )
     assert User.objects.get(email="top@example.com").manager.email == "low@example.com"
 
 

@@ -26,8 +26,9 @@ def program(hr_user):
 
 def test_it_walks_people_upload_preview_and_confirm(hr_user, client_for):
     client = client_for(hr_user)
-    response = client.post(reverse("imports:people_upload"),
-                           {"file": upload(people_csv(person("new@example.com")))})
+    response = client.post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("new@example.com")))}
+    )
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response["Location"] == batch.get_absolute_url()
@@ -44,7 +45,9 @@ def test_it_walks_people_upload_preview_and_confirm(hr_user, client_for):
 
 def test_it_shows_the_validation_report_with_lines(hr_user, client_for):
     client = client_for(hr_user)
-    content = people_csv(person("a@example.com"), person("b@example.com", manager_email="nobody@example.com"))
+    content = people_csv(
+        person("a@example.com"), person("b@example.com", manager_email="nobody@example.com")
+    )
     client.post(reverse("imports:people_upload"), {"file": upload(content)})
     batch = ImportBatch.objects.get()
     page = client.get(batch.get_absolute_url())
@@ -56,7 +59,9 @@ def test_it_shows_the_validation_report_with_lines(hr_user, client_for):
 
 def test_it_double_confirm_applies_once(hr_user, client_for):
     client = client_for(hr_user)
-    client.post(reverse("imports:people_upload"), {"file": upload(people_csv(person("twice@example.com")))})
+    client.post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("twice@example.com")))}
+    )
     batch = ImportBatch.objects.get()
     client.post(reverse("imports:confirm", args=[batch.pk]))
     User.objects.filter(email="twice@example.com").update(job_title="Changed after import")
@@ -67,20 +72,25 @@ def test_it_double_confirm_applies_once(hr_user, client_for):
 
 def test_it_refuses_confirm_by_get(hr_user, client_for):
     client = client_for(hr_user)
-    client.post(reverse("imports:people_upload"), {"file": upload(people_csv(person("x@example.com")))})
+    client.post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("x@example.com")))}
+    )
     batch = ImportBatch.objects.get()
     assert client.get(reverse("imports:confirm", args=[batch.pk])).status_code == 405
     assert not User.objects.filter(email="x@example.com").exists()
 
 
-@pytest.mark.parametrize("name", ["index", "people_upload", "people_template", "enrolment_template"])
+@pytest.mark.parametrize(
+    "name", ["index", "people_upload", "people_template", "enrolment_template"]
+)
 def test_it_refuses_non_hr_employees(employee, client_for, name):
     assert client_for(employee).get(reverse(f"imports:{name}")).status_code == 403
 
 
 def test_it_refuses_people_upload_by_non_hr(employee, client_for):
-    response = client_for(employee).post(reverse("imports:people_upload"),
-                                         {"file": upload(people_csv(person("sneaky@example.com")))})
+    response = client_for(employee).post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("sneaky@example.com")))}
+    )
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
 
@@ -104,8 +114,10 @@ def test_it_refuses_enrolment_import_by_hr_of_another_program(program, other_hr,
 
 def test_it_hides_and_refuses_another_programs_batch(program, hr_user, other_hr, client_for):
     user = factories.UserFactory(email="e@example.com")
-    client_for(hr_user).post(reverse("imports:enrolment_upload", args=[program.slug]),
-                             {"file": upload(enrolments_csv(enrolment(user.email)), "secret-list.csv")})
+    client_for(hr_user).post(
+        reverse("imports:enrolment_upload", args=[program.slug]),
+        {"file": upload(enrolments_csv(enrolment(user.email)), "secret-list.csv")},
+    )
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.PREVIEWED
     intruder = client_for(other_hr)
@@ -118,7 +130,9 @@ def test_it_hides_and_refuses_another_programs_batch(program, hr_user, other_hr,
 
 
 def test_it_lets_only_the_uploader_confirm_a_people_import(hr_user, other_hr, client_for):
-    client_for(hr_user).post(reverse("imports:people_upload"), {"file": upload(people_csv(person("p@example.com")))})
+    client_for(hr_user).post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("p@example.com")))}
+    )
     batch = ImportBatch.objects.get()
     assert client_for(other_hr).post(reverse("imports:confirm", args=[batch.pk])).status_code == 403
     assert not User.objects.filter(email="p@example.com").exists()
@@ -127,8 +141,10 @@ def test_it_lets_only_the_uploader_confirm_a_people_import(hr_user, other_hr, cl
 def test_it_imports_enrolments_for_a_coordinator(program, hr_user, client_for):
     user = factories.UserFactory(email="e@example.com")
     client = client_for(hr_user)
-    client.post(reverse("imports:enrolment_upload", args=[program.slug]),
-                {"file": upload(enrolments_csv(enrolment(user.email)), "e.csv")})
+    client.post(
+        reverse("imports:enrolment_upload", args=[program.slug]),
+        {"file": upload(enrolments_csv(enrolment(user.email)), "e.csv")},
+    )
     batch = ImportBatch.objects.get()
     client.post(reverse("imports:confirm", args=[batch.pk]))
     assert Enrolment.objects.get(program=program, user=user).role == "mentee"
@@ -136,17 +152,26 @@ def test_it_imports_enrolments_for_a_coordinator(program, hr_user, client_for):
 
 def test_it_refuses_import_into_a_closed_program(hr_user, client_for):
     closed = factories.ProgramFactory(coordinators=[hr_user], status="closed")
-    assert client_for(hr_user).get(reverse("imports:enrolment_upload", args=[closed.slug])).status_code == 403
+    assert (
+        client_for(hr_user).get(reverse("imports:enrolment_upload", args=[closed.slug])).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "filename", "header"),
     [
-        ("people_template", "people-template.csv",
-         "email,full_name,job_title,job_family,department,manager_email,hire_date,location,timezone,active"),
-        ("enrolment_template", "enrolments-template.csv",
-         "email,role,capacity,skills,career_track,career_goal,communication_style,meeting_mode,"
-         "years_experience,seniority,hours_per_month"),
+        (
+            "people_template",
+            "people-template.csv",
+            "email,full_name,job_title,job_family,department,manager_email,hire_date,location,timezone,active",
+        ),
+        (
+            "enrolment_template",
+            "enrolments-template.csv",
+            "email,role,capacity,skills,career_track,career_goal,communication_style,meeting_mode,"
+            "years_experience,seniority,hours_per_month",
+        ),
     ],
 )
 def test_it_downloads_templates_with_headers(hr_user, client_for, name, filename, header):
@@ -196,17 +221,32 @@ def test_it_keeps_history_queries_constant(hr_user, client_for, django_assert_ma
     program = factories.ProgramFactory(coordinators=[hr_user])
     for total in (3, 20):
         while ImportBatch.objects.count() < total:
-            ImportBatch.objects.create(kind="enrolments", program=program, uploaded_by=hr_user,
-                                       filename="x.csv", content="", status=BatchStatus.APPLIED)
-            ImportBatch.objects.create(kind="people", uploaded_by=hr_user, filename="p.csv",
-                                       content="", status=BatchStatus.FAILED)
+            ImportBatch.objects.create(
+                kind="enrolments",
+                program=program,
+                uploaded_by=hr_user,
+                filename="x.csv",
+                content="",
+                status=BatchStatus.APPLIED,
+            )
+            ImportBatch.objects.create(
+                kind="people",
+                uploaded_by=hr_user,
+                filename="p.csv",
+                content="",
+                status=BatchStatus.FAILED,
+            )
         with django_assert_max_num_queries(10):
             assert client.get(reverse("imports:index")).status_code == 200
 
 
 def test_it_paginates_long_error_reports(hr_user, client_for):
     batch = ImportBatch.objects.create(
-        kind="people", uploaded_by=hr_user, filename="p.csv", content="", status=BatchStatus.FAILED,
+        kind="people",
+        uploaded_by=hr_user,
+        filename="p.csv",
+        content="",
+        status=BatchStatus.FAILED,
         errors=[{"line": n, "column": "email", "message": "bad"} for n in range(2, 252)],
     )
     page = client_for(hr_user).get(batch.get_absolute_url() + "?page=3")
@@ -219,12 +259,16 @@ def test_it_offers_the_enrolment_import_on_the_program_manage_panel(program):
     html = render_to_string("imports/_manage_panel.html", {"program": program})
     assert reverse("imports:enrolment_upload", args=[program.slug]) in html
     program.status = "closed"
-    assert "no longer be imported" in render_to_string("imports/_manage_panel.html", {"program": program})
+    assert "no longer be imported" in render_to_string(
+        "imports/_manage_panel.html", {"program": program}
+    )
 
 
 def test_it_reports_a_database_conflict_without_an_error_page(hr_user, client_for, monkeypatch):
     client = client_for(hr_user)
-    client.post(reverse("imports:people_upload"), {"file": upload(people_csv(person("c@example.com")))})
+    client.post(
+        reverse("imports:people_upload"), {"file": upload(people_csv(person("c@example.com")))}
+    )
     batch = ImportBatch.objects.get()
 
     def conflict(**kwargs):

@@ -14,16 +14,19 @@ def mentor(prog, skills: dict[Skill, int] | None = None, **fields):
     fields.setdefault("years_experience", 12)
     enrolment = factories.EnrolmentFactory(program=prog, role="mentor", **fields)
     for skill, level in (skills or {}).items():
-        factories.EnrolmentSkillFactory(enrolment=enrolment, skill=skill, level=level,
-                                        target_level=None)
+        factories.EnrolmentSkillFactory(
+            enrolment=enrolment, skill=skill, level=level, target_level=None
+        )
     return enrolment.user
 
 
-def mentee(prog, skills: dict[Skill, tuple[int, int]] | None = None, role: str = "mentee",
-           **fields):
+def mentee(
+    prog, skills: dict[Skill, tuple[int, int]] | None = None, role: str = "mentee", **fields
+):
     fields.setdefault("years_experience", 2)
     enrolment = factories.EnrolmentFactory(program=prog, role=role, **fields)
     for skill, (level, target) in (skills or {}).items():
-        factories.EnrolmentSkillFactory(enrolment=enrolment, skill=skill, level=level,
-                                        target_level=target)
+        factories.EnrolmentSkillFactory(
+            enrolment=enrolment, skill=skill, level=level, target_level=target
+        )
     return enrolment.user

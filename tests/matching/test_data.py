@@ -90,12 +90,15 @@ def test_it_subtracts_live_mentorships_from_capacity(skill):
     prog = program()
     m = mentor(prog, {skill: 5}, capacity=3)
     done = mentor(prog, {skill: 5}, capacity=1)
-    factories.MentorshipFactory(program=prog, mentor=m, mentee=factories.UserFactory(),
-                                status="active")
-    factories.MentorshipFactory(program=prog, mentor=m, mentee=factories.UserFactory(),
-                                status="proposed")
-    factories.MentorshipFactory(program=prog, mentor=done, mentee=factories.UserFactory(),
-                                status="completed")
+    factories.MentorshipFactory(
+        program=prog, mentor=m, mentee=factories.UserFactory(), status="active"
+    )
+    factories.MentorshipFactory(
+        program=prog, mentor=m, mentee=factories.UserFactory(), status="proposed"
+    )
+    factories.MentorshipFactory(
+        program=prog, mentor=done, mentee=factories.UserFactory(), status="completed"
+    )
     data = load_program_data(prog)
     assert data.capacity[data.mentor_index[m.pk]] == 1
     assert data.capacity[data.mentor_index[done.pk]] == 1
@@ -104,8 +107,9 @@ def test_it_subtracts_live_mentorships_from_capacity(skill):
 def test_it_caps_group_capacity_at_the_maximum_group_size(skill):
     prog = program(format="group", min_group_size=2, max_group_size=3)
     m = mentor(prog, {skill: 5}, capacity=5)
-    factories.MentorshipFactory(program=prog, mentor=m, mentee=factories.UserFactory(),
-                                status="active")
+    factories.MentorshipFactory(
+        program=prog, mentor=m, mentee=factories.UserFactory(), status="active"
+    )
     data = load_program_data(prog)
     assert data.capacity[data.mentor_index[m.pk]] == 2
 

@@ -71,8 +71,9 @@ def solve(instance: Instance) -> np.ndarray:
     return assign(scores, capacity, allowed, penalty, maximize)
 
 
-def random_instance(seed: int, n: int, m: int, *, forbid: bool, penalty: bool, maximize: bool,
-                    low: int = 0) -> Instance:
+def random_instance(
+    seed: int, n: int, m: int, *, forbid: bool, penalty: bool, maximize: bool, low: int = 0
+) -> Instance:
     rng = np.random.default_rng(seed)
     scores = rng.integers(low, 101, (n, m))
     capacity = rng.integers(0, 4, m)
@@ -85,8 +86,10 @@ def instances(draw: st.DrawFn) -> Instance:
     n = draw(st.integers(0, 8))
     m = draw(st.integers(0, 6))
     cells = st.integers(-5, 30)
-    scores = np.array(draw(st.lists(st.lists(cells, min_size=m, max_size=m),
-                                    min_size=n, max_size=n)), dtype=np.int64).reshape(n, m)
+    scores = np.array(
+        draw(st.lists(st.lists(cells, min_size=m, max_size=m), min_size=n, max_size=n)),
+        dtype=np.int64,
+    ).reshape(n, m)
     capacity = np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), dtype=np.int64)
     allowed = None
     if draw(st.booleans()):
@@ -130,8 +133,9 @@ def test_it_stays_optimal_when_candidate_lists_are_tiny(
     monkeypatch.setattr(engine, "_PER_ROW", 1)
     monkeypatch.setattr(engine, "_ADD_PER_ROW", 1)
     monkeypatch.setattr(engine, "_MARGIN", 0)
-    instance = random_instance(seed, 30, 20, forbid=seed % 2 == 0, penalty=True,
-                               maximize=seed % 3 != 0, low=-20)
+    instance = random_instance(
+        seed, 30, 20, forbid=seed % 2 == 0, penalty=True, maximize=seed % 3 != 0, low=-20
+    )
     got = objective(instance[0], solve(instance), instance[3])
     want = oracle(instance)
     assert got == want if instance[4] else got[1] == want[1]
@@ -276,8 +280,9 @@ def reference_greedy(scores: np.ndarray, capacity: np.ndarray, allowed: np.ndarr
     left = capacity.copy()
     taken: set[int] = set()
     total = 0
-    pairs = sorted(((int(scores[i, j]), i, j) for i, j in zip(*np.nonzero(allowed), strict=True)),
-                   reverse=True)
+    pairs = sorted(
+        ((int(scores[i, j]), i, j) for i, j in zip(*np.nonzero(allowed), strict=True)), reverse=True
+    )
     for score, i, j in pairs:
         if i not in taken and left[j] > 0:
             taken.add(i)

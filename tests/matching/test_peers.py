@@ -36,7 +36,7 @@ def brute_force(symmetric: np.ndarray, allowed: np.ndarray) -> tuple[int, int]:
         walk(rest, pairs, score)  # first stays alone
         for k, other in enumerate(rest):
             if allowed[first, other]:
-                walk(rest[:k] + rest[k + 1:], pairs + 1, score + int(symmetric[first, other]))
+                walk(rest[:k] + rest[k + 1 :], pairs + 1, score + int(symmetric[first, other]))
 
     walk(tuple(range(n)), 0, 0)
     return best
@@ -53,7 +53,9 @@ def test_it_finds_the_best_matching_of_a_small_pool(seed: int) -> None:
     symmetric, allowed = pool(8, seed, density=0.6)
     partner, note = peers.match_peers(symmetric, allowed, maximize_matched=True)
     assert_valid(partner, allowed)
-    assert (int((partner >= 0).sum()) // 2, total(symmetric, partner)) == brute_force(symmetric, allowed)
+    assert (int((partner >= 0).sum()) // 2, total(symmetric, partner)) == brute_force(
+        symmetric, allowed
+    )
     assert note == ""
 
 
@@ -78,16 +80,18 @@ def test_it_still_pairs_everyone_when_all_want_the_same_few_peers() -> None:
     symmetric = np.ones((n, n), dtype=np.int64)
     symmetric[:stars, :] = symmetric[:, :stars] = 100
     allowed = ~np.eye(n, dtype=bool)
-    partner, _ = peers.match_peers(symmetric, allowed, maximize_matched=True,
-                                   exact_max=50, candidates=10)
+    partner, _ = peers.match_peers(
+        symmetric, allowed, maximize_matched=True, exact_max=50, candidates=10
+    )
     assert_valid(partner, allowed)
     assert int((partner >= 0).sum()) == n
 
 
 def test_it_says_how_a_large_pool_was_matched() -> None:
     symmetric, allowed = pool(60, 5)
-    partner, note = peers.match_peers(symmetric, allowed, maximize_matched=True,
-                                      exact_max=50, candidates=10)
+    partner, note = peers.match_peers(
+        symmetric, allowed, maximize_matched=True, exact_max=50, candidates=10
+    )
     assert_valid(partner, allowed)
     assert "each person's 10 best-scoring allowed peers and 8 random ones" in note
 
@@ -95,8 +99,9 @@ def test_it_says_how_a_large_pool_was_matched() -> None:
 def test_it_matches_a_large_pool_as_well_as_the_exhaustive_search_here() -> None:
     symmetric, allowed = pool(120, 11)
     exact, _ = peers.match_peers(symmetric, allowed, maximize_matched=True)
-    thinned, _ = peers.match_peers(symmetric, allowed, maximize_matched=True,
-                                   exact_max=50, candidates=15)
+    thinned, _ = peers.match_peers(
+        symmetric, allowed, maximize_matched=True, exact_max=50, candidates=15
+    )
     assert (thinned >= 0).sum() == (exact >= 0).sum() == 120
     assert total(symmetric, thinned) == total(symmetric, exact)
 

@@ -36,8 +36,9 @@ def people(seed: int, n: int = 30, m: int = 25) -> tuple[MenteeData, MentorData]
     """Random mentees and mentors, including unknowns (-1) and odd time zones."""
     rng = np.random.default_rng(seed)
     current = rng.integers(0, MAX_LEVEL + 1, (n, N_SKILLS))
-    target = np.where(rng.random((n, N_SKILLS)) < 0.4, rng.integers(0, MAX_LEVEL + 1,
-                                                                    (n, N_SKILLS)), 0)
+    target = np.where(
+        rng.random((n, N_SKILLS)) < 0.4, rng.integers(0, MAX_LEVEL + 1, (n, N_SKILLS)), 0
+    )
     mentees = MenteeData(
         current_levels=current,
         target_levels=target,
@@ -63,17 +64,26 @@ def people(seed: int, n: int = 30, m: int = 25) -> tuple[MenteeData, MentorData]
 
 def one_mentee(**changes: object) -> MenteeData:
     fields = {
-        "current_levels": [[1, 0]], "target_levels": [[3, 0]], "career_track": [0],
-        "style": [0], "years_experience": [2.0], "hours_per_month": [4.0],
-        "utc_offset": [0.0], "department": [1],
+        "current_levels": [[1, 0]],
+        "target_levels": [[3, 0]],
+        "career_track": [0],
+        "style": [0],
+        "years_experience": [2.0],
+        "hours_per_month": [4.0],
+        "utc_offset": [0.0],
+        "department": [1],
     }
     return MenteeData(**{**fields, **changes})
 
 
 def one_mentor(**changes: object) -> MentorData:
     fields = {
-        "proficiency": [[5, 0]], "career_tracks": [[True]], "style": [0],
-        "years_experience": [8.0], "hours_per_month": [4.0], "utc_offset": [0.0],
+        "proficiency": [[5, 0]],
+        "career_tracks": [[True]],
+        "style": [0],
+        "years_experience": [8.0],
+        "hours_per_month": [4.0],
+        "utc_offset": [0.0],
         "department": [2],
     }
     return MentorData(**{**fields, **changes})
@@ -86,9 +96,15 @@ def half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def reference_parts(mentees: MenteeData, mentors: MentorData, i: int, j: int,
-                    weights: Weights, reverse: bool = False,
-                    opt: ScoringOptions | None = None) -> dict[str, int]:
+def reference_parts(
+    mentees: MenteeData,
+    mentors: MentorData,
+    i: int,
+    j: int,
+    weights: Weights,
+    reverse: bool = False,
+    opt: ScoringOptions | None = None,
+) -> dict[str, int]:
     """Component points of one pair, computed pair by pair in plain Python."""
     opt = opt or ScoringOptions()
     w = weights.points()
@@ -120,8 +136,9 @@ def ref_career(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight:
     return weight if supported else 0
 
 
-def ref_style(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int,
-              opt: ScoringOptions) -> int:
+def ref_style(
+    mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int, opt: ScoringOptions
+) -> int:
     a, b = int(mentees.style[i]), int(mentors.style[j])
     size = len(opt.style_compatibility)
     known = 0 <= a < size and 0 <= b < size
@@ -129,8 +146,15 @@ def ref_style(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: 
     return half_up(weight * value)
 
 
-def ref_experience(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int,
-                   opt: ScoringOptions, reverse: bool) -> int:
+def ref_experience(
+    mentees: MenteeData,
+    mentors: MentorData,
+    i: int,
+    j: int,
+    weight: int,
+    opt: ScoringOptions,
+    reverse: bool,
+) -> int:
     mentee, mentor = float(mentees.years_experience[i]), float(mentors.years_experience[j])
     gap = mentee - mentor if reverse else mentor - mentee
     lo, hi = opt.experience_band
@@ -139,8 +163,9 @@ def ref_experience(mentees: MenteeData, mentors: MentorData, i: int, j: int, wei
     return half_up(weight * (1.0 - below - above))
 
 
-def ref_availability(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int,
-                     opt: ScoringOptions) -> int:
+def ref_availability(
+    mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int, opt: ScoringOptions
+) -> int:
     wanted, offered = float(mentees.hours_per_month[i]), float(mentors.hours_per_month[j])
     ratio = min(offered, wanted) / wanted if wanted > 0 else 1.0
     apart = abs(float(mentees.utc_offset[i]) - float(mentors.utc_offset[j])) % 24.0
@@ -150,8 +175,9 @@ def ref_availability(mentees: MenteeData, mentors: MentorData, i: int, j: int, w
     return half_up(weight * (0.5 * ratio + 0.5 * (1.0 - loss)))
 
 
-def ref_diversity(mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int,
-                  opt: ScoringOptions) -> int:
+def ref_diversity(
+    mentees: MenteeData, mentors: MentorData, i: int, j: int, weight: int, opt: ScoringOptions
+) -> int:
     a, b = int(mentees.department[i]), int(mentors.department[j])
     prefs = mentees.diversity_preference
     pref = float(prefs[i]) if prefs is not None else opt.diversity_preference
@@ -169,11 +195,17 @@ def ref_diversity(mentees: MenteeData, mentors: MentorData, i: int, j: int, weig
 @pytest.mark.parametrize("seed", range(3))
 def test_it_equals_a_naive_per_pair_reference(seed: int, reverse: bool) -> None:
     mentees, mentors = people(seed)
-    weights = Weights(skill_fit=37, career_goal=11, communication=9, experience=17,
-                      availability=13, diversity=13)
+    weights = Weights(
+        skill_fit=37, career_goal=11, communication=9, experience=17, availability=13, diversity=13
+    )
     scores = score_matrix(mentees, mentors, weights, reverse=reverse)
-    expected = [[sum(reference_parts(mentees, mentors, i, j, weights, reverse).values())
-                 for j in range(mentors.m)] for i in range(mentees.n)]
+    expected = [
+        [
+            sum(reference_parts(mentees, mentors, i, j, weights, reverse).values())
+            for j in range(mentors.m)
+        ]
+        for i in range(mentees.n)
+    ]
     assert scores.tolist() == expected
 
 
@@ -254,16 +286,25 @@ def test_it_rejects_mismatched_skill_columns() -> None:
 # --- weights -----------------------------------------------------------------------------------
 
 
-@given(st.lists(st.floats(0, 1000, allow_nan=False), min_size=6, max_size=6)
-       .filter(lambda values: sum(values) > 0))
+@given(
+    st.lists(st.floats(0, 1000, allow_nan=False), min_size=6, max_size=6).filter(
+        lambda values: sum(values) > 0
+    )
+)
 @settings(max_examples=200, deadline=None)
 def test_it_turns_any_weights_into_points_summing_to_100(values: list[float]) -> None:
     assert sum(Weights(*values).points().values()) == 100
 
 
 def test_it_keeps_the_default_weights_as_points() -> None:
-    assert Weights().points() == {"skill_fit": 40, "career_goal": 15, "communication": 10,
-                                  "experience": 15, "availability": 10, "diversity": 10}
+    assert Weights().points() == {
+        "skill_fit": 40,
+        "career_goal": 15,
+        "communication": 10,
+        "experience": 15,
+        "availability": 10,
+        "diversity": 10,
+    }
 
 
 def test_it_rejects_negative_weights() -> None:

@@ -62,7 +62,9 @@ def test_it_gives_exactly_one_run_when_two_starts_race(hr_user):
         services.matching_run_start(program=prog, by=hr_user)
         return "started"
 
-    outcomes = ["refused" if isinstance(r, ValidationError) else r for r in run_at_once(start, start)]
+    outcomes = [
+        "refused" if isinstance(r, ValidationError) else r for r in run_at_once(start, start)
+    ]
     assert sorted(outcomes) == ["refused", "started"]
     assert MatchingRun.objects.filter(program=prog).count() == 1
 
@@ -81,8 +83,9 @@ def test_it_executes_a_run_into_proposals(prog, hr_user, skill, django_capture_o
 
 
 @pytest.mark.django_db
-def test_it_never_proposes_a_forbidden_pair(prog, hr_user, skill,
-                                           django_capture_on_commit_callbacks):
+def test_it_never_proposes_a_forbidden_pair(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     ms, es = _small(prog, skill, mentors=2, mentees=2)
     PairRule.objects.create(program=prog, mentee=es[0], mentor=ms[0], kind="forbid")
     es[1].manager = ms[1]
@@ -149,12 +152,14 @@ def test_it_says_when_the_only_mentor_with_the_skill_is_full(
     prog, hr_user, skill, django_capture_on_commit_callbacks
 ):
     m = mentor(prog, {skill: 5}, capacity=1)
-    factories.MentorshipFactory(program=prog, mentor=m, mentee=factories.UserFactory(),
-                                status="active")
+    factories.MentorshipFactory(
+        program=prog, mentor=m, mentee=factories.UserFactory(), status="active"
+    )
     e = mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
-    assert run.unmatched == [{"mentee_id": e.pk, "name": e.full_name,
-                              "reason": "no mentor has capacity left"}]
+    assert run.unmatched == [
+        {"mentee_id": e.pk, "name": e.full_name, "reason": "no mentor has capacity left"}
+    ]
 
 
 @pytest.mark.django_db
@@ -183,16 +188,18 @@ def test_it_re_executes_a_running_run_without_duplicates(
 
 
 @pytest.mark.django_db
-def test_it_skips_a_run_that_already_finished(prog, hr_user, skill,
-                                              django_capture_on_commit_callbacks):
+def test_it_skips_a_run_that_already_finished(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     _small(prog, skill)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert services.matching_run_execute(run_id=run.pk) is None
 
 
 @pytest.mark.django_db
-def test_it_supersedes_proposals_of_earlier_runs(prog, hr_user, skill,
-                                                 django_capture_on_commit_callbacks):
+def test_it_supersedes_proposals_of_earlier_runs(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     _small(prog, skill)
     first = _run(prog, hr_user, django_capture_on_commit_callbacks)
     services.proposals_accept(run=first, proposal_ids=[first.proposals.first().pk], by=hr_user)
@@ -204,8 +211,9 @@ def test_it_supersedes_proposals_of_earlier_runs(prog, hr_user, skill,
 
 @pytest.mark.django_db
 def test_it_marks_a_run_failed_with_the_error(prog, hr_user):
-    run = MatchingRun.objects.create(program=prog, started_by=hr_user,
-                                     parameters={"mode": "max_matched"})  # no weights
+    run = MatchingRun.objects.create(
+        program=prog, started_by=hr_user, parameters={"mode": "max_matched"}
+    )  # no weights
     services.matching_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
@@ -231,8 +239,9 @@ def test_it_accepts_all_proposals_as_proposed_mentorships(
 def test_it_reports_refused_proposals(prog, hr_user, skill, django_capture_on_commit_callbacks):
     ms, es = _small(prog, skill, mentors=1, mentees=1)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
-    factories.MentorshipFactory(program=prog, mentor=factories.UserFactory(), mentee=es[0],
-                                status="active")
+    factories.MentorshipFactory(
+        program=prog, mentor=factories.UserFactory(), mentee=es[0], status="active"
+    )
     result = services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
     assert not result.accepted
     assert "already has a live mentorship" in result.refused[0][1]
@@ -252,8 +261,9 @@ def test_it_swaps_a_mentor_and_rescores(prog, hr_user, skill, django_capture_on_
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_swap_to_a_full_mentor(prog, hr_user, skill,
-                                           django_capture_on_commit_callbacks):
+def test_it_refuses_a_swap_to_a_full_mentor(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     ms, es = _small(prog, skill, mentors=2, mentees=2, capacity=1)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     first, second = run.proposals.order_by("id")
@@ -264,8 +274,9 @@ def test_it_refuses_a_swap_to_a_full_mentor(prog, hr_user, skill,
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_swap_that_breaks_a_hard_rule(prog, hr_user, skill,
-                                                   django_capture_on_commit_callbacks):
+def test_it_refuses_a_swap_that_breaks_a_hard_rule(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     ms, es = _small(prog, skill, mentors=2, mentees=1)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     proposal = run.proposals.get()
@@ -306,8 +317,9 @@ def test_it_refuses_to_publish_without_accepted_proposals(
 
 
 @pytest.mark.django_db
-def test_it_pairs_peers_and_reports_the_odd_one_out(hr_user, skill,
-                                                    django_capture_on_commit_callbacks):
+def test_it_pairs_peers_and_reports_the_odd_one_out(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
     prog = program(format="peer", coordinators=[hr_user])
     peers = [mentee(prog, {skill: (2, 4)}, role="peer") for _ in range(5)]
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
@@ -330,12 +342,14 @@ def test_it_tells_the_odd_peer_out_that_their_compatible_peer_was_taken(
     mentee(prog, {skill: (5, None), other: (1, 3)}, role="peer")
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert run.odd_one_out["reason"] == (
-        "the best pairing of the whole pool left none of your 1 compatible peer free")
+        "the best pairing of the whole pool left none of your 1 compatible peer free"
+    )
 
 
 @pytest.mark.django_db
-def test_it_records_how_a_large_peer_pool_was_matched(hr_user, skill, monkeypatch,
-                                                     django_capture_on_commit_callbacks):
+def test_it_records_how_a_large_peer_pool_was_matched(
+    hr_user, skill, monkeypatch, django_capture_on_commit_callbacks
+):
     from matching import peers as peer_matching
 
     monkeypatch.setattr(peer_matching, "EXACT_MAX", 4)
@@ -351,8 +365,9 @@ def test_it_records_how_a_large_peer_pool_was_matched(hr_user, skill, monkeypatc
 
 
 @pytest.mark.django_db
-def test_it_records_no_method_note_for_an_exhaustive_peer_run(hr_user, skill,
-                                                              django_capture_on_commit_callbacks):
+def test_it_records_no_method_note_for_an_exhaustive_peer_run(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
     prog = program(format="peer", coordinators=[hr_user])
     for _ in range(4):
         mentee(prog, {skill: (2, 4)}, role="peer")
@@ -360,8 +375,9 @@ def test_it_records_no_method_note_for_an_exhaustive_peer_run(hr_user, skill,
 
 
 @pytest.mark.django_db
-def test_it_keeps_every_group_at_least_the_minimum_size(hr_user, skill,
-                                                        django_capture_on_commit_callbacks):
+def test_it_keeps_every_group_at_least_the_minimum_size(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
     prog = program(format="group", min_group_size=3, max_group_size=4, coordinators=[hr_user])
     for _ in range(3):
         mentor(prog, {skill: 5}, capacity=4)
@@ -376,16 +392,18 @@ def test_it_keeps_every_group_at_least_the_minimum_size(hr_user, skill,
 
 
 @pytest.mark.django_db
-def test_it_uses_the_highest_total_score_mode_when_asked(prog, hr_user, skill,
-                                                         django_capture_on_commit_callbacks):
+def test_it_uses_the_highest_total_score_mode_when_asked(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     _small(prog, skill)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks, mode="max_score")
     assert run.mode == "max_score" and run.status == RunStatus.SUCCEEDED
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_swap_that_leaves_a_group_too_small(hr_user, skill,
-                                                         django_capture_on_commit_callbacks):
+def test_it_refuses_a_swap_that_leaves_a_group_too_small(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
     prog = program(format="group", min_group_size=2, max_group_size=4, coordinators=[hr_user])
     busy = mentor(prog, {skill: 5}, capacity=4)
     idle = mentor(prog, {skill: 1}, capacity=4)
@@ -416,25 +434,29 @@ def test_it_refuses_an_unknown_program_on_the_command_line():
 
 
 @pytest.mark.django_db
-def test_it_finishes_a_run_with_nobody_to_match(prog, hr_user, skill,
-                                                django_capture_on_commit_callbacks):
+def test_it_finishes_a_run_with_nobody_to_match(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert (run.status, run.matched_count, run.unmatched_count) == ("succeeded", 0, 0)
 
 
 @pytest.mark.django_db
-def test_it_explains_mentees_left_without_any_mentor(prog, hr_user, skill,
-                                                     django_capture_on_commit_callbacks):
+def test_it_explains_mentees_left_without_any_mentor(
+    prog, hr_user, skill, django_capture_on_commit_callbacks
+):
     e = mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert run.status == "succeeded", run.error
-    assert run.unmatched == [{"mentee_id": e.pk, "name": e.full_name,
-                              "reason": "no mentor has capacity left"}]
+    assert run.unmatched == [
+        {"mentee_id": e.pk, "name": e.full_name, "reason": "no mentor has capacity left"}
+    ]
 
 
 @pytest.mark.django_db
-def test_it_scores_reverse_mentoring_the_other_way_round(hr_user, skill,
-                                                         django_capture_on_commit_callbacks):
+def test_it_scores_reverse_mentoring_the_other_way_round(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
     prog = program(format="reverse", coordinators=[hr_user])
     mentor(prog, {skill: 5}, years_experience=2)
     mentee(prog, {skill: (1, 4)}, years_experience=12)
@@ -451,7 +473,10 @@ def test_it_accepts_queued_proposals_once_when_the_task_runs_twice(
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert services.proposals_accept_all_start(run=run, by=hr_user) == 3
     assert services.proposals_accept_queued(run_id=run.pk, by_id=hr_user.pk) == {
-        "accepted": 3, "refused": 0, "more": False}
+        "accepted": 3,
+        "refused": 0,
+        "more": False,
+    }
     assert services.proposals_accept_queued(run_id=run.pk, by_id=hr_user.pk)["accepted"] == 0
     assert Mentorship.objects.filter(matching_run=run).count() == 3
 

@@ -18,8 +18,12 @@ def _running(prog, *, heartbeat_minutes_ago: float, attempts: int = 1) -> Matchi
     run = services.matching_run_start(program=prog, by=None, enqueue=False)
     beat = timezone.now() - timedelta(minutes=heartbeat_minutes_ago)
     MatchingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat, task_id="dead-task",
-        attempts=attempts, progress=40,
+        status=RunStatus.RUNNING,
+        started_at=beat,
+        heartbeat_at=beat,
+        task_id="dead-task",
+        attempts=attempts,
+        progress=40,
     )
     return run
 

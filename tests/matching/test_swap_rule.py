@@ -52,8 +52,7 @@ def test_it_lets_an_open_proposal_of_a_finished_run_be_swapped(mentoring, hr_use
     assert Proposal.objects.get(pk=proposal.pk).mentor_id == other.pk
 
 
-def test_it_refuses_to_swap_a_rejected_proposal_and_hides_the_link(mentoring, hr_user,
-                                                                   client_for):
+def test_it_refuses_to_swap_a_rejected_proposal_and_hides_the_link(mentoring, hr_user, client_for):
     run, proposal, other = mentoring
     Proposal.objects.filter(pk=proposal.pk).update(status="rejected")
     proposal = Proposal.objects.get(pk=proposal.pk)
@@ -64,8 +63,9 @@ def test_it_refuses_to_swap_a_rejected_proposal_and_hides_the_link(mentoring, hr
     assert Proposal.objects.get(pk=proposal.pk).mentor_id != other.pk
 
 
-def test_it_refuses_to_swap_once_the_run_is_published_and_hides_the_link(mentoring, hr_user,
-                                                                         client_for):
+def test_it_refuses_to_swap_once_the_run_is_published_and_hides_the_link(
+    mentoring, hr_user, client_for
+):
     run, proposal, other = mentoring
     MatchingRun.objects.filter(pk=run.pk).update(published_at=timezone.now())
     proposal = Proposal.objects.get(pk=proposal.pk)
@@ -76,8 +76,9 @@ def test_it_refuses_to_swap_once_the_run_is_published_and_hides_the_link(mentori
     assert Proposal.objects.get(pk=proposal.pk).mentor_id != other.pk
 
 
-def test_it_refuses_to_swap_peers_and_hides_the_link(hr_user, skill, client_for,
-                                                     django_capture_on_commit_callbacks):
+def test_it_refuses_to_swap_peers_and_hides_the_link(
+    hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     prog = program(format="peer", coordinators=[hr_user])
     peers = [mentee(prog, {skill: (2, 4)}, role="peer") for _ in range(3)]
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)

@@ -35,15 +35,15 @@ def _finished_run(prog, hr_user, capture) -> MatchingRun:
     return run
 
 
-def test_it_starts_a_run_from_the_manage_page(prog, hr_user, skill, client_for,
-                                              django_capture_on_commit_callbacks):
+def test_it_starts_a_run_from_the_manage_page(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     _people(prog, skill)
     client = client_for(hr_user)
     page = client.get(reverse("programs:manage", args=[prog.slug]))
     assert b"Start a matching run" in page.content
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("matching:start", args=[prog.slug]),
-                               {"mode": "max_matched"})
+        response = client.post(reverse("matching:start", args=[prog.slug]), {"mode": "max_matched"})
     run = MatchingRun.objects.get(program=prog)
     assert response.status_code == 302 and response.url == run.get_absolute_url()
     assert run.status == "succeeded"
@@ -69,8 +69,9 @@ def test_it_polls_while_the_run_is_queued(prog, hr_user, client_for):
     assert "data-poll-done" in fragment
 
 
-def test_it_shows_the_result_with_explanations(prog, hr_user, skill, client_for,
-                                               django_capture_on_commit_callbacks):
+def test_it_shows_the_result_with_explanations(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     _people(prog, skill)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     page = client_for(hr_user).get(run.get_absolute_url()).content.decode()
@@ -79,29 +80,36 @@ def test_it_shows_the_result_with_explanations(prog, hr_user, skill, client_for,
 
 
 @pytest.mark.parametrize("who", ["stranger", "other_hr"])
-def test_it_refuses_everyone_but_coordinators(who, request, prog, hr_user, skill, client_for,
-                                              django_capture_on_commit_callbacks):
+def test_it_refuses_everyone_but_coordinators(
+    who, request, prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     _people(prog, skill)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     proposal = run.proposals.first()
-    rule = PairRule.objects.create(program=prog, mentee=proposal.mentee, mentor=proposal.mentor,
-                                   kind="pin")
+    rule = PairRule.objects.create(
+        program=prog, mentee=proposal.mentee, mentor=proposal.mentor, kind="pin"
+    )
     client = client_for(request.getfixturevalue(who))
     # Refusal policy (docs/security.md): program pages 403; a run, proposal or rule of another
     # program is 404 to HR (its existence is private) and 403 to someone without the HR role.
     other = 404 if who == "other_hr" else 403
-    gets = [(reverse("matching:runs", args=[prog.slug]), 403), (run.get_absolute_url(), other),
-            (reverse("matching:run_status", args=[run.pk]), other),
-            (reverse("matching:weights", args=[prog.slug]), 403),
-            (reverse("matching:rules", args=[prog.slug]), 403),
-            (reverse("matching:swap", args=[proposal.pk]), other)]
+    gets = [
+        (reverse("matching:runs", args=[prog.slug]), 403),
+        (run.get_absolute_url(), other),
+        (reverse("matching:run_status", args=[run.pk]), other),
+        (reverse("matching:weights", args=[prog.slug]), 403),
+        (reverse("matching:rules", args=[prog.slug]), 403),
+        (reverse("matching:swap", args=[proposal.pk]), other),
+    ]
     for url, status in gets:
         assert client.get(url).status_code == status, url
-    posts = [(reverse("matching:start", args=[prog.slug]), 403),
-             (reverse("matching:accept", args=[run.pk]), other),
-             (reverse("matching:publish", args=[run.pk]), other),
-             (reverse("matching:rule_delete", args=[rule.pk]), other),
-             (reverse("matching:weights", args=[prog.slug]), 403)]
+    posts = [
+        (reverse("matching:start", args=[prog.slug]), 403),
+        (reverse("matching:accept", args=[run.pk]), other),
+        (reverse("matching:publish", args=[run.pk]), other),
+        (reverse("matching:rule_delete", args=[rule.pk]), other),
+        (reverse("matching:weights", args=[prog.slug]), 403),
+    ]
     for url, status in posts:
         assert client.post(url, {"all": "1", "skill_fit": 1}).status_code == status, url
     assert MatchingRun.objects.filter(program=prog).count() == 1
@@ -110,13 +118,17 @@ def test_it_refuses_everyone_but_coordinators(who, request, prog, hr_user, skill
     assert not ProgramWeights.objects.exists()
 
 
-def test_it_accepts_selected_proposals(prog, hr_user, skill, client_for,
-                                       django_capture_on_commit_callbacks):
+def test_it_accepts_selected_proposals(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     _people(prog, skill)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     chosen = run.proposals.first()
-    response = client_for(hr_user).post(reverse("matching:accept", args=[run.pk]),
-                                        {"proposal": [chosen.pk], "selected": "1"}, follow=True)
+    response = client_for(hr_user).post(
+        reverse("matching:accept", args=[run.pk]),
+        {"proposal": [chosen.pk], "selected": "1"},
+        follow=True,
+    )
     assert "1 pair(s) accepted" in response.content.decode()
     assert Proposal.objects.get(pk=chosen.pk).status == "accepted"
     assert Mentorship.objects.filter(matching_run=run).count() == 1
@@ -127,14 +139,16 @@ def test_it_asks_to_tick_something_before_accepting_selected(
 ):
     _people(prog, skill)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
-    response = client_for(hr_user).post(reverse("matching:accept", args=[run.pk]),
-                                        {"selected": "1"}, follow=True)
+    response = client_for(hr_user).post(
+        reverse("matching:accept", args=[run.pk]), {"selected": "1"}, follow=True
+    )
     assert "Tick at least one proposal" in response.content.decode()
     assert not Mentorship.objects.exists()
 
 
-def test_it_swaps_through_the_form_and_shows_errors(prog, hr_user, skill, client_for,
-                                                    django_capture_on_commit_callbacks):
+def test_it_swaps_through_the_form_and_shows_errors(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     ms, es = _people(prog, skill, mentors=2, mentees=1)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     proposal = run.proposals.get()
@@ -148,14 +162,14 @@ def test_it_swaps_through_the_form_and_shows_errors(prog, hr_user, skill, client
     assert Proposal.objects.get(pk=proposal.pk).mentor_id == other.pk
 
 
-def test_it_publishes_from_the_run_page(prog, hr_user, skill, client_for,
-                                        django_capture_on_commit_callbacks):
+def test_it_publishes_from_the_run_page(
+    prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
+):
     _people(prog, skill, mentors=1, mentees=1)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     services.proposals_accept(run=run, proposal_ids=None, by=hr_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(hr_user).post(reverse("matching:publish", args=[run.pk]),
-                                            follow=True)
+        response = client_for(hr_user).post(reverse("matching:publish", args=[run.pk]), follow=True)
     assert "Published: 1 mentorship(s)" in response.content.decode()
     assert Mentorship.objects.get(matching_run=run).status == "active"
 
@@ -163,8 +177,16 @@ def test_it_publishes_from_the_run_page(prog, hr_user, skill, client_for,
 def test_it_validates_the_weights_form(prog, hr_user, client_for):
     client = client_for(hr_user)
     url = reverse("matching:weights", args=[prog.slug])
-    data = {"skill_fit": 50, "career_goal": 10, "communication": 10, "experience": 10,
-            "availability": 10, "diversity": 10, "load_penalty": "5,3", "objective": "max_score"}
+    data = {
+        "skill_fit": 50,
+        "career_goal": 10,
+        "communication": 10,
+        "experience": 10,
+        "availability": 10,
+        "diversity": 10,
+        "load_penalty": "5,3",
+        "objective": "max_score",
+    }
     response = client.post(url, data)
     assert "at least the one before it" in response.content.decode()
     assert not ProgramWeights.objects.exists()
@@ -175,8 +197,7 @@ def test_it_validates_the_weights_form(prog, hr_user, client_for):
 
 
 def test_it_refuses_all_zero_weights(prog, hr_user, client_for):
-    names = ["skill_fit", "career_goal", "communication", "experience", "availability",
-             "diversity"]
+    names = ["skill_fit", "career_goal", "communication", "experience", "availability", "diversity"]
     response = client_for(hr_user).post(
         reverse("matching:weights", args=[prog.slug]),
         {**dict.fromkeys(names, 0), "load_penalty": "", "objective": "max_matched"},
@@ -191,7 +212,10 @@ def test_it_adds_and_removes_pair_rules(prog, hr_user, skill, client_for):
     ms, es = _people(prog, skill, mentors=1, mentees=1)
     client = client_for(hr_user)
     url = reverse("matching:rules", args=[prog.slug])
-    assert client.post(url, {"mentee": es[0].pk, "mentor": ms[0].pk, "kind": "forbid"}).status_code == 302
+    assert (
+        client.post(url, {"mentee": es[0].pk, "mentor": ms[0].pk, "kind": "forbid"}).status_code
+        == 302
+    )
     again = client.post(url, {"mentee": es[0].pk, "mentor": ms[0].pk, "kind": "pin"})
     assert "already a rule" in again.content.decode()
     rule = PairRule.objects.get()
@@ -202,8 +226,10 @@ def test_it_adds_and_removes_pair_rules(prog, hr_user, skill, client_for):
 def test_it_refuses_a_pair_rule_between_one_person_and_themselves(hr_user, skill, client_for):
     prog = program(format="peer", coordinators=[hr_user])
     peer = mentee(prog, {skill: (2, 4)}, role="peer")
-    response = client_for(hr_user).post(reverse("matching:rules", args=[prog.slug]),
-                                        {"mentee": peer.pk, "mentor": peer.pk, "kind": "forbid"})
+    response = client_for(hr_user).post(
+        reverse("matching:rules", args=[prog.slug]),
+        {"mentee": peer.pk, "mentor": peer.pk, "kind": "forbid"},
+    )
     assert response.status_code == 200
     # The service's rule, shown on the form.
     assert response.context["form"].non_field_errors() == ["Choose two different people."]
@@ -215,8 +241,9 @@ def _runs(prog, hr_user, count):
         MatchingRun.objects.create(program=prog, started_by=hr_user, status="succeeded")
 
 
-def test_it_lists_runs_in_constant_queries(prog, hr_user, client_for,
-                                           django_assert_max_num_queries):
+def test_it_lists_runs_in_constant_queries(
+    prog, hr_user, client_for, django_assert_max_num_queries
+):
     client = client_for(hr_user)
     url = reverse("matching:runs", args=[prog.slug])
     _runs(prog, hr_user, 3)
@@ -227,9 +254,9 @@ def test_it_lists_runs_in_constant_queries(prog, hr_user, client_for,
         assert client.get(url).status_code == 200
 
 
-def test_it_shows_a_run_in_constant_queries(hr_user, skill, client_for,
-                                            django_capture_on_commit_callbacks,
-                                            django_assert_max_num_queries):
+def test_it_shows_a_run_in_constant_queries(
+    hr_user, skill, client_for, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     small, big = program(coordinators=[hr_user]), program(coordinators=[hr_user])
     _people(small, skill, mentors=2, mentees=3)
     _people(big, skill, mentors=8, mentees=20)
@@ -250,8 +277,11 @@ def test_it_rejects_selected_proposals_and_frees_their_place(
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     first, second = run.proposals.order_by("id")
     client = client_for(hr_user)
-    response = client.post(reverse("matching:accept", args=[run.pk]),
-                           {"proposal": [second.pk], "reject": "1"}, follow=True)
+    response = client.post(
+        reverse("matching:accept", args=[run.pk]),
+        {"proposal": [second.pk], "reject": "1"},
+        follow=True,
+    )
     assert "1 proposal(s) rejected" in response.content.decode()
     assert Proposal.objects.get(pk=second.pk).status == "rejected"
     candidates = services.swap_candidates(proposal=first)
@@ -314,8 +344,7 @@ def test_it_accepts_all_on_the_worker_and_shows_how_far_it_got(
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
     client = client_for(hr_user)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"},
-                               follow=True)
+        response = client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"}, follow=True)
     page = response.content.decode()
     assert "Accepting 3 proposal(s)" in page and "3 still to check" in page
     assert reverse("matching:run_accepting", args=[run.pk]) in page
@@ -336,8 +365,9 @@ def test_it_shows_why_accept_all_left_a_proposal_open(
 ):
     _, es = _people(prog, skill, mentors=1, mentees=1)
     run = _finished_run(prog, hr_user, django_capture_on_commit_callbacks)
-    factories.MentorshipFactory(program=prog, mentor=factories.UserFactory(), mentee=es[0],
-                                status="active")
+    factories.MentorshipFactory(
+        program=prog, mentor=factories.UserFactory(), mentee=es[0], status="active"
+    )
     client = client_for(hr_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:accept", args=[run.pk]), {"all": "1"})

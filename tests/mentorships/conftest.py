@@ -7,15 +7,17 @@ from tests import factories
 
 def enrol(program, user=None, *, role: str = "mentee", capacity: int = 1, status="approved"):
     user = user or factories.UserFactory()
-    factories.EnrolmentFactory(program=program, user=user, role=role, capacity=capacity,
-                               status=status)
+    factories.EnrolmentFactory(
+        program=program, user=user, role=role, capacity=capacity, status=status
+    )
     return user
 
 
 @pytest.fixture
 def program(hr_user):
-    return factories.ProgramFactory(status="active", coordinators=[hr_user],
-                                    meeting_expectations="Every two weeks, 45 minutes.")
+    return factories.ProgramFactory(
+        status="active", coordinators=[hr_user], meeting_expectations="Every two weeks, 45 minutes."
+    )
 
 
 @pytest.fixture

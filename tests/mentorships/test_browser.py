@@ -14,12 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_it_walks_goal_and_milestones_on_a_phone(phone_page):
     hr = factories.HRFactory()
-    program = factories.ProgramFactory(status="active", coordinators=[hr],
-                                       milestone_cadence="monthly")
+    program = factories.ProgramFactory(
+        status="active", coordinators=[hr], milestone_cadence="monthly"
+    )
     factories.SkillFactory(name="Site reliability engineering", category="devops")
     mentee = enrol(program)
-    m = services.mentorship_create(program=program, mentor=enrol(program, role="mentor"),
-                                   mentee=mentee, by=hr)
+    m = services.mentorship_create(
+        program=program, mentor=enrol(program, role="mentor"), mentee=mentee, by=hr
+    )
     page = phone_page
     login(page, mentee.email, PASSWORD)
     page.goto("/mentorships/")
@@ -35,7 +37,8 @@ def test_it_walks_goal_and_milestones_on_a_phone(phone_page):
     page.click("button:has-text('Mark done') >> nth=0")
     page.wait_for_selector("text=is done")
     page.screenshot(path="/tmp/mentorship_phone.png", full_page=True)
-    assert Milestone.objects.filter(title="Shadow two on-call shifts",
-                                    done_at__isnull=False).exists()
+    assert Milestone.objects.filter(
+        title="Shadow two on-call shifts", done_at__isnull=False
+    ).exists()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390

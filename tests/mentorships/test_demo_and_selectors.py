@@ -15,8 +15,9 @@ from tests.mentorships.conftest import enrol
 
 
 def test_it_suggests_quarterly_checkpoints_until_the_end_skipping_past_ones():
-    days = checkpoint_dates(start=date(2026, 1, 10), end=date(2026, 12, 31), months=3,
-                            not_before=date(2026, 5, 1))
+    days = checkpoint_dates(
+        start=date(2026, 1, 10), end=date(2026, 12, 31), months=3, not_before=date(2026, 5, 1)
+    )
     assert days == [date(2026, 7, 10), date(2026, 10, 10)]
 
 
@@ -61,6 +62,7 @@ def test_it_seeds_demo_pairings_idempotently():
     counts = (Mentorship.objects.count(), Goal.objects.count(), Milestone.objects.count())
     demo.seed(context)
     assert (Mentorship.objects.count(), Goal.objects.count(), Milestone.objects.count()) == counts
-    assert Mentorship.objects.filter(mentor=people["mentor"], mentee=people["mentee"],
-                                     status="active").exists()
+    assert Mentorship.objects.filter(
+        mentor=people["mentor"], mentee=people["mentee"], status="active"
+    ).exists()
     assert counts[0] >= 11 and Milestone.objects.filter(done_at__isnull=False).exists()

@@ -19,16 +19,18 @@ def refused(pairing, program, other_hr, stranger, hr_user):
 
 
 def test_it_lists_pairings_with_status_filter(client_for, hr_user, program, pairing):
-    ended = services.mentorship_create(program=program, mentor=pairing.mentor,
-                                       mentee=enrol(program), by=hr_user)
+    ended = services.mentorship_create(
+        program=program, mentor=pairing.mentor, mentee=enrol(program), by=hr_user
+    )
     services.mentorship_end(mentorship=ended, reason="other", by=hr_user)
     url = reverse("mentorships:program_pairings", args=[program.slug])
     body = client_for(hr_user).get(url, {"status": "ended"}).content.decode()
     assert str(ended.mentee) in body and str(pairing.mentee) not in body
 
 
-def test_it_keeps_the_pairings_list_queries_constant(client_for, hr_user, program,
-                                                     django_assert_max_num_queries):
+def test_it_keeps_the_pairings_list_queries_constant(
+    client_for, hr_user, program, django_assert_max_num_queries
+):
     client = client_for(hr_user)
     url = reverse("mentorships:program_pairings", args=[program.slug])
 
@@ -75,8 +77,9 @@ def test_it_shows_the_services_refusal_on_the_form(client_for, hr_user, program)
 
 def test_it_offers_only_mentees_without_a_live_pairing(client_for, hr_user, program, pairing):
     url = reverse("mentorships:pairing_create", args=[program.slug])
-    response = client_for(hr_user).post(url, {"mentor": enrol(program, role="mentor").pk,
-                                              "mentee": pairing.mentee.pk})
+    response = client_for(hr_user).post(
+        url, {"mentor": enrol(program, role="mentor").pk, "mentee": pairing.mentee.pk}
+    )
     assert "Select a valid choice" in response.content.decode()
     assert Mentorship.objects.count() == 1
 
@@ -90,9 +93,12 @@ def test_it_refuses_hand_pairing_by_others(client_for, program, refused):
 
 
 def test_it_shows_goal_titles_but_never_descriptions_to_hr(client_for, hr_user, pairing):
-    goal = factories.GoalFactory(mentorship=pairing, title="Run the on-call rotation solo",
-                                 description="SECRET-DESCRIPTION",
-                                 success_measure="SECRET-MEASURE")
+    goal = factories.GoalFactory(
+        mentorship=pairing,
+        title="Run the on-call rotation solo",
+        description="SECRET-DESCRIPTION",
+        success_measure="SECRET-MEASURE",
+    )
     factories.MilestoneFactory(goal=goal, evidence="SECRET-EVIDENCE")
     body = client_for(hr_user).get(reverse("mentorships:hr_detail", args=[pairing.pk]))
     text = body.content.decode()
@@ -106,13 +112,15 @@ def test_it_refuses_the_hr_detail_to_others(client_for, pairing, refused):
         assert response.status_code in (403, 404)
 
 
-@pytest.mark.parametrize("action,data,status", [
-    ("pause", {"reason": "Parental leave"}, "paused"),
-    ("complete", {"reason": "Goals met"}, "completed"),
-    ("end", {"end_reason": "left_company", "reason": "Left"}, "ended"),
-])
-def test_it_applies_hr_actions_with_a_reason(client_for, hr_user, pairing, action, data,
-                                             status):
+@pytest.mark.parametrize(
+    "action,data,status",
+    [
+        ("pause", {"reason": "Parental leave"}, "paused"),
+        ("complete", {"reason": "Goals met"}, "completed"),
+        ("end", {"end_reason": "left_company", "reason": "Left"}, "ended"),
+    ],
+)
+def test_it_applies_hr_actions_with_a_reason(client_for, hr_user, pairing, action, data, status):
     url = reverse("mentorships:hr_action", args=[pairing.pk, action])
     assert "data-confirm" in client_for(hr_user).get(url).content.decode()
     assert client_for(hr_user).post(url, data).status_code == 302
@@ -137,8 +145,7 @@ def test_it_requires_a_reason_for_hr_actions(client_for, hr_user, pairing):
 def test_it_reassigns_from_the_hr_page(client_for, hr_user, program, pairing):
     new_mentor = enrol(program, role="mentor")
     url = reverse("mentorships:hr_action", args=[pairing.pk, "reassign"])
-    response = client_for(hr_user).post(url, {"new_mentor": new_mentor.pk,
-                                              "reason": "Time zones"})
+    response = client_for(hr_user).post(url, {"new_mentor": new_mentor.pk, "reason": "Time zones"})
     old = Mentorship.objects.get(pk=pairing.pk)
     assert response.status_code == 302 and old.replaced_by.mentor == new_mentor
 
@@ -157,18 +164,23 @@ def test_it_404s_an_unknown_action(client_for, hr_user, pairing):
     assert client_for(hr_user).post(url).status_code == 404
 
 
-def test_it_lists_open_reset_requests_only_for_my_programs(client_for, hr_user, other_hr,
-                                                           pairing):
-    services.reset_request_create(mentorship=pairing, raised_by=pairing.mentee,
-                                  reason="No chemistry")
-    assert "No chemistry" in client_for(hr_user).get(
-        reverse("mentorships:reset_queue")).content.decode()
-    assert "No chemistry" not in client_for(other_hr).get(
-        reverse("mentorships:reset_queue")).content.decode()
+def test_it_lists_open_reset_requests_only_for_my_programs(client_for, hr_user, other_hr, pairing):
+    services.reset_request_create(
+        mentorship=pairing, raised_by=pairing.mentee, reason="No chemistry"
+    )
+    assert (
+        "No chemistry"
+        in client_for(hr_user).get(reverse("mentorships:reset_queue")).content.decode()
+    )
+    assert (
+        "No chemistry"
+        not in client_for(other_hr).get(reverse("mentorships:reset_queue")).content.decode()
+    )
 
 
-def test_it_keeps_the_reset_queue_queries_constant(client_for, hr_user, program,
-                                                   django_assert_max_num_queries):
+def test_it_keeps_the_reset_queue_queries_constant(
+    client_for, hr_user, program, django_assert_max_num_queries
+):
     client = client_for(hr_user)
 
     def add(n: int) -> None:
@@ -185,8 +197,9 @@ def test_it_keeps_the_reset_queue_queries_constant(client_for, hr_user, program,
 
 
 def test_it_resolves_a_reset_request_by_ending_the_pairing(client_for, hr_user, pairing):
-    req = services.reset_request_create(mentorship=pairing, raised_by=pairing.mentor,
-                                        reason="We never meet")
+    req = services.reset_request_create(
+        mentorship=pairing, raised_by=pairing.mentor, reason="We never meet"
+    )
     url = reverse("mentorships:reset_resolve", args=[req.pk])
     response = client_for(hr_user).post(url, {"action": "reset", "note": "Ended after a call"})
     assert response.status_code == 302
@@ -194,8 +207,7 @@ def test_it_resolves_a_reset_request_by_ending_the_pairing(client_for, hr_user, 
 
 
 def test_it_refuses_resolving_by_others(client_for, pairing, refused):
-    req = services.reset_request_create(mentorship=pairing, raised_by=pairing.mentor,
-                                        reason="x")
+    req = services.reset_request_create(mentorship=pairing, raised_by=pairing.mentor, reason="x")
     url = reverse("mentorships:reset_resolve", args=[req.pk])
     for user in refused:
         response = client_for(user).post(url, {"action": "reset", "note": "x"})

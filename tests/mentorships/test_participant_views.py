@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_pairing(program, hr_user):
     """A participant of another mentorship in the same program: must be refused."""
-    return services.mentorship_create(program=program, mentor=enrol(program, role="mentor"),
-                                      mentee=enrol(program), by=hr_user)
+    return services.mentorship_create(
+        program=program, mentor=enrol(program, role="mentor"), mentee=enrol(program), by=hr_user
+    )
 
 
 @pytest.fixture
@@ -29,8 +30,9 @@ def outsiders(other_pairing, other_hr, stranger, program):
 
 def test_it_lists_my_mentorships_with_next_milestone_and_progress(client_for, pairing):
     goal = factories.GoalFactory(mentorship=pairing, title="Run the on-call rotation solo")
-    factories.MilestoneFactory(goal=goal, title="Shadow two shifts",
-                               due_date=date.today() + timedelta(days=5))
+    factories.MilestoneFactory(
+        goal=goal, title="Shadow two shifts", due_date=date.today() + timedelta(days=5)
+    )
     factories.MilestoneFactory(goal=goal, done_at="2026-01-01T00:00Z")
     response = client_for(pairing.mentee).get(reverse("mentorships:mine"))
     body = response.content.decode()
@@ -43,8 +45,9 @@ def test_it_shows_an_empty_state_without_mentorships(client_for, stranger):
     assert "Join a program" in response.content.decode()
 
 
-def test_it_keeps_my_mentorships_queries_constant(client_for, hr_user,
-                                                  django_assert_max_num_queries):
+def test_it_keeps_my_mentorships_queries_constant(
+    client_for, hr_user, django_assert_max_num_queries
+):
     me = factories.UserFactory()
     client = client_for(me)
 
@@ -70,8 +73,7 @@ def test_it_shows_the_mentorship_page_to_both_participants(client_for, pairing):
         assert "Our agreement" in response.content.decode()
 
 
-def test_it_hides_the_mentorship_page_from_everyone_else(client_for, pairing, outsiders,
-                                                         hr_user):
+def test_it_hides_the_mentorship_page_from_everyone_else(client_for, pairing, outsiders, hr_user):
     for user in [*outsiders, hr_user]:
         assert client_for(user).get(pairing.get_absolute_url()).status_code == 404
 
@@ -84,8 +86,13 @@ def test_it_creates_the_missing_agreement_on_first_view(client_for):
 
 def test_it_lets_both_sides_edit_and_confirm_the_agreement(client_for, pairing):
     url = reverse("mentorships:agreement_edit", args=[pairing.pk])
-    data = {"meeting_frequency": "Weekly", "channel": "Teams", "confidentiality": "Private",
-            "mentor_owns": "Reviews", "mentee_owns": "Agenda"}
+    data = {
+        "meeting_frequency": "Weekly",
+        "channel": "Teams",
+        "confidentiality": "Private",
+        "mentor_owns": "Reviews",
+        "mentee_owns": "Agenda",
+    }
     assert client_for(pairing.mentor).post(url, data).status_code == 302
     confirm = reverse("mentorships:agreement_confirm", args=[pairing.pk])
     client_for(pairing.mentor).post(confirm)
@@ -98,9 +105,15 @@ def test_it_refuses_agreement_changes_from_outsiders(client_for, pairing, outsid
     before = Agreement.objects.get(mentorship=pairing).channel
     for user in outsiders:
         c = client_for(user)
-        assert c.post(reverse("mentorships:agreement_edit", args=[pairing.pk]),
-                      {"channel": "hacked"}).status_code == 404
-        assert c.post(reverse("mentorships:agreement_confirm", args=[pairing.pk])).status_code == 404
+        assert (
+            c.post(
+                reverse("mentorships:agreement_edit", args=[pairing.pk]), {"channel": "hacked"}
+            ).status_code
+            == 404
+        )
+        assert (
+            c.post(reverse("mentorships:agreement_confirm", args=[pairing.pk])).status_code == 404
+        )
     agreement = Agreement.objects.get(mentorship=pairing)
     assert agreement.channel == before and agreement.mentor_confirmed_at is None
 
@@ -127,15 +140,21 @@ def test_it_refuses_reset_requests_from_outsiders(client_for, pairing, outsiders
 
 
 def _goal_data(skill) -> dict:
-    return {"title": "Pass AWS Solutions Architect Associate", "description": "Study plan",
-            "success_measure": "Certificate", "target_date": "2027-03-01",
-            "status": "in_progress", "skills": [skill.pk]}
+    return {
+        "title": "Pass AWS Solutions Architect Associate",
+        "description": "Study plan",
+        "success_measure": "Certificate",
+        "target_date": "2027-03-01",
+        "status": "in_progress",
+        "skills": [skill.pk],
+    }
 
 
 def test_it_lets_the_mentee_add_a_goal_then_suggests_milestones(client_for, pairing):
     skill = factories.SkillFactory(name="AWS")
     response = client_for(pairing.mentee).post(
-        reverse("mentorships:goal_create", args=[pairing.pk]), _goal_data(skill))
+        reverse("mentorships:goal_create", args=[pairing.pk]), _goal_data(skill)
+    )
     goal = Goal.objects.get()
     assert response.url == reverse("mentorships:milestones_add", args=[goal.pk])
     page = client_for(pairing.mentee).get(response.url).content.decode()
@@ -154,7 +173,8 @@ def test_it_lets_the_mentor_edit_a_goal(client_for, pairing):
     goal = factories.GoalFactory(mentorship=pairing)
     skill = factories.SkillFactory()
     response = client_for(pairing.mentor).post(
-        reverse("mentorships:goal_edit", args=[goal.pk]), _goal_data(skill))
+        reverse("mentorships:goal_edit", args=[goal.pk]), _goal_data(skill)
+    )
     assert response.status_code == 302
     assert Goal.objects.get(pk=goal.pk).title == "Pass AWS Solutions Architect Associate"
 
@@ -170,20 +190,32 @@ def test_it_refuses_goal_edits_from_outsiders(client_for, pairing, outsiders, hr
 
 def test_it_adds_milestones_from_the_rows(client_for, pairing):
     goal = factories.GoalFactory(mentorship=pairing)
-    data = {"ms-TOTAL_FORMS": "3", "ms-INITIAL_FORMS": "0",
-            "ms-0-title": "Shadow a shift", "ms-0-due_date": "2027-01-10",
-            "ms-1-title": "Lead a shift", "ms-1-due_date": "2027-02-10",
-            "ms-2-title": "", "ms-2-due_date": ""}
+    data = {
+        "ms-TOTAL_FORMS": "3",
+        "ms-INITIAL_FORMS": "0",
+        "ms-0-title": "Shadow a shift",
+        "ms-0-due_date": "2027-01-10",
+        "ms-1-title": "Lead a shift",
+        "ms-1-due_date": "2027-02-10",
+        "ms-2-title": "",
+        "ms-2-due_date": "",
+    }
     url = reverse("mentorships:milestones_add", args=[goal.pk])
     assert client_for(pairing.mentee).post(url, data).status_code == 302
-    assert list(goal.milestones.values_list("title", flat=True)) == ["Shadow a shift",
-                                                                     "Lead a shift"]
+    assert list(goal.milestones.values_list("title", flat=True)) == [
+        "Shadow a shift",
+        "Lead a shift",
+    ]
 
 
 def test_it_shows_a_field_error_for_a_milestone_without_date(client_for, pairing):
     goal = factories.GoalFactory(mentorship=pairing)
-    data = {"ms-TOTAL_FORMS": "1", "ms-INITIAL_FORMS": "0",
-            "ms-0-title": "Shadow a shift", "ms-0-due_date": ""}
+    data = {
+        "ms-TOTAL_FORMS": "1",
+        "ms-INITIAL_FORMS": "0",
+        "ms-0-title": "Shadow a shift",
+        "ms-0-due_date": "",
+    }
     url = reverse("mentorships:milestones_add", args=[goal.pk])
     response = client_for(pairing.mentee).post(url, data)
     assert "Give this milestone a due date." in response.content.decode()
@@ -192,8 +224,9 @@ def test_it_shows_a_field_error_for_a_milestone_without_date(client_for, pairing
 
 def test_it_marks_a_milestone_done_and_undoes_it(client_for, pairing):
     ms = factories.MilestoneFactory(goal=factories.GoalFactory(mentorship=pairing))
-    client_for(pairing.mentee).post(reverse("mentorships:milestone_done", args=[ms.pk]),
-                                    {"evidence": "https://wiki/runbook"})
+    client_for(pairing.mentee).post(
+        reverse("mentorships:milestone_done", args=[ms.pk]), {"evidence": "https://wiki/runbook"}
+    )
     ms.refresh_from_db()
     assert ms.is_done and ms.evidence == "https://wiki/runbook"
     client_for(pairing.mentor).post(reverse("mentorships:milestone_undo", args=[ms.pk]))
@@ -206,8 +239,13 @@ def test_it_refuses_milestone_changes_from_outsiders(client_for, pairing, outsid
     for user in [*outsiders, hr_user]:
         c = client_for(user)
         assert c.post(reverse("mentorships:milestone_done", args=[ms.pk])).status_code == 404
-        assert c.post(reverse("mentorships:milestones_add", args=[ms.goal_id]),
-                      {"ms-TOTAL_FORMS": "0", "ms-INITIAL_FORMS": "0"}).status_code == 404
+        assert (
+            c.post(
+                reverse("mentorships:milestones_add", args=[ms.goal_id]),
+                {"ms-TOTAL_FORMS": "0", "ms-INITIAL_FORMS": "0"},
+            ).status_code
+            == 404
+        )
     ms.refresh_from_db()
     assert not ms.is_done and Milestone.objects.count() == 1
 

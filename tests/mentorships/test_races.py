@@ -26,8 +26,9 @@ def _outcome(result) -> str:
 
 
 def _create(program, mentor, mentee):
-    return lambda: services.mentorship_create(program=program, mentor=mentor, mentee=mentee,
-                                              by=None)
+    return lambda: services.mentorship_create(
+        program=program, mentor=mentor, mentee=mentee, by=None
+    )
 
 
 def test_it_never_exceeds_mentor_capacity_under_concurrent_creates():
@@ -60,12 +61,12 @@ def test_it_keeps_a_peer_in_one_pairing_under_concurrent_creates():
 def test_it_applies_a_double_clicked_pause_once():
     program = factories.ProgramFactory(status="active")
     hr = factories.HRFactory()
-    m = services.mentorship_create(program=program, mentor=enrol(program, role="mentor"),
-                                   mentee=enrol(program), by=hr)
+    m = services.mentorship_create(
+        program=program, mentor=enrol(program, role="mentor"), mentee=enrol(program), by=hr
+    )
     copies = [Mentorship.objects.get(pk=m.pk) for _ in range(2)]
-    results = _race([
-        lambda c=c: services.mentorship_pause(mentorship=c, reason="leave", by=hr)
-        for c in copies
-    ])
+    results = _race(
+        [lambda c=c: services.mentorship_pause(mentorship=c, reason="leave", by=hr) for c in copies]
+    )
     assert results.count("ok") == 1
     assert m.events.filter(kind="paused").count() == 1

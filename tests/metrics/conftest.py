@@ -35,9 +35,12 @@ class Org:
 
 
 def event(user, kind: str, day: date, **extra) -> OutcomeEvent:
-    key = OutcomeEvent.key_for(kind, extra.get("certification_name", ""), extra.get("project_name", ""))
-    return OutcomeEvent.objects.create(employee=user, kind=kind, occurred_on=day, natural_key=key,
-                                       **extra)
+    key = OutcomeEvent.key_for(
+        kind, extra.get("certification_name", ""), extra.get("project_name", "")
+    )
+    return OutcomeEvent.objects.create(
+        employee=user, kind=kind, occurred_on=day, natural_key=key, **extra
+    )
 
 
 @pytest.fixture
@@ -49,13 +52,23 @@ def org(db, hr_user) -> Org:
     boss = factories.UserFactory(full_name="Bea Boss", department=eng, hire_date=None)
     outside_boss = factories.UserFactory(full_name="Otto Outside", department=ops, hire_date=None)
     leader = factories.UserFactory(full_name="Lee Leader", hire_date=None, can_view_leadership=True)
-    program = factories.ProgramFactory(name="Onboarding", slug="onboarding-p", status="active",
-                                       start_date=start, end_date=end, meeting_cadence="fortnightly",
-                                       coordinators=[hr_user])
+    program = factories.ProgramFactory(
+        name="Onboarding",
+        slug="onboarding-p",
+        status="active",
+        start_date=start,
+        end_date=end,
+        meeting_cadence="fortnightly",
+        coordinators=[hr_user],
+    )
 
     def person(name: str, dept, hired_days_before: int, manager=None):
-        return factories.UserFactory(full_name=name, department=dept, manager=manager,
-                                     hire_date=start - timedelta(days=hired_days_before))
+        return factories.UserFactory(
+            full_name=name,
+            department=dept,
+            manager=manager,
+            hire_date=start - timedelta(days=hired_days_before),
+        )
 
     p: dict = {}
     p["M1"] = person("Mentor One", eng, 3000)
@@ -70,7 +83,9 @@ def org(db, hr_user) -> Org:
     p["c4"] = person("Comp Four", eng, 3000)
     p["c5"] = person("Comp Ops", ops, 800, manager=outside_boss)
     p["c6"] = person("Comp Longer", eng, 1500)
-    p["c7"] = factories.UserFactory(full_name="Comp New", department=eng, hire_date=today - timedelta(days=10))
+    p["c7"] = factories.UserFactory(
+        full_name="Comp New", department=eng, hire_date=today - timedelta(days=10)
+    )
 
     skills = {
         "k8s": factories.SkillFactory(name="Kube test skill", category="cloud"),
@@ -78,32 +93,65 @@ def org(db, hr_user) -> Org:
         "sec": factories.SkillFactory(name="Threat test skill", category="cybersecurity"),
     }
     enrol = {}
-    for key, role, cap in (("M1", "mentor", 2), ("M2", "mentor", 3), ("m1", "mentee", 1),
-                           ("m2", "mentee", 1), ("m3", "mentee", 1), ("m4", "mentee", 1)):
-        enrol[key] = factories.EnrolmentFactory(program=program, user=p[key], role=role, capacity=cap,
-                                                career_goal=f"Secret goal of {key}")
-    for key, skill, level, target in (("m1", "k8s", 2, 4), ("m2", "k8s", 1, 4), ("m3", "k8s", 3, 4),
-                                      ("m3", "net", 2, 3), ("m4", "sec", 1, 3), ("M1", "k8s", 5, None),
-                                      ("M1", "net", 4, None), ("M2", "k8s", 4, None),
-                                      ("M2", "sec", 3, None)):
-        factories.EnrolmentSkillFactory(enrolment=enrol[key], skill=skills[skill], level=level,
-                                        target_level=target)
+    for key, role, cap in (
+        ("M1", "mentor", 2),
+        ("M2", "mentor", 3),
+        ("m1", "mentee", 1),
+        ("m2", "mentee", 1),
+        ("m3", "mentee", 1),
+        ("m4", "mentee", 1),
+    ):
+        enrol[key] = factories.EnrolmentFactory(
+            program=program,
+            user=p[key],
+            role=role,
+            capacity=cap,
+            career_goal=f"Secret goal of {key}",
+        )
+    for key, skill, level, target in (
+        ("m1", "k8s", 2, 4),
+        ("m2", "k8s", 1, 4),
+        ("m3", "k8s", 3, 4),
+        ("m3", "net", 2, 3),
+        ("m4", "sec", 1, 3),
+        ("M1", "k8s", 5, None),
+        ("M1", "net", 4, None),
+        ("M2", "k8s", 4, None),
+        ("M2", "sec", 3, None),
+    ):
+        factories.EnrolmentSkillFactory(
+            enrolment=enrol[key], skill=skills[skill], level=level, target_level=target
+        )
 
     ms = {}
     for key, mentor, mentee, status, ended, reason in (
-        ("a", "M1", "m1", "active", None, ""), ("b", "M1", "m2", "active", None, ""),
+        ("a", "M1", "m1", "active", None, ""),
+        ("b", "M1", "m2", "active", None, ""),
         ("c", "M2", "m3", "ended", start + timedelta(days=100), "not_working"),
         ("d", "M2", "m4", "ended", start + timedelta(days=200), "left_company"),
     ):
-        ms[key] = factories.MentorshipFactory(program=program, mentor=p[mentor], mentee=p[mentee],
-                                              status=status, started_on=start, ended_on=ended,
-                                              end_reason=reason, end_note="Private end note")
+        ms[key] = factories.MentorshipFactory(
+            program=program,
+            mentor=p[mentor],
+            mentee=p[mentee],
+            status=status,
+            started_on=start,
+            ended_on=ended,
+            end_reason=reason,
+            end_note="Private end note",
+        )
     ResetRequest.objects.create(mentorship=ms["c"], raised_by=p["m3"], reason="Secret reset reason")
 
     def checkin(m, day: date):
-        return CheckIn.objects.create(mentorship=m, author=m.mentor, date=day, duration_minutes=30,
-                                      activity="other", private_notes="Top secret note",
-                                      shared_summary="Shared summary text")
+        return CheckIn.objects.create(
+            mentorship=m,
+            author=m.mentor,
+            date=day,
+            duration_minutes=30,
+            activity="other",
+            private_notes="Top secret note",
+            shared_summary="Shared summary text",
+        )
 
     first = checkin(ms["a"], today - timedelta(days=40))
     checkin(ms["a"], today - timedelta(days=20))
@@ -123,12 +171,27 @@ def org(db, hr_user) -> Org:
     event(p["m2"], "promotion", end + timedelta(days=10), to_role="Engineer II")
     event(p["c3"], "promotion", start + timedelta(days=60), to_role="Engineer II")
     event(p["m2"], "internal_move", start + timedelta(days=90), to_department="Platform")
-    event(p["m1"], "certification", start + timedelta(days=40), certification_name="CKA",
-          certification_issuer="CNCF")
-    event(p["M1"], "certification", start + timedelta(days=10), certification_name="CKS",
-          certification_issuer="CNCF")
-    event(p["c4"], "certification", start - timedelta(days=5), certification_name="CKA",
-          certification_issuer="CNCF")
+    event(
+        p["m1"],
+        "certification",
+        start + timedelta(days=40),
+        certification_name="CKA",
+        certification_issuer="CNCF",
+    )
+    event(
+        p["M1"],
+        "certification",
+        start + timedelta(days=10),
+        certification_name="CKS",
+        certification_issuer="CNCF",
+    )
+    event(
+        p["c4"],
+        "certification",
+        start - timedelta(days=5),
+        certification_name="CKA",
+        certification_issuer="CNCF",
+    )
     return Org(today, start, end, program, hr_user, boss, outside_boss, leader, p, skills, ms)
 
 
@@ -141,8 +204,9 @@ def assessments(org) -> None:
     from feedback.models import AssessmentRequest, AssessmentRound, SkillRating
 
     rounds = {
-        kind: AssessmentRound.objects.create(program=org.program, kind=kind,
-                                             due_on=org.start + timedelta(days=days))
+        kind: AssessmentRound.objects.create(
+            program=org.program, kind=kind, due_on=org.start + timedelta(days=days)
+        )
         for kind, days in (("baseline", 5), ("follow_up", 90), ("final", 290))
     }
     k8s = org.skills["k8s"]
@@ -158,6 +222,10 @@ def assessments(org) -> None:
     ):
         for kind, level in levels.items():
             request = AssessmentRequest.objects.create(
-                round=rounds[kind], mentee=p[mentee], rater=p[rater], rater_role=role,
-                completed_at=None if mentee == "m4" else done)
+                round=rounds[kind],
+                mentee=p[mentee],
+                rater=p[rater],
+                rater_role=role,
+                completed_at=None if mentee == "m4" else done,
+            )
             SkillRating.objects.create(request=request, skill=k8s, level=level)

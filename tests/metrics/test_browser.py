@@ -17,7 +17,9 @@ from tests.conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_shows_the_demo_manager_charts_and_tables_without_private_data(page, live_server) -> None:
+def test_it_shows_the_demo_manager_charts_and_tables_without_private_data(
+    page, live_server
+) -> None:
     call_command("seed_demo")
     manager = User.objects.get(email="manager@tandem.example")
     team = subtree_ids(manager)
@@ -44,10 +46,15 @@ def test_it_lets_hr_export_a_dashboard_csv(page, live_server, tmp_path) -> None:
     target = tmp_path / "retention.csv"
     info.value.save_as(target)
     assert info.value.suggested_filename.endswith(".csv")
-    assert target.read_text(encoding="utf-8").splitlines()[0] == "months,group,retained_percent,people,suppressed"
+    assert (
+        target.read_text(encoding="utf-8").splitlines()[0]
+        == "months,group,retained_percent,people,suppressed"
+    )
 
 
-def test_it_lets_hr_download_every_table_as_a_zip_on_a_phone(phone_page, live_server, tmp_path) -> None:
+def test_it_lets_hr_download_every_table_as_a_zip_on_a_phone(
+    phone_page, live_server, tmp_path
+) -> None:
     import zipfile
 
     call_command("seed_demo")

@@ -9,11 +9,14 @@ from people.models import User
 
 
 @pytest.mark.slow
-def test_it_seeds_demo_outcomes_idempotently_with_figures_on_every_dashboard(db, client_for) -> None:
+def test_it_seeds_demo_outcomes_idempotently_with_figures_on_every_dashboard(
+    db, client_for
+) -> None:
     call_command("seed_demo")
     counts = OutcomeEvent.objects.count()
     assert {"departure", "promotion", "certification", "internal_move"} <= set(
-        OutcomeEvent.objects.values_list("kind", flat=True))
+        OutcomeEvent.objects.values_list("kind", flat=True)
+    )
     call_command("seed_demo")
     assert OutcomeEvent.objects.count() == counts
     hr = User.objects.get(email="hr@tandem.example")

@@ -63,62 +63,111 @@ def world(hr_user) -> World:
     dept_b = factories.DepartmentFactory(name="Dept B")
     leader = factories.UserFactory(full_name="Lea Der", can_view_leadership=True, hire_date=None)
     boss = factories.UserFactory(full_name="Big Boss", department=dept_a, hire_date=None)
-    sub = factories.UserFactory(full_name="Sub Boss", department=dept_a, manager=boss, hire_date=None)
-    p1 = factories.ProgramFactory(name="P one", status="active", start_date=start1, end_date=end1,
-                                  meeting_cadence="fortnightly", coordinators=[hr_user])
-    p2 = factories.ProgramFactory(name="P two", status="active", start_date=start2, end_date=end2,
-                                  meeting_cadence="fortnightly", coordinators=[hr_user])
+    sub = factories.UserFactory(
+        full_name="Sub Boss", department=dept_a, manager=boss, hire_date=None
+    )
+    p1 = factories.ProgramFactory(
+        name="P one",
+        status="active",
+        start_date=start1,
+        end_date=end1,
+        meeting_cadence="fortnightly",
+        coordinators=[hr_user],
+    )
+    p2 = factories.ProgramFactory(
+        name="P two",
+        status="active",
+        start_date=start2,
+        end_date=end2,
+        meeting_cadence="fortnightly",
+        coordinators=[hr_user],
+    )
     skill = factories.SkillFactory(name="Diff test skill", category="cloud")
     hired = start1 - timedelta(days=800)
     mentor = factories.UserFactory(department=dept_a, hire_date=hired - timedelta(days=2000))
     mentees = {
-        "a1": (p1, dept_a, sub), "a2": (p1, dept_a, sub), "a3": (p1, dept_a, sub),
-        "b1": (p1, dept_b, boss), "c1": (p2, dept_a, None),
+        "a1": (p1, dept_a, sub),
+        "a2": (p1, dept_a, sub),
+        "a3": (p1, dept_a, sub),
+        "b1": (p1, dept_b, boss),
+        "c1": (p2, dept_a, None),
     }
     changes = {"a1": 1, "a2": 2, "a3": 1, "b1": 3, "c1": -1}  # b1's and c1's are the secrets
     done = timezone.now()
     late = today - timedelta(days=70)
     for program in (p1, p2):
-        mentor_enrolment = factories.EnrolmentFactory(program=program, user=mentor, role="mentor",
-                                                      capacity=5)
-        factories.EnrolmentSkillFactory(enrolment=mentor_enrolment, skill=skill, level=5,
-                                        target_level=None)
+        mentor_enrolment = factories.EnrolmentFactory(
+            program=program, user=mentor, role="mentor", capacity=5
+        )
+        factories.EnrolmentSkillFactory(
+            enrolment=mentor_enrolment, skill=skill, level=5, target_level=None
+        )
     rounds = {
-        program.pk: {kind: AssessmentRound.objects.create(program=program, kind=kind,
-                                                          due_on=program.start_date + timedelta(days=d))
-                     for kind, d in (("baseline", 5), ("final", 200))}
+        program.pk: {
+            kind: AssessmentRound.objects.create(
+                program=program, kind=kind, due_on=program.start_date + timedelta(days=d)
+            )
+            for kind, d in (("baseline", 5), ("final", 200))
+        }
         for program in (p1, p2)
     }
     for name, (program, dept, manager) in mentees.items():
-        person = factories.UserFactory(full_name=f"Mentee {name}", department=dept, manager=manager,
-                                       hire_date=hired)
+        person = factories.UserFactory(
+            full_name=f"Mentee {name}", department=dept, manager=manager, hire_date=hired
+        )
         enrolment = factories.EnrolmentFactory(program=program, user=person, role="mentee")
-        factories.EnrolmentSkillFactory(enrolment=enrolment, skill=skill, level=1,
-                                        target_level=1 + changes[name] % 4 + 1)
-        pairing = factories.MentorshipFactory(program=program, mentor=mentor, mentee=person,
-                                              started_on=program.start_date)
-        first = CheckIn.objects.create(mentorship=pairing, author=mentor, activity="other",
-                                       date=program.start_date + timedelta(days=20),
-                                       duration_minutes=30)
+        factories.EnrolmentSkillFactory(
+            enrolment=enrolment, skill=skill, level=1, target_level=1 + changes[name] % 4 + 1
+        )
+        pairing = factories.MentorshipFactory(
+            program=program, mentor=mentor, mentee=person, started_on=program.start_date
+        )
+        first = CheckIn.objects.create(
+            mentorship=pairing,
+            author=mentor,
+            activity="other",
+            date=program.start_date + timedelta(days=20),
+            duration_minutes=30,
+        )
         Pulse.objects.create(checkin=first, user=person, score=2 + changes[name] % 3)
         if name == "a1":
-            second = CheckIn.objects.create(mentorship=pairing, author=mentor, activity="other",
-                                            date=late, duration_minutes=30)
+            second = CheckIn.objects.create(
+                mentorship=pairing, author=mentor, activity="other", date=late, duration_minutes=30
+            )
             Pulse.objects.create(checkin=second, user=person, score=1)
         if name in ("b1", "c1"):
-            OutcomeEvent.objects.create(employee=person, kind="promotion",
-                                        occurred_on=program.start_date + timedelta(days=30),
-                                        natural_key=f"promotion-{name}", to_role="Senior")
+            OutcomeEvent.objects.create(
+                employee=person,
+                kind="promotion",
+                occurred_on=program.start_date + timedelta(days=30),
+                natural_key=f"promotion-{name}",
+                to_role="Senior",
+            )
         for role, rater in (("mentee", person), ("mentor", mentor)):
             for kind, level in (("baseline", 2), ("final", 2 + changes[name])):
                 request = AssessmentRequest.objects.create(
-                    round=rounds[program.pk][kind], mentee=person, rater=rater, rater_role=role,
-                    completed_at=done)
+                    round=rounds[program.pk][kind],
+                    mentee=person,
+                    rater=rater,
+                    rater_role=role,
+                    completed_at=done,
+                )
                 SkillRating.objects.create(request=request, skill=skill, level=max(level, 1))
     from people.models import User
 
-    return World(today, p1, p2, dept_a, dept_b, hr_user, leader, boss, sub,
-                 frozenset(User.objects.values_list("pk", flat=True)), late)
+    return World(
+        today,
+        p1,
+        p2,
+        dept_a,
+        dept_b,
+        hr_user,
+        leader,
+        boss,
+        sub,
+        frozenset(User.objects.values_list("pk", flat=True)),
+        late,
+    )
 
 
 def _number(text: str) -> float | None:
@@ -149,9 +198,12 @@ def _figures(client, url: str, params: dict) -> dict[tuple, tuple[float, float]]
 def _views(world: World) -> list[tuple[object, str, frozenset, dict, dict]]:
     """(viewer, url, people behind the view, filters, fixed filters) for every filter option
     the form offers, for leadership, both managers and HR's program dashboard."""
-    form = DashboardFilterForm(programs=[(p.pk, p.name) for p in (world.p1, world.p2)],
-                               cohorts=sorted({world.p1.start_date.strftime("%Y-%m"),
-                                               world.p2.start_date.strftime("%Y-%m")}))
+    form = DashboardFilterForm(
+        programs=[(p.pk, p.name) for p in (world.p1, world.p2)],
+        cohorts=sorted(
+            {world.p1.start_date.strftime("%Y-%m"), world.p2.start_date.strftime("%Y-%m")}
+        ),
+    )
     options: list[tuple[str, object]] = []
     for name in ("program", "department", "cohort"):
         for value, _label in form.fields[name].choices:
@@ -166,18 +218,29 @@ def _views(world: World) -> list[tuple[object, str, frozenset, dict, dict]]:
     singles = [{}] + [dict([o]) for o in options]
     # Two filters at once: the department with each other filter (leadership view only, to
     # keep the test short; the rule is the same code for every viewer).
-    pairs = [dict([a, b]) for a, b in itertools.product(options, options)
-             if a[0] == "department" and b[0] != "department"]
+    pairs = [
+        dict([a, b])
+        for a, b in itertools.product(options, options)
+        if a[0] == "department" and b[0] != "department"
+    ]
     from people.selectors import subtree_ids
 
-    views = [(world.leader, reverse("metrics:leadership"), world.everyone, combo, {})
-             for combo in singles + pairs]
-    views += [(viewer, reverse("metrics:team"), frozenset(subtree_ids(viewer)), combo, {})
-              for viewer in (world.boss, world.sub) for combo in singles]
+    views = [
+        (world.leader, reverse("metrics:leadership"), world.everyone, combo, {})
+        for combo in singles + pairs
+    ]
+    views += [
+        (viewer, reverse("metrics:team"), frozenset(subtree_ids(viewer)), combo, {})
+        for viewer in (world.boss, world.sub)
+        for combo in singles
+    ]
     # The program dashboard is the programs dashboard with the program filter fixed.
     p1_url = reverse("metrics:program", args=[world.p1.slug])
-    views += [(world.hr, p1_url, world.everyone, combo, {"program": str(world.p1.pk)})
-              for combo in singles if "program" not in combo]
+    views += [
+        (world.hr, p1_url, world.everyone, combo, {"program": str(world.p1.pk)})
+        for combo in singles
+        if "program" not in combo
+    ]
     return views
 
 

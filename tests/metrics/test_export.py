@@ -11,8 +11,10 @@ def test_it_prefixes_cells_a_spreadsheet_would_run(value: str) -> None:
     assert escape_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize("value,expected", [("Kubernetes", "Kubernetes"), (3, "3"), (None, ""),
-                                            ("a=b", "a=b"), ("—", "—")])
+@pytest.mark.parametrize(
+    "value,expected",
+    [("Kubernetes", "Kubernetes"), (3, "3"), (None, ""), ("a=b", "a=b"), ("—", "—")],
+)
 def test_it_leaves_harmless_cells_alone(value, expected: str) -> None:
     assert escape_cell(value) == expected
 

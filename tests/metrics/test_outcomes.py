@@ -9,7 +9,9 @@ from metrics.models import OutcomeEvent
 from metrics.services import outcome_events_import
 from tests import factories
 
-HEADER = "employee_email,kind,date,certification_name,certification_issuer,voluntary,project,rating\n"
+HEADER = (
+    "employee_email,kind,date,certification_name,certification_issuer,voluntary,project,rating\n"
+)
 
 
 def upload(client, text: str):
@@ -18,28 +20,45 @@ def upload(client, text: str):
 
 
 def test_it_records_an_event_by_hand(hr_user, employee, client_for) -> None:
-    response = client_for(hr_user).post(reverse("metrics:outcomes"), {
-        "employee_email": employee.email, "kind": "certification", "occurred_on": "2025-03-01",
-        "certification_name": "CKA", "certification_issuer": "CNCF", "voluntary": "unknown",
-    })
+    response = client_for(hr_user).post(
+        reverse("metrics:outcomes"),
+        {
+            "employee_email": employee.email,
+            "kind": "certification",
+            "occurred_on": "2025-03-01",
+            "certification_name": "CKA",
+            "certification_issuer": "CNCF",
+            "voluntary": "unknown",
+        },
+    )
     assert response.status_code == 302
     event = OutcomeEvent.objects.get()
     assert (event.employee, event.natural_key, event.recorded_by) == (employee, "cka", hr_user)
 
 
 def test_it_explains_missing_fields_for_the_kind(hr_user, employee, client_for) -> None:
-    response = client_for(hr_user).post(reverse("metrics:outcomes"), {
-        "employee_email": employee.email, "kind": "departure", "occurred_on": "2025-03-01",
-        "voluntary": "unknown",
-    })
+    response = client_for(hr_user).post(
+        reverse("metrics:outcomes"),
+        {
+            "employee_email": employee.email,
+            "kind": "departure",
+            "occurred_on": "2025-03-01",
+            "voluntary": "unknown",
+        },
+    )
     assert response.status_code == 200
     assert "Required for this kind of event." in response.content.decode()
     assert not OutcomeEvent.objects.exists()
 
 
 def test_it_refuses_the_same_event_twice_by_hand(hr_user, employee, client_for) -> None:
-    data = {"employee_email": employee.email, "kind": "promotion", "occurred_on": "2025-03-01",
-            "to_role": "Lead", "voluntary": "unknown"}
+    data = {
+        "employee_email": employee.email,
+        "kind": "promotion",
+        "occurred_on": "2025-03-01",
+        "to_role": "Lead",
+        "voluntary": "unknown",
+    }
     client = client_for(hr_user)
     client.post(reverse("metrics:outcomes"), data)
     response = client.post(reverse("metrics:outcomes"), data)
@@ -50,34 +69,48 @@ def test_it_refuses_the_same_event_twice_by_hand(hr_user, employee, client_for) 
 def test_it_refuses_the_outcome_pages_to_non_hr(employee, stranger, client_for) -> None:
     client = client_for(stranger)
     assert client.get(reverse("metrics:outcomes")).status_code == 403
-    response = client.post(reverse("metrics:outcomes"), {
-        "employee_email": employee.email, "kind": "promotion", "occurred_on": "2025-03-01"})
+    response = client.post(
+        reverse("metrics:outcomes"),
+        {"employee_email": employee.email, "kind": "promotion", "occurred_on": "2025-03-01"},
+    )
     assert response.status_code == 403
-    assert upload(client, HEADER + f"{employee.email},promotion,2025-01-01,,,,,\n").status_code == 403
+    assert (
+        upload(client, HEADER + f"{employee.email},promotion,2025-01-01,,,,,\n").status_code == 403
+    )
     assert not OutcomeEvent.objects.exists()
 
 
-def test_it_lists_events_with_filters_and_constant_queries(hr_user, client_for,
-                                                           django_assert_max_num_queries) -> None:
+def test_it_lists_events_with_filters_and_constant_queries(
+    hr_user, client_for, django_assert_max_num_queries
+) -> None:
     client = client_for(hr_user)
     for i in range(3):
-        OutcomeEvent.objects.create(employee=factories.UserFactory(), kind="promotion",
-                                    occurred_on=f"2025-01-{i + 1:02d}")
+        OutcomeEvent.objects.create(
+            employee=factories.UserFactory(), kind="promotion", occurred_on=f"2025-01-{i + 1:02d}"
+        )
     with django_assert_max_num_queries(8):
         client.get(reverse("metrics:outcomes"))
     for i in range(20):
-        OutcomeEvent.objects.create(employee=factories.UserFactory(full_name=f"Zed {i}"),
-                                    kind="departure", occurred_on=f"2025-02-{i + 1:02d}", voluntary=True)
+        OutcomeEvent.objects.create(
+            employee=factories.UserFactory(full_name=f"Zed {i}"),
+            kind="departure",
+            occurred_on=f"2025-02-{i + 1:02d}",
+            voluntary=True,
+        )
     with django_assert_max_num_queries(8):
         html = client.get(reverse("metrics:outcomes"), {"kind": "departure"}).content.decode()
     assert "Zed" in html and "Page 1 of 1" not in html  # 20 rows fit one page
     assert "Promotion</td>" not in html
 
 
-def test_it_imports_a_valid_file_and_skips_it_the_second_time(hr_user, employee, client_for) -> None:
-    text = (HEADER + f"{employee.email},certification,2025-01-10,CKA,CNCF,,,\n"
-            f"{employee.email.upper()},departure,2025-06-30,,,yes,,\n"
-            f"{employee.email},project_outcome,2025-03-01,,,,Network refresh,4\n")
+def test_it_imports_a_valid_file_and_skips_it_the_second_time(
+    hr_user, employee, client_for
+) -> None:
+    text = (
+        HEADER + f"{employee.email},certification,2025-01-10,CKA,CNCF,,,\n"
+        f"{employee.email.upper()},departure,2025-06-30,,,yes,,\n"
+        f"{employee.email},project_outcome,2025-03-01,,,,Network refresh,4\n"
+    )
     client = client_for(hr_user)
     assert upload(client, text).status_code == 302
     assert OutcomeEvent.objects.count() == 3
@@ -88,11 +121,13 @@ def test_it_imports_a_valid_file_and_skips_it_the_second_time(hr_user, employee,
 
 
 def test_it_reports_every_bad_row_and_saves_nothing(hr_user, employee, client_for) -> None:
-    text = (HEADER + f"{employee.email},certification,2025-01-10,CKA,CNCF,,,\n"
-            "nobody@example.com,promotion,2025-01-10,,,,,\n"
-            f"{employee.email},holiday,2025-13-01,,,,,\n"
-            f"{employee.email},project_outcome,2025-03-01,,,,Refresh,9\n"
-            f"{employee.email},departure,2025-03-01,,,maybe,,\n")
+    text = (
+        HEADER + f"{employee.email},certification,2025-01-10,CKA,CNCF,,,\n"
+        "nobody@example.com,promotion,2025-01-10,,,,,\n"
+        f"{employee.email},holiday,2025-13-01,,,,,\n"
+        f"{employee.email},project_outcome,2025-03-01,,,,Refresh,9\n"
+        f"{employee.email},departure,2025-03-01,,,maybe,,\n"
+    )
     response = upload(client_for(hr_user), text)
     assert response.status_code == 400
     html = response.content.decode()
@@ -136,8 +171,12 @@ def test_it_rejects_unknown_columns(hr_user) -> None:
 
 
 def test_it_offers_a_template_that_imports_cleanly(hr_user, client_for) -> None:
-    for email in ("ana.ng@example.com", "ben.ode@example.com", "cara.li@example.com",
-                  "dev.rao@example.com"):
+    for email in (
+        "ana.ng@example.com",
+        "ben.ode@example.com",
+        "cara.li@example.com",
+        "dev.rao@example.com",
+    ):
         factories.UserFactory(email=email)
     response = client_for(hr_user).get(reverse("metrics:outcomes_template"))
     assert response["Content-Disposition"].startswith("attachment")

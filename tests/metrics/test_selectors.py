@@ -93,8 +93,10 @@ def test_it_computes_engagement_by_hand(org) -> None:
     assert d["checkins_per_month"] == round(6 / (1100 / 30.44), 2)
     assert (d["live"], d["on_track"], d["on_track_rate"]) == (2, 1, 50.0)
     resets = selectors.reset_counts(scope_for(org))
-    assert {r["reason"]: r["count"] for r in resets["resets"]} == {"not_working": 1,
-                                                                   "reassigned": 0}
+    assert {r["reason"]: r["count"] for r in resets["resets"]} == {
+        "not_working": 1,
+        "reassigned": 0,
+    }
     assert resets["reset_requests"] == 1
     pulse = selectors.pulse_summary(scope_for(org))
     assert (pulse["pulse_avg"], pulse["pulse_people"]) == (4.0, 3)
@@ -106,7 +108,10 @@ def test_it_computes_skill_supply_and_demand(org) -> None:
     assert (skills["Kube test skill"]["demand"], skills["Kube test skill"]["mean_gap"]) == (3, 2.0)
     assert (skills["Kube test skill"]["supply"], skills["Kube test skill"]["shortfall"]) == (5, -2)
     assert (skills["BGP test skill"]["supply"], skills["BGP test skill"]["demand"]) == (2, 1)
-    assert (skills["Threat test skill"]["supply"], skills["Threat test skill"]["shortfall"]) == (0, 1)
+    assert (skills["Threat test skill"]["supply"], skills["Threat test skill"]["shortfall"]) == (
+        0,
+        1,
+    )
     cats = {c["category"]: c for c in d["categories"]}
     assert (cats["cloud"]["demand"], cats["cloud"]["supply"], cats["cloud"]["seekers"]) == (3, 5, 3)
     assert cats["cybersecurity"]["shortfall"] == 1
@@ -138,7 +143,10 @@ def test_it_computes_skill_growth_per_skill_program_and_cohort(org, assessments)
     (program,) = d["programs"]
     assert program["label"] == "Onboarding" and plain(program["self"]) == expected["self"]
     (cohort,) = d["cohorts"]
-    assert cohort["label"] == org.start.strftime("%Y-%m") and plain(cohort["mentor"]) == expected["mentor"]
+    assert (
+        cohort["label"] == org.start.strftime("%Y-%m")
+        and plain(cohort["mentor"]) == expected["mentor"]
+    )
 
 
 def test_it_limits_skill_growth_to_the_manager_subtree(org, assessments) -> None:

@@ -29,8 +29,9 @@ def seeded(org, assessments):
         answered(survey, "mentee", (rating, rating, rating), comment=comment)
     skill = factories.SkillFactory(name="=HYPERLINK(1)", category="cloud")
     enrolment = org.program.enrolments.get(user=org.people["m1"])
-    EnrolmentSkill.objects.create(enrolment=enrolment, skill=Skill.objects.get(pk=skill.pk), level=1,
-                                  target_level=3)
+    EnrolmentSkill.objects.create(
+        enrolment=enrolment, skill=Skill.objects.get(pk=skill.pk), level=1, target_level=3
+    )
     return org
 
 
@@ -42,8 +43,11 @@ def download(client_for, org, who: str) -> dict[str, pd.DataFrame]:
     response = client_for(_user(org, who)).get(reverse(DASHBOARDS[who]), {"format": "zip"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        return {name.removesuffix(".csv"): pd.read_csv(io.BytesIO(archive.read(name)))
-                for name in archive.namelist() if name.endswith(".csv")}
+        return {
+            name.removesuffix(".csv"): pd.read_csv(io.BytesIO(archive.read(name)))
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }
 
 
 def documented_columns(client_for, org, who: str) -> dict[str, dict[str, str]]:
@@ -64,12 +68,21 @@ def documented_columns(client_for, org, who: str) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("who", list(DASHBOARDS))
-def test_it_reads_every_exported_table_with_pandas_as_typed_columns(seeded, client_for, who) -> None:
+def test_it_reads_every_exported_table_with_pandas_as_typed_columns(
+    seeded, client_for, who
+) -> None:
     frames = download(client_for, seeded, who)
     documented = documented_columns(client_for, seeded, who)
     assert set(frames) == set(documented)
-    assert {"retention", "career", "engagement", "supply", "supply_skills", "concentration",
-            "growth"} <= set(frames)
+    assert {
+        "retention",
+        "career",
+        "engagement",
+        "supply",
+        "supply_skills",
+        "concentration",
+        "growth",
+    } <= set(frames)
     for name, frame in frames.items():
         # The first row is the header: no title row, every column named as documented.
         assert list(frame.columns) == list(documented[name]), name
@@ -83,22 +96,34 @@ def test_it_reads_every_exported_table_with_pandas_as_typed_columns(seeded, clie
                 assert dtype in DTYPES[kind], (name, column, dtype)
     assert not frames["retention"].empty and not frames["engagement"].empty
     assert set(frames["engagement"]["measure"]) == {
-        "mentorships", "checkins_per_mentorship_month", "on_track_percent", "ended_not_working",
-        "ended_reassigned", "reset_requests", "pulse_average"}
+        "mentorships",
+        "checkins_per_mentorship_month",
+        "on_track_percent",
+        "ended_not_working",
+        "ended_reassigned",
+        "reset_requests",
+        "pulse_average",
+    }
 
 
 def test_it_exports_negative_numbers_as_negative_numbers(seeded, client_for) -> None:
     # A third Kubernetes mentor (1 place), so Cloud's places come from enough mentors to show.
     mentor = factories.EnrolmentFactory(program=seeded.program, role="mentor", capacity=1)
-    factories.EnrolmentSkillFactory(enrolment=mentor, level=4, target_level=None,
-                                    skill=Skill.objects.get(name="Kube test skill"))
+    factories.EnrolmentSkillFactory(
+        enrolment=mentor,
+        level=4,
+        target_level=None,
+        skill=Skill.objects.get(name="Kube test skill"),
+    )
     supply = download(client_for, seeded, "hr")["supply"].set_index("category")
     # Cloud: 4 mentees seeking (3 for Kubernetes, 1 for the formula skill), 6 mentor places.
     # Numbers (float where another category's figure is hidden: pandas has no integer NaN).
     assert str(supply["shortfall"].dtype) in DTYPES[INTEGER]
     assert supply.loc["Cloud", "shortfall"] == -2
-    assert supply.loc["Cloud", "shortfall"] == supply.loc["Cloud", "sought"] - supply.loc["Cloud",
-                                                                                           "mentor_places"]
+    assert (
+        supply.loc["Cloud", "shortfall"]
+        == supply.loc["Cloud", "sought"] - supply.loc["Cloud", "mentor_places"]
+    )
 
 
 def test_it_leaves_suppressed_figures_empty_and_flags_their_rows(seeded, client_for) -> None:
@@ -110,8 +135,9 @@ def test_it_leaves_suppressed_figures_empty_and_flags_their_rows(seeded, client_
 
 
 @pytest.mark.parametrize("who", ["manager", "leadership"])
-def test_it_never_exports_a_count_under_three_to_a_suppressed_dashboard(seeded, client_for,
-                                                                         who) -> None:
+def test_it_never_exports_a_count_under_three_to_a_suppressed_dashboard(
+    seeded, client_for, who
+) -> None:
     for name, frame in download(client_for, seeded, who).items():
         for column in ("people", "based_on", "answers", "sought", "needed_by", "mentees_seeking"):
             if column in frame:
@@ -135,8 +161,14 @@ def test_it_escapes_text_cells_that_a_spreadsheet_would_run(seeded, client_for) 
 
 
 def test_it_escapes_a_name_like_minus_31_but_not_the_number_minus_31() -> None:
-    section = Section("supply", "Skill supply and demand", "", [], [["-31", 1, 2, -31]],
-                      extra_rows=[["-31", "cloud", 1, None, 2, -31]])
+    section = Section(
+        "supply",
+        "Skill supply and demand",
+        "",
+        [],
+        [["-31", 1, 2, -31]],
+        extra_rows=[["-31", "cloud", 1, None, 2, -31]],
+    )
     categories, skills = (t.csv().splitlines() for t in section_tables(section, Audience.HR))
     assert categories[1] == "'-31,1,2,-31,false"
     assert skills[1] == "'-31,cloud,1,,2,-31,false"
@@ -145,24 +177,39 @@ def test_it_escapes_a_name_like_minus_31_but_not_the_number_minus_31() -> None:
 
 
 def test_it_splits_the_survey_group_into_program_survey_and_respondents() -> None:
-    section = Section("feedback", "Survey feedback", "", [],
-                      [["A · B programme · Mid-point · Mentees", "Q1", 4.5, 3],
-                       ["A · B programme · End · Mentors", "All questions", "—", "fewer than 3"]])
+    section = Section(
+        "feedback",
+        "Survey feedback",
+        "",
+        [],
+        [
+            ["A · B programme · Mid-point · Mentees", "Q1", 4.5, 3],
+            ["A · B programme · End · Mentors", "All questions", "—", "fewer than 3"],
+        ],
+    )
     table = section_tables(section, Audience.HR)[0]
-    assert table.rows == [["A · B programme", "Mid-point", "Mentees", "Q1", 4.5, 3, False],
-                          ["A · B programme", "End", "Mentors", "All questions", None, None, True]]
+    assert table.rows == [
+        ["A · B programme", "Mid-point", "Mentees", "Q1", 4.5, 3, False],
+        ["A · B programme", "End", "Mentors", "All questions", None, None, True],
+    ]
 
 
 def test_it_hides_a_cell_it_cannot_read_as_a_number() -> None:
-    section = Section("retention", "Retention", "", [], [["Retained at 6 months", "hidden", 4,
-                                                          "80.0%", 5]])
+    section = Section(
+        "retention", "Retention", "", [], [["Retained at 6 months", "hidden", 4, "80.0%", 5]]
+    )
     table = section_tables(section, Audience.MANAGER)[0]
     assert table.rows == [[6, "participants", None, 4, True], [6, "comparison", 80.0, 5, False]]
 
 
 def test_it_still_exports_a_section_whose_rows_changed_shape() -> None:
-    section = Section("retention", "Retention", "", ["Measure", "Participants", "Extra"],
-                      [["Retained at 6 months", "80.0%", "fewer than 3"]])
+    section = Section(
+        "retention",
+        "Retention",
+        "",
+        ["Measure", "Participants", "Extra"],
+        [["Retained at 6 months", "80.0%", "fewer than 3"]],
+    )
     (table,) = section_tables(section, Audience.MANAGER)
     assert [c.name for c in table.columns] == ["measure", "participants", "extra", "suppressed"]
     assert table.rows == [["Retained at 6 months", 80.0, None, True]]

@@ -13,8 +13,13 @@ from checkins.models import CheckIn
 from mentorships.models import Mentorship
 from tests import factories
 
-PRIVATE = ("Top secret note", "Secret goal of", "Private end note", "Secret reset reason",
-           "Shared summary text")
+PRIVATE = (
+    "Top secret note",
+    "Secret goal of",
+    "Private end note",
+    "Secret reset reason",
+    "Shared summary text",
+)
 
 
 def names(org) -> list[str]:
@@ -35,7 +40,9 @@ def test_it_refuses_an_hr_coordinator_of_another_program(org, other_hr, client_f
     assert response.status_code == 403
 
 
-def test_it_shows_hr_only_programs_they_coordinate_across_programs(org, other_hr, client_for) -> None:
+def test_it_shows_hr_only_programs_they_coordinate_across_programs(
+    org, other_hr, client_for
+) -> None:
     html = client_for(other_hr).get(reverse("metrics:hr")).content.decode()
     assert "83.3%" not in html
     assert "don't coordinate any program" in html
@@ -77,7 +84,9 @@ def test_it_keeps_names_and_notes_out_of_the_manager_export(org, client_for) -> 
         assert text not in body
 
 
-def test_it_refuses_the_leadership_view_without_the_flag(org, employee, hr_user, client_for) -> None:
+def test_it_refuses_the_leadership_view_without_the_flag(
+    org, employee, hr_user, client_for
+) -> None:
     assert client_for(employee).get(reverse("metrics:leadership")).status_code == 403
     assert client_for(hr_user).get(reverse("metrics:leadership")).status_code == 403
 
@@ -100,21 +109,25 @@ def test_it_applies_the_department_filter_to_every_figure(org, client_for) -> No
 
 
 def test_it_reports_a_reversed_date_range(org, client_for) -> None:
-    response = client_for(org.hr).get(reverse("metrics:hr"),
-                                      {"date_from": "2025-05-01", "date_to": "2025-01-01"})
+    response = client_for(org.hr).get(
+        reverse("metrics:hr"), {"date_from": "2025-05-01", "date_to": "2025-01-01"}
+    )
     assert response.status_code == 200
     assert "on or after its start" in response.content.decode()
 
 
 def test_it_exports_one_metric_as_a_tidy_csv_table(org, client_for) -> None:
-    response = client_for(org.hr).get(reverse("metrics:program", args=[org.program.slug]),
-                                      {"format": "csv", "table": "retention"})
+    response = client_for(org.hr).get(
+        reverse("metrics:program", args=[org.program.slug]), {"format": "csv", "table": "retention"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["months", "group", "retained_percent", "people", "suppressed"]
-    assert rows[1:3] == [["6", "participants", "83.3", "6", "false"],
-                         ["6", "comparison", "75.0", "4", "false"]]
+    assert rows[1:3] == [
+        ["6", "participants", "83.3", "6", "false"],
+        ["6", "comparison", "75.0", "4", "false"],
+    ]
 
 
 def test_it_404s_an_unknown_table_in_csv(org, client_for) -> None:
@@ -132,7 +145,7 @@ def test_it_links_every_table_and_the_zip_from_the_dashboard(org, client_for) ->
     html = client_for(org.hr).get(reverse("metrics:hr"), {"department": ""}).content.decode()
     assert "format=zip" in html
     for name in ("retention", "career", "engagement", "supply", "supply_skills", "concentration"):
-        assert f"format=csv&amp;table={name}\" download>{name}.csv</a>" in html
+        assert f'format=csv&amp;table={name}" download>{name}.csv</a>' in html
 
 
 def test_it_escapes_formula_cells_in_the_dashboard_csv(org, client_for) -> None:
@@ -142,13 +155,18 @@ def test_it_escapes_formula_cells_in_the_dashboard_csv(org, client_for) -> None:
     skill = Skill.objects.get(name="=HYPERLINK(1)")
     enrolment = org.program.enrolments.get(user=org.people["m1"])
     EnrolmentSkill.objects.create(enrolment=enrolment, skill=skill, level=1, target_level=3)
-    body = client_for(org.hr).get(reverse("metrics:hr"),
-                                  {"format": "csv", "table": "supply_skills"}).content.decode()
+    body = (
+        client_for(org.hr)
+        .get(reverse("metrics:hr"), {"format": "csv", "table": "supply_skills"})
+        .content.decode()
+    )
     assert "'=HYPERLINK(1)" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
 
 
-def test_it_refuses_the_csv_to_whoever_cannot_see_the_page(org, other_hr, stranger, client_for) -> None:
+def test_it_refuses_the_csv_to_whoever_cannot_see_the_page(
+    org, other_hr, stranger, client_for
+) -> None:
     url = reverse("metrics:program", args=[org.program.slug])
     for query in ({"format": "csv", "table": "retention"}, {"format": "zip"}):
         assert client_for(other_hr).get(url, query).status_code == 403
@@ -161,19 +179,34 @@ def _grow(org, extra: int) -> None:
 
     eng = org.people["m1"].department
     for i in range(extra):
-        mentee = factories.UserFactory(department=eng, manager=org.boss,
-                                       hire_date=org.start - timedelta(days=800))
-        factories.UserFactory(department=eng, manager=org.boss, hire_date=org.start - timedelta(days=790))
+        mentee = factories.UserFactory(
+            department=eng, manager=org.boss, hire_date=org.start - timedelta(days=800)
+        )
+        factories.UserFactory(
+            department=eng, manager=org.boss, hire_date=org.start - timedelta(days=790)
+        )
         enrolment = factories.EnrolmentFactory(program=org.program, user=mentee, role="mentee")
-        factories.EnrolmentSkillFactory(enrolment=enrolment, skill=org.skills["k8s"], level=2,
-                                        target_level=4)
-        m = Mentorship.objects.create(program=org.program, mentor=org.people["M2"], mentee=mentee,
-                                      status="active", started_on=org.start)
+        factories.EnrolmentSkillFactory(
+            enrolment=enrolment, skill=org.skills["k8s"], level=2, target_level=4
+        )
+        m = Mentorship.objects.create(
+            program=org.program,
+            mentor=org.people["M2"],
+            mentee=mentee,
+            status="active",
+            started_on=org.start,
+        )
         for day in (10, 20):
-            CheckIn.objects.create(mentorship=m, author=mentee, date=org.today - timedelta(days=day),
-                                   duration_minutes=20, activity="other")
-        OutcomeEvent.objects.create(employee=mentee, kind="promotion", occurred_on=org.start
-                                    + timedelta(days=i + 1))
+            CheckIn.objects.create(
+                mentorship=m,
+                author=mentee,
+                date=org.today - timedelta(days=day),
+                duration_minutes=20,
+                activity="other",
+            )
+        OutcomeEvent.objects.create(
+            employee=mentee, kind="promotion", occurred_on=org.start + timedelta(days=i + 1)
+        )
 
 
 def _count(django_assert_max_num_queries, client, url: str) -> int:
@@ -185,8 +218,9 @@ def _count(django_assert_max_num_queries, client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_it_keeps_dashboard_queries_constant_as_data_grows(org, client_for,
-                                                           django_assert_max_num_queries) -> None:
+def test_it_keeps_dashboard_queries_constant_as_data_grows(
+    org, client_for, django_assert_max_num_queries
+) -> None:
     urls = {
         org.hr: [reverse("metrics:hr"), reverse("metrics:program", args=[org.program.slug])],
         org.boss: [reverse("metrics:team")],
@@ -211,23 +245,30 @@ def _add_program_with_feedback(org, n: int) -> None:
     from feedback.models import SkillRating
     from tests.feedback.factories import answered, request_for, sent_round, sent_survey
 
-    program = factories.ProgramFactory(start_date=org.start, end_date=org.start + timedelta(days=300),
-                                       coordinators=[org.hr])
+    program = factories.ProgramFactory(
+        start_date=org.start, end_date=org.start + timedelta(days=300), coordinators=[org.hr]
+    )
     survey = sent_survey(program)
     for rating in (3, 4, 5):
         answered(survey, "mentee", (rating, rating, rating), comment=f"comment {n}")
     mentee = factories.UserFactory(department=org.people["m1"].department, manager=org.boss)
     for kind, days, level in (("baseline", 5, 1), ("final", 200, 3)):
-        request = request_for(sent_round(program, kind, org.start + timedelta(days=days)), mentee, mentee)
+        request = request_for(
+            sent_round(program, kind, org.start + timedelta(days=days)), mentee, mentee
+        )
         SkillRating.objects.create(request=request, skill=org.skills["k8s"], level=level)
         request.completed_at = timezone.now()
         request.save()
 
 
-def test_it_keeps_dashboard_queries_constant_as_programs_grow(org, assessments, client_for,
-                                                              django_assert_max_num_queries) -> None:
-    urls = {org.hr: reverse("metrics:hr"), org.leader: reverse("metrics:leadership"),
-            org.boss: reverse("metrics:team")}
+def test_it_keeps_dashboard_queries_constant_as_programs_grow(
+    org, assessments, client_for, django_assert_max_num_queries
+) -> None:
+    urls = {
+        org.hr: reverse("metrics:hr"),
+        org.leader: reverse("metrics:leadership"),
+        org.boss: reverse("metrics:team"),
+    }
     clients = {user: client_for(user) for user in urls}
     _add_program_with_feedback(org, 0)
     before = {url: _count(None, clients[user], url) for user, url in urls.items()}
@@ -240,36 +281,56 @@ def test_it_keeps_dashboard_queries_constant_as_programs_grow(org, assessments, 
     assert "comment 4" in clients[org.hr].get(urls[org.hr]).content.decode()
 
 
-def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(org, assessments,
-                                                                        client_for) -> None:
-    body = client_for(org.boss).get(reverse("metrics:team"), {"format": "csv",
-                                                              "table": "growth"}).content.decode()
+def test_it_suppresses_skill_growth_from_fewer_than_three_for_managers(
+    org, assessments, client_for
+) -> None:
+    body = (
+        client_for(org.boss)
+        .get(reverse("metrics:team"), {"format": "csv", "table": "growth"})
+        .content.decode()
+    )
     rows = list(csv.reader(io.StringIO(body)))
     # Self-ratings from 3 mentees are shown; mentor ratings from 2 are not.
-    assert rows[1:3] == [["Kube test skill", "skill", "self", "1.0", "3", "false"],
-                         ["Kube test skill", "skill", "mentor", "", "", "true"]]
+    assert rows[1:3] == [
+        ["Kube test skill", "skill", "self", "1.0", "3", "false"],
+        ["Kube test skill", "skill", "mentor", "", "", "true"],
+    ]
 
 
 def test_it_links_the_program_dashboard_from_the_manage_page(org, client_for) -> None:
-    html = client_for(org.hr).get(reverse("programs:manage", args=[org.program.slug])).content.decode()
+    html = (
+        client_for(org.hr).get(reverse("programs:manage", args=[org.program.slug])).content.decode()
+    )
     assert reverse("metrics:program", args=[org.program.slug]) in html
 
 
-def test_it_suppresses_skill_growth_from_fewer_than_three_for_hr_too(org, assessments,
-                                                                      client_for) -> None:
-    body = client_for(org.hr).get(reverse("metrics:program", args=[org.program.slug]),
-                                  {"format": "csv", "metric": "growth"}).content.decode()
+def test_it_suppresses_skill_growth_from_fewer_than_three_for_hr_too(
+    org, assessments, client_for
+) -> None:
+    body = (
+        client_for(org.hr)
+        .get(
+            reverse("metrics:program", args=[org.program.slug]),
+            {"format": "csv", "metric": "growth"},
+        )
+        .content.decode()
+    )
     rows = [row for row in csv.reader(io.StringIO(body)) if row[0] == "Kube test skill"]
     # Mentor ratings of 2 mentees: hidden from HR as from everyone else.
-    assert rows == [["Kube test skill", "skill", "self", "1.0", "3", "false"],
-                    ["Kube test skill", "skill", "mentor", "", "", "true"]]
+    assert rows == [
+        ["Kube test skill", "skill", "self", "1.0", "3", "false"],
+        ["Kube test skill", "skill", "mentor", "", "", "true"],
+    ]
 
 
 def test_it_keeps_survey_comments_from_leadership(org, client_for) -> None:
     _add_program_with_feedback(org, 0)
     leadership = client_for(org.leader).get(reverse("metrics:leadership"))
-    csv_body = client_for(org.leader).get(reverse("metrics:leadership"),
-                                          {"format": "csv", "metric": "feedback"}).content.decode()
+    csv_body = (
+        client_for(org.leader)
+        .get(reverse("metrics:leadership"), {"format": "csv", "metric": "feedback"})
+        .content.decode()
+    )
     assert "comment 0" not in leadership.content.decode() and "comment 0" not in csv_body
     # The averages stay.
     assert csv_body.startswith("program,survey,respondents,question,average,answers,suppressed")
@@ -287,11 +348,25 @@ def test_it_hides_a_filtered_figure_that_leaves_out_one_person(org, client_for) 
     factories.EnrolmentFactory(program=org.program, user=extra, role="mentee")
     eng = org.people["m1"].department
     client = client_for(org.leader)
-    everyone = list(csv.reader(io.StringIO(client.get(
-        reverse("metrics:leadership"), {"format": "csv", "metric": "retention"}).content.decode())))
-    engineering = list(csv.reader(io.StringIO(client.get(
-        reverse("metrics:leadership"), {"format": "csv", "metric": "retention", "department": eng.pk}
-    ).content.decode())))
+    everyone = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("metrics:leadership"), {"format": "csv", "metric": "retention"}
+                ).content.decode()
+            )
+        )
+    )
+    engineering = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("metrics:leadership"),
+                    {"format": "csv", "metric": "retention", "department": eng.pk},
+                ).content.decode()
+            )
+        )
+    )
     # months, group, retained_percent, people, suppressed: participants at 6 months.
     assert everyone[1] == ["6", "participants", "85.7", "7", "false"]
     assert engineering[1] == ["6", "participants", "", "", "true"]

@@ -17,8 +17,11 @@ REFUSING = "tests.reminders.failing_backend.RefusingBackend"
 
 
 def _queue(n: int, batch: str = "run:1") -> None:
-    emails_enqueue(kind="test", batch=batch,
-                   emails=[Email(f"person{i}@example.com", "Hello", f"Body {i}") for i in range(n)])
+    emails_enqueue(
+        kind="test",
+        batch=batch,
+        emails=[Email(f"person{i}@example.com", "Hello", f"Body {i}") for i in range(n)],
+    )
 
 
 def test_it_records_emails_and_one_task_to_send_them() -> None:
@@ -124,8 +127,9 @@ def test_it_stops_at_the_time_budget_and_says_there_is_more() -> None:
     assert result.more and result.sent == 0
 
 
-def test_it_answers_a_password_reset_at_once_while_the_mail_server_is_down(client, settings
-                                                                            ) -> None:
+def test_it_answers_a_password_reset_at_once_while_the_mail_server_is_down(
+    client, settings
+) -> None:
     from tests.factories import UserFactory
 
     settings.EMAIL_BACKEND = FAILING
@@ -142,4 +146,6 @@ def test_it_keeps_every_email_pending_when_the_mail_server_refuses_our_login(set
     settings.EMAIL_BACKEND = "tests.reminders.failing_backend.AuthFailingBackend"
     result = emails_send_pending()
     assert result.outage and (result.sent, result.refused, result.deferred) == (0, 0, 0)
-    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {(EmailStatus.PENDING, 0)}
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {
+        (EmailStatus.PENDING, 0)
+    }

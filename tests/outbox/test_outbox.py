@@ -39,8 +39,9 @@ def test_it_flushes_pending_messages_in_order():
     first = OutboxMessage.objects.create(task_name=ECHO, args=["1"])
     second = OutboxMessage.objects.create(task_name=ECHO, args=["2"])
     assert outbox_flush() == 2
-    assert set(OutboxMessage.objects.filter(pk__in=[first.pk, second.pk])
-               .values_list("status", flat=True)) == {"dispatched"}
+    assert set(
+        OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    ) == {"dispatched"}
 
 
 def test_it_sends_nothing_twice_when_flushed_again():

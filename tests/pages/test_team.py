@@ -16,8 +16,13 @@ def test_it_shows_which_reports_take_part_and_in_what_role(client_for, boss):
     lead = UserFactory(manager=boss)
     engineer = UserFactory(full_name="Engineer Eve", manager=lead)
     program = ProgramFactory(name="Cloud cohort")
-    EnrolmentFactory(program=program, user=engineer, role="mentee", status="pending",
-                     career_goal="Secret ambition text")
+    EnrolmentFactory(
+        program=program,
+        user=engineer,
+        role="mentee",
+        status="pending",
+        career_goal="Secret ambition text",
+    )
     body = client_for(boss).get("/people/team/").content.decode()
     assert "Engineer Eve" in body
     assert "Cloud cohort · mentee" in body

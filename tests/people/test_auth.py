@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_signs_in_by_email_case_insensitively(client):
     UserFactory(email="ada@example.com")
-    response = client.post("/accounts/login/", {"username": "ADA@example.com", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "ADA@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.url == "/"
 
@@ -39,9 +41,14 @@ def test_it_signs_out_on_post(client):
 def test_it_changes_the_password(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post("/accounts/password_change/", {
-        "old_password": PASSWORD, "new_password1": "a-much-longer-pass-2026",
-        "new_password2": "a-much-longer-pass-2026"})
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-pass-2026",
+            "new_password2": "a-much-longer-pass-2026",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-much-longer-pass-2026")
@@ -50,8 +57,10 @@ def test_it_changes_the_password(client):
 def test_it_refuses_a_weak_new_password(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post("/accounts/password_change/", {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert response.status_code == 200
     assert "This password is too common" in response.content.decode()
     user.refresh_from_db()
@@ -71,7 +80,9 @@ def test_it_locks_an_account_after_repeated_failures(client):
     user = UserFactory(email="ada@example.com")
     for _ in range(5):
         client.post("/accounts/login/", {"username": "ada@example.com", "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": "ada@example.com", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "ada@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert User.objects.get(pk=user.pk).last_login is None
@@ -90,5 +101,8 @@ def test_it_sends_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]
-    assert "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    assert (
+        "unsafe-inline"
+        not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
     assert "no-store" in response["Cache-Control"]

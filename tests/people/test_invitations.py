@@ -21,8 +21,9 @@ NEW_PASSWORD = "a-much-longer-pass-2026"
 
 
 def import_people(content: str, actor: User, capture) -> None:
-    batch = imports.batch_preview(kind="people", content=content, filename="people.csv",
-                                  uploaded_by=actor)
+    batch = imports.batch_preview(
+        kind="people", content=content, filename="people.csv", uploaded_by=actor
+    )
     with capture(execute=True):
         assert imports.batch_apply(batch_id=batch.pk, actor=actor).applied
 
@@ -44,10 +45,15 @@ def choose_password(client, link: str):
     return client.post(form.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
 
-def test_it_invites_each_active_person_an_import_creates(hr_user, django_capture_on_commit_callbacks):
+def test_it_invites_each_active_person_an_import_creates(
+    hr_user, django_capture_on_commit_callbacks
+):
     UserFactory(email="known@example.com")
-    content = people_csv(person("ada@example.com"), person("known@example.com"),
-                         person("gone@example.com", active="no"))
+    content = people_csv(
+        person("ada@example.com"),
+        person("known@example.com"),
+        person("gone@example.com", active="no"),
+    )
     import_people(content, hr_user, django_capture_on_commit_callbacks)
 
     assert [m.to for m in mail.outbox] == [["ada@example.com"]]
@@ -57,7 +63,9 @@ def test_it_invites_each_active_person_an_import_creates(hr_user, django_capture
 
 
 def test_it_sends_each_invitation_once(hr_user, django_capture_on_commit_callbacks):
-    import_people(people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks)
+    import_people(
+        people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks
+    )
     assert send_invitations() == 0
     assert len(mail.outbox) == 1
 
@@ -65,7 +73,9 @@ def test_it_sends_each_invitation_once(hr_user, django_capture_on_commit_callbac
 def test_it_lets_an_invited_person_choose_a_password_and_sign_in(
     client, hr_user, django_capture_on_commit_callbacks
 ):
-    import_people(people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks)
+    import_people(
+        people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks
+    )
     response = choose_password(client, invite_link(mail.outbox[0]))
     assert response.status_code == 302 and response.url == "/"
     user = User.objects.get(email="ada@example.com")
@@ -76,7 +86,9 @@ def test_it_lets_an_invited_person_choose_a_password_and_sign_in(
 def test_it_refuses_an_invitation_link_used_once_already(
     client, hr_user, django_capture_on_commit_callbacks
 ):
-    import_people(people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks)
+    import_people(
+        people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks
+    )
     link = invite_link(mail.outbox[0])
     choose_password(client, link)
     client.post("/accounts/logout/")
@@ -88,7 +100,9 @@ def test_it_refuses_an_invitation_link_after_it_expires(
     client, hr_user, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.INVITATION_DAYS = 14
-    import_people(people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks)
+    import_people(
+        people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks
+    )
     later = datetime.now() + timedelta(days=15)
     monkeypatch.setattr(InvitationTokenGenerator, "_now", lambda self: later)
     response = client.get(invite_link(mail.outbox[0]), follow=True)
@@ -96,8 +110,12 @@ def test_it_refuses_an_invitation_link_after_it_expires(
     assert not User.objects.get(email="ada@example.com").has_usable_password()
 
 
-def test_it_lets_hr_send_an_invitation_again(client_for, hr_user, django_capture_on_commit_callbacks):
-    import_people(people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks)
+def test_it_lets_hr_send_an_invitation_again(
+    client_for, hr_user, django_capture_on_commit_callbacks
+):
+    import_people(
+        people_csv(person("ada@example.com")), hr_user, django_capture_on_commit_callbacks
+    )
     first = invite_link(mail.outbox[0])
     ada = User.objects.get(email="ada@example.com")
     hr = client_for(hr_user)
@@ -107,8 +125,12 @@ def test_it_lets_hr_send_an_invitation_again(client_for, hr_user, django_capture
         response = hr.post(f"/people/{ada.pk}/invite/", follow=True)
     assert "The invitation is on its way to ada@example.com." in response.content.decode()
     assert len(mail.outbox) == 2
-    assert AuditEvent.objects.filter(action="person.invited", object_id=str(ada.pk),
-                                     actor=hr_user).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="person.invited", object_id=str(ada.pk), actor=hr_user
+        ).count()
+        == 1
+    )
     assert "expired or has already been used" in hr.get(first, follow=True).content.decode()
 
 
@@ -129,8 +151,9 @@ def test_it_refuses_to_invite_someone_who_has_a_password(client_for, hr_user, em
     assert User.objects.get(pk=employee.pk).invited_at is None
 
 
-def test_it_emails_a_reset_link_to_someone_without_a_password(client,
-                                                              django_capture_on_commit_callbacks):
+def test_it_emails_a_reset_link_to_someone_without_a_password(
+    client, django_capture_on_commit_callbacks
+):
     imported("ada@example.com")
     with django_capture_on_commit_callbacks(execute=True):  # the worker sends the queued email
         client.post("/accounts/password_reset/", {"email": "ADA@example.com "})

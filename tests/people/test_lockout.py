@@ -50,8 +50,13 @@ def clock(monkeypatch):
 
 def test_it_locks_every_capitalisation_of_an_address_after_the_limit(client):
     UserFactory(email="ada.lovelace@example.com")
-    spellings = ["Ada.Lovelace@example.com", "ADA.LOVELACE@EXAMPLE.COM", "ada.lovelace@Example.com",
-                 "aDa.lovelace@example.com", " ada.LOVELACE@example.com "]
+    spellings = [
+        "Ada.Lovelace@example.com",
+        "ADA.LOVELACE@EXAMPLE.COM",
+        "ada.lovelace@Example.com",
+        "aDa.lovelace@example.com",
+        " ada.LOVELACE@example.com ",
+    ]
     for spelling in spellings:
         sign_in(client, spelling, "wrong")
     response = sign_in(client, "ada.lovelacE@example.com", PASSWORD)
@@ -65,8 +70,12 @@ def test_it_lets_the_owner_in_through_the_proxy_while_an_attacker_is_locked(clie
     owner = UserFactory(email="ada@example.com")
     for _ in range(6):
         sign_in(client, "ada@example.com", "wrong", ip=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER)
-    assert sign_in(client, "ada@example.com", PASSWORD, ip=PROXY,
-                   HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
+    assert (
+        sign_in(
+            client, "ada@example.com", PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER
+        ).status_code
+        == 429
+    )
 
     response = sign_in(Client(), "ada@example.com", PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR=OWNER)
     assert signed_in(response)
@@ -95,8 +104,11 @@ def test_it_lifts_the_lock_when_the_password_is_reset(client, django_capture_on_
         client.post("/accounts/password_reset/", {"email": "Ada@Example.com"}, REMOTE_ADDR=ATTACKER)
     link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, REMOTE_ADDR=ATTACKER)
-    response = client.post(form.url, {"new_password1": "a-much-longer-pass-2026",
-                                      "new_password2": "a-much-longer-pass-2026"}, REMOTE_ADDR=ATTACKER)
+    response = client.post(
+        form.url,
+        {"new_password1": "a-much-longer-pass-2026", "new_password2": "a-much-longer-pass-2026"},
+        REMOTE_ADDR=ATTACKER,
+    )
     assert response.status_code == 302
     client.post("/accounts/logout/")
 

@@ -31,8 +31,13 @@ pytestmark = pytest.mark.django_db
 
 def make_checkin(mentorship, author, notes: str, summary: str = "") -> CheckIn:
     return CheckIn.objects.create(
-        mentorship=mentorship, author=author, date=date.today(), duration_minutes=30,
-        activity="code_review", private_notes=notes, shared_summary=summary,
+        mentorship=mentorship,
+        author=author,
+        date=date.today(),
+        duration_minutes=30,
+        activity="code_review",
+        private_notes=notes,
+        shared_summary=summary,
     )
 
 
@@ -112,8 +117,9 @@ def test_it_drops_unsent_emails_to_an_erased_person_and_scrubs_sent_ones(pair):
 
     email, name = pair.mentee.email, pair.mentee.full_name
     email_enqueue(kind="test", to=email, subject=f"Hello {name}", body="Link")
-    sent = OutgoingEmail.objects.create(kind="test", to=email, subject="Sent", body=f"Dear {name}",
-                                        sent_at=timezone.now())
+    sent = OutgoingEmail.objects.create(
+        kind="test", to=email, subject="Sent", body=f"Dear {name}", sent_at=timezone.now()
+    )
     email_enqueue(kind="test", to=pair.mentor.email, subject="About", body=email)
     other = OutgoingEmail.objects.get(subject="About")
     person_erase(person=pair.mentee, by=PrivacyOfficerFactory())
@@ -231,10 +237,15 @@ def test_it_lets_a_superuser_grant_and_revoke_the_privacy_officer_role_with_audi
     response = client.post(f"/people/privacy-officers/{employee.pk}/revoke/")
     assert response.status_code == 302
     assert not User.objects.get(pk=employee.pk).is_privacy_officer
-    events = list(AuditEvent.objects.filter(action__startswith="role.privacy_officer_")
-                  .order_by("pk").values_list("action", "actor_id", "object_id"))
-    assert events == [("role.privacy_officer_granted", admin.pk, str(employee.pk)),
-                      ("role.privacy_officer_revoked", admin.pk, str(employee.pk))]
+    events = list(
+        AuditEvent.objects.filter(action__startswith="role.privacy_officer_")
+        .order_by("pk")
+        .values_list("action", "actor_id", "object_id")
+    )
+    assert events == [
+        ("role.privacy_officer_granted", admin.pk, str(employee.pk)),
+        ("role.privacy_officer_revoked", admin.pk, str(employee.pk)),
+    ]
 
 
 def test_it_audits_a_repeated_grant_once(employee):
@@ -249,7 +260,9 @@ def test_it_refuses_granting_or_revoking_the_role_to_a_non_superuser(client, emp
     for user in (HRFactory(), officer, UserFactory(is_staff=True)):
         client.force_login(user)
         assert client.get("/people/privacy-officers/").status_code == 403
-        assert client.post("/people/privacy-officers/", {"email": employee.email}).status_code == 403
+        assert (
+            client.post("/people/privacy-officers/", {"email": employee.email}).status_code == 403
+        )
         response = client.post(f"/people/privacy-officers/{officer.pk}/revoke/")
         assert response.status_code == 403
     assert not User.objects.get(pk=employee.pk).is_privacy_officer

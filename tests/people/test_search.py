@@ -14,18 +14,23 @@ def _search(client, q: str):
 
 
 def test_it_finds_colleagues_by_name_with_email_and_department(client_for, employee):
-    UserFactory(full_name="Priya Raman", email="priya@example.com",
-                department=DepartmentFactory(name="Platform"))
+    UserFactory(
+        full_name="Priya Raman",
+        email="priya@example.com",
+        department=DepartmentFactory(name="Platform"),
+    )
     response = _search(client_for(employee), "raman")
     assert response.status_code == 200
-    assert response.json() == {"results": [
-        {"name": "Priya Raman", "email": "priya@example.com", "department": "Platform"}]}
+    assert response.json() == {
+        "results": [{"name": "Priya Raman", "email": "priya@example.com", "department": "Platform"}]
+    }
 
 
 def test_it_finds_colleagues_by_email(client_for, employee):
     UserFactory(full_name="Priya Raman", email="p.raman@example.com")
     assert [r["email"] for r in _search(client_for(employee), "p.raman@").json()["results"]] == [
-        "p.raman@example.com"]
+        "p.raman@example.com"
+    ]
 
 
 def test_it_leaves_out_the_searcher_and_people_who_left(client_for):
@@ -59,8 +64,9 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_it_searches_in_one_query_however_many_match(client_for, employee,
-                                                     django_assert_max_num_queries):
+def test_it_searches_in_one_query_however_many_match(
+    client_for, employee, django_assert_max_num_queries
+):
     for i in range(30):
         UserFactory(full_name=f"Kim {i}")
     client = client_for(employee)
@@ -96,10 +102,13 @@ def test_it_does_not_match_everyone_on_the_company_domain(client_for, employee):
 def test_it_keeps_searching_when_the_shared_cache_is_down(client_for, employee, settings):
     from tests.resilience.helpers import free_port
 
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     UserFactory(full_name="Priya Raman")
     response = _search(client_for(employee), "raman")
     assert response.status_code == 200

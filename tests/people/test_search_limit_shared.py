@@ -33,8 +33,9 @@ def test_it_counts_one_persons_searches_across_two_server_processes(two_servers)
     browsers = [Browser(server.port) for server in two_servers]
     for browser in browsers:
         browser.login(person.email, PASSWORD)
-    statuses = [browsers[i % 2].get("/people/search/?q=abc").status
-                for i in range(SEARCHES_PER_MINUTE)]
+    statuses = [
+        browsers[i % 2].get("/people/search/?q=abc").status for i in range(SEARCHES_PER_MINUTE)
+    ]
     assert statuses == [200] * SEARCHES_PER_MINUTE
     # Each process has seen only half of them; the shared count is what stops the next one.
     assert browsers[0].get("/people/search/?q=abd").status == 429

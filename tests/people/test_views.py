@@ -30,14 +30,18 @@ def test_it_shows_any_profile_to_hr(client_for, hr_user, employee):
 
 
 def test_it_saves_my_timezone(client_for, employee):
-    response = client_for(employee).post("/people/me/edit/", {"location": "Berlin", "timezone": "Europe/Berlin"})
+    response = client_for(employee).post(
+        "/people/me/edit/", {"location": "Berlin", "timezone": "Europe/Berlin"}
+    )
     assert response.status_code == 302
     employee.refresh_from_db()
     assert (employee.location, employee.timezone) == ("Berlin", "Europe/Berlin")
 
 
 def test_it_refuses_an_unknown_timezone(client_for, employee):
-    response = client_for(employee).post("/people/me/edit/", {"location": "", "timezone": "Mars/Olympus"})
+    response = client_for(employee).post(
+        "/people/me/edit/", {"location": "", "timezone": "Mars/Olympus"}
+    )
     assert response.status_code == 200
     assert "is not a known time zone" in response.content.decode()
     employee.refresh_from_db()
@@ -48,7 +52,9 @@ def test_it_keeps_the_directory_to_hr(client_for, employee):
     assert client_for(employee).get("/people/").status_code == 403
 
 
-def test_it_lists_the_directory_in_constant_queries(client_for, hr_user, django_assert_max_num_queries):
+def test_it_lists_the_directory_in_constant_queries(
+    client_for, hr_user, django_assert_max_num_queries
+):
     UserFactory.create_batch(3)
     client = client_for(hr_user)
     with django_assert_max_num_queries(8):

@@ -17,8 +17,13 @@ def org():
     UserFactory(manager=outsider)  # makes them a manager, of someone else
     program = ProgramFactory(requires_manager_approval=True)
     enrolment = EnrolmentFactory(program=program, user=engineer, status="pending")
-    return {"boss": boss, "lead": lead, "engineer": engineer, "outsider": outsider,
-            "enrolment": enrolment}
+    return {
+        "boss": boss,
+        "lead": lead,
+        "engineer": engineer,
+        "outsider": outsider,
+        "enrolment": enrolment,
+    }
 
 
 def decide_url(enrolment) -> str:
@@ -54,15 +59,20 @@ def test_it_approves(client_for, org):
 
 def test_it_declines_with_a_reason(client_for, org):
     client_for(org["boss"]).post(
-        decide_url(org["enrolment"]), {"decision": "decline", "reason": "Release crunch until June."}
+        decide_url(org["enrolment"]),
+        {"decision": "decline", "reason": "Release crunch until June."},
     )
     enrolment = Enrolment.objects.get(pk=org["enrolment"].pk)
-    assert (enrolment.status, enrolment.decision_reason) == ("declined", "Release crunch until June.")
+    assert (enrolment.status, enrolment.decision_reason) == (
+        "declined",
+        "Release crunch until June.",
+    )
 
 
 def test_it_requires_a_reason_to_decline(client_for, org):
-    response = client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "decline",
-                                                                           "reason": "  "})
+    response = client_for(org["lead"]).post(
+        decide_url(org["enrolment"]), {"decision": "decline", "reason": "  "}
+    )
     assert response.status_code == 200
     # The service's rule, shown on the reason field.
     assert response.context["form"].errors["reason"] == [
@@ -84,15 +94,18 @@ def test_it_requires_a_reason_to_decline_in_the_service_too(org):
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
 
 
-
 def test_it_refuses_a_manager_outside_the_reporting_line(client_for, org):
-    response = client_for(org["outsider"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
+    response = client_for(org["outsider"]).post(
+        decide_url(org["enrolment"]), {"decision": "approve"}
+    )
     assert response.status_code == 404
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
 
 
 def test_it_refuses_the_employee_approving_themselves(client_for, org):
-    response = client_for(org["engineer"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
+    response = client_for(org["engineer"]).post(
+        decide_url(org["enrolment"]), {"decision": "approve"}
+    )
     assert response.status_code == 403  # not a manager: a manager's page
     assert Enrolment.objects.get(pk=org["enrolment"].pk).status == "pending"
 
@@ -128,8 +141,9 @@ def test_the_approvals_page_keeps_constant_queries(client_for, org, django_asser
 
     def add(n: int) -> None:
         for _ in range(n):
-            EnrolmentFactory(program=program, user=UserFactory(manager=org["lead"]),
-                             status="pending")
+            EnrolmentFactory(
+                program=program, user=UserFactory(manager=org["lead"]), status="pending"
+            )
 
     add(2)
     with django_assert_max_num_queries(10):
@@ -140,7 +154,8 @@ def test_the_approvals_page_keeps_constant_queries(client_for, org, django_asser
 
 
 def test_a_declined_employee_sees_the_reason(client_for, org):
-    client_for(org["lead"]).post(decide_url(org["enrolment"]),
-                                 {"decision": "decline", "reason": "Busy quarter"})
+    client_for(org["lead"]).post(
+        decide_url(org["enrolment"]), {"decision": "decline", "reason": "Busy quarter"}
+    )
     body = client_for(org["engineer"]).get("/programs/me/enrolments/").content.decode()
     assert "Busy quarter" in body

@@ -33,14 +33,16 @@ def decide_url(enrolment) -> str:
 
 
 def decide(org, *, approve: bool, reason: str = "", by: str = "lead") -> Enrolment:
-    return enrolment_decide(enrolment=org["enrolment"], approve=approve, reason=reason,
-                            by=org[by])
+    return enrolment_decide(enrolment=org["enrolment"], approve=approve, reason=reason, by=org[by])
 
 
 def unchanged(enrolment) -> bool:
     row = Enrolment.objects.get(pk=enrolment.pk)
     return (row.status, row.decided_by_id, row.decided_at, row.decision_reason) == (
-        "pending", None, None, ""
+        "pending",
+        None,
+        None,
+        "",
     )
 
 
@@ -131,9 +133,7 @@ def test_it_sends_nothing_for_a_decline_without_reason(
     assert unchanged(org["enrolment"])
 
 
-def test_it_sends_nothing_when_already_decided(
-    org, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_it_sends_nothing_when_already_decided(org, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         decide(org, approve=True)
     mailoutbox.clear()
@@ -145,8 +145,9 @@ def test_it_sends_nothing_when_already_decided(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_the_decision_and_redirects_when_smtp_fails(client_for, org, mailoutbox,
-                                                             monkeypatch):
+def test_it_keeps_the_decision_and_redirects_when_smtp_fails(
+    client_for, org, mailoutbox, monkeypatch
+):
     # A real commit (no test transaction around the request), so the outbox dispatches inside
     # the view, and the eager task meets the failing mail server.
     def refuse(self, messages):
@@ -157,21 +158,27 @@ def test_it_keeps_the_decision_and_redirects_when_smtp_fails(client_for, org, ma
     assert (response.status_code, response.url) == (302, "/programs/approvals/")
     row = Enrolment.objects.get(pk=org["enrolment"].pk)
     assert (row.status, row.decided_by_id, row.decision_emailed_at) == (
-        "approved", org["lead"].pk, None)
+        "approved",
+        org["lead"].pk,
+        None,
+    )
     message = OutboxMessage.objects.get(task_name="programs.tasks.email_decision")
     assert message.status == "pending" and "DeliveryFailed" in message.last_error
     assert mailoutbox == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_emails_the_decision_once_the_outbox_is_flushed_after_an_outage(client_for, org,
-                                                                           mailoutbox,
-                                                                           monkeypatch):
+def test_it_emails_the_decision_once_the_outbox_is_flushed_after_an_outage(
+    client_for, org, mailoutbox, monkeypatch
+):
     from outbox.services import outbox_flush
 
     with monkeypatch.context() as patch:
-        patch.setattr(EmailBackend, "send_messages",
-                      lambda self, messages: (_ for _ in ()).throw(TimeoutError("timed out")))
+        patch.setattr(
+            EmailBackend,
+            "send_messages",
+            lambda self, messages: (_ for _ in ()).throw(TimeoutError("timed out")),
+        )
         client_for(org["lead"]).post(decide_url(org["enrolment"]), {"decision": "approve"})
     assert outbox_flush() == 1
     assert outbox_flush() == 0

@@ -57,7 +57,11 @@ def test_it_enrols_a_mentee_with_skills(client_for, employee, program, skills):
     response = client_for(employee).post(enrol_url(program, "mentee"), data)
     assert response.status_code == 302
     enrolment = Enrolment.objects.get(program=program, user=employee)
-    assert (enrolment.role, enrolment.status, enrolment.career_track) == ("mentee", "approved", "cloud")
+    assert (enrolment.role, enrolment.status, enrolment.career_track) == (
+        "mentee",
+        "approved",
+        "cloud",
+    )
     assert enrolment.capacity == 1
     rows = sorted(enrolment.skills.values_list("skill__name", "level", "target_level"))
     assert rows == [("Kubernetes", 1, 4), ("Terraform", 2, 3)]
@@ -125,8 +129,10 @@ def test_it_refuses_to_avoid_myself(client_for, employee, program, skills):
 def test_it_refuses_to_avoid_myself_when_editing(client_for, employee, program, skills):
     enrolment = EnrolmentFactory(program=program, user=employee, role="mentee", hours_per_month=4)
     EnrolmentSkillFactory(enrolment=enrolment, skill=skills[0], level=1, target_level=2)
-    data = {**details(avoid_emails=employee.email.upper(), hours_per_month="10"),
-            **skill_rows([(skills[1], 2, 5)])}
+    data = {
+        **details(avoid_emails=employee.email.upper(), hours_per_month="10"),
+        **skill_rows([(skills[1], 2, 5)]),
+    }
     response = client_for(employee).post(f"/programs/{program.slug}/my-enrolment/", data)
     assert response.context["form"].errors["avoid_emails"] == ["You can't avoid yourself."]
     enrolment.refresh_from_db()
@@ -139,17 +145,24 @@ def test_it_refuses_to_avoid_myself_in_the_service_too(employee, program, skills
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught:
-        enrolment_create(program=program, user=employee, role="mentee",
-                         data={"career_track": "cloud", "hours_per_month": 4},
-                         skills=[SkillRow(skills[0].pk, 1, 3)], avoid=[employee])
+        enrolment_create(
+            program=program,
+            user=employee,
+            role="mentee",
+            data={"career_track": "cloud", "hours_per_month": 4},
+            skills=[SkillRow(skills[0].pk, 1, 3)],
+            avoid=[employee],
+        )
     assert caught.value.message_dict == {"avoid": ["You can't avoid yourself."]}
     assert not Enrolment.objects.filter(user=employee).exists()
 
 
 def test_it_records_people_to_avoid(client_for, employee, program, skills):
     colleague = UserFactory(email="colleague@example.com")
-    data = {**details(avoid_emails="Colleague@example.com", prefer_other_department="on"),
-            **skill_rows([(skills[0], 1, 3)])}
+    data = {
+        **details(avoid_emails="Colleague@example.com", prefer_other_department="on"),
+        **skill_rows([(skills[0], 1, 3)]),
+    }
     client_for(employee).post(enrol_url(program, "mentee"), data)
     enrolment = Enrolment.objects.get(user=employee)
     assert list(enrolment.avoid.all()) == [colleague]
@@ -178,8 +191,14 @@ def test_it_sends_an_enrolled_person_to_edit_instead(client_for, employee, progr
 def test_the_service_refuses_a_second_enrolment(employee, program, skills):
     EnrolmentFactory(program=program, user=employee)
     with pytest.raises(Exception, match="already enrolled"):
-        enrolment_create(program=program, user=employee, role="mentee", data={},
-                         skills=[SkillRow(skills[0].pk, 1, 3)], avoid=[])
+        enrolment_create(
+            program=program,
+            user=employee,
+            role="mentee",
+            data={},
+            skills=[SkillRow(skills[0].pk, 1, 3)],
+            avoid=[],
+        )
 
 
 def test_it_lets_a_withdrawn_person_enrol_again(client_for, employee, program, skills):
@@ -219,8 +238,9 @@ def test_it_refuses_editing_once_matching_started(client_for, employee, skills):
     program = ProgramFactory(status="matching")
     enrolment = EnrolmentFactory(program=program, user=employee, hours_per_month=4)
     data = {**details(hours_per_month="10"), **skill_rows([(skills[1], 2, 5)])}
-    response = client_for(employee).post(f"/programs/{program.slug}/my-enrolment/", data,
-                                         follow=True)
+    response = client_for(employee).post(
+        f"/programs/{program.slug}/my-enrolment/", data, follow=True
+    )
     assert "Matching has started" in response.content.decode()
     enrolment.refresh_from_db()
     assert enrolment.hours_per_month == 4
@@ -241,7 +261,10 @@ def test_it_withdraws_my_enrolment(client_for, employee, program):
 
 def test_it_refuses_withdrawing_by_get(client_for, employee, program):
     enrolment = EnrolmentFactory(program=program, user=employee)
-    assert client_for(employee).get(f"/programs/{program.slug}/my-enrolment/withdraw/").status_code == 405
+    assert (
+        client_for(employee).get(f"/programs/{program.slug}/my-enrolment/withdraw/").status_code
+        == 405
+    )
     enrolment.refresh_from_db()
     assert enrolment.status == "approved"
 
@@ -293,8 +316,14 @@ def test_it_enrols_a_peer_with_optional_targets(client_for, employee, skills):
 def test_the_service_refuses_a_mentor_role_in_a_peer_program(employee, skills):
     program = ProgramFactory(format="peer")
     with pytest.raises(Exception, match="as peer"):
-        enrolment_create(program=program, user=employee, role="mentor", data={},
-                         skills=[SkillRow(skills[0].pk, 4)], avoid=[])
+        enrolment_create(
+            program=program,
+            user=employee,
+            role="mentor",
+            data={},
+            skills=[SkillRow(skills[0].pk, 4)],
+            avoid=[],
+        )
     assert not Enrolment.objects.exists()
 
 
@@ -324,8 +353,14 @@ def test_two_simultaneous_enrolments_leave_one_row():
     skill = SkillFactory(name="Race skill")
 
     def attempt(role: str) -> str:
-        enrolment_create(program=program, user=person, role=role, data={"career_track": "cloud"},
-                         skills=[SkillRow(skill.pk, 1, 3)], avoid=[])
+        enrolment_create(
+            program=program,
+            user=person,
+            role=role,
+            data={"career_track": "cloud"},
+            skills=[SkillRow(skill.pk, 1, 3)],
+            avoid=[],
+        )
         return "ok"
 
     results = run_at_once(lambda: attempt("mentee"), lambda: attempt("mentor"))

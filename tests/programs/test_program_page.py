@@ -30,9 +30,12 @@ def fill(program, mentors: int, mentees: int) -> None:
 
 
 def test_it_shows_counts_load_and_unpaired_mentees(client_for, hr_user, program):
-    mentor = EnrolmentFactory(program=program, role="mentor", capacity=3,
-                              user=UserFactory(full_name="Mona Mentor"))
-    paired = EnrolmentFactory(program=program, role="mentee", user=UserFactory(full_name="Pia Paired"))
+    mentor = EnrolmentFactory(
+        program=program, role="mentor", capacity=3, user=UserFactory(full_name="Mona Mentor")
+    )
+    paired = EnrolmentFactory(
+        program=program, role="mentee", user=UserFactory(full_name="Pia Paired")
+    )
     EnrolmentFactory(program=program, role="mentee", user=UserFactory(full_name="Una Unpaired"))
     EnrolmentFactory(program=program, role="mentee", status="pending")
     MentorshipFactory(program=program, mentor=mentor.user, mentee=paired.user)
@@ -44,7 +47,9 @@ def test_it_shows_counts_load_and_unpaired_mentees(client_for, hr_user, program)
     mentees = next(r for r in panel["by_role"] if r["role"] == "mentee")
     assert {s["status"]: s["n"] for s in mentees["statuses"]}["pending"] == 1
     assert mentees["total"] == 3
-    assert [(m.user.full_name, m.load, m.capacity) for m in panel["mentors"]] == [("Mona Mentor", 1, 3)]
+    assert [(m.user.full_name, m.load, m.capacity) for m in panel["mentors"]] == [
+        ("Mona Mentor", 1, 3)
+    ]
     assert (panel["mentor_used"], panel["mentor_capacity"]) == (1, 3)
     assert [e.user.full_name for e in panel["unpaired"]] == ["Una Unpaired"]
     body = response.content.decode()
@@ -57,8 +62,9 @@ def test_it_explains_an_empty_program(client_for, hr_user, program):
     assert "Nobody has enrolled yet." in body
 
 
-def test_the_manage_page_keeps_constant_queries(client_for, hr_user, program,
-                                                 django_assert_max_num_queries):
+def test_the_manage_page_keeps_constant_queries(
+    client_for, hr_user, program, django_assert_max_num_queries
+):
     client = client_for(hr_user)
     fill(program, 2, 3)
     with django_assert_max_num_queries(14):
@@ -87,17 +93,26 @@ def test_it_filters_enrolments_by_role_and_status(client_for, hr_user, program):
     fill(program, 2, 3)
     EnrolmentFactory(program=program, role="mentee", status="pending")
     client = client_for(hr_user)
-    assert client.get(f"/programs/{program.slug}/enrolments/?role=mentor").context["page"].paginator.count == 2
+    assert (
+        client.get(f"/programs/{program.slug}/enrolments/?role=mentor")
+        .context["page"]
+        .paginator.count
+        == 2
+    )
     response = client.get(f"/programs/{program.slug}/enrolments/?role=mentee&status=pending")
     assert response.context["page"].paginator.count == 1
 
 
 def test_it_filters_enrolments_by_department_and_name(client_for, hr_user, program):
     security = DepartmentFactory(name="Security")
-    EnrolmentFactory(program=program, user=UserFactory(full_name="Sasha Secure", department=security))
+    EnrolmentFactory(
+        program=program, user=UserFactory(full_name="Sasha Secure", department=security)
+    )
     EnrolmentFactory(program=program, user=UserFactory(full_name="Otto Other"))
     client = client_for(hr_user)
-    page = client.get(f"/programs/{program.slug}/enrolments/?department={security.pk}").context["page"]
+    page = client.get(f"/programs/{program.slug}/enrolments/?department={security.pk}").context[
+        "page"
+    ]
     assert [e.user.full_name for e in page] == ["Sasha Secure"]
     page = client.get(f"/programs/{program.slug}/enrolments/?q=otto").context["page"]
     assert [e.user.full_name for e in page] == ["Otto Other"]
@@ -105,7 +120,9 @@ def test_it_filters_enrolments_by_department_and_name(client_for, hr_user, progr
 
 def test_it_ignores_a_bad_filter_value(client_for, hr_user, program):
     fill(program, 1, 1)
-    response = client_for(hr_user).get(f"/programs/{program.slug}/enrolments/?role=wizard&department=x")
+    response = client_for(hr_user).get(
+        f"/programs/{program.slug}/enrolments/?role=wizard&department=x"
+    )
     assert response.status_code == 200
 
 
@@ -116,8 +133,9 @@ def test_it_paginates_enrolments(client_for, hr_user, program):
     assert len(client.get(f"/programs/{program.slug}/enrolments/?page=2").context["page"]) == 5
 
 
-def test_the_enrolment_list_keeps_constant_queries(client_for, hr_user, program,
-                                                    django_assert_max_num_queries):
+def test_the_enrolment_list_keeps_constant_queries(
+    client_for, hr_user, program, django_assert_max_num_queries
+):
     client = client_for(hr_user)
     fill(program, 2, 3)
     with django_assert_max_num_queries(12):

@@ -18,9 +18,12 @@ def pairing(*, days_since: int, cadence: str = "weekly", program=None, **kwargs)
 
 def checkin(mentorship: Mentorship, *, days_ago: int, next_meeting: date | None = None) -> CheckIn:
     return CheckIn.objects.create(
-        mentorship=mentorship, author=mentorship.mentee,
-        date=date.today() - timedelta(days=days_ago), duration_minutes=45,
-        activity="code_review", next_meeting_date=next_meeting,
+        mentorship=mentorship,
+        author=mentorship.mentee,
+        date=date.today() - timedelta(days=days_ago),
+        duration_minutes=45,
+        activity="code_review",
+        next_meeting_date=next_meeting,
     )
 
 

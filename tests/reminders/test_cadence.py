@@ -9,13 +9,23 @@ TODAY = date(2026, 3, 10)
 
 
 def _stage(days: int, cadence: int = 14) -> Stage:
-    return classify(today=TODAY, last_contact=TODAY - timedelta(days=days), cadence_days=cadence).stage
+    return classify(
+        today=TODAY, last_contact=TODAY - timedelta(days=days), cadence_days=cadence
+    ).stage
 
 
 @pytest.mark.parametrize(
     ("days", "stage"),
-    [(0, Stage.ON_TRACK), (13, Stage.ON_TRACK), (14, Stage.DUE), (20, Stage.DUE),
-     (21, Stage.OVERDUE), (27, Stage.OVERDUE), (28, Stage.AT_RISK), (90, Stage.AT_RISK)],
+    [
+        (0, Stage.ON_TRACK),
+        (13, Stage.ON_TRACK),
+        (14, Stage.DUE),
+        (20, Stage.DUE),
+        (21, Stage.OVERDUE),
+        (27, Stage.OVERDUE),
+        (28, Stage.AT_RISK),
+        (90, Stage.AT_RISK),
+    ],
 )
 def test_it_classifies_a_fortnightly_pairing_by_days_since_contact(days: int, stage: Stage) -> None:
     assert _stage(days) == stage
@@ -35,7 +45,9 @@ def test_it_gives_a_short_cadence_at_least_three_days_grace() -> None:
 
 
 HEALTH_OF_STAGE = {
-    Stage.ON_TRACK: "on_track", Stage.DUE: "due", Stage.OVERDUE: "overdue",
+    Stage.ON_TRACK: "on_track",
+    Stage.DUE: "due",
+    Stage.OVERDUE: "overdue",
     Stage.AT_RISK: "at_risk",
 }
 
@@ -45,8 +57,13 @@ def test_it_calls_a_pairing_late_on_the_same_day_as_the_health_board(cadence: in
     for days in range(0, 3 * cadence + 2):
         last = TODAY - timedelta(days=days)
         board = health_state(
-            today=TODAY, started_on=last - timedelta(days=1), last_checkin_on=last,
-            cadence_days=cadence, recent_pulses=[], milestones_overdue=0, milestones_total=0,
+            today=TODAY,
+            started_on=last - timedelta(days=1),
+            last_checkin_on=last,
+            cadence_days=cadence,
+            recent_pulses=[],
+            milestones_overdue=0,
+            milestones_total=0,
             status="active",
         )
         assert HEALTH_OF_STAGE[_stage(days, cadence=cadence)] == board, (cadence, days)

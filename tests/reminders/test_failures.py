@@ -239,22 +239,32 @@ def test_it_keeps_every_reminder_pending_and_uncounted_through_a_mail_server_out
     assert {(r.status, r.attempts) for r in rows} == {("pending", 0)}
 
 
-@pytest.mark.parametrize(("error", "permanent"), [
-    (SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True),
-    (SMTPDataError(554, b"message rejected"), True),
-    (SMTPRecipientsRefused({"a@example.com": (450, b"mailbox busy")}), False),
-    (SMTPRecipientsRefused({"a@example.com": (550, b"no"), "b@example.com": (451, b"later")}), False),
-    (ConnectionRefusedError("refused"), False),
-    (TimeoutError("timed out"), False),
-    (SMTPServerDisconnected("gone"), False),
-    (SMTPResponseException(451, b"try again later"), False),
-    (SMTPAuthenticationError(535, b"bad password"), False),
-    (SMTPSenderRefused(553, b"sender not allowed", "tandem@example.com"), False),
-    (DatabaseError("lock timeout"), False),
-    (SoftTimeLimitExceeded(), False),
-    (ValueError("header contains a newline"), False),
-])
-def test_it_counts_only_a_permanent_refusal_of_the_message(error: Exception, permanent: bool) -> None:
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True),
+        (SMTPDataError(554, b"message rejected"), True),
+        (SMTPRecipientsRefused({"a@example.com": (450, b"mailbox busy")}), False),
+        (
+            SMTPRecipientsRefused(
+                {"a@example.com": (550, b"no"), "b@example.com": (451, b"later")}
+            ),
+            False,
+        ),
+        (ConnectionRefusedError("refused"), False),
+        (TimeoutError("timed out"), False),
+        (SMTPServerDisconnected("gone"), False),
+        (SMTPResponseException(451, b"try again later"), False),
+        (SMTPAuthenticationError(535, b"bad password"), False),
+        (SMTPSenderRefused(553, b"sender not allowed", "tandem@example.com"), False),
+        (DatabaseError("lock timeout"), False),
+        (SoftTimeLimitExceeded(), False),
+        (ValueError("header contains a newline"), False),
+    ],
+)
+def test_it_counts_only_a_permanent_refusal_of_the_message(
+    error: Exception, permanent: bool
+) -> None:
     assert is_permanent_refusal(error) is permanent
 
 

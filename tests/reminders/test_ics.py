@@ -21,7 +21,8 @@ def test_it_folds_lines_at_75_octets_without_splitting_characters() -> None:
 def test_it_writes_a_calendar_with_crlf_and_all_day_events() -> None:
     text = calendar(
         [Event(uid="checkin-1@tandem", day=date(2026, 3, 12), summary="Check-in, due")],
-        name="Tandem", now=NOW,
+        name="Tandem",
+        now=NOW,
     )
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert text.endswith("END:VCALENDAR\r\n")

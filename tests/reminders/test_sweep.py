@@ -47,8 +47,10 @@ def test_it_sends_a_second_reminder_to_both_when_the_check_in_becomes_overdue() 
     reminders_sweep(today=TODAY + timedelta(days=2))
     reminders_send_pending()
     assert _kinds(m) == {
-        ("checkin_due", m.mentor_id), ("checkin_due", m.mentee_id),
-        ("checkin_overdue", m.mentor_id), ("checkin_overdue", m.mentee_id),
+        ("checkin_due", m.mentor_id),
+        ("checkin_due", m.mentee_id),
+        ("checkin_overdue", m.mentor_id),
+        ("checkin_overdue", m.mentee_id),
     }
     assert len(mail.outbox) == 4
     assert {r.period_start for r in m.reminders.all()} == {TODAY - timedelta(days=1)}
@@ -68,7 +70,11 @@ def test_it_flags_a_pairing_at_risk_after_twice_the_cadence() -> None:
     result = reminders_sweep(today=TODAY)
     assert result.at_risk == 1
     flag = AtRiskFlag.objects.get()
-    assert (flag.mentorship, flag.period_start, flag.resolved_at) == (m, TODAY - timedelta(days=7), None)
+    assert (flag.mentorship, flag.period_start, flag.resolved_at) == (
+        m,
+        TODAY - timedelta(days=7),
+        None,
+    )
     assert {k for k, _ in _kinds(m)} == {"checkin_overdue"}
 
 
@@ -265,7 +271,9 @@ def test_it_sends_the_others_when_one_address_is_refused(monkeypatch) -> None:
     with pytest.raises(services.DeliveryFailed):
         reminders_send_pending()
     assert len(mail.outbox) == 3
-    assert list(ReminderSent.objects.filter(status="pending").values_list("recipient", flat=True)) == [bad.mentee_id]
+    assert list(
+        ReminderSent.objects.filter(status="pending").values_list("recipient", flat=True)
+    ) == [bad.mentee_id]
 
 
 def test_it_keeps_a_digest_pending_when_the_mail_server_refuses_it(settings) -> None:

@@ -114,8 +114,11 @@ def test_it_lists_upcoming_check_ins_and_milestones_of_the_owner_only(client, cl
     mine = pairing(days_since=2)
     agreed = pairing(days_since=30, mentee=mine.mentee)
     checkin(agreed, days_ago=1, next_meeting=TODAY + timedelta(days=4))
-    MilestoneFactory(goal=GoalFactory(mentorship=mine), title="Ship the runbook, v2",
-                     due_date=TODAY + timedelta(days=10))
+    MilestoneFactory(
+        goal=GoalFactory(mentorship=mine),
+        title="Ship the runbook, v2",
+        due_date=TODAY + timedelta(days=10),
+    )
     theirs = pairing(days_since=2)
     MilestoneFactory(goal=GoalFactory(mentorship=theirs), title="Secret milestone")
     client_for(mine.mentee).post(reverse("reminders:calendar_rotate"))
@@ -131,7 +134,9 @@ def test_it_lists_upcoming_check_ins_and_milestones_of_the_owner_only(client, cl
 @override_settings(SITE_URL="https://Mentoring.Acme.example:8443/tandem/")
 def test_it_names_calendar_events_after_the_installations_own_host(client, client_for) -> None:
     mine = pairing(days_since=2)
-    milestone = MilestoneFactory(goal=GoalFactory(mentorship=mine), due_date=TODAY + timedelta(days=3))
+    milestone = MilestoneFactory(
+        goal=GoalFactory(mentorship=mine), due_date=TODAY + timedelta(days=3)
+    )
     client_for(mine.mentee).post(reverse("reminders:calendar_rotate"))
     body = _feed(client, _live_token(mine.mentee)).content.decode()
     assert f"UID:checkin-{mine.pk}@mentoring.acme.example\r\n" in body

@@ -37,7 +37,9 @@ def _second_worker(first: WorkerHandle, env: dict[str, str] | None = None) -> Wo
 def _assert_each_reminder_sent_once(expected: int) -> None:
     per_key = Counter(
         EmailLog.objects.values_list(
-            "reminder__mentorship_id", "reminder__period_start", "reminder__recipient_id",
+            "reminder__mentorship_id",
+            "reminder__period_start",
+            "reminder__recipient_id",
             "reminder__kind",
         )
     )
@@ -54,9 +56,7 @@ def test_it_sends_one_email_per_period_when_two_workers_sweep_at_once(
     first = celery_worker_process
     second = _second_worker(first)
     try:
-        results = [
-            handle.client.send_task(SWEEP, queue=handle.queue) for handle in (first, second)
-        ]
+        results = [handle.client.send_task(SWEEP, queue=handle.queue) for handle in (first, second)]
         outcomes = [r.get(timeout=120) for r in results]
     finally:
         second.stop()

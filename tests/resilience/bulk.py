@@ -26,13 +26,23 @@ def users(prefix: str, count: int) -> list[User]:
     department = Department.objects.get_or_create(name=f"{prefix} department")[0]
     password = make_password(PASSWORD)
     User.objects.bulk_create(
-        [User(email=f"{prefix}{i}@bulk.example", full_name=f"{prefix.title()} {i}",
-              department=department, timezone="Europe/London", password=password)
-         for i in range(count)],
+        [
+            User(
+                email=f"{prefix}{i}@bulk.example",
+                full_name=f"{prefix.title()} {i}",
+                department=department,
+                timezone="Europe/London",
+                password=password,
+            )
+            for i in range(count)
+        ],
         batch_size=BATCH,
     )
-    return list(User.objects.filter(email__startswith=prefix, email__endswith="@bulk.example")
-                .order_by("pk"))
+    return list(
+        User.objects.filter(email__startswith=prefix, email__endswith="@bulk.example").order_by(
+            "pk"
+        )
+    )
 
 
 def matching_program(*, mentees: int, mentors: int, seed: int = 7) -> Program:
@@ -41,15 +51,22 @@ def matching_program(*, mentees: int, mentors: int, seed: int = 7) -> Program:
     program = ProgramFactory(status="matching", format="one_to_one")
     skills = [SkillFactory(name=f"Bulk skill {k}") for k in range(12)]
     rows = [
-        Enrolment(program=program, user=user, role=role, status="approved",
-                  capacity=rng.randint(1, 4) if role == "mentor" else 2,
-                  career_track=rng.choice(CareerTrack.values),
-                  communication_style=rng.choice(CommunicationStyle.values),
-                  seniority=rng.choice(Seniority.values),
-                  years_experience=rng.randint(8, 20) if role == "mentor" else rng.randint(0, 5),
-                  hours_per_month=rng.choice([2, 4, 6]))
-        for role, people in (("mentee", users("mentee", mentees)),
-                             ("mentor", users("mentor", mentors)))
+        Enrolment(
+            program=program,
+            user=user,
+            role=role,
+            status="approved",
+            capacity=rng.randint(1, 4) if role == "mentor" else 2,
+            career_track=rng.choice(CareerTrack.values),
+            communication_style=rng.choice(CommunicationStyle.values),
+            seniority=rng.choice(Seniority.values),
+            years_experience=rng.randint(8, 20) if role == "mentor" else rng.randint(0, 5),
+            hours_per_month=rng.choice([2, 4, 6]),
+        )
+        for role, people in (
+            ("mentee", users("mentee", mentees)),
+            ("mentor", users("mentor", mentors)),
+        )
         for user in people
     ]
     Enrolment.objects.bulk_create(rows, batch_size=BATCH)
@@ -58,8 +75,14 @@ def matching_program(*, mentees: int, mentors: int, seed: int = 7) -> Program:
         for skill in rng.sample(skills, 3):
             mentee = enrolment.role == "mentee"
             level = rng.randint(1, 3) if mentee else rng.randint(3, 5)
-            skill_rows.append(EnrolmentSkill(enrolment=enrolment, skill=skill, level=level,
-                                             target_level=min(level + 2, 5) if mentee else None))
+            skill_rows.append(
+                EnrolmentSkill(
+                    enrolment=enrolment,
+                    skill=skill,
+                    level=level,
+                    target_level=min(level + 2, 5) if mentee else None,
+                )
+            )
     EnrolmentSkill.objects.bulk_create(skill_rows, batch_size=BATCH)
     return program
 
@@ -71,9 +94,17 @@ def due_pairings(count: int) -> int:
     mentees = users("remmentee", count)
     started = date.today() - timedelta(days=8)
     Mentorship.objects.bulk_create(
-        [Mentorship(program=program, mentor=mentor, mentee=mentee, status="active",
-                    source="manual", started_on=started)
-         for mentor, mentee in zip(mentors, mentees, strict=True)],
+        [
+            Mentorship(
+                program=program,
+                mentor=mentor,
+                mentee=mentee,
+                status="active",
+                source="manual",
+                started_on=started,
+            )
+            for mentor, mentee in zip(mentors, mentees, strict=True)
+        ],
         batch_size=BATCH,
     )
     return 2 * count

@@ -76,9 +76,23 @@ class PrivateRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         _wait_for_port(self.port, self.process, "redis-server")
 
@@ -121,12 +135,29 @@ class Worker:
         self.client.conf.task_default_queue = self.queue
 
     def start(self, *, wait_ready: bool = True) -> None:
-        cmd = [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "-P", "solo",
-               "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "-n", f"resilience-{free_port()}@%h", "--loglevel=WARNING"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.worker_app",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            self.queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"resilience-{free_port()}@%h",
+            "--loglevel=WARNING",
+        ]
         # stdout only carries the start-up banner; warnings and errors go to stderr.
         self.process = subprocess.Popen(
-            cmd, cwd=ROOT, env=process_env(self.broker, **self.extra_env),
+            cmd,
+            cwd=ROOT,
+            env=process_env(self.broker, **self.extra_env),
             stdout=subprocess.DEVNULL,
         )
         if wait_ready:
@@ -138,9 +169,7 @@ class Worker:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError("The Celery worker exited during start-up.")
             try:
-                self.client.send_task("tests.echo", args=["ready"], queue=self.queue).get(
-                    timeout=2
-                )
+                self.client.send_task("tests.echo", args=["ready"], queue=self.queue).get(timeout=2)
                 return
             except Exception:  # not consuming yet
                 time.sleep(0.2)
@@ -158,8 +187,13 @@ class Worker:
 def manage(broker: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Runs `manage.py <args>` as its own process against the test database."""
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=process_env(broker),
-        capture_output=True, text=True, timeout=timeout, check=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=process_env(broker),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
     )
 
 
@@ -174,12 +208,28 @@ class WebServer:
         self.log = Path(tempfile.mkstemp(prefix="tandem-web-", suffix=".log")[1])
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "gunicorn", "mentorship_site.wsgi:application",
-               "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
-               "--timeout", "60", "--log-level", "warning"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mentorship_site.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                cmd, cwd=ROOT, env=process_env(self.broker, **self.extra_env), stdout=log,
+                cmd,
+                cwd=ROOT,
+                env=process_env(self.broker, **self.extra_env),
+                stdout=log,
                 stderr=log,
             )
         _wait_for_port(self.port, self.process, "gunicorn")
@@ -206,8 +256,14 @@ class Browser:
     With `tls`, it speaks HTTPS to `host` and verifies the certificate with that context.
     """
 
-    def __init__(self, port: int, timeout: float = 30, *, host: str = "127.0.0.1",
-                 tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        port: int,
+        timeout: float = 30,
+        *,
+        host: str = "127.0.0.1",
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.port = port
         self.timeout = timeout
         self.host = host
@@ -220,12 +276,18 @@ class Browser:
 
     def _connection(self) -> http.client.HTTPConnection:
         if self.tls:
-            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
-                                               context=self.tls)
+            return http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.tls
+            )
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         conn = self._connection()
         all_headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
         if self.cookies:
@@ -241,19 +303,27 @@ class Browser:
         for header in raw.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return Response(raw.status, seconds, data.decode("utf-8", errors="replace"),
-                        raw.headers.get("Location", ""))
+        return Response(
+            raw.status,
+            seconds,
+            data.decode("utf-8", errors="replace"),
+            raw.headers.get("Location", ""),
+        )
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
 
-    def post(self, path: str, data: dict[str, str] | None = None, *, referer_path: str = "") -> Response:
+    def post(
+        self, path: str, data: dict[str, str] | None = None, *, referer_path: str = ""
+    ) -> Response:
         body = urlencode({"csrfmiddlewaretoken": self.csrf_token(), **(data or {})}).encode()
-        return self.post_raw(path, body, "application/x-www-form-urlencoded",
-                             referer_path=referer_path)
+        return self.post_raw(
+            path, body, "application/x-www-form-urlencoded", referer_path=referer_path
+        )
 
-    def post_raw(self, path: str, body: bytes, content_type: str, *,
-                 referer_path: str = "") -> Response:
+    def post_raw(
+        self, path: str, body: bytes, content_type: str, *, referer_path: str = ""
+    ) -> Response:
         headers = {
             "Content-Type": content_type,
             "X-CSRFToken": self.csrf_token(),
@@ -270,8 +340,9 @@ class Browser:
         page = self.get("/accounts/login/")
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
         token = match.group(1) if match else self.csrf_token()
-        body = urlencode({"csrfmiddlewaretoken": token, "username": email,
-                          "password": password}).encode()
+        body = urlencode(
+            {"csrfmiddlewaretoken": token, "username": email, "password": password}
+        ).encode()
         response = self.post_raw("/accounts/login/", body, "application/x-www-form-urlencoded")
         if response.status != 302 or "sessionid" not in self.cookies:
             raise AssertionError(f"Login of {email} failed: {response.status}")

@@ -14,14 +14,44 @@ from tests.site.access_world import World
 # Signing out would end the session the rest of the walk needs.
 SKIPPED_NAMES = frozenset({"logout"})
 # Query parameters the site's views (and the admin's) read, for sending bad values to all.
-QUERY_PARAMS = ("q", "page", "status", "role", "department", "metric", "format", "template",
-                "download", "spage", "apage", "next", "program", "kind", "mentor", "mentee",
-                "cohort", "from", "to", "date_from", "date_to", "sort", "o", "p", "e", "term",
-                "app_label", "model_name", "field_name", "_changelist_filters", "_to_field")
+QUERY_PARAMS = (
+    "q",
+    "page",
+    "status",
+    "role",
+    "department",
+    "metric",
+    "format",
+    "template",
+    "download",
+    "spage",
+    "apage",
+    "next",
+    "program",
+    "kind",
+    "mentor",
+    "mentee",
+    "cohort",
+    "from",
+    "to",
+    "date_from",
+    "date_to",
+    "sort",
+    "o",
+    "p",
+    "e",
+    "term",
+    "app_label",
+    "model_name",
+    "field_name",
+    "_changelist_filters",
+    "_to_field",
+)
 
 
-def _walk(patterns, namespace: str | None = None, *, admin: bool = False
-          ) -> Iterator[tuple[str, list[str]]]:
+def _walk(
+    patterns, namespace: str | None = None, *, admin: bool = False
+) -> Iterator[tuple[str, list[str]]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin" and not admin:
@@ -73,17 +103,25 @@ def url_kwargs(name: str, params: list[str], w: World) -> dict:
     }
     if name in by_name:
         return by_name[name]
-    generic = {"slug": w.p.slug, "pk": w.m.pk, "user_id": w.mentor.pk, "role": "mentor",
-               "action": "pause", "token": "not-a-token", "uidb64": "x"}
+    generic = {
+        "slug": w.p.slug,
+        "pk": w.m.pk,
+        "user_id": w.mentor.pk,
+        "role": "mentor",
+        "action": "pause",
+        "token": "not-a-token",
+        "uidb64": "x",
+    }
     return {param: generic.get(param, "x") for param in params}
 
 
 def page_paths(w: World) -> list[str]:
     """One path per named URL outside the admin, so a new page is covered automatically."""
-    return [reverse(name, kwargs=url_kwargs(name, params, w))
-            for name, params in url_names() if name not in SKIPPED_NAMES]
-
-
+    return [
+        reverse(name, kwargs=url_kwargs(name, params, w))
+        for name, params in url_names()
+        if name not in SKIPPED_NAMES
+    ]
 
 
 # --- forms on a page ---------------------------------------------------------------------
@@ -117,8 +155,11 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self._form = HtmlForm(a.get("method", "get").lower() or "get", a.get("action", ""),
-                                  "multipart" in a.get("enctype", ""))
+            self._form = HtmlForm(
+                a.get("method", "get").lower() or "get",
+                a.get("action", ""),
+                "multipart" in a.get("enctype", ""),
+            )
             self.forms.append(self._form)
         elif self._form is None or not a.get("name") and tag != "option":
             return

@@ -55,9 +55,11 @@ def test_it_requeues_a_run_whose_worker_died_for_good_within_the_stale_time(
             time.sleep(0.5)
         detected = time.monotonic() - killed
         run.refresh_from_db()
-        print(f"\nWorker SIGKILLed mid-run (progress at kill {at_kill}%): requeued "
-              f"{detected:.1f} s after the kill with MATCHING_STALE_AFTER "
-              f"{settings.MATCHING_STALE_AFTER * 60:.0f} s and a 1 s heartbeat")
+        print(
+            f"\nWorker SIGKILLed mid-run (progress at kill {at_kill}%): requeued "
+            f"{detected:.1f} s after the kill with MATCHING_STALE_AFTER "
+            f"{settings.MATCHING_STALE_AFTER * 60:.0f} s and a 1 s heartbeat"
+        )
         assert run.status == RunStatus.QUEUED
         assert "stopped responding" in run.progress_message
         stale_after = settings.MATCHING_STALE_AFTER * 60
@@ -65,8 +67,11 @@ def test_it_requeues_a_run_whose_worker_died_for_good_within_the_stale_time(
         assert run.heartbeat_at == last_beat or run.heartbeat_at is None
 
         replacement.start(wait_ready=False)  # the requeued run occupies it straight away
-        wait_for(lambda: not MatchingRun.objects.get(pk=run.pk).is_open, 240,
-                 "the replacement worker to finish the requeued run")
+        wait_for(
+            lambda: not MatchingRun.objects.get(pk=run.pk).is_open,
+            240,
+            "the replacement worker to finish the requeued run",
+        )
     finally:
         first.stop()
         replacement.stop()

@@ -79,8 +79,9 @@ def test_it_refuses_too_many_form_fields_with_a_400(world: World, settings) -> N
 
 def test_it_refuses_a_csv_over_the_upload_limit_with_a_clear_message(world: World) -> None:
     client = _client(world.hr)
-    big = SimpleUploadedFile("people.csv", b"email,full_name\n" + b"a" * (6 * 1024 * 1024),
-                             content_type="text/csv")
+    big = SimpleUploadedFile(
+        "people.csv", b"email,full_name\n" + b"a" * (6 * 1024 * 1024), content_type="text/csv"
+    )
     response = client.post(reverse("imports:people_upload"), {"file": big})
     assert response.status_code == 200
     assert "the limit is 5 MB" in response.content.decode()
@@ -118,8 +119,10 @@ def test_it_answers_a_nul_in_the_calendar_feed_address_with_a_400(world: World) 
 
 def test_it_answers_a_nul_in_a_form_field_name_with_a_400(world: World) -> None:
     client = _client(world.mentee)
-    response = client.post(reverse("people:profile_edit"),
-                           {"location": "Lisbon", "timezone": "Europe/Lisbon", "x\x00": "1"})
+    response = client.post(
+        reverse("people:profile_edit"),
+        {"location": "Lisbon", "timezone": "Europe/Lisbon", "x\x00": "1"},
+    )
     assert response.status_code == 400
     assert User.objects.get(pk=world.mentee.pk).location != "Lisbon"
 
@@ -131,17 +134,25 @@ def test_it_answers_a_nul_in_the_session_cookie_with_a_400(world: World) -> None
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("content", [b"email,full_name\x00\nx@example.com,X\n",
-                                     b"email,full_name\nx@example.com,X\x00Y\n",
-                                     "email,full_name\n".encode("utf-16-le")],
-                         ids=["header", "cell", "utf-16"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"email,full_name\x00\nx@example.com,X\n",
+        b"email,full_name\nx@example.com,X\x00Y\n",
+        "email,full_name\n".encode("utf-16-le"),
+    ],
+    ids=["header", "cell", "utf-16"],
+)
 @pytest.mark.parametrize("upload", ["imports:people_upload", "imports:enrolment_upload"])
 def test_it_refuses_a_csv_with_a_nul_byte_with_a_clear_message(world: World, upload, content):
     args = [world.p.slug] if upload == "imports:enrolment_upload" else []
     batches = ImportBatch.objects.count()
-    response = _client(world.hr).post(reverse(upload, args=args), {
-        "file": SimpleUploadedFile("nul.csv", content, content_type="text/csv"),
-    })
+    response = _client(world.hr).post(
+        reverse(upload, args=args),
+        {
+            "file": SimpleUploadedFile("nul.csv", content, content_type="text/csv"),
+        },
+    )
     assert response.status_code == 200
     assert "contains a NUL byte" in response.content.decode()
     assert ImportBatch.objects.count() == batches
@@ -178,11 +189,18 @@ def test_it_never_fails_on_nul_in_any_form_field(world: World) -> None:
 
 def test_it_stores_escape_characters_in_a_check_in_harmlessly(world: World) -> None:
     client = _client(world.mentee)
-    response = client.post(reverse("checkins:create", args=[world.m.pk]), {
-        "date": date.today().isoformat(), "duration_minutes": "45",
-        "activity": "pair_programming", "shared_summary": ESCAPE, "private_notes": ESCAPE,
-        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        reverse("checkins:create", args=[world.m.pk]),
+        {
+            "date": date.today().isoformat(),
+            "duration_minutes": "45",
+            "activity": "pair_programming",
+            "shared_summary": ESCAPE,
+            "private_notes": ESCAPE,
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code in (200, 302)
     saved = CheckIn.objects.filter(shared_summary__contains="\x1b").first()
     print(f"\nESC/BEL in a check-in: {'stored as typed' if saved else 'refused'}")

@@ -71,11 +71,13 @@ def test_it_answers_every_page_and_keeps_the_work_while_redis_is_down(
         if response.status >= 400 or response.seconds > MAX_SECONDS:
             failures.append(("hr", label, response.status, round(response.seconds, 2)))
 
-    print(f"\nRedis down: {len(paths) * len(ROLES)} GETs ({len(paths)} URLs x {len(ROLES)} roles), "
-          f"status codes {dict(sorted(outcomes.items()))}; {len(actions)} POSTs "
-          f"{ {k: r.status for k, r in actions.items()} }; "
-          f"slowest {slowest[0]:.2f} s ({slowest[1]}); per role "
-          f"{ {role: dict(sorted(c.items())) for role, c in per_role.items()} }")
+    print(
+        f"\nRedis down: {len(paths) * len(ROLES)} GETs ({len(paths)} URLs x {len(ROLES)} roles), "
+        f"status codes {dict(sorted(outcomes.items()))}; {len(actions)} POSTs "
+        f"{ {k: r.status for k, r in actions.items()} }; "
+        f"slowest {slowest[0]:.2f} s ({slowest[1]}); per role "
+        f"{ {role: dict(sorted(c.items())) for role, c in per_role.items()} }"
+    )
     assert not failures, f"{failures}\n{web.output()}"
 
     redis_server.start()
@@ -93,8 +95,10 @@ def test_it_answers_within_the_socket_timeout_while_redis_hangs(
     page = hr.get(reverse("programs:manage", args=[w.p.slug]))
     started = _start_run(hr, w)
     limit = settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] + 3
-    print(f"\nRedis frozen: manage page {page.status} in {page.seconds:.2f} s; "
-          f"start run {started.status} in {started.seconds:.2f} s")
+    print(
+        f"\nRedis frozen: manage page {page.status} in {page.seconds:.2f} s; "
+        f"start run {started.status} in {started.seconds:.2f} s"
+    )
     assert page.status == 200 and page.seconds < MAX_SECONDS
     assert started.status == 302 and started.seconds < limit
 
@@ -103,8 +107,11 @@ def test_it_answers_within_the_socket_timeout_while_redis_hangs(
 
 
 def _start_run(browser: Browser, w: World) -> Response:
-    return browser.post(reverse("matching:start", args=[w.p.slug]), {"mode": "max_matched"},
-                        referer_path=reverse("programs:manage", args=[w.p.slug]))
+    return browser.post(
+        reverse("matching:start", args=[w.p.slug]),
+        {"mode": "max_matched"},
+        referer_path=reverse("programs:manage", args=[w.p.slug]),
+    )
 
 
 def _assert_recovers(redis_server: PrivateRedis, hr: Browser, w: World) -> None:
@@ -117,7 +124,9 @@ def _assert_recovers(redis_server: PrivateRedis, hr: Browser, w: World) -> None:
     assert runs.get().last_error, "the failed publish should be recorded"
     # A nudge's emails wait in the email queue; the outbox wakes the worker to send them.
     assert set(pending.values_list("task_name", flat=True)) <= {
-        "matching.tasks.execute_run", "outbox.tasks.send_emails"}
+        "matching.tasks.execute_run",
+        "outbox.tasks.send_emails",
+    }
     waiting = pending.count()
 
     # A worker starts and the outbox flush (beat runs it every minute) sends the work.

@@ -5,16 +5,25 @@ from django.conf import settings
 
 from mentorship_site.celery import app
 
-PROJECT_APPS = ("people.", "programs.", "mentorships.", "matching.", "checkins.", "metrics.",
-                "imports.", "reminders.", "feedback.", "audit.", "outbox.")
+PROJECT_APPS = (
+    "people.",
+    "programs.",
+    "mentorships.",
+    "matching.",
+    "checkins.",
+    "metrics.",
+    "imports.",
+    "reminders.",
+    "feedback.",
+    "audit.",
+    "outbox.",
+)
 MAX_RETRIES = 10
 
 
 def _project_tasks():
     app.loader.import_default_modules()
-    return sorted(
-        (name, task) for name, task in app.tasks.items() if name.startswith(PROJECT_APPS)
-    )
+    return sorted((name, task) for name, task in app.tasks.items() if name.startswith(PROJECT_APPS))
 
 
 TASKS = _project_tasks()

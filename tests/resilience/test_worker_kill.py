@@ -100,11 +100,13 @@ def test_it_completes_a_matching_run_once_after_the_worker_is_killed_mid_run(
     run.refresh_from_db()
     proposals = Proposal.objects.filter(run=run)
     per_mentee = proposals.values("mentee").annotate(n=Count("id"))
-    print(f"\nMatching run after SIGKILL at {killed_at}: status {run.status}, "
-          f"{run.matched_count} matched, {run.unmatched_count} unmatched, "
-          f"{proposals.count()} proposals for {per_mentee.count()} mentees, "
-          f"runs of the program {MatchingRun.objects.filter(program=program).count()}, "
-          f"mentorships {Mentorship.objects.filter(program=program).count()}")
+    print(
+        f"\nMatching run after SIGKILL at {killed_at}: status {run.status}, "
+        f"{run.matched_count} matched, {run.unmatched_count} unmatched, "
+        f"{proposals.count()} proposals for {per_mentee.count()} mentees, "
+        f"runs of the program {MatchingRun.objects.filter(program=program).count()}, "
+        f"mentorships {Mentorship.objects.filter(program=program).count()}"
+    )
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert MatchingRun.objects.filter(program=program).count() == 1
     assert run.matched_count > 0
@@ -130,7 +132,8 @@ def test_it_sends_each_reminder_once_after_the_worker_is_killed_mid_sweep(
     workers(wait_ready=False)
     wait_for(
         lambda: not ReminderSent.objects.filter(status=DeliveryStatus.PENDING).exists(),
-        600, "the redelivered sweep to send the rest",
+        600,
+        "the redelivered sweep to send the rest",
     )
 
     keys = ReminderSent.objects.values_list("mentorship", "recipient", "kind", "period_start")
@@ -138,8 +141,10 @@ def test_it_sends_each_reminder_once_after_the_worker_is_killed_mid_sweep(
     logs_per_reminder = ReminderSent.objects.annotate(n=Count("logs"))
     duplicated = sum(r.n - 1 for r in logs_per_reminder if r.n > 1)
     lost = logs_per_reminder.filter(n=0).count()
-    print(f"\nReminder sweep after SIGKILL: emails expected {expected}, sent before kill "
-          f"{sent_before_kill}, sent {sent}, duplicated {duplicated}, lost {lost}")
+    print(
+        f"\nReminder sweep after SIGKILL: emails expected {expected}, sent before kill "
+        f"{sent_before_kill}, sent {sent}, duplicated {duplicated}, lost {lost}"
+    )
     assert len(set(keys)) == len(keys) == expected
     assert sent == expected
     assert duplicated == 0 and lost == 0
@@ -154,8 +159,9 @@ def _recipients(folder: Path) -> Counter[str]:
     return found
 
 
-def _kill_mid_sweep(workers, folder: Path, *, task: str, rows, recipient: str, expected: int
-                    ) -> dict[str, int]:
+def _kill_mid_sweep(
+    workers, folder: Path, *, task: str, rows, recipient: str, expected: int
+) -> dict[str, int]:
     """Runs `task` on a worker that writes its emails to files, SIGKILLs it once a tenth of
     `rows` are stamped sent, and lets a new worker finish after the visibility timeout.
 
@@ -166,21 +172,29 @@ def _kill_mid_sweep(workers, folder: Path, *, task: str, rows, recipient: str, e
     queued_at = timezone.now()
     first.client.send_task(task)
     kill_after = expected // 10
-    wait_for(lambda: rows.filter(sent_at__isnull=False).count() >= kill_after, 240,
-             f"{kill_after} emails")
+    wait_for(
+        lambda: rows.filter(sent_at__isnull=False).count() >= kill_after,
+        240,
+        f"{kill_after} emails",
+    )
     first.kill(signal.SIGKILL)
     before_kill = rows.filter(sent_at__isnull=False).count()
     assert 0 < before_kill < expected, "the kill should land half-way through the sweep"
 
     wait_past_visibility_timeout(queued_at)
     workers(wait_ready=False, **env)
-    wait_for(lambda: rows.count() == expected and not rows.filter(sent_at__isnull=True).exists(),
-             600, "the redelivered sweep to email the rest")
+    wait_for(
+        lambda: rows.count() == expected and not rows.filter(sent_at__isnull=True).exists(),
+        600,
+        "the redelivered sweep to email the rest",
+    )
     time.sleep(1)  # the file of the last send is closed after its commit
     got = _recipients(folder)
     owed = Counter(rows.values_list(recipient, flat=True))
     return {
-        "expected": expected, "before_kill": before_kill, "written": sum(got.values()),
+        "expected": expected,
+        "before_kill": before_kill,
+        "written": sum(got.values()),
         "duplicated": sum(max(0, n - owed[a]) for a, n in got.items()),
         "lost": sum(max(0, n - got[a]) for a, n in owed.items()),
     }
@@ -192,13 +206,22 @@ def test_it_sends_each_survey_invitation_after_the_worker_is_killed_mid_sweep(
     expected = due_pairings(500)  # a mentee and a mentor each: 1,000 invitees
     program = Program.objects.filter(mentorships__isnull=False).distinct().get()
     feedback_services.survey_save(
-        program=program, kind="mid_point", opens_on=date.today(),
-        closes_on=date.today() + timedelta(days=14), for_mentees=True, for_mentors=True,
+        program=program,
+        kind="mid_point",
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=14),
+        for_mentees=True,
+        for_mentors=True,
         for_managers=True,
     )
-    found = _kill_mid_sweep(workers, tmp_path, task="feedback.tasks.send_due_surveys",
-                            rows=SurveyInvitation.objects.all(), recipient="user__email",
-                            expected=expected)
+    found = _kill_mid_sweep(
+        workers,
+        tmp_path,
+        task="feedback.tasks.send_due_surveys",
+        rows=SurveyInvitation.objects.all(),
+        recipient="user__email",
+        expected=expected,
+    )
     print(f"\nSurvey sweep after SIGKILL: {found}")
     assert found["lost"] == 0
     # The one window left: killed after the mail server took a message, before the commit.
@@ -211,9 +234,14 @@ def test_it_sends_each_assessment_request_after_the_worker_is_killed_mid_sweep(
     expected = due_pairings(500)  # the mentee rates themself, the mentor rates them: 1,000
     program = Program.objects.filter(mentorships__isnull=False).distinct().get()
     AssessmentRound.objects.create(program=program, kind="baseline", due_on=date.today())
-    found = _kill_mid_sweep(workers, tmp_path, task="feedback.tasks.send_assessment_requests",
-                            rows=AssessmentRequest.objects.all(), recipient="rater__email",
-                            expected=expected)
+    found = _kill_mid_sweep(
+        workers,
+        tmp_path,
+        task="feedback.tasks.send_assessment_requests",
+        rows=AssessmentRequest.objects.all(),
+        recipient="rater__email",
+        expected=expected,
+    )
     print(f"\nAssessment sweep after SIGKILL: {found}")
     assert found["lost"] == 0
     assert found["duplicated"] <= 1

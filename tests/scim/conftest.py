@@ -20,8 +20,11 @@ class ScimClient:
     def _send(self, method: str, path: str, data=None, **extra):
         body = json.dumps(data) if data is not None and not isinstance(data, str) else data
         return getattr(self.client, method)(
-            f"/scim/v2/{path}", data=body, content_type="application/scim+json",
-            headers=self.headers, **extra,
+            f"/scim/v2/{path}",
+            data=body,
+            content_type="application/scim+json",
+            headers=self.headers,
+            **extra,
         )
 
     def get(self, path: str, params: dict | None = None):
@@ -50,10 +53,19 @@ def scim(scim_token) -> ScimClient:
     return ScimClient(scim_token[1])
 
 
-def user_payload(user_name: str, *, email: str | None = None, display: str = "Ada Lovelace",
-                 department: str | None = None, manager: str | None = None, **extra) -> dict:
+def user_payload(
+    user_name: str,
+    *,
+    email: str | None = None,
+    display: str = "Ada Lovelace",
+    department: str | None = None,
+    manager: str | None = None,
+    **extra,
+) -> dict:
     payload = {
-        "schemas": [CORE, ENTERPRISE], "userName": user_name, "displayName": display,
+        "schemas": [CORE, ENTERPRISE],
+        "userName": user_name,
+        "displayName": display,
         "active": True,
         "emails": [{"value": email or user_name, "type": "work", "primary": True}],
         **extra,

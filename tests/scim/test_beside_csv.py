@@ -15,11 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_it_lets_the_csv_import_update_a_person_scim_created(scim):
     body = scim.post("Users", user_payload("ada@example.com", department="Platform")).json()
     hr = factories.HRFactory()
-    content = ("email,full_name,job_title,department\n"
-               "ada@example.com,Ada Lovelace,Head of Platform,Platform\n"
-               "new@example.com,New Person,Engineer,Research\n")
-    batch = batch_preview(kind=ImportKind.PEOPLE, content=content, filename="people.csv",
-                          uploaded_by=hr)
+    content = (
+        "email,full_name,job_title,department\n"
+        "ada@example.com,Ada Lovelace,Head of Platform,Platform\n"
+        "new@example.com,New Person,Engineer,Research\n"
+    )
+    batch = batch_preview(
+        kind=ImportKind.PEOPLE, content=content, filename="people.csv", uploaded_by=hr
+    )
     assert batch_apply(batch_id=batch.pk, actor=hr).applied
     ada = User.objects.get(pk=int(body["id"]))
     assert ada.job_title == "Head of Platform"

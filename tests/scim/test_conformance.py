@@ -14,17 +14,24 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_it_passes_every_check_scim2_tester_runs(live_server, capsys):
     _, raw = token_create(name="scim2-tester", by=None)
-    http = Client(base_url=f"{live_server.url}/scim/v2",
-                  headers={"Authorization": f"Bearer {raw}"}, timeout=30)
+    http = Client(
+        base_url=f"{live_server.url}/scim/v2",
+        headers={"Authorization": f"Bearer {raw}"},
+        timeout=30,
+    )
     with http:
         results = check_server(SyncSCIMClient(http))
     counts = Counter(r.status.name for r in results)
-    failed = [r for r in results
-              if r.status not in (Status.SUCCESS, Status.COMPLIANT, Status.ACCEPTABLE,
-                                  Status.SKIPPED)]
+    failed = [
+        r
+        for r in results
+        if r.status not in (Status.SUCCESS, Status.COMPLIANT, Status.ACCEPTABLE, Status.SKIPPED)
+    ]
     with capsys.disabled():
-        print(f"\nscim2-tester: {len(results)} checks: "
-              + ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items())))
+        print(
+            f"\nscim2-tester: {len(results)} checks: "
+            + ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items()))
+        )
         for r in results:
             if r.status == Status.SKIPPED:
                 print(f"  skipped {r.resource_type or ''} {r.title}: {r.reason}")

@@ -39,8 +39,7 @@ def test_it_signs_out_and_ends_live_mentorships_on_active_false(scim, leaver, pa
     as_mentor, as_mentee, done, others = pairings
     browser = _signed_in(leaver)
     bystander = _signed_in(others.mentor)
-    response = scim.patch(f"Users/{leaver.pk}", {"op": "replace", "path": "active",
-                                                  "value": False})
+    response = scim.patch(f"Users/{leaver.pk}", {"op": "replace", "path": "active", "value": False})
     assert response.status_code == 200, response.content
     assert response.json()["active"] is False
     leaver.refresh_from_db()
@@ -58,12 +57,14 @@ def test_it_signs_out_and_ends_live_mentorships_on_active_false(scim, leaver, pa
     assert browser.get("/").status_code == 302
     assert bystander.get("/").status_code == 200
     assert Session.objects.count() == 1
-    assert AuditEvent.objects.filter(action="scim.user_deactivated",
-                                     object_id=str(leaver.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="scim.user_deactivated", object_id=str(leaver.pk)
+    ).exists()
 
 
-def test_it_keeps_everything_of_theirs_and_lets_them_back_in_on_reactivation(scim, leaver,
-                                                                              pairings):
+def test_it_keeps_everything_of_theirs_and_lets_them_back_in_on_reactivation(
+    scim, leaver, pairings
+):
     scim.patch(f"Users/{leaver.pk}", {"op": "replace", "path": "active", "value": False})
     assert Mentorship.objects.filter(pk__in=[p.pk for p in pairings]).count() == 4
     response = scim.patch(f"Users/{leaver.pk}", {"op": "replace", "value": {"active": True}})

@@ -12,8 +12,14 @@ GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 
 def _group(scim, name, members=()):
-    response = scim.post("Groups", {"schemas": [GROUP], "displayName": name,
-                                    "members": [{"value": str(m.pk)} for m in members]})
+    response = scim.post(
+        "Groups",
+        {
+            "schemas": [GROUP],
+            "displayName": name,
+            "members": [{"value": str(m.pk)} for m in members],
+        },
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -31,11 +37,13 @@ def test_it_adds_and_removes_members_with_patch(scim):
     ada, alan, third = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()
     third_department = third.department_id
     body = _group(scim, "Platform", [ada])
-    response = scim.patch(f"Groups/{body['id']}",
-                          {"op": "add", "path": "members", "value": [{"value": str(alan.pk)}]})
+    response = scim.patch(
+        f"Groups/{body['id']}", {"op": "add", "path": "members", "value": [{"value": str(alan.pk)}]}
+    )
     assert response.status_code == 200, response.content
-    response = scim.patch(f"Groups/{body['id']}",
-                          {"op": "remove", "path": f'members[value eq "{ada.pk}"]'})
+    response = scim.patch(
+        f"Groups/{body['id']}", {"op": "remove", "path": f'members[value eq "{ada.pk}"]'}
+    )
     assert response.status_code == 200, response.content
     ada.refresh_from_db()
     alan.refresh_from_db()
@@ -58,8 +66,9 @@ def test_it_refuses_a_taken_name_and_an_unknown_member(scim):
     _group(scim, "Platform")
     response = scim.post("Groups", {"schemas": [GROUP], "displayName": "PLATFORM"})
     assert response.status_code == 409 and response.json()["scimType"] == "uniqueness"
-    response = scim.post("Groups", {"schemas": [GROUP], "displayName": "New",
-                                    "members": [{"value": "999999"}]})
+    response = scim.post(
+        "Groups", {"schemas": [GROUP], "displayName": "New", "members": [{"value": "999999"}]}
+    )
     assert response.status_code == 400
     assert not Department.objects.filter(name="New").exists()
 

@@ -80,8 +80,10 @@ def test_it_gives_a_token_no_access_outside_scim(scim_token):
 
 def test_it_is_exempt_from_csrf_only_on_scim(scim):
     # The SCIM client enforces CSRF checks, as a browser would, and still creates people.
-    response = scim.post("Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                                   "userName": "ada@example.com"})
+    response = scim.post(
+        "Users",
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@example.com"},
+    )
     assert response.status_code == 201
     client = Client(enforce_csrf_checks=True)
     client.force_login(factories.UserFactory())
@@ -94,9 +96,13 @@ def test_it_lets_a_superuser_revoke_a_token_in_the_admin(superuser):
     client.force_login(superuser)
     page = client.get("/admin/scim/scimtoken/")
     assert page.status_code == 200 and token.digest not in page.content.decode()
-    response = client.post("/admin/scim/scimtoken/", {
-        "action": "revoke", "_selected_action": [token.pk],
-    })
+    response = client.post(
+        "/admin/scim/scimtoken/",
+        {
+            "action": "revoke",
+            "_selected_action": [token.pk],
+        },
+    )
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None

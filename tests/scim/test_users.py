@@ -20,8 +20,14 @@ def create(scim, user_name, **kwargs):
 
 def test_it_creates_a_person_with_department_and_manager(scim):
     boss = create(scim, "grace@example.com", display="Grace Hopper")
-    body = create(scim, "Ada@Example.com", department="Platform", manager=boss["id"],
-                  title="Engineer", externalId="abc-1")
+    body = create(
+        scim,
+        "Ada@Example.com",
+        department="Platform",
+        manager=boss["id"],
+        title="Engineer",
+        externalId="abc-1",
+    )
     ada = User.objects.get(pk=int(body["id"]))
     assert ada.email == "ada@example.com"
     assert ada.full_name == "Ada Lovelace"
@@ -65,9 +71,14 @@ def test_it_refuses_an_unknown_manager_and_a_circle(scim):
     assert response.status_code == 400 and response.json()["scimType"] == "invalidValue"
     boss = create(scim, "grace@example.com")
     ada = create(scim, "ada@example.com", manager=boss["id"])
-    response = scim.patch(f"Users/{boss['id']}", {
-        "op": "replace", "path": f"{ENTERPRISE}:manager", "value": ada["id"],
-    })
+    response = scim.patch(
+        f"Users/{boss['id']}",
+        {
+            "op": "replace",
+            "path": f"{ENTERPRISE}:manager",
+            "value": ada["id"],
+        },
+    )
     assert response.status_code == 400
     assert User.objects.get(pk=int(boss["id"])).manager_id is None
 
@@ -95,26 +106,31 @@ def test_it_lists_people_made_by_the_csv_import_with_their_email_as_user_name(sc
     assert body["Resources"][0]["userName"] == "imported@example.com"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('userName eq "ada@example.com"', {"ada"}),
-    ('userName co "example.org"', {"grace"}),
-    ('userName sw "AL"', {"alan"}),
-    ('displayName sw "Alan" or displayName eq "Grace Hopper"', {"alan", "grace"}),
-    ('emails co "lovelace" and active eq true', {"ada"}),
-    ('emails[type eq "work" and value sw "grace"]', {"grace"}),
-    ('emails.value ew ".org"', {"grace"}),
-    ('externalId eq "ext-ada"', {"ada"}),
-    ('externalId pr', {"ada"}),
-    ('not (userName sw "a")', {"grace"}),
-    (f'{ENTERPRISE}:department eq "platform"', {"alan"}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('userName eq "ada@example.com"', {"ada"}),
+        ('userName co "example.org"', {"grace"}),
+        ('userName sw "AL"', {"alan"}),
+        ('displayName sw "Alan" or displayName eq "Grace Hopper"', {"alan", "grace"}),
+        ('emails co "lovelace" and active eq true', {"ada"}),
+        ('emails[type eq "work" and value sw "grace"]', {"grace"}),
+        ('emails.value ew ".org"', {"grace"}),
+        ('externalId eq "ext-ada"', {"ada"}),
+        ("externalId pr", {"ada"}),
+        ('not (userName sw "a")', {"grace"}),
+        (f'{ENTERPRISE}:department eq "platform"', {"alan"}),
+    ],
+)
 def test_it_filters_users(scim, text, expected):
     ids = {
-        "ada": create(scim, "ada@example.com", email="ada.lovelace@example.com",
-                      externalId="ext-ada")["id"],
+        "ada": create(
+            scim, "ada@example.com", email="ada.lovelace@example.com", externalId="ext-ada"
+        )["id"],
         "grace": create(scim, "grace@example.org", display="Grace Hopper")["id"],
-        "alan": create(scim, "alan@example.com", display="Alan Turing",
-                       department="Platform")["id"],
+        "alan": create(scim, "alan@example.com", display="Alan Turing", department="Platform")[
+            "id"
+        ],
     }
     body = scim.get("Users", {"filter": text}).json()
     found = {name for name, pk in ids.items() if pk in {r["id"] for r in body["Resources"] or []}}
@@ -122,7 +138,7 @@ def test_it_filters_users(scim, text, expected):
     assert body["totalResults"] == len(expected)
 
 
-@pytest.mark.parametrize("text", ['userName eq', 'nickName eq "x"', 'userName zz "x"', "("])
+@pytest.mark.parametrize("text", ["userName eq", 'nickName eq "x"', 'userName zz "x"', "("])
 def test_it_refuses_a_bad_filter_with_invalid_filter(scim, text):
     response = scim.get("Users", {"filter": text})
     assert response.status_code == 400
@@ -202,8 +218,9 @@ def test_it_deletes_by_deactivating_and_reactivates_on_return(scim, client):
     person.refresh_from_db()
     assert person.is_active is False  # still there: never deleted
     assert scim.get(f"Users/{ada['id']}").status_code == 404
-    assert scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()[
-        "totalResults"] == 0
+    assert (
+        scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()["totalResults"] == 0
+    )
     again = create(scim, "ada@example.com", display="Ada Lovelace")
     assert again["id"] == ada["id"] and again["active"] is True
     person.refresh_from_db()
@@ -231,15 +248,17 @@ def test_it_forgets_the_directory_copy_when_a_person_is_erased(scim):
     person_erase(person=User.objects.get(pk=int(ada["id"])), by=officer)
     assert not ScimUser.objects.filter(user_id=int(ada["id"])).exists()
     assert scim.get(f"Users/{ada['id']}").status_code == 404
-    assert scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()[
-        "totalResults"] == 0
+    assert (
+        scim.get("Users", {"filter": 'userName eq "ada@example.com"'}).json()["totalResults"] == 0
+    )
 
 
 def test_it_refuses_a_nul_character_in_a_value_with_a_400(scim):
     response = scim.post("Users", user_payload("ada\u0000@example.com"))
     assert response.status_code == 400 and response.json()["scimType"] == "invalidValue"
     ada = create(scim, "ada@example.com")
-    response = scim.patch(f"Users/{ada['id']}", {"op": "replace", "path": "title",
-                                                  "value": "x\u0000y"})
+    response = scim.patch(
+        f"Users/{ada['id']}", {"op": "replace", "path": "title", "value": "x\u0000y"}
+    )
     assert response.status_code == 400
     assert User.objects.get(pk=int(ada["id"])).job_title == ""

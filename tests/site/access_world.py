@@ -68,8 +68,16 @@ FORMER_HR = "former_hr"
 PRIVACY_OFFICER = "privacy_officer"
 
 ROLES: tuple[str, ...] = (
-    ANONYMOUS, MENTEE, MENTOR, OTHER_PARTICIPANT, LINE_MANAGER, OUTSIDE_MANAGER, OTHER_HR, HR,
-    FORMER_HR, PRIVACY_OFFICER,
+    ANONYMOUS,
+    MENTEE,
+    MENTOR,
+    OTHER_PARTICIPANT,
+    LINE_MANAGER,
+    OUTSIDE_MANAGER,
+    OTHER_HR,
+    HR,
+    FORMER_HR,
+    PRIVACY_OFFICER,
 )
 SIGNED_IN: frozenset[str] = frozenset(ROLES) - {ANONYMOUS}
 
@@ -138,8 +146,12 @@ class World:
 def _pair(program, mentor: User, mentee: User, by: User):
     skill = SkillFactory(name="Kubernetes")
     mentor_e = EnrolmentFactory(program=program, user=mentor, role="mentor", capacity=2)
-    mentee_e = EnrolmentFactory(program=program, user=mentee, role="mentee",
-                                career_goal=CAREER_GOAL if program.slug == "prog-p" else "")
+    mentee_e = EnrolmentFactory(
+        program=program,
+        user=mentee,
+        role="mentee",
+        career_goal=CAREER_GOAL if program.slug == "prog-p" else "",
+    )
     EnrolmentSkillFactory(enrolment=mentor_e, skill=skill, level=4, target_level=None)
     EnrolmentSkillFactory(enrolment=mentee_e, skill=skill, level=1, target_level=3)
     return mentorship_services.mentorship_create(
@@ -149,12 +161,23 @@ def _pair(program, mentor: User, mentee: User, by: User):
 
 def _checkin(mentorship, goal, milestone, note: str):
     return checkin_services.checkin_create(
-        mentorship=mentorship, author=mentorship.mentee, when=date.today(),
-        duration_minutes=45, activity="pair_programming", skills=[], goals=[goal],
-        milestones=[milestone], private_notes=note, shared_summary="Shared: went through CI.",
-        action_items=[checkin_services.ActionItemData(
-            text="Read the runbook", owner=mentorship.mentee, due_date=None,
-        )],
+        mentorship=mentorship,
+        author=mentorship.mentee,
+        when=date.today(),
+        duration_minutes=45,
+        activity="pair_programming",
+        skills=[],
+        goals=[goal],
+        milestones=[milestone],
+        private_notes=note,
+        shared_summary="Shared: went through CI.",
+        action_items=[
+            checkin_services.ActionItemData(
+                text="Read the runbook",
+                owner=mentorship.mentee,
+                due_date=None,
+            )
+        ],
         pulse=4,
     )
 
@@ -164,26 +187,43 @@ def build_world() -> World:
     other_hr = HRFactory(email="other.hr@access.example", full_name="Otto Coordinator")
     former_hr = UserFactory(email="former.hr@access.example", full_name="Fay Former")
     line_manager = UserFactory(email="line.manager@access.example", full_name="Lena Manager")
-    outside_manager = UserFactory(email="outside.manager@access.example",
-                                  full_name="Oscar Outside")
+    outside_manager = UserFactory(email="outside.manager@access.example", full_name="Oscar Outside")
     outside_report = UserFactory(email="outside.report@access.example", manager=outside_manager)
     # Not one of the roles: someone for recognitions of the mentor to go to.
     mentor_manager = UserFactory(email="mentor.manager@access.example")
-    mentor = UserFactory(email="mentor@access.example", full_name="Mona Mentor",
-                         manager=mentor_manager)
-    mentee = UserFactory(email="mentee@access.example", full_name="Manu Mentee",
-                         manager=line_manager)
+    mentor = UserFactory(
+        email="mentor@access.example", full_name="Mona Mentor", manager=mentor_manager
+    )
+    mentee = UserFactory(
+        email="mentee@access.example", full_name="Manu Mentee", manager=line_manager
+    )
     other_mentor = UserFactory(email="other.mentor@access.example")
     other_mentee = UserFactory(email="other.mentee@access.example")
-    privacy_officer = UserFactory(email="privacy.officer@access.example",
-                                  full_name="Priya Privacy", is_privacy_officer=True)
+    privacy_officer = UserFactory(
+        email="privacy.officer@access.example", full_name="Priya Privacy", is_privacy_officer=True
+    )
 
-    p = ProgramFactory(slug="prog-p", name="Program P", status="active", format="one_to_one",
-                       coordinators=[hr, former_hr])
-    q = ProgramFactory(slug="prog-q", name="Program Q", status="active", format="one_to_one",
-                       coordinators=[other_hr])
-    o = ProgramFactory(slug="prog-o", name="Program O", status="enrolling",
-                       requires_manager_approval=True, coordinators=[hr])
+    p = ProgramFactory(
+        slug="prog-p",
+        name="Program P",
+        status="active",
+        format="one_to_one",
+        coordinators=[hr, former_hr],
+    )
+    q = ProgramFactory(
+        slug="prog-q",
+        name="Program Q",
+        status="active",
+        format="one_to_one",
+        coordinators=[other_hr],
+    )
+    o = ProgramFactory(
+        slug="prog-o",
+        name="Program O",
+        status="enrolling",
+        requires_manager_approval=True,
+        coordinators=[hr],
+    )
 
     m = _pair(p, mentor, mentee, hr)
     m2 = _pair(q, other_mentor, other_mentee, other_hr)
@@ -200,13 +240,33 @@ def build_world() -> World:
         mentorship=m, raised_by=mentee, reason=RESET_REASON
     )
 
-    w = World(hr=hr, other_hr=other_hr, former_hr=former_hr, mentor=mentor, mentee=mentee, line_manager=line_manager,
-              outside_manager=outside_manager, outside_report=outside_report,
-              other_mentor=other_mentor, other_mentee=other_mentee,
-              privacy_officer=privacy_officer, p=p, q=q, o=o, m=m, m2=m2)
+    w = World(
+        hr=hr,
+        other_hr=other_hr,
+        former_hr=former_hr,
+        mentor=mentor,
+        mentee=mentee,
+        line_manager=line_manager,
+        outside_manager=outside_manager,
+        outside_report=outside_report,
+        other_mentor=other_mentor,
+        other_mentee=other_mentee,
+        privacy_officer=privacy_officer,
+        p=p,
+        q=q,
+        o=o,
+        m=m,
+        m2=m2,
+    )
     w.objects.update(
-        goal=goal, milestone=milestone, checkin=checkin, action_item=checkin.action_items.get(),
-        goal2=goal2, checkin2=checkin2, reset=reset, pending_enrolment=pending,
+        goal=goal,
+        milestone=milestone,
+        checkin=checkin,
+        action_item=checkin.action_items.get(),
+        goal2=goal2,
+        checkin2=checkin2,
+        reset=reset,
+        pending_enrolment=pending,
         agreement=m.agreement,
     )
     _add_app_rows(w)
@@ -215,9 +275,15 @@ def build_world() -> World:
 
 def mentee_goal(mentorship):
     goal = mentorship_services.goal_create(
-        mentorship=mentorship, by=mentorship.mentee,
-        data={"title": "Run the on-call rota", "description": "", "success_measure": "",
-              "target_date": date.today() + timedelta(days=60), "status": "in_progress"},
+        mentorship=mentorship,
+        by=mentorship.mentee,
+        data={
+            "title": "Run the on-call rota",
+            "description": "",
+            "success_measure": "",
+            "target_date": date.today() + timedelta(days=60),
+            "status": "in_progress",
+        },
         skills=[SkillFactory(name="Kubernetes")],
     )
     return goal
@@ -230,43 +296,85 @@ def _add_app_rows(w: World) -> None:
     recognition = Recognition.objects.create(
         mentor=w.mentor, sent_by=w.hr, sent_to=w.mentor.manager, message=RECOGNITION
     )
-    survey = survey_save(program=w.p, kind="mid_point", opens_on=today - timedelta(days=1),
-                         closes_on=today + timedelta(days=20), for_mentees=True,
-                         for_mentors=True, for_managers=True)
+    survey = survey_save(
+        program=w.p,
+        kind="mid_point",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=20),
+        for_mentees=True,
+        for_mentors=True,
+        for_managers=True,
+    )
     Survey.objects.filter(pk=survey.pk).update(status=SendStatus.SENT)
-    invitation = SurveyInvitation.objects.create(survey=survey, user=w.mentee, role="mentee",
-                                                 sent_at=now)
-    round_ = AssessmentRound.objects.create(program=w.p, kind="baseline", due_on=today,
-                                            status=SendStatus.SENT)
+    invitation = SurveyInvitation.objects.create(
+        survey=survey, user=w.mentee, role="mentee", sent_at=now
+    )
+    round_ = AssessmentRound.objects.create(
+        program=w.p, kind="baseline", due_on=today, status=SendStatus.SENT
+    )
     assessment = AssessmentRequest.objects.create(
-        round=round_, mentorship=w.m, mentee=w.mentee, rater=w.mentee,
-        rater_role=RaterRole.MENTEE, sent_at=now,
+        round=round_,
+        mentorship=w.m,
+        mentee=w.mentee,
+        rater=w.mentee,
+        rater_role=RaterRole.MENTEE,
+        sent_at=now,
     )
     batch = ImportBatch.objects.create(
-        kind=ImportKind.ENROLMENTS, program=w.p, uploaded_by=w.hr, filename=IMPORT_FILE,
-        content="email,role\n", row_count=0, status=BatchStatus.PREVIEWED,
+        kind=ImportKind.ENROLMENTS,
+        program=w.p,
+        uploaded_by=w.hr,
+        filename=IMPORT_FILE,
+        content="email,role\n",
+        row_count=0,
+        status=BatchStatus.PREVIEWED,
     )
     outcome = OutcomeEvent.objects.create(
-        employee=w.mentee, kind="promotion", occurred_on=today, from_role="Engineer",
-        to_role="Senior engineer", recorded_by=w.hr, note=OUTCOME_NOTE,
+        employee=w.mentee,
+        kind="promotion",
+        occurred_on=today,
+        from_role="Engineer",
+        to_role="Senior engineer",
+        recorded_by=w.hr,
+        note=OUTCOME_NOTE,
     )
     run = MatchingRun.objects.create(program=w.p, started_by=w.hr, status=RunStatus.SUCCEEDED)
     proposal = Proposal.objects.create(run=run, mentee=w.mentee, mentor=w.mentor, score=80)
-    rule = PairRule.objects.create(program=w.p, mentee=w.mentee, mentor=w.other_mentor,
-                                   kind="forbid", created_by=w.hr)
+    rule = PairRule.objects.create(
+        program=w.p, mentee=w.mentee, mentor=w.other_mentor, kind="forbid", created_by=w.hr
+    )
     token = calendar_token_rotate(user=w.mentee)
     w.objects.update(
         pair_rule=rule,
-        template=template, recognition=recognition, survey=survey, invitation=invitation,
-        round=round_, assessment=assessment, batch=batch, outcome=outcome, run=run,
-        proposal=proposal, calendar_token=token,
+        template=template,
+        recognition=recognition,
+        survey=survey,
+        invitation=invitation,
+        round=round_,
+        assessment=assessment,
+        batch=batch,
+        outcome=outcome,
+        run=run,
+        proposal=proposal,
+        calendar_token=token,
     )
 
 
 # --- database snapshots: prove what a request changed ---------------------------------------
 
-WATCHED_APPS = ("people", "programs", "mentorships", "matching", "checkins", "metrics",
-                "imports", "reminders", "feedback", "audit", "outbox")
+WATCHED_APPS = (
+    "people",
+    "programs",
+    "mentorships",
+    "matching",
+    "checkins",
+    "metrics",
+    "imports",
+    "reminders",
+    "feedback",
+    "audit",
+    "outbox",
+)
 VOLATILE = frozenset({"last_login"})
 
 Snapshot = dict[str, dict[object, dict]]
@@ -330,8 +438,9 @@ def table_hashes() -> dict[str, str]:
                 )
                 continue
             # SQLite: every row as a JSON array, in key order (no md5: the text itself).
-            columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields
-                                if f.column != "last_login")
+            columns = ", ".join(
+                qn(f.column) for f in model._meta.concrete_fields if f.column != "last_login"
+            )
             parts.append(
                 f"SELECT '{model._meta.label}', coalesce((SELECT group_concat(r, '|') FROM "
                 f"(SELECT json_array({columns}) AS r FROM {table} ORDER BY {pk})), '')"

@@ -45,14 +45,25 @@ from tests.site.access_world import (
 LOGIN_PATH = "/accounts/login/"
 
 # Public by design: signing in and recovering a password can't require being signed in.
-PUBLIC = frozenset({
-    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete", "invitation_confirm",
-    # Company sign-in (sso): start, the provider's return, the page after sign-out.
-    "sso:oidc_login", "sso:oidc_callback", "sso:signed_out",
-    # SAML sign-in (404 while SAML is not configured): start, the IdP's POST, SP metadata.
-    "sso:saml_login", "sso:saml_acs", "sso:saml_metadata",
-})
+PUBLIC = frozenset(
+    {
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation_confirm",
+        # Company sign-in (sso): start, the provider's return, the page after sign-out.
+        "sso:oidc_login",
+        "sso:oidc_callback",
+        "sso:signed_out",
+        # SAML sign-in (404 while SAML is not configured): start, the IdP's POST, SP metadata.
+        "sso:saml_login",
+        "sso:saml_acs",
+        "sso:saml_metadata",
+    }
+)
 # Tested separately in test_admin.py.
 SKIPPED_NAMESPACES = frozenset({"admin"})
 
@@ -80,8 +91,12 @@ class Rule:
         return self.refusal if self.holders is None or role in self.holders else 403
 
 
-def page(kwargs: Kwargs | None, *roles: str | frozenset[str], redirect: frozenset[str] = frozenset(),
-         **extra) -> Rule:
+def page(
+    kwargs: Kwargs | None,
+    *roles: str | frozenset[str],
+    redirect: frozenset[str] = frozenset(),
+    **extra,
+) -> Rule:
     return Rule(kwargs or (lambda w: {}), _roles(roles), redirect=redirect, **extra)
 
 
@@ -152,16 +167,20 @@ TABLE: dict[str, Rule] = {
     "programs:skill_edit": page(lambda w: {"pk": w.goal.skills.get().pk}, HR_ANY),
     "programs:my_enrolments": page(None, SIGNED_IN),
     "programs:approvals": page(None, MANAGERS),
-    "programs:approval_decide": page(lambda w: {"pk": w.pending_enrolment.pk}, LINE_MANAGER,
-                                     **MANAGER_OBJECT),
+    "programs:approval_decide": page(
+        lambda w: {"pk": w.pending_enrolment.pk}, LINE_MANAGER, **MANAGER_OBJECT
+    ),
     "programs:detail": page(p, SIGNED_IN),
     "programs:manage": page(p, HR),
     "programs:edit": page(p, HR),
     "programs:status": post(p, HR),
     "programs:enrolments": page(p, HR),
     # Program O is open; the mentee is already enrolled there, so is sent to their enrolment.
-    "programs:enrol": page(lambda w: {"slug": w.o.slug, "role": "mentor"},
-                           SIGNED_IN - {MENTEE}, redirect=frozenset({MENTEE})),
+    "programs:enrol": page(
+        lambda w: {"slug": w.o.slug, "role": "mentor"},
+        SIGNED_IN - {MENTEE},
+        redirect=frozenset({MENTEE}),
+    ),
     "programs:enrolment_edit": page(lambda w: {"slug": w.o.slug}, MENTEE, **PRIVATE),
     "programs:enrolment_withdraw": post(lambda w: {"slug": w.o.slug}, MENTEE, **PRIVATE),
     # mentorships: participants
@@ -220,8 +239,13 @@ TABLE: dict[str, Rule] = {
     "reminders:calendar_rotate": post(None, SIGNED_IN),
     "reminders:calendar_revoke": post(None, SIGNED_IN),
     # The token is the credential: a wrong one is a 404 for everyone, signed in or not.
-    "reminders:ics": page(lambda w: {"token": "not-a-real-token"}, *NONE, anonymous_status=404,
-                          refusal=404, get_only=True),
+    "reminders:ics": page(
+        lambda w: {"token": "not-a-real-token"},
+        *NONE,
+        anonymous_status=404,
+        refusal=404,
+        get_only=True,
+    ),
     "reminders:at_risk": page(p, HR),
     # feedback
     "feedback:inbox": page(None, SIGNED_IN),
@@ -299,6 +323,7 @@ PAIRS_TRIED = len(CASES)
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return [label for label in before if before[label] != after[label]]
@@ -440,15 +465,23 @@ def test_it_serves_the_calendar_feed_only_for_a_live_token(world):
 def test_it_tried_every_url_with_every_role(capsys):
     assert PAIRS_TRIED == len(URL_NAMES) * len(ROLES)
     with capsys.disabled():
-        print(f"\naccess control: {PAIRS_TRIED} (URL, role) pairs = {len(URL_NAMES)} URL names "
-              f"x {len(ROLES)} roles ({', '.join(ROLES)}); public auth views skipped: "
-              f"{', '.join(sorted(PUBLIC))}")
+        print(
+            f"\naccess control: {PAIRS_TRIED} (URL, role) pairs = {len(URL_NAMES)} URL names "
+            f"x {len(ROLES)} roles ({', '.join(ROLES)}); public auth views skipped: "
+            f"{', '.join(sorted(PUBLIC))}"
+        )
 
 
-
-
-@pytest.mark.parametrize("name", ["matching:run", "matching:swap", "mentorships:hr_detail",
-                                  "checkins:hr_summaries", "imports:batch"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "matching:run",
+        "matching:swap",
+        "mentorships:hr_detail",
+        "checkins:hr_summaries",
+        "imports:batch",
+    ],
+)
 def test_it_refuses_a_missing_id_exactly_like_another_programs_object(world, name):
     # Role first: without the HR role it is 403 whether the id exists or not; with it, another
     # program's object and no object at all are both 404, so ids reveal nothing.

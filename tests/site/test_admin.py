@@ -40,8 +40,12 @@ def test_it_sends_anonymous_visitors_to_the_admin_sign_in(db):
 @pytest.mark.parametrize("role", sorted(SIGNED_IN))
 def test_it_refuses_the_admin_to_every_role_that_is_not_staff(world, role):
     client = client_for(world.user(role))
-    for url in ("/admin/", "/admin/checkins/checkin/", "/admin/people/user/",
-                f"/admin/mentorships/mentorship/{world.m.pk}/change/"):
+    for url in (
+        "/admin/",
+        "/admin/checkins/checkin/",
+        "/admin/people/user/",
+        f"/admin/mentorships/mentorship/{world.m.pk}/change/",
+    ):
         response = client.get(url)
         assert response.status_code == 302, (role, url)
         assert response["Location"].startswith(ADMIN_LOGIN), (role, url)
@@ -58,14 +62,22 @@ def test_it_shows_staff_only_the_models_their_permissions_allow(world):
     assert b"/admin/people/user/" not in index.content
     assert b"/admin/mentorships/mentorship/" not in index.content
     assert client.get("/admin/checkins/checkin/").status_code == 200
-    for url in ("/admin/people/user/", "/admin/mentorships/mentorship/",
-                f"/admin/mentorships/goal/{world.goal.pk}/change/", "/admin/audit/auditevent/"):
+    for url in (
+        "/admin/people/user/",
+        "/admin/mentorships/mentorship/",
+        f"/admin/mentorships/goal/{world.goal.pk}/change/",
+        "/admin/audit/auditevent/",
+    ):
         assert client.get(url).status_code == 403, url
     # View permission only: the check-in can be read but not changed or deleted.
     change = client.post(f"/admin/checkins/checkin/{world.checkin.pk}/change/", {})
     assert change.status_code == 403
-    assert client.post(f"/admin/checkins/checkin/{world.checkin.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/checkins/checkin/{world.checkin.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert CheckIn.objects.filter(pk=world.checkin.pk).exists()
 
 
@@ -103,12 +115,15 @@ def _admin_pages(world: World) -> list[str]:
         if row is None:
             continue
         for view in ("change", "history", "delete"):
-            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}",
-                                args=[row.pk]))
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[row.pk]))
     # The rows that hold or sit next to the notes, whatever comes first in each table.
-    for name, obj in (("checkins_checkin", world.checkin), ("mentorships_mentorship", world.m),
-                      ("mentorships_goal", world.goal), ("mentorships_agreement", world.agreement),
-                      ("people_user", world.mentee)):
+    for name, obj in (
+        ("checkins_checkin", world.checkin),
+        ("mentorships_mentorship", world.m),
+        ("mentorships_goal", world.goal),
+        ("mentorships_agreement", world.agreement),
+        ("people_user", world.mentee),
+    ):
         for view in ("change", "history", "delete"):
             urls.append(reverse(f"admin:{name}_{view}", args=[obj.pk]))
     return urls
@@ -123,8 +138,9 @@ def test_it_never_shows_private_notes_to_a_superuser_anywhere_in_the_admin(world
     for url in pages:
         response = client.get(url)
         # 403: an append-only model (the audit log) has no delete page, even for a superuser.
-        assert response.status_code == 200 or (url.endswith("/delete/")
-                                                and response.status_code == 403), url
+        assert response.status_code == 200 or (
+            url.endswith("/delete/") and response.status_code == 403
+        ), url
         assert PRIVATE_NOTE.encode() not in response.content, f"{url} shows private notes"
         opened += response.status_code == 200
     assert opened > 40

@@ -1,4 +1,5 @@
-"""The admin shows none of the text the docs (docs/security.md) keep between the two participants or with HR.
+"""The admin shows none of the text the docs (docs/security.md) keep between the two
+participants or with HR.
 
 Every private field (core.admin_privacy.PRIVATE_TEXT) of every row holds a marker;
 the tests walk every admin page and every lookup on those fields, as a superuser and as staff.
@@ -101,11 +102,16 @@ def admin_pages(w: World) -> list[str]:
         rows = list(model.objects.order_by("pk").values_list("pk", flat=True))
         rows = rows[:3] if meta.label in PRIVATE_TEXT else rows[:1]
         for pk in rows:
-            urls += [reverse(f"{prefix}_{view}", args=[pk]) for view in ("change", "history",
-                                                                           "delete")]
+            urls += [
+                reverse(f"{prefix}_{view}", args=[pk]) for view in ("change", "history", "delete")
+            ]
     # Delete confirmations list everything that would go with the row.
-    for name, obj in (("programs_program", w.p), ("people_user", w.mentee),
-                      ("people_user", w.mentor), ("mentorships_mentorship", w.m)):
+    for name, obj in (
+        ("programs_program", w.p),
+        ("people_user", w.mentee),
+        ("people_user", w.mentor),
+        ("mentorships_mentorship", w.m),
+    ):
         urls.append(reverse(f"admin:{name}_delete", args=[obj.pk]))
     return urls
 
@@ -123,7 +129,7 @@ def test_it_shows_no_private_text_on_any_admin_page_even_to_a_superuser(world, s
             response.status_code == 403 and url.endswith(("/add/", "/delete/"))
         ), (url, response.status_code)
         assert MARK.encode() not in response.content, (
-            f"{url} shows {response.content.decode()[response.content.find(MARK.encode()):][:60]}"
+            f"{url} shows {response.content.decode()[response.content.find(MARK.encode()) :][:60]}"
         )
         opened += response.status_code == 200
     assert opened > 100
@@ -132,7 +138,8 @@ def test_it_shows_no_private_text_on_any_admin_page_even_to_a_superuser(world, s
 def test_it_has_no_form_field_for_the_avoid_list(world, superuser):
     enrolment = world.m.program.enrolments.get(user=world.mentee)
     response = client_for(superuser).get(
-        reverse("admin:programs_enrolment_change", args=[enrolment.pk]))
+        reverse("admin:programs_enrolment_change", args=[enrolment.pk])
+    )
     assert response.status_code == 200
     assert b'name="avoid"' not in response.content
 
@@ -141,8 +148,16 @@ def lookup_cases() -> list[tuple[type[Model], str, str]]:
     """(admin model, lookup, value): every private field of the model itself with several
     lookups, and every private field one or two relations away (by its shortest path)."""
     cases = []
-    suffixes = {"": NOTHING, "__exact": NOTHING, "__icontains": NOTHING, "__startswith": NOTHING,
-                "__regex": f"^{NOTHING}", "__gt": "~", "__in": NOTHING, "__isnull": "True"}
+    suffixes = {
+        "": NOTHING,
+        "__exact": NOTHING,
+        "__icontains": NOTHING,
+        "__startswith": NOTHING,
+        "__regex": f"^{NOTHING}",
+        "__gt": "~",
+        "__in": NOTHING,
+        "__isnull": "True",
+    }
     for model in admin.site._registry:
         for private in sorted(PRIVATE_TEXT.get(model._meta.label, ())):
             cases += [(model, private + suffix, value) for suffix, value in suffixes.items()]
@@ -156,12 +171,18 @@ def lookup_cases() -> list[tuple[type[Model], str, str]]:
 
 def relation_paths(model: type[Model], depth: int) -> list[tuple[str, type[Model]]]:
     """Relation paths from a model, shortest first."""
-    first = [(field.name, field.related_model) for field in model._meta.get_fields()
-             if field.is_relation and field.related_model is not None]
+    first = [
+        (field.name, field.related_model)
+        for field in model._meta.get_fields()
+        if field.is_relation and field.related_model is not None
+    ]
     if depth == 1:
         return first
-    return first + [(f"{name}__{sub}", target) for name, related in first
-                    for sub, target in relation_paths(related, depth - 1)]
+    return first + [
+        (f"{name}__{sub}", target)
+        for name, related in first
+        for sub, target in relation_paths(related, depth - 1)
+    ]
 
 
 def changelist_count(model_admin, user, params: dict[str, str]) -> int | str:
@@ -199,11 +220,13 @@ def test_it_refuses_every_lookup_on_private_text(world, who, request):
 @pytest.mark.parametrize("who", ["superuser", "staff"])
 def test_it_answers_400_to_a_url_filter_on_private_notes(world, who, request):
     client = client_for(request.getfixturevalue(who))
-    for url, lookup in (("/admin/checkins/checkin/", "private_notes__icontains"),
-                        ("/admin/checkins/checkin/", "private_notes__startswith"),
-                        ("/admin/mentorships/mentorship/", "checkins__private_notes__startswith"),
-                        ("/admin/mentorships/goal/", "description__regex"),
-                        ("/admin/mentorships/resetrequest/", "reason__icontains")):
+    for url, lookup in (
+        ("/admin/checkins/checkin/", "private_notes__icontains"),
+        ("/admin/checkins/checkin/", "private_notes__startswith"),
+        ("/admin/mentorships/mentorship/", "checkins__private_notes__startswith"),
+        ("/admin/mentorships/goal/", "description__regex"),
+        ("/admin/mentorships/resetrequest/", "reason__icontains"),
+    ):
         assert client.get(url, {lookup: "T"}).status_code == 400, (url, lookup)
 
 
@@ -217,7 +240,10 @@ def test_it_neither_sorts_nor_searches_by_private_text(world, superuser):
         for column in changelist.list_display:
             order = changelist.get_ordering_field(column)
             assert not (isinstance(order, str) and reaches_private(model, order.lstrip("-"))), (
-                model, column, order)
+                model,
+                column,
+                order,
+            )
         for order in changelist.get_ordering(response.wsgi_request, changelist.root_queryset):
             assert not (isinstance(order, str) and reaches_private(model, order.lstrip("-?")))
         if changelist.search_fields:
@@ -238,7 +264,8 @@ def test_it_wraps_every_registered_admin_and_its_inlines(world, superuser):
         assert isinstance(model_admin, PrivateTextAdminMixin), model
         for inline in model_admin.get_inline_instances(request, model.objects.first()):
             assert PRIVATE_TEXT.get(inline.model._meta.label, set()).isdisjoint(
-                inline.get_formset(request).form.base_fields), inline
+                inline.get_formset(request).form.base_fields
+            ), inline
 
 
 def test_it_fails_the_system_check_for_an_admin_that_names_private_text(db):
@@ -279,9 +306,14 @@ def test_it_rewrites_old_admin_log_names_of_private_rows(world, superuser):
     from django.contrib.contenttypes.models import ContentType
 
     goal = Goal.objects.first()
-    LogEntry.objects.create(user=superuser, content_type=ContentType.objects.get_for_model(Goal),
-                            object_id=str(goal.pk), object_repr="Leave for a startup",
-                            action_flag=CHANGE)
+    LogEntry.objects.create(
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(Goal),
+        object_id=str(goal.pk),
+        object_repr="Leave for a startup",
+        action_flag=CHANGE,
+    )
     importlib.import_module("audit.migrations.0002_neutral_admin_log_names").neutralise(
-        registry, None)
+        registry, None
+    )
     assert LogEntry.objects.get(object_id=str(goal.pk)).object_repr == f"Goal {goal.pk}"

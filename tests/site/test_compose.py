@@ -72,12 +72,25 @@ def test_it_takes_every_setting_from_the_env_file():
     for name in APP_SERVICES:
         service = services[name]
         assert service["env_file"] == ".env"
-        assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "mentorship_site.settings.production"
+        assert (
+            service["environment"]["DJANGO_SETTINGS_MODULE"]
+            == "mentorship_site.settings.production"
+        )
         text = yaml.safe_dump(service["environment"])
         assert not re.search(r"(postgres|redis|smtp)\w*://", text), f"{name} hard-codes a URL"
     example = (ROOT / ".env.example").read_text()
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "CELERY_BROKER_URL",
-                 "CACHE_URL", "EMAIL_URL", "DOMAIN", "TRUSTED_PROXY_COUNT", "POSTGRES_PASSWORD"):
+    for name in (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "CACHE_URL",
+        "EMAIL_URL",
+        "DOMAIN",
+        "TRUSTED_PROXY_COUNT",
+        "POSTGRES_PASSWORD",
+    ):
         assert re.search(rf"^{name}=", example, re.M), f".env.example has no {name}"
 
 

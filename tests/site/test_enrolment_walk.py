@@ -12,29 +12,43 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def upload(page, name: str, content: str) -> None:
-    page.set_input_files("input[name=file]", {"name": name, "mimeType": "text/csv",
-                                              "buffer": content.encode()})
+    page.set_input_files(
+        "input[name=file]", {"name": name, "mimeType": "text/csv", "buffer": content.encode()}
+    )
     page.get_by_role("button", name="Check the file").click()
 
 
 def hr_imports_people_and_a_mentor(page, program) -> None:
     page.goto("/imports/people/")
-    upload(page, "people.csv", people_csv(
-        person("lead@example.com"),
-        person("dev@example.com", manager_email="nobody@example.com"),
-    ))
+    upload(
+        page,
+        "people.csv",
+        people_csv(
+            person("lead@example.com"),
+            person("dev@example.com", manager_email="nobody@example.com"),
+        ),
+    )
     assert "nobody@example.com" in page.locator("#validation-report").inner_text()
     page.goto("/imports/people/")
-    upload(page, "people.csv", people_csv(
-        person("lead@example.com"), person("dev@example.com", manager_email="lead@example.com"),
-        person("sage@example.com", full_name="Sage Mentor"),
-    ))
+    upload(
+        page,
+        "people.csv",
+        people_csv(
+            person("lead@example.com"),
+            person("dev@example.com", manager_email="lead@example.com"),
+            person("sage@example.com", full_name="Sage Mentor"),
+        ),
+    )
     page.get_by_role("button", name="Confirm import").click()
     assert page.get_by_text("Imported: 3 created").is_visible()
     page.goto(f"/imports/enrolments/{program.slug}/")
-    upload(page, "enrolments.csv", enrolments_csv(
-        enrolment("sage@example.com", role="mentor", skills="Kubernetes:5", capacity="2"),
-    ))
+    upload(
+        page,
+        "enrolments.csv",
+        enrolments_csv(
+            enrolment("sage@example.com", role="mentor", skills="Kubernetes:5", capacity="2"),
+        ),
+    )
     page.get_by_role("button", name="Confirm import").click()
     assert page.get_by_text("Imported: 1 created").is_visible()
 

@@ -101,10 +101,12 @@ def test_it_keeps_the_personal_data_export_out_of_every_cache(world):
 
 def test_it_keeps_the_hr_pages_out_of_every_cache(world):
     client = signed_in(world.hr)
-    for url in (reverse("mentorships:hr_detail", args=[world.m.pk]),
-                reverse("checkins:hr_summaries", args=[world.m.pk]),
-                reverse("audit:program_log", args=[world.p.slug]),
-                reverse("people:directory")):
+    for url in (
+        reverse("mentorships:hr_detail", args=[world.m.pk]),
+        reverse("checkins:hr_summaries", args=[world.m.pk]),
+        reverse("audit:program_log", args=[world.p.slug]),
+        reverse("people:directory"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_not_cached(response)
@@ -118,8 +120,7 @@ def test_it_keeps_the_calendar_feed_out_of_every_cache(world):
 
 def test_it_sets_http_only_same_site_session_cookies_on_sign_in(world):
     client = Client()
-    response = client.post(reverse("login"), {"username": world.mentee.email,
-                                              "password": PASSWORD})
+    response = client.post(reverse("login"), {"username": world.mentee.email, "password": PASSWORD})
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
@@ -164,11 +165,20 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def production() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    }
     env.update(PROD_ENV)
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -211,9 +221,14 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
 
 def _templates() -> list[Path]:
     # Not the built docs site (`make docs` writes site/): it is not served by Tandem.
-    found = [p for p in ROOT.rglob("*.html")
-             if ".venv" not in p.parts and "staticfiles" not in p.parts
-             and "node_modules" not in p.parts and p.relative_to(ROOT).parts[0] != "site"]
+    found = [
+        p
+        for p in ROOT.rglob("*.html")
+        if ".venv" not in p.parts
+        and "staticfiles" not in p.parts
+        and "node_modules" not in p.parts
+        and p.relative_to(ROOT).parts[0] != "site"
+    ]
     assert found
     return found
 

@@ -22,9 +22,15 @@ def healthz(**headers):
 def test_it_answers_ok_with_every_check_listed():
     response = healthz()
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {
-        "database": "ok", "cache": "ok",
-        "broker": "ok (none configured: tasks run in the web process)", "migrations": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "broker": "ok (none configured: tasks run in the web process)",
+            "migrations": "ok",
+        },
+    }
     assert response["Cache-Control"] == "no-store"
 
 
@@ -47,22 +53,34 @@ def test_it_fails_with_503_when_the_broker_is_unreachable(settings):
 
 
 def test_it_fails_with_503_when_the_shared_cache_is_unreachable(settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/1",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     response = healthz()
     assert response.status_code == 503
     assert response.json()["checks"]["cache"].startswith("fail: ")
 
 
 def test_its_command_fails_while_migrations_are_pending(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.local",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    }
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CACHE_URL", None)
-    result = subprocess.run([sys.executable, "-m", "core.health"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "core.health"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "database: ok" in result.stdout
     assert "migration(s) not applied" in result.stdout

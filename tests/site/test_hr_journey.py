@@ -24,8 +24,9 @@ SUMMARY = "Walked through our Terraform modules and planned the first lab."
 
 
 def upload_and_confirm(page, name: str, content: str) -> None:
-    page.set_input_files("input[name=file]", {"name": name, "mimeType": "text/csv",
-                                              "buffer": content.encode()})
+    page.set_input_files(
+        "input[name=file]", {"name": name, "mimeType": "text/csv", "buffer": content.encode()}
+    )
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Confirm import").click()
 
@@ -33,22 +34,52 @@ def upload_and_confirm(page, name: str, content: str) -> None:
 def hr_imports_people_and_enrolments(page, program: Program) -> None:
     page.goto("/imports/")
     page.get_by_role("link", name="Import people").click()
-    upload_and_confirm(page, "people.csv", people_csv(
-        person("nia.cloud@tandem.example", full_name="Nia Cloud", job_title="Principal engineer",
-               manager_email="manager@tandem.example"),
-        person("omar.new@tandem.example", full_name="Omar New", job_title="Graduate engineer",
-               manager_email="manager@tandem.example"),
-    ))
+    upload_and_confirm(
+        page,
+        "people.csv",
+        people_csv(
+            person(
+                "nia.cloud@tandem.example",
+                full_name="Nia Cloud",
+                job_title="Principal engineer",
+                manager_email="manager@tandem.example",
+            ),
+            person(
+                "omar.new@tandem.example",
+                full_name="Omar New",
+                job_title="Graduate engineer",
+                manager_email="manager@tandem.example",
+            ),
+        ),
+    )
     page.get_by_text("Imported: 2 created").wait_for()
     page.goto(f"/imports/enrolments/{program.slug}/")
-    upload_and_confirm(page, "enrolments.csv", enrolments_csv(
-        enrolment("nia.cloud@tandem.example", role="mentor", skills="Kubernetes:5;Terraform:5",
-                  years_experience="15", seniority="principal", capacity="4"),
-        enrolment("omar.new@tandem.example", skills="Kubernetes:1>3", years_experience="0",
-                  seniority="junior"),
-        enrolment(MENTEE, skills="Terraform:1>4;Kubernetes:1>4", years_experience="1",
-                  seniority="junior"),
-    ))
+    upload_and_confirm(
+        page,
+        "enrolments.csv",
+        enrolments_csv(
+            enrolment(
+                "nia.cloud@tandem.example",
+                role="mentor",
+                skills="Kubernetes:5;Terraform:5",
+                years_experience="15",
+                seniority="principal",
+                capacity="4",
+            ),
+            enrolment(
+                "omar.new@tandem.example",
+                skills="Kubernetes:1>3",
+                years_experience="0",
+                seniority="junior",
+            ),
+            enrolment(
+                MENTEE,
+                skills="Terraform:1>4;Kubernetes:1>4",
+                years_experience="1",
+                seniority="junior",
+            ),
+        ),
+    )
     page.get_by_text("Imported: 3 created").wait_for()
 
 
@@ -60,8 +91,9 @@ def hr_matches_and_publishes(page, program: Program) -> MatchingRun:
     run = MatchingRun.objects.get(program=program)
     page.get_by_role("button", name=re.compile("Accept all")).click()
     # Accepting runs on the worker (eagerly here); the page says so either way.
-    page.get_by_text(re.compile("accepted as proposed mentorships|as proposed mentorships; this page")
-                     ).wait_for()
+    page.get_by_text(
+        re.compile("accepted as proposed mentorships|as proposed mentorships; this page")
+    ).wait_for()
     page.get_by_role("button", name=re.compile("Publish")).click()
     page.wait_for_load_state()
     # What HR sees once it is done, however the emails go out: the run marked published.
@@ -83,8 +115,7 @@ def participant_logs_a_check_in(page, pairing: Mentorship) -> None:
     page.get_by_text("Check-in logged.").wait_for()
 
 
-def test_it_walks_hr_from_import_to_a_participants_check_in_on_the_demo(page, browser,
-                                                                        live_server):
+def test_it_walks_hr_from_import_to_a_participants_check_in_on_the_demo(page, browser, live_server):
     call_command("seed_demo")
     program = Program.objects.get(slug="cloud-upskilling")
     page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
@@ -92,9 +123,16 @@ def test_it_walks_hr_from_import_to_a_participants_check_in_on_the_demo(page, br
     page.wait_for_url("**/")
 
     hr_imports_people_and_enrolments(page, program)
-    assert User.objects.get(email="omar.new@tandem.example").manager.email == "manager@tandem.example"
-    assert Enrolment.objects.filter(program=program, user__email__in=[
-        "nia.cloud@tandem.example", "omar.new@tandem.example", MENTEE]).count() == 3
+    assert (
+        User.objects.get(email="omar.new@tandem.example").manager.email == "manager@tandem.example"
+    )
+    assert (
+        Enrolment.objects.filter(
+            program=program,
+            user__email__in=["nia.cloud@tandem.example", "omar.new@tandem.example", MENTEE],
+        ).count()
+        == 3
+    )
 
     run = hr_matches_and_publishes(page, program)
     live = Mentorship.objects.filter(matching_run=run, status="active")

@@ -41,9 +41,31 @@ ADMIN_FULL = ("_changelist", "_change")
 # Signing out would end the session the rest of the walk needs.
 SKIPPED_NAMES = frozenset({"logout", "admin:logout"})
 SKIPPED_ACTIONS = ("/logout/",)
-GENERIC_FIELDS = ("q", "email", "name", "full_name", "title", "description", "note", "message",
-                  "reason", "status", "action", "role", "text", "comment", "answer", "score",
-                  "pk", "id", "next", "confirm_email", "username", "password", "date")
+GENERIC_FIELDS = (
+    "q",
+    "email",
+    "name",
+    "full_name",
+    "title",
+    "description",
+    "note",
+    "message",
+    "reason",
+    "status",
+    "action",
+    "role",
+    "text",
+    "comment",
+    "answer",
+    "score",
+    "pk",
+    "id",
+    "next",
+    "confirm_email",
+    "username",
+    "password",
+    "date",
+)
 NUL_FILES = {
     "header": b"email,full_name\x00\nnul.person@example.com,Nul Person\n",
     "cell": b"email,full_name\nnul.person@example.com,Nul\x00Person\n",
@@ -58,8 +80,10 @@ def _admin_kwargs(name: str, params: list[str], w: World) -> dict:
     if short == "app_list":
         return {"app_label": "people"}
     if short == "view_on_site":
-        return {"content_type_id": ContentType.objects.get_for_model(User).pk,
-                "object_id": str(w.mentee.pk)}
+        return {
+            "content_type_id": ContentType.objects.get_for_model(User).pk,
+            "object_id": str(w.mentee.pk),
+        }
     for model in admin.site._registry:
         if short.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
             row = model.objects.order_by("pk").first()
@@ -135,8 +159,12 @@ class Walk:
         self.send("GET", f"{path}?{query}", what="NUL in every query parameter and as a key")
         if not _full(name):
             return
-        self.send("POST", path, {**{f: NUL for f in GENERIC_FIELDS}, NUL: "1"},
-                  what="NUL in generic form fields")
+        self.send(
+            "POST",
+            path,
+            {**{f: NUL for f in GENERIC_FIELDS}, NUL: "1"},
+            what="NUL in generic form fields",
+        )
         page = self.send("GET", path)
         if page.status_code == 200 and "text/html" in page.get("Content-Type", ""):
             for form in html_forms(page.content.decode()):
@@ -157,13 +185,17 @@ class Walk:
                 self.send("GET", target, {field: NUL}, what=f"NUL in GET field {field}")
             return
         typed = {"text", "textarea"}
-        text_nul = {f.name: NUL if f.kind in typed else _browser_value(f.kind, f.value)
-                    for f in form.fields if f.kind != "file"}
+        text_nul = {
+            f.name: NUL if f.kind in typed else _browser_value(f.kind, f.value)
+            for f in form.fields
+            if f.kind != "file"
+        }
         if not any(f.kind in typed for f in form.fields):
             text_nul[NUL] = "1"  # every POST carries a NUL, so none of them can succeed
         self.send("POST", target, text_nul, what="NUL in every text field")
-        all_nul = {f.name: NUL for f in form.fields
-                   if f.kind != "file" and f.name != "csrfmiddlewaretoken"}
+        all_nul = {
+            f.name: NUL for f in form.fields if f.kind != "file" and f.name != "csrfmiddlewaretoken"
+        }
         self.send("POST", target, all_nul or {NUL: "1"}, what="NUL in every field")
         files = [f.name for f in form.fields if f.kind == "file"]
         if files:
@@ -173,8 +205,10 @@ class Walk:
         fields = {f.name: _browser_value(f.kind, f.value) for f in form.fields if f.kind != "file"}
         for variant, content in NUL_FILES.items():
             self.uploads += 1
-            data = {**fields, **{name: SimpleUploadedFile("nul.csv", content, "text/csv")
-                                 for name in files}}
+            data = {
+                **fields,
+                **{name: SimpleUploadedFile("nul.csv", content, "text/csv") for name in files},
+            }
             self.send("POST", target, data, what=f"upload with NUL ({variant})")
 
 
@@ -183,8 +217,7 @@ class Walk:
 def test_it_never_answers_a_nul_with_a_5xx(world: World, role: str, capsys) -> None:
     client = Client(raise_request_exception=False)
     if role == SUPERUSER:
-        client.force_login(UserFactory(email="root@nul.example", is_staff=True,
-                                       is_superuser=True))
+        client.force_login(UserFactory(email="root@nul.example", is_staff=True, is_superuser=True))
     elif role != ANONYMOUS:
         client.force_login(world.user(role))
     walk = Walk(client, role)
@@ -192,9 +225,11 @@ def test_it_never_answers_a_nul_with_a_5xx(world: World, role: str, capsys) -> N
     for name, params in names:
         walk.url(name, params, world)
     with capsys.disabled():
-        print(f"\nNUL everywhere as {role}: {walk.statuses.total()} requests over {len(names)} "
-              f"URLs, {walk.forms} forms, {walk.uploads} uploads; statuses "
-              f"{dict(sorted(walk.statuses.items()))}")
+        print(
+            f"\nNUL everywhere as {role}: {walk.statuses.total()} requests over {len(names)} "
+            f"URLs, {walk.forms} forms, {walk.uploads} uploads; statuses "
+            f"{dict(sorted(walk.statuses.items()))}"
+        )
     assert not walk.failures, "\n".join(map(str, walk.failures))
     if role == HR:
         assert walk.forms > 20 and walk.uploads >= 6

@@ -9,13 +9,17 @@ from core.validators import _project_app, validate_single_line
 from people.models import User
 
 
-@pytest.mark.parametrize("value", ["a\nb", "a\rb", "a\u2028b", "a\u2029b", "a\x85b", "a\tb", "a\x00b", "a\x1bb"])
+@pytest.mark.parametrize(
+    "value", ["a\nb", "a\rb", "a\u2028b", "a\u2029b", "a\x85b", "a\tb", "a\x00b", "a\x1bb"]
+)
 def test_it_refuses_line_breaks_and_control_characters(value):
     with pytest.raises(ValidationError):
         validate_single_line(value)
 
 
-@pytest.mark.parametrize("value", ["", "Zoë O’Brien-Łukasiewicz", "程序 · 指导", "Ops & SRE (EMEA)"])
+@pytest.mark.parametrize(
+    "value", ["", "Zoë O’Brien-Łukasiewicz", "程序 · 指导", "Ops & SRE (EMEA)"]
+)
 def test_it_accepts_ordinary_names(value):
     validate_single_line(value)
 
@@ -23,7 +27,8 @@ def test_it_accepts_ordinary_names(value):
 def test_it_guards_every_short_text_field_of_every_model():
     unguarded = [
         f"{model._meta.label}.{field.name}"
-        for config in apps.get_app_configs() if _project_app(config)
+        for config in apps.get_app_configs()
+        if _project_app(config)
         for model in config.get_models()
         for field in model._meta.local_fields
         if isinstance(field, models.CharField) and validate_single_line not in field.validators
@@ -34,8 +39,9 @@ def test_it_guards_every_short_text_field_of_every_model():
 
 @pytest.mark.django_db
 def test_it_refuses_a_line_break_in_my_location(client_for, employee):
-    response = client_for(employee).post("/people/me/edit/", {"location": "London\nUK",
-                                                              "timezone": "Europe/London"})
+    response = client_for(employee).post(
+        "/people/me/edit/", {"location": "London\nUK", "timezone": "Europe/London"}
+    )
     assert response.status_code == 200
     assert "single line" in response.content.decode()
     assert User.objects.get(pk=employee.pk).location != "London\nUK"

@@ -48,8 +48,11 @@ def compose() -> dict:
 
 
 def dotenv(path: Path) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines()
-             if line.strip() and not line.lstrip().startswith("#"))
+    pairs = (
+        line.split("=", 1)
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
     return {key.strip(): value.strip().strip('"') for key, value in pairs}
 
 
@@ -58,8 +61,9 @@ def interpolate(value: str, env: dict[str, str]) -> str:
     return re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m[1]) or m[2], str(value))
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, what: str,
-               log: Callable[[], str] = lambda: "") -> object:
+def wait_until(
+    predicate: Callable[[], object], timeout: float, what: str, log: Callable[[], str] = lambda: ""
+) -> object:
     deadline = time.monotonic() + timeout
     last: object = None
     while time.monotonic() < deadline:
@@ -122,18 +126,28 @@ class Stack:
         return command
 
     def run_once(self, service: str, *command: str, timeout: float = 300) -> str:
-        result = subprocess.run(list(command) or self.command(service), cwd=ROOT,
-                                env=self.environment(service), capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run(
+            list(command) or self.command(service),
+            cwd=ROOT,
+            env=self.environment(service),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert result.returncode == 0, f"{service} failed:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
-    def start(self, name: str, service: str, command: list[str] | None = None,
-              **extra: str) -> subprocess.Popen:
+    def start(
+        self, name: str, service: str, command: list[str] | None = None, **extra: str
+    ) -> subprocess.Popen:
         log = (self.workdir / f"{name}.log").open("w")
-        process = subprocess.Popen(command or self.command(service), cwd=ROOT,
-                                   env=self.environment(service, **extra), stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command or self.command(service),
+            cwd=ROOT,
+            env=self.environment(service, **extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.processes[name] = process
         return process
 
@@ -146,8 +160,13 @@ class Stack:
         command = ["sh", "-c", test[1].replace("$$", "$")] if test[0] == "CMD-SHELL" else test[1:]
         if port is not None:
             command = [arg.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for arg in command]
-        result = subprocess.run(command, cwd=ROOT, env=self.environment(service, **extra),
-                                capture_output=True, timeout=60)
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=self.environment(service, **extra),
+            capture_output=True,
+            timeout=60,
+        )
         return result.returncode == 0
 
     def log(self, *names: str) -> str:
@@ -201,21 +220,32 @@ def stack() -> Iterator[dict]:
         sink.controller.start()
         env = dotenv(ROOT / ".env.example")
         env.update(
-            SECRET_KEY=secrets.token_urlsafe(64), DOMAIN="localhost", ALLOWED_HOSTS="localhost",
-            CSRF_TRUSTED_ORIGINS=site, SITE_URL=site, DATABASE_URL=database_url,
-            CELERY_BROKER_URL=redis.url, CACHE_URL=redis.url.replace("/0", "/1"),
-            EMAIL_URL=f"smtp://127.0.0.1:{sink.port}", WEB_CONCURRENCY="2",
+            SECRET_KEY=secrets.token_urlsafe(64),
+            DOMAIN="localhost",
+            ALLOWED_HOSTS="localhost",
+            CSRF_TRUSTED_ORIGINS=site,
+            SITE_URL=site,
+            DATABASE_URL=database_url,
+            CELERY_BROKER_URL=redis.url,
+            CACHE_URL=redis.url.replace("/0", "/1"),
+            EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
+            WEB_CONCURRENCY="2",
             # The proxy: Caddy's own ports, data and config directories, and both web processes.
-            HTTPS_PORT=str(ports["https"]), HTTP_PORT=str(ports["http"]),
-            HEALTH_PORT=str(ports["health"]), XDG_DATA_HOME=str(workdir / "data"),
-            XDG_CONFIG_HOME=str(workdir / "config"), HOME=str(workdir),
-            PATH=f"{VENV_BIN}:{os.environ['PATH']}", LANG="C.UTF-8",
+            HTTPS_PORT=str(ports["https"]),
+            HTTP_PORT=str(ports["http"]),
+            HEALTH_PORT=str(ports["health"]),
+            XDG_DATA_HOME=str(workdir / "data"),
+            XDG_CONFIG_HOME=str(workdir / "config"),
+            HOME=str(workdir),
+            PATH=f"{VENV_BIN}:{os.environ['PATH']}",
+            LANG="C.UTF-8",
         )
         # Nothing may still point at the compose network's host names.
         assert not [k for k, v in env.items() if re.search(r"@postgres:|//redis:", v)]
         stack = Stack(workdir, env, {"UPSTREAMS": " ".join(f"127.0.0.1:{p}" for p in web_ports)})
 
-        # The image runs collectstatic when it is built; the manual steps of docs/operations.md run it here.
+        # The image runs collectstatic when it is built; the manual steps of docs/operations.md
+        # run it here.
         stack.run_once("web", "python", "manage.py", "collectstatic", "--noinput")
         stack.run_once("migrate")
         stack.run_once("web", "python", "manage.py", "seed_demo", "--force")
@@ -224,20 +254,38 @@ def stack() -> Iterator[dict]:
         for i, port in enumerate(web_ports):
             _wait_for_port(port, stack.processes[f"web{i}"], "gunicorn")
             # As compose starts the proxy once web is healthy: web's own health check passes.
-            wait_until(lambda port=port: stack.health_check("web", port=port), START_TIMEOUT,
-                       f"web{i} healthy", lambda i=i: stack.log(f"web{i}"))
+            wait_until(
+                lambda port=port: stack.health_check("web", port=port),
+                START_TIMEOUT,
+                f"web{i} healthy",
+                lambda i=i: stack.log(f"web{i}"),
+            )
         for i in range(2):
             # A container's host name makes each worker's node name unique; here, --hostname.
-            stack.start(f"worker{i}", "worker", stack.command("worker") + [f"--hostname=celery@stack{i}"])
-        beat = [str(workdir / "celerybeat-schedule") if a == "/tmp/celerybeat-schedule" else a
-                for a in stack.command("beat")]
+            stack.start(
+                f"worker{i}", "worker", stack.command("worker") + [f"--hostname=celery@stack{i}"]
+            )
+        beat = [
+            str(workdir / "celerybeat-schedule") if a == "/tmp/celerybeat-schedule" else a
+            for a in stack.command("beat")
+        ]
         stack.start("beat", "beat", beat)
-        stack.start("proxy", "proxy", [caddy if a == "caddy" else a for a in stack.command("proxy")])
+        stack.start(
+            "proxy", "proxy", [caddy if a == "caddy" else a for a in stack.command("proxy")]
+        )
         _wait_for_port(ports["https"], stack.processes["proxy"], "caddy")
         root_cert = workdir / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-        wait_until(root_cert.exists, START_TIMEOUT, "Caddy's internal CA", lambda: stack.log("proxy"))
-        yield {"stack": stack, "sink": sink, "site": site, "ports": ports, "web_ports": web_ports,
-               "tls": ssl.create_default_context(cafile=str(root_cert))}
+        wait_until(
+            root_cert.exists, START_TIMEOUT, "Caddy's internal CA", lambda: stack.log("proxy")
+        )
+        yield {
+            "stack": stack,
+            "sink": sink,
+            "site": site,
+            "ports": ports,
+            "web_ports": web_ports,
+            "tls": ssl.create_default_context(cafile=str(root_cert)),
+        }
     finally:
         if stack is not None:
             stack.stop()
@@ -256,8 +304,12 @@ def test_it_passes_every_services_compose_health_check(stack):
     for port in stack["web_ports"]:
         assert s.health_check("web", port=port)
     for i in range(2):
-        wait_until(lambda i=i: s.health_check("worker", HOSTNAME=f"stack{i}"), START_TIMEOUT,
-                   f"worker{i} healthy", lambda i=i: s.log(f"worker{i}"))
+        wait_until(
+            lambda i=i: s.health_check("worker", HOSTNAME=f"stack{i}"),
+            START_TIMEOUT,
+            f"worker{i} healthy",
+            lambda i=i: s.log(f"worker{i}"),
+        )
     assert s.health_check("beat"), s.log("beat")
     # The proxy's check (wget in the Caddy image) asks its loopback-only health port.
     health = Browser(stack["ports"]["health"]).get("/healthz")
@@ -288,7 +340,11 @@ def test_it_redirects_plain_http_to_https(stack):
     target = urlsplit(response.location)
     assert response.status == 308
     # Caddy's redirect names no port: right for compose's 443, not for the test's own port.
-    assert (target.scheme, target.hostname, target.path) == ("https", "localhost", "/accounts/login/")
+    assert (target.scheme, target.hostname, target.path) == (
+        "https",
+        "localhost",
+        "/accounts/login/",
+    )
 
 
 def test_it_signs_in_runs_matching_publishes_and_emails_both_sides(stack):
@@ -301,14 +357,22 @@ def test_it_signs_in_runs_matching_publishes_and_emails_both_sides(stack):
     assert started.status == 302, started.body
     run = urlsplit(started.location).path
     assert re.fullmatch(r"/matching/runs/\d+/", run), started.location
-    wait_until(lambda: "data-poll-done" in hr.get(f"{run}status/").body, RUN_TIMEOUT,
-               "the matching run finished", lambda: s.log("worker0", "worker1"))
+    wait_until(
+        lambda: "data-poll-done" in hr.get(f"{run}status/").body,
+        RUN_TIMEOUT,
+        "the matching run finished",
+        lambda: s.log("worker0", "worker1"),
+    )
     assert "Run succeeded" in hr.get(f"{run}status/").body
 
     assert hr.post(f"{run}accept/", {"all": "1"}, referer_path=run).status == 302
     # Accepting runs on a worker; Publish waits until it is done.
-    wait_until(lambda: "data-poll-done" in hr.get(f"{run}accepting/").body, RUN_TIMEOUT,
-               "the proposals were accepted", lambda: s.log("worker0", "worker1"))
+    wait_until(
+        lambda: "data-poll-done" in hr.get(f"{run}accepting/").body,
+        RUN_TIMEOUT,
+        "the proposals were accepted",
+        lambda: s.log("worker0", "worker1"),
+    )
     assert hr.post(f"{run}publish/", referer_path=run).status == 302
     published = re.search(r"Published: (\d+) mentorship", hr.get(run).body)
     assert published, s.log("web0", "web1")
@@ -316,8 +380,12 @@ def test_it_signs_in_runs_matching_publishes_and_emails_both_sides(stack):
     assert pairs > 0
 
     subject = "Your match in Cloud upskilling cohort"
-    wait_until(lambda: len(sink.with_subject(subject)) >= 2 * pairs, MAIL_TIMEOUT,
-               f"{2 * pairs} match emails in the SMTP sink", lambda: s.log())
+    wait_until(
+        lambda: len(sink.with_subject(subject)) >= 2 * pairs,
+        MAIL_TIMEOUT,
+        f"{2 * pairs} match emails in the SMTP sink",
+        lambda: s.log(),
+    )
     mails = sink.with_subject(subject)
     assert len(mails) == 2 * pairs
     assert all(f"{site}/mentorships/" in m.get_payload(decode=True).decode() for m in mails)

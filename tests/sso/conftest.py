@@ -7,8 +7,9 @@ from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, start_provider
 @pytest.fixture(scope="session")
 def oidc_provider(live_server, tmp_path_factory):
     """The test OpenID Connect provider, started once per run for the live server."""
-    provider = start_provider(tandem_url=live_server.url,
-                              workdir=tmp_path_factory.mktemp("oidc-provider"))
+    provider = start_provider(
+        tandem_url=live_server.url, workdir=tmp_path_factory.mktemp("oidc-provider")
+    )
     yield provider
     provider.stop()
 

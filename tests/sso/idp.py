@@ -59,14 +59,28 @@ class Provider:
 def start_provider(*, tandem_url: str, workdir: Path, timeout: float = 60) -> Provider:
     config = {
         "db": str(workdir / "idp.sqlite3"),
-        "users": [{"username": u, "email": e, "password": PASSWORD, "first_name": u.title(),
-                   "last_name": last} for u, (e, last) in PEOPLE.items()],
+        "users": [
+            {
+                "username": u,
+                "email": e,
+                "password": PASSWORD,
+                "first_name": u.title(),
+                "last_name": last,
+            }
+            for u, (e, last) in PEOPLE.items()
+        ],
         "clients": [
-            {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-             "redirect_uris": [tandem_url + "/sso/oidc/callback/"],
-             "post_logout_redirect_uris": [tandem_url + "/accounts/login/"]},
-            {"client_id": OTHER_CLIENT_ID, "client_secret": OTHER_CLIENT_SECRET,
-             "redirect_uris": [OTHER_REDIRECT]},
+            {
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "redirect_uris": [tandem_url + "/sso/oidc/callback/"],
+                "post_logout_redirect_uris": [tandem_url + "/accounts/login/"],
+            },
+            {
+                "client_id": OTHER_CLIENT_ID,
+                "client_secret": OTHER_CLIENT_SECRET,
+                "redirect_uris": [OTHER_REDIRECT],
+            },
         ],
     }
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -74,12 +88,17 @@ def start_provider(*, tandem_url: str, workdir: Path, timeout: float = 60) -> Pr
     log = workdir / "idp.log"
     with log.open("w") as errors:
         process = subprocess.Popen(
-            [sys.executable, str(PROVIDER_DIR / "serve.py")], cwd=PROVIDER_DIR, env=env,
-            stdout=subprocess.PIPE, stderr=errors, text=True,
+            [sys.executable, str(PROVIDER_DIR / "serve.py")],
+            cwd=PROVIDER_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
         )
     first_line: list[str] = []
-    reader = threading.Thread(target=lambda: first_line.append(process.stdout.readline()),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: first_line.append(process.stdout.readline()), daemon=True
+    )
     reader.start()
     reader.join(timeout)
     try:
@@ -87,8 +106,7 @@ def start_provider(*, tandem_url: str, workdir: Path, timeout: float = 60) -> Pr
     except (IndexError, ValueError, KeyError) as exc:
         process.kill()
         process.wait(timeout=10)
-        raise RuntimeError(f"The test identity provider did not start:\n{log.read_text()}") \
-            from exc
+        raise RuntimeError(f"The test identity provider did not start:\n{log.read_text()}") from exc
     provider = Provider(base=f"http://127.0.0.1:{port}", process=process, log=log)
     # django-oidc-provider's default subject is the user's id, in creation order.
     provider.users = {u: str(i) for i, u in enumerate(PEOPLE, start=1)}
@@ -97,22 +115,35 @@ def start_provider(*, tandem_url: str, workdir: Path, timeout: float = 60) -> Pr
 
 def _form_field(html: str, name: str) -> str:
     match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="{name}"', html)
+        rf'value="([^"]*)"[^>]*name="{name}"', html
+    )
     return unescape(match.group(1)) if match else ""
 
 
-def provider_log_in(session: requests.Session, response: requests.Response,
-                    username: str) -> requests.Response:
+def provider_log_in(
+    session: requests.Session, response: requests.Response, username: str
+) -> requests.Response:
     """Fill the provider's sign-in form that `response` shows, and follow where it leads."""
     assert "Test identity provider" in response.text, response.text[:500]
-    return session.post(response.url, data={
-        "csrfmiddlewaretoken": _form_field(response.text, "csrfmiddlewaretoken"),
-        "username": username, "password": PASSWORD, "next": _form_field(response.text, "next"),
-    }, timeout=30)
+    return session.post(
+        response.url,
+        data={
+            "csrfmiddlewaretoken": _form_field(response.text, "csrfmiddlewaretoken"),
+            "username": username,
+            "password": PASSWORD,
+            "next": _form_field(response.text, "next"),
+        },
+        timeout=30,
+    )
 
 
-def sign_in(tandem_url: str, username: str, *, session: requests.Session | None = None,
-            start: str = "/sso/oidc/login/") -> tuple[requests.Session, requests.Response]:
+def sign_in(
+    tandem_url: str,
+    username: str,
+    *,
+    session: requests.Session | None = None,
+    start: str = "/sso/oidc/login/",
+) -> tuple[requests.Session, requests.Response]:
     """Start a sign-in at Tandem and go through the provider (its form if it asks) back to
     Tandem, the way a browser does."""
     session = session or requests.Session()
@@ -129,20 +160,49 @@ def callback_url(response: requests.Response) -> str:
 def token_for_other_app(provider: Provider, username: str, nonce: str) -> str:
     """A real ID token the provider issues to another application (another audience)."""
     session = requests.Session()
-    url = provider.issuer + "/authorize?" + requests.compat.urlencode({
-        "client_id": OTHER_CLIENT_ID, "response_type": "code", "scope": "openid email",
-        "redirect_uri": OTHER_REDIRECT, "state": "s", "nonce": nonce})
+    url = (
+        provider.issuer
+        + "/authorize?"
+        + requests.compat.urlencode(
+            {
+                "client_id": OTHER_CLIENT_ID,
+                "response_type": "code",
+                "scope": "openid email",
+                "redirect_uri": OTHER_REDIRECT,
+                "state": "s",
+                "nonce": nonce,
+            }
+        )
+    )
     response = session.get(url, timeout=30)  # to the provider's sign-in form
-    response = session.post(response.url, data={
-        "csrfmiddlewaretoken": _form_field(response.text, "csrfmiddlewaretoken"),
-        "username": username, "password": PASSWORD, "next": _form_field(response.text, "next"),
-    }, timeout=30, allow_redirects=False)
+    response = session.post(
+        response.url,
+        data={
+            "csrfmiddlewaretoken": _form_field(response.text, "csrfmiddlewaretoken"),
+            "username": username,
+            "password": PASSWORD,
+            "next": _form_field(response.text, "next"),
+        },
+        timeout=30,
+        allow_redirects=False,
+    )
     while not response.headers["Location"].startswith(OTHER_REDIRECT):
-        response = session.get(requests.compat.urljoin(response.url, response.headers["Location"]),
-                               timeout=30, allow_redirects=False)
+        response = session.get(
+            requests.compat.urljoin(response.url, response.headers["Location"]),
+            timeout=30,
+            allow_redirects=False,
+        )
     code = re.search(r"[?&]code=([^&]+)", response.headers["Location"]).group(1)
-    token = requests.post(provider.issuer + "/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": OTHER_REDIRECT,
-        "client_id": OTHER_CLIENT_ID, "client_secret": OTHER_CLIENT_SECRET}, timeout=30)
+    token = requests.post(
+        provider.issuer + "/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": OTHER_REDIRECT,
+            "client_id": OTHER_CLIENT_ID,
+            "client_secret": OTHER_CLIENT_SECRET,
+        },
+        timeout=30,
+    )
     token.raise_for_status()
     return token.json()["id_token"]

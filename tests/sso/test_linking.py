@@ -28,10 +28,23 @@ def make_request():
     return request
 
 
-def sign_in(request=None, *, provider="oidc", issuer=ISSUER, subject="sub-1",
-            email="ada@example.com", mfa=False):
-    return external_sign_in(request=request or make_request(), provider=provider, issuer=issuer,
-                            subject=subject, email=email, mfa=mfa)
+def sign_in(
+    request=None,
+    *,
+    provider="oidc",
+    issuer=ISSUER,
+    subject="sub-1",
+    email="ada@example.com",
+    mfa=False,
+):
+    return external_sign_in(
+        request=request or make_request(),
+        provider=provider,
+        issuer=issuer,
+        subject=subject,
+        email=email,
+        mfa=mfa,
+    )
 
 
 def test_it_links_an_active_employee_by_email_at_first_sign_in():
@@ -71,8 +84,10 @@ def test_it_keeps_issuers_and_protocols_apart():
     assert sign_in(provider="saml", subject="same") == ada
     assert ExternalIdentity.objects.filter(user=ada).count() == 2
     bob = UserFactory(email="bob@example.com")
-    assert sign_in(issuer="https://other-idp.example.com", subject="same",
-                   email="bob@example.com") == bob
+    assert (
+        sign_in(issuer="https://other-idp.example.com", subject="same", email="bob@example.com")
+        == bob
+    )
 
 
 def test_it_refuses_a_domain_not_allowed():
@@ -149,8 +164,9 @@ def test_it_audits_the_link_and_each_sign_in():
     ada = UserFactory(email="ada@example.com")
     sign_in()
     sign_in()
-    actions = list(AuditEvent.objects.filter(actor=ada).order_by("id")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(actor=ada).order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["sso.linked", "sso.signed_in", "sso.signed_in"]
 
 

@@ -48,8 +48,9 @@ def test_it_signs_a_linked_person_in_by_subject_on_a_later_visit(oidc, live_serv
     client, response = sign_in(live_server.url, "ada", session=client)
     assert response.url == live_server.url + "/"
     assert ExternalIdentity.objects.filter(user=ada).count() == 1
-    assert list(AuditEvent.objects.filter(actor=ada).values_list("action", flat=True)
-                .order_by("id")) == ["sso.linked", "sso.signed_in", "sso.signed_in"]
+    assert list(
+        AuditEvent.objects.filter(actor=ada).values_list("action", flat=True).order_by("id")
+    ) == ["sso.linked", "sso.signed_in", "sso.signed_in"]
 
 
 def test_it_reads_the_provider_s_multi_factor_claim(oidc, live_server):
@@ -67,8 +68,9 @@ def test_it_sends_the_person_on_to_the_page_they_asked_for(oidc, live_server):
 
 def test_it_never_sends_the_person_to_another_site_afterwards(oidc, live_server):
     UserFactory(email="ada@example.com")
-    _, response = sign_in(live_server.url, "ada",
-                          start="/sso/oidc/login/?next=https://evil.example/")
+    _, response = sign_in(
+        live_server.url, "ada", start="/sso/oidc/login/?next=https://evil.example/"
+    )
     assert response.url == live_server.url + "/"
 
 
@@ -86,8 +88,9 @@ def test_it_refuses_a_replayed_state_and_code(oidc, live_server):
 
 
 def test_it_refuses_a_callback_for_a_sign_in_that_was_never_started(oidc, live_server):
-    response = requests.get(live_server.url + "/sso/oidc/callback/?code=abc&state=forged",
-                            timeout=30)
+    response = requests.get(
+        live_server.url + "/sso/oidc/callback/?code=abc&state=forged", timeout=30
+    )
     assert response.status_code == 400
     assert "already been used or has expired" in response.text
 
@@ -96,8 +99,11 @@ def test_it_shows_the_provider_s_refusal_in_plain_words(oidc, live_server):
     client = requests.Session()
     start = client.get(live_server.url + "/sso/oidc/login/", timeout=30, allow_redirects=False)
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
-    response = client.get(live_server.url + "/sso/oidc/callback/?error=access_denied"
-                          f"&error_description=User+said+no&state={state}", timeout=30)
+    response = client.get(
+        live_server.url + "/sso/oidc/callback/?error=access_denied"
+        f"&error_description=User+said+no&state={state}",
+        timeout=30,
+    )
     assert response.status_code == 400
     assert "The sign-in was cancelled" in response.text
     assert "access_denied" not in response.text
@@ -180,11 +186,13 @@ def test_it_refuses_an_id_token_forged_with_another_key(oidc, live_server):
     UserFactory(email="ada@example.com")
     client, _ = sign_in(live_server.url, "ada")
     real = session_of(client)["oidc_id_token"]
-    assert sso_oidc.verify_id_token(real, nonce=_claims(real)["nonce"])["sub"] == \
-        oidc.users["ada"]
+    assert sso_oidc.verify_id_token(real, nonce=_claims(real)["nonce"])["sub"] == oidc.users["ada"]
     kid = jws.extract_compact(real.encode()).headers()["kid"]
-    forged = jwt.encode({"alg": "RS256", "kid": kid}, {**_claims(real), "sub": oidc.users["gus"]},
-                        RSAKey.generate_key(2048))
+    forged = jwt.encode(
+        {"alg": "RS256", "kid": kid},
+        {**_claims(real), "sub": oidc.users["gus"]},
+        RSAKey.generate_key(2048),
+    )
     with pytest.raises(sso_oidc.OIDCError, match="bad signature"):
         sso_oidc.verify_id_token(forged, nonce=_claims(real)["nonce"])
 
@@ -201,20 +209,27 @@ def test_it_reads_the_discovery_document_and_keys_once(oidc, live_server):
     UserFactory(email="ada@example.com")
     UserFactory(email="mia@example.com")
     sign_in(live_server.url, "ada")
-    seen = (oidc.requests_seen("/.well-known/openid-configuration"),
-            oidc.requests_seen("/openid/jwks"))
+    seen = (
+        oidc.requests_seen("/.well-known/openid-configuration"),
+        oidc.requests_seen("/openid/jwks"),
+    )
     _, response = sign_in(live_server.url, "mia")
     assert response.url == live_server.url + "/"
-    assert (oidc.requests_seen("/.well-known/openid-configuration"),
-            oidc.requests_seen("/openid/jwks")) == seen
+    assert (
+        oidc.requests_seen("/.well-known/openid-configuration"),
+        oidc.requests_seen("/openid/jwks"),
+    ) == seen
 
 
 def test_it_signs_out_of_tandem_and_of_the_provider(oidc, live_server):
     UserFactory(email="ada@example.com")
     client, response = sign_in(live_server.url, "ada")
-    out = client.post(live_server.url + "/accounts/logout/",
-                      data={"csrfmiddlewaretoken": client.cookies["csrftoken"]},
-                      headers={"Referer": live_server.url + "/"}, timeout=30)
+    out = client.post(
+        live_server.url + "/accounts/logout/",
+        data={"csrfmiddlewaretoken": client.cookies["csrftoken"]},
+        headers={"Referer": live_server.url + "/"},
+        timeout=30,
+    )
     assert out.url == live_server.url + "/sso/signed-out/"
     provider_url = re.search(r'href="([^"]+end-session[^"]+)"', out.text).group(1)
     assert "id_token_hint=" in provider_url
@@ -245,8 +260,10 @@ def test_it_shows_a_plain_page_when_the_provider_is_down(oidc, live_server, sett
 def test_it_is_off_without_an_issuer(live_server, settings):
     settings.OIDC_ISSUER = ""
     assert requests.get(live_server.url + "/sso/oidc/login/", timeout=30).status_code == 404
-    assert requests.get(live_server.url + "/sso/oidc/callback/?code=a&state=b",
-                        timeout=30).status_code == 404
+    assert (
+        requests.get(live_server.url + "/sso/oidc/callback/?code=a&state=b", timeout=30).status_code
+        == 404
+    )
 
 
 def _claims(token: str) -> dict:
@@ -281,16 +298,16 @@ def test_it_explains_a_code_the_provider_does_not_accept(oidc, live_server):
     client = requests.Session()
     start = client.get(live_server.url + "/sso/oidc/login/", timeout=30, allow_redirects=False)
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
-    response = client.get(live_server.url + f"/sso/oidc/callback/?code=made-up&state={state}",
-                          timeout=30)
+    response = client.get(
+        live_server.url + f"/sso/oidc/callback/?code=made-up&state={state}", timeout=30
+    )
     assert response.status_code == 400
     assert "did not accept this sign-in" in response.text
     assert "_auth_user_id" not in session_of(client)
 
 
 def test_it_asks_the_provider_for_pkce_state_and_nonce(oidc, live_server):
-    start = requests.get(live_server.url + "/sso/oidc/login/", timeout=30,
-                         allow_redirects=False)
+    start = requests.get(live_server.url + "/sso/oidc/login/", timeout=30, allow_redirects=False)
     query = parse_qs(urlsplit(start.headers["Location"]).query)
     assert start.headers["Location"].startswith(oidc.issuer + "/authorize")
     assert query["code_challenge_method"] == ["S256"]

@@ -8,8 +8,7 @@ from tests.sso.idp import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_signs_in_through_the_provider_to_the_role_s_home_page_and_out(oidc, page,
-                                                                          live_server):
+def test_it_signs_in_through_the_provider_to_the_role_s_home_page_and_out(oidc, page, live_server):
     HRFactory(email="bob@example.com", full_name="Bob Browser")
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Sign in with your company account").click()

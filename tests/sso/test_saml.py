@@ -50,8 +50,7 @@ def assert_refused(http: requests.Session, world, response, words: str) -> None:
 def test_it_signs_in_sp_initiated_and_lands_on_the_role_home_page(saml_world):
     hr = factories.HRFactory(email="hr@company.example")
     http = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http, email="hr@company.example",
-                                   subject="idp-hr-1")
+    form = idp_answer_sp_initiated(saml_world, http, email="hr@company.example", subject="idp-hr-1")
     page = landed_home(http, saml_world, post_to_sp(http, form))
     assert "Programs I coordinate" in page
     link = ExternalIdentity.objects.get(user=hr)
@@ -79,8 +78,9 @@ def test_it_accepts_the_answer_without_the_session_cookie_of_the_request(saml_wo
 def test_it_accepts_an_assertion_encrypted_to_its_certificate(saml_world):
     ada = factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada",
-                                   mode="encrypted")
+    form = idp_answer_sp_initiated(
+        saml_world, http, email=EMAIL, subject="idp-ada", mode="encrypted"
+    )
     assert "EncryptedAssertion" in base64.b64decode(form.fields["SAMLResponse"]).decode()
     landed_home(http, saml_world, post_to_sp(http, form))
     assert ExternalIdentity.objects.get().user == ada
@@ -89,8 +89,9 @@ def test_it_accepts_an_assertion_encrypted_to_its_certificate(saml_world):
 def test_it_returns_to_the_page_asked_for_before_signing_in(saml_world):
     factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada",
-                                   next_url="/programs/open/")
+    form = idp_answer_sp_initiated(
+        saml_world, http, email=EMAIL, subject="idp-ada", next_url="/programs/open/"
+    )
     response = post_to_sp(http, form)
     assert response.status_code == 302
     assert response.headers["Location"] == "/programs/open/"
@@ -99,8 +100,9 @@ def test_it_returns_to_the_page_asked_for_before_signing_in(saml_world):
 def test_it_never_sends_an_idp_initiated_sign_in_to_another_site(saml_world):
     factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada",
-                                  relay_state="https://evil.example/")
+    form = idp_answer_unsolicited(
+        saml_world, email=EMAIL, subject="idp-ada", relay_state="https://evil.example/"
+    )
     response = post_to_sp(http, form)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -109,16 +111,29 @@ def test_it_never_sends_an_idp_initiated_sign_in_to_another_site(saml_world):
 def test_it_links_by_the_subject_on_later_sign_ins_whatever_the_email(saml_world):
     ada = factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    landed_home(http, saml_world, post_to_sp(http, idp_answer_unsolicited(
-        saml_world, email=EMAIL, subject="idp-ada")))
+    landed_home(
+        http,
+        saml_world,
+        post_to_sp(http, idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada")),
+    )
     later = requests.Session()
-    landed_home(later, saml_world, post_to_sp(later, idp_answer_sp_initiated(
-        saml_world, later, email="renamed@company.example", subject="idp-ada")))
+    landed_home(
+        later,
+        saml_world,
+        post_to_sp(
+            later,
+            idp_answer_sp_initiated(
+                saml_world, later, email="renamed@company.example", subject="idp-ada"
+            ),
+        ),
+    )
     assert ExternalIdentity.objects.get().user == ada
 
 
 def test_it_takes_the_subject_from_the_configured_attribute(saml_world, settings):
-    settings.SAML_SUBJECT_ATTRIBUTE = "http://schemas.microsoft.com/identity/claims/objectidentifier"
+    settings.SAML_SUBJECT_ATTRIBUTE = (
+        "http://schemas.microsoft.com/identity/claims/objectidentifier"
+    )
     ada = factories.UserFactory(email=EMAIL)
     http = requests.Session()
     form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada", nameid="email")
@@ -141,8 +156,9 @@ def test_it_records_that_the_identity_provider_did_mfa(saml_world):
     landed_home(http, saml_world, post_to_sp(http, form))
     other = factories.UserFactory(email="bob@company.example")
     http2 = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http2, email="bob@company.example",
-                                   subject="idp-bob")
+    form = idp_answer_sp_initiated(
+        saml_world, http2, email="bob@company.example", subject="idp-bob"
+    )
     landed_home(http2, saml_world, post_to_sp(http2, form))
     events = {e.actor_id: e for e in AuditEvent.objects.filter(action="sso.signed_in")}
     assert events[ada.pk].payload["mfa"] is True
@@ -164,8 +180,13 @@ def test_it_fetches_the_idp_metadata_once_and_keeps_it_in_the_cache(saml_world):
     before = saml_world.metadata_fetches()
     for _ in range(3):
         http = requests.Session()
-        landed_home(http, saml_world, post_to_sp(http, idp_answer_sp_initiated(
-            saml_world, http, email=EMAIL, subject="idp-ada")))
+        landed_home(
+            http,
+            saml_world,
+            post_to_sp(
+                http, idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada")
+            ),
+        )
     assert saml_world.metadata_fetches() - before == 1
 
 
@@ -178,20 +199,26 @@ def test_it_refreshes_the_idp_metadata_on_beat_so_sign_in_does_not_fetch_it(saml
     assert refresh_saml_metadata() == "ok"
     assert saml_world.metadata_fetches() - before == 1
     http = requests.Session()
-    landed_home(http, saml_world, post_to_sp(http, idp_answer_sp_initiated(
-        saml_world, http, email=EMAIL, subject="idp-ada")))
+    landed_home(
+        http,
+        saml_world,
+        post_to_sp(http, idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada")),
+    )
     assert saml_world.metadata_fetches() - before == 1
 
 
 # --- refusals ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("mode", "words"), [
-    ("unsigned", "unsigned answer"),
-    ("response_only", "unsigned answer"),
-    ("badsig", "signature could not be verified"),
-    ("audience", "meant for another site"),
-])
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("unsigned", "unsigned answer"),
+        ("response_only", "unsigned answer"),
+        ("badsig", "signature could not be verified"),
+        ("audience", "meant for another site"),
+    ],
+)
 def test_it_refuses_an_answer_that_is_not_valid_for_this_site(saml_world, mode, words):
     factories.UserFactory(email=EMAIL)
     http = requests.Session()
@@ -204,8 +231,7 @@ def test_it_refuses_an_expired_assertion(saml_world, settings):
     settings.SAML_CLOCK_SKEW_SECONDS = 0
     factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada",
-                                   mode="expired")
+    form = idp_answer_sp_initiated(saml_world, http, email=EMAIL, subject="idp-ada", mode="expired")
     time.sleep(3)  # the IdP made it valid for 2 seconds
     assert_refused(http, saml_world, post_to_sp(http, form), "has expired")
 
@@ -241,8 +267,9 @@ def test_it_refuses_a_replayed_sp_initiated_assertion(saml_world):
 def test_it_refuses_an_answer_to_a_request_it_never_sent(saml_world):
     factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    form = idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada",
-                                  in_response_to="id-this-site-never-sent")
+    form = idp_answer_unsolicited(
+        saml_world, email=EMAIL, subject="idp-ada", in_response_to="id-this-site-never-sent"
+    )
     assert_refused(http, saml_world, post_to_sp(http, form), "Sign in again")
 
 
@@ -257,8 +284,9 @@ def test_it_refuses_idp_initiated_sign_in_when_it_is_turned_off(saml_world, sett
 def test_it_refuses_an_email_domain_that_is_not_allowed(saml_world):
     factories.UserFactory(email="ada@elsewhere.example")
     http = requests.Session()
-    form = idp_answer_sp_initiated(saml_world, http, email="ada@elsewhere.example",
-                                   subject="idp-ada")
+    form = idp_answer_sp_initiated(
+        saml_world, http, email="ada@elsewhere.example", subject="idp-ada"
+    )
     assert_refused(http, saml_world, post_to_sp(http, form), "does not link accounts")
     assert not ExternalIdentity.objects.exists()
 
@@ -273,8 +301,11 @@ def test_it_refuses_a_disabled_person(saml_world):
 def test_it_refuses_a_linked_person_disabled_since(saml_world):
     ada = factories.UserFactory(email=EMAIL)
     http = requests.Session()
-    landed_home(http, saml_world, post_to_sp(http, idp_answer_unsolicited(
-        saml_world, email=EMAIL, subject="idp-ada")))
+    landed_home(
+        http,
+        saml_world,
+        post_to_sp(http, idp_answer_unsolicited(saml_world, email=EMAIL, subject="idp-ada")),
+    )
     User.objects.filter(pk=ada.pk).update(is_active=False)
     later = requests.Session()
     form = idp_answer_sp_initiated(saml_world, later, email=EMAIL, subject="idp-ada")
@@ -284,8 +315,12 @@ def test_it_refuses_a_linked_person_disabled_since(saml_world):
 def test_it_shows_a_plain_page_for_an_answer_that_is_not_saml(saml_world):
     http = requests.Session()
     for junk in ("not base64 at all!", "PHhtbD48L3htbD4=", "\u00e9" * 50):
-        response = http.post(f"{saml_world.site}/sso/saml/acs/", data={"SAMLResponse": junk},
-                             allow_redirects=False, timeout=30)
+        response = http.post(
+            f"{saml_world.site}/sso/saml/acs/",
+            data={"SAMLResponse": junk},
+            allow_redirects=False,
+            timeout=30,
+        )
         assert response.status_code == 403, response.text[:500]
         assert NOT_SIGNED_IN in response.text
     empty = http.post(f"{saml_world.site}/sso/saml/acs/", data={}, timeout=30)

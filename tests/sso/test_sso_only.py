@@ -45,8 +45,7 @@ def test_it_refuses_an_employee_s_right_password(client, sso_only):
 
 def test_it_answers_a_wrong_password_the_same_way(client, sso_only):
     UserFactory(email="ada@example.com")
-    response = client.post("/accounts/login/", {"username": "ada@example.com",
-                                                "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "ada@example.com", "password": "wrong"})
     assert "Passwords are for administrators only" in response.content.decode()
 
 
@@ -79,8 +78,9 @@ def test_it_shows_no_sso_button_when_oidc_is_off(client, settings):
     assert "/sso/oidc/login/" not in client.get("/accounts/login/").content.decode()
 
 
-def test_it_emails_no_reset_link_to_an_employee(client, sso_only,
-                                                django_capture_on_commit_callbacks):
+def test_it_emails_no_reset_link_to_an_employee(
+    client, sso_only, django_capture_on_commit_callbacks
+):
     UserFactory(email="ada@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/password_reset/", {"email": "ada@example.com"})
@@ -88,8 +88,9 @@ def test_it_emails_no_reset_link_to_an_employee(client, sso_only,
     assert mail.outbox == []
 
 
-def test_it_emails_a_reset_link_to_a_superuser(client, sso_only,
-                                               django_capture_on_commit_callbacks):
+def test_it_emails_a_reset_link_to_a_superuser(
+    client, sso_only, django_capture_on_commit_callbacks
+):
     UserFactory(email="root@example.com", is_superuser=True)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password_reset/", {"email": "root@example.com"})
@@ -102,9 +103,10 @@ def test_it_refuses_an_employee_s_reset_link(client, sso_only):
     url = link(ada)
     response = client.get(url, follow=True)
     assert "Passwords are turned off for your account" in response.content.decode()
-    response = client.post(url.replace(url.split("/")[-2], "set-password"),
-                           {"new_password1": "A-new-long-passw0rd", "new_password2":
-                            "A-new-long-passw0rd"})
+    response = client.post(
+        url.replace(url.split("/")[-2], "set-password"),
+        {"new_password1": "A-new-long-passw0rd", "new_password2": "A-new-long-passw0rd"},
+    )
     assert User.objects.get(pk=ada.pk).check_password(PASSWORD)
     assert SESSION_KEY not in client.session
 

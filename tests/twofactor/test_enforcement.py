@@ -37,10 +37,16 @@ def sso_session(person, *, provider: str = "oidc") -> Client:
     return client
 
 
-@pytest.mark.parametrize("make", [
-    HRFactory, PrivacyOfficerFactory,
-    lambda: UserFactory(is_staff=True), lambda: UserFactory(is_staff=True, is_superuser=True),
-], ids=["hr", "privacy-officer", "staff", "superuser"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        HRFactory,
+        PrivacyOfficerFactory,
+        lambda: UserFactory(is_staff=True),
+        lambda: UserFactory(is_staff=True, is_superuser=True),
+    ],
+    ids=["hr", "privacy-officer", "staff", "superuser"],
+)
 def test_it_sends_a_role_that_requires_it_to_set_up_an_app(required, make):
     client = password_sign_in(make())
     response = client.get("/programs/me/enrolments/")
@@ -107,22 +113,34 @@ def test_it_keeps_health_checks_and_static_files_open(required):
 
 def test_it_is_required_by_default_under_the_production_settings():
     env = {k: v for k, v in os.environ.items() if k != "TWO_FACTOR_REQUIRED"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.production",
-        "SECRET_KEY": "x1y2z3" * 12, "ALLOWED_HOSTS": "tandem.example",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
-        "SITE_URL": "https://tandem.example", "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "EMAIL_URL": "smtp://127.0.0.1:25",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mentorship_site.settings.production",
+            "SECRET_KEY": "x1y2z3" * 12,
+            "ALLOWED_HOSTS": "tandem.example",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tandem",
+            "SITE_URL": "https://tandem.example",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "EMAIL_URL": "smtp://127.0.0.1:25",
+        }
+    )
     code = "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)"
     run = [sys.executable, "manage.py", "shell", "-c", code]
     on = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert on.stdout.split()[-1] == "True", on.stderr
-    off = subprocess.run(run, cwd=ROOT, env={**env, "TWO_FACTOR_REQUIRED": "false"},
-                         capture_output=True, text=True, timeout=120)
+    off = subprocess.run(
+        run,
+        cwd=ROOT,
+        env={**env, "TWO_FACTOR_REQUIRED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert off.stdout.split()[-1] == "False", off.stderr
     embedded = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
     embedded["DJANGO_SETTINGS_MODULE"] = "mentorship_site.settings.local"
-    default = subprocess.run(run, cwd=ROOT, env=embedded, capture_output=True, text=True,
-                             timeout=120)
+    default = subprocess.run(
+        run, cwd=ROOT, env=embedded, capture_output=True, text=True, timeout=120
+    )
     assert default.stdout.split()[-1] == "False", default.stderr

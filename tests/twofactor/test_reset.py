@@ -74,7 +74,8 @@ def test_it_resets_from_the_command_after_confirmation(person, monkeypatch, caps
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert not StaticDevice.objects.filter(user=person).exists()
     assert AuditEvent.objects.get(action="twofactor.reset").payload == {
-        "via": "manage.py reset_two_factor"}
+        "via": "manage.py reset_two_factor"
+    }
     with pytest.raises(CommandError):
         call_command("reset_two_factor", "nobody@example.com", "--yes")
 

@@ -57,7 +57,7 @@ def test_it_shows_a_qr_code_drawn_on_the_server_and_the_key_in_text(signed_in):
     assert response.status_code == 200
     assert '<svg width="220" height="220" role="img"' in body
     secret = b32encode(pending_key(signed_in)).decode()
-    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in body
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in body
     # Nothing the site's CSP (script-src 'self') would block.
     assert "<script>" not in body and "onload=" not in body
     assert "script-src 'self'" in response["Content-Security-Policy"]
@@ -116,15 +116,20 @@ def test_it_makes_new_recovery_codes_only_on_a_confirmed_post(signed_in, person)
     stored = set(StaticToken.objects.filter(device__user=person).values_list("token", flat=True))
     assert stored == {c.replace("-", "") for c in new}
     assert not stored & {c.replace("-", "") for c in old}
-    assert AuditEvent.objects.filter(action="twofactor.recovery_codes_regenerated",
-                                     actor=person).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="twofactor.recovery_codes_regenerated", actor=person
+        ).count()
+        == 1
+    )
 
 
 def test_it_turns_off_only_with_a_current_code(signed_in, person):
     device = authenticator(person)
     mark_verified(signed_in, device)
-    response = signed_in.post(TURN_OFF, {"code": "000000" if code_for(device) != "000000"
-                                         else "111111"})
+    response = signed_in.post(
+        TURN_OFF, {"code": "000000" if code_for(device) != "000000" else "111111"}
+    )
     assert "That code is not right" in response.content.decode()
     assert TOTPDevice.objects.filter(user=person).exists()
     response = signed_in.post(TURN_OFF, {"code": code_for(device)})

@@ -38,8 +38,9 @@ def wrong_code(device) -> str:
 
 
 def failures(email: str) -> int:
-    return sum(AccessAttempt.objects.filter(username=email).values_list("failures_since_start",
-                                                                        flat=True))
+    return sum(
+        AccessAttempt.objects.filter(username=email).values_list("failures_since_start", flat=True)
+    )
 
 
 def test_it_signs_in_with_a_password_alone_without_an_app(person):
@@ -83,7 +84,8 @@ def test_it_refuses_a_wrong_code_and_counts_it_as_a_failed_sign_in(person, devic
     assert failures(person.email) == 1
     # The code typed is never written down with the failure.
     assert wrong_code(device) not in "".join(
-        AccessAttempt.objects.values_list("post_data", flat=True))
+        AccessAttempt.objects.values_list("post_data", flat=True)
+    )
 
 
 def test_it_signs_out_and_locks_after_as_many_wrong_codes_as_wrong_passwords(person, device):
@@ -95,8 +97,9 @@ def test_it_signs_out_and_locks_after_as_many_wrong_codes_as_wrong_passwords(per
     assert "Account locked for now" in response.content.decode()
     assert client.get("/")["Location"].startswith(LOGIN)
     # The right password is refused too while the lock runs.
-    again = Client(REMOTE_ADDR=ADDRESS).post(LOGIN, {"username": person.email,
-                                                     "password": PASSWORD})
+    again = Client(REMOTE_ADDR=ADDRESS).post(
+        LOGIN, {"username": person.email, "password": PASSWORD}
+    )
     assert again.status_code == 429
 
 
@@ -153,8 +156,10 @@ def test_it_asks_again_after_a_password_reset_link_signs_in(person, device, clie
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
     page = client.get(f"/accounts/reset/{uid}/{token}/", follow=True)
-    client.post(page.redirect_chain[-1][0], {"new_password1": "A-new-long-passphrase-9",
-                                             "new_password2": "A-new-long-passphrase-9"})
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "A-new-long-passphrase-9", "new_password2": "A-new-long-passphrase-9"},
+    )
     assert client.get("/")["Location"].startswith(VERIFY)
 
 

@@ -25,9 +25,10 @@ class Command(BaseCommand):
             "--once", action="store_true", help="Do nothing if the demo data is already loaded."
         )
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Run under the production settings too (the demo logins share one published "
-                 "password: only for a throwaway or staging site).",
+            "password: only for a throwaway or staging site).",
         )
 
     def handle(self, *args, **options) -> None:

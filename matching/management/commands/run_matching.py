@@ -13,10 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("program_slug")
-        parser.add_argument("--mode", choices=Objective.values, default=None,
-                            help="Objective; default: the program's setting.")
-        parser.add_argument("--sync", action="store_true",
-                            help="Execute here and print the summary instead of queueing.")
+        parser.add_argument(
+            "--mode",
+            choices=Objective.values,
+            default=None,
+            help="Objective; default: the program's setting.",
+        )
+        parser.add_argument(
+            "--sync",
+            action="store_true",
+            help="Execute here and print the summary instead of queueing.",
+        )
 
     def handle(self, *args, program_slug: str, mode: str | None, sync: bool, **options) -> None:
         program = Program.objects.filter(slug=program_slug).first()
@@ -24,8 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"No program with slug “{program_slug}”.")
         try:
             with transaction.atomic():
-                run = services.matching_run_start(program=program, by=None, mode=mode,
-                                                  enqueue=not sync)
+                run = services.matching_run_start(
+                    program=program, by=None, mode=mode, enqueue=not sync
+                )
         except ValidationError as exc:
             raise CommandError(validation_text(exc)) from exc
         if not sync:
@@ -40,9 +48,11 @@ class Command(BaseCommand):
         if run.status != RunStatus.SUCCEEDED:
             self.stdout.write(f"Run {run.pk} is {run.status}.")
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Run {run.pk}: {run.matched_count} matched, {run.unmatched_count} unmatched, "
-            f"objective {run.objective}, {run.total_seconds} s"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Run {run.pk}: {run.matched_count} matched, {run.unmatched_count} unmatched, "
+                f"objective {run.objective}, {run.total_seconds} s"
+            )
+        )
         for row in run.unmatched:
             self.stdout.write(f"  unmatched {row['name']}: {row['reason']}")

@@ -6,8 +6,10 @@ from reminders import services
 
 
 class Command(BaseCommand):
-    help = ("Run the reminder sweep once, here and now (what beat's hourly `reminders-sweep` "
-            "does): plan today's reminders, flag pairings at risk, send what is pending.")
+    help = (
+        "Run the reminder sweep once, here and now (what beat's hourly `reminders-sweep` "
+        "does): plan today's reminders, flag pairings at risk, send what is pending."
+    )
 
     def handle(self, *args, **options) -> None:
         today = timezone.localdate()

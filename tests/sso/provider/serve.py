@@ -25,15 +25,24 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("creatersakey", stdout=io.StringIO())
     for person in CONFIG["users"]:
-        User.objects.create_user(person["username"], person["email"], person["password"],
-                                 first_name=person.get("first_name", ""),
-                                 last_name=person.get("last_name", ""))
+        User.objects.create_user(
+            person["username"],
+            person["email"],
+            person["password"],
+            first_name=person.get("first_name", ""),
+            last_name=person.get("last_name", ""),
+        )
     code = ResponseType.objects.get(value="code")
     for spec in CONFIG["clients"]:
         client = Client.objects.create(
-            name=spec["client_id"], client_type="confidential", client_id=spec["client_id"],
-            client_secret=spec["client_secret"], jwt_alg="RS256", require_consent=False,
-            reuse_consent=True, _scope="openid email profile",
+            name=spec["client_id"],
+            client_type="confidential",
+            client_id=spec["client_id"],
+            client_secret=spec["client_secret"],
+            jwt_alg="RS256",
+            require_consent=False,
+            reuse_consent=True,
+            _scope="openid email profile",
         )
         client.redirect_uris = spec["redirect_uris"]
         client.post_logout_redirect_uris = spec.get("post_logout_redirect_uris", [])

@@ -42,9 +42,21 @@ class SamlWorld:
 
 def start_idp(keys: Path, sp_metadata_url: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.sso.saml_idp", "--keys", str(keys),
-         "--sp-metadata", sp_metadata_url, "--max-seconds", "1800"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.sso.saml_idp",
+            "--keys",
+            str(keys),
+            "--sp-metadata",
+            sp_metadata_url,
+            "--max-seconds",
+            "1800",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=sys.stderr,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     import select
@@ -113,9 +125,16 @@ def read_form(page: str) -> PostedForm:
     return PostedForm(html.unescape(action.group(1)), fields)
 
 
-def idp_answer_sp_initiated(world: SamlWorld, http: requests.Session, *, email: str,
-                            subject: str, mode: str = "ok", mfa: bool = False,
-                            next_url: str = "") -> PostedForm:
+def idp_answer_sp_initiated(
+    world: SamlWorld,
+    http: requests.Session,
+    *,
+    email: str,
+    subject: str,
+    mode: str = "ok",
+    mfa: bool = False,
+    next_url: str = "",
+) -> PostedForm:
     """Starts sign-in at our SP and lets the IdP answer; returns the form it would POST."""
     start = f"{world.site}/sso/saml/login/" + (f"?next={next_url}" if next_url else "")
     response = http.get(start, allow_redirects=False, timeout=30)
@@ -128,11 +147,26 @@ def idp_answer_sp_initiated(world: SamlWorld, http: requests.Session, *, email: 
     return read_form(answer.text)
 
 
-def idp_answer_unsolicited(world: SamlWorld, *, email: str, subject: str, mode: str = "ok",
-                           relay_state: str = "", mfa: bool = False,
-                           in_response_to: str = "", nameid: str = "persistent") -> PostedForm:
-    params = {"email": email, "subject": subject, "mode": mode, "relay_state": relay_state,
-              "mfa": "1" if mfa else "", "in_response_to": in_response_to, "nameid": nameid}
+def idp_answer_unsolicited(
+    world: SamlWorld,
+    *,
+    email: str,
+    subject: str,
+    mode: str = "ok",
+    relay_state: str = "",
+    mfa: bool = False,
+    in_response_to: str = "",
+    nameid: str = "persistent",
+) -> PostedForm:
+    params = {
+        "email": email,
+        "subject": subject,
+        "mode": mode,
+        "relay_state": relay_state,
+        "mfa": "1" if mfa else "",
+        "in_response_to": in_response_to,
+        "nameid": nameid,
+    }
     answer = requests.get(f"{world.idp}/unsolicited", params=params, timeout=30)
     assert answer.status_code == 200, answer.text[:500]
     return read_form(answer.text)

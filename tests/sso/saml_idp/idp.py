@@ -46,28 +46,37 @@ OTHER_AUDIENCE = "https://elsewhere.example/saml/metadata/"
 OBJECT_ID = "http://schemas.microsoft.com/identity/claims/objectidentifier"
 
 
-def idp_config(base: str, key: str, cert: str, sp_metadata: str | None,
-               lifetime: dict | None = None) -> IdPConfig:
+def idp_config(
+    base: str, key: str, cert: str, sp_metadata: str | None, lifetime: dict | None = None
+) -> IdPConfig:
     conf = IdPConfig()
-    conf.load({
-        "entityid": f"{base}/metadata",
-        "xmlsec_binary": get_xmlsec_binary(["/usr/bin", "/usr/local/bin"]),
-        "service": {"idp": {
-            "name": "Tandem test IdP",
-            "endpoints": {"single_sign_on_service": [
-                (f"{base}/sso/redirect", BINDING_HTTP_REDIRECT),
-            ]},
-            "policy": {"default": {
-                "lifetime": lifetime or {"minutes": 5},
-                "attribute_restrictions": None,
-                "name_form": NAME_FORMAT_URI,
-            }},
-            "name_id_format": [NAMEID_FORMAT_PERSISTENT],
-        }},
-        "key_file": key,
-        "cert_file": cert,
-        "metadata": {"inline": [sp_metadata]} if sp_metadata else {},
-    })
+    conf.load(
+        {
+            "entityid": f"{base}/metadata",
+            "xmlsec_binary": get_xmlsec_binary(["/usr/bin", "/usr/local/bin"]),
+            "service": {
+                "idp": {
+                    "name": "Tandem test IdP",
+                    "endpoints": {
+                        "single_sign_on_service": [
+                            (f"{base}/sso/redirect", BINDING_HTTP_REDIRECT),
+                        ]
+                    },
+                    "policy": {
+                        "default": {
+                            "lifetime": lifetime or {"minutes": 5},
+                            "attribute_restrictions": None,
+                            "name_form": NAME_FORMAT_URI,
+                        }
+                    },
+                    "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                }
+            },
+            "key_file": key,
+            "cert_file": cert,
+            "metadata": {"inline": [sp_metadata]} if sp_metadata else {},
+        }
+    )
     return conf
 
 
@@ -96,9 +105,9 @@ class IdP:
         good = (f"{keys}/idp.key", f"{keys}/idp.crt")
         self.servers = {
             "ok": Server(config=idp_config(base, *good, sp_metadata)),
-            "badsig": Server(config=idp_config(
-                base, f"{keys}/other.key", f"{keys}/other.crt", sp_metadata
-            )),
+            "badsig": Server(
+                config=idp_config(base, f"{keys}/other.key", f"{keys}/other.crt", sp_metadata)
+            ),
             # Valid for 2 seconds: the test waits them out.
             "expired": Server(config=idp_config(base, *good, sp_metadata, {"seconds": 2})),
         }
@@ -108,9 +117,18 @@ class IdP:
             "location"
         ]
 
-    def answer(self, *, mode: str, email: str, subject: str, mfa: bool,
-               in_response_to: str | None, destination: str, relay_state: str,
-               nameid: str = "persistent") -> str:
+    def answer(
+        self,
+        *,
+        mode: str,
+        email: str,
+        subject: str,
+        mfa: bool,
+        in_response_to: str | None,
+        destination: str,
+        relay_state: str,
+        nameid: str = "persistent",
+    ) -> str:
         server = self.servers.get(mode, self.servers["ok"])
         audience = OTHER_AUDIENCE if mode == "audience" else self.sp_entity_id
         identity = {OBJECT_ID: [f"oid-{subject}"]}
@@ -119,17 +137,22 @@ class IdP:
         if nameid == "email":
             name_id = NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email)
         else:
-            name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject,
-                             name_qualifier=server.config.entityid,
-                             sp_name_qualifier=self.sp_entity_id)
+            name_id = NameID(
+                format=NAMEID_FORMAT_PERSISTENT,
+                text=subject,
+                name_qualifier=server.config.entityid,
+                sp_name_qualifier=self.sp_entity_id,
+            )
         response = server.create_authn_response(
             identity=identity,
             in_response_to=in_response_to,
             destination=destination,
             sp_entity_id=audience,
             name_id=name_id,
-            authn={"class_ref": MFA_CONTEXT if mfa else PASSWORD_CONTEXT,
-                   "authn_auth": server.config.entityid},
+            authn={
+                "class_ref": MFA_CONTEXT if mfa else PASSWORD_CONTEXT,
+                "authn_auth": server.config.entityid,
+            },
             sign_assertion=mode not in {"unsigned", "response_only"},
             sign_response=mode == "response_only",
             # Signed, then encrypted to the SP's certificate from its metadata.
@@ -150,12 +173,14 @@ class IdP:
     def login_form(self, query: dict) -> str:
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in query.items() if k in {"SAMLRequest", "RelayState", "SigAlg", "Signature"}
+            for k, v in query.items()
+            if k in {"SAMLRequest", "RelayState", "SigAlg", "Signature"}
         )
         return (
             "<!doctype html><html><head><title>Test IdP sign-in</title></head><body>"
-            '<h1>Test IdP</h1><form method="get" action="/sso/redirect">' + hidden +
-            '<label>Email <input name="email" id="email"></label>'
+            '<h1>Test IdP</h1><form method="get" action="/sso/redirect">'
+            + hidden
+            + '<label>Email <input name="email" id="email"></label>'
             '<label>Subject <input name="subject" id="subject"></label>'
             '<label>MFA <input type="checkbox" name="mfa" value="1" id="mfa"></label>'
             '<button type="submit">Sign in</button></form></body></html>'
@@ -167,11 +192,13 @@ class IdP:
         try:
             if path == "/metadata":
                 self.metadata_served += 1
-                return self._send(start_response, "200 OK", self.metadata,
-                                  "application/samlmetadata+xml")
+                return self._send(
+                    start_response, "200 OK", self.metadata, "application/samlmetadata+xml"
+                )
             if path == "/stats":
-                return self._send(start_response, "200 OK", f"metadata {self.metadata_served}",
-                                  "text/plain")
+                return self._send(
+                    start_response, "200 OK", f"metadata {self.metadata_served}", "text/plain"
+                )
             self._load_sp()
             if path == "/sso/redirect":
                 request = self.servers["ok"].parse_authn_request(
@@ -181,32 +208,38 @@ class IdP:
                     return self._send(start_response, "200 OK", self.login_form(query))
                 args = self.servers["ok"].response_args(request.message, [BINDING_HTTP_POST])
                 body = self.answer(
-                    mode=query.get("mode", "ok"), email=query["email"],
-                    subject=query.get("subject", ""), mfa=query.get("mfa") == "1",
-                    in_response_to=args["in_response_to"], destination=args["destination"],
+                    mode=query.get("mode", "ok"),
+                    email=query["email"],
+                    subject=query.get("subject", ""),
+                    mfa=query.get("mfa") == "1",
+                    in_response_to=args["in_response_to"],
+                    destination=args["destination"],
                     relay_state=query.get("RelayState", ""),
                 )
                 return self._send(start_response, "200 OK", body)
             if path == "/unsolicited":
                 body = self.answer(
-                    mode=query.get("mode", "ok"), email=query.get("email", ""),
-                    subject=query.get("subject", ""), mfa=query.get("mfa") == "1",
-                    in_response_to=query.get("in_response_to") or None, destination=self.acs,
+                    mode=query.get("mode", "ok"),
+                    email=query.get("email", ""),
+                    subject=query.get("subject", ""),
+                    mfa=query.get("mfa") == "1",
+                    in_response_to=query.get("in_response_to") or None,
+                    destination=self.acs,
                     relay_state=query.get("relay_state", ""),
                     nameid=query.get("nameid", "persistent"),
                 )
                 return self._send(start_response, "200 OK", body)
         except Exception as exc:  # a test IdP: say what went wrong
             print(f"test IdP error: {exc!r}", file=sys.stderr, flush=True)
-            return self._send(start_response, "400 Bad Request", f"IdP error: {exc!r}",
-                              "text/plain")
+            return self._send(
+                start_response, "400 Bad Request", f"IdP error: {exc!r}", "text/plain"
+            )
         return self._send(start_response, "404 Not Found", "not found", "text/plain")
 
     @staticmethod
     def _send(start_response, status, body, content_type="text/html; charset=utf-8"):
         data = body if isinstance(body, bytes) else body.encode()
-        start_response(status, [("Content-Type", content_type),
-                                ("Content-Length", str(len(data)))])
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(data)))])
         return [data]
 
 

@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("email", help="The person's email address.")
-        parser.add_argument("--yes", action="store_true",
-                            help="Don't ask for confirmation (for scripts).")
+        parser.add_argument(
+            "--yes", action="store_true", help="Don't ask for confirmation (for scripts)."
+        )
 
     def handle(self, *args, email: str, yes: bool, **options) -> None:
         person = User.objects.filter(email__iexact=normalise_email(email)).first()
@@ -24,10 +25,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{person.email} has no two-factor sign-in set up: nothing to do.")
             return
         if not yes:
-            answer = input(f"Reset two-factor sign-in of {person.full_name} ({person.email})? "
-                           "Type yes to confirm: ")
+            answer = input(
+                f"Reset two-factor sign-in of {person.full_name} ({person.email})? "
+                "Type yes to confirm: "
+            )
             if answer.strip().lower() != "yes":
                 raise CommandError("Not reset: you didn't type yes.")
         two_factor_reset(person=person, by=None, via="manage.py reset_two_factor")
-        self.stdout.write(self.style.SUCCESS(
-            f"Two-factor sign-in of {person.email} is reset; they can set up a new app."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Two-factor sign-in of {person.email} is reset; they can set up a new app."
+            )
+        )
