@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .permissions import is_hr
 from .selectors import is_manager
+from .signin import uses_password
 
 
 def roles(request: HttpRequest) -> dict:
@@ -13,4 +14,5 @@ def roles(request: HttpRequest) -> dict:
     return {
         "role_is_hr": is_hr(user),
         "role_is_manager": SimpleLazyObject(lambda: is_manager(user)),
+        "uses_password": uses_password(request),
     }

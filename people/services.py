@@ -253,6 +253,8 @@ def invitation_link(person: User) -> str:
 
 
 def _invitation_email(person: User) -> EmailMessage:
+    if settings.SSO_ONLY and not person.is_superuser:
+        return _company_sign_in_email(person)
     days = settings.INVITATION_DAYS
     lines = [
         f"Hello {person.full_name or person.email},",
@@ -265,6 +267,23 @@ def _invitation_email(person: User) -> EmailMessage:
     ]
     return EmailMessage(
         subject="Your Tandem account: choose a password",
+        body="\n\n".join(lines) + "\n",
+        to=[person.email],
+    )
+
+
+def _company_sign_in_email(person: User) -> EmailMessage:
+    """SSO-only mode (docs/identity.md): nobody but a superuser has a password, so the invitation
+    points at the company sign-in instead of a set-password link."""
+    lines = [
+        f"Hello {person.full_name or person.email},",
+        "You have an account on Tandem, our mentorship programme. Sign in with your company "
+        f"account here:\n{absolute_url(reverse('login'))}",
+        f"Your account is linked by this email address: {person.email}",
+        "— Tandem",
+    ]
+    return EmailMessage(
+        subject="Your Tandem account: sign in with your company account",
         body="\n\n".join(lines) + "\n",
         to=[person.email],
     )

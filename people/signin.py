@@ -96,3 +96,12 @@ def sign_in_unlock(email: str) -> int:
     if count:
         logger.info("Sign-in lock cleared after a password was set.")
     return count
+
+
+def uses_password(request: HttpRequest) -> bool:
+    """Whether this session's person signs in with a Tandem password, so changing it (and the
+    two-factor app that guards it) means something. Not after a company sign-in (the session
+    says "oidc" or "saml", docs/identity.md), and not in SSO-only mode except for superusers."""
+    if request.session.get("signed_in_with", "password") != "password":
+        return False
+    return not settings.SSO_ONLY or request.user.is_superuser

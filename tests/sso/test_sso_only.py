@@ -11,7 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from people.models import User
 from people.tokens import invitation_tokens
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, HRFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,41 @@ def test_it_says_so_when_sso_only_has_no_provider_set_up(client, settings):
     settings.SSO_ONLY = True
     settings.OIDC_ISSUER = ""
     assert "Company sign-in is not set up yet" in client.get("/accounts/login/").content.decode()
+
+
+def test_it_invites_people_to_the_company_sign_in_without_a_password_link(
+    sso_only, django_capture_on_commit_callbacks
+):
+    from people.services import person_invite
+
+    hr = HRFactory()
+    ada = UserFactory(email="ada@example.com")
+    ada.set_unusable_password()
+    ada.save(update_fields=["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        person_invite(person=ada, by=hr)
+    (sent,) = [m for m in mail.outbox if m.to == ["ada@example.com"]]
+    assert "/accounts/login/" in sent.body
+    assert "/accounts/invitation/" not in sent.body and "password" not in sent.subject
+    assert User.objects.get(pk=ada.pk).invitation_sent_at is not None
+
+
+def test_it_offers_no_password_change_after_a_company_sign_in(client):
+    ada = UserFactory(email="ada@example.com")
+    client.force_login(ada)
+    session = client.session
+    session["signed_in_with"] = "oidc"
+    session.save()
+    page = client.get("/").content.decode()
+    assert "Change password" not in page and "My profile" in page
+
+
+def test_it_offers_a_password_change_after_a_password_sign_in(client):
+    UserFactory(email="ada@example.com")
+    sign_in(client, "ada@example.com")
+    assert "Change password" in client.get("/").content.decode()
+
+
+def test_it_offers_no_password_change_to_an_employee_in_sso_only_mode(client, sso_only):
+    client.force_login(UserFactory(email="ada@example.com"))
+    assert "Change password" not in client.get("/").content.decode()
