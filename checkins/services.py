@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from mentorships.selectors import require_participant
+from mentorships.services import mentorship_end
 from outbox.services import Email, email_enqueue, emails_enqueue
 from people.models import User
 from programs.models import Program, Skill
@@ -213,8 +214,6 @@ def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
 
 def mentorship_reset(*, mentorship: Mentorship, note: str, by: User) -> Mentorship:
     """End a pairing that isn't working (the pairings app owns the transition)."""
-    from mentorships.services import mentorship_end  # written by the pairings app
-
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say why the pairing is reset."})

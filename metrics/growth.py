@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from feedback.selectors import skill_changes
 from programs.models import SkillCategory
 
 ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown separately
@@ -72,8 +73,6 @@ def skill_growth(
     `skills` is skill id -> (name, category). One query for the changes (the feedback app's),
     and the scope's people, shared with the other selectors.
     """
-    from feedback.selectors import skill_changes
-
     from .selectors import shared
 
     key = tuple(sorted(programs))

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
 
-from django.apps import apps
 from django.db.models import Count, Max, Sum
 
+from checkins.models import CheckIn, Pulse
 from core.dates import add_months
 from core.privacy import MIN_GROUP
+from feedback.selectors import survey_results_by_program
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
+from people.selectors import ancestor_ids
 from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory
 
 from .models import OutcomeEvent, OutcomeKind
@@ -467,7 +469,7 @@ def checkin_activity(scope: Scope, programs: dict[int, ProgramInfo] | None = Non
 
 
 def _checkin_activity(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
-    CheckIn = apps.get_model("checkins", "CheckIn")
+
     ids = {r[0] for r in rows}
     checkins = _date_range(
         CheckIn.objects.filter(mentorship__program_id__in=list(programs)), "date", scope
@@ -570,7 +572,7 @@ def pulse_summary(scope: Scope, programs: dict[int, ProgramInfo] | None = None) 
 
 
 def _pulse_summary(scope: Scope, programs: dict[int, ProgramInfo], rows: list[tuple]) -> dict:
-    Pulse = apps.get_model("checkins", "Pulse")
+
     ids = {r[0] for r in rows}
     pulses = _date_range(
         Pulse.objects.filter(checkin__mentorship__program_id__in=list(programs)),
@@ -728,8 +730,6 @@ def _supply_demand(scope: Scope, rows: list[tuple]) -> dict:
 def _reporting_line(
     user_id: int, managers: dict[int, int | None], children: dict[int, list[int]]
 ) -> set[int]:
-    from people.selectors import ancestor_ids
-
     line = ancestor_ids(user_id, managers)
     stack = list(children.get(user_id, []))
     while stack:
@@ -810,43 +810,26 @@ def knowledge_concentration(
     return {"skills": result}
 
 
-# --- skill growth (assessments by helper "feedback") -------------------------------------
-
-
-def assessments_available() -> bool:
-    try:
-        apps.get_model("feedback", "SkillRating")
-    except LookupError:
-        return False
-    return True
+# --- skill growth -------------------------------------
 
 
 def skill_growth(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> dict | None:
     """Mean change from baseline to the latest later rating, per skill/program/cohort and rater
     role.
-
-    None while the assessment models don't exist.
     """
-    if not assessments_available():
-        return None
-    from . import growth
+    from . import growth  # growth reads this module's shared per-request data
 
     programs = scoped_programs(scope) if programs is None else programs
     return growth.skill_growth(scope, programs, _people, _skills(scope))
 
 
-# --- feedback surveys (helper "feedback") -------------------------------------------------
+# --- feedback surveys -------------------------------------------------
 
 
 def survey_feedback(
     programs: dict[int, ProgramInfo], *, min_group: int = MIN_GROUP
 ) -> list[dict] | None:
-    """Per program, by name: the survey results from feedback.selectors (five queries in all),
-    or None if not available."""
-    try:
-        from feedback.selectors import survey_results_by_program
-    except ImportError:
-        return None
+    """Per program, by name: the survey results from feedback.selectors (five queries in all)."""
     results = survey_results_by_program(programs, min_group=min_group)
     return [
         {"program": programs[pk].name, "results": results[pk]}
