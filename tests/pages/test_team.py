@@ -74,4 +74,4 @@ def test_the_team_page_keeps_constant_queries(client_for, boss, django_assert_ma
 
 
 def test_it_hides_the_team_page_from_someone_without_reports(client_for, employee):
-    assert client_for(employee).get("/people/team/").status_code == 404
+    assert client_for(employee).get("/people/team/").status_code == 403

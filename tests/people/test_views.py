@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import HRFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +70,3 @@ def test_it_searches_the_directory(client_for, hr_user):
     body = client_for(hr_user).get("/people/?q=hopper").content.decode()
     assert "Grace Hopper" in body and "Alan Turing" not in body
 
-
-def test_it_hides_the_team_page_from_someone_without_reports(client_for, employee):
-    assert client_for(employee).get("/people/team/").status_code == 403
-
-
-def test_it_shows_the_home_page_for_each_role(client_for):
-    hr = HRFactory()
-    boss = UserFactory()
-    UserFactory(manager=boss)
-    assert "Programs I coordinate" in client_for(hr).get("/").content.decode()
-    assert "My team" in client_for(boss).get("/").content.decode()
-    assert "not in a mentorship yet" in client_for(UserFactory()).get("/").content.decode()
