@@ -69,4 +69,3 @@ def test_it_searches_the_directory(client_for, hr_user):
     UserFactory(full_name="Alan Turing")
     body = client_for(hr_user).get("/people/?q=hopper").content.decode()
     assert "Grace Hopper" in body and "Alan Turing" not in body
-
