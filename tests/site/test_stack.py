@@ -32,6 +32,7 @@ from django.conf import settings
 
 from tests.conftest import ROOT
 from tests.resilience.helpers import Browser, PrivateRedis, _stop, _wait_for_port, free_port
+from tests.twofactor.helpers import code_from_secret
 
 pytestmark = pytest.mark.stack
 
@@ -351,6 +352,15 @@ def test_it_signs_in_runs_matching_publishes_and_emails_both_sides(stack):
     s, sink, site = stack["stack"], stack["sink"], stack["site"]
     hr = browser(stack)
     hr.login(HR_EMAIL, DEMO_PASSWORD)
+    # Production asks an HR coordinator who signs in with a password to set up an app first.
+    setup = hr.get("/")
+    assert setup.status == 302 and "/account/two-factor/setup/" in setup.location, setup.location
+    page = hr.get("/account/two-factor/setup/").body
+    secret = re.search(r'id="twofactor-secret">([^<]+)<', page)
+    assert secret, page
+    turned_on = hr.post("/account/two-factor/setup/", {"code": code_from_secret(secret[1])})
+    assert turned_on.status == 302, turned_on.body
+    assert hr.post("/account/two-factor/recovery-codes/").status == 302
     assert "Programs I coordinate" in hr.get("/").body
 
     started = hr.post(f"/matching/programs/{PROGRAM}/start/", referer_path=f"/programs/{PROGRAM}/")
