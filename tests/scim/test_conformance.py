@@ -9,7 +9,8 @@ from scim2_tester import Status, check_server
 
 from scim.services import token_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Slow (a thousand requests; a conformance run): left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_it_passes_every_check_scim2_tester_runs(live_server, capsys):

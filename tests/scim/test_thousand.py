@@ -13,7 +13,8 @@ from tests import factories
 from tests.scim.conftest import PATCH, user_payload
 
 User = get_user_model()
-pytestmark = pytest.mark.django_db(transaction=True)
+# Slow (a thousand requests; a conformance run): left out of `make test-fast`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 PEOPLE = 1000
 BOUND_SECONDS = 600  # on a shared two-core machine; the figure is printed and reported
 

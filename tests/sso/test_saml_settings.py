@@ -163,12 +163,14 @@ FULL = {
 }
 
 
+@pytest.mark.slow
 def test_it_passes_check_deploy_with_saml_fully_configured(sp_files):
     result = run_manage({**FULL, **sp_files}, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("drop", "add", "message"),
     [

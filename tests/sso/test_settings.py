@@ -4,6 +4,9 @@ import pytest
 
 from tests.site.test_settings import PROD, run_manage
 
+# Each test starts manage.py in a subprocess: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("missing", ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"])
 def test_it_refuses_to_start_with_an_issuer_but_no_client(missing):
@@ -18,6 +21,10 @@ def test_it_refuses_to_start_with_an_issuer_but_no_client(missing):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set" in result.stderr
+
+
+# Each test starts manage.py in a subprocess: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_it_refuses_an_issuer_that_is_not_https():

@@ -111,6 +111,7 @@ def test_it_keeps_health_checks_and_static_files_open(required):
     assert client.get("/static/css/app.css").status_code in (200, 404)
 
 
+@pytest.mark.slow
 def test_it_is_required_by_default_under_the_production_settings():
     env = {k: v for k, v in os.environ.items() if k != "TWO_FACTOR_REQUIRED"}
     env.update(
