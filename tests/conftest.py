@@ -126,6 +126,29 @@ def _worker_env(broker: str) -> dict[str, str]:
     return env
 
 
+def worker_command(queue: str, name: str) -> list[str]:
+    """`celery worker` on the test app (the project's app plus test-only tasks and failure
+    injection, tests/worker_app.py), one process, listening on `queue` only."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "tests.worker_app",
+        "worker",
+        "-P",
+        "solo",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        name,
+        "--loglevel=WARNING",
+    ]
+
+
 class WorkerHandle:
     """A running `celery worker` process and a client app that talks to it."""
 
@@ -141,25 +164,7 @@ class WorkerHandle:
         self.client.conf.task_default_queue = queue
 
     def start(self) -> None:
-        # The project's app plus test-only tasks and failure injection (tests/worker_app.py).
-        cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tests.worker_app",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            self.queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{self.queue}@%h",
-            "--loglevel=WARNING",
-        ]
+        cmd = worker_command(self.queue, f"{self.queue}@%h")
         env = {**_worker_env(self.broker), **self.env}
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 30

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from celery import Celery
 
-from tests.conftest import ROOT, _worker_env
+from tests.conftest import ROOT, _worker_env, worker_command
 
 READY_TIMEOUT = 30.0
 
@@ -135,24 +135,7 @@ class Worker:
         self.client.conf.task_default_queue = self.queue
 
     def start(self, *, wait_ready: bool = True) -> None:
-        cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tests.worker_app",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            self.queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"resilience-{free_port()}@%h",
-            "--loglevel=WARNING",
-        ]
+        cmd = worker_command(self.queue, f"resilience-{free_port()}@%h")
         # stdout only carries the start-up banner; warnings and errors go to stderr.
         self.process = subprocess.Popen(
             cmd,
