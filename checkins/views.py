@@ -18,7 +18,7 @@ from mentorships.models import LIVE_STATUSES, Mentorship
 from mentorships.selectors import coordinated_mentorship_or_404
 from people.models import User
 from people.permissions import hr_required, is_hr
-from people.selectors import subtree_ids
+from people.selectors import manages
 from programs.models import Program
 from programs.selectors import coordinated_program
 
@@ -349,7 +349,7 @@ def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
     mentor = get_object_or_404(User.objects.select_related("manager"), pk=user_id)
     viewer = request.user
     can_recognise = _coordinates_mentor(viewer, mentor.pk)
-    allowed = viewer.pk == mentor.pk or can_recognise or mentor.pk in subtree_ids(viewer)
+    allowed = viewer.pk == mentor.pk or can_recognise or manages(viewer, mentor.pk)
     if not allowed:
         raise Http404("No such mentor.")
     form = RecognitionForm(request.POST or None)

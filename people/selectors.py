@@ -1,57 +1,76 @@
 """Reads about people and reporting lines that several pages share."""
 
-from collections import defaultdict
-
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import User
 
 
-def reporting_children() -> dict[int, list[int]]:
-    """manager id -> direct report ids, for the whole organisation in one query."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, manager_id in User.objects.filter(manager__isnull=False).values_list(
-        "pk", "manager_id"
-    ):
-        children[manager_id].append(pk)
-    return children
+def _subtree_sql() -> str:
+    """Everyone below one manager, walked in the database: a recursive CTE over the indexed
+    `manager_id` (PostgreSQL and SQLite both run it). `UNION`, not `UNION ALL`, so a cycle can't
+    make it loop. Cost: one index probe per person in the subtree, never the whole organisation."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    return (
+        f"WITH RECURSIVE below(id) AS ("
+        f"SELECT id FROM {table} WHERE manager_id = %s "
+        f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id"
+        f") SELECT id FROM below"
+    )
+
+
+def _above_sql() -> str:
+    """Everyone above one person, walked up the reporting line in the database (one probe per
+    level)."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    return (
+        f"WITH RECURSIVE above(id) AS ("
+        f"SELECT manager_id FROM {table} WHERE id = %s AND manager_id IS NOT NULL "
+        f"UNION SELECT u.manager_id FROM {table} u JOIN above a ON u.id = a.id "
+        f"WHERE u.manager_id IS NOT NULL"
+        f") SELECT id FROM above"
+    )
+
+
+def subtree(manager: User | int) -> QuerySet[User]:
+    """Everyone below `manager` in the reporting line, as a queryset that stays in SQL: use it
+    in `__in` lookups, count it or page it without fetching the ids."""
+    pk = manager if isinstance(manager, int) else manager.pk
+    return User.objects.filter(pk__in=RawSQL(_subtree_sql(), [pk]))
 
 
 def subtree_ids(manager: User, *, include_self: bool = False) -> set[int]:
-    """Everyone below `manager` in the reporting line (one query, then a walk)."""
-    children = reporting_children()
-    seen: set[int] = set()
-    stack = list(children.get(manager.pk, []))
-    while stack:
-        pk = stack.pop()
-        if pk in seen:  # a cycle can't come from the import, but never loop forever
-            continue
-        seen.add(pk)
-        stack.extend(children.get(pk, []))
+    """Everyone below `manager` in the reporting line (one query, the subtree only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_subtree_sql(), [manager.pk])
+        seen = {row[0] for row in cursor.fetchall()}
+    seen.discard(manager.pk)  # only a cycle through the manager could bring them back
     if include_self:
         seen.add(manager.pk)
     return seen
 
 
-def subtrees_up_the_line(manager: User) -> list[frozenset[int]]:
-    """The subtree of `manager`, then of their manager, and so on up the reporting line (one
-    query): the team dashboards one person's could be compared with."""
-    children = reporting_children()
-    managers = {child: boss for boss, kids in children.items() for child in kids}
-    found = []
-    current: int | None = manager.pk
-    seen: set[int] = set()
-    while current is not None and current not in seen:
-        seen.add(current)
-        below: set[int] = set()
-        stack = list(children.get(current, []))
-        while stack:
-            pk = stack.pop()
-            if pk not in below:
-                below.add(pk)
-                stack.extend(children.get(pk, []))
-        found.append(frozenset(below))
+def line_above(user_id: int) -> list[int]:
+    """The managers above `user_id`, nearest first (one query)."""
+    above = RawSQL(_above_sql(), [user_id])
+    managers = dict(
+        User.objects.filter(Q(pk__in=above) | Q(pk=user_id)).values_list("pk", "manager_id")
+    )
+    line: list[int] = []
+    current = managers.get(user_id)
+    while current is not None and current not in line and current != user_id:
+        line.append(current)
         current = managers.get(current)
+    return line
+
+
+def subtrees_up_the_line(manager: User) -> list[frozenset[int]]:
+    """The subtree of `manager`, then of their manager, and so on up the reporting line: the
+    team dashboards one person's could be compared with (one query per level)."""
+    found = [frozenset(subtree_ids(manager))]
+    for boss in line_above(manager.pk):
+        found.append(frozenset(subtree_ids(User(pk=boss))))
     return found
 
 
@@ -70,12 +89,19 @@ def is_manager(user: User) -> bool:
 
 
 def manages(manager: User, employee_id: int) -> bool:
-    return employee_id in subtree_ids(manager)
+    """Whether `employee_id` is below `manager`: a walk up from the employee (one query, as long
+    as the line is deep), never a walk down the manager's whole subtree."""
+    if employee_id == manager.pk:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_above_sql(), [employee_id])
+        return any(row[0] == manager.pk for row in cursor.fetchall())
 
 
 def team_of(manager: User) -> QuerySet[User]:
     return (
-        User.objects.filter(pk__in=subtree_ids(manager), is_active=True)
+        subtree(manager)
+        .filter(is_active=True)
         .select_related("department", "manager")
         .order_by("full_name")
     )

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import User
 from .permissions import can_erase, erase_required, hr_required, is_hr, superuser_required
-from .selectors import colleague_search, subtree_ids
+from .selectors import colleague_search, manages
 from .tokens import invitation_tokens
 
 
@@ -98,7 +98,7 @@ logger = logging.getLogger(__name__)
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("department", "manager"), pk=pk)
     viewer = request.user
-    allowed = viewer.pk == person.pk or is_hr(viewer) or person.pk in subtree_ids(viewer)
+    allowed = viewer.pk == person.pk or is_hr(viewer) or manages(viewer, person.pk)
     if not allowed:
         # 404, not 403: don't confirm who works here to someone who may not look.
         raise Http404("No such person.")

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
@@ -83,8 +85,9 @@ def enrolments_of(user) -> QuerySet[Enrolment]:
     )
 
 
-def pending_approvals(report_ids: set[int]) -> QuerySet[Enrolment]:
-    """Enrolments waiting for a manager whose reporting line holds `report_ids`."""
+def pending_approvals(report_ids: Iterable[int] | QuerySet) -> QuerySet[Enrolment]:
+    """Enrolments waiting for a manager whose reporting line holds `report_ids` (ids, or a
+    queryset of people that stays in SQL)."""
     return (
         Enrolment.objects.filter(user_id__in=report_ids, status=EnrolmentStatus.PENDING)
         .select_related("program", "user", "user__department")
@@ -98,12 +101,12 @@ def enrolment_skills() -> QuerySet[EnrolmentSkill]:
     return EnrolmentSkill.objects.select_related("skill").order_by("skill__name")
 
 
-def team_participation(report_ids: set[int]) -> Prefetch:
-    """Prefetch for team rows: the programs each report takes part in, no goals or notes."""
+def team_participation() -> Prefetch:
+    """Prefetch for team rows: the programs each report takes part in, no goals or notes (for
+    the people on the page only)."""
     return Prefetch(
         "enrolments",
         queryset=Enrolment.objects.exclude(status=EnrolmentStatus.WITHDRAWN)
-        .filter(user_id__in=report_ids)
         .select_related("program")
         .only(
             "pk", "user_id", "role", "status", "program__name", "program__slug", "program__status"

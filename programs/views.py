@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.selectors import program_events
 from core.errors import validation_text
+from people.models import User
 from people.permissions import hr_required
-from people.selectors import subtree_ids
+from people.selectors import subtree
 
 from . import selectors, services
 from .forms import (
@@ -262,12 +264,13 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
 # --- manager approval --------------------------------------------------------------------
 
 
-def _own_reports(request: HttpRequest) -> set[int]:
-    """The requester's reports; 403 without any (a manager's page, docs/security.md)."""
-    ids = subtree_ids(request.user)
-    if not ids:
+def _own_reports(request: HttpRequest) -> QuerySet[User]:
+    """The requester's reports, kept in SQL; 403 without any (a manager's page,
+    docs/security.md)."""
+    reports = subtree(request.user)
+    if not reports.exists():
         raise PermissionDenied("Only managers with reports can open this page.")
-    return ids
+    return reports
 
 
 @login_required
