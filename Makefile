@@ -7,7 +7,7 @@ PORT ?= 8000
 # The settings read it too: links in emails and the calendar feed point at this port.
 export PORT
 
-.PHONY: run test test-fast test-postgres test-sqlite lint docs worker beat bench migrate seed clean check-deploy
+.PHONY: run test test-fast test-postgres test-sqlite lint docs worker beat bench loadtest migrate seed clean check-deploy
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,18 @@ beat: $(VENV)/.installed
 bench: $(VENV)/.dev-installed
 	bash scripts/services.sh
 	$(PY) bench/run.py
+
+# Locust in its own virtualenv (gevent stays out of the app's): bench/requirements-loadtest.txt.
+.venv-loadtest/bin/locust: bench/requirements-loadtest.txt
+	$(PYTHON) -m venv .venv-loadtest
+	.venv-loadtest/bin/pip install -q -r bench/requirements-loadtest.txt
+	touch $@
+
+# The production shape (gunicorn as shipped, PostgreSQL, a worker) on the bench organisation,
+# 10 -> 50 -> 100 -> 200 users with think time; LOADTEST_STEPS="users:seconds,..." to change.
+loadtest: $(VENV)/.dev-installed .venv-loadtest/bin/locust
+	bash scripts/services.sh
+	$(PY) bench/loadtest.py
 
 check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=mentorship_site.settings.production \

@@ -400,6 +400,12 @@ def main() -> int:
         help="Keep (and reuse) the generated database between runs.",
     )
     parser.add_argument("--profile", default="", help="Profile this dashboard URL instead.")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="With --keepdb: build the organisation if it isn't there, print its name, stop "
+        "(bench/loadtest.py serves it).",
+    )
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -416,6 +422,9 @@ def main() -> int:
 
         who = existing() if args.keepdb else None
         who = who or build(random.Random(1))
+        if args.build_only:
+            print(connection.settings_dict["NAME"])
+            return 0
         if args.profile:
             return profile(who, args.profile)
 
