@@ -86,6 +86,8 @@ class Rule:
     refusal: int = 403
     holders: frozenset[str] | None = None
     get_only: bool = False  # a POST gets 405 from everybody
+    # The statuses an allowed role may get (the API: an empty POST is a 400 once permitted).
+    allowed_statuses: frozenset[int] = frozenset()
 
     def refusal_for(self, role: str) -> int:
         return self.refusal if self.holders is None or role in self.holders else 403
@@ -115,6 +117,14 @@ def token(kwargs: Kwargs | None) -> Rule:
     """A URL whose credential is a bearer token (SCIM): no session role gets in, and
     anonymous and signed-in alike get 401 (with a SCIM error body)."""
     return Rule(kwargs or (lambda w: {}), frozenset(), anonymous_status=401, refusal=401)
+
+
+def api(kwargs: Kwargs | None, *roles: str | frozenset[str], **extra) -> Rule:
+    """A REST API route (api app): anonymous gets 401 (a JSON error, not a redirect). A POST
+    route's allowed roles send an empty body and get 400 (permitted, then validated)."""
+    if extra.get("post_only"):
+        extra.setdefault("allowed_statuses", frozenset({200, 201, 204, 400}))
+    return Rule(kwargs or (lambda w: {}), _roles(roles), anonymous_status=401, **extra)
 
 
 def m(w: World) -> dict:
@@ -287,6 +297,15 @@ TABLE: dict[str, Rule] = {
     "scim:group": token(lambda w: {"pk": "1"}),
     "scim:search": token(None),
     "scim:not_found": token(lambda w: {"rest": "Nothing"}),
+    # REST API (api app, docs/api.md): the same refusals as the pages, 401 when anonymous.
+    "api:schema": api(None, SIGNED_IN),
+    "api:docs": page(None, SIGNED_IN),
+    "api_tokens:list": page(None, SIGNED_IN),
+    "api_tokens:create": page(None, SIGNED_IN),
+    "api_tokens:revoke": page(lambda w: {"pk": w.api_token.pk}, MENTEE, **PRIVATE),
+    "api:program-list": api(None, SIGNED_IN),
+    "api:program-detail": api(p, SIGNED_IN),
+    "api:program-change-status": api(p, HR, post_only=True),
 }
 
 
@@ -385,7 +404,9 @@ def test_it_gives_each_role_the_expected_outcome(world, name, role):
 
 def _check_allowed(client: Client, rule: Rule, url: str, role: str) -> None:
     response = client.post(url) if rule.post_only else client.get(url)
-    if rule.post_only:
+    if rule.allowed_statuses:
+        assert response.status_code in rule.allowed_statuses, (url, role, response.status_code)
+    elif rule.post_only:
         assert 200 <= response.status_code < 400, (url, role, response.status_code)
         assert not is_login_redirect(response), (url, role)
     else:
