@@ -306,6 +306,38 @@ TABLE: dict[str, Rule] = {
     "api:program-list": api(None, SIGNED_IN),
     "api:program-detail": api(p, SIGNED_IN),
     "api:program-change-status": api(p, HR, post_only=True),
+    # REST API: goals, check-ins, outcomes, matching, metrics (api-resources, docs/api.md)
+    "api:goal-list": api(None, SIGNED_IN),
+    "api:goal-detail": api(lambda w: {"pk": w.goal.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:goal-add-milestones": api(lambda w: {"pk": w.goal.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:milestone-list": api(None, SIGNED_IN),
+    "api:milestone-detail": api(lambda w: {"pk": w.milestone.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:milestone-done": api(lambda w: {"pk": w.milestone.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:milestone-undo": api(lambda w: {"pk": w.milestone.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:checkin-list": api(None, SIGNED_IN),
+    "api:checkin-detail": api(lambda w: {"pk": w.checkin.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:checkin-pulse": api(lambda w: {"pk": w.checkin.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:action-item-list": api(None, SIGNED_IN),
+    "api:action-item-detail": api(
+        lambda w: {"pk": w.action_item.pk}, PAIR, get_only=True, **PRIVATE
+    ),
+    "api:action-item-done": api(
+        lambda w: {"pk": w.action_item.pk}, PAIR, post_only=True, **PRIVATE
+    ),
+    "api:outcome-event-list": api(None, HR_ANY),
+    "api:outcome-event-detail": api(lambda w: {"pk": w.outcome.pk}, HR_ANY, get_only=True),
+    "api:matching-run-list": api(None, HR_ANY),
+    "api:matching-run-detail": api(lambda w: {"pk": w.run.pk}, HR, get_only=True, **HR_OBJECT),
+    "api:matching-run-accept": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:matching-run-reject": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:matching-run-publish": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:proposal-list": api(None, HR_ANY, get_only=True),
+    "api:proposal-detail": api(lambda w: {"pk": w.proposal.pk}, HR, get_only=True, **HR_OBJECT),
+    "api:metrics-programs": api(None, HR_ANY, get_only=True),
+    "api:metrics-program": api(p, HR, get_only=True),
+    "api:metrics-team": api(None, MANAGERS, get_only=True),
+    # Granted per person by HR; nobody in the world holds it.
+    "api:metrics-leadership": api(None, *NONE, get_only=True),
 }
 
 
