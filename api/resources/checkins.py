@@ -25,7 +25,7 @@ from mentorships.selectors import mentorship_for_user_or_404
 from programs.models import Skill
 
 from ..base import ReadOnlyResource
-from ._shared import MethodFirst, PersonRefSerializer
+from ._shared import IdFilter, MethodFirst, PersonRefSerializer, existing, id_field, ids_field
 
 TEXT_MAX = 10000
 ITEMS_MAX = 10  # as the page's form
@@ -91,33 +91,21 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 class ActionItemInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=300, validators=[validate_single_line])
-    owner = serializers.IntegerField(
-        min_value=1, help_text="User id of the owner: the mentor or the mentee."
-    )
+    owner = id_field(help_text="User id of the owner: the mentor or the mentee.")
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class CheckInCreateSerializer(serializers.Serializer):
-    mentorship = serializers.IntegerField(min_value=1, help_text="Your mentorship's id.")
+    mentorship = id_field(help_text="Your mentorship's id.")
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(
         min_value=services.DURATION_MIN, max_value=services.DURATION_MAX
     )
     activity = serializers.ChoiceField(choices=Activity.choices)
-    skills = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Skill.objects.all(), required=False
-    )
-    goals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        required=False,
-        max_length=100,
-        help_text="Ids of goals of this mentorship.",
-    )
-    milestones = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        required=False,
-        max_length=100,
-        help_text="Ids of milestones of this mentorship's goals.",
+    skills = ids_field(required=False, help_text="Ids of skills touched.")
+    goals = ids_field(required=False, max_length=100, help_text="Ids of goals of this mentorship.")
+    milestones = ids_field(
+        required=False, max_length=100, help_text="Ids of milestones of this mentorship's goals."
     )
     next_steps = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
     next_meeting_date = serializers.DateField(required=False, allow_null=True)
@@ -133,9 +121,7 @@ class CheckInCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="HR coordinators of the program can read this summary.",
     )
-    template = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="Id of an agenda template."
-    )
+    template = id_field(required=False, allow_null=True, help_text="Id of an agenda template.")
     action_items = ActionItemInSerializer(many=True, required=False, max_length=ITEMS_MAX)
     pulse = serializers.IntegerField(
         min_value=1, max_value=5, required=False, allow_null=True, help_text="Only you see it."
@@ -180,7 +166,7 @@ def participant_action_items(user):
 
 
 class CheckInFilter(django_filters.FilterSet):
-    mentorship = django_filters.NumberFilter(field_name="mentorship_id")
+    mentorship = IdFilter(field_name="mentorship_id")
     activity = django_filters.ChoiceFilter(choices=Activity.choices)
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -191,8 +177,8 @@ class CheckInFilter(django_filters.FilterSet):
 
 
 class ActionItemFilter(django_filters.FilterSet):
-    mentorship = django_filters.NumberFilter(field_name="mentorship_id")
-    checkin = django_filters.NumberFilter(field_name="checkin_id")
+    mentorship = IdFilter(field_name="mentorship_id")
+    checkin = IdFilter(field_name="checkin_id")
     done = django_filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True)
     mine = django_filters.BooleanFilter(method="filter_mine", label="Only items I own")
 
@@ -262,7 +248,7 @@ def _create_checkin(user, data: dict) -> CheckIn:
         when=data["date"],
         duration_minutes=data["duration_minutes"],
         activity=data["activity"],
-        skills=list(data.get("skills") or []),
+        skills=existing(Skill, data.get("skills") or [], "skills", "Choose skills that exist."),
         goals=goals,
         milestones=milestones,
         next_steps=data.get("next_steps", ""),

@@ -22,7 +22,7 @@ from mentorships.models import Goal, GoalStatus, Mentorship, Milestone
 from programs.models import Skill
 
 from ..base import ReadOnlyResource
-from ._shared import MethodFirst
+from ._shared import IdFilter, MethodFirst, existing, id_field, ids_field
 
 TEXT_MAX = 4000
 MILESTONES_MAX = 24  # as the page's form
@@ -88,12 +88,7 @@ class GoalUpdateSerializer(serializers.Serializer):
     success_measure = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
     target_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
-    skills = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Skill.objects.all(),
-        allow_empty=False,
-        help_text="Ids of one or more skills the goal builds.",
-    )
+    skills = ids_field(allow_empty=False, help_text="Ids of one or more skills the goal builds.")
 
     def validate_title(self, value: str) -> str:
         validate_single_line(value)
@@ -101,9 +96,7 @@ class GoalUpdateSerializer(serializers.Serializer):
 
 
 class GoalCreateSerializer(GoalUpdateSerializer):
-    mentorship = serializers.IntegerField(
-        min_value=1, help_text="Your mentorship's id (you must be its mentee)."
-    )
+    mentorship = id_field(help_text="Your mentorship's id (you must be its mentee).")
 
 
 class MilestoneRowSerializer(serializers.Serializer):
@@ -159,7 +152,7 @@ def participant_milestones(user):
 
 
 class GoalFilter(django_filters.FilterSet):
-    mentorship = django_filters.NumberFilter(field_name="mentorship_id")
+    mentorship = IdFilter(field_name="mentorship_id")
     status = django_filters.MultipleChoiceFilter(choices=GoalStatus.choices)
 
     class Meta:
@@ -168,8 +161,8 @@ class GoalFilter(django_filters.FilterSet):
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    goal = django_filters.NumberFilter(field_name="goal_id")
-    mentorship = django_filters.NumberFilter(field_name="goal__mentorship_id")
+    goal = IdFilter(field_name="goal_id")
+    mentorship = IdFilter(field_name="goal__mentorship_id")
     done = django_filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
@@ -210,7 +203,7 @@ class GoalViewSet(MethodFirst, ReadOnlyResource):
         mentorship = _own_mentorship(request.user, fields.pop("mentorship"))
         if request.user.pk != mentorship.mentee_id:
             raise PermissionDenied("Goals belong to the mentee: only they can add one.")
-        skills = fields.pop("skills")
+        skills = _skills(fields.pop("skills"))
         goal = services.goal_create(
             mentorship=mentorship, by=request.user, data=fields, skills=skills
         )
@@ -224,7 +217,7 @@ class GoalViewSet(MethodFirst, ReadOnlyResource):
         data = GoalUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        skills = fields.pop("skills")
+        skills = _skills(fields.pop("skills"))
         goal = services.goal_update(goal=goal, by=request.user, data=fields, skills=skills)
         return self._saved(goal)
 
@@ -242,6 +235,10 @@ class GoalViewSet(MethodFirst, ReadOnlyResource):
             MilestoneSerializer(found.order_by("due_date", "id"), many=True).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+def _skills(ids: list[int]) -> list[Skill]:
+    return existing(Skill, ids, "skills", "Choose skills that exist.")
 
 
 def _own_mentorship(user, pk: int) -> Mentorship:

@@ -22,9 +22,7 @@ from people.permissions import is_hr
 from programs.models import Program
 
 from ..base import ReadOnlyResource, RoleRequired
-from ._shared import MethodFirst, PersonRefSerializer
-
-IDS_MAX = 1000
+from ._shared import MAX_SMALL, IdFilter, MethodFirst, PersonRefSerializer, ids_field
 
 
 @extend_schema_field(
@@ -132,21 +130,12 @@ class RunStartSerializer(serializers.Serializer):
 
 
 class ProposalIdsSerializer(serializers.Serializer):
-    proposals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        allow_empty=False,
-        max_length=IDS_MAX,
-        help_text="Ids of open proposals of this run.",
-    )
+    proposals = ids_field(allow_empty=False, help_text="Ids of open proposals of this run.")
 
 
 class AcceptSerializer(serializers.Serializer):
-    proposals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        required=False,
-        allow_empty=False,
-        max_length=IDS_MAX,
-        help_text="Ids of open proposals of this run to accept.",
+    proposals = ids_field(
+        required=False, allow_empty=False, help_text="Ids of open proposals of this run to accept."
     )
     all = serializers.BooleanField(
         required=False,
@@ -199,9 +188,11 @@ class RunFilter(django_filters.FilterSet):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    run = django_filters.NumberFilter(field_name="run_id")
+    run = IdFilter(field_name="run_id")
     status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+    min_score = IdFilter(
+        field_name="score", lookup_expr="gte", min_value=-MAX_SMALL, max_value=MAX_SMALL
+    )
 
     class Meta:
         model = Proposal

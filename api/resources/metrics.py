@@ -107,6 +107,10 @@ def _dashboard(
     (metrics.views._render), as the tidy tables of its export."""
     program_ids = tuple(pk for pk, _ in programs)
     params = request.query_params
+    department = params.get("department", "")
+    if department and not (department.isascii() and department.isdigit() and len(department) < 19):
+        # Checked before the form's lookup: SQLite can't bind a larger number.
+        raise ValidationError({"department": ["Give a department's id."]})
     form = DashboardFilterForm(
         params or None,
         programs=programs,

@@ -21,7 +21,7 @@ from metrics.models import OutcomeEvent, OutcomeKind
 from people.permissions import is_hr
 
 from ..base import ReadOnlyResource, RoleRequired
-from ._shared import MethodFirst
+from ._shared import IdFilter, MethodFirst
 
 
 class EmployeeRefSerializer(serializers.Serializer):
@@ -85,7 +85,7 @@ class OutcomeEventInSerializer(serializers.Serializer):
 
 class OutcomeEventFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=OutcomeKind.choices)
-    employee = django_filters.NumberFilter(field_name="employee_id")
+    employee = IdFilter(field_name="employee_id")
     q = django_filters.CharFilter(
         method="filter_q", max_length=100, label="Part of the employee's name or email"
     )
