@@ -36,11 +36,17 @@ class RoleRequired(PermissionDenied):
     default_detail = "Your role doesn't give access to this resource."
 
 
+# Ids in URLs: 1 to 18 digits (fits a bigint); anything else is the API's JSON 404.
+ID_REGEX = r"[0-9]{1,18}"
+
+
 class ReadOnlyResource(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """list + retrieve, cursor-paginated, with `filterset_class`/`filterset_fields` and
     `ordering_fields` (the view's `ordering` is the default and should end with a unique
-    field)."""
+    field). Set `queryset = Model.objects.none()` on the class (the schema reads the model
+    from it) and build the real one in `get_queryset()`."""
 
+    lookup_value_regex = ID_REGEX
     pagination_class = ApiCursorPagination
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields: list[str] = []
@@ -48,6 +54,7 @@ class ReadOnlyResource(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ListResource(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_REGEX
     pagination_class = ApiCursorPagination
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields: list[str] = []

@@ -7,7 +7,7 @@ URL names are in the `api` namespace: `api:<basename>-list`, `api:<basename>-det
 import importlib
 import pkgutil
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import resources, views
@@ -28,6 +28,8 @@ urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("v1/", include(_router().urls)),
+    # Last: a JSON 404 (not the site's HTML page) for any other address under /api/.
+    re_path(r"^(?P<rest>.*)$", views.NotFoundView.as_view(), name="not_found"),
 ]
 
 # The account pages for API tokens (mounted at /account/api-tokens/, namespace api_tokens).

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
 from . import selectors, services
 from .forms import TokenForm
@@ -21,6 +23,17 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 document: for anyone signed in or holding a valid token (any scope)."""
 
     permission_classes = [IsAuthenticated, HasScope]
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/: the API's JSON 404 (401 without credentials)."""
+
+    schema = None  # not an operation of the API
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No such API address. See /api/docs/.")
+
+    post = put = patch = delete = get
 
 
 @login_required

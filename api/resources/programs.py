@@ -74,6 +74,7 @@ class ProgramViewSet(ReadOnlyResource):
     """Programs: published ones for everyone, drafts for their coordinators (as the pages)."""
 
     scope_group = "programs"
+    queryset = Program.objects.none()
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
     lookup_field = "slug"

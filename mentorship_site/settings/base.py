@@ -458,7 +458,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set called `status` (add yours: `spectacular --validate --fail-on-warn`).
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "programs.models.Status",
+        "EnrolmentStatusEnum": "programs.models.EnrolmentStatus",
+        "MentorshipStatusEnum": "mentorships.models.MentorshipStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -135,6 +135,10 @@ def p(w: World) -> dict:
     return {"slug": w.p.slug}
 
 
+def pe(w: World) -> dict:
+    return {"pk": w.pending_enrolment.pk}
+
+
 NONE = ()
 # Refusal policy (docs/security.md, "Refusals"); the default, 403, needs no mark.
 PRIVATE = {"refusal": 404}  # someone's own object: 404 for everyone else
@@ -306,6 +310,24 @@ TABLE: dict[str, Rule] = {
     "api:program-list": api(None, SIGNED_IN),
     "api:program-detail": api(p, SIGNED_IN),
     "api:program-change-status": api(p, HR, post_only=True),
+    "api:person-list": api(None, HR_ANY),
+    "api:person-detail": api(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    "api:person-me": api(None, SIGNED_IN),
+    "api:enrolment-list": api(None, SIGNED_IN),
+    # The mentee's pending enrolment in O: theirs, O's coordinator's, their line manager's.
+    # Read-only objects: a POST is refused (405) before anything is looked up.
+    "api:enrolment-detail": api(pe, MENTEE, HR, LINE_MANAGER, get_only=True, **PRIVATE),
+    "api:enrolment-withdraw": api(pe, MENTEE, post_only=True, **PRIVATE),
+    "api:enrolment-decide": api(pe, LINE_MANAGER, post_only=True, **MANAGER_OBJECT),
+    "api:mentorship-list": api(None, SIGNED_IN),
+    "api:mentorship-detail": api(m, PAIR, HR, get_only=True, **PRIVATE),
+    "api:mentorship-activate": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-pause": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-resume": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-complete": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-end": api(m, HR, post_only=True, **HR_OBJECT),
+    # Any other address under /api/: a JSON 404 for everyone signed in.
+    "api:not_found": api(lambda w: {"rest": "v1/nothing-here/"}, *NONE, refusal=404),
     # REST API: goals, check-ins, outcomes, matching, metrics (api-resources, docs/api.md)
     "api:goal-list": api(None, SIGNED_IN),
     "api:goal-detail": api(lambda w: {"pk": w.goal.pk}, PAIR, get_only=True, **PRIVATE),
