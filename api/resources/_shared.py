@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from rest_framework import exceptions, serializers
 
+from .people import PersonRefSerializer  # a person named in a resource: id and name
+
 # Ids are 64-bit (BigAutoField). A larger number is refused as bad input (400), never sent to
 # the database, where SQLite can't even bind it.
 MAX_ID = 2**63 - 1
@@ -23,16 +25,6 @@ class MethodFirst:
         if method not in self.http_method_names or not hasattr(self, method):
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
-
-
-class PersonRefSerializer(serializers.Serializer):
-    """A person named in a resource: their id and name only."""
-
-    id = serializers.IntegerField(read_only=True)
-    full_name = serializers.CharField(read_only=True)
-
-    class Meta:
-        ref_name = "PersonRef"
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
@@ -63,3 +55,6 @@ def existing(model, ids: list[int], field: str, message: str) -> list:
     if len(found) != len(set(ids)):
         raise exceptions.ValidationError({field: [message]})
     return found
+
+
+__all__ = ["PersonRefSerializer"]

@@ -31,10 +31,12 @@ from programs.selectors import coordinated_program
 from ..base import ApiViewMixin, RoleRequired
 from ._shared import MethodFirst
 
+COLUMN_KINDS = [tables.TEXT, tables.INTEGER, tables.NUMBER, tables.BOOLEAN]
+
 
 class ColumnSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Stable snake_case column name.")
-    kind = serializers.ChoiceField(choices=["text", "integer", "number", "boolean"])
+    kind = serializers.ChoiceField(choices=COLUMN_KINDS)
     description = serializers.CharField()
 
 
