@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from . import selectors, services
@@ -23,6 +25,9 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 document: for anyone signed in or holding a valid token (any scope)."""
 
     permission_classes = [IsAuthenticated, HasScope]
+    # JSON by default (errors too, in the API's one body); YAML with
+    # `Accept: application/vnd.oai.openapi`.
+    renderer_classes = [JSONRenderer, OpenApiJsonRenderer, OpenApiYamlRenderer]
 
 
 class NotFoundView(APIView):

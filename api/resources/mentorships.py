@@ -35,6 +35,9 @@ class MentorshipSerializer(serializers.ModelSerializer):
     program = ProgramRefSerializer(read_only=True)
     mentor = PersonRefSerializer(read_only=True)
     mentee = PersonRefSerializer(read_only=True)
+    end_reason = serializers.ChoiceField(
+        choices=EndReason.choices, allow_blank=True, read_only=True, help_text="Blank unless ended."
+    )
     web_url = serializers.SerializerMethodField(help_text="The pairing's page for you.")
 
     class Meta:

@@ -444,6 +444,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "PAGE_SIZE": 50,
+    # `?format=` is a filter (programs' format), not a renderer switch: JSON is the only one.
+    "URL_FORMAT_OVERRIDE": None,
 }
 # Requests per token, per signed-in user (browser session) and per anonymous address.
 API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
