@@ -16,14 +16,17 @@ MAX_SMALL = 32767
 
 
 class MethodFirst:
-    """Refuse a method the route doesn't take (405) before the role check and any lookup,
-    as the pages do (docs/security.md#refusals): the answer never depends on the role or on
-    whether the id exists."""
+    """Refuse a method the route doesn't take (405) right after the credentials are checked
+    (401) and before the token's scope, the role and any lookup, as the pages do
+    (docs/security.md#refusals): the answer is the same for a session and a token, and never
+    depends on the role or on whether the id exists."""
 
     def initial(self, request, *args, **kwargs):
         method = request.method.lower()
         if method not in self.http_method_names or not hasattr(self, method):
-            raise exceptions.MethodNotAllowed(request.method)
+            self.perform_authentication(request)  # a dead token: 401
+            if request.user.is_authenticated:
+                raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
 

@@ -112,6 +112,10 @@ class MilestonesAddSerializer(serializers.Serializer):
     milestones = MilestoneRowSerializer(many=True, allow_empty=False, max_length=MILESTONES_MAX)
 
 
+class MilestonesAddedSerializer(serializers.Serializer):
+    milestones = MilestoneSerializer(many=True, help_text="The milestones just added.")
+
+
 class EvidenceSerializer(serializers.Serializer):
     evidence = serializers.CharField(
         max_length=2000,
@@ -221,7 +225,7 @@ class GoalViewSet(MethodFirst, ReadOnlyResource):
         goal = services.goal_update(goal=goal, by=request.user, data=fields, skills=skills)
         return self._saved(goal)
 
-    @extend_schema(request=MilestonesAddSerializer, responses={201: MilestoneSerializer(many=True)})
+    @extend_schema(request=MilestonesAddSerializer, responses={201: MilestonesAddedSerializer})
     @action(detail=True, methods=["post"], url_path="milestones")
     def add_milestones(self, request, pk=None):
         """Break the goal into milestones (either participant, while the mentorship runs)."""
@@ -231,10 +235,8 @@ class GoalViewSet(MethodFirst, ReadOnlyResource):
         rows = [(row["title"], row["due_date"]) for row in data.validated_data["milestones"]]
         created = services.milestones_add(goal=goal, by=request.user, rows=rows)
         found = participant_milestones(request.user).filter(pk__in=[m.pk for m in created])
-        return Response(
-            MilestoneSerializer(found.order_by("due_date", "id"), many=True).data,
-            status=status.HTTP_201_CREATED,
-        )
+        rows = MilestoneSerializer(found.order_by("due_date", "id"), many=True).data
+        return Response({"milestones": rows}, status=status.HTTP_201_CREATED)
 
 
 def _skills(ids: list[int]) -> list[Skill]:

@@ -114,7 +114,7 @@ def test_it_adds_milestones_to_a_goal(world, api_as):
         url, {"milestones": [{"title": "Shadow", "due_date": due}]}
     )
     assert response.status_code == 201, response.json()
-    [created] = response.json()
+    [created] = response.json()["milestones"]
     assert Milestone.objects.get(pk=created["id"]).goal_id == world.goal.pk
     assert api_as(world.mentor).post(url, {"milestones": []}).status_code == 400
 
