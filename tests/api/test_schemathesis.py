@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
 import werkzeug
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -55,12 +56,21 @@ RUNS = Counter()  # "operations" and "cases", over the whole module
 
 @pytest.fixture
 def wsgi_app(settings):
-    # In-process requests share the test's transaction: Django must not close the connection
-    # at the end of each request (its test client disconnects the same handler).
     settings.API_RATE_TOKEN = settings.API_RATE_SESSION = settings.API_RATE_ANON = "100000/min"
+    return WSGIHandler()
+
+
+@contextmanager
+def _keeping_the_test_connection():
+    """In-process requests share the test's transaction: Django must not close the connection
+    when a request starts or ends (its test client disconnects the same handlers)."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -155,7 +165,8 @@ def _run(world, wsgi_app, api_schema, role: str, way: str) -> None:
                 if case.path_parameters and name in case.path_parameters:
                     if data.draw(st.booleans(), label=f"real {name}"):
                         case.path_parameters[name] = data.draw(st.sampled_from(values))
-            response = case.call(app=wsgi_app, session=client, headers=headers)
+            with _keeping_the_test_connection():
+                response = case.call(app=wsgi_app, session=client, headers=headers)
             RUNS["cases"] += 1
             RUNS[f"status {response.status_code}"] += 1
             case.validate_response(response, checks=CHECKS)
