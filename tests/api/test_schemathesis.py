@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
@@ -68,13 +69,21 @@ RESOURCE_OBJECTS = (
 
 @pytest.fixture
 def wsgi_app(settings):
-    # In-process requests share the test's transaction: Django must not close the connection
-    # at the end of each request (its test client disconnects the same handler).
     settings.API_RATE_TOKEN = settings.API_RATE_SESSION = settings.API_RATE_ANON = "100000/min"
+    return WSGIHandler()
+
+
+@contextmanager
+def _keeping_the_test_connection():
+    """In-process requests share the test's transaction: Django must not close the connection
+    when a request starts or ends (its test client disconnects the same handlers)."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
-    request_finished.connect(close_old_connections)
-    request_started.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -153,9 +162,6 @@ def _role_may(world: World, role: str, path: str, status: int) -> None:
 
 def _run(world, wsgi_app, api_schema, role: str, way: str) -> None:
     headers = _credentials(world, role, way)
-    # Nor at the start (on PostgreSQL it would close the test's connection, in its transaction):
-    # the test client, which fetched the schema, connected that receiver again.
-    request_started.disconnect(close_old_connections)
     real = _real_parameters(world)
     # One client per run, without a cookie jar: only this role's credentials are ever sent
     # (a jar shared between runs would carry one role's session into the next).
@@ -178,7 +184,8 @@ def _run(world, wsgi_app, api_schema, role: str, way: str) -> None:
                 if case.path_parameters and name in case.path_parameters:
                     if data.draw(st.booleans(), label=f"real {name}"):
                         case.path_parameters[name] = data.draw(st.sampled_from(values))
-            response = case.call(app=wsgi_app, session=client, headers=headers)
+            with _keeping_the_test_connection():
+                response = case.call(app=wsgi_app, session=client, headers=headers)
             RUNS["cases"] += 1
             RUNS[f"status {response.status_code}"] += 1
             case.validate_response(response, checks=CHECKS)
