@@ -28,7 +28,9 @@ class HasScope(permissions.BasePermission):
             return True
         group = getattr(view, "scope_group", None)
         if group is None:
-            return True  # e.g. the schema: any valid token may read it
+            # Fails closed: a resource that forgot its group is refused to every token. Views
+            # any valid token may use (the schema, the JSON 404) say so with `scope_free`.
+            return bool(getattr(view, "scope_free", False))
         write = request.method not in permissions.SAFE_METHODS
         if scopes.grants(token.scopes, group, write=write):
             return True

@@ -25,6 +25,7 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 document: for anyone signed in or holding a valid token (any scope)."""
 
     permission_classes = [IsAuthenticated, HasScope]
+    scope_free = True  # any valid token may read the schema
     # JSON by default (errors too, in the API's one body); YAML with
     # `Accept: application/vnd.oai.openapi`.
     renderer_classes = [JSONRenderer, OpenApiJsonRenderer, OpenApiYamlRenderer]
@@ -34,6 +35,7 @@ class NotFoundView(APIView):
     """Any other address under /api/: the API's JSON 404 (401 without credentials)."""
 
     schema = None  # not an operation of the API
+    scope_free = True
 
     def get(self, request, *args, **kwargs):
         raise NotFound("No such API address. See /api/docs/.")

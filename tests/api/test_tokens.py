@@ -225,3 +225,18 @@ def test_the_command_explains_what_is_wrong(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_api_token", *args, stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_it_refuses_every_token_on_a_resource_that_forgot_its_scope_group():
+    from types import SimpleNamespace
+
+    from api.permissions import HasScope
+    from api.scopes import SCOPES
+
+    token = api_token_create(
+        user=UserFactory(), name="all", scopes=list(SCOPES), expires_in_days=1
+    ).token
+    request = SimpleNamespace(auth=token, method="GET")
+    assert not HasScope().has_permission(request, SimpleNamespace())
+    assert HasScope().has_permission(request, SimpleNamespace(scope_free=True))
+    assert HasScope().has_permission(request, SimpleNamespace(scope_group="people"))
