@@ -1,4 +1,6 @@
-"""The access-control world (tests/site), built once per module."""
+"""The access-control world (tests/site), built once per module; a fresh cache per test, so
+rate-limit counts (keyed by token id, which a rolled-back test may hand out again) don't
+carry over."""
 
 import pytest
 from django.core.cache import cache
@@ -7,7 +9,7 @@ from tests.site.conftest import shared_world, world  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Each test starts with no request counted: ids repeat between tests (SQLite reuses them
-    after a rollback), so one test's requests would count against the next one's limits."""
+def _fresh_rate_limits():
+    cache.clear()
+    yield
     cache.clear()

@@ -21,6 +21,10 @@ from api.services import api_token_create, api_token_revoke
 from tests.site.access_world import ANONYMOUS, HR, MENTEE, ROLES, World, table_hashes
 from tests.site.test_access_control import TABLE, assert_no_leak, changed_tables
 
+# ~300 requests (about a minute): in `make test`, not in the inner loop (test_tokens.py covers
+# dead tokens and scopes there).
+pytestmark = pytest.mark.slow
+
 SIGNED_IN_ROLES = [r for r in ROLES if r != ANONYMOUS]
 # The API's own routes (the token pages and the Swagger UI page are for the browser).
 API_NAMES = sorted(n for n in TABLE if n.startswith("api:") and n != "api:docs")
