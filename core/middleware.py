@@ -2,7 +2,13 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 
 logger = logging.getLogger("django.security.nul")
 
@@ -73,4 +79,8 @@ class RejectNulMiddleware:
 
 def _refuse(request: HttpRequest) -> HttpResponse:
     logger.warning("Refused a request with a NUL character: %s %r", request.method, request.path)
+    if request.path.startswith("/api/"):
+        # The REST API's one error body (api/exceptions.py), as its schema documents.
+        body = {"status": 400, "code": "invalid", "detail": NUL_REFUSED, "errors": {}}
+        return JsonResponse(body, status=400)
     return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")

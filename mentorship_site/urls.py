@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import urls as api_urls
 from mentorships import urls as mentorships_urls
 from pages import urls as pages_urls
 from people import urls as people_urls
@@ -45,5 +46,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
     path("scim/v2/", include("scim.urls")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include((api_urls.token_urlpatterns, "api_tokens"))),
     path("admin/", admin.site.urls),
 ]

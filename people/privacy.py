@@ -119,6 +119,12 @@ EXPORT: list[tuple[str, str, list[str]]] = [
     ("reminders.NotificationPreference", "user", ["email_enabled", "weekly_digest"]),
     # What the company's directory said about them (SCIM): identifiers, names, emails.
     ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
+    # Their API tokens: what they are for, never the secret (only its digest is stored).
+    (
+        "api.ApiToken",
+        "user",
+        ["name", "kind", "prefix", "scopes", "created_at", "expires_at", "last_used_at"],
+    ),
 ]
 
 # (model label, lookup to the user, {field: value written on erasure})
@@ -157,6 +163,8 @@ DELETE: list[tuple[str, str]] = [
     # Two-factor sign-in: the authenticator secret and the recovery codes.
     ("otp_totp.TOTPDevice", "user"),
     ("otp_static.StaticDevice", "user"),
+    # API tokens act as their owner: an erased person's tokens stop working with them.
+    ("api.ApiToken", "user"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by
@@ -186,4 +194,5 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("feedback.AssessmentRequest", "rater"),
     ("audit.AuditEvent", "actor"),
     ("scim.ScimToken", "created_by"),
+    ("api.ApiToken", "revoked_by"),
 }

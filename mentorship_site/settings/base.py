@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "pages",
     "demo",
     "sso",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -415,3 +419,59 @@ CELERY_BEAT_SCHEDULE["sso-saml-metadata"] = {
 SAML_REPLAY_WINDOW_SECONDS = env.int("SAML_REPLAY_WINDOW_SECONDS", default=24 * 60 * 60)
 # pysaml2 logs each NameID and parsed message at INFO, and xmlschema its schema loading.
 LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})
+
+# REST API (app api, docs/api.md): bearer tokens for integrations, the session for our own
+# scripts (CSRF enforced); one error body; cursor pagination; limits on the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its `WWW-Authenticate: Bearer` makes an unauthenticated request a 401.
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.HasScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 50,
+    # `?format=` is a filter (programs' format), not a renderer switch: JSON is the only one.
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Requests per token, per signed-in user (browser session) and per anonymous address.
+API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="600/min")
+API_RATE_SESSION = env.str("API_RATE_SESSION", default="600/min")
+API_RATE_ANON = env.str("API_RATE_ANON", default="60/min")
+# The longest life of an API token, in days.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": "Tandem's REST API: the same data and rules as the pages. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set called `status` (add yours: `spectacular --validate --fail-on-warn`).
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "programs.models.Status",
+        "EnrolmentStatusEnum": "programs.models.EnrolmentStatus",
+        "MentorshipStatusEnum": "mentorships.models.MentorshipStatus",
+        "GoalStatusEnum": "mentorships.models.GoalStatus",
+        "RunStatusEnum": "matching.models.RunStatus",
+        "ProposalStatusEnum": "matching.models.ProposalStatus",
+        "OutcomeKindEnum": "metrics.models.OutcomeKind",
+        "ColumnKindEnum": "api.resources.metrics.COLUMN_KINDS",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from api.services import api_token_create
 from checkins import services as checkin_services
 from checkins.models import CheckInTemplate, Recognition
 from feedback.models import (
@@ -344,6 +345,9 @@ def _add_app_rows(w: World) -> None:
         program=w.p, mentee=w.mentee, mentor=w.other_mentor, kind="forbid", created_by=w.hr
     )
     token = calendar_token_rotate(user=w.mentee)
+    api_token = api_token_create(
+        user=w.mentee, name="Mentee's script", scopes=["programs:read"], expires_in_days=30
+    ).token
     w.objects.update(
         pair_rule=rule,
         template=template,
@@ -357,12 +361,14 @@ def _add_app_rows(w: World) -> None:
         run=run,
         proposal=proposal,
         calendar_token=token,
+        api_token=api_token,
     )
 
 
 # --- database snapshots: prove what a request changed ---------------------------------------
 
 WATCHED_APPS = (
+    "api",
     "people",
     "programs",
     "mentorships",

@@ -86,6 +86,8 @@ class Rule:
     refusal: int = 403
     holders: frozenset[str] | None = None
     get_only: bool = False  # a POST gets 405 from everybody
+    # The statuses an allowed role may get (the API: an empty POST is a 400 once permitted).
+    allowed_statuses: frozenset[int] = frozenset()
 
     def refusal_for(self, role: str) -> int:
         return self.refusal if self.holders is None or role in self.holders else 403
@@ -117,12 +119,24 @@ def token(kwargs: Kwargs | None) -> Rule:
     return Rule(kwargs or (lambda w: {}), frozenset(), anonymous_status=401, refusal=401)
 
 
+def api(kwargs: Kwargs | None, *roles: str | frozenset[str], **extra) -> Rule:
+    """A REST API route (api app): anonymous gets 401 (a JSON error, not a redirect). A POST
+    route's allowed roles send an empty body and get 400 (permitted, then validated)."""
+    if extra.get("post_only"):
+        extra.setdefault("allowed_statuses", frozenset({200, 201, 204, 400}))
+    return Rule(kwargs or (lambda w: {}), _roles(roles), anonymous_status=401, **extra)
+
+
 def m(w: World) -> dict:
     return {"pk": w.m.pk}
 
 
 def p(w: World) -> dict:
     return {"slug": w.p.slug}
+
+
+def pe(w: World) -> dict:
+    return {"pk": w.pending_enrolment.pk}
 
 
 NONE = ()
@@ -287,6 +301,65 @@ TABLE: dict[str, Rule] = {
     "scim:group": token(lambda w: {"pk": "1"}),
     "scim:search": token(None),
     "scim:not_found": token(lambda w: {"rest": "Nothing"}),
+    # REST API (api app, docs/api.md): the same refusals as the pages, 401 when anonymous.
+    "api:schema": api(None, SIGNED_IN),
+    "api:docs": page(None, SIGNED_IN),
+    "api_tokens:list": page(None, SIGNED_IN),
+    "api_tokens:create": page(None, SIGNED_IN),
+    "api_tokens:revoke": page(lambda w: {"pk": w.api_token.pk}, MENTEE, **PRIVATE),
+    "api:program-list": api(None, SIGNED_IN),
+    "api:program-detail": api(p, SIGNED_IN),
+    "api:program-change-status": api(p, HR, post_only=True),
+    "api:person-list": api(None, HR_ANY),
+    "api:person-detail": api(lambda w: {"pk": w.mentee.pk}, HR_ANY),
+    "api:person-me": api(None, SIGNED_IN),
+    "api:enrolment-list": api(None, SIGNED_IN),
+    # The mentee's pending enrolment in O: theirs, O's coordinator's, their line manager's.
+    # Read-only objects: a POST is refused (405) before anything is looked up.
+    "api:enrolment-detail": api(pe, MENTEE, HR, LINE_MANAGER, get_only=True, **PRIVATE),
+    "api:enrolment-withdraw": api(pe, MENTEE, post_only=True, **PRIVATE),
+    "api:enrolment-decide": api(pe, LINE_MANAGER, post_only=True, **MANAGER_OBJECT),
+    "api:mentorship-list": api(None, SIGNED_IN),
+    "api:mentorship-detail": api(m, PAIR, HR, get_only=True, **PRIVATE),
+    "api:mentorship-activate": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-pause": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-resume": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-complete": api(m, HR, post_only=True, **HR_OBJECT),
+    "api:mentorship-end": api(m, HR, post_only=True, **HR_OBJECT),
+    # Any other address under /api/: a JSON 404 for everyone signed in.
+    "api:not_found": api(lambda w: {"rest": "v1/nothing-here/"}, *NONE, refusal=404),
+    # REST API: goals, check-ins, outcomes, matching, metrics (api-resources, docs/api.md)
+    "api:goal-list": api(None, SIGNED_IN),
+    "api:goal-detail": api(lambda w: {"pk": w.goal.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:goal-add-milestones": api(lambda w: {"pk": w.goal.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:milestone-list": api(None, SIGNED_IN),
+    "api:milestone-detail": api(lambda w: {"pk": w.milestone.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:milestone-done": api(lambda w: {"pk": w.milestone.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:milestone-undo": api(lambda w: {"pk": w.milestone.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:checkin-list": api(None, SIGNED_IN),
+    "api:checkin-detail": api(lambda w: {"pk": w.checkin.pk}, PAIR, get_only=True, **PRIVATE),
+    "api:checkin-pulse": api(lambda w: {"pk": w.checkin.pk}, PAIR, post_only=True, **PRIVATE),
+    "api:action-item-list": api(None, SIGNED_IN),
+    "api:action-item-detail": api(
+        lambda w: {"pk": w.action_item.pk}, PAIR, get_only=True, **PRIVATE
+    ),
+    "api:action-item-done": api(
+        lambda w: {"pk": w.action_item.pk}, PAIR, post_only=True, **PRIVATE
+    ),
+    "api:outcome-event-list": api(None, HR_ANY),
+    "api:outcome-event-detail": api(lambda w: {"pk": w.outcome.pk}, HR_ANY, get_only=True),
+    "api:matching-run-list": api(None, HR_ANY),
+    "api:matching-run-detail": api(lambda w: {"pk": w.run.pk}, HR, get_only=True, **HR_OBJECT),
+    "api:matching-run-accept": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:matching-run-reject": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:matching-run-publish": api(lambda w: {"pk": w.run.pk}, HR, post_only=True, **HR_OBJECT),
+    "api:proposal-list": api(None, HR_ANY, get_only=True),
+    "api:proposal-detail": api(lambda w: {"pk": w.proposal.pk}, HR, get_only=True, **HR_OBJECT),
+    "api:metrics-programs": api(None, HR_ANY, get_only=True),
+    "api:metrics-program": api(p, HR, get_only=True),
+    "api:metrics-team": api(None, MANAGERS, get_only=True),
+    # Granted per person by HR; nobody in the world holds it.
+    "api:metrics-leadership": api(None, *NONE, get_only=True),
 }
 
 
@@ -385,7 +458,9 @@ def test_it_gives_each_role_the_expected_outcome(world, name, role):
 
 def _check_allowed(client: Client, rule: Rule, url: str, role: str) -> None:
     response = client.post(url) if rule.post_only else client.get(url)
-    if rule.post_only:
+    if rule.allowed_statuses:
+        assert response.status_code in rule.allowed_statuses, (url, role, response.status_code)
+    elif rule.post_only:
         assert 200 <= response.status_code < 400, (url, role, response.status_code)
         assert not is_login_redirect(response), (url, role)
     else:
