@@ -14,7 +14,7 @@ from core.mail import absolute_url
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from mentorships.selectors import require_participant
 from mentorships.services import mentorship_end
-from outbox.services import Email, email_enqueue, emails_enqueue
+from outbox.services import Email, email_enqueue, emails_enqueue, event_record
 from people.models import User
 from programs.models import Program, Skill
 
@@ -135,6 +135,23 @@ def checkin_create(
     )
     if pulse is not None:
         pulse_give(checkin=checkin, user=author, score=pulse)
+    # For the integrations (webhooks): facts only, never the notes, next steps or summary.
+    event_record(
+        kind="checkin.logged",
+        program_id=mentorship.program_id,
+        data={
+            "checkin": {
+                "id": checkin.pk,
+                "date": checkin.date.isoformat(),
+                "duration_minutes": checkin.duration_minutes,
+                "activity": checkin.activity,
+                "author_id": author.pk,
+                "action_items": len(items),
+            },
+            "mentorship": {"id": mentorship.pk},
+            "program": {"id": mentorship.program_id, "slug": mentorship.program.slug},
+        },
+    )
     return checkin
 
 

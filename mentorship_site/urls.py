@@ -45,5 +45,6 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
     path("scim/v2/", include("scim.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
