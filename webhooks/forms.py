@@ -26,7 +26,8 @@ class EndpointForm(forms.Form):
 
 class EndpointCreateForm(EndpointForm):
     program = forms.ChoiceField(
-        help_text="An endpoint receives the events of one program, or of every program (staff)."
+        required=False,
+        help_text="An endpoint receives the events of one program, or of every program (staff).",
     )
 
     def __init__(self, *args, programs, allow_global: bool, **kwargs) -> None:

@@ -272,6 +272,13 @@ TABLE: dict[str, Rule] = {
     "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR, **HR_OBJECT),
+    # webhooks: HR coordinators (their programs' endpoints) and staff (the global ones too)
+    "webhooks:index": page(None, HR_ANY),
+    "webhooks:create": page(None, HR_ANY),
+    "webhooks:detail": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:edit": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:delete": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:test": post(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
     # directory provisioning (SCIM): the bearer token is the only way in
     "scim:root": token(None),
     "scim:service_provider_config": token(None),
