@@ -206,6 +206,8 @@ TABLE: dict[str, Rule] = {
     "checkins:create": page(m, PAIR, **PRIVATE),
     "checkins:hr_summaries": page(m, HR, **HR_OBJECT),
     "checkins:nudge": post(m, HR, **HR_OBJECT),
+    "checkins:meeting": page(m, PAIR, **PRIVATE),
+    "checkins:meeting_cancel": post(m, PAIR, **PRIVATE),
     "checkins:reset": page(m, HR, **HR_OBJECT),
     "checkins:pulse": post(lambda w: {"pk": w.checkin.pk}, PAIR, **PRIVATE),
     "checkins:action_toggle": post(lambda w: {"pk": w.action_item.pk}, PAIR, **PRIVATE),
