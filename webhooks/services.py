@@ -269,13 +269,18 @@ class SendResult:
     more: bool = False
 
 
-def _due() -> Q:
+def _claimable() -> Q:
+    """Conditions on the delivery's own columns only: the claim's UPDATE must not join (on
+    PostgreSQL a joined condition becomes a subquery that is not re-checked after waiting for
+    another worker's row lock, and two workers would both win)."""
     now = timezone.now()
-    return Q(
-        status=DeliveryStatus.PENDING,
-        next_attempt_at__lte=now,
-        endpoint__is_active=True,
-    ) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def _due() -> Q:
+    return _claimable() & Q(endpoint__is_active=True)
 
 
 def _claim(delivery_id: int) -> bool:
@@ -283,7 +288,7 @@ def _claim(delivery_id: int) -> bool:
     now = timezone.now()
     lease = timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 3 + 30)
     return bool(
-        Delivery.objects.filter(_due(), pk=delivery_id).update(
+        Delivery.objects.filter(_claimable(), pk=delivery_id).update(
             claimed_until=now + lease, attempts=F("attempts") + 1, last_attempt_at=now
         )
     )
@@ -310,7 +315,10 @@ def deliveries_send_due(*, time_budget: float | None = None, limit: int = 1000) 
             skipped.add(delivery_id)
             if not _claim(delivery_id):
                 continue  # another worker has it
-            if delivery_send(delivery_id=delivery_id):
+            sent = delivery_send(delivery_id=delivery_id)
+            if sent is None:
+                continue  # its endpoint was paused meanwhile
+            if sent:
                 result.delivered += 1
             else:
                 result.failed += 1
@@ -372,10 +380,16 @@ def _post(endpoint: Endpoint, delivery: Delivery) -> Answer:
     return Answer(response.status_code, excerpt, f"Answered {response.status_code}.")
 
 
-def delivery_send(*, delivery_id: int) -> bool:
-    """One attempt at a delivery this worker has claimed; True if the receiver took it."""
+def delivery_send(*, delivery_id: int) -> bool | None:
+    """One attempt at a delivery this worker has claimed; True if the receiver took it, None
+    if its endpoint was paused since (the claim is handed back, not counted)."""
     delivery = Delivery.objects.select_related("endpoint__program").get(pk=delivery_id)
     endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            claimed_until=None, attempts=F("attempts") - 1
+        )
+        return None
     answer = _post(endpoint, delivery)
     now = timezone.now()
     common = {
@@ -386,8 +400,9 @@ def delivery_send(*, delivery_id: int) -> bool:
     }
     if not answer.error:
         with transaction.atomic():
+            # The body (names, emails) need not be kept once the receiver has it.
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.DELIVERED, delivered_at=now, **common
+                status=DeliveryStatus.DELIVERED, delivered_at=now, body="", **common
             )
             Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
         return True
