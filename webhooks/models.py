@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from programs.models import Program
 
+from . import signing
+
 
 class EventKind(models.TextChoices):
     ENROLMENT_APPROVED = "enrolment.approved", "Enrolment approved"
@@ -31,7 +33,7 @@ class Endpoint(models.Model):
     url = models.URLField("URL", max_length=500)
     description = models.CharField(max_length=200, blank=True)
     # Signs every delivery (HMAC-SHA256); shown to those who manage the endpoint.
-    secret = models.CharField(max_length=80)
+    secret = models.CharField(max_length=80, default=signing.new_secret)
     events = models.JSONField(default=list)
     # False: paused, by HR or after too many failures in a row; deliveries wait.
     is_active = models.BooleanField(default=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-import secrets
 import socket
 import time
 from dataclasses import dataclass
@@ -47,8 +46,7 @@ EXCERPT = 200
 # --- endpoints ------------------------------------------------------------------------------
 
 
-def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+new_secret = signing.new_secret
 
 
 def check_url(url: str) -> str:

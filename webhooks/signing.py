@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 HEADER = "Tandem-Signature"
 TOLERANCE_SECONDS = 300
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
