@@ -160,3 +160,18 @@ def test_the_delivery_log_shows_the_last_answer(
     page = client_for(_hr(program)).get(reverse("webhooks:detail", args=[endpoint.pk]))
     text = page.content.decode()
     assert "502" in text and "Answered 502." in text and "&quot;answer&quot;: 502" in text
+
+
+def test_the_list_and_the_log_take_a_fixed_number_of_queries(
+    program, receiver, endpoint_for, client_for, django_assert_max_num_queries
+) -> None:
+    from webhooks.services import endpoint_send_test
+
+    endpoints = [endpoint_for(receiver, program) for _ in range(30)]
+    for _ in range(30):
+        endpoint_send_test(endpoint=endpoints[0], by=_hr(program))
+    client = client_for(_hr(program))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("webhooks:index")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("webhooks:detail", args=[endpoints[0].pk])).status_code == 200
