@@ -186,4 +186,6 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("feedback.AssessmentRequest", "rater"),
     ("audit.AuditEvent", "actor"),
     ("scim.ScimToken", "created_by"),
+    ("checkins.Meeting", "set_by"),
+    ("webhooks.Endpoint", "created_by"),
 }
