@@ -12,6 +12,7 @@ from .models import Activity, CheckInTemplate
 
 PULSE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 DATE_WIDGET = {"type": "date"}
+TIME_WIDGET = {"type": "time"}
 
 
 def relevant_skills(mentorship: Mentorship):
@@ -76,6 +77,11 @@ class CheckInForm(forms.Form):
     next_steps = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_meeting_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
+    next_meeting_time = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+        help_text="With a date and time, you both get a calendar invitation (your time zone).",
     )
     shared_summary = forms.CharField(
         required=False,
@@ -158,3 +164,14 @@ class PulseForm(forms.Form):
 
 class DoneForm(forms.Form):
     done = forms.BooleanField(required=False)
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+        help_text="In your time zone (your profile).",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=15, max_value=480, initial=60
+    )

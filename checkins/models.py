@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -51,6 +53,8 @@ class CheckIn(models.Model):
     milestones = models.ManyToManyField(Milestone, blank=True, related_name="checkins")
     next_steps = models.TextField(blank=True)
     next_meeting_date = models.DateField(null=True, blank=True)
+    # With the date, the pair's next meeting: both get a calendar invitation (Meeting).
+    next_meeting_time = models.TimeField(null=True, blank=True)
     # Only the two participants ever see this: never HR, managers, admin or exports.
     private_notes = models.TextField(blank=True)
     shared_summary = models.TextField(blank=True)
@@ -145,3 +149,39 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"Recognition for {self.mentor_id}"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    """A pair's next meeting, sent to both as a calendar invitation (iCalendar REQUEST).
+
+    The UID stays the same for the meeting's life: a new time is an update (SEQUENCE + 1), a
+    cancellation a CANCEL with the next SEQUENCE. Holds no private text.
+    """
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    # The time zone it was set in (the person's profile), written into the invitation.
+    time_zone = models.CharField(max_length=64, default="UTC")
+    sequence = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["mentorship", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} · mentorship {self.mentorship_id}"

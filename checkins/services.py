@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.mail import absolute_url
+from core.mail import absolute_url, site_host
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from mentorships.selectors import require_participant
 from mentorships.services import mentorship_end
-from outbox.services import Email, email_enqueue, emails_enqueue
+from outbox.services import Attachment, Email, email_enqueue, emails_enqueue, event_record
 from people.models import User
 from programs.models import Program, Skill
 
-from .models import ActionItem, CheckIn, CheckInTemplate, Pulse, Recognition
+from . import invites
+from .models import (
+    ActionItem,
+    CheckIn,
+    CheckInTemplate,
+    Meeting,
+    MeetingStatus,
+    Pulse,
+    Recognition,
+)
 
 DURATION_MIN = 5
 DURATION_MAX = 600
@@ -91,6 +104,7 @@ def checkin_create(
     milestones: list[Milestone],
     next_steps: str = "",
     next_meeting_date: date | None = None,
+    next_meeting_time: time | None = None,
     private_notes: str = "",
     shared_summary: str = "",
     template: CheckInTemplate | None = None,
@@ -108,6 +122,8 @@ def checkin_create(
         milestones=milestones,
         action_items=items,
     )
+    if next_meeting_time and not next_meeting_date:
+        raise ValidationError({"next_meeting_date": "Choose the day of the next meeting too."})
     checkin = CheckIn.objects.create(
         mentorship=mentorship,
         author=author,
@@ -116,6 +132,7 @@ def checkin_create(
         activity=activity,
         next_steps=next_steps.strip(),
         next_meeting_date=next_meeting_date,
+        next_meeting_time=next_meeting_time,
         private_notes=private_notes.strip(),
         shared_summary=shared_summary.strip(),
         template=template,
@@ -135,6 +152,30 @@ def checkin_create(
     )
     if pulse is not None:
         pulse_give(checkin=checkin, user=author, score=pulse)
+    if next_meeting_date and next_meeting_time:
+        try:
+            meeting_schedule(
+                mentorship=mentorship, by=author, day=next_meeting_date, at=next_meeting_time
+            )
+        except ValidationError as exc:
+            raise ValidationError({"next_meeting_time": exc.messages}) from exc
+    # For the integrations (webhooks): facts only, never the notes, next steps or summary.
+    event_record(
+        kind="checkin.logged",
+        program_id=mentorship.program_id,
+        data={
+            "checkin": {
+                "id": checkin.pk,
+                "date": checkin.date.isoformat(),
+                "duration_minutes": checkin.duration_minutes,
+                "activity": checkin.activity,
+                "author_id": author.pk,
+                "action_items": len(items),
+            },
+            "mentorship": {"id": mentorship.pk},
+            "program": {"id": mentorship.program_id, "slug": mentorship.program.slug},
+        },
+    )
     return checkin
 
 
@@ -244,3 +285,155 @@ def recognition_send(*, mentor: User, by: User, message: str) -> Recognition:
         body=body,
     )
     return recognition
+
+
+# --- the next meeting and its calendar invitation -------------------------------------------
+
+MEETING_MIN_MINUTES = 15
+MEETING_MAX_MINUTES = 480
+
+
+def person_zone(user: User) -> ZoneInfo:
+    """The person's time zone (their profile), the site's if it is unknown."""
+    try:
+        return ZoneInfo(user.timezone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def upcoming_meeting(mentorship: Mentorship) -> Meeting | None:
+    return (
+        Meeting.objects.filter(
+            mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, mentorship: Mentorship, by: User, day: date, at: time, duration_minutes: int = 60
+) -> Meeting:
+    """Set (or move) the pair's next meeting; both get an invitation, or an update.
+
+    The time is read in the time zone of the person setting it. Moving the upcoming meeting
+    keeps its UID and raises its SEQUENCE; the same time again sends nothing.
+    """
+    require_participant(mentorship, by)
+    # One pair, one upcoming meeting: two people setting it at once are serialised here.
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise ValidationError("A meeting can only be set while the mentorship is active.")
+    if not MEETING_MIN_MINUTES <= duration_minutes <= MEETING_MAX_MINUTES:
+        raise ValidationError(
+            {
+                "duration_minutes": (
+                    f"Enter between {MEETING_MIN_MINUTES} and {MEETING_MAX_MINUTES} minutes."
+                )
+            }
+        )
+    zone = person_zone(by)
+    starts_at = datetime.combine(day, at.replace(second=0, microsecond=0), tzinfo=zone)
+    if starts_at <= timezone.now():
+        raise ValidationError({"time": "The meeting must be in the future."})
+    if starts_at > timezone.now() + timedelta(days=366):
+        raise ValidationError({"date": "Choose a day within the next year."})
+    meeting = upcoming_meeting(mentorship)
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            time_zone=zone.key,
+            set_by=by,
+        )
+    elif meeting.starts_at == starts_at and meeting.duration_minutes == duration_minutes:
+        return meeting  # nothing changed: no new invitation
+    else:
+        meeting.starts_at = starts_at
+        meeting.duration_minutes = duration_minutes
+        meeting.time_zone = zone.key
+        meeting.sequence += 1
+        meeting.set_by = by
+        meeting.save(
+            update_fields=[
+                "starts_at",
+                "duration_minutes",
+                "time_zone",
+                "sequence",
+                "set_by",
+                "updated_at",
+            ]
+        )
+    _invitation_emails(meeting, mentorship, by=by, method=invites.REQUEST)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
+    """Cancel a scheduled meeting; both get a CANCEL for it (same UID, next SEQUENCE)."""
+    mentorship = meeting.mentorship
+    require_participant(mentorship, by)
+    cancelled = Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.SCHEDULED).update(
+        status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
+    if not cancelled:
+        raise ValidationError("This meeting is already cancelled.")
+    meeting.refresh_from_db()
+    _invitation_emails(meeting, mentorship, by=by, method=invites.CANCEL)
+    return meeting
+
+
+def _invitation_emails(meeting: Meeting, mentorship: Mentorship, *, by: User, method: str) -> int:
+    mentor, mentee = mentorship.mentor, mentorship.mentee
+    program = mentorship.program
+    link = mentorship_url(mentorship)
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    starts_at = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone))
+    summary = (
+        f"Mentoring: {mentor.full_name or mentor.email} and {mentee.full_name or mentee.email}"
+    )
+    text = invites.render(
+        invites.Invitation(
+            method=method,
+            uid=f"meeting-{meeting.uid}@{site_host()}",
+            sequence=meeting.sequence,
+            starts_at=starts_at,
+            duration_minutes=meeting.duration_minutes,
+            summary=summary,
+            description=f"{program.name}. Your mentorship in Tandem: {link}",
+            url=link,
+            organizer=invites.Person(address or "noreply@localhost", name or "Tandem"),
+            attendees=(
+                invites.Person(mentor.email, mentor.full_name),
+                invites.Person(mentee.email, mentee.full_name),
+            ),
+        ),
+        now=timezone.now(),
+    )
+    attachment = Attachment(
+        "invite.ics" if method == invites.REQUEST else "cancel.ics",
+        f"text/calendar; method={method}",
+        text,
+    )
+    emails = []
+    for person in (mentor, mentee):
+        other = mentorship.other_side(person)
+        local = meeting.starts_at.astimezone(person_zone(person))
+        when = f"{local:%A %d %B %Y, %H:%M} ({local.tzinfo.key})"
+        if method == invites.CANCEL:
+            subject = f"Cancelled: mentoring meeting with {other.full_name or other.email}"
+            said = f"{by.full_name or by.email} cancelled your meeting of {when}."
+        elif meeting.sequence == 0:
+            subject = f"Mentoring meeting with {other.full_name or other.email}"
+            said = f"{by.full_name or by.email} set your next meeting: {when}."
+        else:
+            subject = f"Moved: mentoring meeting with {other.full_name or other.email}"
+            said = f"{by.full_name or by.email} moved your next meeting to {when}."
+        body = (
+            f"Hello {person.full_name or person.email},\n\n{said}\n"
+            f"The calendar invitation is attached.\n\nYour mentorship page: {link}\n"
+        )
+        emails.append(Email(person.email, subject, body, attachment))
+    return emails_enqueue(kind=f"checkins.meeting_{method.lower()}", emails=emails)

@@ -27,6 +27,7 @@ from .forms import (
     ActionItemFormSet,
     CheckInForm,
     DoneForm,
+    MeetingForm,
     PulseForm,
     RecognitionForm,
     ResetForm,
@@ -145,6 +146,7 @@ def _save_checkin(request: HttpRequest, mentorship: Mentorship, form, items) -> 
             milestones=list(data["milestones"]),
             next_steps=data["next_steps"],
             next_meeting_date=data["next_meeting_date"],
+            next_meeting_time=data["next_meeting_time"],
             private_notes=data["private_notes"],
             shared_summary=data["shared_summary"],
             template=data["template"],
@@ -379,3 +381,64 @@ def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
             else [],
         },
     )
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's next meeting: set or move it (both get a calendar invitation)."""
+    mentorship = _participant_mentorship(request, pk)
+    current = services.upcoming_meeting(mentorship)
+    zone = services.person_zone(request.user)
+    initial = {}
+    if current is not None:
+        local = current.starts_at.astimezone(zone)
+        initial = {
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": current.duration_minutes,
+        }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_schedule(
+                mentorship=mentorship,
+                by=request.user,
+                day=form.cleaned_data["date"],
+                at=form.cleaned_data["time"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Meeting set: you both get a calendar invitation by email.")
+            return redirect("checkins:meeting", mentorship.pk)
+    return render(
+        request,
+        "checkins/meeting.html",
+        {
+            "mentorship": mentorship,
+            "meeting": current,
+            "local_start": current.starts_at.astimezone(zone) if current else None,
+            "zone": zone.key,
+            "form": form,
+            "active": mentorship.status == "active",
+            "mentorship_url": services.mentorship_path(mentorship),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = _participant_mentorship(request, pk)
+    current = services.upcoming_meeting(mentorship)
+    if current is None:
+        messages.info(request, "There is no upcoming meeting to cancel.")
+    else:
+        try:
+            services.meeting_cancel(meeting=current, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Meeting cancelled: you both get a cancellation by email.")
+    return redirect("checkins:meeting", mentorship.pk)

@@ -59,7 +59,7 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     # Subjects of reminder emails carry milestone titles.
     "reminders.EmailLog": frozenset({"subject"}),
     # Queued emails: bodies quote goals and notes, and a password-reset body holds the link.
-    "outbox.OutgoingEmail": frozenset({"subject", "body"}),
+    "outbox.OutgoingEmail": frozenset({"subject", "body", "attachment"}),
 }
 
 # Admin options that name fields, checked by tandem.A002.

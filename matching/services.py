@@ -22,7 +22,7 @@ from core.errors import validation_text
 from core.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
 from mentorships.services import mentorship_create, mentorships_activate_many
-from outbox.services import Email, emails_enqueue, emails_retry, outbox_enqueue
+from outbox.services import Email, emails_enqueue, emails_retry, event_record, outbox_enqueue
 from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
@@ -686,6 +686,15 @@ def run_publish(*, run: MatchingRun, by: User) -> int:
         payload={"pairs": pending},
     )
     outbox_enqueue(task="matching.tasks.publish_run", args=[run.pk], kwargs={"by_id": by.pk})
+    # Once: only the request that set published_at gets here.
+    event_record(
+        kind="run.published",
+        program_id=run.program_id,
+        data={
+            "run": {"id": run.pk, "pairs": pending, "published_by": by.pk},
+            "program": {"id": run.program_id, "slug": run.program.slug},
+        },
+    )
     run.refresh_from_db()
     return pending
 

@@ -48,5 +48,6 @@ urlpatterns = [
     path("scim/v2/", include("scim.urls")),
     path("api/", include("api.urls")),
     path("account/api-tokens/", include((api_urls.token_urlpatterns, "api_tokens"))),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many
+from outbox.services import event_record
 from people.models import User
 from programs.models import (
     Enrolment,
@@ -45,6 +46,34 @@ from .models import (
 from .selectors import require_participant
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def mentorship_event_data(mentorship: Mentorship) -> dict[str, Any]:
+    """What the integrations (webhooks) are told about a pairing: ids, people, status; never
+    a note or reason text."""
+
+    def person(user: User) -> dict[str, Any]:
+        return {"id": user.pk, "email": user.email, "name": user.full_name}
+
+    return {
+        "mentorship": {
+            "id": mentorship.pk,
+            "status": mentorship.status,
+            "source": mentorship.source,
+            "started_on": mentorship.started_on.isoformat() if mentorship.started_on else None,
+            "ended_on": mentorship.ended_on.isoformat() if mentorship.ended_on else None,
+            "end_reason": mentorship.end_reason or None,
+        },
+        "mentor": person(mentorship.mentor),
+        "mentee": person(mentorship.mentee),
+        "program": {"id": mentorship.program_id, "slug": mentorship.program.slug},
+    }
+
+
+def _record(mentorship: Mentorship, kind: str) -> None:
+    event_record(
+        kind=kind, program_id=mentorship.program_id, data=mentorship_event_data(mentorship)
+    )
 
 
 def _event(mentorship: Mentorship, kind: str, by: User | None, reason: str = "") -> None:
@@ -214,6 +243,7 @@ def mentorship_create(
         raise ValidationError(f"{mentee} already has a live mentorship in this program.") from exc
     Agreement.objects.create(mentorship=mentorship, **_agreement_defaults(program))
     _event(mentorship, EventKind.CREATED, by, note)
+    _record(mentorship, "mentorship.created")
     return mentorship
 
 
@@ -302,6 +332,7 @@ def mentorship_complete(*, mentorship: Mentorship, by: User | None, note: str = 
         ended_on=date.today(),
     )
     _event(mentorship, EventKind.COMPLETED, by, note)
+    _record(mentorship, "mentorship.ended")
     return mentorship
 
 
@@ -322,6 +353,7 @@ def mentorship_end(
         end_note=(note or "").strip(),
     )
     _event(mentorship, EventKind.ENDED, by, f"{EndReason(reason).label}. {note}".strip())
+    _record(mentorship, "mentorship.ended")
     return mentorship
 
 

@@ -38,7 +38,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["batch", "to"]
     # Never the subject or body (core.admin_privacy): they quote private text.
     readonly_fields = [
-        f.name for f in OutgoingEmail._meta.fields if f.name not in {"subject", "body"}
+        f.name
+        for f in OutgoingEmail._meta.fields
+        if f.name not in {"subject", "body", "attachment"}
     ]
     actions = ["retry"]
 

@@ -1,4 +1,7 @@
+import uuid
+
 from django.db import models
+from django.utils import timezone
 
 
 class OutboxStatus(models.TextChoices):
@@ -53,6 +56,10 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # One optional attachment (a calendar invitation), cleared with the body once sent.
+    attachment_name = models.CharField(max_length=100, blank=True, default="")
+    attachment_type = models.CharField(max_length=100, blank=True, default="")
+    attachment = models.TextField(blank=True, default="")
     from_email = models.CharField(max_length=254, blank=True)
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
@@ -72,3 +79,28 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.status})"
+
+
+class Event(models.Model):
+    """Something that happened (a pairing made, a check-in logged), recorded in the same
+    transaction as the change, for the integrations above to pass on (webhooks).
+
+    The lower apps record events here without knowing who listens; the id is the stable event
+    id receivers use to drop duplicates. `data` never holds private text.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=60)
+    # A plain number: the outbox sits below the programs app.
+    program_id = models.PositiveIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # Set once the webhooks app has turned it into deliveries.
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["fanned_out_at", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.mail import error_text, is_permanent_refusal
 from mentorship_site.celery import app
 
-from .models import EmailStatus, OutboxMessage, OutboxStatus, OutgoingEmail
+from .models import EmailStatus, Event, OutboxMessage, OutboxStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +91,18 @@ CONNECTION_BATCH = 100
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str  # e.g. "text/calendar; method=REQUEST"
+    content: str
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     body: str
+    attachment: Attachment | None = None
 
 
 def emails_enqueue(*, kind: str, emails: Iterable[Email], batch: str = "") -> int:
@@ -110,6 +118,9 @@ def emails_enqueue(*, kind: str, emails: Iterable[Email], batch: str = "") -> in
             to=email.to,
             subject=" ".join(email.subject.split()),
             body=email.body,
+            attachment_name=email.attachment.filename if email.attachment else "",
+            attachment_type=email.attachment.mimetype if email.attachment else "",
+            attachment=email.attachment.content if email.attachment else "",
             from_email=settings.DEFAULT_FROM_EMAIL,
         )
         for email in emails
@@ -211,6 +222,8 @@ def _send_next(connection) -> str | None:
         message = EmailMessage(
             row.subject, row.body, row.from_email or None, [row.to], connection=connection
         )
+        if row.attachment_name:
+            message.attach(row.attachment_name, row.attachment, row.attachment_type)
         try:
             connection.open()  # kept open across messages (send_messages alone would close it)
             if not connection.send_messages([message]):
@@ -225,6 +238,7 @@ def _send_next(connection) -> str | None:
             attempts=F("attempts") + 1,
             last_error="",
             body="",  # what was said to whom need not be kept once it is sent
+            attachment="",
         )
         return EmailStatus.SENT
 
@@ -263,3 +277,46 @@ def emails_retry(*, batch: str) -> int:
         if count:
             outbox_enqueue(task=SEND_TASK)
     return count
+
+
+# --- events -----------------------------------------------------------------------------------
+
+# The integrations' task (webhooks app), by name: the outbox never imports the apps above it.
+EVENT_TASK = "webhooks.tasks.fan_out"
+
+
+@dataclass(frozen=True)
+class EventData:
+    kind: str
+    program_id: int | None
+    data: dict[str, Any]
+
+
+def events_record(*, events: Iterable[EventData]) -> list[Event]:
+    """Record what happened in the caller's transaction; after the commit the worker passes it
+    on to the webhook endpoints that asked for it (beat picks up any wake-up that was lost).
+
+    A rolled-back change records nothing. `data` must hold no private text.
+    """
+    rows = [Event(kind=e.kind, program_id=e.program_id, data=e.data) for e in events]
+    if not rows:
+        return []
+    Event.objects.bulk_create(rows, batch_size=1000)
+    transaction.on_commit(lambda: outbox_wake(task=EVENT_TASK))
+    return rows
+
+
+def event_record(*, kind: str, program_id: int | None, data: dict[str, Any]) -> Event:
+    return events_record(events=[EventData(kind, program_id, data)])[0]
+
+
+def outbox_wake(*, task: str) -> bool:
+    """Publish a task that needs no arguments and whose work is recorded in a table (events,
+    deliveries): a lost wake-up only delays it until beat's periodic run. False on a broker
+    error."""
+    try:
+        _publish(OutboxMessage(task_name=task, args=[], kwargs={}))
+    except Exception as exc:  # the broker is down: beat's periodic run picks the work up
+        logger.warning("Outbox: wake-up for %s lost: %s", task, exc)
+        return False
+    return True

@@ -195,4 +195,6 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("audit.AuditEvent", "actor"),
     ("scim.ScimToken", "created_by"),
     ("api.ApiToken", "revoked_by"),
+    ("checkins.Meeting", "set_by"),
+    ("webhooks.Endpoint", "created_by"),
 }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core.mail import absolute_url, send_each_once
-from outbox.services import outbox_enqueue
+from outbox.services import event_record, outbox_enqueue
 from people.models import User
 from people.selectors import manages
 
@@ -158,6 +158,21 @@ def _write_details(
     return enrolment
 
 
+def enrolment_approved_event(enrolment: Enrolment, *, decided_by: User | None) -> None:
+    """Records "enrolment approved" for the integrations (webhooks): no free text."""
+    user = enrolment.user
+    event_record(
+        kind="enrolment.approved",
+        program_id=enrolment.program_id,
+        data={
+            "enrolment": {"id": enrolment.pk, "role": enrolment.role},
+            "person": {"id": user.pk, "email": user.email, "name": user.full_name},
+            "program": {"id": enrolment.program_id, "slug": enrolment.program.slug},
+            "approved_by": decided_by.pk if decided_by else None,
+        },
+    )
+
+
 def _initial_status(program: Program, user: User) -> str:
     # Nobody can approve for someone without a manager, so they are enrolled straight away.
     if program.requires_manager_approval and user.manager_id:
@@ -194,7 +209,10 @@ def enrolment_create(
     enrolment.decision_reason, enrolment.decided_by, enrolment.decided_at = "", None, None
     if role == EnrolmentRole.MENTOR and "capacity" not in data:
         data = {**data, "capacity": program.default_mentor_capacity}
-    return _write_details(enrolment, data=data, skills=skills, avoid=avoid)
+    enrolment = _write_details(enrolment, data=data, skills=skills, avoid=avoid)
+    if enrolment.status == EnrolmentStatus.APPROVED:
+        enrolment_approved_event(enrolment, decided_by=None)
+    return enrolment
 
 
 def can_edit_enrolment(enrolment: Enrolment) -> bool:
@@ -254,6 +272,8 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: Us
     if not decided:
         raise ValidationError("This enrolment was already decided or withdrawn.")
     enrolment.refresh_from_db()
+    if approve:
+        enrolment_approved_event(enrolment, decided_by=by)
     # Through the outbox: sent by the worker after the commit (a rolled-back decision is never
     # announced), retried if the mail server is down, never holding up the manager's request.
     outbox_enqueue(task="programs.tasks.email_decision", args=[enrolment.pk])

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from core.bulk import insert_rows
 from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
+from outbox.services import EventData, events_record
 from programs.models import CADENCE_DAYS
 
 from . import selectors
@@ -178,6 +179,46 @@ def _resolve_stale_flags(flags: list[tuple[int, date]], *, now: datetime) -> int
     return AtRiskFlag.objects.filter(pk__in=stale, resolved_at__isnull=True).update(resolved_at=now)
 
 
+def _record_new_flags(*, now: datetime) -> int:
+    """ "Pairing at risk" for the integrations (webhooks), once per transition: only the flags
+    this sweep inserted (stamped `now`); a flag already open is never announced again."""
+    new = list(
+        AtRiskFlag.objects.filter(flagged_at=now)
+        .select_related("mentorship__program")
+        .values(
+            "pk",
+            "period_start",
+            "mentorship_id",
+            "mentorship__mentor_id",
+            "mentorship__mentee_id",
+            "mentorship__program_id",
+            "mentorship__program__slug",
+        )
+    )
+    events_record(
+        events=[
+            EventData(
+                kind="pairing.at_risk",
+                program_id=f["mentorship__program_id"],
+                data={
+                    "mentorship": {
+                        "id": f["mentorship_id"],
+                        "mentor_id": f["mentorship__mentor_id"],
+                        "mentee_id": f["mentorship__mentee_id"],
+                    },
+                    "flag": {"id": f["pk"], "due_since": f["period_start"].isoformat()},
+                    "program": {
+                        "id": f["mentorship__program_id"],
+                        "slug": f["mentorship__program__slug"],
+                    },
+                },
+            )
+            for f in new
+        ]
+    )
+    return len(new)
+
+
 def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
     """Plans every reminder owed today and flags pairings at risk, in a constant number of queries.
 
@@ -205,6 +246,7 @@ def reminders_sweep(*, today: date, now: datetime | None = None) -> SweepResult:
         chunk_size=CHUNK,
         constants={"flagged_at": now},
     )
+    _record_new_flags(now=now)
     result.planned = len(rows)
     result.flags_resolved = _resolve_stale_flags(flags, now=now)
     return result

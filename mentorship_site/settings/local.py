@@ -20,3 +20,6 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 
 # No broker configured: run tasks in-process, eagerly.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
+# Development: a webhook receiver on this machine is fine.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

@@ -90,7 +90,8 @@ def test_it_sends_nothing_before_the_decision_commits(
     with django_capture_on_commit_callbacks() as callbacks:
         decide(org, approve=True)
         assert mailoutbox == []
-    assert len(callbacks) == 1
+    # The decision email's task, and the wake-up for the "enrolment approved" webhook event.
+    assert len(callbacks) == 2
 
 
 def test_it_sends_nothing_when_the_decision_rolls_back(

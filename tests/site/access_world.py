@@ -45,6 +45,7 @@ from tests.factories import (
     SkillFactory,
     UserFactory,
 )
+from webhooks.models import Endpoint
 
 PRIVATE_NOTE = "TOP-SECRET-NOTE"
 OTHER_PRIVATE_NOTE = "OTHER-PAIR-SECRET-NOTE"
@@ -54,6 +55,7 @@ AVOIDED = "avoided.colleague@access.example"
 OUTCOME_NOTE = "OUTCOME-NOTE-HR-ONLY"
 RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
 IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
+WEBHOOK_SECRET = "whsec_WEBHOOK-SECRET-OF-PROGRAM-P"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -99,6 +101,8 @@ MARKERS: dict[str, frozenset[str]] = {
     RECOGNITION: frozenset({MENTOR, HR}),
     # An enrolment import belongs to its program's coordinators, not to every HR coordinator.
     IMPORT_FILE: frozenset({HR}),
+    # A program's webhook endpoints (and their signing secrets) belong to its coordinators.
+    WEBHOOK_SECRET: frozenset({HR}),
 }
 
 
@@ -348,7 +352,15 @@ def _add_app_rows(w: World) -> None:
     api_token = api_token_create(
         user=w.mentee, name="Mentee's script", scopes=["programs:read"], expires_in_days=30
     ).token
+    webhook = Endpoint.objects.create(
+        program=w.p,
+        url="https://hooks.example.com/tandem",
+        secret=WEBHOOK_SECRET,
+        events=["checkin.logged"],
+        created_by=w.hr,
+    )
     w.objects.update(
+        webhook=webhook,
         pair_rule=rule,
         template=template,
         recognition=recognition,
@@ -380,6 +392,7 @@ WATCHED_APPS = (
     "feedback",
     "audit",
     "outbox",
+    "webhooks",
 )
 VOLATILE = frozenset({"last_login"})
 

@@ -220,6 +220,8 @@ TABLE: dict[str, Rule] = {
     "checkins:create": page(m, PAIR, **PRIVATE),
     "checkins:hr_summaries": page(m, HR, **HR_OBJECT),
     "checkins:nudge": post(m, HR, **HR_OBJECT),
+    "checkins:meeting": page(m, PAIR, **PRIVATE),
+    "checkins:meeting_cancel": post(m, PAIR, **PRIVATE),
     "checkins:reset": page(m, HR, **HR_OBJECT),
     "checkins:pulse": post(lambda w: {"pk": w.checkin.pk}, PAIR, **PRIVATE),
     "checkins:action_toggle": post(lambda w: {"pk": w.action_item.pk}, PAIR, **PRIVATE),
@@ -286,6 +288,13 @@ TABLE: dict[str, Rule] = {
     "matching:run_emails": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:emails_retry": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:swap": page(lambda w: {"pk": w.proposal.pk}, HR, **HR_OBJECT),
+    # webhooks: HR coordinators (their programs' endpoints) and staff (the global ones too)
+    "webhooks:index": page(None, HR_ANY),
+    "webhooks:create": page(None, HR_ANY),
+    "webhooks:detail": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:edit": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:delete": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    "webhooks:test": post(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
     # directory provisioning (SCIM): the bearer token is the only way in
     "scim:root": token(None),
     "scim:service_provider_config": token(None),
