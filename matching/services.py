@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, solve
+from . import scoring, selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -50,9 +50,8 @@ RUNNABLE_PROGRAM_STATUSES = (ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
 
 
 def program_weights(program: Program) -> ProgramWeights:
-    """The program's saved weights, or unsaved defaults."""
-    found = ProgramWeights.objects.filter(program=program).first()
-    return found or ProgramWeights(program=program)
+    """The program's saved weights and must-have rules, or unsaved defaults."""
+    return selectors.matching_settings(program)
 
 
 @transaction.atomic
@@ -72,6 +71,8 @@ def program_weights_update(*, program: Program, by: User, data: dict) -> Program
             **weights.as_dict(),
             "load_penalty": weights.load_penalty,
             "objective": weights.objective,
+            "rules": weights.must_have().as_dict(),
+            "weak_below": weights.weak_below,
         },
     )
     return weights
@@ -119,6 +120,8 @@ def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
         "load_penalty": list(weights.penalty()),
         "min_group_size": program.min_group_size,
         "max_group_size": program.max_group_size,
+        "rules": weights.must_have().as_dict(),
+        "weak_below": weights.weak_below,
     }
 
 
@@ -311,6 +314,7 @@ def _execute(run: MatchingRun, task_id: str = "") -> None:
 
 def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> list[Proposal]:
     weights = solve.weights_from(run.parameters)
+    weak_below = int(run.parameters.get("weak_below", 0))
     left = solve.places_left(data, result)
     peer = data.program.format == Format.PEER
     out = []
@@ -323,14 +327,16 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
             if peer
             else solve.explain_pair(data, weights, i, j)
         )
+        score = int(result.scores[i, j])
         out.append(
             Proposal(
                 run=run,
                 mentee_id=data.mentee_people[i].user_id,
                 mentor_id=data.mentor_people[j].user_id,
-                score=int(result.scores[i, j]),
+                score=score,
                 explanation=explanation,
                 alternatives=solve.alternatives(data, result, i, left),
+                weak=solve.weak_parts(data, weights, i, j, score, weak_below),
             )
         )
     return out
@@ -342,6 +348,7 @@ def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[di
             "mentee_id": data.mentee_people[i].user_id,
             "name": data.mentee_people[i].name,
             "reason": solve.unmatched_reason(data, result, i, mode),
+            "nearest": solve.nearest_miss(data, result, i),
         }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]
@@ -741,18 +748,20 @@ def run_emails_retry(*, run: MatchingRun, by: User) -> int:
 
 def _emails(mentorship: Mentorship) -> list[Email]:
     link = absolute_url(mentorship.get_absolute_url())
-    reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
+    # Only what the pair has going for it: zero-fit lines ("offers 0") are never quoted.
+    reasons = "\n".join(f"- {text}" for text, points in mentorship.explanation or [] if points > 0)
     peer = mentorship.program.format == Format.PEER
     out = []
     for person, other, role in (
         (mentorship.mentee, mentorship.mentor, "peer" if peer else "mentor"),
         (mentorship.mentor, mentorship.mentee, "peer" if peer else "mentee"),
     ):
+        why = f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n" if reasons else ""
         body = (
             f"Hello {person.full_name or person.email},\n\n"
             f"You have been matched in “{mentorship.program}”: your {role} is "
             f"{other.full_name or other.email}.\n\n"
-            f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n"
+            f"{why}"
             f"Open your mentorship to agree how you will work together:\n{link}\n"
         )
         out.append(Email(person.email, f"Your match in {mentorship.program}", body))
