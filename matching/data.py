@@ -9,6 +9,7 @@ reason masks are kept too, so unmatched mentees can be told *why* in words.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -58,9 +59,11 @@ class Blocks:
     avoid: np.ndarray
     forbidden: np.ndarray
     pinned_elsewhere: np.ndarray
+    # Pairs HR rejected earlier in a chain of runs for those left (None outside such runs).
+    rejected: np.ndarray | None = None
 
     def any(self) -> np.ndarray:
-        return (
+        out = (
             self.self_pair
             | self.reporting_line
             | self.ended
@@ -68,6 +71,7 @@ class Blocks:
             | self.forbidden
             | self.pinned_elsewhere
         )
+        return out if self.rejected is None else out | self.rejected
 
 
 @dataclass
@@ -306,10 +310,28 @@ def _limits(mentee_rows, mentor_rows, column: dict[int, int]) -> Limits:
     )
 
 
-def load_program_data(program: Program) -> ProgramData:
-    """Everything a run needs about ``program``, in a constant number of queries."""
+def load_program_data(
+    program: Program,
+    *,
+    held: Iterable[tuple[int, int]] = (),
+    rejected: Iterable[tuple[int, int]] = (),
+) -> ProgramData:
+    """Everything a run needs about ``program``, in a constant number of queries.
+
+    For a run for those left: ``held`` (mentee id, mentor id) pairs are held fixed like live
+    mentorships (the mentee is left out, the mentor's place is taken; for peers both are
+    left out) and ``rejected`` pairs are not allowed.
+    """
     mentee_rows, mentor_rows = _enrolments(program)
     load, busy = _live_load(program)
+    paired = set(busy)
+    for mentee_id, mentor_id in held:
+        if mentee_id in paired or mentor_id in paired and program.format == Format.PEER:
+            continue  # an open proposal overtaken by a live pairing holds nothing
+        load[mentor_id] += 1
+        busy.add(mentee_id)
+        if program.format == Format.PEER:
+            busy.add(mentor_id)
     mentee_rows = [e for e in mentee_rows if e.user_id not in busy]
     if program.format == Format.PEER:
         mentor_rows = mentee_rows
@@ -319,6 +341,12 @@ def load_program_data(program: Program) -> ProgramData:
     row_of = {e.user_id: i for i, e in enumerate(mentee_rows)}
     col_of = {e.user_id: j for j, e in enumerate(mentor_rows)}
     blocks, pins = _blocks(program, mentee_rows, mentor_rows, row_of, col_of)
+    rejected = list(rejected)
+    if rejected:
+        if program.format == Format.PEER:
+            rejected += [(b, a) for a, b in rejected]
+        shape = (len(mentee_rows), len(mentor_rows))
+        blocks.rejected = _pair_mask(rejected, row_of, col_of, shape)
     capacity = _capacity(program, mentor_rows, load)
     return ProgramData(
         program=program,

@@ -264,6 +264,11 @@ class MatchingRun(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def remaining_only(self) -> bool:
+        """A run for those left: earlier pairs and open proposals were held fixed."""
+        return bool((self.parameters or {}).get("remaining_only"))
+
+    @property
     def total_seconds(self) -> float:
         return round(sum(self.timings.values()), 3) if self.timings else 0.0
 

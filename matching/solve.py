@@ -222,10 +222,84 @@ def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -
     return lines
 
 
-def alternatives(data: ProgramData, result: RunResult, i: int, left: np.ndarray) -> list[dict]:
-    """Mentee i's three best allowed mentors other than the one assigned, best first, each
-    with its places ``left``. O(m): a partial selection (``argpartition``), not a sort."""
-    row = np.where(result.allowed[i], result.scores[i].astype(np.int32), -1)
+@dataclass(frozen=True)
+class Chain:
+    """How a full mentor's place can be freed: their mentee ``mentee`` moves to ``to``, a
+    mentor with a place left, changing that mentee's score from ``before`` to ``after``."""
+
+    mentee: int
+    to: int
+    before: int
+    after: int
+
+
+_CHAIN_ROWS = 2048
+
+
+def swap_chains(data: ProgramData, result: RunResult, left: np.ndarray) -> dict[int, Chain]:
+    """Per full mentor, the cheapest single move that frees one of their places: one of their
+    mentees in this run moves to an allowed mentor with a place left, losing the fewest points.
+
+    Only one-to-one and reverse formats (a move in a group or peer run changes group sizes or
+    breaks a pair). O(n·m) numpy work in row blocks, once per run, then O(n) to pick per mentor.
+    """
+    if data.program.format not in (Format.ONE_TO_ONE, Format.REVERSE):
+        return {}
+    mate = result.assignment
+    if data.mentors.m == 0 or not (left > 0).any():
+        return {}
+    movers = np.nonzero((mate >= 0) & (left[np.maximum(mate, 0)] <= 0))[0]
+    if movers.size == 0:
+        return {}
+    open_cols = left > 0
+    missing = np.iinfo(np.int32).min
+    best_to = np.full(movers.size, -1, dtype=np.int64)
+    best_score = np.full(movers.size, missing, dtype=np.int64)
+    for start in range(0, movers.size, _CHAIN_ROWS):
+        rows = movers[start : start + _CHAIN_ROWS]
+        usable = result.allowed[rows] & open_cols
+        block = np.where(usable, result.scores[rows].astype(np.int32), missing)
+        to = block.argmax(axis=1)
+        best_to[start : start + rows.size] = to
+        best_score[start : start + rows.size] = block[np.arange(rows.size), to]
+    found = best_score > missing
+    movers, best_to, best_score = movers[found], best_to[found], best_score[found]
+    now = result.scores[movers, mate[movers]].astype(np.int64)
+    loss = now - best_score
+    out: dict[int, Chain] = {}
+    # Smallest loss first, so each mentor keeps their cheapest move.
+    for k in np.lexsort((movers, loss)).tolist():
+        j = int(mate[movers[k]])
+        if j not in out:
+            out[j] = Chain(int(movers[k]), int(best_to[k]), int(now[k]), int(best_score[k]))
+    return out
+
+
+def alternatives(
+    data: ProgramData,
+    result: RunResult,
+    i: int,
+    left: np.ndarray,
+    chains: dict[int, Chain] | None = None,
+) -> list[dict]:
+    """Mentee i's three best allowed mentors, other than the one assigned, who could take them
+    now, best first: with a place ``left``, or full but with a swap chain that frees a place
+    (then ``via`` says who moves where). A full mentor with no such chain is not an option.
+    In a group run a mentor is an option only if the group would be big enough.
+
+    O(m) per mentee: a partial selection (``argpartition``), not a sort.
+    """
+    chains = chains or {}
+    takes = left > 0
+    if chains:
+        takes = takes.copy()
+        takes[list(chains)] = True
+    if data.program.format == Format.GROUP:
+        size = data.load + np.bincount(
+            result.assignment[result.assignment >= 0], minlength=data.mentors.m
+        )
+        takes &= size + 1 >= data.program.min_group_size
+    row = np.where(result.allowed[i] & takes, result.scores[i].astype(np.int32), -1)
     if result.assignment[i] >= 0:
         row[result.assignment[i]] = -1
     count = min(3, int((row >= 0).sum()))
@@ -233,15 +307,26 @@ def alternatives(data: ProgramData, result: RunResult, i: int, left: np.ndarray)
         return []
     best = np.argpartition(-row, count - 1)[:count]
     best = best[np.argsort(-row[best], kind="stable")]
-    return [
-        {
+    out = []
+    for j in best.tolist():
+        option = {
             "mentor_id": data.mentor_people[j].user_id,
             "name": data.mentor_people[j].name,
             "score": int(row[j]),
             "capacity_left": int(left[j]),
         }
-        for j in best
-    ]
+        if left[j] <= 0:
+            chain = chains[j]
+            option["via"] = {
+                "mentee_id": data.mentee_people[chain.mentee].user_id,
+                "mentee_name": data.mentee_people[chain.mentee].name,
+                "to_mentor_id": data.mentor_people[chain.to].user_id,
+                "to_name": data.mentor_people[chain.to].name,
+                "score_before": chain.before,
+                "score_after": chain.after,
+            }
+        out.append(option)
+    return out
 
 
 def places_left(data: ProgramData, result: RunResult) -> np.ndarray:
@@ -263,6 +348,7 @@ _RULES = (
     ("avoid", "on an avoid list"),
     ("forbidden", "forbidden by HR"),
     ("pinned_elsewhere", "pinned elsewhere by HR"),
+    ("rejected", "rejected by HR in review"),
 )
 
 
@@ -486,7 +572,9 @@ def _pin_reason(data: ProgramData, result: RunResult, i: int, capacity: np.ndarr
 
 def _rule_reason(data: ProgramData, i: int, candidates: np.ndarray, who: str) -> str:
     counts = {
-        label: int((getattr(data.blocks, attr)[i] & candidates).sum()) for attr, label in _RULES
+        label: int((getattr(data.blocks, attr)[i] & candidates).sum())
+        for attr, label in _RULES
+        if getattr(data.blocks, attr) is not None
     }
     total = int(candidates.sum())
     if counts["in your reporting line"] == total:
