@@ -11,6 +11,7 @@ from people.models import User
 from people.permissions import is_hr
 from people.selectors import is_manager, subtree_ids
 from programs.selectors import pending_approvals, programs_for_coordinator, team_participation
+from selfmatch.selectors import home as selfmatch_home
 
 
 @login_required
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "mentorships": mentorships_for_participant(user),
         "hr_programs": programs_for_coordinator(user) if is_hr(user) else None,
         "team_size": len(subtree_ids(user)) if is_manager(user) else None,
+        "selfmatch": selfmatch_home(user),
     }
     return render(request, "pages/home.html", context)
 

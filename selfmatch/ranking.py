@@ -1,33 +1,20 @@
 """The mentors one mentee may choose, ranked for them: the one place self-match asks the
 matcher (`rank_mentors`).
 
-It uses the same scorer, the same hard rules and the same explanation as a matching run
-(`matching.data.load_program_data`, `matching.scoring`, `matching.solve.explain_pair`), so a
-mentee browsing sees what HR's run would weigh. Swapping in another source of allowed
-mentors (the program's must-have rules) is one edit, here.
+It is `matching.selectors.allowed_mentors`: the same scorer, weights, must-have rules, hard
+constraints (reporting line, avoid lists, ended pairings, HR pair rules) and explanation as a
+matching run, so a mentee browsing sees what HR's run would weigh.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from matching import scoring, solve
-from matching.data import ProgramData, load_program_data, utc_offset_hours
-from matching.services import program_weights
+from matching.data import utc_offset_hours
+from matching.selectors import allowed_mentors
+from mentorships.models import LIVE_STATUSES, Mentorship
 from people.models import User
-from programs.models import Program
-
-# Why a pair is not allowed, in words for HR (mentees never see these: avoid lists are private).
-BLOCK_WORDS = (
-    ("self_pair", "the same person"),
-    ("reporting_line", "in the mentee's reporting line"),
-    ("ended", "paired before in this program"),
-    ("avoid", "one of them asked not to be paired"),
-    ("forbidden", "an HR pair rule forbids it"),
-    ("pinned_elsewhere", "HR pinned the mentee to another mentor"),
-)
+from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 
 
 @dataclass
@@ -40,6 +27,7 @@ class MentorOption:
     explanation: list[list] = field(default_factory=list)
     forbidden_reason: str = ""
     utc_offset: float = 0.0
+    weak: list[str] = field(default_factory=list)
 
     @property
     def allowed(self) -> bool:
@@ -55,45 +43,46 @@ class Ranking:
     found: bool = True  # False: the mentee can't self-match (no approved enrolment, or paired)
 
 
-def _reason(data: ProgramData, i: int, j: int) -> str:
-    for name, words in BLOCK_WORDS:
-        if getattr(data.blocks, name)[i, j]:
-            return words
-    return ""
+def _can_choose(program: Program, mentee: User) -> bool:
+    enrolled = Enrolment.objects.filter(
+        program=program, user=mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED
+    ).exists()
+    paired = Mentorship.objects.filter(
+        program=program, mentee=mentee, status__in=LIVE_STATUSES
+    ).exists()
+    return enrolled and not paired
 
 
 def rank_mentors(program: Program, mentee: User) -> Ranking:
-    """Every mentor of `program` for `mentee`, best score first, with the explanation and,
-    for a pair the rules forbid, why.
+    """Every mentor of `program` for `mentee`: allowed ones best score first, then those the
+    rules forbid, with why (for HR; a mentee only sees allowed mentors).
 
-    One `load_program_data` (a constant number of queries), one score row (O(m·s)) and an
-    explanation per mentor (O(s) each).
+    `allowed_mentors` (one program load, O(m·s)) and one query for the mentors' departments
+    and time zones.
     """
-    data = load_program_data(program)
-    i = data.mentee_index.get(mentee.pk)
-    if i is None:
+    if not _can_choose(program, mentee):
         return Ranking(options=[], found=False)
-    weights = program_weights(program).weights()
-    row = scoring.score_matrix(data.mentees.take([i]), data.mentors, weights, reverse=data.reverse)[
-        0
-    ]
+    found = allowed_mentors(program, mentee)
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[o.mentor_id for o in found]).select_related(
+            "department"
+        )
+    }
     options = []
-    for j, person in enumerate(data.mentor_people):
-        reason = _reason(data, i, j)
+    for o in found:
+        user = people.get(o.mentor_id)
         options.append(
             MentorOption(
-                user_id=person.user_id,
-                name=person.name,
-                department=person.department,
-                score=int(row[j]),
-                places_left=int(data.capacity[j]),
-                explanation=[] if reason else solve.explain_pair(data, weights, i, j),
-                forbidden_reason=reason,
-                utc_offset=float(data.mentors.utc_offset[j]),
+                user_id=o.mentor_id,
+                name=o.name,
+                department=user.department.name if user and user.department_id else "",
+                score=o.score,
+                places_left=o.places_left,
+                explanation=o.explanation,
+                forbidden_reason=o.forbidden_reason or "",
+                utc_offset=utc_offset_hours(user.timezone) if user else 0.0,
+                weak=list(o.weak),
             )
         )
-    order = np.argsort(-np.array([o.score for o in options], dtype=np.int64), kind="stable")
-    return Ranking(
-        options=[options[k] for k in order],
-        mentee_utc_offset=utc_offset_hours(mentee.timezone),
-    )
+    return Ranking(options=options, mentee_utc_offset=utc_offset_hours(mentee.timezone))

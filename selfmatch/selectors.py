@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from mentorships.models import LIVE_STATUSES, Mentorship
@@ -19,8 +19,9 @@ from programs.models import (
     MeetingMode,
     Program,
 )
+from programs.models import Status as ProgramStatus
 
-from .models import Choice, ChoiceStatus, MatchRequest, RequestStatus
+from .models import Choice, ChoiceStatus, MatchRequest, Mode, RequestStatus
 from .ranking import MentorOption, rank_mentors
 
 
@@ -230,3 +231,31 @@ def program_mentors(program: Program) -> QuerySet[User]:
         enrolments__role=EnrolmentRole.MENTOR,
         enrolments__status=EnrolmentStatus.APPROVED,
     ).order_by("full_name", "email")
+
+
+# --- the home page ----------------------------------------------------------------------------
+
+
+@dataclass
+class Home:
+    programs: list[Program]  # where the user may choose a mentor now
+    waiting: int  # requests waiting for the user's answer as a mentor
+
+
+def home(user: User) -> Home:
+    """Two queries: open self-match programs the user is a mentee of without a mentor, and the
+    requests waiting for them as a mentor."""
+    live = Mentorship.objects.filter(program=OuterRef("pk"), mentee=user, status__in=LIVE_STATUSES)
+    programs = list(
+        Program.objects.filter(
+            selfmatch_settings__mode__in=(Mode.SELF, Mode.HYBRID),
+            selfmatch_settings__closed_at__isnull=True,
+            status__in=(ProgramStatus.MATCHING, ProgramStatus.ACTIVE),
+            enrolments__user=user,
+            enrolments__role=EnrolmentRole.MENTEE,
+            enrolments__status=EnrolmentStatus.APPROVED,
+        )
+        .exclude(Exists(live))
+        .order_by("name")
+    )
+    return Home(programs=programs, waiting=mentor_inbox(user).count())

@@ -737,7 +737,7 @@ def selfmatch_close(*, program: Program, by: User | None) -> CloseResult | None:
     result = CloseResult(closed_requests=len(open_ids))
     if settings.mode == Mode.HYBRID:
         try:
-            result.run = matching_run_start(program=program, by=by)
+            result.run = matching_run_start(program=program, by=by, remaining_only=True)
         except ValidationError as exc:
             result.error = validation_text(exc)[:300]
         ProgramMatching.objects.filter(pk=settings.pk).update(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from mentorships.models import Mentorship
 from outbox.models import OutgoingEmail
 from selfmatch import services
-from selfmatch.models import Choice, ChoiceStatus, MatchRequest, Mode, RequestStatus
+from selfmatch.models import Choice, ChoiceStatus, Mode, RequestStatus
 from tests import factories
 
 from .helpers import mentee, mentor, selfmatch_program

@@ -35,6 +35,8 @@ from mentorships import services as mentorship_services
 from metrics.models import OutcomeEvent
 from people.models import User
 from reminders.services import calendar_token_rotate
+from selfmatch.models import Choice as SelfMatchChoice
+from selfmatch.models import MatchRequest
 from tests.factories import (
     EnrolmentFactory,
     EnrolmentSkillFactory,
@@ -53,6 +55,7 @@ AVOIDED = "avoided.colleague@access.example"
 OUTCOME_NOTE = "OUTCOME-NOTE-HR-ONLY"
 RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
 IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
+SELFMATCH_NOTE = "SELFMATCH-NOTE-FOR-THE-MENTOR"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -98,6 +101,8 @@ MARKERS: dict[str, frozenset[str]] = {
     RECOGNITION: frozenset({MENTOR, HR}),
     # An enrolment import belongs to its program's coordinators, not to every HR coordinator.
     IMPORT_FILE: frozenset({HR}),
+    # A mentee's note with a self-match request: for the mentors asked, not for HR.
+    SELFMATCH_NOTE: frozenset({MENTEE, MENTOR}),
 }
 
 
@@ -344,6 +349,15 @@ def _add_app_rows(w: World) -> None:
         program=w.p, mentee=w.mentee, mentor=w.other_mentor, kind="forbid", created_by=w.hr
     )
     token = calendar_token_rotate(user=w.mentee)
+    match_request = MatchRequest.objects.create(program=w.p, mentee=w.mentee, note=SELFMATCH_NOTE)
+    match_choice = SelfMatchChoice.objects.create(
+        request=match_request,
+        rank=1,
+        mentor=w.mentor,
+        status="pending",
+        sent_at=now,
+        due_at=now + timedelta(days=5),
+    )
     w.objects.update(
         pair_rule=rule,
         template=template,
@@ -357,6 +371,8 @@ def _add_app_rows(w: World) -> None:
         run=run,
         proposal=proposal,
         calendar_token=token,
+        match_request=match_request,
+        match_choice=match_choice,
     )
 
 
@@ -374,6 +390,7 @@ WATCHED_APPS = (
     "feedback",
     "audit",
     "outbox",
+    "selfmatch",
 )
 VOLATILE = frozenset({"last_login"})
 
