@@ -246,3 +246,10 @@ def test_it_refuses_to_accept_when_the_mentor_is_full(world):
     with pytest.raises(ValidationError, match="at capacity"):
         services.choice_accept(choice=_choice(request, 1), by=mentors[0])
     assert _choice(request, 1).status == ChoiceStatus.PENDING
+
+
+def test_it_refuses_a_mentor_the_must_have_rules_forbid(world, skill):
+    prog, _, _, mentees = world
+    below_target = mentor(prog, {skill: 3})  # the mentee wants level 4: the default rule
+    with pytest.raises(ValidationError, match="can't be asked"):
+        _ask(prog, mentees[0], [below_target])
