@@ -7,6 +7,7 @@ from django.urls import reverse
 from mentorships.models import Mentorship
 from selfmatch import services
 from selfmatch.models import Choice, ChoiceStatus, MatchRequest, Mode, ProgramMatching
+from selfmatch.ranking import rank_mentors
 from tests import factories
 
 from .helpers import mentee, mentor, selfmatch_program
@@ -27,7 +28,11 @@ def _ask(prog, who, mentors, note=""):
 def test_it_shows_a_mentee_the_mentors_ranked_with_the_explanation(world, client_for):
     prog, _, mentors, mentees = world
     body = client_for(mentees[0]).get(_browse(prog)).content.decode()
-    assert body.index(mentors[0].full_name) < body.index(mentors[1].full_name)
+    ranked = [o.name for o in rank_mentors(prog, mentees[0]).options]
+    assert [o.score for o in rank_mentors(prog, mentees[0]).options] == sorted(
+        (o.score for o in rank_mentors(prog, mentees[0]).options), reverse=True
+    )
+    assert body.index(ranked[0]) < body.index(ranked[1])
     assert "Terraform: offers 5" in body
     assert "1 place left" in body
 
