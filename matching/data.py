@@ -9,6 +9,7 @@ reason masks are kept too, so unmatched mentees can be told *why* in words.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -30,6 +31,7 @@ from programs.models import (
 )
 
 from .models import PairRule, RuleKind
+from .rules import Limits, language_bits, padded
 from .scoring import STYLE_NAMES, MenteeData, MentorData
 
 TRACKS: tuple[str, ...] = tuple(CareerTrack.values)
@@ -44,6 +46,7 @@ class Person:
     department: str
     location: str
     seniority: str
+    languages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -56,9 +59,11 @@ class Blocks:
     avoid: np.ndarray
     forbidden: np.ndarray
     pinned_elsewhere: np.ndarray
+    # Pairs HR rejected earlier in a chain of runs for those left (None outside such runs).
+    rejected: np.ndarray | None = None
 
     def any(self) -> np.ndarray:
-        return (
+        out = (
             self.self_pair
             | self.reporting_line
             | self.ended
@@ -66,6 +71,7 @@ class Blocks:
             | self.forbidden
             | self.pinned_elsewhere
         )
+        return out if self.rejected is None else out | self.rejected
 
 
 @dataclass
@@ -81,6 +87,8 @@ class ProgramData:
     blocks: Blocks
     skill_names: list[str]
     pins: dict[int, int] = field(default_factory=dict)  # mentee index -> mentor index
+    # Languages and what mentors won't mentor, for the must-have rules (matching.rules).
+    limits: Limits | None = None
 
     @property
     def reverse(self) -> bool:
@@ -112,6 +120,7 @@ def _person(enrolment: Enrolment) -> Person:
         department=user.department.name if user.department_id else "No department",
         location=user.location or "Unknown location",
         seniority=enrolment.get_seniority_display(),
+        languages=tuple(enrolment.language_list),
     )
 
 
@@ -270,10 +279,59 @@ def _blocks(program: Program, mentees, mentors, row_of, col_of) -> tuple[Blocks,
     return blocks, pins
 
 
-def load_program_data(program: Program) -> ProgramData:
-    """Everything a run needs about ``program``, in a constant number of queries."""
+def _limits(mentee_rows, mentor_rows, column: dict[int, int]) -> Limits:
+    """Language bit sets (one bit per language given in the program, at most 64) and what
+    each mentor won't mentor, in two queries."""
+    code: dict[str, int] = {}
+
+    def codes(rows) -> list[list[int]]:
+        out = []
+        for e in rows:
+            out.append([code.setdefault(name, len(code)) % 64 for name in e.language_list])
+        return out
+
+    mentee_langs, mentor_langs = codes(mentee_rows), codes(mentor_rows)
+    mentor_of = {e.pk: j for j, e in enumerate(mentor_rows)}
+    excluded = np.zeros((len(mentor_rows), len(column)), dtype=bool)
+    through = Enrolment.will_not_mentor_skills.through.objects
+    for enrolment_id, skill_id in through.filter(enrolment_id__in=list(mentor_of)).values_list(
+        "enrolment_id", "skill_id"
+    ):
+        if skill_id in column:
+            excluded[mentor_of[enrolment_id], column[skill_id]] = True
+    departments: list[list[int]] = [[] for _ in mentor_rows]
+    through = Enrolment.will_not_mentor_departments.through.objects
+    for enrolment_id, department_id in through.filter(
+        enrolment_id__in=list(mentor_of)
+    ).values_list("enrolment_id", "department_id"):
+        departments[mentor_of[enrolment_id]].append(department_id)
+    return Limits(
+        language_bits(mentee_langs), language_bits(mentor_langs), excluded, padded(departments)
+    )
+
+
+def load_program_data(
+    program: Program,
+    *,
+    held: Iterable[tuple[int, int]] = (),
+    rejected: Iterable[tuple[int, int]] = (),
+) -> ProgramData:
+    """Everything a run needs about ``program``, in a constant number of queries.
+
+    For a run for those left: ``held`` (mentee id, mentor id) pairs are held fixed like live
+    mentorships (the mentee is left out, the mentor's place is taken; for peers both are
+    left out) and ``rejected`` pairs are not allowed.
+    """
     mentee_rows, mentor_rows = _enrolments(program)
     load, busy = _live_load(program)
+    paired = set(busy)
+    for mentee_id, mentor_id in held:
+        if mentee_id in paired or mentor_id in paired and program.format == Format.PEER:
+            continue  # an open proposal overtaken by a live pairing holds nothing
+        load[mentor_id] += 1
+        busy.add(mentee_id)
+        if program.format == Format.PEER:
+            busy.add(mentor_id)
     mentee_rows = [e for e in mentee_rows if e.user_id not in busy]
     if program.format == Format.PEER:
         mentor_rows = mentee_rows
@@ -283,6 +341,12 @@ def load_program_data(program: Program) -> ProgramData:
     row_of = {e.user_id: i for i, e in enumerate(mentee_rows)}
     col_of = {e.user_id: j for j, e in enumerate(mentor_rows)}
     blocks, pins = _blocks(program, mentee_rows, mentor_rows, row_of, col_of)
+    rejected = list(rejected)
+    if rejected:
+        if program.format == Format.PEER:
+            rejected += [(b, a) for a, b in rejected]
+        shape = (len(mentee_rows), len(mentor_rows))
+        blocks.rejected = _pair_mask(rejected, row_of, col_of, shape)
     capacity = _capacity(program, mentor_rows, load)
     return ProgramData(
         program=program,
@@ -296,4 +360,5 @@ def load_program_data(program: Program) -> ProgramData:
         blocks=blocks,
         skill_names=skill_names,
         pins=pins,
+        limits=_limits(mentee_rows, mentor_rows, column),
     )

@@ -57,14 +57,35 @@ def _label(user) -> str:
 
 
 class SwapForm(forms.Form):
-    mentor = forms.TypedChoiceField(coerce=int, label="New mentor")
+    """A mentor with a place left ("12"), or a full one whose place a swap chain frees
+    ("12:345:67": proposal 345 moves to mentor 67 first)."""
+
+    mentor = forms.ChoiceField(label="New mentor")
 
     def __init__(self, *args, candidates: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].choices = [
-            (
-                c["mentor_id"],
-                f"{c['name']} — score {c['score']}, {c['capacity_left']} place(s) left",
-            )
-            for c in candidates
-        ]
+        self.fields["mentor"].choices = [(_choice(c), _choice_label(c)) for c in candidates]
+
+    def cleaned_choice(self) -> tuple[int, int | None, int | None]:
+        """(mentor id, proposal to move or None, where it moves or None)."""
+        parts = [int(part) for part in self.cleaned_data["mentor"].split(":")]
+        return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, None)
+
+
+def _choice(candidate: dict) -> str:
+    via = candidate.get("via")
+    if via:
+        return f"{candidate['mentor_id']}:{via['proposal_id']}:{via['to_mentor_id']}"
+    return str(candidate["mentor_id"])
+
+
+def _choice_label(candidate: dict) -> str:
+    via = candidate.get("via")
+    if via:
+        return (
+            f"{candidate['name']} — score {candidate['score']}, full: frees a place if "
+            f"{via['mentee_name']} moves to {via['to_name']} "
+            f"(their score {via['score_before']} → {via['score_after']})"
+        )
+    left = candidate["capacity_left"]
+    return f"{candidate['name']} — score {candidate['score']}, {left} place(s) left"

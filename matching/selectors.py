@@ -1,13 +1,20 @@
-"""Reads that matching pages share."""
+"""Reads that matching pages share, and mentor ranking for one mentee (``allowed_mentors``)."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
 from django.db.models import QuerySet
 
 from mentorships.models import Mentorship, MentorshipStatus
 from outbox.selectors import EmailProgress, email_progress
 from people.models import User
-from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program
+from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program
 
-from .models import MatchingRun, PairRule, Proposal
+from . import rules, scoring, solve
+from .data import load_program_data
+from .models import MatchingRun, PairRule, ProgramWeights, Proposal
 
 
 def runs_for_program(program: Program) -> QuerySet[MatchingRun]:
@@ -47,3 +54,84 @@ def run_pairs_activating(run: MatchingRun) -> int:
     if run.published_at is None:
         return 0
     return Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).count()
+
+
+def matching_settings(program: Program) -> ProgramWeights:
+    """The program's saved weights and must-have rules, or unsaved defaults (the skill rule
+    is on except for peer programs)."""
+    found = ProgramWeights.objects.filter(program=program).first()
+    if found is not None:
+        return found
+    return ProgramWeights(program=program, rule_skill_at_target=program.format != Format.PEER)
+
+
+@dataclass(frozen=True)
+class MentorOption:
+    """One mentor as a mentee would be offered them, with the scorer's and the rules' verdict."""
+
+    mentor_id: int  # the mentor's user id
+    name: str
+    score: int  # 0–100, the same scorer as matching runs
+    explanation: list[list]  # [[text, points], ...]; the points sum to score
+    forbidden_reason: str | None  # None = allowed; else what stops the pair, in words
+    places_left: int  # the mentor's places not taken by live mentorships
+    weak: list[str] = field(default_factory=list)  # what makes the fit weak ([] = sound)
+
+
+def allowed_mentors(program: Program, mentee: Enrolment | User) -> list[MentorOption]:
+    """Every mentor of ``program`` for one mentee, ranked as a run would rank them.
+
+    Uses the program's current weights and must-have rules (``matching_settings``), the same
+    scorer (``scoring.score_matrix``), the same rule mask (``rules.violations``) and the same
+    hard constraints as runs (reporting line, avoid lists, ended pairings, HR pair rules).
+    Allowed mentors come first, best score first (then name), then forbidden ones, each with
+    ``forbidden_reason`` in words. A full mentor (``places_left == 0``) is allowed by the rules;
+    whether to offer them is the caller's choice. [] when the mentee is not an approved mentee
+    of the program or is already in a live mentorship there.
+
+    O(E + m·s) for E enrolment rows: one program load (a constant number of queries), one
+    row of scores and rule bits, and one explanation per mentor.
+    """
+    user_id = mentee.user_id if isinstance(mentee, Enrolment) else mentee.pk
+    data = load_program_data(program)
+    i = data.mentee_index.get(user_id)
+    if i is None:
+        return []
+    settings = matching_settings(program)
+    must = settings.must_have()
+    weights = settings.weights()
+    solve.apply_will_not_mentor(data, must)
+    one = data.mentees.take([i])
+    scores = scoring.score_matrix(one, data.mentors, weights, reverse=data.reverse)[0]
+    bits = rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores)
+    view = solve.RunResult(
+        assignment=np.full(data.mentees.n, -1, dtype=np.int64),
+        scores=_row_matrix(data, i, scores),
+        allowed=data.allowed,
+        must=must,
+        violations=_row_matrix(data, i, bits),
+    )
+    out = []
+    for j, person in enumerate(data.mentor_people):
+        if person.user_id == user_id:
+            continue
+        score = int(scores[j])
+        out.append(
+            MentorOption(
+                mentor_id=person.user_id,
+                name=person.name,
+                score=score,
+                explanation=solve.explain_pair(data, weights, i, j),
+                forbidden_reason=solve.pair_stopped_by(data, view, i, j, with_capacity=False),
+                places_left=int(data.capacity[j]),
+                weak=solve.weak_parts(data, weights, i, j, score, settings.weak_below),
+            )
+        )
+    out.sort(key=lambda o: (o.forbidden_reason is not None, -o.score, o.name))
+    return out
+
+
+def _row_matrix(data, i: int, row: np.ndarray) -> np.ndarray:
+    """An (n, m) array holding ``row`` at row i (a broadcast view: no n·m copy). O(1)."""
+    full = np.broadcast_to(row, (data.mentees.n, data.mentors.m))
+    return full

@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, solve
+from . import scoring, selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -50,9 +50,8 @@ RUNNABLE_PROGRAM_STATUSES = (ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
 
 
 def program_weights(program: Program) -> ProgramWeights:
-    """The program's saved weights, or unsaved defaults."""
-    found = ProgramWeights.objects.filter(program=program).first()
-    return found or ProgramWeights(program=program)
+    """The program's saved weights and must-have rules, or unsaved defaults."""
+    return selectors.matching_settings(program)
 
 
 @transaction.atomic
@@ -72,6 +71,8 @@ def program_weights_update(*, program: Program, by: User, data: dict) -> Program
             **weights.as_dict(),
             "load_penalty": weights.load_penalty,
             "objective": weights.objective,
+            "rules": weights.must_have().as_dict(),
+            "weak_below": weights.weak_below,
         },
     )
     return weights
@@ -119,14 +120,26 @@ def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
         "load_penalty": list(weights.penalty()),
         "min_group_size": program.min_group_size,
         "max_group_size": program.max_group_size,
+        "rules": weights.must_have().as_dict(),
+        "weak_below": weights.weak_below,
     }
 
 
 @transaction.atomic
 def matching_run_start(
-    *, program: Program, by: User | None, mode: str | None = None, enqueue: bool = True
+    *,
+    program: Program,
+    by: User | None,
+    mode: str | None = None,
+    enqueue: bool = True,
+    remaining_only: bool = False,
 ) -> MatchingRun:
-    """Queue a run; ``enqueue=False`` leaves executing it to the caller (``--sync``)."""
+    """Queue a run; ``enqueue=False`` leaves executing it to the caller (``--sync``).
+
+    ``remaining_only``: a run for those left. Live mentorships (accepted proposals among them)
+    and the open proposals of unpublished runs are held fixed, pairs HR rejected since the last
+    full run are not proposed again, and the rest is matched optimally (docs/matching.md).
+    """
     if program.status not in RUNNABLE_PROGRAM_STATUSES:
         raise ValidationError(
             f"“{program}” is {program.get_status_display().lower()}: move it to matching "
@@ -136,19 +149,30 @@ def matching_run_start(
     mode = mode or weights.objective
     if mode not in Objective.values:
         raise ValidationError("Unknown objective.")
+    parameters = _parameters(program, weights, mode)
+    if remaining_only:
+        if _open_proposals(program).filter(status=ProposalStatus.ACCEPTING).exists():
+            raise ValidationError(
+                "Proposals are still being accepted; match those left once that is done."
+            )
+        parameters["remaining_only"] = True
     try:
         with transaction.atomic():
             run = MatchingRun.objects.create(
                 program=program,
                 started_by=by,
                 mode=mode,
-                parameters=_parameters(program, weights, mode),
+                parameters=parameters,
                 progress_message="Waiting for a worker…",
             )
     except IntegrityError:
         raise ValidationError("A matching run is already in progress for this program.") from None
     audit_record(
-        actor=by, action="matching.run_started", obj=run, program=program, payload={"mode": mode}
+        actor=by,
+        action="matching.run_started",
+        obj=run,
+        program=program,
+        payload={"mode": mode, "remaining_only": remaining_only},
     )
     if enqueue:
         outbox_enqueue(task="matching.tasks.execute_run", args=[run.pk])
@@ -289,10 +313,49 @@ def matching_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
+def _open_proposals(program: Program):
+    """Proposals still waiting for HR (or being accepted) in the program's unpublished runs.
+
+    A full run supersedes the open proposals of older runs, so these are the open proposals of
+    the latest full run and of the runs for those left that followed it.
+    """
+    return Proposal.objects.filter(
+        run__program=program,
+        run__status=RunStatus.SUCCEEDED,
+        run__published_at__isnull=True,
+        status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTING),
+    )
+
+
+def _since_full_run(program: Program, before: MatchingRun | None = None) -> list[int]:
+    """Ids of the latest full run that succeeded and of the runs for those left after it."""
+    runs = MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED)
+    if before is not None:
+        runs = runs.filter(created_at__lt=before.created_at)
+    out = []
+    for pk, parameters in runs.order_by("-created_at").values_list("pk", "parameters"):
+        out.append(pk)
+        if not (parameters or {}).get("remaining_only"):
+            break
+    return out
+
+
+def _residual_data(run: MatchingRun) -> ProgramData:
+    """The problem a run solves: everyone not yet paired, or only those left (remaining_only)."""
+    program = run.program
+    if not run.parameters.get("remaining_only"):
+        return load_program_data(program)
+    held = _open_proposals(program).exclude(run=run).values_list("mentee_id", "mentor_id")
+    rejected = Proposal.objects.filter(
+        run_id__in=_since_full_run(program, before=run), status=ProposalStatus.REJECTED
+    ).values_list("mentee_id", "mentor_id")
+    return load_program_data(program, held=list(held), rejected=list(rejected))
+
+
 def _execute(run: MatchingRun, task_id: str = "") -> None:
     progress = _progress(run.pk, task_id)
     started = time.perf_counter()
-    data = load_program_data(run.program)
+    data = _residual_data(run)
     load_seconds = round(time.perf_counter() - started, 4)
     progress(20, f"Scoring {data.mentees.n} × {data.mentors.m} pairs…")
     result = solve.compute(data, run.parameters, progress)
@@ -311,7 +374,9 @@ def _execute(run: MatchingRun, task_id: str = "") -> None:
 
 def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> list[Proposal]:
     weights = solve.weights_from(run.parameters)
+    weak_below = int(run.parameters.get("weak_below", 0))
     left = solve.places_left(data, result)
+    chains = solve.swap_chains(data, result, left)
     peer = data.program.format == Format.PEER
     out = []
     for i in np.nonzero(result.assignment >= 0)[0].tolist():
@@ -323,14 +388,16 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
             if peer
             else solve.explain_pair(data, weights, i, j)
         )
+        score = int(result.scores[i, j])
         out.append(
             Proposal(
                 run=run,
                 mentee_id=data.mentee_people[i].user_id,
                 mentor_id=data.mentor_people[j].user_id,
-                score=int(result.scores[i, j]),
+                score=score,
                 explanation=explanation,
-                alternatives=solve.alternatives(data, result, i, left),
+                alternatives=solve.alternatives(data, result, i, left, chains),
+                weak=solve.weak_parts(data, weights, i, j, score, weak_below),
             )
         )
     return out
@@ -342,6 +409,7 @@ def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[di
             "mentee_id": data.mentee_people[i].user_id,
             "name": data.mentee_people[i].name,
             "reason": solve.unmatched_reason(data, result, i, mode),
+            "nearest": solve.nearest_miss(data, result, i),
         }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]
@@ -358,11 +426,12 @@ def _save(
     # Delete-then-insert makes a re-execution after a crash give the same rows.
     Proposal.objects.filter(run=run).delete()
     Proposal.objects.bulk_create(proposals, batch_size=1000)
-    Proposal.objects.filter(
-        run__program=run.program,
-        run__created_at__lt=run.created_at,
-        status=ProposalStatus.PROPOSED,
-    ).update(status=ProposalStatus.SUPERSEDED)
+    if not run.parameters.get("remaining_only"):  # a run for those left holds them instead
+        Proposal.objects.filter(
+            run__program=run.program,
+            run__created_at__lt=run.created_at,
+            status=ProposalStatus.PROPOSED,
+        ).update(status=ProposalStatus.SUPERSEDED)
     odd = None
     if result.peer and data.mentees.n % 2 == 1 and unmatched:
         odd = unmatched[0]
@@ -517,13 +586,45 @@ def proposals_accept_queued(
     return {"accepted": len(result.accepted), "refused": len(result.refused), "more": more}
 
 
+REJECTED_REASON = "proposal rejected by HR"
+
+
 @transaction.atomic
 def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> int:
-    """Drop open proposals; their mentors' places become free for swaps."""
+    """Drop open proposals: their mentees go back to the run's unmatched list ("proposal
+    rejected by HR") and the run's counts change; their mentors' places become free for swaps
+    and for a run for those left, which never proposes the rejected pair again."""
+    # The run row is locked so two rejections at once both land in its unmatched list.
+    run = MatchingRun.objects.select_for_update().select_related("program").get(pk=run.pk)
     _require_reviewable(run)
-    count = run.proposals.filter(pk__in=proposal_ids, status=ProposalStatus.PROPOSED).update(
-        status=ProposalStatus.REJECTED
+    rows = list(
+        run.proposals.select_for_update(of=("self",))
+        .filter(pk__in=proposal_ids, status=ProposalStatus.PROPOSED)
+        .select_related("mentee", "mentor")
+        .order_by("id")
     )
+    count = run.proposals.filter(pk__in=[p.pk for p in rows]).update(status=ProposalStatus.REJECTED)
+    peer = run.program.format == Format.PEER
+    back = []
+    for proposal in rows:
+        sides = ((proposal.mentee, proposal.mentor),)
+        if peer:
+            sides += ((proposal.mentor, proposal.mentee),)
+        back += [
+            {
+                "mentee_id": person.pk,
+                "name": person.full_name or person.email,
+                "reason": REJECTED_REASON,
+                "rejected_mentor_id": other.pk,
+                "rejected_mentor": other.full_name or other.email,
+            }
+            for person, other in sides
+        ]
+    if back:
+        run.unmatched = [*run.unmatched, *back]
+        run.unmatched_count += len(back)
+        run.matched_count = max(run.matched_count - len(back), 0)
+        run.save(update_fields=["unmatched", "unmatched_count", "matched_count"])
     audit_record(
         actor=by,
         action="matching.proposals_rejected",
@@ -535,7 +636,9 @@ def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> 
 
 
 def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> list[dict]:
-    """Mentors this proposal's mentee may switch to: allowed and with a place left."""
+    """Mentors this proposal's mentee could switch to now: allowed, and with a place left, or
+    full but with a swap chain (one of their open proposals moves to a mentor with a place
+    left, given as ``via``). Best score first."""
     run = proposal.run
     data = data or load_program_data(run.program)
     i = data.mentee_index.get(proposal.mentee_id)
@@ -547,20 +650,76 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
     scores = scoring.score_matrix(
         data.mentees.take([i]), data.mentors, weights, reverse=data.reverse
     )[0]
-    out = [
-        {
-            "mentor_id": p.user_id,
-            "name": p.name,
-            "score": int(scores[j]),
-            "capacity_left": int(left[j]),
-        }
+    usable = [
+        j
         for j, p in enumerate(data.mentor_people)
         if data.allowed[i, j]
-        and left[j] > 0
         and p.user_id != proposal.mentor_id
         and not _group_problem(data, proposal, held, j)
     ]
+    chains = _live_chains(run, data, proposal, left, [j for j in usable if left[j] <= 0])
+    out = []
+    for j in usable:
+        if left[j] <= 0 and j not in chains:
+            continue
+        option = {
+            "mentor_id": data.mentor_people[j].user_id,
+            "name": data.mentor_people[j].name,
+            "score": int(scores[j]),
+            "capacity_left": max(int(left[j]), 0),
+        }
+        if j in chains:
+            option["via"] = chains[j]
+        out.append(option)
     return sorted(out, key=lambda c: (-c["score"], c["name"]))
+
+
+def _live_chains(
+    run: MatchingRun, data: ProgramData, proposal: Proposal, left: np.ndarray, full: list[int]
+) -> dict[int, dict]:
+    """For full mentors, the open proposal of this run whose move to a mentor with a place
+    left frees a place at the fewest points lost (one-to-one and reverse formats only)."""
+    if not full or data.program.format not in (Format.ONE_TO_ONE, Format.REVERSE):
+        return {}
+    index = data.mentor_index
+    by_id = {data.mentor_people[j].user_id: j for j in full}
+    movers = [
+        (pk, index[mentor_id], data.mentee_index[mentee_id])
+        for pk, mentor_id, mentee_id in run.proposals.filter(
+            status=ProposalStatus.PROPOSED, mentor_id__in=list(by_id)
+        )
+        .exclude(pk=proposal.pk)
+        .values_list("pk", "mentor_id", "mentee_id")
+        if mentee_id in data.mentee_index
+    ]
+    if not movers:
+        return {}
+    weights = solve.weights_from(run.parameters)
+    rows = [k for _, _, k in movers]
+    scores = scoring.score_matrix(
+        data.mentees.take(rows), data.mentors, weights, reverse=data.reverse
+    ).astype(np.int64)
+    out: dict[int, dict] = {}
+    best_loss: dict[int, int] = {}
+    for r, (pk, j, k) in enumerate(movers):
+        usable = data.allowed[k] & (left > 0)
+        usable[j] = False
+        if not usable.any():
+            continue
+        to = int(np.argmax(np.where(usable, scores[r], np.iinfo(np.int64).min)))
+        loss = int(scores[r, j] - scores[r, to])
+        if j not in out or loss < best_loss[j]:
+            best_loss[j] = loss
+            out[j] = {
+                "proposal_id": pk,
+                "mentee_id": data.mentee_people[k].user_id,
+                "mentee_name": data.mentee_people[k].name,
+                "to_mentor_id": data.mentor_people[to].user_id,
+                "to_name": data.mentor_people[to].name,
+                "score_before": int(scores[r, j]),
+                "score_after": int(scores[r, to]),
+            }
+    return out
 
 
 def _held(run: MatchingRun, data: ProgramData, proposal: Proposal) -> np.ndarray:
@@ -615,7 +774,17 @@ def _why_not_swappable(proposal: Proposal) -> str:
 
 
 @transaction.atomic
-def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal:
+def proposal_swap(
+    *,
+    proposal: Proposal,
+    new_mentor: User,
+    by: User,
+    move: Proposal | None = None,
+    move_to: User | None = None,
+) -> Proposal:
+    """Give the proposal's mentee another mentor. With ``move`` and ``move_to`` (a swap chain)
+    the open proposal ``move``, whose mentor is ``new_mentor``, first moves to ``move_to`` to
+    free the place; both happen or neither."""
     # Lock the run so two swaps can't both take a mentor's last place; decide on fresh rows.
     run = MatchingRun.objects.select_for_update().select_related("program").get(pk=proposal.run_id)
     proposal.refresh_from_db()
@@ -623,6 +792,27 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
     if not proposal.can_be_swapped:
         raise ValidationError(_why_not_swappable(proposal))
     data = load_program_data(run.program)
+    if move is not None:
+        if move_to is None:
+            raise ValidationError("Say where the other mentee moves to.")
+        move.refresh_from_db()
+        move.run = run
+        if move.run_id != run.pk or move.pk == proposal.pk or move.mentor_id != new_mentor.pk:
+            raise ValidationError(
+                f"That swap chain no longer frees a place with {new_mentor}; choose again."
+            )
+        if not move.can_be_swapped:
+            raise ValidationError(
+                f"{move.mentee}'s proposal is no longer open, so it can't move; choose again."
+            )
+        _swap_one(run, data, move, move_to, by)
+    _swap_one(run, data, proposal, new_mentor, by)
+    return proposal
+
+
+def _swap_one(
+    run: MatchingRun, data: ProgramData, proposal: Proposal, new_mentor: User, by: User
+) -> None:
     i = data.mentee_index.get(proposal.mentee_id)
     j = data.mentor_index.get(new_mentor.pk)
     if i is None:
@@ -656,7 +846,6 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
         program=run.program,
         payload={"from": old.pk, "to": new_mentor.pk},
     )
-    return proposal
 
 
 @transaction.atomic
@@ -750,18 +939,20 @@ def run_emails_retry(*, run: MatchingRun, by: User) -> int:
 
 def _emails(mentorship: Mentorship) -> list[Email]:
     link = absolute_url(mentorship.get_absolute_url())
-    reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
+    # Only what the pair has going for it: zero-fit lines ("offers 0") are never quoted.
+    reasons = "\n".join(f"- {text}" for text, points in mentorship.explanation or [] if points > 0)
     peer = mentorship.program.format == Format.PEER
     out = []
     for person, other, role in (
         (mentorship.mentee, mentorship.mentor, "peer" if peer else "mentor"),
         (mentorship.mentor, mentorship.mentee, "peer" if peer else "mentee"),
     ):
+        why = f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n" if reasons else ""
         body = (
             f"Hello {person.full_name or person.email},\n\n"
             f"You have been matched in “{mentorship.program}”: your {role} is "
             f"{other.full_name or other.email}.\n\n"
-            f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n"
+            f"{why}"
             f"Open your mentorship to agree how you will work together:\n{link}\n"
         )
         out.append(Email(person.email, f"Your match in {mentorship.program}", body))

@@ -165,13 +165,25 @@ def proposal_swap(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = services.swap_candidates(proposal=proposal)
     form = SwapForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        new_mentor = get_object_or_404(User, pk=form.cleaned_data["mentor"])
+        mentor_id, move_id, move_to_id = form.cleaned_choice()
+        new_mentor = get_object_or_404(User, pk=mentor_id)
+        move = get_object_or_404(Proposal, pk=move_id, run=run) if move_id else None
+        move_to = get_object_or_404(User, pk=move_to_id) if move_to_id else None
         try:
-            services.proposal_swap(proposal=proposal, new_mentor=new_mentor, by=request.user)
+            services.proposal_swap(
+                proposal=proposal,
+                new_mentor=new_mentor,
+                by=request.user,
+                move=move,
+                move_to=move_to,
+            )
         except ValidationError as exc:
             form.add_error("mentor", exc)
         else:
-            messages.success(request, f"{proposal.mentee} is now proposed with {new_mentor}.")
+            moved = f" {move.mentee} moved to {move_to} to free the place." if move else ""
+            messages.success(
+                request, f"{proposal.mentee} is now proposed with {new_mentor}.{moved}"
+            )
             return redirect(f"{reverse('matching:run', args=[run.pk])}#proposal-{proposal.pk}")
     return render(
         request,

@@ -39,6 +39,7 @@ urlpatterns = [
     path("account/two-factor/", include("twofactor.urls")),
     path("mentorships/", include("mentorships.urls")),
     path("matching/", include("matching.urls")),
+    path("selfmatch/", include("selfmatch.urls")),
     path("checkins/", include("checkins.urls")),
     path("metrics/", include("metrics.urls")),
     path("imports/", include("imports.urls")),

@@ -20,6 +20,7 @@ LIVE_STATUSES = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE, MentorshipS
 class Source(models.TextChoices):
     MATCHING = "matching", "Matching run"
     MANUAL = "manual", "HR by hand"
+    SELF_MATCH = "self", "Self-match"
 
 
 class EndReason(models.TextChoices):

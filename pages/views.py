@@ -10,6 +10,7 @@ from mentorships.selectors import mentorships_for_participant
 from people.permissions import is_hr
 from people.selectors import is_manager, subtree, team_of
 from programs.selectors import pending_approvals, programs_for_coordinator, team_participation
+from selfmatch.selectors import home as selfmatch_home
 
 
 @login_required
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "mentorships": mentorships_for_participant(user),
         "hr_programs": programs_for_coordinator(user) if is_hr(user) else None,
         "team_size": subtree(user).count() if is_manager(user) else None,
+        "selfmatch": selfmatch_home(user),
     }
     return render(request, "pages/home.html", context)
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "programs",
     "mentorships",
     "matching",
+    "selfmatch",
     "checkins",
     "metrics",
     "imports",
@@ -359,6 +360,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=20),
     },
 }
+# Self-match: mentors' deadlines pass requests on, reminders, hybrid programs' closing days.
+CELERY_BEAT_SCHEDULE["selfmatch-sweep"] = {"task": "selfmatch.tasks.sweep", "schedule": 300.0}
 
 LOGGING = {
     "version": 1,

@@ -36,6 +36,8 @@ from mentorships import services as mentorship_services
 from metrics.models import OutcomeEvent
 from people.models import User
 from reminders.services import calendar_token_rotate
+from selfmatch.models import Choice as SelfMatchChoice
+from selfmatch.models import MatchRequest
 from tests.factories import (
     EnrolmentFactory,
     EnrolmentSkillFactory,
@@ -56,6 +58,7 @@ OUTCOME_NOTE = "OUTCOME-NOTE-HR-ONLY"
 RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
 IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
 WEBHOOK_SECRET = "whsec_WEBHOOK-SECRET-OF-PROGRAM-P"
+SELFMATCH_NOTE = "SELFMATCH-NOTE-FOR-THE-MENTOR"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -103,6 +106,8 @@ MARKERS: dict[str, frozenset[str]] = {
     IMPORT_FILE: frozenset({HR}),
     # A program's webhook endpoints (and their signing secrets) belong to its coordinators.
     WEBHOOK_SECRET: frozenset({HR}),
+    # A mentee's note with a self-match request: for the mentors asked, not for HR.
+    SELFMATCH_NOTE: frozenset({MENTEE, MENTOR}),
 }
 
 
@@ -358,6 +363,14 @@ def _add_app_rows(w: World) -> None:
         secret=WEBHOOK_SECRET,
         events=["checkin.logged"],
         created_by=w.hr,
+    match_request = MatchRequest.objects.create(program=w.p, mentee=w.mentee, note=SELFMATCH_NOTE)
+    match_choice = SelfMatchChoice.objects.create(
+        request=match_request,
+        rank=1,
+        mentor=w.mentor,
+        status="pending",
+        sent_at=now,
+        due_at=now + timedelta(days=5),
     )
     w.objects.update(
         webhook=webhook,
@@ -374,6 +387,8 @@ def _add_app_rows(w: World) -> None:
         proposal=proposal,
         calendar_token=token,
         api_token=api_token,
+        match_request=match_request,
+        match_choice=match_choice,
     )
 
 
@@ -393,6 +408,7 @@ WATCHED_APPS = (
     "audit",
     "outbox",
     "webhooks",
+    "selfmatch",
 )
 VOLATILE = frozenset({"last_login"})
 

@@ -295,6 +295,18 @@ TABLE: dict[str, Rule] = {
     "webhooks:edit": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
     "webhooks:delete": page(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
     "webhooks:test": post(lambda w: {"pk": w.webhook.pk}, HR, **HR_OBJECT),
+    # self-match: a program's mentee pages are for its approved mentees (403 for the rest: the
+    # program is no secret); a request is its mentee's, a choice its mentor's (404 for others).
+    "selfmatch:browse": page(p, MENTEE),
+    # Self-match isn't open in P (HR runs matching there): the mentee is sent back to browse.
+    "selfmatch:ask": page(p, redirect=frozenset({MENTEE})),
+    "selfmatch:withdraw": post(lambda w: {"pk": w.match_request.pk}, MENTEE, **PRIVATE),
+    "selfmatch:inbox": page(None, SIGNED_IN),
+    "selfmatch:answer": page(lambda w: {"pk": w.match_choice.pk}, MENTOR, **PRIVATE),
+    "selfmatch:settings": page(p, HR),
+    "selfmatch:requests": page(p, HR),
+    "selfmatch:close": post(p, HR),
+    "selfmatch:hr_request": page(lambda w: {"pk": w.match_request.pk}, HR, **HR_OBJECT),
     # directory provisioning (SCIM): the bearer token is the only way in
     "scim:root": token(None),
     "scim:service_provider_config": token(None),
