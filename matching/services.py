@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, solve
+from . import scoring, selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -148,11 +148,13 @@ def matching_run_start(
         raise ValidationError("Unknown objective.")
     parameters = _parameters(program, weights, mode)
     if remaining_only:
-        if _open_proposals(program).filter(status=ProposalStatus.ACCEPTING).exists():
+        if selectors.open_proposals(program).filter(status=ProposalStatus.ACCEPTING).exists():
             raise ValidationError(
                 "Proposals are still being accepted; match those left once that is done."
             )
         parameters["remaining_only"] = True
+        after = selectors.latest_finished_run(program)
+        parameters["after_run"] = after.pk if after else None
     try:
         with transaction.atomic():
             run = MatchingRun.objects.create(
@@ -310,20 +312,6 @@ def matching_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
-def _open_proposals(program: Program):
-    """Proposals still waiting for HR (or being accepted) in the program's unpublished runs.
-
-    A full run supersedes the open proposals of older runs, so these are the open proposals of
-    the latest full run and of the runs for those left that followed it.
-    """
-    return Proposal.objects.filter(
-        run__program=program,
-        run__status=RunStatus.SUCCEEDED,
-        run__published_at__isnull=True,
-        status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTING),
-    )
-
-
 def _since_full_run(program: Program, before: MatchingRun | None = None) -> list[int]:
     """Ids of the latest full run that succeeded and of the runs for those left after it."""
     runs = MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED)
@@ -342,7 +330,7 @@ def _residual_data(run: MatchingRun) -> ProgramData:
     program = run.program
     if not run.parameters.get("remaining_only"):
         return load_program_data(program)
-    held = _open_proposals(program).exclude(run=run).values_list("mentee_id", "mentor_id")
+    held = selectors.open_proposals(program).exclude(run=run).values_list("mentee_id", "mentor_id")
     rejected = Proposal.objects.filter(
         run_id__in=_since_full_run(program, before=run), status=ProposalStatus.REJECTED
     ).values_list("mentee_id", "mentor_id")
