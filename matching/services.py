@@ -627,14 +627,12 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
         return []
     held = _held(run, data, proposal)
     left = data.capacity - held
-    weights = solve.weights_from(run.parameters)
-    scores = scoring.score_matrix(
-        data.mentees.take([i]), data.mentors, weights, reverse=data.reverse
-    )[0]
+    scores, allowed = _rows(run, data, [i])
+    scores, allowed = scores[0], allowed[0]
     usable = [
         j
         for j, p in enumerate(data.mentor_people)
-        if data.allowed[i, j]
+        if allowed[j]
         and p.user_id != proposal.mentor_id
         and not _group_problem(data, proposal, held, j)
     ]
@@ -653,6 +651,16 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
             option["via"] = chains[j]
         out.append(option)
     return sorted(out, key=lambda c: (-c["score"], c["name"]))
+
+
+def _rows(run: MatchingRun, data: ProgramData, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """These mentees' scores (int64) and allowed masks against every mentor, under the run's
+    parameters: the one place swaps read pairs from. O(len(rows)·m·s)."""
+    weights = solve.weights_from(run.parameters)
+    scores = scoring.score_matrix(
+        data.mentees.take(rows), data.mentors, weights, reverse=data.reverse
+    )
+    return scores.astype(np.int64), data.allowed[rows]
 
 
 def _live_chains(
@@ -675,15 +683,11 @@ def _live_chains(
     ]
     if not movers:
         return {}
-    weights = solve.weights_from(run.parameters)
-    rows = [k for _, _, k in movers]
-    scores = scoring.score_matrix(
-        data.mentees.take(rows), data.mentors, weights, reverse=data.reverse
-    ).astype(np.int64)
+    scores, allowed = _rows(run, data, [k for _, _, k in movers])
     out: dict[int, dict] = {}
     best_loss: dict[int, int] = {}
     for r, (pk, j, k) in enumerate(movers):
-        usable = data.allowed[k] & (left > 0)
+        usable = allowed[r] & (left > 0)
         usable[j] = False
         if not usable.any():
             continue

@@ -159,9 +159,7 @@ def test_it_supersedes_held_proposals_only_in_a_full_run(prog, hr_user, skill):
     assert base.proposals.filter(status="proposed").count() == 0
 
 
-def test_it_refuses_a_run_for_those_left_while_proposals_are_being_accepted(
-    prog, hr_user, skill
-):
+def test_it_refuses_a_run_for_those_left_while_proposals_are_being_accepted(prog, hr_user, skill):
     _people(prog, skill)
     base = _run(prog, hr_user)
     base.proposals.update(status="accepting")
@@ -279,9 +277,7 @@ def test_it_swaps_through_a_chain_in_one_step(hr_user):
     (option,) = [c for c in services.swap_candidates(proposal=target) if c["mentor_id"] == star.pk]
     assert option["capacity_left"] == 0 and option["via"]["mentee_id"] == go_learner.pk
     mover = Proposal.objects.get(pk=option["via"]["proposal_id"])
-    services.proposal_swap(
-        proposal=target, new_mentor=star, by=hr_user, move=mover, move_to=backup
-    )
+    services.proposal_swap(proposal=target, new_mentor=star, by=hr_user, move=mover, move_to=backup)
     pairs = dict(run.proposals.values_list("mentee_id", "mentor_id"))
     assert pairs == {go_learner.pk: backup.pk, rust_learner.pk: star.pk}
 
