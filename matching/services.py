@@ -598,6 +598,13 @@ def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> 
                 "reason": REJECTED_REASON,
                 "rejected_mentor_id": other.pk,
                 "rejected_mentor": other.full_name or other.email,
+                # The same shape as a run's nearest miss: who they could not get, and why.
+                "nearest": {
+                    "mentor_id": other.pk,
+                    "name": other.full_name or other.email,
+                    "score": proposal.score,
+                    "stopped_by": REJECTED_REASON,
+                },
             }
             for person, other in sides
         ]

@@ -1,9 +1,12 @@
 """Honest review: rejecting puts the mentee back, a run for those left holds the rest fixed and
 is optimal for what is left, and alternatives are only mentors who could take the mentee now."""
 
+from io import StringIO
+
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from matching import selectors, services, solve
 from matching.data import load_program_data
@@ -55,6 +58,12 @@ def test_it_puts_a_rejected_mentee_back_in_the_unmatched_list(prog, hr_user, ski
     assert row["mentee_id"] == proposal.mentee_id
     assert row["reason"] == "proposal rejected by HR"
     assert row["rejected_mentor_id"] == proposal.mentor_id
+    assert row["nearest"] == {
+        "mentor_id": proposal.mentor_id,
+        "name": proposal.mentor.full_name,
+        "score": proposal.score,
+        "stopped_by": "proposal rejected by HR",
+    }
     assert Proposal.objects.get(pk=proposal.pk).status == "rejected"
 
 
@@ -320,3 +329,14 @@ def test_it_computes_no_chain_for_group_programs(hr_user, skill):
     data = load_program_data(prog)
     result = solve.compute(data, _run(prog, hr_user).parameters, lambda *_: None)
     assert solve.swap_chains(data, result, solve.places_left(data, result)) == {}
+
+
+def test_it_matches_those_left_from_the_command_line(prog, hr_user, skill):
+    _people(prog, skill, mentors=2, mentees=2)
+    base = _run(prog, hr_user)
+    services.proposals_reject(run=base, proposal_ids=[base.proposals.first().pk], by=hr_user)
+    out = StringIO()
+    call_command("run_matching", prog.slug, "--sync", "--remaining-only", stdout=out)
+    again = MatchingRun.objects.exclude(pk=base.pk).get(program=prog)
+    assert again.remaining_only and again.matched_count == 1
+    assert f"Run {again.pk}: 1 matched, 0 unmatched" in out.getvalue()
