@@ -340,3 +340,42 @@ def test_it_matches_those_left_from_the_command_line(prog, hr_user, skill):
     again = MatchingRun.objects.exclude(pk=base.pk).get(program=prog)
     assert again.remaining_only and again.matched_count == 1
     assert f"Run {again.pk}: 1 matched, 0 unmatched" in out.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_both_of_two_rejections_made_at_once(hr_user):
+    from tests.concurrency import run_at_once
+
+    prog = program(coordinators=[hr_user])
+    skill = factories.SkillFactory(name="Vault")
+    _people(prog, skill, mentors=2, mentees=3)
+    run = _run(prog, hr_user)
+    first, second, _ = run.proposals.order_by("id")
+    results = run_at_once(
+        lambda: services.proposals_reject(run=run, proposal_ids=[first.pk], by=hr_user),
+        lambda: services.proposals_reject(run=run, proposal_ids=[second.pk], by=hr_user),
+    )
+    assert results == [1, 1]
+    run = MatchingRun.objects.get(pk=run.pk)
+    assert (run.matched_count, run.unmatched_count) == (1, 2)
+    assert {r["mentee_id"] for r in run.unmatched} == {first.mentee_id, second.mentee_id}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_the_same_rejection_made_twice_at_once_once(hr_user):
+    from tests.concurrency import run_at_once
+
+    prog = program(coordinators=[hr_user])
+    skill = factories.SkillFactory(name="Consul")
+    _people(prog, skill, mentors=2, mentees=2)
+    run = _run(prog, hr_user)
+    first = run.proposals.order_by("id").first()
+
+    def reject() -> int:
+        return services.proposals_reject(run=run, proposal_ids=[first.pk], by=hr_user)
+
+    assert sorted(run_at_once(reject, reject)) == [0, 1]
+    run = MatchingRun.objects.get(pk=run.pk)
+    assert (run.matched_count, run.unmatched_count, len(run.unmatched)) == (1, 1, 1)
