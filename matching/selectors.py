@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +15,7 @@ from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, P
 
 from . import rules, scoring, solve
 from .data import load_program_data
-from .models import MatchingRun, PairRule, ProgramWeights, Proposal
+from .models import MatchingRun, PairRule, ProgramWeights, Proposal, ProposalStatus
 
 
 def runs_for_program(program: Program) -> QuerySet[MatchingRun]:
@@ -54,6 +55,76 @@ def run_pairs_activating(run: MatchingRun) -> int:
     if run.published_at is None:
         return 0
     return Mentorship.objects.filter(matching_run=run, status=MentorshipStatus.PROPOSED).count()
+
+
+def run_weak_count(run: MatchingRun) -> int:
+    """Open or accepted proposals of the run flagged as weak matches."""
+    rows = run.proposals.exclude(
+        status__in=[ProposalStatus.REJECTED, ProposalStatus.SUPERSEDED]
+    ).values_list("weak", flat=True)
+    return sum(1 for weak in rows if weak)
+
+
+CSV_HEADER = [
+    "row",
+    "mentee",
+    "mentee_email",
+    "mentor",
+    "mentor_email",
+    "score",
+    "status",
+    "weak_match",
+    "unmatched_reason",
+    "nearest_miss",
+    "nearest_miss_score",
+    "nearest_miss_stopped_by",
+]
+
+
+def run_csv_write(run: MatchingRun, out) -> None:
+    """Write the run's proposals and unmatched mentees as CSV rows to ``out``. O(rows)."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for p in run_proposals(run).iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                "proposal",
+                p.mentee.full_name,
+                p.mentee.email,
+                p.mentor.full_name,
+                p.mentor.email,
+                p.score,
+                p.get_status_display(),
+                "; ".join(p.weak),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    emails = dict(
+        User.objects.filter(pk__in=[row["mentee_id"] for row in run.unmatched]).values_list(
+            "pk", "email"
+        )
+    )
+    for row in run.unmatched:
+        nearest = row.get("nearest") or {}
+        writer.writerow(
+            [
+                "unmatched",
+                row["name"],
+                emails.get(row["mentee_id"], ""),
+                "",
+                "",
+                "",
+                "",
+                "",
+                row["reason"],
+                nearest.get("name", ""),
+                nearest.get("score", ""),
+                nearest.get("stopped_by", ""),
+            ]
+        )
 
 
 def matching_settings(program: Program) -> ProgramWeights:

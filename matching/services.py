@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, selectors, solve
+from . import selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -550,10 +550,7 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
         return []
     held = _held(run, data, proposal)
     left = data.capacity - held
-    weights = solve.weights_from(run.parameters)
-    scores = scoring.score_matrix(
-        data.mentees.take([i]), data.mentors, weights, reverse=data.reverse
-    )[0]
+    scores, bits = solve.score_row(data, run.parameters, i)
     out = [
         {
             "mentor_id": p.user_id,
@@ -563,6 +560,7 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
         }
         for j, p in enumerate(data.mentor_people)
         if data.allowed[i, j]
+        and bits[j] == 0
         and left[j] > 0
         and p.user_id != proposal.mentor_id
         and not _group_problem(data, proposal, held, j)
@@ -643,6 +641,13 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
             f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
             "this pair (reporting line, avoid list, ended pairing or HR rule)."
         )
+    _scores, bits = solve.score_row(data, run.parameters, i)
+    if bits[j]:
+        words = solve.rule_words(data, run.parameters, i, j, bits)
+        raise ValidationError(
+            f"{new_mentor} can't mentor {proposal.mentee}: the program's must-have rules "
+            f"forbid this pair ({new_mentor} {words})."
+        )
     held = _held(run, data, proposal)
     if data.capacity[j] - held[j] <= 0:
         raise ValidationError(f"{new_mentor} has no place left.")
@@ -654,8 +659,11 @@ def proposal_swap(*, proposal: Proposal, new_mentor: User, by: User) -> Proposal
     proposal.mentor = new_mentor
     proposal.explanation = solve.explain_pair(data, weights, i, j)
     proposal.score = sum(points for _, points in proposal.explanation)
+    proposal.weak = solve.weak_parts(
+        data, weights, i, j, proposal.score, int(run.parameters.get("weak_below", 0))
+    )
     proposal.swapped = True
-    proposal.save(update_fields=["mentor", "explanation", "score", "swapped"])
+    proposal.save(update_fields=["mentor", "explanation", "score", "weak", "swapped"])
     audit_record(
         actor=by,
         action="matching.proposal_swapped",

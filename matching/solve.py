@@ -96,6 +96,33 @@ def rule_violations(data: ProgramData, must: rules.MustHave, scores: np.ndarray)
     return rules.violations(data.mentees, data.mentors, must, data.limits, scores)
 
 
+def score_row(data: ProgramData, parameters: dict, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mentee i's scores against every mentor and the must-have violation bits of each pair,
+    under a run's parameters (for swaps and single-mentee views). O(m·s)."""
+    must = must_have_from(parameters)
+    apply_will_not_mentor(data, must)
+    scores = scoring.score_matrix(
+        data.mentees.take([i]), data.mentors, weights_from(parameters), reverse=data.reverse
+    )[0]
+    bits = rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores)
+    return scores, bits
+
+
+def rule_words(data: ProgramData, parameters: dict, i: int, j: int, bits: np.ndarray) -> str:
+    """The must-have rules pair (i, j) breaks, in words ('' if none). O(s)."""
+    view = RunResult(
+        assignment=np.full(data.mentees.n, -1, dtype=np.int64),
+        scores=np.zeros((data.mentees.n, data.mentors.m), dtype=np.int16),
+        allowed=np.ones((0, 0), dtype=bool),
+        must=must_have_from(parameters),
+        violations=np.broadcast_to(bits, (data.mentees.n, data.mentors.m)),
+    )
+    words = []
+    for name in rules.rule_names(int(bits[j])):
+        words.append(_fails(data, view, i, name, plural=False))
+    return "; ".join(words)
+
+
 def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResult:
     """Score every pair, find the optimal assignment for the program's format, and the greedy
     baseline for comparison; ``progress(percent, words)`` is told when assignment starts.
