@@ -68,11 +68,11 @@ def test_it_proposes_the_low_mentor_when_hr_turns_the_skill_rule_off_and_flags_i
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     proposal = Proposal.objects.get(run=run)
     assert (proposal.mentee_id, proposal.mentor_id) == (e.pk, m.pk)
-    assert proposal.weak == [
+    assert sorted(proposal.weak[:2]) == [
         "Routing: nothing to learn (offers 0, wants 3 from 1)",
         "SD-WAN: nothing to learn (offers 1, wants 4 from 2)",
-        f"score {proposal.score} is below the weak-match line of 95",
     ]
+    assert proposal.weak[2] == f"score {proposal.score} is below the weak-match line of 95"
 
 
 @pytest.mark.django_db
