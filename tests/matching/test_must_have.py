@@ -356,3 +356,20 @@ def test_it_shows_the_must_have_rules_on_the_program_page(prog, hr_user, client_
     assert "How people are matched" in page
     assert "Their time zones are at most 3 hours apart" in page
     assert "The mentor offers one of the mentee&#x27;s sought skills at the target level" in page
+
+
+@pytest.mark.django_db
+def test_it_applies_the_skill_rule_both_ways_in_a_peer_program_when_hr_turns_it_on(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
+    prog = program(format="peer", coordinators=[hr_user])
+    routing = factories.SkillFactory(name="Routing")
+    wifi = factories.SkillFactory(name="Wi-Fi design")
+    a = mentee(prog, {skill: (1, 4), routing: (5, None)}, role="peer")
+    b = mentee(prog, {routing: (1, 4), skill: (5, None)}, role="peer")
+    c = mentee(prog, {wifi: (1, 3), skill: (4, None)}, role="peer")
+    _rules(prog, hr_user, rule_skill_at_target=True)
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get(run=run)
+    assert {proposal.mentee_id, proposal.mentor_id} == {a.pk, b.pk}
+    assert _unmatched(run)[c.pk]["reason"] == "nobody offers Wi-Fi design at level 3 or above"
