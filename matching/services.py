@@ -343,12 +343,13 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
 
 
 def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:
+    left = solve.places_left(data, result)
     return [
         {
             "mentee_id": data.mentee_people[i].user_id,
             "name": data.mentee_people[i].name,
             "reason": solve.unmatched_reason(data, result, i, mode),
-            "nearest": solve.nearest_miss(data, result, i),
+            "nearest": solve.nearest_miss(data, result, i, left),
         }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]

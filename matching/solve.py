@@ -443,7 +443,13 @@ _BLOCK_WORDS = (
 
 
 def pair_stopped_by(
-    data: ProgramData, result: RunResult, i: int, j: int, *, with_capacity: bool = True
+    data: ProgramData,
+    result: RunResult,
+    i: int,
+    j: int,
+    *,
+    with_capacity: bool = True,
+    left: np.ndarray | None = None,
 ) -> str | None:
     """What keeps mentee i from mentor j, in words ("doesn't offer SD-WAN at level 4 or
     above", "is 7 hours away (limit 3)", "is full: their places went to other mentees"), or
@@ -473,13 +479,18 @@ def pair_stopped_by(
             words.append(f"their group could not reach {data.program.min_group_size} members")
         elif data.capacity[j] <= 0:
             words.append("has no place left")
+        elif left is not None and left[j] > 0:
+            words.append("still has a place, but the best total leaves this pair out")
         elif result.assignment[i] != j:
             words.append("is full: their places went to other mentees")
     return "; ".join(words) if words else None
 
 
-def nearest_miss(data: ProgramData, result: RunResult, i: int) -> dict | None:
-    """The best-scoring mentor (peer) mentee i did not get, and what stopped it. O(m·s)."""
+def nearest_miss(
+    data: ProgramData, result: RunResult, i: int, left: np.ndarray | None = None
+) -> dict | None:
+    """The best-scoring mentor (peer) mentee i did not get, and what stopped it; ``left`` is
+    ``places_left`` after the run. O(m·s)."""
     row = result.scores[i].astype(np.int32)
     if data.program.format == Format.PEER:
         row = row.copy()
@@ -491,7 +502,8 @@ def nearest_miss(data: ProgramData, result: RunResult, i: int) -> dict | None:
         "mentor_id": data.mentor_people[j].user_id,
         "name": data.mentor_people[j].name,
         "score": int(result.scores[i, j]),
-        "stopped_by": pair_stopped_by(data, result, i, j) or "the optimum paired them otherwise",
+        "stopped_by": pair_stopped_by(data, result, i, j, left=left)
+        or "the optimum paired them otherwise",
     }
 
 
