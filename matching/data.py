@@ -31,6 +31,7 @@ from programs.models import (
 )
 
 from .models import PairRule, RuleKind
+from .rules import Limits, language_bits, padded
 from .scoring import STYLE_NAMES, MenteeData, MentorData
 
 TRACKS: tuple[str, ...] = tuple(CareerTrack.values)
@@ -45,6 +46,7 @@ class Person:
     department: str
     location: str
     seniority: str
+    languages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -85,6 +87,8 @@ class ProgramData:
     blocks: Blocks
     skill_names: list[str]
     pins: dict[int, int] = field(default_factory=dict)  # mentee index -> mentor index
+    # Languages and what mentors won't mentor, for the must-have rules (matching.rules).
+    limits: Limits | None = None
 
     @property
     def reverse(self) -> bool:
@@ -116,6 +120,7 @@ def _person(enrolment: Enrolment) -> Person:
         department=user.department.name if user.department_id else "No department",
         location=user.location or "Unknown location",
         seniority=enrolment.get_seniority_display(),
+        languages=tuple(enrolment.language_list),
     )
 
 
@@ -274,6 +279,37 @@ def _blocks(program: Program, mentees, mentors, row_of, col_of) -> tuple[Blocks,
     return blocks, pins
 
 
+def _limits(mentee_rows, mentor_rows, column: dict[int, int]) -> Limits:
+    """Language bit sets (one bit per language given in the program, at most 64) and what
+    each mentor won't mentor, in two queries."""
+    code: dict[str, int] = {}
+
+    def codes(rows) -> list[list[int]]:
+        out = []
+        for e in rows:
+            out.append([code.setdefault(name, len(code)) % 64 for name in e.language_list])
+        return out
+
+    mentee_langs, mentor_langs = codes(mentee_rows), codes(mentor_rows)
+    mentor_of = {e.pk: j for j, e in enumerate(mentor_rows)}
+    excluded = np.zeros((len(mentor_rows), len(column)), dtype=bool)
+    through = Enrolment.will_not_mentor_skills.through.objects
+    for enrolment_id, skill_id in through.filter(enrolment_id__in=list(mentor_of)).values_list(
+        "enrolment_id", "skill_id"
+    ):
+        if skill_id in column:
+            excluded[mentor_of[enrolment_id], column[skill_id]] = True
+    departments: list[list[int]] = [[] for _ in mentor_rows]
+    through = Enrolment.will_not_mentor_departments.through.objects
+    for enrolment_id, department_id in through.filter(enrolment_id__in=list(mentor_of)).values_list(
+        "enrolment_id", "department_id"
+    ):
+        departments[mentor_of[enrolment_id]].append(department_id)
+    return Limits(
+        language_bits(mentee_langs), language_bits(mentor_langs), excluded, padded(departments)
+    )
+
+
 def load_program_data(
     program: Program,
     *,
@@ -324,4 +360,5 @@ def load_program_data(
         blocks=blocks,
         skill_names=skill_names,
         pins=pins,
+        limits=_limits(mentee_rows, mentor_rows, column),
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from programs.models import Format, Program
 
+from .rules import MustHave, describe
 from .scoring import COMPONENTS, Weights
 
 
@@ -73,6 +74,47 @@ class ProgramWeights(models.Model):
     objective = models.CharField(
         max_length=20, choices=Objective.choices, default=Objective.MAX_MATCHED
     )
+    # Must-have rules: hard constraints of every run (matching.rules).
+    rule_skill_at_target = models.BooleanField(
+        "Mentor offers a sought skill at the target level",
+        default=True,
+        help_text="The mentor offers at least one of the mentee's sought skills at or above "
+        "the mentee's target level. On by default, except for peer programs.",
+    )
+    rule_min_score = models.PositiveSmallIntegerField(
+        "Minimum total score",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="Pairs scoring below this are never proposed (0 = no minimum).",
+    )
+    rule_max_timezone_hours = models.PositiveSmallIntegerField(
+        "Maximum time-zone distance (hours)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(12)],
+        help_text="Leave empty for no limit.",
+    )
+    rule_same_language = models.BooleanField(
+        "Same language",
+        default=False,
+        help_text="Both speak one of the languages they gave at enrolment (someone who gave "
+        "none is not held back).",
+    )
+    rule_other_department = models.BooleanField(
+        "Mentor outside the mentee's department", default=False
+    )
+    rule_will_not_mentor = models.BooleanField(
+        "Respect what mentors won't mentor",
+        default=True,
+        help_text="Skills and departments a mentor said at enrolment they will not mentor.",
+    )
+    weak_below = models.PositiveSmallIntegerField(
+        "Weak-match line",
+        default=40,
+        validators=[MaxValueValidator(100)],
+        help_text="Proposals scoring below this are flagged as weak on the review page "
+        "(0 = never by score).",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -100,6 +142,20 @@ class ProgramWeights(models.Model):
 
     def penalty(self) -> tuple[int, ...]:
         return parse_load_penalty(self.load_penalty)
+
+    def must_have(self) -> MustHave:
+        return MustHave(
+            skill_at_target=self.rule_skill_at_target,
+            min_score=self.rule_min_score,
+            max_timezone_hours=self.rule_max_timezone_hours,
+            same_language=self.rule_same_language,
+            other_department=self.rule_other_department,
+            will_not_mentor=self.rule_will_not_mentor,
+        )
+
+    def must_have_lines(self) -> list[str]:
+        """The rules that are on, in words, for the program and settings pages."""
+        return describe(self.must_have())
 
 
 class RuleKind(models.TextChoices):
@@ -234,6 +290,8 @@ class Proposal(models.Model):
         related_name="+",
     )
     swapped = models.BooleanField(default=False)
+    # What makes the fit weak, in words (a sought part scoring zero, a low total); [] = fine.
+    weak = models.JSONField(default=list, blank=True)
     # Why accepting it was refused (a pairing rule), shown next to it.
     refusal = models.CharField(max_length=500, blank=True)
 

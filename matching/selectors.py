@@ -1,7 +1,12 @@
-"""Reads that matching pages share."""
+"""Reads that matching pages share, and mentor ranking for one mentee (``allowed_mentors``)."""
 
+from __future__ import annotations
+
+import csv
 from collections import Counter
+from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import QuerySet
 
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
@@ -9,7 +14,9 @@ from outbox.selectors import EmailProgress, email_progress
 from people.models import User
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Format, Program
 
-from .models import MatchingRun, PairRule, Proposal, ProposalStatus, RunStatus
+from . import rules, scoring, solve
+from .data import load_program_data
+from .models import MatchingRun, PairRule, ProgramWeights, Proposal, ProposalStatus, RunStatus
 
 
 def runs_for_program(program: Program) -> QuerySet[MatchingRun]:
@@ -154,3 +161,154 @@ def alternatives_now(run: MatchingRun, proposals: list[Proposal]) -> dict[int, l
                 keep.append({**option, "capacity_left": 0})
         out[proposal.pk] = keep
     return out
+
+
+def run_weak_count(run: MatchingRun) -> int:
+    """Open or accepted proposals of the run flagged as weak matches."""
+    rows = run.proposals.exclude(
+        status__in=[ProposalStatus.REJECTED, ProposalStatus.SUPERSEDED]
+    ).values_list("weak", flat=True)
+    return sum(1 for weak in rows if weak)
+
+
+CSV_HEADER = [
+    "row",
+    "mentee",
+    "mentee_email",
+    "mentor",
+    "mentor_email",
+    "score",
+    "status",
+    "weak_match",
+    "unmatched_reason",
+    "nearest_miss",
+    "nearest_miss_score",
+    "nearest_miss_stopped_by",
+]
+
+
+def run_csv_write(run: MatchingRun, out) -> None:
+    """Write the run's proposals and unmatched mentees as CSV rows to ``out``. O(rows)."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for p in run_proposals(run).iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                "proposal",
+                p.mentee.full_name,
+                p.mentee.email,
+                p.mentor.full_name,
+                p.mentor.email,
+                p.score,
+                p.get_status_display(),
+                "; ".join(p.weak),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    emails = dict(
+        User.objects.filter(pk__in=[row["mentee_id"] for row in run.unmatched]).values_list(
+            "pk", "email"
+        )
+    )
+    for row in run.unmatched:
+        nearest = row.get("nearest") or {}
+        writer.writerow(
+            [
+                "unmatched",
+                row["name"],
+                emails.get(row["mentee_id"], ""),
+                "",
+                "",
+                "",
+                "",
+                "",
+                row["reason"],
+                nearest.get("name", ""),
+                nearest.get("score", ""),
+                nearest.get("stopped_by", ""),
+            ]
+        )
+
+
+def matching_settings(program: Program) -> ProgramWeights:
+    """The program's saved weights and must-have rules, or unsaved defaults (the skill rule
+    is on except for peer programs)."""
+    found = ProgramWeights.objects.filter(program=program).first()
+    if found is not None:
+        return found
+    return ProgramWeights(program=program, rule_skill_at_target=program.format != Format.PEER)
+
+
+@dataclass(frozen=True)
+class MentorOption:
+    """One mentor as a mentee would be offered them, with the scorer's and the rules' verdict."""
+
+    mentor_id: int  # the mentor's user id
+    name: str
+    score: int  # 0–100, the same scorer as matching runs
+    explanation: list[list]  # [[text, points], ...]; the points sum to score
+    forbidden_reason: str | None  # None = allowed; else what stops the pair, in words
+    places_left: int  # the mentor's places not taken by live mentorships
+    weak: list[str] = field(default_factory=list)  # what makes the fit weak ([] = sound)
+
+
+def allowed_mentors(program: Program, mentee: Enrolment | User) -> list[MentorOption]:
+    """Every mentor of ``program`` for one mentee, ranked as a run would rank them.
+
+    Uses the program's current weights and must-have rules (``matching_settings``), the same
+    scorer (``scoring.score_matrix``), the same rule mask (``rules.violations``) and the same
+    hard constraints as runs (reporting line, avoid lists, ended pairings, HR pair rules).
+    Allowed mentors come first, best score first (then name), then forbidden ones, each with
+    ``forbidden_reason`` in words. A full mentor (``places_left == 0``) is allowed by the rules;
+    whether to offer them is the caller's choice. [] when the mentee is not an approved mentee
+    of the program or is already in a live mentorship there.
+
+    O(E + m·s) for E enrolment rows: one program load (a constant number of queries), one
+    row of scores and rule bits, and one explanation per mentor.
+    """
+    user_id = mentee.user_id if isinstance(mentee, Enrolment) else mentee.pk
+    data = load_program_data(program)
+    i = data.mentee_index.get(user_id)
+    if i is None:
+        return []
+    settings = matching_settings(program)
+    must = settings.must_have()
+    weights = settings.weights()
+    solve.apply_will_not_mentor(data, must)
+    one = data.mentees.take([i])
+    scores = scoring.score_matrix(one, data.mentors, weights, reverse=data.reverse)[0]
+    bits = rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores)
+    view = solve.RunResult(
+        assignment=np.full(data.mentees.n, -1, dtype=np.int64),
+        scores=_row_matrix(data, i, scores),
+        allowed=data.allowed,
+        must=must,
+        violations=_row_matrix(data, i, bits),
+    )
+    out = []
+    for j, person in enumerate(data.mentor_people):
+        if person.user_id == user_id:
+            continue
+        score = int(scores[j])
+        out.append(
+            MentorOption(
+                mentor_id=person.user_id,
+                name=person.name,
+                score=score,
+                explanation=solve.explain_pair(data, weights, i, j),
+                forbidden_reason=solve.pair_stopped_by(data, view, i, j, with_capacity=False),
+                places_left=int(data.capacity[j]),
+                weak=solve.weak_parts(data, weights, i, j, score, settings.weak_below),
+            )
+        )
+    out.sort(key=lambda o: (o.forbidden_reason is not None, -o.score, o.name))
+    return out
+
+
+def _row_matrix(data, i: int, row: np.ndarray) -> np.ndarray:
+    """An (n, m) array holding ``row`` at row i (a broadcast view: no n·m copy). O(1)."""
+    full = np.broadcast_to(row, (data.mentees.n, data.mentors.m))
+    return full

@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, selectors, solve
+from . import selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -50,9 +50,8 @@ RUNNABLE_PROGRAM_STATUSES = (ProgramStatus.MATCHING, ProgramStatus.ACTIVE)
 
 
 def program_weights(program: Program) -> ProgramWeights:
-    """The program's saved weights, or unsaved defaults."""
-    found = ProgramWeights.objects.filter(program=program).first()
-    return found or ProgramWeights(program=program)
+    """The program's saved weights and must-have rules, or unsaved defaults."""
+    return selectors.matching_settings(program)
 
 
 @transaction.atomic
@@ -72,6 +71,8 @@ def program_weights_update(*, program: Program, by: User, data: dict) -> Program
             **weights.as_dict(),
             "load_penalty": weights.load_penalty,
             "objective": weights.objective,
+            "rules": weights.must_have().as_dict(),
+            "weak_below": weights.weak_below,
         },
     )
     return weights
@@ -119,6 +120,8 @@ def _parameters(program: Program, weights: ProgramWeights, mode: str) -> dict:
         "load_penalty": list(weights.penalty()),
         "min_group_size": program.min_group_size,
         "max_group_size": program.max_group_size,
+        "rules": weights.must_have().as_dict(),
+        "weak_below": weights.weak_below,
     }
 
 
@@ -359,6 +362,7 @@ def _execute(run: MatchingRun, task_id: str = "") -> None:
 
 def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> list[Proposal]:
     weights = solve.weights_from(run.parameters)
+    weak_below = int(run.parameters.get("weak_below", 0))
     left = solve.places_left(data, result)
     chains = solve.swap_chains(data, result, left)
     peer = data.program.format == Format.PEER
@@ -372,25 +376,29 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
             if peer
             else solve.explain_pair(data, weights, i, j)
         )
+        score = int(result.scores[i, j])
         out.append(
             Proposal(
                 run=run,
                 mentee_id=data.mentee_people[i].user_id,
                 mentor_id=data.mentor_people[j].user_id,
-                score=int(result.scores[i, j]),
+                score=score,
                 explanation=explanation,
                 alternatives=solve.alternatives(data, result, i, left, chains),
+                weak=solve.weak_parts(data, weights, i, j, score, weak_below),
             )
         )
     return out
 
 
 def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:
+    left = solve.places_left(data, result)
     return [
         {
             "mentee_id": data.mentee_people[i].user_id,
             "name": data.mentee_people[i].name,
             "reason": solve.unmatched_reason(data, result, i, mode),
+            "nearest": solve.nearest_miss(data, result, i, left),
         }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]
@@ -568,6 +576,8 @@ def proposals_accept_queued(
 
 
 REJECTED_REASON = "proposal rejected by HR"
+# How a rejected mentee's nearest miss reads: "Nearest miss: Lena (score 38), who …".
+REJECTED_MISS = "was proposed and rejected by HR"
 
 
 @transaction.atomic
@@ -603,7 +613,7 @@ def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> 
                     "mentor_id": other.pk,
                     "name": other.full_name or other.email,
                     "score": proposal.score,
-                    "stopped_by": REJECTED_REASON,
+                    "stopped_by": REJECTED_MISS,
                 },
             }
             for person, other in sides
@@ -661,13 +671,15 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
 
 
 def _rows(run: MatchingRun, data: ProgramData, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """These mentees' scores (int64) and allowed masks against every mentor, under the run's
-    parameters: the one place swaps read pairs from. O(len(rows)·m·s)."""
-    weights = solve.weights_from(run.parameters)
-    scores = scoring.score_matrix(
-        data.mentees.take(rows), data.mentors, weights, reverse=data.reverse
-    )
-    return scores.astype(np.int64), data.allowed[rows]
+    """These mentees' scores (int64) and allowed masks (hard and must-have rules) against every
+    mentor, under the run's parameters: the one place swaps read pairs from. O(len(rows)·m·s)."""
+    scores = np.zeros((len(rows), data.mentors.m), dtype=np.int64)
+    allowed = data.allowed[rows].copy()
+    for r, i in enumerate(rows):
+        row, bits = solve.score_row(data, run.parameters, i)  # must-have rules too
+        scores[r] = row
+        allowed[r] &= bits == 0
+    return scores, allowed
 
 
 def _live_chains(
@@ -818,6 +830,13 @@ def _swap_one(
             f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
             "this pair (reporting line, avoid list, ended pairing or HR rule)."
         )
+    _scores, bits = solve.score_row(data, run.parameters, i)
+    if bits[j]:
+        words = solve.rule_words(data, run.parameters, i, j, bits)
+        raise ValidationError(
+            f"{new_mentor} can't mentor {proposal.mentee}: the program's must-have rules "
+            f"forbid this pair ({new_mentor} {words})."
+        )
     held = _held(run, data, proposal)
     if data.capacity[j] - held[j] <= 0:
         raise ValidationError(f"{new_mentor} has no place left.")
@@ -829,8 +848,11 @@ def _swap_one(
     proposal.mentor = new_mentor
     proposal.explanation = solve.explain_pair(data, weights, i, j)
     proposal.score = sum(points for _, points in proposal.explanation)
+    proposal.weak = solve.weak_parts(
+        data, weights, i, j, proposal.score, int(run.parameters.get("weak_below", 0))
+    )
     proposal.swapped = True
-    proposal.save(update_fields=["mentor", "explanation", "score", "swapped"])
+    proposal.save(update_fields=["mentor", "explanation", "score", "weak", "swapped"])
     audit_record(
         actor=by,
         action="matching.proposal_swapped",
@@ -922,18 +944,20 @@ def run_emails_retry(*, run: MatchingRun, by: User) -> int:
 
 def _emails(mentorship: Mentorship) -> list[Email]:
     link = absolute_url(mentorship.get_absolute_url())
-    reasons = "\n".join(f"- {text}" for text, _ in mentorship.explanation or [])
+    # Only what the pair has going for it: zero-fit lines ("offers 0") are never quoted.
+    reasons = "\n".join(f"- {text}" for text, points in mentorship.explanation or [] if points > 0)
     peer = mentorship.program.format == Format.PEER
     out = []
     for person, other, role in (
         (mentorship.mentee, mentorship.mentor, "peer" if peer else "mentor"),
         (mentorship.mentor, mentorship.mentee, "peer" if peer else "mentee"),
     ):
+        why = f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n" if reasons else ""
         body = (
             f"Hello {person.full_name or person.email},\n\n"
             f"You have been matched in “{mentorship.program}”: your {role} is "
             f"{other.full_name or other.email}.\n\n"
-            f"Why you were matched (score {mentorship.score}):\n{reasons}\n\n"
+            f"{why}"
             f"Open your mentorship to agree how you will work together:\n{link}\n"
         )
         out.append(Email(person.email, f"Your match in {mentorship.program}", body))

@@ -31,7 +31,7 @@ import numpy as np
 
 from programs.models import Format
 
-from . import engine, peers, scoring
+from . import engine, peers, rules, scoring
 from .data import TRACK_NAMES, ProgramData
 from .models import Objective
 
@@ -51,11 +51,76 @@ class RunResult:
     greedy_objective: int | None = None
     peer: bool = False
     note: str = ""  # how the assignment was found, when it is not exhaustive
+    # Must-have rules of the run and, per pair, the bits of the rules it breaks (rules.BIT).
+    must: rules.MustHave = field(default_factory=lambda: NO_RULES)
+    violations: np.ndarray | None = None
+
+
+# Runs started before must-have rules existed have none.
+NO_RULES = rules.MustHave(skill_at_target=False, will_not_mentor=False)
 
 
 def weights_from(parameters: dict) -> scoring.Weights:
     """The scoring weights a run was started with (its stored parameters). O(1)."""
     return scoring.Weights(**parameters["weights"])
+
+
+def must_have_from(parameters: dict) -> rules.MustHave:
+    """The must-have rules a run was started with (none for runs from before rules). O(1)."""
+    stored = parameters.get("rules")
+    return rules.MustHave.from_dict(stored) if stored is not None else NO_RULES
+
+
+def apply_will_not_mentor(data: ProgramData, must: rules.MustHave) -> None:
+    """Skills a mentor won't mentor no longer count as offered (scores, explanations, rules).
+
+    Replaces ``data.mentors`` once; O(m·s).
+    """
+    if data.limits is None or not must.will_not_mentor or not data.limits.excluded_skills.any():
+        return
+    offered = rules.offered_levels(data.mentors, data.limits, must)
+    mentors = data.mentors
+    data.mentors = scoring.MentorData(
+        offered,
+        mentors.career_tracks,
+        mentors.style,
+        mentors.years_experience,
+        mentors.hours_per_month,
+        mentors.utc_offset,
+        mentors.department,
+    )
+
+
+def rule_violations(data: ProgramData, must: rules.MustHave, scores: np.ndarray) -> np.ndarray:
+    """(n, m) uint8 must-have violation bits for every pair (``rules.violations``)."""
+    return rules.violations(data.mentees, data.mentors, must, data.limits, scores)
+
+
+def score_row(data: ProgramData, parameters: dict, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mentee i's scores against every mentor and the must-have violation bits of each pair,
+    under a run's parameters (for swaps and single-mentee views). O(m·s)."""
+    must = must_have_from(parameters)
+    apply_will_not_mentor(data, must)
+    scores = scoring.score_matrix(
+        data.mentees.take([i]), data.mentors, weights_from(parameters), reverse=data.reverse
+    )[0]
+    bits = rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores)
+    return scores, bits
+
+
+def rule_words(data: ProgramData, parameters: dict, i: int, j: int, bits: np.ndarray) -> str:
+    """The must-have rules pair (i, j) breaks, in words ('' if none). O(s)."""
+    view = RunResult(
+        assignment=np.full(data.mentees.n, -1, dtype=np.int64),
+        scores=np.zeros((data.mentees.n, data.mentors.m), dtype=np.int16),
+        allowed=np.ones((0, 0), dtype=bool),
+        must=must_have_from(parameters),
+        violations=np.broadcast_to(bits, (data.mentees.n, data.mentors.m)),
+    )
+    words = []
+    for name in rules.rule_names(int(bits[j])):
+        words.append(_fails(data, view, i, name, plural=False))
+    return "; ".join(words)
 
 
 def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResult:
@@ -70,32 +135,44 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
     """
     timings: dict[str, float] = {}
     weights = weights_from(parameters)
+    must = must_have_from(parameters)
+    apply_will_not_mentor(data, must)
     started = time.perf_counter()
     scores = scoring.score_matrix(data.mentees, data.mentors, weights, reverse=data.reverse)
     timings["score"] = round(time.perf_counter() - started, 4)
+    started = time.perf_counter()
+    bits = rule_violations(data, must, scores)
+    allowed = data.allowed & (bits == 0) if must.active else data.allowed
+    timings["rules"] = round(time.perf_counter() - started, 4)
     progress(40, "Finding the best assignment…")
     started = time.perf_counter()
     maximize = parameters["mode"] == Objective.MAX_MATCHED
     if data.program.format == Format.PEER:
-        result = _assign_peers(scores, data.allowed, maximize)
+        result = _assign_peers(scores, allowed, maximize)
     elif data.program.format == Format.GROUP:
-        result = _assign_groups(scores, data, parameters, maximize)
+        result = _assign_groups(scores, data, parameters, maximize, allowed)
     else:
         assignment = engine.assign(
-            scores, data.capacity, data.allowed, tuple(parameters["load_penalty"]), maximize
+            scores, data.capacity, allowed, tuple(parameters["load_penalty"]), maximize
         )
-        result = RunResult(assignment, scores, data.allowed)
+        result = RunResult(assignment, scores, allowed)
     timings["assign"] = round(time.perf_counter() - started, 4)
     result.timings = timings
+    result.must, result.violations = must, bits
+    if result.peer:
+        # A peer pair is allowed only if both directions are; keep both directions' reasons.
+        result.violations = bits | bits.T
     result.objective = _objective(result)
     if data.program.format != Format.PEER:
-        mate = engine.greedy(scores, data.capacity, data.allowed)
+        mate = engine.greedy(scores, data.capacity, allowed)
         rows = np.nonzero(mate >= 0)[0]
         result.greedy_objective = int(scores[rows, mate[rows]].sum(dtype=np.int64))
     return result
 
 
-def _assign_groups(scores, data: ProgramData, parameters: dict, maximize: bool) -> RunResult:
+def _assign_groups(
+    scores, data: ProgramData, parameters: dict, maximize: bool, allowed: np.ndarray
+) -> RunResult:
     """Solve, then close the smallest under-sized cohort and re-solve until all are big enough.
 
     A cohort counts the mentor's live mentees too.  Each round closes one
@@ -106,12 +183,12 @@ def _assign_groups(scores, data: ProgramData, parameters: dict, maximize: bool) 
     closed: set[int] = set()
     penalty = tuple(parameters["load_penalty"])
     while True:
-        assignment = engine.assign(scores, capacity, data.allowed, penalty, maximize)
+        assignment = engine.assign(scores, capacity, allowed, penalty, maximize)
         new = np.bincount(assignment[assignment >= 0], minlength=data.mentors.m)
         size = new + data.load
         small = np.nonzero((new > 0) & (size < minimum))[0]
         if small.size == 0:
-            return RunResult(assignment, scores, data.allowed, closed)
+            return RunResult(assignment, scores, allowed, closed)
         j = int(small[np.argmin(size[small])])
         capacity[j] = 0
         closed.add(j)
@@ -304,8 +381,9 @@ _RULES = (
 
 def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) -> str:
     """Why mentee (or peer) i was left unmatched, in plain words: the first that holds of no
-    capacity, a pin, nobody offering the wanted skills, everyone full, a hard rule, a group too
-    small, no positive score, or (the optimum's choice) the places went to others.
+    capacity, a pin, a must-have rule nobody passes ("nobody offers SD-WAN at level 4 or
+    above"), nobody offering the wanted skills, everyone who fits full, a hard rule, a group
+    too small, no positive score, or (the optimum's choice) the places went to others.
 
     O(m·s) for one mentee (its row of the matrices only).
     """
@@ -319,6 +397,12 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
         return f"no {who} has capacity left"
     if i in data.pins:
         return _pin_reason(data, result, i, capacity)
+    everyone = np.ones(data.mentors.m, dtype=bool)
+    if peer:
+        everyone[i] = False
+    bits = _bits_row(result, i)
+    if not (everyone & (bits == 0)).any():
+        return must_have_reason(data, result, i, everyone, who)
     sought = np.nonzero(data.mentees.gap[i] > 0)[0]
     names = ", ".join(data.skill_names[s] for s in sought)
     if sought.size:
@@ -331,6 +415,9 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
         offers[i] = False
     if not offers.any():
         return f"nobody offers {names}"
+    fits = everyone & (bits == 0) & result.allowed[i]
+    if fits.any() and not (fits & (capacity > 0)).any():
+        return f"every {who} who fits is full"
     with_places = offers & (capacity > 0)
     if not with_places.any():
         if len(sought) == 1:
@@ -338,7 +425,9 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
         return f"every {who} who offers your skills ({names}) is full"
     usable = with_places & result.allowed[i]
     if not usable.any():
-        return _rule_reason(data, i, with_places, who)
+        if not (with_places & (bits == 0)).any():
+            return must_have_reason(data, result, i, with_places, who)
+        return _rule_reason(data, i, with_places & (bits == 0), who)
     if result.closed and not (usable & ~_closed_mask(data, result)).any():
         return (
             f"the {who}s who suit you could not form a group of at least "
@@ -353,7 +442,155 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
             f"the best pairing of the whole pool left none of your {count} compatible "
             f"peer{plural} free"
         )
-    return f"the {count} compatible {who}{plural} with places left went to other mentees"
+    return (
+        f"every {who} who fits is full: the {count} compatible {who}{plural} with places "
+        "took other mentees"
+    )
+
+
+def _bits_row(result: RunResult, i: int) -> np.ndarray:
+    if result.violations is None:
+        return np.zeros(result.scores.shape[1], dtype=np.uint8)
+    return result.violations[i]
+
+
+def _sought_at_target(data: ProgramData, i: int) -> str:
+    """ "SD-WAN at level 4 or above or Routing at level 3 or above" for mentee i. O(s)."""
+    sought = np.nonzero(data.mentees.gap[i] > 0)[0]
+    parts = [
+        f"{data.skill_names[s]} at level {int(data.mentees.target_levels[i, s])} or above"
+        for s in sought
+    ]
+    return " or ".join(parts) if parts else "the skills you seek"
+
+
+def _hours(value: float | None) -> str:
+    return f"{value:g} hour{'s' if value != 1 else ''}" if value is not None else ""
+
+
+def must_have_reason(
+    data: ProgramData, result: RunResult, i: int, candidates: np.ndarray, who: str
+) -> str:
+    """Words for "no candidate passes every must-have rule": the one rule that rules them all
+    out if there is one, else how many each rule stops. O(m)."""
+    must = result.must
+    bits = _bits_row(result, i)[candidates]
+    total = int(candidates.sum())
+    for name in must.active:
+        if total and ((bits & rules.BIT[name]) != 0).all():
+            return _nobody(data, result, i, name, who)
+    parts = []
+    for name in must.active:
+        count = int(((bits & rules.BIT[name]) != 0).sum())
+        if count:
+            parts.append(f"{count} {_fails(data, result, i, name, plural=count != 1)}")
+    return f"no {who} meets every must-have rule: " + "; ".join(parts)
+
+
+def _nobody(data: ProgramData, result: RunResult, i: int, name: str, who: str) -> str:
+    must = result.must
+    if name == "skill":
+        return f"nobody offers {_sought_at_target(data, i)}"
+    if name == "timezone":
+        return f"no {who} within {_hours(must.max_timezone_hours)} of your time zone"
+    if name == "language":
+        spoken = ", ".join(data.mentee_people[i].languages)
+        return f"no {who} shares a language with you ({spoken})"
+    if name == "department":
+        return f"every {who} is in your department"
+    if name == "min_score":
+        best = int(result.scores[i].max(initial=0))
+        return f"no {who} scores at least {must.min_score} with you (the best scores {best})"
+    return f"every {who} said they won't mentor your department or the skills you seek"
+
+
+def _fails(data: ProgramData, result: RunResult, i: int, name: str, plural: bool) -> str:
+    must = result.must
+    s = "" if plural else "s"
+    words = {
+        "skill": f"{'don' if plural else 'doesn'}'t offer {_sought_at_target(data, i)}",
+        "timezone": f"{'are' if plural else 'is'} more than {_hours(must.max_timezone_hours)} away",
+        "language": f"share{s} no language with you",
+        "department": f"{'are' if plural else 'is'} in your department",
+        "min_score": f"score{s} below {must.min_score}",
+        "will_not_mentor": "said they won't mentor this",
+    }
+    return words[name]
+
+
+_BLOCK_WORDS = (
+    ("self_pair", "is you"),
+    ("reporting_line", "is in your reporting line"),
+    ("ended", "had a pairing with you that ended"),
+    ("avoid", "is on an avoid list"),
+    ("forbidden", "is forbidden by HR"),
+    ("pinned_elsewhere", "is not who HR pinned you to"),
+)
+
+
+def pair_stopped_by(
+    data: ProgramData,
+    result: RunResult,
+    i: int,
+    j: int,
+    *,
+    with_capacity: bool = True,
+    left: np.ndarray | None = None,
+) -> str | None:
+    """What keeps mentee i from mentor j, in words ("doesn't offer SD-WAN at level 4 or
+    above", "is 7 hours away (limit 3)", "is full: their places went to other mentees"), or
+    None if nothing does. Must-have rules first, then hard rules, then capacity. O(s)."""
+    must = result.must
+    bits = int(_bits_row(result, i)[j])
+    words = []
+    for name in rules.rule_names(bits):
+        if name == "timezone":
+            apart = float(
+                rules.timezone_apart(data.mentees.utc_offset[[i]], data.mentors.utc_offset[[j]])[
+                    0, 0
+                ]
+            )
+            words.append(f"is {_hours(apart)} away (limit {must.max_timezone_hours:g})")
+        elif name == "min_score":
+            words.append(f"scores {int(result.scores[i, j])}, below the minimum {must.min_score}")
+        elif name == "skill":
+            words.append(f"doesn't offer {_sought_at_target(data, i)}")
+        else:
+            words.append(_fails(data, result, i, name, plural=False))
+    for attr, text in _BLOCK_WORDS:
+        if getattr(data.blocks, attr)[i, j]:
+            words.append(text)
+    if not words and with_capacity:
+        if j in result.closed:
+            words.append(f"their group could not reach {data.program.min_group_size} members")
+        elif data.capacity[j] <= 0:
+            words.append("has no place left")
+        elif left is not None and left[j] > 0:
+            words.append("still has a place, but the best total leaves this pair out")
+        elif result.assignment[i] != j:
+            words.append("is full: their places went to other mentees")
+    return "; ".join(words) if words else None
+
+
+def nearest_miss(
+    data: ProgramData, result: RunResult, i: int, left: np.ndarray | None = None
+) -> dict | None:
+    """The best-scoring mentor (peer) mentee i did not get, and what stopped it; ``left`` is
+    ``places_left`` after the run. O(m·s)."""
+    row = result.scores[i].astype(np.int32)
+    if data.program.format == Format.PEER:
+        row = row.copy()
+        row[i] = np.iinfo(np.int32).min
+    if row.size == 0 or (data.program.format == Format.PEER and row.size == 1):
+        return None
+    j = int(np.argmax(row))
+    return {
+        "mentor_id": data.mentor_people[j].user_id,
+        "name": data.mentor_people[j].name,
+        "score": int(result.scores[i, j]),
+        "stopped_by": pair_stopped_by(data, result, i, j, left=left)
+        or "the optimum paired them otherwise",
+    }
 
 
 def _closed_mask(data: ProgramData, result: RunResult) -> np.ndarray:
@@ -418,3 +655,45 @@ def _rates(groups: list[str], matched: np.ndarray) -> list[dict]:
         {"group": g, "total": t, "matched": m, "rate": round(100 * m / t) if t else 0}
         for g, (t, m) in sorted(totals.items())
     ]
+
+
+# --- weak matches -----------------------------------------------------------------------------
+
+
+def weak_parts(
+    data: ProgramData, weights: scoring.Weights, i: int, j: int, score: int, weak_below: int
+) -> list[str]:
+    """What makes pair (i, j) weak, in words: each part the mentee asked for that scores zero
+    (a sought skill the mentor offers nothing of, a career goal not covered, the same
+    department when another was asked for), and a total below the program's weak-match line.
+    [] for a sound pair. Peers are checked both ways. O(s)."""
+    if data.program.format == Format.PEER:
+        names = data.mentee_people
+        out = [f"{names[i].name}: {text}" for text in _weak_one_way(data, weights, i, j)]
+        out += [f"{names[j].name}: {text}" for text in _weak_one_way(data, weights, j, i)]
+    else:
+        out = _weak_one_way(data, weights, i, j)
+    if weak_below and score < weak_below:
+        out.append(f"score {score} is below the weak-match line of {weak_below}")
+    return out
+
+
+def _weak_one_way(data: ProgramData, weights: scoring.Weights, i: int, j: int) -> list[str]:
+    mentees, mentors = data.mentees, data.mentors
+    out = []
+    for s in np.nonzero(mentees.gap[i] > 0)[0]:
+        current, offered = int(mentees.current_levels[i, s]), int(mentors.proficiency[j, s])
+        if offered <= current:
+            out.append(
+                f"{data.skill_names[s]}: nothing to learn (offers {offered}, wants "
+                f"{int(mentees.target_levels[i, s])} from {current})"
+            )
+    parts = scoring.component_points(mentees, mentors, i, j, weights, reverse=data.reverse)
+    track = int(mentees.career_track[i])
+    if track >= 0 and parts["career_goal"] == 0 and weights.points()["career_goal"] > 0:
+        out.append(f"career goal {TRACK_NAMES[track]} not covered")
+    prefers = mentees.diversity_preference
+    same = mentees.department[i] >= 0 and mentees.department[i] == mentors.department[j]
+    if prefers is not None and prefers[i] > 0 and same:
+        out.append("same department, though the mentee asked for another")
+    return out

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
+from core.http import CSV, as_download
 from people.models import User
 from people.permissions import is_hr
 from programs.selectors import coordinated_program
 
-from . import selectors, services
+from . import selectors, services, solve
 from .forms import PairRuleForm, StartRunForm, SwapForm, WeightsForm
 from .models import MatchingRun, PairRule, Proposal, ProposalStatus, RunStatus
+from .rules import describe
 
 PROPOSALS_PER_PAGE = 50
 
@@ -75,7 +77,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         options = selectors.alternatives_now(run, proposals)
         for proposal in proposals:
             proposal.options = options.get(proposal.pk, [])
-        context.update(page=page, proposals=proposals, counts=_status_counts(run))
+        context.update(
+            page=page,
+            proposals=proposals,
+            counts=_status_counts(run),
+            weak_count=selectors.run_weak_count(run),
+            must_have_lines=describe(solve.must_have_from(run.parameters)),
+        )
         context.update(_left(run))
     if run.published_at:
         context.update(
@@ -285,7 +293,7 @@ def weights_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Matching weights saved; they apply to the next run.")
+            messages.success(request, "Weights and rules saved; they apply to the next run.")
             return redirect("programs:manage", program.slug)
     return render(
         request, "matching/weights_form.html", {"program": program, "form": form, "points": points}
@@ -318,3 +326,15 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.pair_rule_delete(rule=rule, by=request.user)
     messages.success(request, "Rule removed.")
     return redirect("matching:rules", rule.program.slug)
+
+
+@login_required
+def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run as CSV: one row per proposal (with its weak-match flags) and per unmatched
+    mentee (with the reason and the nearest miss)."""
+    run = _run_for(request, pk)
+    if run.status != RunStatus.SUCCEEDED:
+        raise Http404("This run has no results yet.")
+    response = HttpResponse(content_type=CSV)
+    selectors.run_csv_write(run, response)
+    return as_download(response, f"matching-run-{run.pk}.csv")

@@ -194,6 +194,9 @@ class EnrolmentForm(forms.ModelForm):
             "seniority",
             "hours_per_month",
             "prefer_other_department",
+            "languages",
+            "will_not_mentor_skills",
+            "will_not_mentor_departments",
         ]
         labels = {
             "capacity": "How many mentees at once",
@@ -204,9 +207,23 @@ class EnrolmentForm(forms.ModelForm):
             "years_experience": "Years in IT",
             "hours_per_month": "Hours available per month",
             "prefer_other_department": "I'd prefer someone from another department",
+            "languages": "Languages you can work in (optional)",
+            "will_not_mentor_skills": "Skills I won't mentor (optional)",
+            "will_not_mentor_departments": "Departments I won't mentor (optional)",
         }
-        widgets = {"career_goal": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"capacity": ""}
+        widgets = {
+            "career_goal": forms.Textarea(attrs={"rows": 3}),
+            "languages": forms.TextInput(attrs={"placeholder": "English, German"}),
+            "will_not_mentor_skills": forms.SelectMultiple(attrs={"size": 6}),
+            "will_not_mentor_departments": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        help_texts = {
+            "capacity": "",
+            "languages": "Separated by commas. Programs may pair only people who share one.",
+            "will_not_mentor_skills": "Matching never pairs you with a mentee for these alone, "
+            "and doesn't count them as skills you offer.",
+            "will_not_mentor_departments": "Matching never pairs you with mentees from these.",
+        }
 
     def __init__(self, *args, role: str, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -218,6 +235,8 @@ class EnrolmentForm(forms.ModelForm):
             self.fields["career_track"].required = True
         if role == EnrolmentRole.MENTOR:
             del self.fields["career_track"], self.fields["career_goal"]
+        else:
+            del self.fields["will_not_mentor_skills"], self.fields["will_not_mentor_departments"]
         if self.instance.pk and not self.is_bound:
             self.initial["avoid_emails"] = "\n".join(
                 self.instance.avoid.order_by("email").values_list("email", flat=True)

@@ -252,6 +252,21 @@ class Enrolment(models.Model):
     avoid = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="avoided_in_enrolments"
     )
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Languages you can mentor or learn in, separated by commas.",
+    )
+    # Mentors: what they will not mentor (a must-have rule of matching keeps them out).
+    will_not_mentor_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="+", verbose_name="Skills I won't mentor"
+    )
+    will_not_mentor_departments = models.ManyToManyField(
+        "people.Department",
+        blank=True,
+        related_name="+",
+        verbose_name="Departments I won't mentor",
+    )
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,6 +294,16 @@ class Enrolment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_ENROLMENT
+
+    @property
+    def language_list(self) -> list[str]:
+        """The languages given, lower-cased, without blanks or repeats, in order."""
+        seen: list[str] = []
+        for part in self.languages.replace(";", ",").split(","):
+            name = " ".join(part.split()).lower()
+            if name and name not in seen:
+                seen.append(name)
+        return seen
 
 
 class EnrolmentSkill(models.Model):

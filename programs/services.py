@@ -37,8 +37,13 @@ ENROLMENT_FIELDS = frozenset(
         "seniority",
         "hours_per_month",
         "prefer_other_department",
+        "languages",
+        "will_not_mentor_skills",
+        "will_not_mentor_departments",
     }
 )
+# Many-to-many details, set after the enrolment is saved (mentors only).
+_WILL_NOT = ("will_not_mentor_skills", "will_not_mentor_departments")
 
 
 @transaction.atomic
@@ -136,6 +141,8 @@ def _check_avoid(user: User, avoid: list[User]) -> None:
 def _write_details(
     enrolment: Enrolment, *, data: dict, skills: list[SkillRow], avoid: list[User]
 ) -> Enrolment:
+    data = dict(data)
+    will_not = {name: list(data.pop(name, None) or []) for name in _WILL_NOT}
     for field, value in data.items():
         if field not in ENROLMENT_FIELDS:
             raise ValueError(f"{field} is not an enrolment detail")
@@ -155,6 +162,9 @@ def _write_details(
         for r in skills
     )
     enrolment.avoid.set(avoid)
+    mentor = enrolment.role == EnrolmentRole.MENTOR
+    for name, values in will_not.items():
+        getattr(enrolment, name).set(values if mentor else [])
     return enrolment
 
 

@@ -136,11 +136,11 @@ def test_it_loads_in_constant_queries(skill, django_assert_max_num_queries):
     for _ in range(3):
         mentor(prog, {skill: 5})
         mentee(prog, {skill: (1, 4)})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         load_program_data(prog)
     for _ in range(15):
         mentor(prog, {skill: 5})
         mentee(prog, {skill: (1, 4)})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         data = load_program_data(prog)
     assert data.mentees.n == 18

@@ -1,10 +1,10 @@
 """A run for those left is optimal for what is left.
 
 The residual problem is built here, independently of ``matching.data``'s holding: the program's
-full problem (live mentorships, accepted proposals among them, already left out), minus the
-mentees with an open proposal, minus one place of their mentor each, minus the pairs HR
-rejected. scipy's ``linear_sum_assignment`` on its slot-expanded matrix (the oracle of
-test_engine.py) gives the optimum the run must reach.
+full problem (live mentorships, accepted proposals among them, already left out; the program's
+must-have rules as forbidden pairs), minus the mentees with an open proposal, minus one place
+of their mentor each, minus the pairs HR rejected. scipy's ``linear_sum_assignment`` on its
+slot-expanded matrix (the oracle of test_engine.py) gives the optimum the run must reach.
 """
 
 import numpy as np
@@ -66,11 +66,16 @@ def _review(rng: np.random.Generator, run: MatchingRun, hr_user) -> None:
 def _check_optimal_for_what_is_left(prog, base: MatchingRun, again: MatchingRun) -> None:
     data = load_program_data(prog)  # the full problem; live pairs are left out already
     row, col = data.mentee_index, data.mentor_index
+    must = solve.must_have_from(again.parameters)
+    solve.apply_will_not_mentor(data, must)
     scores = scoring.score_matrix(
         data.mentees, data.mentors, solve.weights_from(again.parameters), reverse=data.reverse
-    ).astype(np.int64)
+    )
     capacity = data.capacity.copy()
     allowed = data.allowed.copy()
+    if must.active:  # the program's must-have rules are forbidden pairs too
+        allowed &= solve.rule_violations(data, must, scores) == 0
+    scores = scores.astype(np.int64)
     keep = np.ones(data.mentees.n, dtype=bool)
     for p in base.proposals.all():
         if p.status == ProposalStatus.PROPOSED:

@@ -1,10 +1,13 @@
 """The run page: rejected mentees in the unmatched list, honest alternatives, "Match those left"."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
 from matching import services
-from matching.models import MatchingRun, Proposal
+from matching.models import MatchingRun, ProgramWeights, Proposal
 from tests import factories
 
 from .helpers import mentee, mentor, program
@@ -55,12 +58,13 @@ def test_it_shows_a_rejected_mentee_as_unmatched_with_new_counts(prog, hr_user, 
 def test_it_offers_to_match_those_left_and_starts_that_run(
     prog, hr_user, skill, client_for, django_capture_on_commit_callbacks
 ):
-    mentor(prog, {skill: 5}, capacity=1)
-    second = mentor(prog, {skill: 3}, capacity=1)
+    mentors = {mentor(prog, {skill: 5}, capacity=1).pk, mentor(prog, {skill: 4}, capacity=1).pk}
     e = mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user)
     client = client_for(hr_user)
-    page = _reject(client, run, run.proposals.get()).content.decode()
+    rejected = run.proposals.get()
+    (second,) = mentors - {rejected.mentor_id}
+    page = _reject(client, run, rejected).content.decode()
     assert "Match those left (1)" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -70,7 +74,7 @@ def test_it_offers_to_match_those_left_and_starts_that_run(
     again = MatchingRun.objects.exclude(pk=run.pk).get(program=prog)
     assert response.status_code == 302 and response.url == again.get_absolute_url()
     assert again.remaining_only and again.status == "succeeded"
-    assert list(again.proposals.values_list("mentee_id", "mentor_id")) == [(e.pk, second.pk)]
+    assert list(again.proposals.values_list("mentee_id", "mentor_id")) == [(e.pk, second)]
     page = client.get(again.get_absolute_url()).content.decode()
     assert "for those left after" in page
     assert "Nobody is left to match" in page
@@ -113,6 +117,8 @@ def test_it_never_shows_a_full_mentor_as_an_alternative(prog, hr_user, skill, cl
 
 def test_it_swaps_through_a_chain_from_the_form(hr_user, client_for):
     prog = program(coordinators=[hr_user])
+    # Levels below the target steer the pairs here; the default skill rule would forbid them.
+    ProgramWeights.objects.create(program=prog, rule_skill_at_target=False)
     go, rust = factories.SkillFactory(name="Go"), factories.SkillFactory(name="Rust")
     star = mentor(prog, {go: 5, rust: 5}, capacity=1)
     backup = mentor(prog, {rust: 5, go: 3}, capacity=2)
@@ -145,3 +151,22 @@ def test_it_refuses_a_made_up_chain_from_the_form(prog, hr_user, skill, client_f
     before = {first.pk, second.pk}
     assert set(Proposal.objects.filter(run=run).values_list("mentee_id", flat=True)) == before
     assert not Proposal.objects.filter(run=run, swapped=True).exists()
+
+
+def test_it_lists_a_rejected_mentee_as_unmatched_in_the_run_csv(prog, hr_user, skill, client_for):
+    mentor(prog, {skill: 5}, capacity=3)
+    for _ in range(2):
+        mentee(prog, {skill: (1, 4)})
+    run = _run(prog, hr_user)
+    proposal = run.proposals.order_by("id").first()
+    client = client_for(hr_user)
+    _reject(client, run, proposal)
+    text = client.get(reverse("matching:run_csv", args=[run.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    unmatched = [r for r in rows if r[0] == "unmatched"]
+    assert len(unmatched) == 1
+    assert unmatched[0][1:3] == [proposal.mentee.full_name, proposal.mentee.email]
+    assert unmatched[0][8] == "proposal rejected by HR"
+    assert unmatched[0][9] == proposal.mentor.full_name
+    statuses = [r[6] for r in rows if r[0] == "proposal"]
+    assert sorted(statuses) == ["Proposed", "Rejected"]

@@ -76,7 +76,7 @@ def test_it_executes_a_run_into_proposals(prog, hr_user, skill, django_capture_o
     assert run.status == RunStatus.SUCCEEDED
     assert run.progress == 100
     assert run.matched_count == 3 and run.unmatched_count == 0
-    assert set(run.timings) == {"load", "score", "assign", "explain"}
+    assert set(run.timings) == {"load", "score", "rules", "assign", "explain"}
     proposals = list(run.proposals.all())
     assert {p.mentee_id for p in proposals} == {e.pk for e in es}
     assert run.objective == sum(p.score for p in proposals)
@@ -143,7 +143,7 @@ def test_it_gives_unmatched_mentees_a_reason_in_words(
     managed = mentee(prog, {skill: (1, 4)}, user=factories.UserFactory(manager=boss))
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     reasons = {row["mentee_id"]: row["reason"] for row in run.unmatched}
-    assert reasons[lonely.pk] == "nobody offers Terraform"
+    assert reasons[lonely.pk] == "nobody offers Terraform at level 4 or above"
     assert reasons[managed.pk] == "all compatible mentors are in your reporting line"
 
 
@@ -158,7 +158,17 @@ def test_it_says_when_the_only_mentor_with_the_skill_is_full(
     e = mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert run.unmatched == [
-        {"mentee_id": e.pk, "name": e.full_name, "reason": "no mentor has capacity left"}
+        {
+            "mentee_id": e.pk,
+            "name": e.full_name,
+            "reason": "no mentor has capacity left",
+            "nearest": {
+                "mentor_id": m.pk,
+                "name": m.full_name,
+                "score": run.unmatched[0]["nearest"]["score"],
+                "stopped_by": "has no place left",
+            },
+        }
     ]
 
 
@@ -406,7 +416,7 @@ def test_it_refuses_a_swap_that_leaves_a_group_too_small(
 ):
     prog = program(format="group", min_group_size=2, max_group_size=4, coordinators=[hr_user])
     busy = mentor(prog, {skill: 5}, capacity=4)
-    idle = mentor(prog, {skill: 1}, capacity=4)
+    idle = mentor(prog, {skill: 4}, capacity=4, years_experience=40)
     for _ in range(2):
         mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
@@ -449,7 +459,12 @@ def test_it_explains_mentees_left_without_any_mentor(
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     assert run.status == "succeeded", run.error
     assert run.unmatched == [
-        {"mentee_id": e.pk, "name": e.full_name, "reason": "no mentor has capacity left"}
+        {
+            "mentee_id": e.pk,
+            "name": e.full_name,
+            "reason": "no mentor has capacity left",
+            "nearest": None,
+        }
     ]
 
 

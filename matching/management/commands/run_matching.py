@@ -73,4 +73,6 @@ class Command(BaseCommand):
             )
         )
         for row in run.unmatched:
-            self.stdout.write(f"  unmatched {row['name']}: {row['reason']}")
+            near = row.get("nearest")
+            miss = f" (nearest miss: {near['name']}, who {near['stopped_by']})" if near else ""
+            self.stdout.write(f"  unmatched {row['name']}: {row['reason']}{miss}")
