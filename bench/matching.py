@@ -8,6 +8,11 @@ greedy gets, and — where the slot-expanded matrix fits (≤ 30M cells) — the
 objective of scipy's linear_sum_assignment on that matrix as an independent
 check of optimality.
 
+Then the same instance again with the default must-have rule on (the mentor offers one of
+the mentee's sought skills at or above the target level, matching/rules.py) as forbidden
+pairs: the share of proposals with zero skill fit and the matched share before and after the
+rule, the time to build the rule mask and to solve with it, and the LSA check where it fits.
+
 Data is generated to look like a real programme: skills with Zipf-like
 popularity, mentees seeking a few skills at a gap of 1–3 levels, mentors
 offering several at levels 2–5, career tracks, styles, experience, hours, time
@@ -31,6 +36,7 @@ from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from matching.engine import assign, greedy  # noqa: E402
 from matching.peers import match_peers  # noqa: E402
+from matching.rules import MustHave, violations  # noqa: E402
 from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
 
 # (mentees, mentors, capacity per mentor)
@@ -144,6 +150,24 @@ def lsa_objective(scores: np.ndarray, allowed: np.ndarray, capacity: np.ndarray)
 # --- one size in this process ---------------------------------------------------------------
 
 
+def zero_skill_fit_share(mentees: MenteeData, mentors: MentorData, mate: np.ndarray) -> float:
+    """Share of proposals where the mentor covers none of the levels the mentee wants."""
+    rows = np.nonzero(mate >= 0)[0]
+    if rows.size == 0:
+        return 0.0
+    current = mentees.current_levels[rows].astype(np.int16)
+    target = mentees.target_levels[rows].astype(np.int16)
+    offered = mentors.proficiency[mate[rows]].astype(np.int16)
+    covered = np.clip(offered - current, 0, np.maximum(target - current, 0)).sum(axis=1)
+    return float((covered == 0).mean())
+
+
+def below_target_share(bits: np.ndarray, mate: np.ndarray) -> float:
+    """Share of proposals the skill rule would forbid."""
+    rows = np.nonzero(mate >= 0)[0]
+    return float((bits[rows, mate[rows]] != 0).mean()) if rows.size else 0.0
+
+
 def run_one(n: int, m: int, cap: int) -> dict:
     mentees, mentors, allowed = generate(n, m)
     capacity = np.full(m, cap)
@@ -171,6 +195,32 @@ def run_one(n: int, m: int, cap: int) -> dict:
     slots = int(np.minimum(capacity, n).sum())
     if n * (slots + n) <= LSA_MAX_CELLS:
         result["lsa"] = lsa_objective(scores, allowed, capacity)
+    # The same instance with the default must-have rule as forbidden pairs.
+    started, cpu_started = time.perf_counter(), time.process_time()
+    bits = violations(mentees, mentors, MustHave())
+    masked = time.perf_counter()
+    ruled = allowed & (bits == 0)
+    ruled_mate = assign(scores, capacity, ruled, LOAD_PENALTY)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    rows = np.nonzero(ruled_mate >= 0)[0]
+    result["rules"] = {
+        "mask_s": masked - started,
+        "assign_s": done - masked,
+        "total_s": result["score_s"] + done - started,
+        "cpu_s": cpu_done - cpu_started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "constraints_ok": bool(ruled[rows, ruled_mate[rows]].all())
+        and bool((np.bincount(ruled_mate[rows], minlength=m) <= capacity).all()),
+        "objective": evaluate(scores, ruled_mate),
+        "forbidden_share": float((bits != 0).mean()),
+        "no_allowed_share": float((~ruled.any(axis=1)).mean()),
+        "zero_fit_before": zero_skill_fit_share(mentees, mentors, mate),
+        "below_target_before": below_target_share(bits, mate),
+        "zero_fit_after": zero_skill_fit_share(mentees, mentors, ruled_mate),
+        "below_target_after": below_target_share(bits, ruled_mate),
+    }
+    if n * (slots + n) <= LSA_MAX_CELLS:
+        result["rules"]["lsa"] = lsa_objective(scores, ruled, capacity)
     return result
 
 
@@ -196,6 +246,35 @@ def report(r: dict) -> None:
         print(
             f"  check     linear_sum_assignment on slot-expanded matrix: matched"
             f" {r['lsa'][0]:,}, objective {r['lsa'][1]:,} → {'EQUAL' if same else 'DIFFERENT'}"
+        )
+    ru = r["rules"]
+    print(
+        f"  rule      mentor offers a sought skill at the target level: forbids"
+        f" {100 * ru['forbidden_share']:.1f} % of pairs; {100 * ru['no_allowed_share']:.2f} %"
+        " of mentees have no allowed mentor"
+    )
+    print(
+        f"  zero fit  proposals with zero skill fit: before {100 * ru['zero_fit_before']:.2f} %,"
+        f" after {100 * ru['zero_fit_after']:.2f} %; below every target level: before"
+        f" {100 * ru['below_target_before']:.2f} %, after {100 * ru['below_target_after']:.2f} %"
+    )
+    n = r["n"]
+    print(
+        f"  matched   before the rule {100 * matched / n:.2f} %, after"
+        f" {100 * ru['objective'][0] / n:.2f} % (objective {ru['objective'][1]:,},"
+        f" constraints {'ok' if ru['constraints_ok'] else 'VIOLATED'})"
+    )
+    print(
+        f"  time      with rules: score {r['score_s']:.2f} s + mask {ru['mask_s']:.2f} s"
+        f" + assign {ru['assign_s']:.2f} s = {ru['total_s']:.2f} s"
+        f" (mask + assign CPU {ru['cpu_s']:.2f} s);"
+        f" peak RSS {ru['peak_mb']:.0f} MB"
+    )
+    if "lsa" in ru:
+        same = tuple(ru["lsa"]) == tuple(ru["objective"])
+        print(
+            f"  check     with rules, linear_sum_assignment: matched {ru['lsa'][0]:,},"
+            f" objective {ru['lsa'][1]:,} → {'EQUAL' if same else 'DIFFERENT'}"
         )
     target = TARGETS.get((r["n"], r["m"]))
     if target:
@@ -249,6 +328,9 @@ def main() -> int:
         report(result)
         failed |= not result["constraints_ok"]
         failed |= "lsa" in result and tuple(result["lsa"]) != tuple(result["objective"])
+        ruled = result["rules"]
+        failed |= not ruled["constraints_ok"] or ruled["zero_fit_after"] > 0
+        failed |= "lsa" in ruled and tuple(ruled["lsa"]) != tuple(ruled["objective"])
     report_peers()
     return 1 if failed else 0
 

@@ -301,9 +301,9 @@ def _limits(mentee_rows, mentor_rows, column: dict[int, int]) -> Limits:
             excluded[mentor_of[enrolment_id], column[skill_id]] = True
     departments: list[list[int]] = [[] for _ in mentor_rows]
     through = Enrolment.will_not_mentor_departments.through.objects
-    for enrolment_id, department_id in through.filter(
-        enrolment_id__in=list(mentor_of)
-    ).values_list("enrolment_id", "department_id"):
+    for enrolment_id, department_id in through.filter(enrolment_id__in=list(mentor_of)).values_list(
+        "enrolment_id", "department_id"
+    ):
         departments[mentor_of[enrolment_id]].append(department_id)
     return Limits(
         language_bits(mentee_langs), language_bits(mentor_langs), excluded, padded(departments)

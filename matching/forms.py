@@ -22,6 +22,13 @@ class WeightsForm(forms.ModelForm):
             "diversity",
             "load_penalty",
             "objective",
+            "rule_skill_at_target",
+            "rule_min_score",
+            "rule_max_timezone_hours",
+            "rule_same_language",
+            "rule_other_department",
+            "rule_will_not_mentor",
+            "weak_below",
         ]
         help_texts = {
             "skill_fit": "Mentor proficiency on the skills the mentee wants, weighted by the gap.",
@@ -31,6 +38,18 @@ class WeightsForm(forms.ModelForm):
             "availability": "Hours offered vs wanted, and time-zone overlap.",
             "diversity": "Mentees who asked for another department get one.",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, a number rule is off.
+        for name in ("rule_min_score", "weak_below"):
+            self.fields[name].required = False
+
+    def clean_rule_min_score(self) -> int:
+        return self.cleaned_data["rule_min_score"] or 0
+
+    def clean_weak_below(self) -> int:
+        return self.cleaned_data["weak_below"] or 0
 
     # "At least one weight above zero" is ProgramWeights.clean, which the service runs too.
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from programs.models import Format, Program
 
-from .rules import MustHave
+from .rules import MustHave, describe
 from .scoring import COMPONENTS, Weights
 
 
@@ -155,20 +155,7 @@ class ProgramWeights(models.Model):
 
     def must_have_lines(self) -> list[str]:
         """The rules that are on, in words, for the program and settings pages."""
-        lines = []
-        if self.rule_skill_at_target:
-            lines.append("the mentor offers one of the mentee's sought skills at the target level")
-        if self.rule_min_score:
-            lines.append(f"the pair scores at least {self.rule_min_score}")
-        if self.rule_max_timezone_hours is not None:
-            lines.append(f"time zones at most {self.rule_max_timezone_hours} hours apart")
-        if self.rule_same_language:
-            lines.append("they share a language")
-        if self.rule_other_department:
-            lines.append("the mentor works outside the mentee's department")
-        if self.rule_will_not_mentor:
-            lines.append("nobody is matched with what their mentor said they won't mentor")
-        return lines
+        return describe(self.must_have())
 
 
 class RuleKind(models.TextChoices):

@@ -253,6 +253,19 @@ def forbidden(
     return violations(mentees, mentors, rules, limits, scores) != 0
 
 
+def describe(must: MustHave) -> list[str]:
+    """The rules that are on, in words, in reason order. O(1)."""
+    words = {
+        "will_not_mentor": "nobody is matched for what their mentor said they won't mentor",
+        "skill": "the mentor offers one of the mentee's sought skills at the target level",
+        "language": "they share a language",
+        "department": "the mentor works outside the mentee's department",
+        "timezone": f"their time zones are at most {must.max_timezone_hours or 0:g} hours apart",
+        "min_score": f"the pair scores at least {must.min_score}",
+    }
+    return [words[name] for name in must.active]
+
+
 def rule_names(bits: int) -> list[str]:
     """The rules set in one pair's violation bits, in reason order."""
     return [name for name in RULES if bits & BIT[name]]

@@ -27,7 +27,7 @@ from people.models import User
 from programs.models import Format, Program
 from programs.models import Status as ProgramStatus
 
-from . import scoring, selectors, solve
+from . import selectors, solve
 from .data import ProgramData, load_program_data
 from .models import (
     OPEN_STATUSES,
@@ -151,11 +151,13 @@ def matching_run_start(
         raise ValidationError("Unknown objective.")
     parameters = _parameters(program, weights, mode)
     if remaining_only:
-        if _open_proposals(program).filter(status=ProposalStatus.ACCEPTING).exists():
+        if selectors.open_proposals(program).filter(status=ProposalStatus.ACCEPTING).exists():
             raise ValidationError(
                 "Proposals are still being accepted; match those left once that is done."
             )
         parameters["remaining_only"] = True
+        after = selectors.latest_finished_run(program)
+        parameters["after_run"] = after.pk if after else None
     try:
         with transaction.atomic():
             run = MatchingRun.objects.create(
@@ -313,20 +315,6 @@ def matching_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
-def _open_proposals(program: Program):
-    """Proposals still waiting for HR (or being accepted) in the program's unpublished runs.
-
-    A full run supersedes the open proposals of older runs, so these are the open proposals of
-    the latest full run and of the runs for those left that followed it.
-    """
-    return Proposal.objects.filter(
-        run__program=program,
-        run__status=RunStatus.SUCCEEDED,
-        run__published_at__isnull=True,
-        status__in=(ProposalStatus.PROPOSED, ProposalStatus.ACCEPTING),
-    )
-
-
 def _since_full_run(program: Program, before: MatchingRun | None = None) -> list[int]:
     """Ids of the latest full run that succeeded and of the runs for those left after it."""
     runs = MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED)
@@ -345,7 +333,7 @@ def _residual_data(run: MatchingRun) -> ProgramData:
     program = run.program
     if not run.parameters.get("remaining_only"):
         return load_program_data(program)
-    held = _open_proposals(program).exclude(run=run).values_list("mentee_id", "mentor_id")
+    held = selectors.open_proposals(program).exclude(run=run).values_list("mentee_id", "mentor_id")
     rejected = Proposal.objects.filter(
         run_id__in=_since_full_run(program, before=run), status=ProposalStatus.REJECTED
     ).values_list("mentee_id", "mentor_id")
@@ -404,12 +392,13 @@ def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> 
 
 
 def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:
+    left = solve.places_left(data, result)
     return [
         {
             "mentee_id": data.mentee_people[i].user_id,
             "name": data.mentee_people[i].name,
             "reason": solve.unmatched_reason(data, result, i, mode),
-            "nearest": solve.nearest_miss(data, result, i),
+            "nearest": solve.nearest_miss(data, result, i, left),
         }
         for i in np.nonzero(result.assignment < 0)[0].tolist()
     ]
@@ -587,6 +576,8 @@ def proposals_accept_queued(
 
 
 REJECTED_REASON = "proposal rejected by HR"
+# How a rejected mentee's nearest miss reads: "Nearest miss: Lena (score 38), who …".
+REJECTED_MISS = "was proposed and rejected by HR"
 
 
 @transaction.atomic
@@ -617,6 +608,13 @@ def proposals_reject(*, run: MatchingRun, proposal_ids: list[int], by: User) -> 
                 "reason": REJECTED_REASON,
                 "rejected_mentor_id": other.pk,
                 "rejected_mentor": other.full_name or other.email,
+                # The same shape as a run's nearest miss: who they could not get, and why.
+                "nearest": {
+                    "mentor_id": other.pk,
+                    "name": other.full_name or other.email,
+                    "score": proposal.score,
+                    "stopped_by": REJECTED_MISS,
+                },
             }
             for person, other in sides
         ]
@@ -646,14 +644,12 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
         return []
     held = _held(run, data, proposal)
     left = data.capacity - held
-    weights = solve.weights_from(run.parameters)
-    scores = scoring.score_matrix(
-        data.mentees.take([i]), data.mentors, weights, reverse=data.reverse
-    )[0]
+    scores, allowed = _rows(run, data, [i])
+    scores, allowed = scores[0], allowed[0]
     usable = [
         j
         for j, p in enumerate(data.mentor_people)
-        if data.allowed[i, j]
+        if allowed[j]
         and p.user_id != proposal.mentor_id
         and not _group_problem(data, proposal, held, j)
     ]
@@ -672,6 +668,18 @@ def swap_candidates(*, proposal: Proposal, data: ProgramData | None = None) -> l
             option["via"] = chains[j]
         out.append(option)
     return sorted(out, key=lambda c: (-c["score"], c["name"]))
+
+
+def _rows(run: MatchingRun, data: ProgramData, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """These mentees' scores (int64) and allowed masks (hard and must-have rules) against every
+    mentor, under the run's parameters: the one place swaps read pairs from. O(len(rows)·m·s)."""
+    scores = np.zeros((len(rows), data.mentors.m), dtype=np.int64)
+    allowed = data.allowed[rows].copy()
+    for r, i in enumerate(rows):
+        row, bits = solve.score_row(data, run.parameters, i)  # must-have rules too
+        scores[r] = row
+        allowed[r] &= bits == 0
+    return scores, allowed
 
 
 def _live_chains(
@@ -694,15 +702,11 @@ def _live_chains(
     ]
     if not movers:
         return {}
-    weights = solve.weights_from(run.parameters)
-    rows = [k for _, _, k in movers]
-    scores = scoring.score_matrix(
-        data.mentees.take(rows), data.mentors, weights, reverse=data.reverse
-    ).astype(np.int64)
+    scores, allowed = _rows(run, data, [k for _, _, k in movers])
     out: dict[int, dict] = {}
     best_loss: dict[int, int] = {}
     for r, (pk, j, k) in enumerate(movers):
-        usable = data.allowed[k] & (left > 0)
+        usable = allowed[r] & (left > 0)
         usable[j] = False
         if not usable.any():
             continue
@@ -826,6 +830,13 @@ def _swap_one(
             f"{new_mentor} can't mentor {proposal.mentee}: a hard rule forbids "
             "this pair (reporting line, avoid list, ended pairing or HR rule)."
         )
+    _scores, bits = solve.score_row(data, run.parameters, i)
+    if bits[j]:
+        words = solve.rule_words(data, run.parameters, i, j, bits)
+        raise ValidationError(
+            f"{new_mentor} can't mentor {proposal.mentee}: the program's must-have rules "
+            f"forbid this pair ({new_mentor} {words})."
+        )
     held = _held(run, data, proposal)
     if data.capacity[j] - held[j] <= 0:
         raise ValidationError(f"{new_mentor} has no place left.")
@@ -837,8 +848,11 @@ def _swap_one(
     proposal.mentor = new_mentor
     proposal.explanation = solve.explain_pair(data, weights, i, j)
     proposal.score = sum(points for _, points in proposal.explanation)
+    proposal.weak = solve.weak_parts(
+        data, weights, i, j, proposal.score, int(run.parameters.get("weak_below", 0))
+    )
     proposal.swapped = True
-    proposal.save(update_fields=["mentor", "explanation", "score", "swapped"])
+    proposal.save(update_fields=["mentor", "explanation", "score", "weak", "swapped"])
     audit_record(
         actor=by,
         action="matching.proposal_swapped",

@@ -96,6 +96,33 @@ def rule_violations(data: ProgramData, must: rules.MustHave, scores: np.ndarray)
     return rules.violations(data.mentees, data.mentors, must, data.limits, scores)
 
 
+def score_row(data: ProgramData, parameters: dict, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mentee i's scores against every mentor and the must-have violation bits of each pair,
+    under a run's parameters (for swaps and single-mentee views). O(m·s)."""
+    must = must_have_from(parameters)
+    apply_will_not_mentor(data, must)
+    scores = scoring.score_matrix(
+        data.mentees.take([i]), data.mentors, weights_from(parameters), reverse=data.reverse
+    )[0]
+    bits = rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores)
+    return scores, bits
+
+
+def rule_words(data: ProgramData, parameters: dict, i: int, j: int, bits: np.ndarray) -> str:
+    """The must-have rules pair (i, j) breaks, in words ('' if none). O(s)."""
+    view = RunResult(
+        assignment=np.full(data.mentees.n, -1, dtype=np.int64),
+        scores=np.zeros((data.mentees.n, data.mentors.m), dtype=np.int16),
+        allowed=np.ones((0, 0), dtype=bool),
+        must=must_have_from(parameters),
+        violations=np.broadcast_to(bits, (data.mentees.n, data.mentors.m)),
+    )
+    words = []
+    for name in rules.rule_names(int(bits[j])):
+        words.append(_fails(data, view, i, name, plural=False))
+    return "; ".join(words)
+
+
 def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResult:
     """Score every pair, find the optimal assignment for the program's format, and the greedy
     baseline for comparison; ``progress(percent, words)`` is told when assignment starts.
@@ -502,7 +529,13 @@ _BLOCK_WORDS = (
 
 
 def pair_stopped_by(
-    data: ProgramData, result: RunResult, i: int, j: int, *, with_capacity: bool = True
+    data: ProgramData,
+    result: RunResult,
+    i: int,
+    j: int,
+    *,
+    with_capacity: bool = True,
+    left: np.ndarray | None = None,
 ) -> str | None:
     """What keeps mentee i from mentor j, in words ("doesn't offer SD-WAN at level 4 or
     above", "is 7 hours away (limit 3)", "is full: their places went to other mentees"), or
@@ -532,13 +565,18 @@ def pair_stopped_by(
             words.append(f"their group could not reach {data.program.min_group_size} members")
         elif data.capacity[j] <= 0:
             words.append("has no place left")
+        elif left is not None and left[j] > 0:
+            words.append("still has a place, but the best total leaves this pair out")
         elif result.assignment[i] != j:
             words.append("is full: their places went to other mentees")
     return "; ".join(words) if words else None
 
 
-def nearest_miss(data: ProgramData, result: RunResult, i: int) -> dict | None:
-    """The best-scoring mentor (peer) mentee i did not get, and what stopped it. O(m·s)."""
+def nearest_miss(
+    data: ProgramData, result: RunResult, i: int, left: np.ndarray | None = None
+) -> dict | None:
+    """The best-scoring mentor (peer) mentee i did not get, and what stopped it; ``left`` is
+    ``places_left`` after the run. O(m·s)."""
     row = result.scores[i].astype(np.int32)
     if data.program.format == Format.PEER:
         row = row.copy()
@@ -550,7 +588,8 @@ def nearest_miss(data: ProgramData, result: RunResult, i: int) -> dict | None:
         "mentor_id": data.mentor_people[j].user_id,
         "name": data.mentor_people[j].name,
         "score": int(result.scores[i, j]),
-        "stopped_by": pair_stopped_by(data, result, i, j) or "the optimum paired them otherwise",
+        "stopped_by": pair_stopped_by(data, result, i, j, left=left)
+        or "the optimum paired them otherwise",
     }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
+    path("runs/<int:pk>/export.csv", views.run_csv, name="run_csv"),
     path("runs/<int:pk>/accept/", views.run_accept, name="accept"),
     path("runs/<int:pk>/accepting/", views.run_accepting, name="run_accepting"),
     path("runs/<int:pk>/publish/", views.run_publish, name="publish"),

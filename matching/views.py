@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
+from core.http import CSV, as_download
 from people.models import User
 from people.permissions import is_hr
 from programs.selectors import coordinated_program
 
-from . import selectors, services
+from . import selectors, services, solve
 from .forms import PairRuleForm, StartRunForm, SwapForm, WeightsForm
 from .models import MatchingRun, PairRule, Proposal, ProposalStatus, RunStatus
+from .rules import describe
 
 PROPOSALS_PER_PAGE = 50
 
@@ -42,10 +44,16 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     form = StartRunForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else None
+    remaining_only = request.POST.get("remaining_only") in ("1", "on", "true")
     try:
-        run = services.matching_run_start(program=program, by=request.user, mode=mode)
+        run = services.matching_run_start(
+            program=program, by=request.user, mode=mode, remaining_only=remaining_only
+        )
     except ValidationError as exc:
         messages.error(request, validation_text(exc))
+        back = request.POST.get("run")
+        if remaining_only and back and back.isdigit():
+            return redirect("matching:run", int(back))
         return redirect("programs:manage", program.slug)
     return redirect(run)
 
@@ -65,12 +73,35 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page = Paginator(selectors.run_proposals(run), PROPOSALS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        context.update(page=page, counts=_status_counts(run))
+        proposals = list(page.object_list)
+        options = selectors.alternatives_now(run, proposals)
+        for proposal in proposals:
+            proposal.options = options.get(proposal.pk, [])
+        context.update(
+            page=page,
+            proposals=proposals,
+            counts=_status_counts(run),
+            weak_count=selectors.run_weak_count(run),
+            must_have_lines=describe(solve.must_have_from(run.parameters)),
+        )
+        context.update(_left(run))
     if run.published_at:
         context.update(
             emails=selectors.run_email_progress(run), activating=selectors.run_pairs_activating(run)
         )
     return render(request, "matching/run_detail.html", context)
+
+
+def _left(run: MatchingRun) -> dict:
+    """What the "Match those left" panel needs: how many, and whether this run may start it."""
+    program = run.program
+    latest = selectors.latest_finished_run(program)
+    return {
+        "left_count": selectors.mentees_left(program),
+        "left_latest": latest is not None and latest.pk == run.pk,
+        "left_busy": selectors.has_open_run(program),
+        "left_runnable": program.status in services.RUNNABLE_PROGRAM_STATUSES,
+    }
 
 
 def _status_counts(run: MatchingRun) -> dict[str, int]:
@@ -148,7 +179,11 @@ def _reject(request: HttpRequest, run: MatchingRun, ids: list[int]) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, validation_text(exc))
     else:
-        messages.success(request, f"{count} proposal(s) rejected; their places are free for swaps.")
+        messages.success(
+            request,
+            f"{count} proposal(s) rejected: back in the unmatched list below. Their mentors' "
+            "places are free for swaps, or for “Match those left”.",
+        )
     return redirect(run)
 
 
@@ -258,7 +293,7 @@ def weights_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Matching weights saved; they apply to the next run.")
+            messages.success(request, "Weights and rules saved; they apply to the next run.")
             return redirect("programs:manage", program.slug)
     return render(
         request, "matching/weights_form.html", {"program": program, "form": form, "points": points}
@@ -291,3 +326,15 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.pair_rule_delete(rule=rule, by=request.user)
     messages.success(request, "Rule removed.")
     return redirect("matching:rules", rule.program.slug)
+
+
+@login_required
+def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run as CSV: one row per proposal (with its weak-match flags) and per unmatched
+    mentee (with the reason and the nearest miss)."""
+    run = _run_for(request, pk)
+    if run.status != RunStatus.SUCCEEDED:
+        raise Http404("This run has no results yet.")
+    response = HttpResponse(content_type=CSV)
+    selectors.run_csv_write(run, response)
+    return as_download(response, f"matching-run-{run.pk}.csv")

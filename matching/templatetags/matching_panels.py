@@ -11,6 +11,12 @@ from ..services import RUNNABLE_PROGRAM_STATUSES, program_weights
 register = template.Library()
 
 
+@register.inclusion_tag("matching/_must_have_rules.html")
+def must_have_rules(program: Program) -> dict:
+    """The program's must-have matching rules, in words (shown on the program page)."""
+    return {"program": program, "lines": selectors.matching_settings(program).must_have_lines()}
+
+
 @register.inclusion_tag("matching/_program_panel.html")
 def matching_panel(program: Program) -> dict:
     weights = program_weights(program)

@@ -66,3 +66,33 @@ def test_it_reloads_into_the_result_when_the_run_finishes(page, live_server):
     services.matching_run_execute(run_id=run.pk)
     page.get_by_role("heading", name="Proposals").wait_for()
     assert page.get_by_role("heading", name="Progress").count() == 0
+
+
+def test_it_rejects_and_matches_those_left_on_a_phone(phone_page, live_server):
+    hr = factories.HRFactory(email="hr.phone@example.com")
+    prog = program(coordinators=[hr])
+    skill = factories.SkillFactory(name="Terraform")
+    mentors = {mentor(prog, {skill: 5}, capacity=1).pk, mentor(prog, {skill: 4}, capacity=1).pk}
+    learner = mentee(prog, {skill: (1, 4)})
+    run = services.matching_run_start(program=prog, by=hr, enqueue=False)
+    services.matching_run_execute(run_id=run.pk)
+    (second,) = mentors - {run.proposals.get().mentor_id}
+    page = phone_page
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, hr.email, factories.PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(run.get_absolute_url())
+    page.locator("[data-testid=proposal] input[type=checkbox]").check()
+    page.get_by_role("button", name="Reject selected").click()
+    page.get_by_text("proposal rejected by HR").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    button = page.get_by_role("button", name="Match those left (1)")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_url(re.compile(r"/matching/runs/\d+/$"))
+    page.get_by_role("heading", name="Proposals").wait_for()
+    again = MatchingRun.objects.exclude(pk=run.pk).get(program=prog)
+    assert again.remaining_only and page.url.endswith(again.get_absolute_url())
+    assert list(again.proposals.values_list("mentee_id", "mentor_id")) == [(learner.pk, second)]
+    assert page.get_by_text("Nobody is left to match").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

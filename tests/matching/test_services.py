@@ -416,7 +416,7 @@ def test_it_refuses_a_swap_that_leaves_a_group_too_small(
 ):
     prog = program(format="group", min_group_size=2, max_group_size=4, coordinators=[hr_user])
     busy = mentor(prog, {skill: 5}, capacity=4)
-    idle = mentor(prog, {skill: 1}, capacity=4)
+    idle = mentor(prog, {skill: 4}, capacity=4, years_experience=40)
     for _ in range(2):
         mentee(prog, {skill: (1, 4)})
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)

@@ -282,6 +282,7 @@ TABLE: dict[str, Rule] = {
     "matching:rule_delete": post(lambda w: {"pk": w.pair_rule.pk}, HR, **HR_OBJECT),
     "matching:run": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:run_status": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
+    "matching:run_csv": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:accept": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:run_accepting": page(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),
     "matching:publish": post(lambda w: {"pk": w.run.pk}, HR, **HR_OBJECT),

@@ -20,19 +20,37 @@ class Command(BaseCommand):
             help="Objective; default: the program's setting.",
         )
         parser.add_argument(
+            "--remaining-only",
+            action="store_true",
+            help="Match only those left: live pairs and open proposals stay fixed, "
+            "rejected pairs are not proposed again.",
+        )
+        parser.add_argument(
             "--sync",
             action="store_true",
             help="Execute here and print the summary instead of queueing.",
         )
 
-    def handle(self, *args, program_slug: str, mode: str | None, sync: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        program_slug: str,
+        mode: str | None,
+        sync: bool,
+        remaining_only: bool = False,
+        **options,
+    ) -> None:
         program = Program.objects.filter(slug=program_slug).first()
         if program is None:
             raise CommandError(f"No program with slug “{program_slug}”.")
         try:
             with transaction.atomic():
                 run = services.matching_run_start(
-                    program=program, by=None, mode=mode, enqueue=not sync
+                    program=program,
+                    by=None,
+                    mode=mode,
+                    enqueue=not sync,
+                    remaining_only=remaining_only,
                 )
         except ValidationError as exc:
             raise CommandError(validation_text(exc)) from exc
@@ -55,4 +73,6 @@ class Command(BaseCommand):
             )
         )
         for row in run.unmatched:
-            self.stdout.write(f"  unmatched {row['name']}: {row['reason']}")
+            near = row.get("nearest")
+            miss = f" (nearest miss: {near['name']}, who {near['stopped_by']})" if near else ""
+            self.stdout.write(f"  unmatched {row['name']}: {row['reason']}{miss}")
