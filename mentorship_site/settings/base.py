@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "feedback",
+    "experts",
     "scim",
     "audit",
     "outbox",

@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from checkins import services as checkin_services
 from checkins.models import CheckInTemplate, Recognition
+from experts.models import FlashSession
+from experts.selectors import month_of
+from experts.services import expert_profile_save
 from feedback.models import (
     AssessmentRequest,
     AssessmentRound,
@@ -53,6 +56,7 @@ AVOIDED = "avoided.colleague@access.example"
 OUTCOME_NOTE = "OUTCOME-NOTE-HR-ONLY"
 RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
 IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
+FLASH_NOTE = "FLASH-SESSION-NOTE-FOR-THE-EXPERT"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -98,6 +102,8 @@ MARKERS: dict[str, frozenset[str]] = {
     RECOGNITION: frozenset({MENTOR, HR}),
     # An enrolment import belongs to its program's coordinators, not to every HR coordinator.
     IMPORT_FILE: frozenset({HR}),
+    # Ask an expert: the mentee's note to the mentor about a one-off session, for the two.
+    FLASH_NOTE: frozenset({MENTEE, MENTOR}),
 }
 
 
@@ -344,6 +350,20 @@ def _add_app_rows(w: World) -> None:
         program=w.p, mentee=w.mentee, mentor=w.other_mentor, kind="forbid", created_by=w.hr
     )
     token = calendar_token_rotate(user=w.mentee)
+    # Ask an expert: the mentor is listed (Kubernetes, from their program enrolment) and the
+    # mentee has asked them for a one-off session.
+    expert_profile_save(
+        user=w.mentor, listed=True, monthly_sessions=3, share_program_skills=True, skills=[]
+    )
+    soon = now + timedelta(days=2)
+    flash = FlashSession.objects.create(
+        requester=w.mentee,
+        expert=w.mentor,
+        skill=SkillFactory(name="Kubernetes"),
+        note=FLASH_NOTE,
+        option_1=soon,
+        month=month_of(soon),
+    )
     w.objects.update(
         pair_rule=rule,
         template=template,
@@ -357,6 +377,7 @@ def _add_app_rows(w: World) -> None:
         run=run,
         proposal=proposal,
         calendar_token=token,
+        flash=flash,
     )
 
 
@@ -372,6 +393,7 @@ WATCHED_APPS = (
     "imports",
     "reminders",
     "feedback",
+    "experts",
     "audit",
     "outbox",
 )
