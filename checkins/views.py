@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from experts.selectors import flash_stats
 from mentorships.models import LIVE_STATUSES, Mentorship
 from mentorships.selectors import coordinated_mentorship_or_404
 from people.models import User
@@ -374,6 +375,8 @@ def mentor_stats(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "mentor": mentor,
             "stats": selectors.mentor_stats(mentor.pk),
+            # One-off sessions given through Ask an expert count as mentoring too.
+            "flash": flash_stats(mentor.pk),
             "form": form,
             "can_recognise": can_recognise,
             "recognitions": mentor.recognitions.select_related("sent_by")[:10]

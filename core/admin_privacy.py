@@ -56,6 +56,8 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "feedback.SurveyAnswer": frozenset({"text"}),
     # HR records about a person.
     "metrics.OutcomeEvent": frozenset({"note"}),
+    # Ask an expert: what the person asking wrote to the expert, for the two of them.
+    "experts.FlashSession": frozenset({"note"}),
     # Subjects of reminder emails carry milestone titles.
     "reminders.EmailLog": frozenset({"subject"}),
     # Queued emails: bodies quote goals and notes, and a password-reset body holds the link.

@@ -14,12 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import combinations
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import privacy
+from experts import selectors as expert_selectors
 
 from . import charts, selectors
 from .selectors import Scope
@@ -62,6 +65,8 @@ class Section:
     extra_title: str = ""
     extra_headers: list[str] = field(default_factory=list)
     extra_rows: list[list[object]] = field(default_factory=list)
+    # Links under the table (text, address), e.g. to book a sole expert (Ask an expert).
+    links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def body_html(self) -> SafeString:
@@ -597,7 +602,25 @@ class Builder:
             headers,
             rows,
             chart,
+            links=self._expert_links(d["skills"]) if self.audience.sees_names else [],
         )
+
+    @staticmethod
+    def _expert_links(skills: list[dict], top: int = 15) -> list[tuple[str, str]]:
+        """Spread a sole expert's knowledge: book them for the skill (Ask an expert) when they
+        are listed and taking requests; otherwise find whoever else shares it."""
+        sole = [s for s in skills if s["expert_id"] is not None][:top]
+        bookable = expert_selectors.bookable_pairs({(s["expert_id"], s["skill_id"]) for s in sole})
+        links = []
+        for s in sole:
+            query = urlencode({"skill": s["skill_id"]})
+            if (s["expert_id"], s["skill_id"]) in bookable:
+                url = reverse("experts:book", args=[s["expert_id"]])
+                links.append((f"Book {s['expert']} for {s['skill']}", f"{url}?{query}"))
+            else:
+                url = reverse("experts:find")
+                links.append((f"Find who else knows {s['skill']}", f"{url}?{query}"))
+        return links
 
 
 def _people(who: frozenset | int) -> int:

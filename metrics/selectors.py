@@ -791,7 +791,9 @@ def knowledge_concentration(
             "category": category,
             "experts": len(experts[skill_id]),
             "needed_by": len(seekers[skill_id]),
+            "skill_id": skill_id,
             "expert": None,
+            "expert_id": None,
             "suggested": [],
             "who": frozenset((u,) for u in seekers[skill_id]),
         }
@@ -803,6 +805,7 @@ def knowledge_concentration(
                 key=lambda u: (-candidates[skill_id][u], people.get(u, "")),
             )[:top]
             row["expert"] = people.get(expert)
+            row["expert_id"] = expert
             row["suggested"] = [
                 {"name": people.get(u), "level": candidates[skill_id][u]} for u in ranked
             ]

@@ -117,6 +117,22 @@ EXPORT: list[tuple[str, str, list[str]]] = [
         ],
     ),
     ("reminders.NotificationPreference", "user", ["email_enabled", "weekly_digest"]),
+    # Ask an expert: their listing, and one-off sessions they asked for or gave.
+    (
+        "experts.ExpertProfile",
+        "user",
+        ["listed", "monthly_sessions", "share_program_skills", "skills__name"],
+    ),
+    (
+        "experts.FlashSession",
+        "requester",
+        ["expert__full_name", "skill__name", "note", "status", "scheduled_at", "created_at"],
+    ),
+    (
+        "experts.FlashSession",
+        "expert",
+        ["requester__full_name", "skill__name", "note", "status", "scheduled_at", "created_at"],
+    ),
     # What the company's directory said about them (SCIM): identifiers, names, emails.
     ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
     # Their API tokens: what they are for, never the secret (only its digest is stored).
@@ -149,6 +165,9 @@ ERASE: list[tuple[str, str, dict[str, Any]]] = [
     ("checkins.Recognition", "mentor", {"message": ""}),
     ("feedback.SurveyAnswer", "invitation__user", {"text": ""}),
     ("metrics.OutcomeEvent", "employee", {"note": ""}),
+    # The note is the asker's words to the expert: erasing either of them clears it.
+    ("experts.FlashSession", "requester", {"note": ""}),
+    ("experts.FlashSession", "expert", {"note": ""}),
 ]
 
 # Rows deleted outright: they hold nothing aggregate metrics need.
@@ -160,6 +179,8 @@ DELETE: list[tuple[str, str]] = [
     # The directory's copy of their names and emails: erased with them. A directory that
     # provisions them again creates a new person.
     ("scim.ScimUser", "user"),
+    # Their listing in Ask an expert: erased people are no longer anyone's expert.
+    ("experts.ExpertProfile", "user"),
     # Two-factor sign-in: the authenticator secret and the recovery codes.
     ("otp_totp.TOTPDevice", "user"),
     ("otp_static.StaticDevice", "user"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "feedback",
+    "experts",
     "scim",
     "audit",
     "outbox",

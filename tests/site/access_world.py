@@ -21,6 +21,9 @@ from django.utils import timezone
 from api.services import api_token_create
 from checkins import services as checkin_services
 from checkins.models import CheckInTemplate, Recognition
+from experts.models import FlashSession
+from experts.selectors import month_of
+from experts.services import expert_profile_save
 from feedback.models import (
     AssessmentRequest,
     AssessmentRound,
@@ -59,6 +62,7 @@ RECOGNITION = "RECOGNITION-FOR-THE-MENTOR"
 IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
 WEBHOOK_SECRET = "whsec_WEBHOOK-SECRET-OF-PROGRAM-P"
 SELFMATCH_NOTE = "SELFMATCH-NOTE-FOR-THE-MENTOR"
+FLASH_NOTE = "FLASH-SESSION-NOTE-FOR-THE-EXPERT"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -108,6 +112,8 @@ MARKERS: dict[str, frozenset[str]] = {
     WEBHOOK_SECRET: frozenset({HR}),
     # A mentee's note with a self-match request: for the mentors asked, not for HR.
     SELFMATCH_NOTE: frozenset({MENTEE, MENTOR}),
+    # Ask an expert: the mentee's note to the mentor about a one-off session, for the two.
+    FLASH_NOTE: frozenset({MENTEE, MENTOR}),
 }
 
 
@@ -371,6 +377,19 @@ def _add_app_rows(w: World) -> None:
         status="pending",
         sent_at=now,
         due_at=now + timedelta(days=5),
+    # Ask an expert: the mentor is listed (Kubernetes, from their program enrolment) and the
+    # mentee has asked them for a one-off session.
+    expert_profile_save(
+        user=w.mentor, listed=True, monthly_sessions=3, share_program_skills=True, skills=[]
+    )
+    soon = now + timedelta(days=2)
+    flash = FlashSession.objects.create(
+        requester=w.mentee,
+        expert=w.mentor,
+        skill=SkillFactory(name="Kubernetes"),
+        note=FLASH_NOTE,
+        option_1=soon,
+        month=month_of(soon),
     )
     w.objects.update(
         webhook=webhook,
@@ -389,6 +408,7 @@ def _add_app_rows(w: World) -> None:
         api_token=api_token,
         match_request=match_request,
         match_choice=match_choice,
+        flash=flash,
     )
 
 
@@ -405,6 +425,7 @@ WATCHED_APPS = (
     "imports",
     "reminders",
     "feedback",
+    "experts",
     "audit",
     "outbox",
     "webhooks",

@@ -272,6 +272,26 @@ TABLE: dict[str, Rule] = {
     "feedback:surveys_defaults": post(p, HR),
     "feedback:assessment_rounds": page(p, HR),
     "feedback:assessment_plan": post(p, HR),
+    # Ask an expert: any employee finds and books; a session is the two people's (the mentee
+    # asked the mentor); only the expert answers it, only the asker cancels it.
+    "experts:find": page(None, SIGNED_IN),
+    "experts:settings": page(None, SIGNED_IN),
+    "experts:sessions": page(None, SIGNED_IN),
+    # Booking yourself sends you to your own listing.
+    "experts:book": page(
+        lambda w: {"user_id": w.mentor.pk}, SIGNED_IN - {MENTOR}, redirect=frozenset({MENTOR})
+    ),
+    "experts:session": page(lambda w: {"pk": w.flash.pk}, PAIR, **PRIVATE),
+    "experts:accept": post(
+        lambda w: {"pk": w.flash.pk}, MENTOR, refusal=404, holders=SIGNED_IN - {MENTEE}
+    ),
+    "experts:decline": post(
+        lambda w: {"pk": w.flash.pk}, MENTOR, refusal=404, holders=SIGNED_IN - {MENTEE}
+    ),
+    "experts:cancel": post(
+        lambda w: {"pk": w.flash.pk}, MENTEE, refusal=404, holders=SIGNED_IN - {MENTOR}
+    ),
+    "experts:complete": post(lambda w: {"pk": w.flash.pk}, PAIR, **PRIVATE),
     # audit
     "audit:program_log": page(p, HR),
     # matching (coordinators of the program only)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from checkins import demo as checkins_demo
+from experts import demo as experts_demo
 from feedback import demo as feedback_demo
 from mentorships import demo as mentorships_demo
 from metrics import demo as metrics_demo
@@ -14,7 +15,14 @@ from programs.demo import seed_enrolments, seed_programs
 from reminders import demo as reminders_demo
 
 # Apps that add their own demo rows, in order: each defines `seed(context)` in its demo.py.
-EXTRA_SEEDS = [mentorships_demo, checkins_demo, reminders_demo, feedback_demo, metrics_demo]
+EXTRA_SEEDS = [
+    mentorships_demo,
+    checkins_demo,
+    reminders_demo,
+    feedback_demo,
+    metrics_demo,
+    experts_demo,
+]
 
 
 class Command(BaseCommand):
