@@ -369,6 +369,7 @@ def _add_app_rows(w: World) -> None:
         secret=WEBHOOK_SECRET,
         events=["checkin.logged"],
         created_by=w.hr,
+    )
     match_request = MatchRequest.objects.create(program=w.p, mentee=w.mentee, note=SELFMATCH_NOTE)
     match_choice = SelfMatchChoice.objects.create(
         request=match_request,
@@ -377,6 +378,7 @@ def _add_app_rows(w: World) -> None:
         status="pending",
         sent_at=now,
         due_at=now + timedelta(days=5),
+    )
     # Ask an expert: the mentor is listed (Kubernetes, from their program enrolment) and the
     # mentee has asked them for a one-off session.
     expert_profile_save(
