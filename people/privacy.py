@@ -168,6 +168,8 @@ ERASE: list[tuple[str, str, dict[str, Any]]] = [
     # The note is the asker's words to the expert: erasing either of them clears it.
     ("experts.FlashSession", "requester", {"note": ""}),
     ("experts.FlashSession", "expert", {"note": ""}),
+    # A self-match request's note is the mentee's words to the mentors they asked.
+    ("selfmatch.MatchRequest", "mentee", {"note": ""}),
 ]
 
 # Rows deleted outright: they hold nothing aggregate metrics need.
@@ -218,4 +220,7 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("api.ApiToken", "revoked_by"),
     ("checkins.Meeting", "set_by"),
     ("webhooks.Endpoint", "created_by"),
+    ("selfmatch.MatchRequest", "closed_by"),
+    ("selfmatch.Choice", "mentor"),
+    ("selfmatch.ProgramMatching", "updated_by"),
 }
