@@ -224,7 +224,7 @@ def _templates() -> list[Path]:
     found = [
         p
         for p in ROOT.rglob("*.html")
-        if ".venv" not in p.parts
+        if not any(part.startswith(".venv") for part in p.parts)
         and "staticfiles" not in p.parts
         and "node_modules" not in p.parts
         and p.relative_to(ROOT).parts[0] != "site"
