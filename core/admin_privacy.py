@@ -58,6 +58,7 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "metrics.OutcomeEvent": frozenset({"note"}),
     # Ask an expert: what the person asking wrote to the expert, for the two of them.
     "experts.FlashSession": frozenset({"note"}),
+    "selfmatch.MatchRequest": frozenset({"note"}),
     # Subjects of reminder emails carry milestone titles.
     "reminders.EmailLog": frozenset({"subject"}),
     # Queued emails: bodies quote goals and notes, and a password-reset body holds the link.
