@@ -3,6 +3,7 @@ sees it on the mentorship page; HR sees only the shared summary."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from checkins.models import ActionItem, CheckIn, Pulse
 from tests import factories
@@ -50,8 +51,7 @@ def test_it_logs_a_check_in_on_a_phone_and_shares_it_correctly(
     assert page.locator("input[name=pulse][value='4']").is_checked()
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_url(f"**{reverse('checkins:timeline', args=[pairing.pk])}")
-    assert page.get_by_text("Check-in logged.").is_visible()
-
+    expect(page.get_by_text("Check-in logged.")).to_be_visible()
     page.get_by_role("button", name="Tick “Write the DNS postmortem”").click()
     page.wait_for_load_state()
     assert ActionItem.objects.get(text="Write the DNS postmortem").done_at is not None

@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD
 from people.models import User
 from programs.models import Program
+from selfmatch.models import Choice, Mode, ProgramMatching
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,11 @@ def test_it_loads_under_the_production_settings_when_forced(settings):
     settings.IS_PRODUCTION = True
     call_command("seed_demo", "--force")
     assert User.objects.get(email="hr@tandem.example").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.slow
+def test_it_seeds_a_self_match_program_with_a_request_for_the_demo_mentor():
+    call_command("seed_demo")
+    assert ProgramMatching.objects.get(program__slug="platform-guild").mode == Mode.SELF
+    choice = Choice.objects.get(request__program__slug="platform-guild")
+    assert (choice.mentor.email, choice.status) == ("mentor@tandem.example", "pending")

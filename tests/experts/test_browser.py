@@ -3,6 +3,7 @@ expert accepts one of the proposed times."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from experts.models import FlashSession, SessionStatus
 from experts.services import expert_profile_save
@@ -41,8 +42,7 @@ def test_it_finds_books_and_accepts_a_session_on_a_phone(phone_page, browser, li
     page.get_by_role("button", name="Send request").click()
     session = FlashSession.objects.get()
     page.wait_for_url(f"**{session.get_absolute_url()}")
-    assert page.get_by_text("Request sent").is_visible()
-
+    expect(page.get_by_text("Request sent")).to_be_visible()
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
     )
@@ -50,12 +50,12 @@ def test_it_finds_books_and_accepts_a_session_on_a_phone(phone_page, browser, li
     login(expert_page, expert.email, factories.PASSWORD)
     expert_page.wait_for_url("**/")
     expert_page.goto(session.get_absolute_url())
-    assert expert_page.get_by_text("Our failover flaps nightly").is_visible()
+    expect(expert_page.get_by_text("Our failover flaps nightly")).to_be_visible()
     assert fits(expert_page)
     expert_page.locator("input[name=when]").nth(1).check()
     expert_page.get_by_role("button", name="Accept").click()
     expert_page.wait_for_load_state()
-    assert expert_page.get_by_text("Accepted:").is_visible()
+    expect(expert_page.get_by_text("Accepted:")).to_be_visible()
     context.close()
     session.refresh_from_db()
     assert (session.status, session.scheduled_at) == (SessionStatus.ACCEPTED, next_month(11, 15))

@@ -1,6 +1,7 @@
 """HR imports people then enrolments through the real pages: one bad row shown, then fixed."""
 
 import pytest
+from playwright.sync_api import expect
 
 from imports.models import BatchStatus, ImportBatch
 from people.models import User
@@ -43,7 +44,7 @@ def test_it_imports_people_and_enrolments_after_fixing_a_bad_row(page):
     upload(page, "people.csv", good)
     assert page.locator("#count-create").inner_text() == "2"
     page.get_by_role("button", name="Confirm import").click()
-    assert page.get_by_text("Imported: 2 created").is_visible()
+    expect(page.get_by_text("Imported: 2 created")).to_be_visible()
     assert User.objects.get(email="dev@example.com").manager.email == "lead@example.com"
 
     page.goto(f"/imports/enrolments/{program.slug}/")
@@ -66,7 +67,7 @@ def test_it_imports_people_and_enrolments_after_fixing_a_bad_row(page):
         ),
     )
     page.get_by_role("button", name="Confirm import").click()
-    assert page.get_by_text("Imported: 2 created").is_visible()
+    expect(page.get_by_text("Imported: 2 created")).to_be_visible()
     assert Enrolment.objects.filter(program=program).count() == 2
     assert ImportBatch.objects.filter(status=BatchStatus.APPLIED).count() == 2
     page.goto("/imports/")

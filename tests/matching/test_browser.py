@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from matching import services
 from matching.models import MatchingRun, Proposal
@@ -87,12 +88,12 @@ def test_it_rejects_and_matches_those_left_on_a_phone(phone_page, live_server):
     page.get_by_text("proposal rejected by HR").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     button = page.get_by_role("button", name="Match those left (1)")
-    assert button.is_visible()
+    expect(button).to_be_visible()
     button.click()
     page.wait_for_url(re.compile(r"/matching/runs/\d+/$"))
     page.get_by_role("heading", name="Proposals").wait_for()
     again = MatchingRun.objects.exclude(pk=run.pk).get(program=prog)
     assert again.remaining_only and page.url.endswith(again.get_absolute_url())
     assert list(again.proposals.values_list("mentee_id", "mentor_id")) == [(learner.pk, second)]
-    assert page.get_by_text("Nobody is left to match").is_visible()
+    expect(page.get_by_text("Nobody is left to match")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

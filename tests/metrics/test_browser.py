@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from mentorships.models import Goal
@@ -60,7 +61,7 @@ def test_it_lets_hr_download_every_table_as_a_zip_on_a_phone(
     call_command("seed_demo")
     login(phone_page, "hr@tandem.example", DEMO_PASSWORD)
     phone_page.goto("/metrics/")
-    assert phone_page.locator("#metric-supply a", has_text="supply_skills.csv").is_visible()
+    expect(phone_page.locator("#metric-supply a", has_text="supply_skills.csv")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     with phone_page.expect_download() as info:
         phone_page.locator("a", has_text="Download all tables (zip)").click()

@@ -1,6 +1,7 @@
 """A mentee enrols from a phone through the real form."""
 
 import pytest
+from playwright.sync_api import expect
 
 from programs.models import Enrolment
 from tests.conftest import login
@@ -26,12 +27,12 @@ def test_it_enrols_a_mentee_from_a_phone(phone_page):
     page.select_option("select[name=skills-1-target_level]", "3")  # not above: refused
     page.select_option("select[name=career_track]", "cloud")
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("The target must be above your current level.").is_visible()
+    expect(page.get_by_text("The target must be above your current level.")).to_be_visible()
     assert "Asia/Singapore" in page.content()
     page.select_option("select[name=skills-1-target_level]", "5")
     page.get_by_role("button", name="Enrol").click()
     page.wait_for_url("**/programs/me/enrolments/")
-    assert page.get_by_text("You are enrolled as mentee.").is_visible()
+    expect(page.get_by_text("You are enrolled as mentee.")).to_be_visible()
     # Nothing on the page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     enrolment = Enrolment.objects.get(user=person)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from people.demo import DEMO_PASSWORD
 from tests.conftest import login
@@ -22,7 +23,7 @@ def test_it_signs_in_each_demo_role_to_its_home_page(page, email):
     login(page, email, DEMO_PASSWORD)
     page.wait_for_url("**/")
     assert page.locator("h1").inner_text().startswith("Hello")
-    assert page.get_by_role("heading", name=HOME_MARKERS[email]).is_visible()
+    expect(page.get_by_role("heading", name=HOME_MARKERS[email])).to_be_visible()
 
 
 def test_it_shows_the_navigation_collapsed_on_a_phone(phone_page):
@@ -30,6 +31,6 @@ def test_it_shows_the_navigation_collapsed_on_a_phone(phone_page):
     login(phone_page, "mentee@tandem.example", DEMO_PASSWORD)
     phone_page.wait_for_url("**/")
     toggler = phone_page.locator(".navbar-toggler")
-    assert toggler.is_visible()
+    expect(toggler).to_be_visible()
     toggler.click()
-    assert phone_page.get_by_role("link", name="Join a program").is_visible()
+    expect(phone_page.get_by_role("link", name="Join a program")).to_be_visible()

@@ -1,6 +1,7 @@
 """Issue 3's walk in one browser: import, enrol, pair by hand, goal and milestone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorships.models import Mentorship, Milestone
 from people.models import User
@@ -40,7 +41,7 @@ def hr_imports_people_and_a_mentor(page, program) -> None:
         ),
     )
     page.get_by_role("button", name="Confirm import").click()
-    assert page.get_by_text("Imported: 3 created").is_visible()
+    expect(page.get_by_text("Imported: 3 created")).to_be_visible()
     page.goto(f"/imports/enrolments/{program.slug}/")
     upload(
         page,
@@ -50,7 +51,7 @@ def hr_imports_people_and_a_mentor(page, program) -> None:
         ),
     )
     page.get_by_role("button", name="Confirm import").click()
-    assert page.get_by_text("Imported: 1 created").is_visible()
+    expect(page.get_by_text("Imported: 1 created")).to_be_visible()
 
 
 def mentee_enrols(page, program) -> None:

@@ -2,6 +2,7 @@
 the signed answer POSTed back across sites, and the role's home page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.sso.saml_idp import harness
@@ -21,4 +22,4 @@ def test_it_signs_in_through_saml_and_lands_on_the_role_home_page(page, saml_wor
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{saml_world.site}/")
     assert page.locator("h1").inner_text() == "Hello, Grace Hopper"
-    assert page.get_by_role("heading", name="Programs I coordinate").is_visible()
+    expect(page.get_by_role("heading", name="Programs I coordinate")).to_be_visible()

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from people.demo import DEMO_PASSWORD
 from tests.conftest import login
@@ -18,7 +19,7 @@ def test_it_sets_up_an_app_as_hr_and_signs_in_with_a_code(page, settings):
     call_command("seed_demo")
     login(page, HR, DEMO_PASSWORD)
     page.wait_for_url("**/account/two-factor/setup/**")
-    assert page.locator("svg.twofactor-qr").is_visible()
+    expect(page.locator("svg.twofactor-qr")).to_be_visible()
     secret = page.locator("#twofactor-secret").inner_text()
     # The code of the previous time step (an app runs a little behind): the current one stays
     # unused for the sign-in below.
@@ -32,8 +33,7 @@ def test_it_sets_up_an_app_as_hr_and_signs_in_with_a_code(page, settings):
     assert codes[0] in download.value.path().read_text()
     page.click("button:has-text('I have saved them')")
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Programs I coordinate").is_visible()
-
+    expect(page.get_by_role("heading", name="Programs I coordinate")).to_be_visible()
     page.context.clear_cookies()
     login(page, HR, DEMO_PASSWORD)
     page.wait_for_url("**/account/two-factor/verify/**")
@@ -41,4 +41,4 @@ def test_it_sets_up_an_app_as_hr_and_signs_in_with_a_code(page, settings):
     page.fill("input[name=code]", code_for(device))
     page.click("button:has-text('Continue')")
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Programs I coordinate").is_visible()
+    expect(page.get_by_role("heading", name="Programs I coordinate")).to_be_visible()

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from checkins.models import Meeting
 from tests import factories
@@ -29,7 +30,7 @@ def test_hr_registers_an_endpoint_and_sends_a_test_event_on_a_phone(phone_page, 
         login(page, hr.email, factories.PASSWORD)
         page.wait_for_url("**/")
         page.goto(reverse("webhooks:index"))
-        assert page.get_by_text("No endpoints yet.").is_visible()
+        expect(page.get_by_text("No endpoints yet.")).to_be_visible()
         page.get_by_role("link", name="Add an endpoint").click()
         page.select_option("#id_program", value=str(program.pk))
         page.fill("#id_url", receiver.url)
@@ -45,7 +46,7 @@ def test_hr_registers_an_endpoint_and_sends_a_test_event_on_a_phone(phone_page, 
         page.wait_for_url(f"**{reverse('webhooks:detail', args=[endpoint.pk])}")
         # No broker in the test server: the task ran after the commit, in its process.
         page.reload()
-        assert page.locator("[data-delivery]").first.get_by_text("Delivered").is_visible()
+        expect(page.locator("[data-delivery]").first.get_by_text("Delivered")).to_be_visible()
         _fits(page)
         [got] = receiver.received
         assert got.valid_signature and got.json["type"] == "ping"
@@ -67,5 +68,5 @@ def test_a_mentee_sets_the_next_meeting_on_a_phone(phone_page, live_server):
     _fits(page)
     page.get_by_role("button", name="Set the meeting").click()
     page.wait_for_url(f"**{reverse('checkins:meeting', args=[pairing.pk])}")
-    assert page.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 14:30").is_visible()
+    expect(page.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 14:30")).to_be_visible()
     assert Meeting.objects.get().time_zone == "Europe/Berlin"

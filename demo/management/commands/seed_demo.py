@@ -13,6 +13,7 @@ from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from people.models import User
 from programs.demo import seed_enrolments, seed_programs
 from reminders import demo as reminders_demo
+from selfmatch import demo as selfmatch_demo
 
 # Apps that add their own demo rows, in order: each defines `seed(context)` in its demo.py.
 EXTRA_SEEDS = [
@@ -22,6 +23,7 @@ EXTRA_SEEDS = [
     feedback_demo,
     metrics_demo,
     experts_demo,
+    selfmatch_demo,
 ]
 
 
