@@ -51,5 +51,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("account/api-tokens/", include((api_urls.token_urlpatterns, "api_tokens"))),
     path("webhooks/", include("webhooks.urls")),
+    path("account/chat/", include("chat.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "webhooks",
+    "chat",
 ]
 
 MIDDLEWARE = [
@@ -493,3 +494,18 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
     "task": "webhooks.tasks.sweep",
     "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=30.0),
 }
+# Slack and Microsoft Teams (docs/chat.md). Slack is on once a bot token is set.
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", default="")
+SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
+CHAT_CONNECT_TIMEOUT_SECONDS = env.float("CHAT_CONNECT_TIMEOUT_SECONDS", default=3.0)
+CHAT_TIMEOUT_SECONDS = env.float("CHAT_TIMEOUT_SECONDS", default=10.0)
+CHAT_RETRY_SECONDS = env.int("CHAT_RETRY_SECONDS", default=30)
+CHAT_RETRY_MAX_SECONDS = env.int("CHAT_RETRY_MAX_SECONDS", default=3600)
+CHAT_MAX_ATTEMPTS = env.int("CHAT_MAX_ATTEMPTS", default=8)
+# SSRF care for Teams webhook URLs, as for webhooks: private addresses (and http://) refused.
+CHAT_ALLOW_PRIVATE_ADDRESSES = env.bool("CHAT_ALLOW_PRIVATE_ADDRESSES", default=False)
+CELERY_BEAT_SCHEDULE["chat-send"] = {
+    "task": "chat.tasks.send",
+    "schedule": env.float("CHAT_SWEEP_SECONDS", default=30.0),
+}
+CELERY_BEAT_SCHEDULE["chat-purge"] = {"task": "chat.tasks.purge", "schedule": crontab(minute=40, hour=3)}

@@ -23,3 +23,4 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 
 # Development: a webhook receiver on this machine is fine.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)
+CHAT_ALLOW_PRIVATE_ADDRESSES = env.bool("CHAT_ALLOW_PRIVATE_ADDRESSES", default=True)

@@ -34,3 +34,5 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 AXES_ENABLED = True
 # Webhook tests post to receivers on loopback.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+# Slack and Teams tests talk to local servers on loopback.
+CHAT_ALLOW_PRIVATE_ADDRESSES = True
