@@ -118,6 +118,44 @@ def _text(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One Slack notice to one person. Never private text (check-in notes, reasons): a title,
+    public facts and a link into Tandem."""
+
+    user: User
+    kind: str
+    key: str  # names the notice, e.g. "mentorship:12": queued once per person and key
+    title: str
+    text: str
+    link_path: str
+    link_label: str = "Open in Tandem"
+
+
+def slack_notify_many(notices: Iterable[Notice]) -> int:
+    """Queues each notice as a Slack direct message if its person wants Slack (two queries
+    whatever the number); returns how many are new."""
+    notices = [n for n in notices if n.user is not None and n.user.is_active and n.user.email]
+    wanted = selectors.slack_user_ids(n.user.pk for n in notices)
+    now = timezone.now()
+    rows = [
+        ChatMessage(
+            service=Service.SLACK,
+            recipient_id=n.user.pk,
+            kind=n.kind,
+            dedupe_key=f"slack:{n.kind}:{n.key}:{n.user.pk}"[:200],
+            title=_text(n.title, 200),
+            text=_text(n.text, 2000),
+            link=absolute_url(n.link_path),
+            link_label=_text(n.link_label, 60),
+            next_attempt_at=now,
+        )
+        for n in notices
+        if n.user.pk in wanted
+    ]
+    return _record(rows)
+
+
 def slack_notify(
     *,
     users: Iterable[User],
@@ -128,27 +166,10 @@ def slack_notify(
     link_path: str,
     link_label: str = "Open in Tandem",
 ) -> int:
-    """Queues a Slack direct message to each of `users` who wants Slack; returns how many are
-    new. `key` names the notice (e.g. "run:12"): the same notice is queued once per person.
-    Never pass private text (check-in notes, reasons): a title, public facts, a link."""
-    people = {u.pk: u for u in users if u is not None and u.is_active and u.email}
-    wanted = selectors.slack_user_ids(people)
-    now = timezone.now()
-    rows = [
-        ChatMessage(
-            service=Service.SLACK,
-            recipient_id=pk,
-            kind=kind,
-            dedupe_key=f"slack:{kind}:{key}:{pk}"[:200],
-            title=_text(title, 200),
-            text=_text(text, 2000),
-            link=absolute_url(link_path),
-            link_label=_text(link_label, 60),
-            next_attempt_at=now,
-        )
-        for pk in sorted(wanted)
-    ]
-    return _record(rows)
+    """The same Slack notice to each of `users` who wants Slack; returns how many are new."""
+    return slack_notify_many(
+        Notice(u, kind, key, title, text, link_path, link_label) for u in users if u is not None
+    )
 
 
 def teams_announce(

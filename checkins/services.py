@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
@@ -14,6 +15,8 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from chat.selectors import slack_only_user_ids
+from chat.services import slack_notify
 from core.mail import absolute_url, site_host
 from mentorships.models import Goal, Mentorship, MentorshipStatus, Milestone
 from mentorships.selectors import require_participant
@@ -234,12 +237,14 @@ def template_set_retired(*, template: CheckInTemplate, retired: bool) -> CheckIn
 
 @transaction.atomic
 def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
-    """Email both participants a reminder to meet; returns the number of emails queued.
+    """Email both participants a reminder to meet; returns the number of emails and Slack
+    messages queued.
 
     The worker sends them after the commit: the request never waits on the mail server.
     """
     link = mentorship_url(mentorship)
     emails = []
+    slack_only = slack_only_user_ids([mentorship.mentor_id, mentorship.mentee_id])
     for person in (mentorship.mentor, mentorship.mentee):
         other = mentorship.other_side(person)
         body = (
@@ -249,8 +254,24 @@ def mentorship_nudge(*, mentorship: Mentorship, by: User) -> int:
             "since the last check-in: please find a time to meet and log it.\n\n"
             f"Your mentorship page: {link}\n"
         )
-        emails.append(Email(person.email, f"Time for a check-in · {mentorship.program.name}", body))
-    return emails_enqueue(kind="checkins.nudge", emails=emails)
+        if person.pk not in slack_only:
+            emails.append(
+                Email(person.email, f"Time for a check-in · {mentorship.program.name}", body)
+            )
+    # Also (or instead) as a Slack message, per each person's chat preference; one per nudge.
+    slack = slack_notify(
+        users=[mentorship.mentor, mentorship.mentee],
+        kind="checkins.nudge",
+        key=f"nudge:{mentorship.pk}:{uuid.uuid4().hex}",
+        title=f"Time for a check-in · {mentorship.program.name}",
+        text=(
+            f"{by.full_name or by.email} from HR is checking in on your mentorship: it's been "
+            "a while since the last check-in. Please find a time to meet and log it."
+        ),
+        link_path=mentorship.get_absolute_url(),
+        link_label="Open the mentorship",
+    )
+    return emails_enqueue(kind="checkins.nudge", emails=emails) + slack
 
 
 def mentorship_reset(*, mentorship: Mentorship, note: str, by: User) -> Mentorship:

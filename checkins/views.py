@@ -318,8 +318,8 @@ def health_board(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def nudge(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = coordinated_mentorship_or_404(request.user, pk)
-    sent = services.mentorship_nudge(mentorship=mentorship, by=request.user)
-    messages.success(request, f"Nudge on its way to both participants ({sent} emails).")
+    services.mentorship_nudge(mentorship=mentorship, by=request.user)
+    messages.success(request, "Nudge on its way to both participants.")
     return redirect("checkins:health_board", mentorship.program.slug)
 
 

@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from chat.selectors import slack_only_user_ids
+from chat.services import Notice, slack_notify_many, teams_announce
 from core.errors import validation_text
 from core.mail import absolute_url
 from mentorships.models import Mentorship, MentorshipStatus, Source
@@ -925,7 +927,15 @@ def run_publish_activate(*, run_id: int, by_id: int | None) -> int:
         )
     )
     activated = mentorships_activate_many(program=run.program, ids=pending, by=by)
-    emails = [email for mentorship in activated for email in _emails(mentorship)]
+    people = [p for m in activated for p in (m.mentor_id, m.mentee_id)]
+    slack_only = slack_only_user_ids(people)
+    emails = [
+        email
+        for mentorship in activated
+        for person_id, email in _emails(mentorship)
+        if person_id not in slack_only
+    ]
+    _announce_in_chat(run, activated)
     # Recorded with the activation; the worker sends them, once each, after the commit.
     emails_enqueue(kind="matching.published", emails=emails, batch=run_email_batch(run))
     return len(activated)
@@ -951,7 +961,42 @@ def run_emails_retry(*, run: MatchingRun, by: User) -> int:
     return count
 
 
-def _emails(mentorship: Mentorship) -> list[Email]:
+def _announce_in_chat(run: MatchingRun, activated: list[Mentorship]) -> None:
+    """Each person's match as a Slack message (per their chat preference), and the run's news
+    in the program's Teams channel: how many pairs, no names."""
+    slack_notify_many(
+        Notice(
+            user=person,
+            kind="matching.published",
+            key=f"mentorship:{mentorship.pk}",
+            title=f"Your match in {mentorship.program}",
+            text=f"You have been matched with {other.full_name or other.email}. Open your "
+            "mentorship to agree how you will work together.",
+            link_path=mentorship.get_absolute_url(),
+            link_label="Open the mentorship",
+        )
+        for mentorship in activated
+        for person, other in (
+            (mentorship.mentee, mentorship.mentor),
+            (mentorship.mentor, mentorship.mentee),
+        )
+    )
+    if activated:
+        count = len(activated)
+        teams_announce(
+            program=run.program,
+            kind="matching.published",
+            key=f"run:{run.pk}",
+            title=f"New pairs in {run.program}",
+            text=f"{count} new pair{'s' if count != 1 else ''} {'were' if count != 1 else 'was'} "
+            "matched and told by email or Slack. Each pair's first step: agree how they will "
+            "work together.",
+            link_path=run.program.get_absolute_url(),
+            link_label="Open the program",
+        )
+
+
+def _emails(mentorship: Mentorship) -> list[tuple[int, Email]]:
     link = absolute_url(mentorship.get_absolute_url())
     # Only what the pair has going for it: zero-fit lines ("offers 0") are never quoted.
     reasons = "\n".join(f"- {text}" for text, points in mentorship.explanation or [] if points > 0)
@@ -969,5 +1014,5 @@ def _emails(mentorship: Mentorship) -> list[Email]:
             f"{why}"
             f"Open your mentorship to agree how you will work together:\n{link}\n"
         )
-        out.append(Email(person.email, f"Your match in {mentorship.program}", body))
+        out.append((person.pk, Email(person.email, f"Your match in {mentorship.program}", body)))
     return out

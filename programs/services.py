@@ -5,9 +5,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
+from chat.selectors import wants_email
+from chat.services import slack_notify
 from core.mail import absolute_url, send_each_once
 from outbox.services import event_record, outbox_enqueue
 from people.models import User
@@ -222,7 +225,24 @@ def enrolment_create(
     enrolment = _write_details(enrolment, data=data, skills=skills, avoid=avoid)
     if enrolment.status == EnrolmentStatus.APPROVED:
         enrolment_approved_event(enrolment, decided_by=None)
+    else:
+        _approval_request_slack(enrolment)
     return enrolment
+
+
+def _approval_request_slack(enrolment: Enrolment) -> int:
+    """Tells the employee's manager in Slack (if they want Slack) that a request waits."""
+    person, program = enrolment.user, enrolment.program
+    stamp = int((enrolment.updated_at or timezone.now()).timestamp())
+    return slack_notify(
+        users=[person.manager] if person.manager_id else [],
+        kind="programs.approval_request",
+        key=f"enrolment:{enrolment.pk}:{stamp}",
+        title=f"{person.full_name or person.email} asks to join {program.name}",
+        text=f"As {enrolment.get_role_display().lower()}. Approve or decline in Tandem.",
+        link_path=reverse("programs:approval_decide", args=[enrolment.pk]),
+        link_label="Approve or decline",
+    )
 
 
 def can_edit_enrolment(enrolment: Enrolment) -> bool:
@@ -287,7 +307,26 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, reason: str, by: Us
     # Through the outbox: sent by the worker after the commit (a rolled-back decision is never
     # announced), retried if the mail server is down, never holding up the manager's request.
     outbox_enqueue(task="programs.tasks.email_decision", args=[enrolment.pk])
+    _decision_slack(enrolment, by)
     return enrolment
+
+
+def _decision_slack(enrolment: Enrolment, by: User) -> int:
+    """The decision as a Slack message, for an employee who wants Slack; the manager's note
+    stays in Tandem."""
+    verb = "approved" if enrolment.status == EnrolmentStatus.APPROVED else "declined"
+    program = enrolment.program
+    return slack_notify(
+        users=[enrolment.user],
+        kind="programs.decision",
+        key=f"decision:{enrolment.pk}:{int(enrolment.decided_at.timestamp())}",
+        title=f"Your enrolment in {program.name}: {verb}",
+        text=f"{by.full_name or by.email} {verb} your enrolment as "
+        f"{enrolment.get_role_display().lower()}. Open Tandem to see their note"
+        + (" and enrol again while the program is open." if verb == "declined" else "."),
+        link_path=program.get_absolute_url(),
+        link_label="Open the program",
+    )
 
 
 def enrolment_decision_email(*, enrolment_id: int) -> bool:
@@ -307,7 +346,8 @@ def enrolment_decision_email(*, enrolment_id: int) -> bool:
         send_each_once(
             [enrolment],
             field="decision_emailed_at",
-            send=lambda row: _decision_email(row, row.decided_by).send(),
+            # Left out (but stamped) for an employee who chose Slack only.
+            send=lambda row: wants_email(row.user) and _decision_email(row, row.decided_by).send(),
             on_refused=_decision_email_refused,
         )
     )

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<slug:slug>/status/", views.program_status, name="status"),
     path("<slug:slug>/enrol/<str:role>/", views.enrol, name="enrol"),
     path("<slug:slug>/my-enrolment/", views.enrolment_edit, name="enrolment_edit"),
+    path("<slug:slug>/teams/", views.teams_channel, name="teams"),
+    path("<slug:slug>/teams/clear/", views.teams_channel_clear, name="teams_clear"),
 ]
 
 # Mounted by the root URLconf as the `audit` namespace under /audit/: the audit app sits below

@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.selectors import program_events
+from chat import selectors as chat_selectors
+from chat import services as chat_services
+from chat.forms import TeamsChannelForm
 from core.errors import validation_text
 from people.models import User
 from people.permissions import hr_required
@@ -313,3 +316,37 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     page = Paginator(program_events(program.pk), 50).get_page(request.GET.get("page"))
     return render(request, "audit/program_log.html", {"program": program, "page": page})
+
+
+# --- the program's Microsoft Teams channel (the chat app sends; coordinators set it here) ---
+
+
+@hr_required
+def teams_channel(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    form = TeamsChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat_services.teams_channel_set(
+                program=program, url=form.cleaned_data["webhook_url"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("webhook_url" if hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(request, "Teams channel connected: program news will be posted there.")
+            return redirect("programs:teams", program.slug)
+    context = {
+        "program": program,
+        "form": form,
+        "channel": chat_selectors.teams_channel_of(program),
+    }
+    return render(request, "programs/teams_channel.html", context)
+
+
+@hr_required
+@require_POST
+def teams_channel_clear(request: HttpRequest, slug: str) -> HttpResponse:
+    program = coordinated_program(request, slug)
+    if chat_services.teams_channel_clear(program=program, by=request.user):
+        messages.success(request, "Teams channel disconnected.")
+    return redirect("programs:teams", program.slug)

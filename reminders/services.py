@@ -28,6 +28,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from chat.selectors import wants_email
+from chat.services import slack_notify
 from core.bulk import insert_rows
 from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
 from outbox.services import EventData, events_record
@@ -276,6 +278,33 @@ def _reminder_email(row: ReminderSent) -> EmailMessage:
     return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email])
 
 
+_SLACK_TITLES = {
+    ReminderKind.CHECKIN_DUE: "Check-in due with {other}",
+    ReminderKind.CHECKIN_OVERDUE: "Check-in overdue with {other}",
+    ReminderKind.MILESTONE_DUE: "A milestone is due on {due}",
+}
+
+
+def _reminder_slack(row: ReminderSent) -> int:
+    """The reminder as a Slack message, for those who want Slack: names, dates and a link,
+    never the milestone's or the check-ins' text."""
+    m = row.mentorship
+    other = m.mentee if row.recipient_id == m.mentor_id else m.mentor
+    title = _SLACK_TITLES[row.kind].format(
+        other=other.full_name or other.email,
+        due=row.milestone.due_date.strftime("%-d %b") if row.milestone else "",
+    )
+    return slack_notify(
+        users=[row.recipient],
+        kind=f"reminders.{row.kind}",
+        key=f"reminder:{row.pk}",
+        title=title,
+        text=f"In {m.program.name}. Open your mentorship to log a check-in or plan the next one.",
+        link_path=m.get_absolute_url(),
+        link_label="Open the mentorship",
+    )
+
+
 def _deliver(message: EmailMessage, **log_fields) -> None:
     # Raises on failure, which rolls back the caller's transaction: the row stays pending.
     message.send(fail_silently=False)
@@ -333,7 +362,10 @@ def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
             )
             if not claimed:
                 return False
-            _deliver(_reminder_email(row), reminder_id=row.pk)
+            # The person's chat preference: email, Slack, or both (the chat app sends Slack).
+            if wants_email(row.recipient):
+                _deliver(_reminder_email(row), reminder_id=row.pk)
+            _reminder_slack(row)
             ReminderSent.objects.filter(pk=row.pk).update(
                 status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
             )
