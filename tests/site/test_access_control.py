@@ -188,6 +188,8 @@ TABLE: dict[str, Rule] = {
     "programs:manage": page(p, HR),
     "programs:edit": page(p, HR),
     "programs:status": post(p, HR),
+    "programs:teams": page(p, HR),
+    "programs:teams_clear": post(p, HR),
     "programs:enrolments": page(p, HR),
     # Program O is open; the mentee is already enrolled there, so is sent to their enrolment.
     "programs:enrol": page(
@@ -251,6 +253,7 @@ TABLE: dict[str, Rule] = {
     "imports:confirm": post(lambda w: {"pk": w.batch.pk}, HR, **HR_OBJECT),
     # reminders
     "reminders:preferences": page(None, SIGNED_IN),
+    "chat:preference": page(None, SIGNED_IN),
     "reminders:calendar": page(None, SIGNED_IN),
     "reminders:calendar_rotate": post(None, SIGNED_IN),
     "reminders:calendar_revoke": post(None, SIGNED_IN),
