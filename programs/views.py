@@ -331,7 +331,7 @@ def teams_channel(request: HttpRequest, slug: str) -> HttpResponse:
                 program=program, url=form.cleaned_data["webhook_url"], by=request.user
             )
         except ValidationError as exc:
-            form.add_error("webhook_url" if hasattr(exc, "error_dict") else None, exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, "Teams channel connected: program news will be posted there.")
             return redirect("programs:teams", program.slug)
