@@ -63,6 +63,9 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "reminders.EmailLog": frozenset({"subject"}),
     # Queued emails: bodies quote goals and notes, and a password-reset body holds the link.
     "outbox.OutgoingEmail": frozenset({"subject", "body", "attachment"}),
+    # Slack messages and Teams cards name people and pairs; a Teams webhook URL is a secret.
+    "chat.ChatMessage": frozenset({"title", "text", "link"}),
+    "chat.TeamsChannel": frozenset({"webhook_url"}),
 }
 
 # Admin options that name fields, checked by tandem.A002.

@@ -117,6 +117,8 @@ EXPORT: list[tuple[str, str, list[str]]] = [
         ],
     ),
     ("reminders.NotificationPreference", "user", ["email_enabled", "weekly_digest"]),
+    # Where their notices go (chat app): email, Slack or both.
+    ("chat.ChatPreference", "user", ["delivery", "updated_at"]),
     # Ask an expert: their listing, and one-off sessions they asked for or gave.
     (
         "experts.ExpertProfile",
@@ -188,6 +190,9 @@ DELETE: list[tuple[str, str]] = [
     ("otp_static.StaticDevice", "user"),
     # API tokens act as their owner: an erased person's tokens stop working with them.
     ("api.ApiToken", "user"),
+    # Their chat preference, and the Slack messages queued or sent to them.
+    ("chat.ChatPreference", "user"),
+    ("chat.ChatMessage", "recipient"),
 ]
 
 # Links to a user that hold no personal content of their own, or that are scrubbed by
@@ -220,6 +225,7 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("api.ApiToken", "revoked_by"),
     ("checkins.Meeting", "set_by"),
     ("webhooks.Endpoint", "created_by"),
+    ("chat.TeamsChannel", "set_by"),
     ("selfmatch.MatchRequest", "closed_by"),
     ("selfmatch.Choice", "mentor"),
     ("selfmatch.ProgramMatching", "updated_by"),

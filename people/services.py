@@ -38,6 +38,8 @@ SCRUB: list[tuple[str, list[str]]] = [
     ("matching.Proposal", ["alternatives", "explanation"]),
     ("mentorships.Mentorship", ["explanation"]),
     ("outbox.OutgoingEmail", ["to", "subject", "body"]),
+    # Slack messages to others and Teams cards may name them.
+    ("chat.ChatMessage", ["title", "text"]),
 ]
 
 
