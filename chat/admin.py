@@ -14,8 +14,8 @@ class ChatPreferenceAdmin(admin.ModelAdmin):
 @admin.register(TeamsChannel)
 class TeamsChannelAdmin(admin.ModelAdmin):
     # The webhook URL is a secret (anyone with it can post to the channel): never shown.
-    list_display = ("program", "masked_url", "set_by", "updated_at")
-    fields = ("program", "masked_url", "set_by", "updated_at")
+    list_display = ("program", "set_by", "updated_at")
+    fields = ("program", "set_by", "updated_at")
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

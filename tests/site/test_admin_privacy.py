@@ -20,7 +20,9 @@ from django.core.checks import run_checks
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from chat.models import ChatMessage, TeamsChannel
 from checkins.models import CheckIn
 from core.admin_privacy import PRIVATE_TEXT, PrivateTextAdminMixin, reaches_private
 from mentorships.models import Goal
@@ -55,6 +57,10 @@ def world(db) -> World:
     answered(w.survey, "mentee", (4, 4, 4), comment="a comment")
     EmailLog.objects.create(to=w.mentee.email, subject="Milestone due")
     OutgoingEmail.objects.create(kind="test", to=w.mentee.email, subject="Goal", body="A goal")
+    channel = TeamsChannel.objects.create(program=w.p, webhook_url="https://example.com/hook")
+    ChatMessage.objects.create(
+        service="teams", channel=channel, kind="t", dedupe_key="t", next_attempt_at=timezone.now()
+    )
     for model, fields in private_models():
         assert model.objects.exists(), f"the test world needs a {model._meta.label} row"
         model.objects.update(**{f: marker(model, f) for f in fields})
