@@ -16,7 +16,8 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_person_chooses_slack_on_a_phone(phone_page, live_server, slack):
+def test_a_person_chooses_slack_on_a_phone(settings, phone_page, live_server):
+    settings.SLACK_BOT_TOKEN = "xoxb-browser-test"
     ana = factories.UserFactory(email="ana.slack@example.com")
     page = phone_page
     login(page, ana.email, factories.PASSWORD)
