@@ -508,4 +508,7 @@ CELERY_BEAT_SCHEDULE["chat-send"] = {
     "task": "chat.tasks.send",
     "schedule": env.float("CHAT_SWEEP_SECONDS", default=30.0),
 }
-CELERY_BEAT_SCHEDULE["chat-purge"] = {"task": "chat.tasks.purge", "schedule": crontab(minute=40, hour=3)}
+CELERY_BEAT_SCHEDULE["chat-purge"] = {
+    "task": "chat.tasks.purge",
+    "schedule": crontab(minute=40, hour=3),
+}
