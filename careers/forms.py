@@ -16,11 +16,26 @@ class RoleForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
-    skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False)
+    skill = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     level = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, initial=3)
 
+    def __init__(self, *args, skill_choices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [("", "—"), *skill_choices]
 
-RequirementFormSet = forms.formset_factory(RequirementForm, extra=3, max_num=40, can_delete=True)
+
+_RequirementFormSet = forms.formset_factory(RequirementForm, extra=3, max_num=40, can_delete=True)
+
+
+def requirement_formset(data=None, initial=None):
+    """The required-skills rows; the skills list is read once for all of them."""
+    skills = {s.pk: s for s in Skill.objects.order_by("name")}
+    choices = [(pk, s.name) for pk, s in skills.items()]
+    formset = _RequirementFormSet(
+        data, initial=initial, prefix="req", form_kwargs={"skill_choices": choices}
+    )
+    formset.skills = skills
+    return formset
 
 
 class ChecklistItemForm(forms.Form):

@@ -105,7 +105,8 @@ def _check(rows: list[library.Row]) -> tuple[list[tuple[str, str]], dict[str, Sk
             if row.role and row.role.lower() not in titles:
                 problems.append(f"there is no role called “{row.role}”")
         if problems:
-            errors.append((row.where, "; ".join(problems).capitalize() + "."))
+            text = "; ".join(problems)
+            errors.append((row.where, text[0].upper() + text[1:] + "."))
     return errors, skills, titles
 
 
@@ -160,11 +161,9 @@ def roles_import(*, content: str, fmt: str, by: User, source: str = "import") ->
     result = ImportResult(errors=list(errors))
     if not rows and not errors:
         result.errors.append(("File", "The file has no rows."))
-    if result.errors:
-        return result
     problems, skills, _titles = _check(rows)
-    if problems:
-        result.errors = problems
+    result.errors += problems
+    if result.errors:
         return result
     try:
         with transaction.atomic():

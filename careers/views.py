@@ -24,9 +24,9 @@ from .forms import (
     ImportForm,
     PathForm,
     ProgramCareersForm,
-    RequirementFormSet,
     RoleForm,
     TargetRoleForm,
+    requirement_formset,
 )
 from .models import CareerPath, ChecklistItem, WorkRole
 
@@ -54,9 +54,9 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 def _requirements(formset) -> list:
     return [
-        (f.cleaned_data["skill"], f.cleaned_data.get("level") or 3)
+        (formset.skills[f.cleaned_data["skill"]], f.cleaned_data.get("level") or 3)
         for f in formset.forms
-        if f.cleaned_data.get("skill") and not f.cleaned_data.get("DELETE")
+        if f.cleaned_data.get("skill") in formset.skills and not f.cleaned_data.get("DELETE")
     ]
 
 
@@ -66,9 +66,11 @@ def _role_form(request: HttpRequest, role: WorkRole | None) -> HttpResponse:
         if role
         else None
     )
-    needs = [{"skill": r.skill, "level": r.level} for r in role.requirements.all()] if role else []
+    needs = (
+        [{"skill": r.skill_id, "level": r.level} for r in role.requirements.all()] if role else []
+    )
     form = RoleForm(request.POST or None, initial=initial)
-    formset = RequirementFormSet(request.POST or None, initial=needs, prefix="req")
+    formset = requirement_formset(request.POST or None, initial=needs)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             saved = services.role_save(
