@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
@@ -288,7 +288,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 def target_set(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_for_user_or_404(request.user, pk)
     if request.user.pk != mentorship.mentee_id:
-        raise PermissionDenied("Only the mentee chooses their target role.")
+        raise Http404("Only the mentee chooses their target role.")
     enrolment = selectors.mentee_enrolment(mentorship)
     form = TargetRoleForm(request.POST)
     if enrolment is None:
@@ -308,7 +308,7 @@ def target_set(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_for_user_or_404(request.user, pk)
     if request.user.pk != mentorship.mentee_id:
-        raise PermissionDenied("Goals belong to the mentee: only they can accept the plan.")
+        raise Http404("Goals belong to the mentee: only they can accept the plan.")
     enrolment = selectors.mentee_enrolment(mentorship)
     role = selectors.target_for(enrolment, selectors.program_careers(mentorship.program))
     if role is None:
@@ -336,7 +336,7 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_for_user_or_404(request.user, pk)
     if request.user.pk != mentorship.mentee_id:
-        raise PermissionDenied("The mentee logs evidence; the mentor confirms it.")
+        raise Http404("The mentee logs evidence; the mentor confirms it.")
     form = EvidenceForm(request.POST, checkins=mentorship.checkins.all())
     if not form.is_valid():
         messages.error(request, "Check the link (it must be a web address) and try again.")
@@ -374,7 +374,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.evidence_for_participant_or_404(request.user, pk)
     if request.user.pk != evidence.mentorship.mentor_id:
-        raise PermissionDenied("Only the mentor confirms evidence.")
+        raise Http404("Only the mentor confirms evidence.")
     try:
         services.evidence_confirm(evidence=evidence, by=request.user)
     except ValidationError as exc:

@@ -117,7 +117,7 @@ def test_it_refuses_the_plan_to_the_mentor(client_for, pair, cloud_ops):
     response = client_for(pair.mentor).post(
         reverse("careers:plan_accept", args=[pair.pk]), {f"take_{aws.pk}": "1"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Goal.objects.exists()
 
 
@@ -193,7 +193,7 @@ def test_it_answers_404_to_a_third_user_confirming(client_for, pair, item):
     response = client_for(stranger).post(reverse("careers:evidence_confirm", args=[evidence.pk]))
     assert response.status_code == 404
     response = client_for(pair.mentee).post(reverse("careers:evidence_confirm", args=[evidence.pk]))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Evidence.objects.get(pk=evidence.pk).confirmed_at is None
 
 
