@@ -211,3 +211,33 @@ def test_it_keeps_the_plan_page_queries_constant(
     services.evidence_submit(mentorship=pair, by=pair.mentee, item=item, note="x")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("careers:plan", args=[pair.pk]))
+
+
+def test_it_counts_a_checklist_item_the_mentor_ticked_in_an_assessment(
+    client_for, pair, cloud_ops, item
+):
+    from django.utils import timezone
+
+    from feedback.models import AssessmentRequest, AssessmentRound
+
+    services.target_role_set(enrolment=_enrolment(pair), role=cloud_ops, by=pair.mentee)
+    _declare(pair, AWS=2)
+    round_ = AssessmentRound.objects.create(
+        program=pair.program, kind="follow_up", due_on=date.today(), status="sent"
+    )
+    request = AssessmentRequest.objects.create(
+        round=round_,
+        mentorship=pair,
+        mentee=pair.mentee,
+        rater=pair.mentor,
+        rater_role="mentor",
+        sent_at=timezone.now(),
+    )
+    url = reverse("feedback:assessment", args=[request.pk])
+    page = client_for(pair.mentor).get(url).content.decode()
+    assert item.text in page
+    aws = Skill.objects.get(name="AWS")
+    response = client_for(pair.mentor).post(url, {f"skill_{aws.pk}": "3", f"check_{item.pk}": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gap = selectors.person_gap(pair.mentee_id, cloud_ops)
+    assert item.pk not in {i.id for i in gap.open_items}
