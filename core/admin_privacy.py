@@ -58,6 +58,8 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "metrics.OutcomeEvent": frozenset({"note"}),
     # Ask an expert: what the person asking wrote to the expert, for the two of them.
     "experts.FlashSession": frozenset({"note"}),
+    # Careers: what a mentee shows for a checklist item or milestone, for the pair.
+    "careers.Evidence": frozenset({"note", "link"}),
     "selfmatch.MatchRequest": frozenset({"note"}),
     # Subjects of reminder emails carry milestone titles.
     "reminders.EmailLog": frozenset({"subject"}),

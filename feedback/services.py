@@ -10,6 +10,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from careers.services import assessment_checks_save
 from core.mail import DeliveryFailed, absolute_url, error_text, send_each_once
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
 from people.models import User
@@ -408,8 +409,15 @@ def assessment_requests_send_due(*, today: date) -> dict[str, int]:
 
 @transaction.atomic
 def assessment_submit(
-    *, request: AssessmentRequest, levels: dict[int, int], skill_ids: list[int]
+    *,
+    request: AssessmentRequest,
+    levels: dict[int, int],
+    skill_ids: list[int],
+    checklist: list[int] = (),
+    met: set[int] = frozenset(),
 ) -> AssessmentRequest:
+    """The ratings, and for a mentee with a target role, which of its checklist items
+    (`checklist`) the rater saw met (careers)."""
     missing = [sid for sid in skill_ids if levels.get(sid) not in (1, 2, 3, 4, 5)]
     if missing or not skill_ids:
         raise ValidationError("Rate every skill from 1 to 5.")
@@ -421,5 +429,9 @@ def assessment_submit(
     SkillRating.objects.bulk_create(
         [SkillRating(request=request, skill_id=sid, level=levels[sid]) for sid in skill_ids]
     )
+    if checklist:
+        assessment_checks_save(
+            request=request, by=request.rater, met_ids=set(met), item_ids=list(checklist)
+        )
     request.refresh_from_db()
     return request

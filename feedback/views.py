@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from careers import selectors as careers_selectors
 from core.errors import validation_text
 from people.permissions import hr_required
 from programs.selectors import coordinated_program
@@ -72,15 +73,26 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [(es.skill, levels.get(es.skill_id)) for es in skills]
         return render(request, "feedback/assessment_done.html", {"req": req, "rows": rows})
     form = RatingForm(request.POST or None, skills=skills)
+    # Careers: the checklist of the mentee's target role, ticked where the rater saw it met.
+    checklist = careers_selectors.assessment_items(req)
     if request.method == "POST" and form.is_valid():
+        met = {i.pk for i in checklist if request.POST.get(f"check_{i.pk}")}
         try:
-            services.assessment_submit(request=req, levels=form.levels(), skill_ids=form.skill_ids)
+            services.assessment_submit(
+                request=req,
+                levels=form.levels(),
+                skill_ids=form.skill_ids,
+                checklist=[i.pk for i in checklist],
+                met=met,
+            )
         except ValidationError as exc:
             form.add_error(None, validation_text(exc))
         else:
             messages.success(request, "Thank you: the ratings are saved.")
             return redirect("feedback:assessment", req.pk)
-    return render(request, "feedback/assessment.html", {"req": req, "form": form})
+    return render(
+        request, "feedback/assessment.html", {"req": req, "form": form, "checklist": checklist}
+    )
 
 
 # --- HR coordinators -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from careers.selectors import gap_sought_skills
 from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipStatus
 from people.models import User
 from people.selectors import ancestor_ids
@@ -151,6 +152,34 @@ def _skills(
         names[row.skill_id] = row.skill.name
     skill_ids = sorted(names)
     return by_enrolment, skill_ids, [names[s] for s in skill_ids]
+
+
+def _with_gap(
+    skills: dict[int, list[EnrolmentSkill]],
+    names: dict[int, str],
+    gap: dict[int, list[tuple]],
+) -> tuple[dict[int, list[EnrolmentSkill]], list[int], list[str]]:
+    """A program that matches on the gap to target roles (careers): each skill of a mentee's
+    gap is sought up to the required level, beside what they asked for themselves. The rows
+    are in memory only."""
+    for enrolment_id, found in gap.items():
+        rows = {r.skill_id: r for r in skills[enrolment_id]}
+        for skill_id, name, current, required in found:
+            names[skill_id] = name
+            row = rows.get(skill_id)
+            if row is None:
+                skills[enrolment_id].append(
+                    EnrolmentSkill(
+                        enrolment_id=enrolment_id,
+                        skill_id=skill_id,
+                        level=max(current, 1),
+                        target_level=required,
+                    )
+                )
+            else:
+                row.target_level = max(row.target_level or 0, required)
+    skill_ids = sorted(names)
+    return skills, skill_ids, [names[s] for s in skill_ids]
 
 
 def _style(value: str) -> int:
@@ -337,6 +366,10 @@ def load_program_data(
         mentor_rows = mentee_rows
     ids = list({e.pk for e in mentee_rows + mentor_rows})
     skills, skill_ids, skill_names = _skills(ids)
+    gap = gap_sought_skills(program, mentee_rows)
+    if gap:
+        names = dict(zip(skill_ids, skill_names, strict=True))
+        skills, skill_ids, skill_names = _with_gap(skills, names, gap)
     column = {s: k for k, s in enumerate(skill_ids)}
     row_of = {e.user_id: i for i, e in enumerate(mentee_rows)}
     col_of = {e.user_id: j for j, e in enumerate(mentor_rows)}

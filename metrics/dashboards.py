@@ -244,6 +244,7 @@ class Builder:
             self.growth(),
             self.retention(groups),
             self.career(groups),
+            self.target_roles(groups),
             self.engagement(),
             None if self.recording else self.feedback(),
             self.supply_demand(),
@@ -388,6 +389,45 @@ class Builder:
             headers,
             rows,
             chart,
+        )
+
+    def target_roles(self, groups: selectors.Cohorts) -> Section | None:
+        d = selectors.target_roles(self.scope, self.programs, groups)
+        if not d["programs"] and not d["moves"]["count"]:
+            return None
+        rows = []
+        for p in d["programs"]:
+            key = ("roles", p["label"])
+            rows.append(
+                [
+                    p["label"],
+                    self.n(p["n"], key, p["who"]),
+                    _show(self.fig(p["start"], p["n"], key, p["who"]), "%"),
+                    _show(self.fig(p["now"], p["n"], key, p["who"]), "%"),
+                ]
+            )
+        m = d["moves"]
+        key = ("roles", "moves")
+        moves = [
+            [
+                "Participants",
+                _show(self.fig(m["count"], m["n"], key, m["who"])),
+                _show(self.fig(m["rate"], m["n"], key, m["who"]), "%"),
+                self.n(m["n"], key, m["who"]),
+            ]
+        ]
+        return Section(
+            "roles",
+            "Progress toward target roles",
+            "Per program, mentees with a target role and the mean share of its required skills "
+            "they met when they chose it and now (current levels: the latest mentor rating, "
+            "else self-rating, else the level given when enrolling).",
+            ["Program", "Mentees with a target role", "Required skills met at start", "Met now"],
+            rows,
+            None,
+            extra_title="Internal moves along a career path",
+            extra_headers=["Group", "Moves along a path", "Share", "People"],
+            extra_rows=moves,
         )
 
     def engagement(self) -> Section:
@@ -572,7 +612,13 @@ class Builder:
             pairings=self.audience.sees_names and self.draws,
             rows=self.skill_rows,
         )
-        headers = ["Skill", "Category", "Experts (level 5)", "Needed by (mentees)"]
+        headers = [
+            "Skill",
+            "Category",
+            "Experts (level 5)",
+            "Needed by (mentees)",
+            "Required by roles",
+        ]
         if self.audience.sees_names:
             headers += ["Sole expert", "Suggested pairings"]
         rows, labels, values = [], [], []
@@ -581,7 +627,7 @@ class Builder:
             needed = self.fig(
                 s["needed_by"], s["needed_by"], ("supply", "skill", s["skill"], "seekers"), s["who"]
             )
-            row = [s["skill"], s["category"], experts, _show(needed)]
+            row = [s["skill"], s["category"], experts, _show(needed), s["required_by_roles"]]
             if self.audience.sees_names:
                 pairs = "; ".join(f"{p['name']} (level {p['level']})" for p in s["suggested"])
                 row += [s["expert"] or "", pairs]
@@ -597,7 +643,8 @@ class Builder:
             "concentration",
             "Knowledge concentration",
             "Skills that one person or nobody holds at expert level among mentors, against "
-            "how many mentees seek them. Suggested pairings put the sole expert with people "
+            "how many mentees seek them; first those many work roles require but one expert "
+            "holds. Suggested pairings put the sole expert with people "
             "at level 3–4 outside their reporting line.",
             headers,
             rows,

@@ -14,6 +14,7 @@ from statistics import fmean
 
 from django.db.models import Count, Max, Sum
 
+from careers import selectors as careers_selectors
 from checkins.models import CheckIn, Pulse
 from core.dates import add_months
 from core.privacy import MIN_GROUP
@@ -766,6 +767,8 @@ def knowledge_concentration(
             seekers[skill_id].add(user_id)
         if 3 <= level <= 4:
             candidates[skill_id][user_id] = max(level, candidates[skill_id].get(user_id, 0))
+    # Careers: a skill many work roles require but one expert holds is flagged first.
+    required_by = shared(scope, ("roles_requiring",), careers_selectors.roles_requiring)
     concentrated = [s for s in skills if len(experts[s]) <= 1 and (seekers[s] or experts[s])]
     people: dict[int, str] = {}
     managers: dict[int, int | None] = {}
@@ -784,13 +787,19 @@ def knowledge_concentration(
         if manager_id is not None:
             children[manager_id].append(pk)
     result = []
-    for skill_id in sorted(concentrated, key=lambda s: (-len(seekers[s]), skills[s])):
+
+    def rank(s: int) -> tuple:
+        sole = required_by.get(s, 0) if len(experts[s]) == 1 else 0
+        return (-sole, -len(seekers[s]), skills[s])
+
+    for skill_id in sorted(concentrated, key=rank):
         name, category = skills[skill_id]
         row = {
             "skill": name,
             "category": category,
             "experts": len(experts[skill_id]),
             "needed_by": len(seekers[skill_id]),
+            "required_by_roles": required_by.get(skill_id, 0),
             "skill_id": skill_id,
             "expert": None,
             "expert_id": None,
@@ -811,6 +820,54 @@ def knowledge_concentration(
             ]
         result.append(row)
     return {"skills": result}
+
+
+# --- careers: progress toward target roles, moves along career paths --------------------------
+
+
+def target_roles(scope: Scope, programs: dict[int, ProgramInfo], groups: Cohorts) -> dict:
+    """Per program: mentees with a target role and the mean share of its required skills they
+    met when they chose it and now (careers). And participants whose promotion or internal
+    move, in their program window, went along a career path (from and to role titles)."""
+    people = _people(scope)
+    rows = [r for r in careers_selectors.target_progress(programs) if r[1] in people]
+    per_program: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for program_id, user_id, met0, req0, met, req in rows:
+        start = met0 / req0 if req0 else 0.0
+        now = met / req if req else 0.0
+        per_program[program_id].append((user_id, start, now))
+    out = []
+    for program_id, found in sorted(per_program.items(), key=lambda kv: programs[kv[0]].name):
+        out.append(
+            {
+                "label": programs[program_id].name,
+                "n": len(found),
+                "start": round(100 * fmean(f[1] for f in found), 1),
+                "now": round(100 * fmean(f[2] for f in found), 1),
+                "who": frozenset((f[0], program_id) for f in found),
+            }
+        )
+    paths = careers_selectors.path_moves()
+    moved: set[int] = set()
+    if paths and groups.participants:
+        for user_id, occurred, old, new in OutcomeEvent.objects.filter(
+            kind__in=(OutcomeKind.PROMOTION, OutcomeKind.INTERNAL_MOVE),
+            employee_id__in=list(groups.participants),
+        ).values_list("employee_id", "occurred_on", "from_role", "to_role"):
+            window = groups.participants[user_id]
+            in_window = window[0] <= occurred <= min(window[1], scope.today)
+            if in_window and (old.strip().lower(), new.strip().lower()) in paths:
+                moved.add(user_id)
+    n = len(groups.participants)
+    return {
+        "programs": out,
+        "moves": {
+            "count": len(moved),
+            "n": n,
+            "rate": rate(len(moved), n),
+            "who": frozenset((u, w[0]) for u, w in groups.participants.items()),
+        },
+    }
 
 
 # --- skill growth -------------------------------------

@@ -322,6 +322,7 @@ def _concentration(section: Section, audience: Audience) -> list[Table]:
         Column("category", TEXT, "skill category"),
         Column("experts", INTEGER, "mentors at level 5 on the skill (0 or 1)"),
         Column("needed_by", INTEGER, "mentees seeking the skill"),
+        Column("required_by_roles", INTEGER, "work roles requiring the skill (careers)"),
     ]
     if audience.sees_names:
         columns += [
@@ -334,7 +335,7 @@ def _concentration(section: Section, audience: Audience) -> list[Table]:
         ]
     columns.append(SUPPRESSED_COLUMN)
     rows = []
-    for skill, category, experts, needed, *names in section.rows:
+    for skill, category, experts, needed, roles, *names in section.rows:
         r = _Row(audience)
         count = EXPERT_WORDS.get(experts) if isinstance(experts, str) else None
         row = [
@@ -342,6 +343,7 @@ def _concentration(section: Section, audience: Audience) -> list[Table]:
             r.text(category),
             count if count is not None else r.number(experts),
             r.number(needed),
+            r.number(roles),
         ]
         if audience.sees_names:
             row += [r.text(cell) for cell in (names + ["", ""])[:2]]

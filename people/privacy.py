@@ -135,6 +135,17 @@ EXPORT: list[tuple[str, str, list[str]]] = [
         "expert",
         ["requester__full_name", "skill__name", "note", "status", "scheduled_at", "created_at"],
     ),
+    # Careers: the role they work towards and the evidence they logged.
+    (
+        "careers.TargetRole",
+        "enrolment__user",
+        ["enrolment__program__name", "role__title", "set_at"],
+    ),
+    (
+        "careers.Evidence",
+        "submitted_by",
+        ["item__text", "milestone__title", "link", "note", "submitted_at", "confirmed_at"],
+    ),
     # What the company's directory said about them (SCIM): identifiers, names, emails.
     ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
     # Their API tokens: what they are for, never the secret (only its digest is stored).
@@ -172,6 +183,8 @@ ERASE: list[tuple[str, str, dict[str, Any]]] = [
     ("experts.FlashSession", "expert", {"note": ""}),
     # A self-match request's note is the mentee's words to the mentors they asked.
     ("selfmatch.MatchRequest", "mentee", {"note": ""}),
+    # Evidence is the mentee's words and links: erased with them.
+    ("careers.Evidence", "submitted_by", {"note": "", "link": ""}),
 ]
 
 # Rows deleted outright: they hold nothing aggregate metrics need.
@@ -229,4 +242,6 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("selfmatch.MatchRequest", "closed_by"),
     ("selfmatch.Choice", "mentor"),
     ("selfmatch.ProgramMatching", "updated_by"),
+    ("careers.TargetRole", "set_by"),
+    ("careers.Evidence", "confirmed_by"),
 }

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reminders",
     "feedback",
     "experts",
+    "careers",
     "scim",
     "audit",
     "outbox",

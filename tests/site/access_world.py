@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from api.services import api_token_create
+from careers.models import CareerPath, ChecklistItem, Evidence, RoleSkill, TargetRole, WorkRole
 from checkins import services as checkin_services
 from checkins.models import CheckInTemplate, Recognition
 from experts.models import FlashSession
@@ -63,6 +64,7 @@ IMPORT_FILE = "ENROLMENTS-OF-PROGRAM-P.csv"
 WEBHOOK_SECRET = "whsec_WEBHOOK-SECRET-OF-PROGRAM-P"
 SELFMATCH_NOTE = "SELFMATCH-NOTE-FOR-THE-MENTOR"
 FLASH_NOTE = "FLASH-SESSION-NOTE-FOR-THE-EXPERT"
+EVIDENCE_NOTE = "CAREER-EVIDENCE-NOTE-OF-THE-PAIR"
 
 ANONYMOUS = "anonymous"
 MENTEE = "mentee"
@@ -114,6 +116,8 @@ MARKERS: dict[str, frozenset[str]] = {
     SELFMATCH_NOTE: frozenset({MENTEE, MENTOR}),
     # Ask an expert: the mentee's note to the mentor about a one-off session, for the two.
     FLASH_NOTE: frozenset({MENTEE, MENTOR}),
+    # Careers: the mentee's evidence for a checklist item, for the pair to see and confirm.
+    EVIDENCE_NOTE: frozenset({MENTEE, MENTOR}),
 }
 
 
@@ -393,7 +397,25 @@ def _add_app_rows(w: World) -> None:
         option_1=soon,
         month=month_of(soon),
     )
+    # Careers: a role the mentee works towards, a checklist item with evidence waiting for
+    # the mentor, and a career path into the role.
+    work_role = WorkRole.objects.create(title="Platform engineer", family="cloud")
+    kubernetes = SkillFactory(name="Kubernetes")
+    RoleSkill.objects.create(role=work_role, skill=kubernetes, level=3)
+    from_role = WorkRole.objects.create(title="Systems administrator", family="infrastructure")
+    career_path = CareerPath.objects.create(from_role=from_role, to_role=work_role)
+    item = ChecklistItem.objects.create(skill=kubernetes, level=2, text="Drains a node safely")
+    TargetRole.objects.create(
+        enrolment=w.p.enrolments.get(user=w.mentee), role=work_role, set_by=w.mentee
+    )
+    evidence = Evidence.objects.create(
+        mentorship=w.m, item=item, note=EVIDENCE_NOTE, submitted_by=w.mentee
+    )
     w.objects.update(
+        work_role=work_role,
+        career_path=career_path,
+        checklist_item=item,
+        evidence=evidence,
         webhook=webhook,
         pair_rule=rule,
         template=template,
@@ -432,6 +454,7 @@ WATCHED_APPS = (
     "outbox",
     "webhooks",
     "selfmatch",
+    "careers",
 )
 VOLATILE = frozenset({"last_login"})
 

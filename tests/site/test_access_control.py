@@ -295,6 +295,24 @@ TABLE: dict[str, Rule] = {
         lambda w: {"pk": w.flash.pk}, MENTEE, refusal=404, holders=SIGNED_IN - {MENTOR}
     ),
     "experts:complete": post(lambda w: {"pk": w.flash.pk}, PAIR, **PRIVATE),
+    # careers: the role library is HR's; a pair's plan and evidence are the pair's
+    "careers:roles": page(None, HR_ANY),
+    "careers:role_create": page(None, HR_ANY),
+    "careers:starter_load": page(None, HR_ANY),
+    "careers:import": page(None, HR_ANY),
+    "careers:export": page(None, HR_ANY),
+    "careers:role_edit": page(lambda w: {"pk": w.work_role.pk}, HR_ANY),
+    "careers:role_delete": page(lambda w: {"pk": w.work_role.pk}, HR_ANY),
+    "careers:path_add": post(lambda w: {"pk": w.work_role.pk}, HR_ANY),
+    "careers:path_delete": post(lambda w: {"pk": w.career_path.pk}, HR_ANY),
+    "careers:checklist_add": post(None, HR_ANY),
+    "careers:checklist_delete": post(lambda w: {"pk": w.checklist_item.pk}, HR_ANY),
+    "careers:program_settings": page(p, HR),
+    "careers:plan": page(m, PAIR, **PRIVATE),
+    "careers:target_set": post(m, MENTEE, **PRIVATE),
+    "careers:plan_accept": post(m, MENTEE, **PRIVATE),
+    "careers:evidence_add": post(m, MENTEE, **PRIVATE),
+    "careers:evidence_confirm": post(lambda w: {"pk": w.evidence.pk}, MENTOR, **PRIVATE),
     # audit
     "audit:program_log": page(p, HR),
     # matching (coordinators of the program only)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from careers import demo as careers_demo
 from checkins import demo as checkins_demo
 from experts import demo as experts_demo
 from feedback import demo as feedback_demo
@@ -24,6 +25,7 @@ EXTRA_SEEDS = [
     metrics_demo,
     experts_demo,
     selfmatch_demo,
+    careers_demo,
 ]
 
 
