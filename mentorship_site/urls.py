@@ -46,6 +46,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("feedback/", include("feedback.urls")),
     path("experts/", include("experts.urls")),
+    path("learning/", include("learning.urls")),
     path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
     path("scim/v2/", include("scim.urls")),
     path("api/", include("api.urls")),

@@ -133,6 +133,13 @@ EXPORT: list[tuple[str, str, list[str]]] = [
         "expert",
         ["requester__full_name", "skill__name", "note", "status", "scheduled_at", "created_at"],
     ),
+    # Learning (docs/learning.md): resources they marked done, exams they sat.
+    (
+        "learning.ResourceCompletion",
+        "user",
+        ["resource__title", "resource__skill__name", "mentorship__program__name", "done_at"],
+    ),
+    ("learning.ExamResult", "employee", ["certification__name", "taken_on", "passed"]),
     # What the company's directory said about them (SCIM): identifiers, names, emails.
     ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
     # Their API tokens: what they are for, never the secret (only its digest is stored).
@@ -223,4 +230,6 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("selfmatch.MatchRequest", "closed_by"),
     ("selfmatch.Choice", "mentor"),
     ("selfmatch.ProgramMatching", "updated_by"),
+    ("learning.Resource", "created_by"),
+    ("learning.ExamResult", "recorded_by"),
 }

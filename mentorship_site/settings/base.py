@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reminders",
     "feedback",
     "experts",
+    "learning",
     "scim",
     "audit",
     "outbox",
