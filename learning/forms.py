@@ -3,7 +3,7 @@ from django import forms
 from people.models import User
 from programs.models import Skill
 
-from .models import Certification, Resource, ResourceKind
+from .models import Certification, Resource, ResourceKind, validate_web_link
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +15,13 @@ class DateInput(forms.DateInput):
 
 class ResourceForm(forms.ModelForm):
     skill = forms.ModelChoiceField(queryset=Skill.objects.order_by("name"))
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_web_link],
+        help_text="A web address starting with https:// (or http://).",
+    )
 
     class Meta:
         model = Resource
@@ -43,6 +50,13 @@ class ImportForm(forms.Form):
 
 
 class CertificationForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_link],
+    )
     skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.order_by("name"),
         required=False,

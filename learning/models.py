@@ -2,7 +2,7 @@
 prepared as goals (docs/learning.md)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -17,6 +17,9 @@ class ResourceKind(models.TextChoices):
     BOOK = "book", "Book"
 
 
+# Links open in the participants' browsers: web addresses only (no ftp:, no javascript:).
+validate_web_link = URLValidator(schemes=["http", "https"])
+
 LEVELS = [(1, "1 · Beginner"), (2, "2"), (3, "3 · Intermediate"), (4, "4"), (5, "5 · Expert")]
 
 
@@ -26,7 +29,7 @@ class Resource(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="resources")
     title = models.CharField(max_length=200)
     provider = models.CharField(max_length=120, blank=True)
-    url = models.URLField("Link", max_length=500)
+    url = models.URLField("Link", max_length=500, validators=[validate_web_link])
     kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     level = models.PositiveSmallIntegerField(
         choices=LEVELS, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -40,7 +43,11 @@ class Resource(models.Model):
     class Meta:
         ordering = ["skill__name", "level", "title", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["skill", "url"], name="one_resource_per_skill_link"),
+            models.UniqueConstraint(
+                fields=["skill", "url"],
+                name="one_resource_per_skill_link",
+                violation_error_message="This skill already has a resource with this link.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=5), name="resource_level_1_5"
             ),
@@ -83,7 +90,7 @@ class Certification(models.Model):
     objectives = models.TextField(
         "Exam objectives", help_text="One objective per line; each becomes a milestone."
     )
-    url = models.URLField("Link", max_length=500, blank=True)
+    url = models.URLField("Link", max_length=500, blank=True, validators=[validate_web_link])
     skills = models.ManyToManyField(Skill, blank=True, related_name="certifications")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
