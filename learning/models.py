@@ -97,7 +97,14 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="certification_name_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="certification_name_ci_unique",
+                violation_error_message="A certification with this name is already in the "
+                "catalogue.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

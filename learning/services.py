@@ -221,7 +221,7 @@ def certification_goal_create(
         skills=list(certification.skills.all()),
     )
     objectives = certification.objective_list
-    dates = schedule.spread(today, target_date, len(objectives) + 1)
+    dates = schedule.spread(today, target_date, len(objectives))
     rows = [(title[:200], due) for title, due in zip(objectives, dates, strict=False)]
     rows.append((f"Sit the {certification.name} exam"[:200], target_date))
     mentorship_services.milestones_add(goal=goal, by=by, rows=rows)
