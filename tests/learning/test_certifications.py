@@ -147,9 +147,7 @@ def _exam(client, cert_goal, result: str, on: date | None = None):
     )
 
 
-def test_it_records_a_pass_as_the_certification_outcome_event(
-    client_for, pair, cert_goal
-) -> None:
+def test_it_records_a_pass_as_the_certification_outcome_event(client_for, pair, cert_goal) -> None:
     today = timezone.localdate()
     assert _exam(client_for(pair.mentor), cert_goal, "yes").status_code == 302
     event = OutcomeEvent.objects.get()
@@ -198,9 +196,7 @@ def test_it_lets_the_programs_hr_record_the_exam(client_for, hr_user, cert_goal)
     assert OutcomeEvent.objects.count() == 1
 
 
-def test_it_refuses_the_exam_to_others_with_404(
-    client_for, cert_goal, stranger, other_hr
-) -> None:
+def test_it_refuses_the_exam_to_others_with_404(client_for, cert_goal, stranger, other_hr) -> None:
     for user in (stranger, other_hr):
         assert _exam(client_for(user), cert_goal, "yes").status_code == 404
     assert not ExamResult.objects.exists() and not OutcomeEvent.objects.exists()
@@ -257,9 +253,7 @@ def test_it_refuses_an_unknown_employee_in_plain_words(client_for, hr_user, cert
     assert not ExamResult.objects.exists()
 
 
-def test_it_refuses_recording_exams_for_anyone_to_non_hr(
-    client_for, pair, certification
-) -> None:
+def test_it_refuses_recording_exams_for_anyone_to_non_hr(client_for, pair, certification) -> None:
     response = client_for(pair.mentor).post(
         reverse("metrics:exam_results"),
         {
