@@ -7,6 +7,7 @@ from django.db import transaction
 from checkins import demo as checkins_demo
 from experts import demo as experts_demo
 from feedback import demo as feedback_demo
+from learning import demo as learning_demo
 from mentorships import demo as mentorships_demo
 from metrics import demo as metrics_demo
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
@@ -24,6 +25,7 @@ EXTRA_SEEDS = [
     metrics_demo,
     experts_demo,
     selfmatch_demo,
+    learning_demo,
 ]
 
 
