@@ -47,6 +47,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("experts/", include("experts.urls")),
     path("careers/", include("careers.urls")),
+    path("learning/", include("learning.urls")),
     path("audit/", include((programs_urls.audit_urlpatterns, "audit"))),
     path("scim/v2/", include("scim.urls")),
     path("api/", include("api.urls")),

@@ -245,6 +245,7 @@ class Builder:
             self.retention(groups),
             self.career(groups),
             self.target_roles(groups),
+            self.certifications(groups),
             self.engagement(),
             None if self.recording else self.feedback(),
             self.supply_demand(),
@@ -428,6 +429,36 @@ class Builder:
             extra_title="Internal moves along a career path",
             extra_headers=["Group", "Moves along a path", "Share", "People"],
             extra_rows=moves,
+        )
+
+    def certifications(self, groups: selectors.Cohorts) -> Section:
+        data = selectors.certifications(self.scope, groups=groups)
+        rows = []
+        for key, label, unit in (
+            ("pass_rate", "Certification exam pass rate", "%"),
+            ("time", "Median days from starting to prepare to passing", ""),
+        ):
+            cells = []
+            for group in ("participants", "comparison"):
+                cell = data[key][group]
+                _value, shown, n = self._pair(cell, ("certifications", key, group))
+                cells += [shown if unit else _show(_value), n]
+            rows.append([label, *cells])
+        return Section(
+            "certifications",
+            "Certification exams",
+            "Of the people who sat a certification exam from their program's start, the share "
+            "who passed; and for those who passed, the median days from starting to prepare "
+            "(a certification goal's start) to their first pass. Exam results come from "
+            "certification goals and from HR (Learning and certifications → Exam results).",
+            [
+                "Figure",
+                "Participants",
+                "Participants (people)",
+                "Comparison group",
+                "Comparison group (people)",
+            ],
+            rows,
         )
 
     def engagement(self) -> Section:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import fmean
+from statistics import fmean, median
 
 from django.db.models import Count, Max, Sum
 
@@ -19,6 +19,7 @@ from checkins.models import CheckIn, Pulse
 from core.dates import add_months
 from core.privacy import MIN_GROUP
 from feedback.selectors import survey_results_by_program
+from learning import selectors as learning_selectors
 from mentorships.models import EndReason, Mentorship, MentorshipStatus, ResetRequest
 from people.models import User
 from people.selectors import ancestor_ids
@@ -405,6 +406,52 @@ def _career_rows(scope: Scope, groups: Cohorts) -> dict:
         "participants_n": len(groups.participants),
         "comparison_n": len(groups.comparison),
     }
+
+
+def certifications(scope: Scope, *, groups: Cohorts | None = None) -> dict:
+    """Certification exams (learning) per group: the pass rate (of people who sat an exam
+    from their program's start to today, the share who passed one) and the median days from
+    the start of preparation to the first pass (people whose start is known)."""
+    groups = groups or cohorts(scope)
+    return _per_groups(scope, "certifications", groups, lambda: _certification_rows(scope, groups))
+
+
+def _certification_rows(scope: Scope, groups: Cohorts) -> dict:
+    exams: dict[int, list[tuple]] = defaultdict(list)
+    for employee_id, taken_on, passed, prepared_from in shared(
+        scope, ("exams",), learning_selectors.exam_rows
+    ):
+        exams[employee_id].append((taken_on, passed, prepared_from))
+    rows: dict[str, dict] = {"pass_rate": {}, "time": {}}
+    for name, group in (("participants", groups.participants), ("comparison", groups.comparison)):
+        sat: set[int] = set()
+        passed: set[int] = set()
+        days: dict[int, int] = {}
+        for user_id, found in exams.items():
+            window = group.get(user_id)
+            if window is None:
+                continue
+            inside = sorted(e for e in found if window[0] <= e[0] <= scope.today)
+            if not inside:
+                continue
+            sat.add(user_id)
+            first_pass = next((e for e in inside if e[1]), None)
+            if first_pass is None:
+                continue
+            passed.add(user_id)
+            if first_pass[2] is not None:
+                days[user_id] = (first_pass[0] - first_pass[2]).days
+        rows["pass_rate"][name] = {
+            "rate": rate(len(passed), len(sat)),
+            "n": len(sat),
+            "who": frozenset((u, group[u][0]) for u in sat),
+        }
+        rows["time"][name] = {
+            "rate": round(median(days.values())) if days else None,
+            "n": len(days),
+            "who": frozenset((u, group[u][0]) for u in days),
+        }
+    return rows
 
 
 # --- engagement: check-in activity, resets, pulse ----------------------------------------------

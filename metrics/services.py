@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
+from learning import services as learning_services
 from people.models import User
 from people.services import person_role_set
 
 from . import outcome_import
-from .models import OutcomeEvent
+from .models import OutcomeEvent, OutcomeKind
 
 
 @transaction.atomic
@@ -84,3 +85,47 @@ def dashboard_exported(*, by: User, dashboard: str, metric: str | None, program=
 def leadership_access_set(*, user: User, granted: bool, by: User) -> User:
     """Grant or revoke the leadership view (no-op when already so), audited."""
     return person_role_set(person=user, role="leadership", granted=granted, by=by)
+
+
+@transaction.atomic
+def certification_exam_record(
+    *,
+    by: User,
+    taken_on,
+    passed: bool,
+    certification_goal=None,
+    certification=None,
+    employee: User | None = None,
+    prepared_from=None,
+):
+    """An exam sitting (learning), and for a pass the certification outcome event the
+    dashboards count, in one transaction. An event already recorded (imported, say) is kept."""
+    result = learning_services.exam_result_record(
+        certification_goal=certification_goal,
+        certification=certification,
+        employee=employee,
+        taken_on=taken_on,
+        passed=passed,
+        prepared_from=prepared_from,
+        by=by,
+    )
+    if passed:
+        cert = result.certification
+        key = OutcomeEvent.key_for(OutcomeKind.CERTIFICATION, cert.name)
+        if not OutcomeEvent.objects.filter(
+            employee=result.employee,
+            kind=OutcomeKind.CERTIFICATION,
+            occurred_on=taken_on,
+            natural_key=key,
+        ).exists():
+            outcome_event_record(
+                employee=result.employee,
+                data={
+                    "kind": OutcomeKind.CERTIFICATION,
+                    "occurred_on": taken_on,
+                    "certification_name": cert.name[:150],
+                    "certification_issuer": cert.issuer[:150],
+                },
+                by=by,
+            )
+    return result

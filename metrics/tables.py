@@ -183,6 +183,30 @@ def _career(section: Section, audience: Audience) -> list[Table]:
     ]
 
 
+def _certifications(section: Section, audience: Audience) -> list[Table]:
+    columns = [
+        Column("measure", TEXT, "pass_rate_percent or median_days_to_certify"),
+        GROUP,
+        Column("value", NUMBER, "the pass rate in percent (0–100), or a number of days"),
+        Column("people", INTEGER, "people who sat an exam, or who passed with a known start"),
+        SUPPRESSED_COLUMN,
+    ]
+    names = {
+        "Certification exam pass rate": "pass_rate_percent",
+        "Median days from starting to prepare to passing": "median_days_to_certify",
+    }
+    return [
+        Table(
+            "certifications",
+            "Certification exams: one row per measure and group.",
+            columns,
+            _group_pairs(
+                section, audience, lambda label: [names.get(str(label), _slug(str(label)))]
+            ),
+        )
+    ]
+
+
 # Engagement rows by their label on the page: a stable name and the unit of the value.
 ENGAGEMENT_MEASURES = {
     "mentorships": ("mentorships", "count"),
@@ -396,6 +420,7 @@ SHAPERS: dict[str, Callable[[Section, Audience], list[Table]]] = {
     "growth": _growth,
     "retention": _retention,
     "career": _career,
+    "certifications": _certifications,
     "engagement": _engagement,
     "feedback": _feedback,
     "supply": _supply,

@@ -14,4 +14,7 @@ urlpatterns = [
     path("outcomes/", views.outcomes, name="outcomes"),
     path("outcomes/import/", views.outcomes_import, name="outcomes_import"),
     path("outcomes/template.csv", views.outcomes_template, name="outcomes_template"),
+    # Certification exams (learning): recorded here, where a pass becomes an outcome event.
+    path("certifications/<int:pk>/exam/", views.certification_exam, name="certification_exam"),
+    path("certifications/exams/", views.exam_results, name="exam_results"),
 ]

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from core.http import CSV, as_download
 from imports.csvcheck import CsvFileError
+from learning import selectors as learning_selectors
+from learning.forms import ExamResultAnyoneForm, ExamResultForm
 from people.forms import ActiveEmployeeEmailForm
 from people.models import User
 from people.permissions import hr_required
@@ -326,3 +328,58 @@ def outcomes_template(request: HttpRequest) -> HttpResponse:
     return as_download(
         HttpResponse(to_csv(template_rows()), content_type=CSV), "tandem-outcomes-template.csv"
     )
+
+
+# --- certification exams (learning): a pass is a certification outcome event ---------------
+
+
+@login_required
+def certification_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair, or their program's HR, record an exam for a certification goal."""
+    goal = learning_selectors.certification_goal_for_user_or_404(request.user, pk)
+    form = ExamResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_exam_record(
+                certification_goal=goal,
+                taken_on=form.cleaned_data["taken_on"],
+                passed=form.passed,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                "Congratulations: the certification is recorded."
+                if form.passed
+                else "The result is recorded. Plan the next attempt together.",
+            )
+            mentorship = goal.goal.mentorship
+            if mentorship.is_participant(request.user):
+                return redirect(mentorship.get_absolute_url() + "#learning")
+            return redirect("mentorships:hr_detail", mentorship.pk)
+    return render(request, "learning/exam_form.html", {"form": form, "goal": goal})
+
+
+@hr_required
+def exam_results(request: HttpRequest) -> HttpResponse:
+    """HR records exam results for anyone (the comparison group's pass rate needs them too)."""
+    form = ExamResultAnyoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_exam_record(
+                certification=form.cleaned_data["certification"],
+                employee=form.employee,
+                prepared_from=form.cleaned_data["prepared_from"],
+                taken_on=form.cleaned_data["taken_on"],
+                passed=form.passed,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The exam result is recorded.")
+            return redirect("metrics:exam_results")
+    page = Paginator(learning_selectors.exam_results(), 25).get_page(request.GET.get("page"))
+    return render(request, "learning/exam_results.html", {"form": form, "page": page})

@@ -146,6 +146,13 @@ EXPORT: list[tuple[str, str, list[str]]] = [
         "submitted_by",
         ["item__text", "milestone__title", "link", "note", "submitted_at", "confirmed_at"],
     ),
+    # Learning (docs/learning.md): resources they marked done, exams they sat.
+    (
+        "learning.ResourceCompletion",
+        "user",
+        ["resource__title", "resource__skill__name", "mentorship__program__name", "done_at"],
+    ),
+    ("learning.ExamResult", "employee", ["certification__name", "taken_on", "passed"]),
     # What the company's directory said about them (SCIM): identifiers, names, emails.
     ("scim.ScimUser", "user", ["user_name", "external_id", "attributes", "removed_at"]),
     # Their API tokens: what they are for, never the secret (only its digest is stored).
@@ -244,4 +251,6 @@ NOT_PERSONAL: set[tuple[str, str]] = {
     ("selfmatch.ProgramMatching", "updated_by"),
     ("careers.TargetRole", "set_by"),
     ("careers.Evidence", "confirmed_by"),
+    ("learning.Resource", "created_by"),
+    ("learning.ExamResult", "recorded_by"),
 }

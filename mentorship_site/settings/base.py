@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "feedback",
     "experts",
     "careers",
+    "learning",
     "scim",
     "audit",
     "outbox",

@@ -35,6 +35,7 @@ from feedback.models import (
 )
 from feedback.services import survey_save
 from imports.models import BatchStatus, ImportBatch, ImportKind
+from learning.models import Certification, CertificationGoal, Resource
 from matching.models import MatchingRun, PairRule, Proposal, RunStatus
 from mentorships import services as mentorship_services
 from metrics.models import OutcomeEvent
@@ -416,6 +417,25 @@ def _add_app_rows(w: World) -> None:
         career_path=career_path,
         checklist_item=item,
         evidence=evidence,
+    )
+    # Learning: a resource for the goal's skill, a certification, and the goal prepares for it.
+    resource = Resource.objects.create(
+        skill=w.goal.skills.get(),
+        title="Staging pipelines",
+        url="https://example.com/staging",
+        kind="course",
+        level=2,
+    )
+    certification = Certification.objects.create(
+        name="Certified Kubernetes Administrator", issuer="CNCF", objectives="Cluster architecture"
+    )
+    cert_goal = CertificationGoal.objects.create(
+        goal=w.goal, certification=certification, started_on=timezone.localdate()
+    )
+    w.objects.update(
+        resource=resource,
+        certification=certification,
+        cert_goal=cert_goal,
         webhook=webhook,
         pair_rule=rule,
         template=template,
@@ -450,6 +470,7 @@ WATCHED_APPS = (
     "reminders",
     "feedback",
     "experts",
+    "learning",
     "audit",
     "outbox",
     "webhooks",

@@ -313,6 +313,27 @@ TABLE: dict[str, Rule] = {
     "careers:plan_accept": post(m, MENTEE, **PRIVATE),
     "careers:evidence_add": post(m, MENTEE, **PRIVATE),
     "careers:evidence_confirm": post(lambda w: {"pk": w.evidence.pk}, MENTOR, **PRIVATE),
+    # learning: HR curates the library and the catalogue; a pair's suggestions, completions
+    # and certification goals are theirs (the exam also their program's HR's).
+    "learning:resources": page(None, HR_ANY),
+    "learning:resource_create": page(None, HR_ANY),
+    "learning:resource_edit": page(lambda w: {"pk": w.resource.pk}, HR_ANY),
+    "learning:resource_delete": page(lambda w: {"pk": w.resource.pk}, HR_ANY),
+    "learning:resources_import": page(None, HR_ANY),
+    "learning:resources_template": page(None, HR_ANY),
+    "learning:certifications": page(None, HR_ANY),
+    "learning:certification_create": page(None, HR_ANY),
+    "learning:certification_edit": page(lambda w: {"pk": w.certification.pk}, HR_ANY),
+    "learning:certification_delete": page(lambda w: {"pk": w.certification.pk}, HR_ANY),
+    "learning:certification_goal_create": page(m, MENTEE, **PRIVATE),
+    "learning:resource_done": post(
+        lambda w: {"pk": w.m.pk, "resource_pk": w.resource.pk}, PAIR, **PRIVATE
+    ),
+    "learning:resource_undo": post(
+        lambda w: {"pk": w.m.pk, "resource_pk": w.resource.pk}, PAIR, **PRIVATE
+    ),
+    "metrics:certification_exam": page(lambda w: {"pk": w.cert_goal.pk}, PAIR, HR, **PRIVATE),
+    "metrics:exam_results": page(None, HR_ANY),
     # audit
     "audit:program_log": page(p, HR),
     # matching (coordinators of the program only)

@@ -8,6 +8,7 @@ from careers import demo as careers_demo
 from checkins import demo as checkins_demo
 from experts import demo as experts_demo
 from feedback import demo as feedback_demo
+from learning import demo as learning_demo
 from mentorships import demo as mentorships_demo
 from metrics import demo as metrics_demo
 from people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
@@ -26,6 +27,7 @@ EXTRA_SEEDS = [
     experts_demo,
     selfmatch_demo,
     careers_demo,
+    learning_demo,
 ]
 
 

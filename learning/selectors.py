@@ -1,0 +1,171 @@
+"""Reads for the learning library, suggestions and certification goals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mentorships.models import GoalStatus, Mentorship
+from programs.models import EnrolmentSkill, Skill
+
+from .models import (
+    Certification,
+    CertificationGoal,
+    ExamResult,
+    Resource,
+    ResourceCompletion,
+)
+
+# Suggestions not yet done, per skill: enough to choose from, not a wall.
+SUGGESTED_PER_SKILL = 3
+CLOSED_GOALS = (GoalStatus.ACHIEVED, GoalStatus.DROPPED)
+
+
+def resource_search(*, q: str = "", skill_id: int | None = None, kind: str = "") -> QuerySet:
+    qs = Resource.objects.select_related("skill")
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(provider__icontains=q) | Q(skill__name__icontains=q)
+        )
+    if skill_id:
+        qs = qs.filter(skill_id=skill_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("skill__name", "level", "title", "id")
+
+
+def certification_search(*, q: str = "") -> QuerySet:
+    qs = Certification.objects.all()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(issuer__icontains=q))
+    return qs.order_by("name", "id")
+
+
+def skills_by_name() -> dict[str, int]:
+    return {name.lower(): pk for pk, name in Skill.objects.values_list("pk", "name")}
+
+
+def suitable_levels(current: int | None, target: int | None) -> tuple[int, int]:
+    """The resource levels suggested to someone at `current` aiming at `target` (1–5 scale):
+    from their level to their target (one above their level without a target); everything
+    when their level is unknown."""
+    if current is None:
+        return 1, 5
+    return current, max(current, min(target or current + 1, 5))
+
+
+@dataclass
+class SkillSuggestions:
+    skill: Skill
+    levels: tuple[int, int]
+    items: list[dict] = field(default_factory=list)  # {"resource", "done_by": [names], "mine"}
+
+
+def suggestions(mentorship: Mentorship, viewer, *, skill_ids: list[int] | None = None) -> list:
+    """Resources for the skills the pair's open goals touch, at the mentee's level for each
+    skill (their enrolment in the program). Resources either of them has done come first,
+    with who did them. Five queries whatever the number of goals, skills or resources."""
+    if skill_ids is None:
+        skill_ids = sorted(
+            set(
+                Skill.objects.filter(goals__mentorship=mentorship)
+                .exclude(goals__status__in=CLOSED_GOALS)
+                .values_list("pk", flat=True)
+            )
+        )
+    if not skill_ids:
+        return []
+    skills = {s.pk: s for s in Skill.objects.filter(pk__in=skill_ids)}
+    levels = {
+        skill_id: suitable_levels(level, target)
+        for skill_id, level, target in EnrolmentSkill.objects.filter(
+            enrolment__program_id=mentorship.program_id,
+            enrolment__user_id=mentorship.mentee_id,
+            skill_id__in=skill_ids,
+        ).values_list("skill_id", "level", "target_level")
+    }
+    done: dict[int, list] = defaultdict(list)
+    for c in ResourceCompletion.objects.filter(
+        mentorship=mentorship, resource__skill_id__in=skill_ids
+    ).select_related("user"):
+        done[c.resource_id].append(c.user)
+    found = []
+    per_skill: dict[int, list[Resource]] = defaultdict(list)
+    for r in Resource.objects.filter(skill_id__in=skill_ids).order_by("level", "title", "id"):
+        per_skill[r.skill_id].append(r)
+    for skill_id in sorted(skills, key=lambda pk: skills[pk].name.lower()):
+        low, high = levels.get(skill_id, (1, 5))
+        block = SkillSuggestions(skills[skill_id], (low, high))
+        fresh = 0
+        for r in per_skill.get(skill_id, []):
+            people = done.get(r.pk, [])
+            if not people:
+                if not low <= r.level <= high or fresh >= SUGGESTED_PER_SKILL:
+                    continue
+                fresh += 1
+            block.items.append(
+                {
+                    "resource": r,
+                    "done_by": people,
+                    "mine": any(u.pk == viewer.pk for u in people),
+                }
+            )
+        block.items.sort(key=lambda i: (not i["done_by"], i["resource"].level))
+        if block.items:
+            found.append(block)
+    return found
+
+
+def certification_goals(mentorship: Mentorship) -> list[CertificationGoal]:
+    goals = list(
+        CertificationGoal.objects.filter(goal__mentorship=mentorship)
+        .select_related("certification", "goal")
+        .order_by("-started_on", "-id")
+    )
+    results = defaultdict(list)
+    for r in ExamResult.objects.filter(certification_goal__in=goals).order_by("taken_on", "id"):
+        results[r.certification_goal_id].append(r)
+    for g in goals:
+        g.results = results[g.pk]
+    return goals
+
+
+def certification_goal_for_user_or_404(user, pk: int) -> CertificationGoal:
+    """The certification goal if `user` is one of the pair or an HR coordinator of the
+    program; 404 for everyone else (its existence is the pair's business)."""
+    found = (
+        CertificationGoal.objects.select_related(
+            "certification",
+            "goal__mentorship__program",
+            "goal__mentorship__mentor",
+            "goal__mentorship__mentee",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None or not user.is_authenticated:
+        raise Http404("No such certification goal.")
+    m = found.goal.mentorship
+    if m.is_participant(user):
+        return found
+    if m.program.is_coordinator(user):
+        return found
+    raise Http404("No such certification goal.")
+
+
+def exam_rows() -> list[tuple]:
+    """(employee, taken_on, passed, prepared_from) of every exam result, for the dashboards."""
+    return list(
+        ExamResult.objects.order_by().values_list(
+            "employee_id", "taken_on", "passed", "prepared_from"
+        )
+    )
+
+
+def exam_results() -> QuerySet:
+    return ExamResult.objects.select_related("employee", "certification").order_by(
+        "-taken_on", "-id"
+    )
