@@ -141,7 +141,7 @@ def kill_and_resume(today: date, log: Path, port: int) -> tuple[int, int, int, i
         "TANDEM_TEST_SMTP_PORT": str(port),
         "TEST_DATABASE_URL": _database_url(),
         # The killed sender's lease runs out quickly, so the second one takes its batch over.
-        "OUTBOX_EMAIL_LEASE_SECONDS": "2",
+        "EMAIL_LEASE_SECONDS": "2",
     }
     first = subprocess.Popen([sys.executable, "-c", SENDER], cwd=ROOT, env=env)
     wait_for_lines(log, before + planned // 2, timeout=120)

@@ -19,17 +19,25 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from smtplib import SMTPRecipientsRefused
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.mail import EmailMessage
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from core.bulk import insert_rows
-from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
+from core.mail import (
+    DeliveryFailed,
+    absolute_url,
+    error_text,
+    is_permanent_refusal,
+    stable_message_id,
+)
 from outbox.services import EventData, events_record
 from programs.models import CADENCE_DAYS
 
@@ -273,7 +281,9 @@ def _reminder_email(row: ReminderSent) -> EmailMessage:
     context = _reminder_context(row)
     subject = render_to_string(f"reminders/email/{row.kind}_subject.txt", context)
     body = render_to_string(f"reminders/email/{row.kind}.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email])
+    # Stable per row: a copy resent after a crash (see `_send_batch`) can be dropped by receivers.
+    headers = {"Message-ID": stable_message_id("reminder", row.pk)}
+    return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email], headers=headers)
 
 
 def _deliver(message: EmailMessage, **log_fields) -> None:
@@ -343,57 +353,184 @@ def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
     return True
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+# A reminder leased this many times by senders that died (their lease ran out) is failed: a
+# message that kills its sender must not be retried in a loop.
+MAX_INTERRUPTIONS = 2
+INTERRUPTED = (
+    "Interrupted twice while being sent (the sender stopped before recording it); "
+    "not sent again, it may have arrived."
+)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=DeliveryStatus.PENDING, channel=Channel.EMAIL) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def _claim_batch(*, size: int, lease: timedelta, skip: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """Leases up to `size` sendable reminders, oldest first, in one short transaction.
+
+    PostgreSQL: `SELECT .. FOR UPDATE SKIP LOCKED` hands concurrent senders disjoint rows. The
+    UPDATE repeats the conditions, so where the lock does nothing (SQLite) the rows another
+    sender leased first are simply not taken; the ids are read back by this claim's token.
+    A row whose earlier lease ran out (its sender died) counts an interruption; at
+    MAX_INTERRUPTIONS it is failed instead of sent again.
+    """
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = list(
+            ReminderSent.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now))
+            .exclude(pk__in=list(skip))
+            .order_by("id")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            return token, []
+        ReminderSent.objects.filter(_claimable(now), pk__in=candidates).update(
+            claim_token=token,
+            lease_until=now + lease,
+            interruptions=F("interruptions")
+            + Case(When(lease_until__isnull=False, then=Value(1)), default=Value(0)),
+        )
+        mine = ReminderSent.objects.filter(claim_token=token, status=DeliveryStatus.PENDING)
+        if mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
+            status=DeliveryStatus.FAILED, last_error=INTERRUPTED, lease_until=None
+        ):
+            logger.error("Reminders interrupted %s times were failed.", MAX_INTERRUPTIONS)
+        ids = list(mine.order_by("id").values_list("pk", flat=True))
+    return token, ids
+
+
+def _transmit(connection, message: EmailMessage) -> None:
+    """Hands one message to the open connection; raises when it is not accepted."""
+    if not connection.send_messages([message]):
+        raise SMTPRecipientsRefused({message.to[0]: (550, b"Not accepted")})
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the server went away: nothing to close politely
+        pass
+
+
+def _finish_batch(*, token: str, sent: list[tuple[ReminderSent, EmailMessage]]) -> None:
+    """Stamps the batch's sent rows, with their email logs, in one commit, then releases the
+    rest of the batch (failed sends, rows not reached) for the next run."""
+    now = timezone.now()
+    with transaction.atomic():
+        if sent:
+            ReminderSent.objects.filter(
+                claim_token=token, pk__in=[row.pk for row, _ in sent]
+            ).update(status=DeliveryStatus.SENT, claimed_at=now, sent_at=now, lease_until=None)
+            EmailLog.objects.bulk_create(
+                [
+                    EmailLog(reminder_id=row.pk, to=msg.to[0], subject=msg.subject[:255])
+                    for row, msg in sent
+                ]
+            )
+        ReminderSent.objects.filter(claim_token=token, lease_until__isnull=False).update(
+            claim_token="", lease_until=None
+        )
+
+
+@dataclass
+class _Run:
+    sent: int = 0
+    # Rows that failed in this run: left for the next run, not claimed again by this one.
+    failed: list[int] = field(default_factory=list)
+    stop: bool = False
+
+
+def _send_batch(ids: list[int], *, token: str, run: _Run, deadline: float) -> None:
+    """Sends one leased batch over one SMTP connection, then stamps it in one commit.
+
+    The crash window: a sender killed between the mail server accepting a message and this
+    batch's commit leaves the message leased but unstamped; once the lease runs out the next
+    sender sends it again, under the same Message-ID (see docs/operations.md).
+    """
+    rows = (
+        ReminderSent.objects.filter(pk__in=ids, claim_token=token)
+        .select_related(
+            "recipient",
+            "milestone",
+            "mentorship__program",
+            "mentorship__mentor",
+            "mentorship__mentee",
+        )
+        .order_by("id")
+    )
+    sent: list[tuple[ReminderSent, EmailMessage]] = []
+    connection = None
+    try:
+        for row in rows:
+            # The lease must not run out mid-send (another sender would take the rows over).
+            if time.monotonic() > deadline:
+                break
+            try:
+                message = _reminder_email(row)
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    connection.open()  # kept open for the batch; send_messages won't close it
+                _transmit(connection, message)
+            except SoftTimeLimitExceeded:
+                run.stop = True
+                raise  # out of time: stamp what went (finally below), the rest waits
+            except Exception as exc:  # one bad address must not block everyone after it
+                logger.warning("Reminder %s not sent: %s", row.pk, error_text(exc))
+                _reminder_record_failure(pk=row.pk, exc=exc)
+                run.failed.append(row.pk)
+                if connection is not None:
+                    _close(connection)  # a refusal may leave the conversation in a bad state
+                    connection = None
+                if len(run.failed) >= MAX_FAILURES:
+                    run.stop = True
+                    break
+            else:
+                sent.append((row, message))
+    finally:
+        if connection is not None:
+            _close(connection)
+        _finish_batch(token=token, sent=sent)
+        run.sent += len(sent)
 
 
 def reminders_send_pending(*, limit: int | None = None, time_budget: float | None = None) -> int:
-    """Sends pending single-email reminders; returns how many this call sent.
+    """Sends pending single-email reminders in batches; returns how many this call sent.
 
-    Stops early once `time_budget` seconds are spent, so a task stays inside its time limit;
-    whatever is left stays pending.
+    Each batch (settings.EMAIL_BATCH rows) is leased in one commit, sent over one SMTP
+    connection and stamped sent in one commit, so a reminder goes once unless its sender dies
+    inside a batch (see `_send_batch`). Concurrent senders take disjoint batches. Stops early
+    once `time_budget` seconds are spent, so a task stays inside its time limit; whatever is
+    left stays pending.
     """
     started = time.monotonic()
-    pending = ReminderSent.objects.filter(
-        status=DeliveryStatus.PENDING, channel=Channel.EMAIL
-    ).order_by("id")
-    ids = list(pending.values_list("id", flat=True)[:limit])
-    sent = 0
-    failures: list[int] = []
-    for chunk in _chunks(ids, 500):
-        rows = (
-            ReminderSent.objects.filter(pk__in=chunk)
-            .select_related(
-                "recipient",
-                "milestone",
-                "mentorship__program",
-                "mentorship__mentor",
-                "mentorship__mentee",
-            )
-            .order_by("id")
+    lease = timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
+    run = _Run()
+    while not run.stop:
+        if run.sent and time_budget is not None and time.monotonic() - started > time_budget:
+            break  # checked only after some progress, so a follow-up task gets further
+        size = (
+            settings.EMAIL_BATCH if limit is None else min(settings.EMAIL_BATCH, limit - run.sent)
         )
-        for row in rows:
-            # Checked only after some progress, so a follow-up task always gets further.
-            if sent and time_budget is not None and time.monotonic() - started > time_budget:
-                return sent
-            try:
-                sent += reminder_send(row=row)
-            except SoftTimeLimitExceeded:
-                raise  # out of time: the rest stays pending for the next run
-            except Exception as exc:  # one bad address must not block everyone after it
-                logger.warning("Reminder %s not sent: %s", row.pk, exc)
-                failures.append(row.pk)
-                if len(failures) >= MAX_FAILURES:
-                    break
-        if len(failures) >= MAX_FAILURES:
+        if size <= 0:
             break
-    if failures:
+        token, ids = _claim_batch(size=size, lease=lease, skip=run.failed)
+        if not ids:
+            break
+        # Half the lease for sending leaves the commit a wide margin before the lease ends.
+        _send_batch(
+            ids, token=token, run=run, deadline=time.monotonic() + lease.total_seconds() / 2
+        )
+    if run.failed:
         raise DeliveryFailed(
-            f"{len(failures)} reminder(s) not sent: pending for a retry, or failed once refused "
+            f"{len(run.failed)} reminder(s) not sent: pending for a retry, or failed once refused "
             f"{MAX_ATTEMPTS} times."
         )
-    return sent
+    return run.sent
 
 
 def has_pending_emails() -> bool:
