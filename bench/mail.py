@@ -231,8 +231,8 @@ def main() -> int:
         print(
             f"Sender SIGKILLed half-way through {planned:,} emails, then resumed: "
             f"{reached:,} recipients reached, {copies} copies resent under the same Message-ID "
-            f"(the killed batch), duplicates once a receiver drops those {by_id} (target 0; nothing "
-            f"lost: {verdict})",
+            f"(the killed batch), duplicates once a receiver drops those {by_id} "
+            f"(target 0; nothing lost: {verdict})",
             flush=True,
         )
         return 0 if verdict == "OK" else 1
