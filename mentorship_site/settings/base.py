@@ -287,7 +287,7 @@ EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=300)
 # and the rest get a 503 with Retry-After at once. gunicorn.conf.py gives each process more
 # threads than the two together. docs/operations.md, "Web server: workers and load shedding".
 WEB_MAX_IN_FLIGHT = env.int("WEB_MAX_IN_FLIGHT", default=0)
-WEB_MAX_QUEUED = env.int("WEB_MAX_QUEUED", default=16)
+WEB_MAX_QUEUED = env.int("WEB_MAX_QUEUED", default=2)
 WEB_QUEUE_SECONDS = env.float("WEB_QUEUE_SECONDS", default=2.0)
 WEB_RETRY_AFTER_SECONDS = env.int("WEB_RETRY_AFTER_SECONDS", default=2)
 
