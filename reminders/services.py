@@ -2,15 +2,16 @@
 
 Exactly once: planning only ever INSERTs rows keyed by (mentorship, recipient, kind, period,
 milestone) with ON CONFLICT DO NOTHING, so any number of sweeps plan each reminder once.
-Sending claims one pending row under `SELECT ... FOR UPDATE SKIP LOCKED` and flips it to sent,
-with its EmailLog, in the same transaction that hands the email to the backend. A worker that
-dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back), so a retry
-sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
+Sending leases a batch of pending rows (SKIP LOCKED, a claim token and a lease expiry) in one
+commit, hands them to the mail server over one SMTP connection and stamps the accepted ones sent,
+with their EmailLogs, in one commit. A sender that dies mid-batch leaves its rows leased; once the
+lease runs out the next sender sends them again under the same Message-ID (the crash window,
+docs/operations.md "Reminders: exactly once"); a row interrupted twice is failed. Digests still
+go one per transaction (one per user and week).
 
-Failures: when the mail server refuses a message for good, the send's transaction rolls back and a
-second, short transaction counts the attempt and stores the error on the row. After
-MAX_ATTEMPTS refusals the row (or digest) turns failed, a terminal state nothing picks up again,
-instead of being retried every sweep.
+Failures: when the mail server refuses a message for good, a short transaction counts the attempt
+and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest) turns failed, a
+terminal state nothing picks up again, instead of being retried every sweep.
 """
 
 import logging
@@ -326,31 +327,6 @@ def _reminder_record_failure(*, pk: int, exc: Exception) -> None:
                 _fail_if_exhausted(ReminderSent, pk=pk)
     except DatabaseError:  # don't hide the delivery error the caller re-raises
         logger.exception("Could not record the failure of reminder %s.", pk)
-
-
-def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
-    """Sends one pending reminder unless another worker has it or already sent it.
-
-    Re-raises a delivery error after counting it on the row (see `_reminder_record_failure`).
-    """
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            claimed = list(
-                ReminderSent.objects.select_for_update(skip_locked=True)
-                .filter(pk=row.pk, status=DeliveryStatus.PENDING, channel=Channel.EMAIL)
-                .values_list("pk", flat=True)
-            )
-            if not claimed:
-                return False
-            _deliver(_reminder_email(row), reminder_id=row.pk)
-            ReminderSent.objects.filter(pk=row.pk).update(
-                status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
-            )
-    except Exception as exc:
-        _reminder_record_failure(pk=row.pk, exc=exc)
-        raise
-    return True
 
 
 # A reminder leased this many times by senders that died (their lease ran out) is failed: a
