@@ -37,6 +37,12 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def stable_message_id(kind: str, pk: int) -> str:
+    """A Message-ID that is the same each time one row's email is sent: a copy resent after a
+    crash can be recognised (and dropped) by the receiving mail system."""
+    return f"<tandem.{kind}.{pk}@{site_host()}>"
+
+
 class DeliveryFailed(OSError):
     """Some emails could not be handed to the mail server and stay unsent for a retry.
 

@@ -1,4 +1,5 @@
 import logging
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -84,3 +85,70 @@ def _refuse(request: HttpRequest) -> HttpResponse:
         body = {"status": 400, "code": "invalid", "detail": NUL_REFUSED, "errors": {}}
         return JsonResponse(body, status=400)
     return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+
+
+BUSY = "Tandem is busy right now. Please try again in a moment."
+
+
+class _Slots:
+    """Requests running in this process, and those waiting for one of them to finish."""
+
+    def __init__(self) -> None:
+        self.free = threading.Condition()
+        self.running = 0
+        self.waiting = 0
+
+    def enter(self, *, limit: int, queue: int, wait: float) -> bool:
+        with self.free:
+            if self.running < limit:
+                self.running += 1
+                return True
+            if self.waiting >= queue:
+                return False
+            self.waiting += 1
+            try:
+                ok = self.free.wait_for(lambda: self.running < limit, timeout=wait)
+            finally:
+                self.waiting -= 1
+            if ok:
+                self.running += 1
+            return ok
+
+    def leave(self) -> None:
+        with self.free:
+            self.running -= 1
+            self.free.notify()
+
+
+class LoadShedMiddleware:
+    """Sheds load on purpose: a clear 503 with Retry-After, never a reset or a long queue.
+
+    At most WEB_MAX_IN_FLIGHT requests run at once in this process (0: no limit); up to
+    WEB_MAX_QUEUED more wait for a slot, each at most WEB_QUEUE_SECONDS; any other request is
+    answered 503 at once. gunicorn's threads (gunicorn.conf.py) outnumber the two, so a spare
+    thread is there to say so. Health checks are answered before this (core.health).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.slots = _Slots()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.WEB_MAX_IN_FLIGHT
+        if limit <= 0:
+            return self.get_response(request)
+        if not self.slots.enter(
+            limit=limit, queue=settings.WEB_MAX_QUEUED, wait=settings.WEB_QUEUE_SECONDS
+        ):
+            return busy()
+        try:
+            return self.get_response(request)
+        finally:
+            self.slots.leave()
+
+
+def busy() -> HttpResponse:
+    response = HttpResponse(BUSY, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(settings.WEB_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -43,6 +43,13 @@ class ReminderSentAdmin(DeliveryErrorMixin, admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "channel"]
     raw_id_fields = ["mentorship", "recipient", "milestone", "digest"]
+    # The batch sender's lease: written by the sender only (see services.reminders_send_pending).
+    readonly_fields = [
+        *DeliveryErrorMixin.readonly_fields,
+        "claim_token",
+        "lease_until",
+        "interruptions",
+    ]
     list_select_related = [
         "recipient",
         "mentorship__mentor",

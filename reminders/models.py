@@ -74,6 +74,12 @@ class ReminderSent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The batch sender's lease (see services.reminders_send_pending): which claim holds the row
+    # and until when. A lease that ran out means its sender died mid-batch; `interruptions`
+    # counts those, and a row interrupted twice is failed rather than retried in a loop.
+    claim_token = models.CharField(max_length=32, blank=True, default="", db_default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,15 +2,16 @@
 
 Exactly once: planning only ever INSERTs rows keyed by (mentorship, recipient, kind, period,
 milestone) with ON CONFLICT DO NOTHING, so any number of sweeps plan each reminder once.
-Sending claims one pending row under `SELECT ... FOR UPDATE SKIP LOCKED` and flips it to sent,
-with its EmailLog, in the same transaction that hands the email to the backend. A worker that
-dies before COMMIT leaves the row pending (PostgreSQL rolls the transaction back), so a retry
-sends it; a concurrent worker skips the locked row and, once committed, no longer sees it pending.
+Sending leases a batch of pending rows (SKIP LOCKED, a claim token and a lease expiry) in one
+commit, hands them to the mail server over one SMTP connection and stamps the accepted ones sent,
+with their EmailLogs, in one commit. A sender that dies mid-batch leaves its rows leased; once the
+lease runs out the next sender sends them again under the same Message-ID (the crash window,
+docs/operations.md "Reminders: exactly once"); a row interrupted twice is failed. Digests still
+go one per transaction (one per user and week).
 
-Failures: when the mail server refuses a message for good, the send's transaction rolls back and a
-second, short transaction counts the attempt and stores the error on the row. After
-MAX_ATTEMPTS refusals the row (or digest) turns failed, a terminal state nothing picks up again,
-instead of being retried every sweep.
+Failures: when the mail server refuses a message for good, a short transaction counts the attempt
+and stores the error on the row. After MAX_ATTEMPTS refusals the row (or digest) turns failed, a
+terminal state nothing picks up again, instead of being retried every sweep.
 """
 
 import logging
@@ -19,19 +20,27 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from smtplib import SMTPRecipientsRefused
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.mail import EmailMessage
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from chat.selectors import wants_email
-from chat.services import slack_notify
+from chat.selectors import slack_only_user_ids
+from chat.services import Notice, slack_notify_many
 from core.bulk import insert_rows
-from core.mail import DeliveryFailed, absolute_url, error_text, is_permanent_refusal
+from core.mail import (
+    DeliveryFailed,
+    absolute_url,
+    error_text,
+    is_permanent_refusal,
+    stable_message_id,
+)
 from outbox.services import EventData, events_record
 from programs.models import CADENCE_DAYS
 
@@ -275,7 +284,9 @@ def _reminder_email(row: ReminderSent) -> EmailMessage:
     context = _reminder_context(row)
     subject = render_to_string(f"reminders/email/{row.kind}_subject.txt", context)
     body = render_to_string(f"reminders/email/{row.kind}.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email])
+    # Stable per row: a copy resent after a crash (see `_send_batch`) can be dropped by receivers.
+    headers = {"Message-ID": stable_message_id("reminder", row.pk)}
+    return EmailMessage(" ".join(subject.split()), body, to=[row.recipient.email], headers=headers)
 
 
 _SLACK_TITLES = {
@@ -285,8 +296,8 @@ _SLACK_TITLES = {
 }
 
 
-def _reminder_slack(row: ReminderSent) -> int:
-    """The reminder as a Slack message, for those who want Slack: names, dates and a link,
+def _reminder_notice(row: ReminderSent) -> Notice:
+    """The reminder as a Slack notice, for those who want Slack: names, dates and a link,
     never the milestone's or the check-ins' text."""
     m = row.mentorship
     other = m.mentee if row.recipient_id == m.mentor_id else m.mentor
@@ -294,14 +305,14 @@ def _reminder_slack(row: ReminderSent) -> int:
         other=other.full_name or other.email,
         due=row.milestone.due_date.strftime("%-d %b") if row.milestone else "",
     )
-    return slack_notify(
-        users=[row.recipient],
-        kind=f"reminders.{row.kind}",
-        key=f"reminder:{row.pk}",
-        title=title,
-        text=f"In {m.program.name}. Open your mentorship to log a check-in or plan the next one.",
-        link_path=m.get_absolute_url(),
-        link_label="Open the mentorship",
+    return Notice(
+        row.recipient,
+        f"reminders.{row.kind}",
+        f"reminder:{row.pk}",
+        title,
+        f"In {m.program.name}. Open your mentorship to log a check-in or plan the next one.",
+        m.get_absolute_url(),
+        "Open the mentorship",
     )
 
 
@@ -347,85 +358,193 @@ def _reminder_record_failure(*, pk: int, exc: Exception) -> None:
         logger.exception("Could not record the failure of reminder %s.", pk)
 
 
-def reminder_send(*, row: ReminderSent, now: datetime | None = None) -> bool:
-    """Sends one pending reminder unless another worker has it or already sent it.
+# A reminder leased this many times by senders that died (their lease ran out) is failed: a
+# message that kills its sender must not be retried in a loop.
+MAX_INTERRUPTIONS = 2
+INTERRUPTED = (
+    "Interrupted twice while being sent (the sender stopped before recording it); "
+    "not sent again, it may have arrived."
+)
 
-    Re-raises a delivery error after counting it on the row (see `_reminder_record_failure`).
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=DeliveryStatus.PENDING, channel=Channel.EMAIL) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def _claim_batch(*, size: int, lease: timedelta, skip: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """Leases up to `size` sendable reminders, oldest first, in one short transaction.
+
+    PostgreSQL: `SELECT .. FOR UPDATE SKIP LOCKED` hands concurrent senders disjoint rows. The
+    UPDATE repeats the conditions, so where the lock does nothing (SQLite) the rows another
+    sender leased first are simply not taken; the ids are read back by this claim's token.
+    A row whose earlier lease ran out (its sender died) counts an interruption; at
+    MAX_INTERRUPTIONS it is failed instead of sent again.
     """
-    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = list(
+            ReminderSent.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now))
+            .exclude(pk__in=list(skip))
+            .order_by("id")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            return token, []
+        ReminderSent.objects.filter(_claimable(now), pk__in=candidates).update(
+            claim_token=token,
+            lease_until=now + lease,
+            interruptions=F("interruptions")
+            + Case(When(lease_until__isnull=False, then=Value(1)), default=Value(0)),
+        )
+        mine = ReminderSent.objects.filter(claim_token=token, status=DeliveryStatus.PENDING)
+        if mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
+            status=DeliveryStatus.FAILED, last_error=INTERRUPTED, lease_until=None
+        ):
+            logger.error("Reminders interrupted %s times were failed.", MAX_INTERRUPTIONS)
+        ids = list(mine.order_by("id").values_list("pk", flat=True))
+    return token, ids
+
+
+def _transmit(connection, message: EmailMessage) -> None:
+    """Hands one message to the open connection; raises when it is not accepted."""
+    if not connection.send_messages([message]):
+        raise SMTPRecipientsRefused({message.to[0]: (550, b"Not accepted")})
+
+
+def _close(connection) -> None:
     try:
-        with transaction.atomic():
-            claimed = list(
-                ReminderSent.objects.select_for_update(skip_locked=True)
-                .filter(pk=row.pk, status=DeliveryStatus.PENDING, channel=Channel.EMAIL)
-                .values_list("pk", flat=True)
-            )
-            if not claimed:
-                return False
-            # The person's chat preference: email, Slack, or both (the chat app sends Slack).
-            if wants_email(row.recipient):
-                _deliver(_reminder_email(row), reminder_id=row.pk)
-            _reminder_slack(row)
-            ReminderSent.objects.filter(pk=row.pk).update(
-                status=DeliveryStatus.SENT, claimed_at=now, sent_at=timezone.now()
-            )
-    except Exception as exc:
-        _reminder_record_failure(pk=row.pk, exc=exc)
-        raise
-    return True
+        connection.close()
+    except Exception:  # the server went away: nothing to close politely
+        pass
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _finish_batch(*, token: str, sent: list[tuple[ReminderSent, EmailMessage | None]]) -> None:
+    """Stamps the batch's sent rows, with their email logs and their Slack notices (queued for
+    the chat worker; none for people who keep to email), in one commit, then releases the rest
+    of the batch (failed sends, rows not reached) for the next run. A row without a message
+    went to a person who chose Slack only."""
+    now = timezone.now()
+    with transaction.atomic():
+        if sent:
+            ReminderSent.objects.filter(
+                claim_token=token, pk__in=[row.pk for row, _ in sent]
+            ).update(status=DeliveryStatus.SENT, claimed_at=now, sent_at=now, lease_until=None)
+            EmailLog.objects.bulk_create(
+                [
+                    EmailLog(reminder_id=row.pk, to=msg.to[0], subject=msg.subject[:255])
+                    for row, msg in sent
+                    if msg is not None
+                ]
+            )
+            slack_notify_many(_reminder_notice(row) for row, _ in sent)
+        ReminderSent.objects.filter(claim_token=token, lease_until__isnull=False).update(
+            claim_token="", lease_until=None
+        )
+
+
+@dataclass
+class _Run:
+    sent: int = 0
+    # Rows that failed in this run: left for the next run, not claimed again by this one.
+    failed: list[int] = field(default_factory=list)
+    stop: bool = False
+
+
+def _send_batch(ids: list[int], *, token: str, run: _Run, deadline: float) -> None:
+    """Sends one leased batch over one SMTP connection, then stamps it in one commit.
+
+    The crash window: a sender killed between the mail server accepting a message and this
+    batch's commit leaves the message leased but unstamped; once the lease runs out the next
+    sender sends it again, under the same Message-ID (see docs/operations.md).
+    """
+    rows = (
+        ReminderSent.objects.filter(pk__in=ids, claim_token=token)
+        .select_related(
+            "recipient",
+            "milestone",
+            "mentorship__program",
+            "mentorship__mentor",
+            "mentorship__mentee",
+        )
+        .order_by("id")
+    )
+    rows = list(rows)
+    slack_only = slack_only_user_ids(row.recipient_id for row in rows)
+    sent: list[tuple[ReminderSent, EmailMessage | None]] = []
+    connection = None
+    try:
+        for row in rows:
+            if row.recipient_id in slack_only:  # their chat preference: Slack, no email
+                sent.append((row, None))
+                continue
+            # The lease must not run out mid-send (another sender would take the rows over).
+            if time.monotonic() > deadline:
+                break
+            try:
+                message = _reminder_email(row)
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    connection.open()  # kept open for the batch; send_messages won't close it
+                _transmit(connection, message)
+            except SoftTimeLimitExceeded:
+                run.stop = True
+                raise  # out of time: stamp what went (finally below), the rest waits
+            except Exception as exc:  # one bad address must not block everyone after it
+                logger.warning("Reminder %s not sent: %s", row.pk, error_text(exc))
+                _reminder_record_failure(pk=row.pk, exc=exc)
+                run.failed.append(row.pk)
+                if connection is not None:
+                    _close(connection)  # a refusal may leave the conversation in a bad state
+                    connection = None
+                if len(run.failed) >= MAX_FAILURES:
+                    run.stop = True
+                    break
+            else:
+                sent.append((row, message))
+    finally:
+        if connection is not None:
+            _close(connection)
+        _finish_batch(token=token, sent=sent)
+        run.sent += len(sent)
 
 
 def reminders_send_pending(*, limit: int | None = None, time_budget: float | None = None) -> int:
-    """Sends pending single-email reminders; returns how many this call sent.
+    """Sends pending single-email reminders in batches; returns how many this call sent.
 
-    Stops early once `time_budget` seconds are spent, so a task stays inside its time limit;
-    whatever is left stays pending.
+    Each batch (settings.EMAIL_BATCH rows) is leased in one commit, sent over one SMTP
+    connection and stamped sent in one commit, so a reminder goes once unless its sender dies
+    inside a batch (see `_send_batch`). Concurrent senders take disjoint batches. Stops early
+    once `time_budget` seconds are spent, so a task stays inside its time limit; whatever is
+    left stays pending.
     """
     started = time.monotonic()
-    pending = ReminderSent.objects.filter(
-        status=DeliveryStatus.PENDING, channel=Channel.EMAIL
-    ).order_by("id")
-    ids = list(pending.values_list("id", flat=True)[:limit])
-    sent = 0
-    failures: list[int] = []
-    for chunk in _chunks(ids, 500):
-        rows = (
-            ReminderSent.objects.filter(pk__in=chunk)
-            .select_related(
-                "recipient",
-                "milestone",
-                "mentorship__program",
-                "mentorship__mentor",
-                "mentorship__mentee",
-            )
-            .order_by("id")
+    lease = timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
+    run = _Run()
+    while not run.stop:
+        if run.sent and time_budget is not None and time.monotonic() - started > time_budget:
+            break  # checked only after some progress, so a follow-up task gets further
+        size = (
+            settings.EMAIL_BATCH if limit is None else min(settings.EMAIL_BATCH, limit - run.sent)
         )
-        for row in rows:
-            # Checked only after some progress, so a follow-up task always gets further.
-            if sent and time_budget is not None and time.monotonic() - started > time_budget:
-                return sent
-            try:
-                sent += reminder_send(row=row)
-            except SoftTimeLimitExceeded:
-                raise  # out of time: the rest stays pending for the next run
-            except Exception as exc:  # one bad address must not block everyone after it
-                logger.warning("Reminder %s not sent: %s", row.pk, exc)
-                failures.append(row.pk)
-                if len(failures) >= MAX_FAILURES:
-                    break
-        if len(failures) >= MAX_FAILURES:
+        if size <= 0:
             break
-    if failures:
+        token, ids = _claim_batch(size=size, lease=lease, skip=run.failed)
+        if not ids:
+            break
+        # Half the lease for sending leaves the commit a wide margin before the lease ends.
+        _send_batch(
+            ids, token=token, run=run, deadline=time.monotonic() + lease.total_seconds() / 2
+        )
+    if run.failed:
         raise DeliveryFailed(
-            f"{len(failures)} reminder(s) not sent: pending for a retry, or failed once refused "
+            f"{len(run.failed)} reminder(s) not sent: pending for a retry, or failed once refused "
             f"{MAX_ATTEMPTS} times."
         )
-    return sent
+    return run.sent
 
 
 def has_pending_emails() -> bool:

@@ -40,18 +40,17 @@ def stop_reminders_after(count: int, patch: Callable[..., None] = setattr) -> No
     """
     from reminders import services
 
-    real = services.reminder_send
+    real = services._transmit
     state = {"sent": 0, "stopped": False}
 
-    def send(*, row) -> bool:
+    def send(connection, message) -> None:
         if not state["stopped"] and state["sent"] >= count:
             state["stopped"] = True
             raise SoftTimeLimitExceeded(f"Stopped by the test after {count} emails.")
-        done = real(row=row)
-        state["sent"] += bool(done)
-        return done
+        real(connection, message)
+        state["sent"] += 1
 
-    patch(services, "reminder_send", send)
+    patch(services, "_transmit", send)
 
 
 _installed = False

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Too many requests at once in this process -> a quick 503 with Retry-After (WEB_MAX_*).
+    "core.middleware.LoadShedMiddleware",
     # A NUL in the path, query, cookies or form -> 400, before sessions touch the database.
     "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,6 +278,21 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # counted: the emails wait, and the periodic task tries again every minute.
 OUTBOX_EMAIL_RETRY_SECONDS = env.int("OUTBOX_EMAIL_RETRY_SECONDS", default=60)
 OUTBOX_EMAIL_MAX_ATTEMPTS = env.int("OUTBOX_EMAIL_MAX_ATTEMPTS", default=8)
+# Reminder emails go out in batches (docs/operations.md, "Sending email in batches"): a sender
+# leases EMAIL_BATCH rows for EMAIL_LEASE_SECONDS, sends them over one SMTP connection and stamps
+# them sent in one commit. A sender that dies leaves its batch leased; once the lease runs out,
+# the next sender resends it under the same Message-ID.
+EMAIL_BATCH = env.int("EMAIL_BATCH", default=100)
+EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=300)
+
+# Load shedding (core.middleware.LoadShedMiddleware), per web process: at most this many
+# requests run at once (0: no limit), this many more wait at most WEB_QUEUE_SECONDS for a turn,
+# and the rest get a 503 with Retry-After at once. gunicorn.conf.py gives each process more
+# threads than the two together. docs/operations.md, "Web server: workers and load shedding".
+WEB_MAX_IN_FLIGHT = env.int("WEB_MAX_IN_FLIGHT", default=0)
+WEB_MAX_QUEUED = env.int("WEB_MAX_QUEUED", default=2)
+WEB_QUEUE_SECONDS = env.float("WEB_QUEUE_SECONDS", default=2.0)
+WEB_RETRY_AFTER_SECONDS = env.int("WEB_RETRY_AFTER_SECONDS", default=2)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -93,6 +93,10 @@ _require("EMAIL_URL")
 # Required for HR coordinators, privacy officers, staff and superusers signing in with a password.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 
+# Per gunicorn process (gthread, 8 threads): 4 pages at once, 2 waiting, the rest a quick 503
+# (core.middleware.LoadShedMiddleware; the figures behind it: docs/benchmarks.md).
+WEB_MAX_IN_FLIGHT = env.int("WEB_MAX_IN_FLIGHT", default=4)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy (deploy/Caddyfile) terminates TLS and sets X-Forwarded-Proto; gunicorn listens only
 # on the private network behind it, so nobody else can set the header. The proxy passes the

@@ -225,16 +225,27 @@ def test_it_plans_the_sweep_in_a_constant_number_of_queries(django_assert_max_nu
     assert _count_sweep_queries() == small
 
 
-def test_it_loads_what_it_sends_in_bulk_and_spends_a_fixed_few_queries_per_email(
-    django_assert_num_queries,
-) -> None:
+def _count_send_queries() -> int:
+    ReminderSent.objects.update(status="pending", claim_token="", lease_until=None)
+    with CaptureQueriesContext(connection) as ctx:
+        reminders_send_pending()
+    return len(ctx.captured_queries)
+
+
+def test_it_sends_a_batch_of_emails_in_a_constant_number_of_queries(settings) -> None:
+    settings.EMAIL_BATCH = 100
     for _ in range(5):
         pairing(days_since=8)
     reminders_sweep(today=TODAY)
-    # ids + one batch load, then per email: claim, log, mark sent, plus the savepoint pair
-    # that the test's own transaction turns each email's transaction into.
-    with django_assert_num_queries(2 + 5 * 10):
-        assert reminders_send_pending() == 10
+    # Lease the batch (4 and a savepoint pair), load it (1), stamp it with its logs and release
+    # the rest (3 and a savepoint pair), find nothing more to lease (1 and a savepoint pair).
+    assert _count_send_queries() == 15
+    for _ in range(20):
+        pairing(days_since=8)
+    reminders_sweep(today=TODAY)
+    assert ReminderSent.objects.count() == 50
+    assert _count_send_queries() == 15
+    assert len(mail.outbox) == 60
 
 
 def test_it_plans_the_same_rows_through_the_portable_path(monkeypatch) -> None:

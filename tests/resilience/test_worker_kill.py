@@ -38,7 +38,11 @@ from .helpers import PrivateRedis, Worker
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 VISIBILITY_TIMEOUT = 5
-WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+WORKER_ENV = {
+    "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    # The killed worker's batch of reminders is leased; the new worker takes it over after this.
+    "EMAIL_LEASE_SECONDS": str(VISIBILITY_TIMEOUT),
+}
 
 
 @pytest.fixture
