@@ -410,7 +410,8 @@ def main() -> int:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     # Its own database name, so it never drops a test database someone else is using.
-    suffix = "keep2" if args.keepdb else str(os.getpid())
+    # BENCH_KEEP_NAME: a kept database of one's own, when several checkouts share the server.
+    suffix = os.environ.get("BENCH_KEEP_NAME", "keep2") if args.keepdb else str(os.getpid())
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"test_bench_dashboards_{suffix}"
     # No serialized copy of the data: nothing here rolls back to it, and it takes minutes.
     connection.creation.create_test_db(verbosity=0, keepdb=args.keepdb, serialize=False)
