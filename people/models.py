@@ -109,6 +109,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name"]
+        # Lists of people (a head's team page of 15,000) page in name order from the index.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_name_order")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(

@@ -36,5 +36,9 @@ class Migration(migrations.Migration):
             name="reporting_path",
             field=models.TextField(blank=True, db_index=True, default="", editable=False),
         ),
+        migrations.AddIndex(
+            model_name="user",
+            index=models.Index(fields=["full_name", "id"], name="user_name_order"),
+        ),
         migrations.RunPython(install_and_fill, drop),
     ]
