@@ -396,18 +396,26 @@ def pages(who: dict, runs: int) -> bool:
         ("Home, CIO", who["leader"], "/"),
         ("Team dashboard, head (~750)", who["manager"], "/metrics/team/"),
     ]
-    print(f"{'Page':<34} {'median ms':>10} {'ratio':>8} {'queries':>8} {'status':>7}")
-    base = None
+    # Wall time includes the database; CPU time (of this process, the web side) is what a
+    # loaded shared host disturbs least. The target is on the wall-time ratio.
+    print(
+        f"{'Page':<34} {'median ms':>10} {'ratio':>8} {'CPU ms':>8} {'CPU ratio':>10} "
+        f"{'queries':>8} {'status':>7}"
+    )
+    base = base_cpu = None
     slow = False
     for label, user, url in cases:
         client = Client()
         if user is not None:
             client.force_login(user)
-        ms, _best, _cpu, queries, status = measure(client, url, runs)
-        base = base or ms
+        ms, _best, cpu, queries, status = measure(client, url, runs)
+        base, base_cpu = base or ms, base_cpu or max(cpu, 0.1)
         ratio = ms / base
         slow |= ratio > PAGE_RATIO_TARGET
-        print(f"{label:<34} {ms:>10.1f} {ratio:>7.1f}× {queries:>8} {status:>7}")
+        print(
+            f"{label:<34} {ms:>10.1f} {ratio:>7.1f}× {cpu:>8.1f} {cpu / base_cpu:>9.1f}× "
+            f"{queries:>8} {status:>7}"
+        )
     print(
         f"Target: each page at most {PAGE_RATIO_TARGET}× the sign-in page."
         + (" NOT MET." if slow else " Met.")
@@ -509,16 +517,20 @@ def program_sizes(who: dict, runs: int) -> bool:
             ("HR, program metrics", "/metrics/program/{}/"),
         ]
         print(
-            f"{'Page':<24} {'10 pairs ms':>12} {'4,000 pairs ms':>15} {'growth':>7} {'queries':>9}"
+            f"{'Page':<24} {'10 pairs ms':>12} {'4,000 pairs ms':>15} {'growth':>7} "
+            f"{'CPU growth':>11} {'queries':>9}"
         )
         client = Client()
         client.force_login(hr)
         for label, url in pages_of:
-            small, _b, _c, q_small, _s = measure(client, url.format("bench-size-small"), runs)
-            large, _b, _c, q_large, _s = measure(client, url.format("bench-size-large"), runs)
+            small, _b, cpu_s, q_small, _s = measure(client, url.format("bench-size-small"), runs)
+            large, _b, cpu_l, q_large, _s = measure(client, url.format("bench-size-large"), runs)
             growth = large / small
             grows |= growth > SIZE_GROWTH_TARGET
-            figures = f"{small:>12.1f} {large:>15.1f} {growth:>6.2f}× {q_small:>4} → {q_large}"
+            figures = (
+                f"{small:>12.1f} {large:>15.1f} {growth:>6.2f}× {cpu_l / max(cpu_s, 0.1):>10.2f}× "
+                f"{q_small:>4} → {q_large}"
+            )
             print(f"{label:<24} {figures}")
         transaction.set_rollback(True)
     print(
