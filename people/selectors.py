@@ -1,76 +1,68 @@
 """Reads about people and reporting lines that several pages share."""
 
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from .models import User
 
 
-def _subtree_sql() -> str:
-    """Everyone below one manager, walked in the database: a recursive CTE over the indexed
-    `manager_id` (PostgreSQL and SQLite both run it). `UNION`, not `UNION ALL`, so a cycle can't
-    make it loop. Cost: one index probe per person in the subtree, never the whole organisation."""
-    table = connection.ops.quote_name(User._meta.db_table)
-    return (
-        f"WITH RECURSIVE below(id) AS ("
-        f"SELECT id FROM {table} WHERE manager_id = %s "
-        f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id"
-        f") SELECT id FROM below"
-    )
+def reporting_path_of(person: User | int) -> str:
+    """The stored path of `person` (people/reporting_path.py), read from the database: an
+    object in memory may predate a move. Remembered on the object for the rest of the request.
+    "" for nobody."""
+    if isinstance(person, User) and getattr(person, "_fresh_reporting_path", None) is not None:
+        return person._fresh_reporting_path
+    pk = person if isinstance(person, int) else person.pk
+    path = User.objects.filter(pk=pk).values_list("reporting_path", flat=True).first() or ""
+    if isinstance(person, User):
+        person._fresh_reporting_path = path
+    return path
 
 
-def _above_sql() -> str:
-    """Everyone above one person, walked up the reporting line in the database (one probe per
-    level)."""
-    table = connection.ops.quote_name(User._meta.db_table)
-    return (
-        f"WITH RECURSIVE above(id) AS ("
-        f"SELECT manager_id FROM {table} WHERE id = %s AND manager_id IS NOT NULL "
-        f"UNION SELECT u.manager_id FROM {table} u JOIN above a ON u.id = a.id "
-        f"WHERE u.manager_id IS NOT NULL"
-        f") SELECT id FROM above"
-    )
+def _below(path: str, pk: int) -> QuerySet[User]:
+    return User.objects.filter(reporting_path__startswith=path).exclude(pk=pk)
 
 
 def subtree(manager: User | int) -> QuerySet[User]:
     """Everyone below `manager` in the reporting line, as a queryset that stays in SQL: use it
-    in `__in` lookups, count it or page it without fetching the ids."""
-    pk = manager if isinstance(manager, int) else manager.pk
-    return User.objects.filter(pk__in=RawSQL(_subtree_sql(), [pk]))
+    in `__in` lookups, count it or page it without fetching the ids. One indexed prefix range
+    over the stored reporting paths (a LIKE 'path%' served by the pattern index), whatever the
+    depth; one small query first reads the manager's own path."""
+    path = reporting_path_of(manager)
+    if not path:
+        return User.objects.none()
+    return _below(path, manager if isinstance(manager, int) else manager.pk)
 
 
 def subtree_ids(manager: User, *, include_self: bool = False) -> set[int]:
-    """Everyone below `manager` in the reporting line (one query, the subtree only)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_subtree_sql(), [manager.pk])
-        seen = {row[0] for row in cursor.fetchall()}
-    seen.discard(manager.pk)  # only a cycle through the manager could bring them back
+    """Everyone below `manager` in the reporting line (the subtree only)."""
+    seen = set(subtree(manager).values_list("pk", flat=True))
     if include_self:
         seen.add(manager.pk)
     return seen
 
 
+def _ids_in(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 def line_above(user_id: int) -> list[int]:
-    """The managers above `user_id`, nearest first (one query)."""
-    above = RawSQL(_above_sql(), [user_id])
-    managers = dict(
-        User.objects.filter(Q(pk__in=above) | Q(pk=user_id)).values_list("pk", "manager_id")
-    )
-    line: list[int] = []
-    current = managers.get(user_id)
-    while current is not None and current not in line and current != user_id:
-        line.append(current)
-        current = managers.get(current)
-    return line
+    """The managers above `user_id`, nearest first (one query: read off their path)."""
+    ids = _ids_in(reporting_path_of(user_id))
+    return list(dict.fromkeys(pk for pk in reversed(ids) if pk != user_id))
 
 
 def subtrees_up_the_line(manager: User) -> list[frozenset[int]]:
     """The subtree of `manager`, then of their manager, and so on up the reporting line: the
-    team dashboards one person's could be compared with (one query per level)."""
-    found = [frozenset(subtree_ids(manager))]
-    for boss in line_above(manager.pk):
-        found.append(frozenset(subtree_ids(User(pk=boss))))
+    team dashboards one person's could be compared with (each manager's path is a prefix of
+    `manager`'s, so one query per level and one for the path)."""
+    path = reporting_path_of(manager)
+    if not path:
+        return [frozenset()]
+    ids = _ids_in(path)
+    found = []
+    for depth in range(len(ids), 0, -1):
+        prefix = "/" + "/".join(str(pk) for pk in ids[:depth]) + "/"
+        found.append(frozenset(_below(prefix, ids[depth - 1]).values_list("pk", flat=True)))
     return found
 
 
@@ -89,13 +81,11 @@ def is_manager(user: User) -> bool:
 
 
 def manages(manager: User, employee_id: int) -> bool:
-    """Whether `employee_id` is below `manager`: a walk up from the employee (one query, as long
-    as the line is deep), never a walk down the manager's whole subtree."""
+    """Whether `employee_id` is below `manager`: one row (the employee's stored path holds the
+    manager's id), never a walk down the manager's subtree."""
     if employee_id == manager.pk:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(_above_sql(), [employee_id])
-        return any(row[0] == manager.pk for row in cursor.fetchall())
+    return User.objects.filter(pk=employee_id, reporting_path__contains=f"/{manager.pk}/").exists()
 
 
 def team_of(manager: User) -> QuerySet[User]:

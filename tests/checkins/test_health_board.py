@@ -5,6 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checkins.selectors import health_for_mentorships, next_checkin_due
@@ -185,3 +187,32 @@ def test_it_shows_an_error_when_resetting_an_ended_pairing(client_for, program, 
     response = client_for(hr_user).post(reverse("checkins:reset", args=[m.pk]), {"note": "Again"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_the_board_queries_dont_change_with_the_size_of_the_program(client_for, program, hr_user):
+    """A program of 3 live pairings and of 60 (more than a page): the same queries, and the
+    page shows the first 50 in board order."""
+    client = client_for(hr_user)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        m = pair(program, last_checkin_days=i * 10)
+        PulseFactory(checkin=m.checkins.get(), score=3)
+    small = queries(board_url(program))
+    for i in range(57):
+        m = pair(program, last_checkin_days=[1, 16, 25, 40, None][i % 5])
+        if m.checkins.exists():
+            PulseFactory(checkin=m.checkins.get(), score=1 + i % 5)
+        factories.MilestoneFactory(goal=factories.GoalFactory(mentorship=m))
+    assert queries(board_url(program)) == small
+    assert queries(board_url(program) + "?page=2") == small
+    response = client.get(board_url(program))
+    rows = response.context["page"].object_list
+    assert len(rows) == 50
+    assert sum(response.context["counts"].values()) == 60
+    severities = [info.severity for _, info in rows]
+    assert severities == sorted(severities)

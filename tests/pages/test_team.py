@@ -1,6 +1,8 @@
 """The manager's team page: who takes part in which program, and approvals waiting."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import EnrolmentFactory, ProgramFactory, UserFactory
 
@@ -75,3 +77,35 @@ def test_the_team_page_keeps_constant_queries(client_for, boss, django_assert_ma
 
 def test_it_hides_the_team_page_from_someone_without_reports(client_for, employee):
     assert client_for(employee).get("/people/team/").status_code == 403
+
+
+def test_the_team_page_queries_dont_change_with_the_size_of_the_subtree(client_for, boss):
+    """A head of 3 and of 60 across three levels (more than a page): the same queries."""
+    client = client_for(boss)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/people/team/").status_code == 200
+        return len(captured)
+
+    lead = UserFactory(manager=boss)
+    EnrolmentFactory(user=UserFactory(manager=lead), status="pending")
+    UserFactory(manager=lead)
+    small = queries()
+    for _ in range(3):
+        sub = UserFactory(manager=lead)
+        for person in UserFactory.create_batch(19, manager=sub):
+            EnrolmentFactory(user=person, role="mentee")
+    response = client.get("/people/team/?page=2")
+    assert response.context["page"].paginator.count == 63
+    assert queries() == small
+
+
+def test_it_pages_the_team_in_name_order(client_for, boss):
+    for n in range(55):
+        UserFactory(manager=boss, full_name=f"Person {n:02d}")
+    client = client_for(boss)
+    first = [p.full_name for p in client.get("/people/team/").context["page"]]
+    second = [p.full_name for p in client.get("/people/team/?page=2").context["page"]]
+    assert first == [f"Person {n:02d}" for n in range(50)]
+    assert second == [f"Person {n:02d}" for n in range(50, 55)]

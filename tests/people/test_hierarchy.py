@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from people import reporting_path
+from people.models import User
 from people.selectors import line_above, manages, subtree, subtree_ids, subtrees_up_the_line
 from tests.factories import UserFactory
 
@@ -36,18 +38,63 @@ def test_it_adds_the_manager_only_when_asked(org):
 
 def test_it_keeps_the_subtree_in_sql_for_counting_and_paging(org):
     with CaptureQueriesContext(connection) as queries:
-        assert subtree(org["lead"]).count() == 3
-    assert len(queries) == 1
+        assert subtree(org["lead"]).count() == 3  # the manager's path, then the count
+        assert subtree(org["lead"]).count() == 3  # the path is read once per object
+    assert len(queries) == 3
 
 
-def test_it_reads_a_subtree_in_one_query_however_deep_the_line(org):
+def test_it_reads_a_subtree_in_two_queries_however_deep_the_line(org):
     boss = org["intern"]
     for _ in range(30):  # a line 30 deep below the intern
         boss = UserFactory(manager=boss)
     with CaptureQueriesContext(connection) as queries:
         ids = subtree_ids(org["head"])
-    assert len(queries) == 1
+    assert len(queries) == 2
     assert boss.pk in ids
+
+
+def path(user) -> str:
+    return User.objects.get(pk=user.pk).reporting_path
+
+
+def test_it_stores_each_persons_line_from_the_top(org):
+    head, lead, intern = org["head"], org["lead"], org["intern"]
+    assert path(head) == f"/{head.pk}/"
+    assert path(intern) == f"/{head.pk}/{lead.pk}/{org['eng2'].pk}/{intern.pk}/"
+
+
+def test_it_moves_everyone_below_when_a_manager_moves(org):
+    lead = org["lead"]
+    lead.manager = org["other_head"]
+    lead.save()  # with the path this object held in memory: ignored, recomputed
+    top = f"/{org['other_head'].pk}/{lead.pk}/"
+    assert path(org["intern"]) == f"{top}{org['eng2'].pk}/{org['intern'].pk}/"
+    assert subtree_ids(org["other_head"]) >= {lead.pk, org["intern"].pk}
+    assert subtree_ids(org["head"]) == set()
+    assert manages(org["other_head"], org["intern"].pk)
+    assert not manages(org["head"], org["intern"].pk)
+
+
+def test_it_keeps_the_paths_through_bulk_updates_and_removals(org):
+    User.objects.filter(pk=org["eng2"].pk).update(manager=org["other"])
+    expected = f"/{org['other_head'].pk}/{org['other'].pk}/{org['eng2'].pk}/{org['intern'].pk}/"
+    assert path(org["intern"]) == expected
+    User.objects.filter(pk=org["other"].pk).update(manager=None)
+    assert path(org["intern"]).startswith(f"/{org['other'].pk}/{org['eng2'].pk}/")
+    assert line_above(org["intern"].pk) == [org["eng2"].pk, org["other"].pk]
+
+
+def test_it_ignores_a_path_written_by_the_program(org):
+    User.objects.filter(pk=org["intern"].pk).update(reporting_path="/999/")
+    assert path(org["intern"]).endswith(f"/{org['eng2'].pk}/{org['intern'].pk}/")
+
+
+def test_it_fills_the_paths_of_people_already_there(org):
+    User.objects.update(reporting_path="")  # as before the migration (recomputed at once)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_user SET manager_id = manager_id")
+    reporting_path.backfill(connection)
+    assert subtree_ids(org["head"]) == {org[k].pk for k in ("lead", "eng1", "eng2", "intern")}
 
 
 def test_it_never_includes_people_outside_the_line(org):
