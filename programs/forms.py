@@ -61,6 +61,10 @@ class ProgramForm(forms.ModelForm):
         # Blank: a unique one is made from the name (programs.services.program_unique_slug).
         self.fields["slug"].required = False
 
+    def clean_slug(self) -> str:
+        # Left blank on an edit: the program keeps its slug, so its links keep working.
+        return self.cleaned_data.get("slug") or (self.instance.slug if self.instance.pk else "")
+
 
 class StatusForm(forms.Form):
     status = forms.CharField(max_length=20)

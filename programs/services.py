@@ -77,8 +77,6 @@ def program_create(*, data: dict, coordinators: list[User], created_by: User) ->
 
 @transaction.atomic
 def program_update(*, program: Program, data: dict, coordinators: list[User], by: User) -> Program:
-    if "slug" in data and not data["slug"]:
-        data = {**data, "slug": program.slug}  # left blank: links keep working
     for field, value in data.items():
         setattr(program, field, value)
     program.full_clean()
