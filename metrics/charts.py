@@ -15,7 +15,7 @@ PALETTE = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1")
 ROW_H = 22
 LABEL_W = 180
 # Characters of an 11 px label that fit in LABEL_W; longer labels wrap onto a second line.
-LABEL_CHARS = 28
+LABEL_CHARS = 26
 PLOT_W = 260
 
 
@@ -40,7 +40,7 @@ def _short(label: str, limit: int = 24) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _lines(label: str, limit: int = LABEL_CHARS, most: int = 2) -> list[str]:
+def _lines(label: str, limit: int = LABEL_CHARS, most: int = 3) -> list[str]:
     """The label cut at word boundaries into at most `most` lines of `limit` characters.
 
     Only the last line is shortened (with "…"), and only if the words still don't fit: labels
@@ -58,7 +58,7 @@ def _lines(label: str, limit: int = LABEL_CHARS, most: int = 2) -> list[str]:
 
 
 def _label(x: float, y: float, label: str, *, anchor: str = "end", size: int = 11, **kw) -> str:
-    """A label centred on y, on one or two lines (SVG text does not wrap by itself)."""
+    """A label centred on y, on up to three lines (SVG text does not wrap by itself)."""
     lines = _lines(label, **kw)
     step = size + 1
     top = y - (len(lines) - 1) * step / 2
@@ -85,7 +85,9 @@ def grouped_bars(
     values = [v for _name, vals in series for v in vals if v is not None]
     top = maximum or max([abs(v) for v in values] + [1])
     bar_h = ROW_H - 6
-    group_h = max(bar_h * len(series) + 10, 28)
+    # Tall enough for the bars and for the longest label's lines (12 px each).
+    most_lines = max([len(_lines(label)) for label in labels] + [1])
+    group_h = max(bar_h * len(series) + 10, 12 * most_lines + 6)
     legend_h = 20 if len(series) > 1 else 0
     height = legend_h + group_h * max(len(labels), 1) + 6
     width = LABEL_W + PLOT_W + 60
@@ -135,7 +137,9 @@ def heatmap(
     height = head + 4 + cell_h * len(rows)
     tops = [max([v for r in cells if (v := r[c]) is not None] + [0]) for c in range(len(columns))]
     body = [
-        _label(LABEL_W + c * cell_w + cell_w / 2, 15, name, anchor="middle", size=10, limit=14)
+        _label(
+            LABEL_W + c * cell_w + cell_w / 2, 15, name, anchor="middle", size=10, limit=14, most=2
+        )
         for c, name in enumerate(columns)
     ]
     for r, label in enumerate(rows):
