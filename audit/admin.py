@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .describe import describe
 from .models import AuditEvent
 
 
@@ -7,9 +8,14 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: nobody edits or deletes the audit log, not even superusers."""
 
-    list_display = ["created_at", "actor_label", "action", "object_type", "object_label", "program"]
+    list_display = ["created_at", "sentence", "action", "program"]
+    list_select_related = ["actor", "program"]
     list_filter = ["action", "program"]
     search_fields = ["actor_label", "object_label"]
+
+    @admin.display(description="What happened")
+    def sentence(self, event: AuditEvent) -> str:
+        return describe(event)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,4 +7,8 @@ from .models import AuditEvent
 
 def program_events(program_id: int) -> QuerySet[AuditEvent]:
     """A program's audit events, newest first."""
-    return AuditEvent.objects.filter(program_id=program_id).order_by("-created_at", "-id")
+    return (
+        AuditEvent.objects.filter(program_id=program_id)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

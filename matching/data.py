@@ -36,7 +36,7 @@ from .rules import Limits, language_bits, padded
 from .scoring import STYLE_NAMES, MenteeData, MentorData
 
 TRACKS: tuple[str, ...] = tuple(CareerTrack.values)
-TRACK_NAMES: tuple[str, ...] = tuple(label.lower() for label in CareerTrack.labels)
+TRACK_NAMES: tuple[str, ...] = tuple(CareerTrack.labels)
 FINISHED_STATUSES = (MentorshipStatus.ENDED, MentorshipStatus.COMPLETED)
 
 

@@ -47,6 +47,15 @@ COMPONENTS: tuple[str, ...] = (
     "availability",
     "diversity",
 )
+# How each component is named to people (pages, emails, exports): never the code above.
+COMPONENT_LABELS: dict[str, str] = {
+    "skill_fit": "Skill fit",
+    "career_goal": "Career goal",
+    "communication": "Communication",
+    "experience": "Experience",
+    "availability": "Availability",
+    "diversity": "Diversity",
+}
 # Mentee-side lookup tables larger than this are computed per chunk instead.
 _TABLE_CELLS = 8_000_000
 
@@ -741,8 +750,8 @@ def _experience_reason(
     if gap == 0:
         return _reason("same years of experience", points)
     if gap > 0:
-        return _reason(f"{who} {years} years more experienced", points)
-    return _reason(f"{who} {years} years less experienced", points)
+        return _reason(f"{who} has {years} more years of experience", points)
+    return _reason(f"{who} has {years} fewer years of experience", points)
 
 
 def _availability_reasons(

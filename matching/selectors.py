@@ -172,18 +172,18 @@ def run_weak_count(run: MatchingRun) -> int:
 
 
 CSV_HEADER = [
-    "row",
-    "mentee",
-    "mentee_email",
-    "mentor",
-    "mentor_email",
-    "score",
-    "status",
-    "weak_match",
-    "unmatched_reason",
-    "nearest_miss",
-    "nearest_miss_score",
-    "nearest_miss_stopped_by",
+    "Row",
+    "Mentee",
+    "Mentee email",
+    "Mentor",
+    "Mentor email",
+    "Score",
+    "Status",
+    "Weak match",
+    "Unmatched reason",
+    "Nearest miss",
+    "Nearest miss score",
+    "Nearest miss stopped by",
 ]
 
 
@@ -194,7 +194,7 @@ def run_csv_write(run: MatchingRun, out) -> None:
     for p in run_proposals(run).iterator(chunk_size=1000):
         writer.writerow(
             [
-                "proposal",
+                "Proposal",
                 p.mentee.full_name,
                 p.mentee.email,
                 p.mentor.full_name,
@@ -217,7 +217,7 @@ def run_csv_write(run: MatchingRun, out) -> None:
         nearest = row.get("nearest") or {}
         writer.writerow(
             [
-                "unmatched",
+                "Unmatched",
                 row["name"],
                 emails.get(row["mentee_id"], ""),
                 "",
@@ -231,6 +231,26 @@ def run_csv_write(run: MatchingRun, out) -> None:
                 nearest.get("stopped_by", ""),
             ]
         )
+
+
+def run_weight_lines(run: MatchingRun) -> list[str]:
+    """The run's weights in words, as shares of the 100 points: "Skill fit 40 %"."""
+    points = run.parameters.get("points") or run.parameters.get("weights") or {}
+    return [
+        f"{scoring.COMPONENT_LABELS.get(name, name.replace('_', ' ').capitalize())} {value} %"
+        for name, value in points.items()
+    ]
+
+
+def run_duration_text(run: MatchingRun) -> str:
+    """How long the run took, in words ("under a second", "2 s", "3 min 5 s")."""
+    seconds = run.total_seconds
+    if seconds is None:
+        return "–"
+    if seconds < 1:
+        return "under a second"
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60} s" if whole >= 60 else f"{whole} s"
 
 
 def matching_settings(program: Program) -> ProgramWeights:

@@ -239,12 +239,20 @@ def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -
     names = data.mentee_people
     lines: list[list] = []
     for x, y in ((a, b), (b, a)):
+        learner, teacher = names[x].name, names[y].name
         for text, points in explain_pair(data, weights, x, y):
-            lines.append([f"{names[x].name} learning from {names[y].name} — {text}", points])
+            # Peers are neither mentor nor mentee: name them ("Ben has 3 more years …").
+            text = text.replace("mentor has ", f"{teacher} has ", 1)
+            text = text.replace("mentee has ", f"{learner} has ", 1)
+            lines.append([f"{learner} learning from {teacher}: {text}", points])
     total = sum(points for _, points in lines)
     averaged = total // 2
     lines.append(
-        [f"averaged over both directions ({scoring.signed(averaged - total)})", averaged - total]
+        [
+            f"the pair's score is the average of both directions "
+            f"({scoring.signed(averaged - total)})",
+            averaged - total,
+        ]
     )
     return lines
 

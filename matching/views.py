@@ -83,6 +83,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             counts=_status_counts(run),
             weak_count=selectors.run_weak_count(run),
             must_have_lines=describe(solve.must_have_from(run.parameters)),
+            weight_lines=selectors.run_weight_lines(run),
+            duration=selectors.run_duration_text(run),
         )
         context.update(_left(run))
     if run.published_at:

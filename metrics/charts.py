@@ -13,7 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1")
 ROW_H = 22
-LABEL_W = 150
+LABEL_W = 180
+# Characters of an 11 px label that fit in LABEL_W; longer labels wrap onto a second line.
+LABEL_CHARS = 26
 PLOT_W = 260
 
 
@@ -38,6 +40,35 @@ def _short(label: str, limit: int = 24) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _lines(label: str, limit: int = LABEL_CHARS, most: int = 3) -> list[str]:
+    """The label cut at word boundaries into at most `most` lines of `limit` characters.
+
+    Only the last line is shortened (with "…"), and only if the words still don't fit: labels
+    are no longer cut mid-word at the start or the end of the label area.
+    """
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[: most - 1] + [" ".join(lines[most - 1 :])]
+    return [_short(line, limit) for line in lines] or [""]
+
+
+def _label(x: float, y: float, label: str, *, anchor: str = "end", size: int = 11, **kw) -> str:
+    """A label centred on y, on up to three lines (SVG text does not wrap by itself)."""
+    lines = _lines(label, **kw)
+    step = size + 1
+    top = y - (len(lines) - 1) * step / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{top + i * step:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text font-size="{size}" text-anchor="{anchor}" fill="#212529">{spans}</text>'
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -54,7 +85,9 @@ def grouped_bars(
     values = [v for _name, vals in series for v in vals if v is not None]
     top = maximum or max([abs(v) for v in values] + [1])
     bar_h = ROW_H - 6
-    group_h = bar_h * len(series) + 10
+    # Tall enough for the bars and for the longest label's lines (12 px each).
+    most_lines = max([len(_lines(label)) for label in labels] + [1])
+    group_h = max(bar_h * len(series) + 10, 12 * most_lines + 6)
     legend_h = 20 if len(series) > 1 else 0
     height = legend_h + group_h * max(len(labels), 1) + 6
     width = LABEL_W + PLOT_W + 60
@@ -65,7 +98,7 @@ def grouped_bars(
         body.append(_text(x + 14, 13, _short(name, 16)))
     for row, label in enumerate(labels):
         y0 = legend_h + row * group_h
-        body.append(_text(LABEL_W - 6, y0 + group_h / 2 + 2, _short(label), anchor="end"))
+        body.append(_label(LABEL_W - 6, y0 + group_h / 2 + 4, label))
         for i, (_name, vals) in enumerate(series):
             value = vals[row]
             y = y0 + i * bar_h + 2
@@ -98,17 +131,20 @@ def heatmap(
     title: str, rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequence]
 ) -> SafeString:
     """A grid shaded per column (each column scaled to its own maximum)."""
-    cell_w, cell_h = 78, 24
+    cell_w, cell_h = 78, 26
+    head = 30
     width = LABEL_W + cell_w * len(columns) + 4
-    height = 30 + cell_h * len(rows)
+    height = head + 4 + cell_h * len(rows)
     tops = [max([v for r in cells if (v := r[c]) is not None] + [0]) for c in range(len(columns))]
     body = [
-        _text(LABEL_W + c * cell_w + cell_w / 2, 18, _short(name, 13), anchor="middle", size=10)
+        _label(
+            LABEL_W + c * cell_w + cell_w / 2, 15, name, anchor="middle", size=10, limit=14, most=2
+        )
         for c, name in enumerate(columns)
     ]
     for r, label in enumerate(rows):
-        y = 26 + r * cell_h
-        body.append(_text(LABEL_W - 6, y + cell_h / 2 + 4, _short(label), anchor="end"))
+        y = head + r * cell_h
+        body.append(_label(LABEL_W - 6, y + cell_h / 2 + 4, label))
         for c, value in enumerate(cells[r]):
             x = LABEL_W + c * cell_w
             fill = _shade(value, tops[c])

@@ -70,11 +70,11 @@ class Section:
 
     @property
     def body_html(self) -> SafeString:
-        return table_body(self.rows)
+        return table_body(self.rows, self.headers)
 
     @property
     def extra_body_html(self) -> SafeString:
-        return table_body(self.extra_rows)
+        return table_body(self.extra_rows, self.extra_headers)
 
 
 def wider_scopes(
@@ -712,8 +712,11 @@ def _shortfall(demand, supply, mentors: int):
     return demand - (supply or 0)
 
 
-def table_body(rows: list[list[object]]) -> SafeString:
+def table_body(rows: list[list[object]], headers: list[str] | None = None) -> SafeString:
     """Table rows with the first cell as the row header, every cell escaped.
+
+    Each data cell carries its column's name (data-label): on a phone the table's rows stack
+    into cards (`table-stack` in app.css) and the name is shown beside the figure.
 
     Built here rather than in a template loop: a dashboard has thousands of cells, and the
     template engine spends ~30 µs on each.
@@ -721,7 +724,12 @@ def table_body(rows: list[list[object]]) -> SafeString:
     out = []
     for row in rows:
         cells = [f'<th scope="row">{conditional_escape(localize(row[0]))}</th>'] if row else []
-        cells += [f"<td>{conditional_escape(localize(cell))}</td>" for cell in row[1:]]
+        labels = [conditional_escape(h) for h in (headers or [])[1:]]
+        labels += [""] * (len(row) - 1 - len(labels))
+        cells += [
+            f'<td data-label="{label}">{conditional_escape(localize(cell))}</td>'
+            for label, cell in zip(labels, row[1:], strict=False)
+        ]
         out.append(f"<tr>{''.join(cells)}</tr>")
     return mark_safe("\n".join(out))  # noqa: S308 - every cell escaped above
 

@@ -456,6 +456,11 @@ def table_names(section: Section, audience: Audience) -> list[str]:
     return [t.name for t in section_tables(empty, audience)]
 
 
+def table_links(section: Section, audience: Audience) -> list[tuple[str, str]]:
+    """(table name, words for its download link): "supply_skills" -> "Supply skills"."""
+    return [(name, name.replace("_", " ").capitalize()) for name in table_names(section, audience)]
+
+
 def readme(tables: list[Table], *, title: str, filters: str, today) -> str:
     lines = [
         f"{title}: exported from Tandem on {today:%Y-%m-%d}.",

@@ -102,7 +102,7 @@ def _render(
             "title": title,
             "intro": intro,
             "form": form,
-            "panels": [(s, tables.table_names(s, audience)) for s in sections],
+            "panels": [(s, tables.table_links(s, audience)) for s in sections],
             "audience": audience.value,
             "query": query.urlencode(),
             **(extra or {}),

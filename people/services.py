@@ -53,7 +53,7 @@ def _model(label: str):
 def person_export(*, person: User) -> dict[str, Any]:
     """Everything Tandem holds about `person`, minus other people's private notes."""
     data: dict[str, Any] = {
-        "profile": {
+        "Profile": {
             "email": person.email,
             "full_name": person.full_name,
             "job_title": person.job_title,
@@ -70,9 +70,21 @@ def person_export(*, person: User) -> dict[str, Any]:
         model = _model(label)
         if model is None:
             continue
-        key = f"{label} ({path.split('__')[-1]})"
-        data[key] = list(model.objects.filter(**{path: person}).values(*fields))
+        data[_section_name(model, path, data)] = list(
+            model.objects.filter(**{path: person}).values(*fields)
+        )
     return data
+
+
+def _section_name(model, path: str, taken: dict) -> str:
+    """A readable name for an export section: "Flash sessions (as expert)", never the model's
+    code ("experts.FlashSession")."""
+    plural = str(model._meta.verbose_name_plural)
+    name = f"{plural[:1].upper()}{plural[1:]}"
+    role = path.split("__")[-1].replace("_", " ")
+    if role != "user":  # "Enrolments", but "Mentorships (as mentee)"
+        name += f" (as {role})"
+    return name if name not in taken else f"{name}, {path.replace('__', ' ').replace('_', ' ')}"
 
 
 def _replace(value: Any, pattern: re.Pattern, replacement: str) -> Any:

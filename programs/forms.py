@@ -42,16 +42,28 @@ class ProgramForm(forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
+            "slug": forms.TextInput(attrs={"data-slug-from": "id_name"}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "mentor_expectations": forms.Textarea(attrs={"rows": 3}),
             "mentee_expectations": forms.Textarea(attrs={"rows": 3}),
             "meeting_expectations": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "slug": "Short name for links, e.g. cloud-upskilling-2027.",
+            "slug": "The program's name in links, e.g. cloud-upskilling-2027: filled in from "
+            "the name as you type; change it if you like, or leave it blank and one is made up.",
             "min_group_size": "Group format only.",
             "max_group_size": "Group format only.",
         }
+        labels = {"slug": "Short name for links"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Blank: a unique one is made from the name (programs.services.program_unique_slug).
+        self.fields["slug"].required = False
+
+    def clean_slug(self) -> str:
+        # Left blank on an edit: the program keeps its slug, so its links keep working.
+        return self.cleaned_data.get("slug") or (self.instance.slug if self.instance.pk else "")
 
 
 class StatusForm(forms.Form):

@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from audit.services import audit_record
 from chat.selectors import wants_email
@@ -49,8 +50,25 @@ ENROLMENT_FIELDS = frozenset(
 _WILL_NOT = ("will_not_mentor_skills", "will_not_mentor_departments")
 
 
+def program_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    """A slug for links made from the name, unique among programs: "Cloud 2027" ->
+    "cloud-2027", then "cloud-2027-2", "cloud-2027-3", … when taken. O(taken slugs)."""
+    base = slugify(name)[:70].strip("-") or "program"
+    taken = set(
+        Program.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 @transaction.atomic
 def program_create(*, data: dict, coordinators: list[User], created_by: User) -> Program:
+    data = {**data, "slug": data.get("slug") or program_unique_slug(data.get("name", ""))}
     program = Program(**data)
     program.full_clean()
     program.save()

@@ -74,3 +74,21 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// --- slug from name (hrscreens) ---------------------------------------------------------------
+// <input data-slug-from="id_name">: filled from the name as it is typed (lower case, words
+// joined by hyphens) until someone edits it by hand; left blank, the server makes one up.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-slug-from]").forEach((slug) => {
+    const source = document.getElementById(slug.dataset.slugFrom);
+    if (!source) return;
+    let touched = slug.value !== "";
+    slug.addEventListener("input", () => { touched = slug.value !== ""; });
+    source.addEventListener("input", () => {
+      if (touched) return;
+      slug.value = source.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9\s-]/g, "").trim().replace(/[\s-]+/g, "-").slice(0, 80).replace(/-+$/, "");
+    });
+  });
+});
+// --- end slug from name ------------------------------------------------------------------------

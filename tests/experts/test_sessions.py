@@ -229,6 +229,6 @@ def test_it_exports_the_note_to_each_of_the_two_and_erases_it_with_either(asker,
 
     session = book(asker, expert, skill)
     exported = person_export(person=expert)
-    assert exported["experts.FlashSession (expert)"][0]["note"] == NOTE
+    assert exported["Flash sessions (as expert)"][0]["note"] == NOTE
     person_erase(person=asker, by=factories.PrivacyOfficerFactory())
     assert FlashSession.objects.get(pk=session.pk).note == ""

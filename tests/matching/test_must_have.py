@@ -285,13 +285,13 @@ def test_it_exports_the_run_with_weak_flags_and_unmatched_reasons(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    by_email = {r["mentee_email"]: r for r in rows}
-    assert by_email[weak.email]["row"] == "proposal"
-    assert by_email[weak.email]["mentor_email"] == m.email
-    assert "Routing: nothing to learn" in by_email[weak.email]["weak_match"]
-    assert by_email[left.email]["row"] == "unmatched"
-    assert by_email[left.email]["unmatched_reason"] == "nobody offers Routing at level 3 or above"
-    assert by_email[left.email]["nearest_miss"] == m.full_name
+    by_email = {r["Mentee email"]: r for r in rows}
+    assert by_email[weak.email]["Row"] == "Proposal"
+    assert by_email[weak.email]["Mentor email"] == m.email
+    assert "Routing: nothing to learn" in by_email[weak.email]["Weak match"]
+    assert by_email[left.email]["Row"] == "Unmatched"
+    assert by_email[left.email]["Unmatched reason"] == "nobody offers Routing at level 3 or above"
+    assert by_email[left.email]["Nearest miss"] == m.full_name
 
 
 @pytest.mark.django_db

@@ -163,10 +163,10 @@ def test_it_lists_a_rejected_mentee_as_unmatched_in_the_run_csv(prog, hr_user, s
     _reject(client, run, proposal)
     text = client.get(reverse("matching:run_csv", args=[run.pk])).content.decode()
     rows = list(csv.reader(io.StringIO(text)))
-    unmatched = [r for r in rows if r[0] == "unmatched"]
+    unmatched = [r for r in rows if r[0] == "Unmatched"]
     assert len(unmatched) == 1
     assert unmatched[0][1:3] == [proposal.mentee.full_name, proposal.mentee.email]
     assert unmatched[0][8] == "proposal rejected by HR"
     assert unmatched[0][9] == proposal.mentor.full_name
-    statuses = [r[6] for r in rows if r[0] == "proposal"]
+    statuses = [r[6] for r in rows if r[0] == "Proposal"]
     assert sorted(statuses) == ["Proposed", "Rejected"]

@@ -477,7 +477,7 @@ def test_it_scores_reverse_mentoring_the_other_way_round(
     mentee(prog, {skill: (1, 4)}, years_experience=12)
     run = _run(prog, hr_user, django_capture_on_commit_callbacks)
     texts = [text for text, _ in run.proposals.get().explanation]
-    assert any(t.startswith("mentee 10 years more experienced") for t in texts)
+    assert any(t.startswith("mentee has 10 more years of experience") for t in texts)
 
 
 @pytest.mark.django_db

@@ -43,7 +43,7 @@ def test_it_lets_hr_export_a_dashboard_csv(page, live_server, tmp_path) -> None:
     login(page, "hr@tandem.example", DEMO_PASSWORD)
     page.goto("/metrics/")
     with page.expect_download() as info:
-        page.locator("#metric-retention a", has_text="retention.csv").click()
+        page.locator("#metric-retention a", has_text="Retention (CSV)").click()
     target = tmp_path / "retention.csv"
     info.value.save_as(target)
     assert info.value.suggested_filename.endswith(".csv")
@@ -61,7 +61,7 @@ def test_it_lets_hr_download_every_table_as_a_zip_on_a_phone(
     call_command("seed_demo")
     login(phone_page, "hr@tandem.example", DEMO_PASSWORD)
     phone_page.goto("/metrics/")
-    expect(phone_page.locator("#metric-supply a", has_text="supply_skills.csv")).to_be_visible()
+    expect(phone_page.locator("#metric-supply a", has_text="Supply skills (CSV)")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     with phone_page.expect_download() as info:
         phone_page.locator("a", has_text="Download all tables (zip)").click()

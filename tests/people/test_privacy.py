@@ -60,7 +60,7 @@ def download(client, user) -> dict:
 def test_it_exports_my_own_notes(client, pair):
     data = download(client, pair.mentee)
     assert "mentee's own secret" in json.dumps(data)
-    assert data["profile"]["email"] == pair.mentee.email
+    assert data["Profile"]["email"] == pair.mentee.email
 
 
 def test_it_never_exports_the_other_sides_private_notes(client, pair):
