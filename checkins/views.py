@@ -108,7 +108,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("checkins:timeline", mentorship.pk)
     else:
         initial, chosen = _initial_from_template(request, templates)
-        if chosen is None and "template" in request.GET:
+        if chosen is None and request.GET.get("template"):  # "Blank" is no template: no warning
             messages.warning(request, "That template isn't available: start from a blank form.")
         form = CheckInForm(initial=initial, mentorship=mentorship, templates=templates)
         items = ActionItemFormSet(prefix="items", form_kwargs={"owners": owners})

@@ -72,7 +72,7 @@ class PairRuleForm(forms.Form):
 
 
 def _label(user) -> str:
-    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+    return user.label
 
 
 class SwapForm(forms.Form):

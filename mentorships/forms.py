@@ -1,6 +1,7 @@
 from django import forms
 
 from core.validators import validate_single_line
+from people.forms import PersonChoiceField
 from people.models import User
 from programs.models import EnrolmentRole, EnrolmentStatus, Format, Program, Skill
 
@@ -23,19 +24,19 @@ def _roles(program: Program, role: str) -> tuple[str, ...]:
     return (EnrolmentRole.PEER,) if program.format == Format.PEER else (role,)
 
 
-class LoadChoiceField(forms.ModelChoiceField):
+class LoadChoiceField(PersonChoiceField):
     """Shows each mentor's places in use, so HR sees who has room before saving."""
 
     load: dict[int, tuple[int, int]] = {}
 
     def label_from_instance(self, obj: User) -> str:
         used, capacity = self.load.get(obj.pk, (0, 0))
-        return f"{obj} — {used}/{capacity} mentees"
+        return f"{obj.label} — {used}/{capacity} mentees"
 
 
 class PairingCreateForm(forms.Form):
     mentor = LoadChoiceField(queryset=User.objects.none())
-    mentee = forms.ModelChoiceField(queryset=User.objects.none())
+    mentee = PersonChoiceField(queryset=User.objects.none())
     note = forms.CharField(
         label="Why this pairing",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -81,7 +82,7 @@ class EndForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    new_mentor = forms.ModelChoiceField(queryset=User.objects.none(), label="New mentor")
+    new_mentor = PersonChoiceField(queryset=User.objects.none(), label="New mentor")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -101,7 +102,7 @@ class ResolveForm(forms.Form):
         ("dismiss", "Dismiss: keep the pairing as it is"),
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
-    new_mentor = forms.ModelChoiceField(
+    new_mentor = PersonChoiceField(
         queryset=User.objects.none(),
         required=False,
         label="New mentor (optional)",

@@ -181,12 +181,17 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "Goal saved.")
-            return redirect(goal.mentorship)
+            return redirect(_goals_of(goal.mentorship))
     return render(
         request,
         "mentorships/goal_form.html",
         {"form": form, "mentorship": goal.mentorship, "goal": goal},
     )
+
+
+def _goals_of(mentorship) -> str:
+    """The mentorship page at its goals: the section opens even where it folds (a phone)."""
+    return f"{mentorship.get_absolute_url()}#goals"
 
 
 def _suggested_rows(goal: Goal) -> list[dict]:
@@ -216,7 +221,7 @@ def milestones_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, validation_text(exc))
             else:
                 messages.success(request, f"{len(created)} milestone(s) added.")
-                return redirect(goal.mentorship)
+                return redirect(_goals_of(goal.mentorship))
     else:
         formset = MilestoneFormSet(initial=_suggested_rows(goal), prefix="ms")
     return render(
@@ -250,7 +255,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, validation_text(exc))
     else:
         messages.success(request, f"“{milestone.title}” is done.")
-    return redirect(milestone.goal.mentorship)
+    return redirect(_goals_of(milestone.goal.mentorship))
 
 
 @login_required
@@ -263,7 +268,7 @@ def milestone_undo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, validation_text(exc))
     else:
         messages.info(request, f"“{milestone.title}” is open again.")
-    return redirect(milestone.goal.mentorship)
+    return redirect(_goals_of(milestone.goal.mentorship))
 
 
 # --- HR pages -------------------------------------------------------------------------------

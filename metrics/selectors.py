@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from statistics import fmean, median
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from careers import selectors as careers_selectors
 from checkins.models import CheckIn, Pulse
@@ -958,3 +958,66 @@ def outcome_counts(kinds: Iterable[str] | None = None) -> dict[str, int]:
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     return dict(qs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+
+
+# --- The team dashboard's totals ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """Counts across a manager's whole team that need no suppression: who takes part, how many
+    pairings run and how many check-ins were logged (no rating, pulse or answer is behind
+    them, and the team page already lists who takes part)."""
+
+    people: int
+    taking_part: int
+    live_mentorships: int
+    checkins_last_30: int
+    checkins_previous_30: int
+    hours_last_90: float
+
+    @property
+    def trend(self) -> str:
+        if self.checkins_last_30 > self.checkins_previous_30:
+            return "up"
+        if self.checkins_last_30 < self.checkins_previous_30:
+            return "down"
+        return "steady"
+
+
+def team_totals(people_ids: frozenset[int], today: date) -> TeamTotals:
+    """Three queries whatever the size of the team."""
+    ids = list(people_ids)
+    taking_part = (
+        Enrolment.objects.filter(user_id__in=ids, status="approved")
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    theirs = Q(mentor_id__in=ids) | Q(mentee_id__in=ids)
+    live = Mentorship.objects.filter(
+        theirs,
+        status__in=(MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED),
+    ).count()
+    checkins = CheckIn.objects.filter(
+        Q(mentorship__mentor_id__in=ids) | Q(mentorship__mentee_id__in=ids)
+    )
+    found = checkins.aggregate(
+        last=Count("id", filter=Q(date__gt=today - timedelta(days=30), date__lte=today)),
+        previous=Count(
+            "id",
+            filter=Q(date__gt=today - timedelta(days=60), date__lte=today - timedelta(days=30)),
+        ),
+        minutes=Sum(
+            "duration_minutes",
+            filter=Q(date__gt=today - timedelta(days=90), date__lte=today),
+        ),
+    )
+    return TeamTotals(
+        people=len(ids),
+        taking_part=taking_part,
+        live_mentorships=live,
+        checkins_last_30=found["last"],
+        checkins_previous_30=found["previous"],
+        hours_last_90=round((found["minutes"] or 0) / 60, 1),
+    )

@@ -203,6 +203,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         slug="team",
         all_program_ids=tuple(pk for pk, _ in programs),
         people_bases=[*subtrees[1:], None],
+        extra={"team": selectors.team_totals(subtrees[0], date.today())},
     )
 
 

@@ -7,20 +7,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mentorships.selectors import mentorships_for_participant
-from people.permissions import is_hr
 from people.selectors import is_manager, subtree, team_of
 from programs.selectors import pending_approvals, programs_for_coordinator, team_participation
-from selfmatch.selectors import home as selfmatch_home
+
+from .selectors import todo_list
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    todo = todo_list(user)
     context = {
+        "todo": todo,
         "mentorships": mentorships_for_participant(user),
-        "hr_programs": programs_for_coordinator(user) if is_hr(user) else None,
-        "team_size": subtree(user).count() if is_manager(user) else None,
-        "selfmatch": selfmatch_home(user),
+        "hr_programs": programs_for_coordinator(user) if todo.is_hr else None,
+        "team_size": subtree(user).count() if todo.is_manager else None,
     }
     return render(request, "pages/home.html", context)
 

@@ -8,6 +8,13 @@ from outbox.services import email_enqueue
 from .models import User, normalise_email
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of one person, labelled "Name · email" (two Ana Silvas stay apart)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.label
+
+
 class SignInForm(AuthenticationForm):
     """Sign-in by email, in the one spelling the lockout counts too."""
 

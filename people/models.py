@@ -124,6 +124,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_absolute_url(self) -> str:
         return reverse("people:profile", args=[self.pk])
 
+    @property
+    def label(self) -> str:
+        """The name with the email beside it: tells apart two people with the same name wherever
+        a person is picked or listed (choices, lists of people)."""
+        return f"{self.full_name} · {self.email}" if self.full_name else self.email
+
     def clean(self) -> None:
         super().clean()
         self.email = normalise_email(self.email)

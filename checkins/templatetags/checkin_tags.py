@@ -73,3 +73,23 @@ def get_pulse(pulses: dict[int, int], checkin_id: int) -> int | None:
 @register.filter
 def activity_label(value: str) -> str:
     return Activity(value).label if value in Activity.values else value
+
+
+@register.inclusion_tag("checkins/_next_step.html")
+def checkin_next_step(mentorship: Mentorship, viewer) -> dict:
+    """The first card of the mentorship page: the next meeting and the one-tap "Log a check-in"
+    (on a phone it sits above everything else). Participants only."""
+    from checkins import services  # reads the next meeting; no write happens here
+
+    if not mentorship.is_participant(viewer):
+        return {"show": False}
+    meeting = services.upcoming_meeting(mentorship)
+    zone = services.person_zone(viewer)
+    return {
+        "show": True,
+        "mentorship": mentorship,
+        "active": mentorship.status == "active",
+        "meeting_at": meeting.starts_at.astimezone(zone) if meeting else None,
+        "next_due_on": selectors.next_checkin_due(mentorship),
+        "today": timezone.localdate(),
+    }

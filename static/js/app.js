@@ -92,3 +92,75 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 // --- end slug from name ------------------------------------------------------------------------
+// ---- Home helper: folding sections and search-as-you-type for long lists -------------------
+document.addEventListener("DOMContentLoaded", () => {
+  // <details data-fold-small open>: open on wide screens, folded on a phone, unless the address
+  // points into it (#goals after saving a goal).
+  const small = window.matchMedia("(max-width: 767.98px)").matches;
+  const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  document.querySelectorAll("details[data-fold-small]").forEach((fold) => {
+    if (small && !(target && fold.contains(target))) fold.open = false;
+  });
+  if (target) {
+    const fold = target.closest("details");
+    if (fold) fold.open = true;
+  }
+
+  // A <select> with data-filter, or more than 12 options, and a checkbox list marked
+  // data-filter-list with more than 12 boxes get a search box: typing hides what does not match
+  // (chosen entries always stay). A single select moves to the first match.
+  const FILTER_MIN = 12;
+  const searchBox = (labelText, id) => {
+    const input = document.createElement("input");
+    input.type = "search";
+    input.className = "form-control form-control-sm mb-1";
+    input.placeholder = "Type to filter…";
+    input.setAttribute("aria-label", `Filter: ${labelText}`);
+    input.setAttribute("aria-controls", id);
+    input.autocomplete = "off";
+    input.dataset.filterFor = id;
+    return input;
+  };
+  const words = (text) => text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const matches = (text, query) => words(query).split(/\s+/).every((w) => words(text).includes(w));
+  document.querySelectorAll("select").forEach((select) => {
+    const many = select.options.length > FILTER_MIN;
+    if (!(select.dataset.filter !== undefined || many) || !select.id) return;
+    if (select.closest("[data-no-filter]")) return;
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    const input = searchBox(label ? label.textContent.trim() : select.name, select.id);
+    select.before(input);
+    if (select.multiple && select.size < 8) select.size = 8;
+    input.addEventListener("input", () => {
+      const query = input.value.trim();
+      let first = null;
+      Array.from(select.options).forEach((option) => {
+        const show = option.selected || option.value === "" || !query || matches(option.text, query);
+        option.hidden = !show;
+        if (show && option.value !== "" && !first && matches(option.text, query)) first = option;
+      });
+      if (!select.multiple && query && first && first.value !== select.value) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    // Enter in the search box must not submit the form.
+    input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  });
+  document.querySelectorAll("[data-filter-list]").forEach((list, index) => {
+    const boxes = Array.from(list.querySelectorAll(".form-check"));
+    if (boxes.length <= FILTER_MIN) return;
+    if (!list.id) list.id = `filter-list-${index}`;
+    const input = searchBox(list.dataset.filterList || "choices", list.id);
+    list.before(input);
+    input.addEventListener("input", () => {
+      const query = input.value.trim();
+      boxes.forEach((box) => {
+        const checked = box.querySelector("input:checked");
+        box.hidden = !(checked || !query || matches(box.textContent, query));
+      });
+    });
+    input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  });
+});
+// ---- end of the home helper's section -----------------------------------------------------

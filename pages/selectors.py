@@ -1,0 +1,350 @@
+"""The home page's to-do list: what the signed-in person should do next, drawn from every app.
+
+Each source is one query (a slice or a grouped count), so the list costs the same number of
+queries for a person with one mentorship and for a coordinator of fifty programs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.models import ActionItem
+from feedback.selectors import pending_invitations, pending_requests
+from imports.models import BatchStatus
+from imports.selectors import batches_visible_to
+from matching.models import MatchingRun, Proposal, ProposalStatus, RunStatus
+from mentorships.models import GoalStatus, Mentorship, MentorshipStatus, Milestone
+from mentorships.selectors import open_reset_requests
+from outbox.models import EmailStatus, OutgoingEmail
+from people.permissions import is_hr
+from people.selectors import is_manager, subtree
+from programs.models import CADENCE_DAYS
+from programs.selectors import pending_approvals
+from reminders.models import AtRiskFlag
+from reminders.selectors import upcoming_checkins_for
+from selfmatch.selectors import home as selfmatch_home
+from selfmatch.selectors import mentor_inbox
+
+# A check-in, milestone or action item shows up this many days before it is due.
+DUE_SOON_DAYS = 7
+# Rows read from each source; the list shows the most urgent first.
+PER_SOURCE = 5
+SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    url: str
+    action: str  # the button's words
+    role: str  # "participant", "manager" or "hr"
+    due: date | None = None
+    today: date | None = None
+    # A one-tap POST (e.g. marking an action item done) instead of a link.
+    post_url: str = ""
+    post_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def due_text(self) -> str:
+        if self.due is None or self.today is None:
+            return ""
+        days = (self.due - self.today).days
+        if days < 0:
+            return f"{-days} day{'s' if days != -1 else ''} overdue"
+        if days == 0:
+            return "due today"
+        if days == 1:
+            return "due tomorrow"
+        return f"due in {days} days"
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due and self.today and self.due < self.today)
+
+
+@dataclass
+class TodoList:
+    items: list[Todo] = field(default_factory=list)
+    more: bool = False
+    # For the empty state: the next check-in, when nothing is due this week.
+    next_checkin: tuple[str, date] | None = None
+    has_mentorships: bool = False
+    is_manager: bool = False
+    is_hr: bool = False
+
+
+def _order(item: Todo) -> tuple:
+    # Dated items by date (overdue first), then the rest in the order they were added.
+    return (item.due is None, item.due or date.max)
+
+
+def participant_todos(user, *, today: date) -> tuple[list[Todo], tuple[str, date] | None, bool]:
+    items: list[Todo] = []
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    later: tuple[str, date] | None = None
+    upcoming = upcoming_checkins_for(user, today=today)  # one query
+    for up in upcoming:
+        other = up.mentorship.other_side(user)
+        due = up.day if not up.overdue else _overdue_day(up, today)
+        if up.day <= soon:
+            items.append(
+                Todo(
+                    text=f"Log a check-in with {other}",
+                    url=reverse("checkins:create", args=[up.mentorship.pk]),
+                    action="Log a check-in",
+                    role="participant",
+                    due=due,
+                    today=today,
+                )
+            )
+        elif later is None or up.day < later[1]:
+            later = (str(other), up.day)
+
+    live = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
+    unconfirmed = (
+        Mentorship.objects.filter(status__in=live)
+        .filter(
+            Q(mentor=user, agreement__mentor_confirmed_at__isnull=True)
+            | Q(mentee=user, agreement__mentee_confirmed_at__isnull=True)
+        )
+        .select_related("mentor", "mentee")
+        .order_by("id")[:PER_SOURCE]
+    )
+    for m in unconfirmed:
+        items.append(
+            Todo(
+                text=f"Confirm your agreement with {m.other_side(user)}",
+                url=m.get_absolute_url() + "#agreement",
+                action="Read and confirm",
+                role="participant",
+            )
+        )
+
+    for inv in pending_invitations(user, today=today)[:PER_SOURCE]:
+        kind = inv.survey.get_kind_display().lower()
+        items.append(
+            Todo(
+                text=f"Answer the {kind} of {inv.survey.program.name}",
+                url=reverse("feedback:answer", args=[inv.pk]),
+                action="Answer",
+                role="participant",
+                due=inv.survey.closes_on,
+                today=today,
+            )
+        )
+    for req in pending_requests(user)[:PER_SOURCE]:
+        items.append(
+            Todo(
+                text=f"Rate {req.mentee}'s skills ({req.round.program.name})",
+                url=reverse("feedback:assessment", args=[req.pk]),
+                action="Rate",
+                role="participant",
+                due=req.round.due_on,
+                today=today,
+            )
+        )
+
+    milestones = (
+        Milestone.objects.filter(
+            done_at__isnull=True,
+            due_date__lte=soon,
+            goal__mentorship__status=MentorshipStatus.ACTIVE,
+        )
+        .filter(Q(goal__mentorship__mentor=user) | Q(goal__mentorship__mentee=user))
+        .exclude(goal__status=GoalStatus.DROPPED)
+        .select_related("goal__mentorship")
+        .order_by("due_date", "id")[:PER_SOURCE]
+    )
+    for ms in milestones:
+        items.append(
+            Todo(
+                text=f"Milestone “{ms.title}”",
+                url=ms.goal.mentorship.get_absolute_url() + "#goals",
+                action="Open",
+                role="participant",
+                due=ms.due_date,
+                today=today,
+            )
+        )
+
+    actions = (
+        ActionItem.objects.filter(
+            owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
+        )
+        .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:PER_SOURCE]
+    )
+    for item in actions:
+        items.append(
+            Todo(
+                text=item.text,
+                url=reverse("checkins:timeline", args=[item.mentorship_id]),
+                action="Mark done",
+                role="participant",
+                due=item.due_date,
+                today=today,
+                post_url=reverse("checkins:action_toggle", args=[item.pk]),
+                post_fields=(("done", "on"), ("next", reverse("home"))),
+            )
+        )
+
+    asked = mentor_inbox(user).order_by().aggregate(n=Count("pk"), first=Min("due_at"))
+    if asked["n"]:
+        n = asked["n"]
+        items.append(
+            Todo(
+                text=f"{n} mentee{'s' if n != 1 else ''} asked you to mentor them",
+                url=reverse("selfmatch:inbox"),
+                action="Answer",
+                role="participant",
+                due=timezone.localdate(asked["first"]) if asked["first"] else None,
+                today=today,
+            )
+        )
+    for program in selfmatch_home(user).programs[:PER_SOURCE]:
+        items.append(
+            Todo(
+                text=f"Choose your mentor in {program.name}",
+                url=reverse("selfmatch:browse", args=[program.slug]),
+                action="Choose",
+                role="participant",
+            )
+        )
+    return items, later, bool(upcoming)
+
+
+def _overdue_day(up, today: date) -> date:
+    """upcoming_checkins_for clamps an overdue day to today; the list says how late it is."""
+    anchor = up.mentorship.last_date or up.mentorship.started_on or up.mentorship.created_at.date()
+    return anchor + timedelta(days=CADENCE_DAYS[up.mentorship.program.meeting_cadence])
+
+
+def manager_todos(user) -> list[Todo]:
+    waiting = pending_approvals(subtree(user)).order_by().count()
+    if not waiting:
+        return []
+    return [
+        Todo(
+            text=f"{waiting} enrolment{'s' if waiting != 1 else ''} from your team to approve",
+            url=reverse("programs:approvals"),
+            action="Review",
+            role="manager",
+        )
+    ]
+
+
+def hr_todos(user) -> list[Todo]:
+    items: list[Todo] = []
+    at_risk = (
+        AtRiskFlag.objects.filter(
+            resolved_at__isnull=True,
+            mentorship__status=MentorshipStatus.ACTIVE,
+            mentorship__program__coordinators=user,
+        )
+        .values("mentorship__program__slug", "mentorship__program__name")
+        .annotate(n=Count("mentorship", distinct=True))
+        .order_by("mentorship__program__name")[:PER_SOURCE]
+    )
+    for row in at_risk:
+        n = row["n"]
+        items.append(
+            Todo(
+                text=f"{n} pairing{'s' if n != 1 else ''} at risk in "
+                f"{row['mentorship__program__name']}",
+                url=reverse("checkins:health_board", args=[row["mentorship__program__slug"]]),
+                action="See the health board",
+                role="hr",
+            )
+        )
+
+    resets = open_reset_requests(user).order_by().count()
+    if resets:
+        items.append(
+            Todo(
+                text=f"{resets} request{'s' if resets != 1 else ''} to reset a pairing",
+                url=reverse("mentorships:reset_queue"),
+                action="Answer",
+                role="hr",
+            )
+        )
+
+    previewed = batches_visible_to(user).filter(status=BatchStatus.PREVIEWED)
+    for batch in previewed.order_by("created_at", "pk")[:PER_SOURCE]:
+        items.append(
+            Todo(
+                text=f"Confirm the import of {batch.filename}",
+                url=batch.get_absolute_url(),
+                action="Check and confirm",
+                role="hr",
+            )
+        )
+
+    open_proposals = Exists(
+        Proposal.objects.filter(run=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+    )
+    runs = (
+        MatchingRun.objects.filter(
+            program__coordinators=user, status=RunStatus.SUCCEEDED, published_at__isnull=True
+        )
+        .filter(open_proposals)
+        .select_related("program")
+        .order_by("finished_at", "pk")[:PER_SOURCE]
+    )
+    for run in runs:
+        items.append(
+            Todo(
+                text=f"Review the proposed pairs of run {run.pk} in {run.program.name}",
+                url=run.get_absolute_url(),
+                action="Review",
+                role="hr",
+            )
+        )
+
+    # The run's publish emails are queued under "run:<pk>" (matching.services.run_email_batch).
+    refused = OutgoingEmail.objects.filter(
+        status=EmailStatus.REFUSED,
+        batch=Concat(Value("run:"), Cast(OuterRef("pk"), CharField())),
+    )
+    bounced = (
+        MatchingRun.objects.filter(program__coordinators=user)
+        .filter(Exists(refused))
+        .select_related("program")
+        .order_by("-pk")[:PER_SOURCE]
+    )
+    for run in bounced:
+        items.append(
+            Todo(
+                text=f"Emails the mail server refused after run {run.pk} in {run.program.name}",
+                url=run.get_absolute_url(),
+                action="See and resend",
+                role="hr",
+            )
+        )
+    return items
+
+
+def todo_list(user, *, today: date | None = None) -> TodoList:
+    """The signed-in person's to-do list, most urgent first; a fixed number of queries."""
+    today = today or timezone.localdate()
+    items, later, has_mentorships = participant_todos(user, today=today)
+    manager = is_manager(user)
+    hr = is_hr(user)
+    if manager:
+        items += manager_todos(user)
+    if hr:
+        items += hr_todos(user)
+    items.sort(key=_order)
+    return TodoList(
+        items=items[:SHOWN],
+        more=len(items) > SHOWN,
+        next_checkin=later,
+        has_mentorships=has_mentorships,
+        is_manager=manager,
+        is_hr=hr,
+    )
