@@ -68,6 +68,11 @@ class RoundForm(forms.Form):
 class PlanForm(forms.Form):
     include_manager = forms.BooleanField(label="Also ask each mentee's manager", required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the round form on the same page has an `include_manager` field too.
+        kwargs.setdefault("auto_id", "id_plan_%s")
+        super().__init__(*args, **kwargs)
+
 
 class RatingForm(forms.Form):
     """One required 1–5 choice per skill the mentee seeks."""

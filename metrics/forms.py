@@ -112,6 +112,8 @@ class OutcomeListFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the event form on the same page has a `kind` field too.
+        kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)

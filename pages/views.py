@@ -3,14 +3,25 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 from mentorships.selectors import mentorships_for_participant
 from people.selectors import is_manager, subtree, team_of
 from programs.selectors import pending_approvals, programs_for_coordinator, team_participation
 
 from .selectors import todo_list
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site's icon for anyone, signed in or not: a redirect to the static file (whitenoise
+    serves it with a far-future cache, under its hashed name in production)."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

@@ -164,3 +164,25 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 // ---- end of the home helper's section -----------------------------------------------------
+// --- Accessibility: scrollable tables reachable by keyboard (issue 16) ----------------------
+// A .table-responsive that scrolls sideways (a wide table on a phone) becomes a labelled,
+// focusable region, so keyboard users can scroll it with the arrow keys (WCAG 2.1.1).
+(() => {
+  const label = (box) => {
+    const caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    const section = box.closest("section, .card, main");
+    const heading = section && section.querySelector("h1, h2, h3, h4, .card-header");
+    return heading ? heading.textContent.trim() : "Table";
+  };
+  const mark = () => {
+    document.querySelectorAll(".table-responsive, [data-scroll-region]").forEach((box) => {
+      if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", `${label(box)} (scrolls sideways)`);
+    });
+  };
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+})();

@@ -147,6 +147,8 @@ MANAGER_OBJECT = {"refusal": 404, "holders": MANAGERS}  # outside the line: 404
 
 TABLE: dict[str, Rule] = {
     "home": page(None, SIGNED_IN),
+    # The site's icon, for everyone (browsers ask before signing in): a redirect to static.
+    "favicon": page(None, redirect=SIGNED_IN | {ANONYMOUS}),
     "password_change": page(None, SIGNED_IN),
     "password_change_done": page(None, SIGNED_IN),
     # people
