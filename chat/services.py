@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from audit.services import audit_record
 from core.mail import absolute_url
@@ -366,7 +366,7 @@ def _send_slack(message: ChatMessage) -> Outcome:
         return Outcome(FAILED, f"Slack refused the message ({code or status}).")
     except SoftTimeLimitExceeded:
         raise
-    except (OSError, KeyError, TypeError) as exc:  # unreachable, timeout, an odd answer
+    except (SlackClientError, OSError, KeyError, TypeError) as exc:  # unreachable, timeout, odd
         return Outcome(RETRY, f"Could not reach Slack: {type(exc).__name__}")
     return Outcome(SENT)
 

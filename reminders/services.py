@@ -299,7 +299,12 @@ def _reminder_slack(row: ReminderSent) -> int:
         kind=f"reminders.{row.kind}",
         key=f"reminder:{row.pk}",
         title=title,
-        text=f"In {m.program.name}. Open your mentorship to log a check-in or plan the next one.",
+        text=f"In {m.program.name}. "
+        + (
+            "Open your mentorship to see the milestone or mark it done."
+            if row.milestone_id
+            else "Open your mentorship to log a check-in or plan the next one."
+        ),
         link_path=m.get_absolute_url(),
         link_label="Open the mentorship",
     )
