@@ -204,10 +204,13 @@ def _record(rows: list[ChatMessage]) -> int:
     if not rows:
         return 0
     keys = [r.dedupe_key for r in rows]
-    before = set(
-        ChatMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-    )
-    ChatMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    before: set[str] = set()
+    for start in range(0, len(keys), 1000):  # a big run's keys, in portable chunks
+        chunk = keys[start : start + 1000]
+        before |= set(
+            ChatMessage.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", flat=True)
+        )
+    ChatMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     new = len(set(keys) - before)
     if new:
         _wake()
