@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from audit.services import audit_record
 from core.mail import absolute_url
@@ -204,10 +204,13 @@ def _record(rows: list[ChatMessage]) -> int:
     if not rows:
         return 0
     keys = [r.dedupe_key for r in rows]
-    before = set(
-        ChatMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-    )
-    ChatMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    before: set[str] = set()
+    for start in range(0, len(keys), 1000):  # a big run's keys, in portable chunks
+        chunk = keys[start : start + 1000]
+        before |= set(
+            ChatMessage.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", flat=True)
+        )
+    ChatMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     new = len(set(keys) - before)
     if new:
         _wake()
@@ -366,7 +369,7 @@ def _send_slack(message: ChatMessage) -> Outcome:
         return Outcome(FAILED, f"Slack refused the message ({code or status}).")
     except SoftTimeLimitExceeded:
         raise
-    except (OSError, KeyError, TypeError) as exc:  # unreachable, timeout, an odd answer
+    except (SlackClientError, OSError, KeyError, TypeError) as exc:  # unreachable, timeout, odd
         return Outcome(RETRY, f"Could not reach Slack: {type(exc).__name__}")
     return Outcome(SENT)
 

@@ -340,8 +340,9 @@ def _decision_slack(enrolment: Enrolment, by: User) -> int:
         key=f"decision:{enrolment.pk}:{int(enrolment.decided_at.timestamp())}",
         title=f"Your enrolment in {program.name}: {verb}",
         text=f"{by.full_name or by.email} {verb} your enrolment as "
-        f"{enrolment.get_role_display().lower()}. Open Tandem to see their note"
-        + (" and enrol again while the program is open." if verb == "declined" else "."),
+        f"{enrolment.get_role_display().lower()}."
+        + (" Their note is in Tandem." if enrolment.decision_reason else "")
+        + (" You can enrol again while the program is open." if verb == "declined" else ""),
         link_path=program.get_absolute_url(),
         link_label="Open the program",
     )

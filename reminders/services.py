@@ -310,7 +310,12 @@ def _reminder_notice(row: ReminderSent) -> Notice:
         f"reminders.{row.kind}",
         f"reminder:{row.pk}",
         title,
-        f"In {m.program.name}. Open your mentorship to log a check-in or plan the next one.",
+        f"In {m.program.name}. "
+        + (
+            "Open your mentorship to see the milestone or mark it done."
+            if row.milestone_id
+            else "Open your mentorship to log a check-in or plan the next one."
+        ),
         m.get_absolute_url(),
         "Open the mentorship",
     )

@@ -296,3 +296,12 @@ def test_it_refuses_a_teams_webhook_on_a_private_address_unless_allowed(teams, s
     services.messages_send_due()
     assert "private or reserved" in _row().last_error
     assert not teams.requests
+
+
+def test_it_retries_when_the_slack_api_address_is_misconfigured(slack, prefer, settings):
+    settings.SLACK_API_URL = "ftp://slack.invalid/api/"
+    ana = UserFactory()
+    prefer(ana)
+    _queue(ana)
+    assert services.messages_send_due().retried == 1
+    assert _row().last_error.startswith("Could not reach Slack")
