@@ -228,7 +228,7 @@ def main() -> int:
     print(
         f"Database {database} ready, sessions prepared ({time.perf_counter() - started:.0f} s); "
         f"gunicorn on 127.0.0.1:{port} (workers {env.get('WEB_CONCURRENCY', '3')}, threads "
-        f"{env.get('GUNICORN_THREADS', '1')}), one Celery worker",
+        f"{env.get('GUNICORN_THREADS', '8')}), one Celery worker",
         flush=True,
     )
     logs = (work / "server.log").open("w")

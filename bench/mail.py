@@ -3,9 +3,10 @@
 Run with `.venv/bin/python bench/mail.py` (or `make bench`). It creates a throwaway PostgreSQL
 database (test_tandem_bench_mail by default), plans BENCH_MAIL_EMAILS pending reminders (5,000;
 one per recipient), starts an SMTP sink in its own process (`python -m tests.smtp`) and times
-`reminders_send_pending` handing them all over. Then it plans as many again, SIGKILLs a sender
-process half-way and lets a second one finish: every reminder must arrive, and none twice once
-a receiver drops copies by Message-ID. Target: 500 emails/s.
+`reminders_send_pending` handing them all over, first alone, then as BENCH_MAIL_SENDERS (4)
+senders at once. Then it plans as many again, SIGKILLs a sender process half-way and lets a
+second one finish: every reminder must arrive, and none twice once a receiver drops copies by
+Message-ID. Target: 500 emails/s.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -38,6 +40,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 EMAILS = int(os.environ.get("BENCH_MAIL_EMAILS", "5000"))
+SENDERS = int(os.environ.get("BENCH_MAIL_SENDERS", "4"))
 TARGET = 500.0
 BATCH = 5000
 
@@ -97,6 +100,28 @@ def populate(today: date, *, emails: int, tag: str) -> None:
                 )
             )
     ReminderSent.objects.bulk_create(rows[:emails], batch_size=BATCH)
+
+
+def concurrent_senders(count: int) -> int:
+    """`count` senders at once, each leasing its own batches (SKIP LOCKED); total sent."""
+    from django.db import connections
+
+    from reminders import services
+
+    totals: list[int] = []
+
+    def sender() -> None:
+        try:
+            totals.append(services.reminders_send_pending())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sender) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(totals)
 
 
 def warm_up() -> None:
@@ -224,6 +249,23 @@ def main() -> int:
             f"  the sender's own CPU: {1000 * cpu / max(sent, 1):.2f} ms per email "
             f"({sent / cpu if cpu else 0:,.0f} emails per CPU-second); machine load average "
             f"{load:.1f} on {os.cpu_count()} CPUs",
+            flush=True,
+        )
+        with transaction.atomic():
+            populate(today, emails=EMAILS, tag="c")
+        before = log.read_text().count("\n")
+        started = time.perf_counter()
+        sent = concurrent_senders(SENDERS)
+        elapsed = time.perf_counter() - started
+        wait_for_lines(log, before + sent, timeout=30)
+        per_recipient, _ = received(log)
+        duplicates = sum(n - 1 for r, n in per_recipient.items() if r.startswith("c") and n > 1)
+        rate = sent / elapsed if elapsed else 0.0
+        verdict = "OK" if rate >= TARGET else "below target"
+        print(
+            f"Sent {sent:,} with {SENDERS} senders at once (threads, as a worker's concurrency "
+            f"would): {rate:,.0f} emails/s (target {TARGET:,.0f}/s: {verdict}); duplicates "
+            f"{duplicates}; machine load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         planned, reached, copies, by_id = kill_and_resume(today, log, port)

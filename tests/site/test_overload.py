@@ -103,6 +103,7 @@ def test_it_answers_every_request_with_a_page_or_a_clear_503_under_overload() ->
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(f"\nOverload, {CLIENTS} clients × {REQUESTS_EACH} requests: {dict(outcomes)}")
     assert sum(outcomes.values()) == CLIENTS * REQUESTS_EACH
     assert set(outcomes) <= {"200", "503"}, outcomes
     assert outcomes["200"] > 0 and outcomes["503"] > 0, outcomes  # it did shed, and did serve
