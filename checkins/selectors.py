@@ -191,7 +191,16 @@ def with_health_severity(qs: QuerySet[Mentorship], today: date) -> QuerySet[Ment
     board's order; `STATE_OF_SEVERITY` names it), computed in SQL: one query whatever the
     number of pairings, so a board can count and page in the database."""
     since = today - timedelta(days=RECENT_PULSE_DAYS)
-    qs = with_health_data(qs, today).annotate(
+    # The last check-in as an aggregate over a join (computed once per pairing), not the
+    # correlated subquery of `with_health_data`, which SQL would run again at every rule.
+    qs = qs.select_related("program").annotate(
+        last_checkin_on=Max("checkins__date"),
+        ms_total=_milestone_count(Q()),
+        ms_done=_milestone_count(Q(done_at__isnull=False)),
+        ms_due=_milestone_count(Q(due_date__lt=today)),
+        ms_overdue=_milestone_count(Q(due_date__lt=today, done_at__isnull=True)),
+    )
+    qs = qs.annotate(
         health_reference=Coalesce("last_checkin_on", "started_on"),
         pulse_sum=_pulse_figure("pk", since, Sum("score")),
         pulse_n=_pulse_figure("pk", since, Count("pk")),
@@ -236,15 +245,18 @@ def board_queryset(mentorships: QuerySet[Mentorship], today: date) -> QuerySet[M
 def board_counts(mentorships: QuerySet[Mentorship], today: date) -> dict[str, int]:
     """{label: number of pairings} in board order, leaving out states nobody is in: one
     grouped query."""
-    rows = (
+    found = (
         with_health_severity(mentorships, today)
         .order_by()
-        .values("health_severity")
-        .annotate(n=Count("pk"))
-        .values_list("health_severity", "n")
+        .aggregate(
+            **{f"severity_{n}": Count("pk", filter=Q(health_severity=n)) for n in STATE_OF_SEVERITY}
+        )
     )
-    found = dict(rows)
-    return {health.LABELS[STATE_OF_SEVERITY[n]]: found[n] for n in sorted(found)}
+    return {
+        health.LABELS[STATE_OF_SEVERITY[n]]: found[f"severity_{n}"]
+        for n in sorted(STATE_OF_SEVERITY)
+        if found[f"severity_{n}"]
+    }
 
 
 def board_page_rows(page_of_mentorships: Iterable[Mentorship], today: date):
