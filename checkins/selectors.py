@@ -9,12 +9,8 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    DateField,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Max,
     OuterRef,
@@ -24,13 +20,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from core.privacy import suppress
 from mentorships.models import Goal, Mentorship, Milestone
-from programs.models import CADENCE_DAYS
 
 from . import health
 from .models import ActionItem, CheckIn, CheckInTemplate, Pulse
@@ -154,105 +148,15 @@ def next_checkin_due(mentorship: Mentorship) -> date | None:
     )
 
 
-# --- The health board, computed and paged in the database ------------------------------------
-# `health.health_state` stays the one definition of the rules; the SQL below restates it for
-# ordering, counting and paging without fetching every pairing (tests/checkins/
-# test_health_sql.py checks that both agree on a generated sample). Each rule compares the
-# reference date (last check-in, else the start) with a date computed here for each meeting
-# cadence, so there is no date arithmetic in SQL and PostgreSQL and SQLite agree.
-
-
-def _pulse_figure(mentorship_ref: str, since: date, figure) -> Coalesce:
-    subquery = (
-        Pulse.objects.filter(checkin__mentorship=OuterRef(mentorship_ref), checkin__date__gte=since)
-        .order_by()
-        .values("checkin__mentorship")
-        .annotate(v=figure)
-        .values("v")
-    )
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
-
-
-def _reached(today: date, days_per_cadence) -> Q:
-    """At least `days_per_cadence(cadence)` days since the reference date, for every cadence:
-    the reference date on or before `today` minus that many days."""
-    found = Q(pk__in=[])
-    for cadence_name, days in CADENCE_DAYS.items():
-        cadence = max(1, days)
-        found |= Q(
-            program__meeting_cadence=cadence_name,
-            health_reference__lte=today - timedelta(days=days_per_cadence(cadence)),
-        )
-    return found
-
-
-def with_health_severity(qs: QuerySet[Mentorship], today: date) -> QuerySet[Mentorship]:
-    """Mentorships annotated with `health_severity` (`health.SEVERITY` of their state, the
-    board's order; `STATE_OF_SEVERITY` names it), computed in SQL: one query whatever the
-    number of pairings, so a board can count and page in the database."""
-    since = today - timedelta(days=RECENT_PULSE_DAYS)
-    qs = with_health_data(qs, today).annotate(
-        health_reference=Coalesce("last_checkin_on", "started_on"),
-        pulse_sum=_pulse_figure("pk", since, Sum("score")),
-        pulse_n=_pulse_figure("pk", since, Count("pk")),
-        pulse_limit=ExpressionWrapper(
-            F("pulse_n") * Value(health.LOW_PULSE), output_field=FloatField()
-        ),
-    )
-    never_met = Q(last_checkin_on__isnull=True)
-    low_pulse = Q(pulse_n__gt=0, pulse_sum__lte=F("pulse_limit"))
-    milestones_late = Q(ms_due__gt=0, ms_due__lt=F("ms_overdue") * 2)
-    rules = [
-        (Q(status__in=health.STOPPED_STATUSES), health.INACTIVE),
-        (Q(status="proposed"), health.ON_TRACK),
-        (never_met & _reached(today, lambda c: 3 * c), health.INACTIVE),
-        (_reached(today, lambda c: 2 * c), health.AT_RISK),
-        (low_pulse, health.AT_RISK),
-        (milestones_late, health.AT_RISK),
-        (_reached(today, lambda c: c + health.grace_days(c)), health.OVERDUE),
-        (_reached(today, lambda c: c), health.DUE),
-    ]
-    severity = Case(
-        *(When(condition, then=Value(health.SEVERITY[name])) for condition, name in rules),
-        default=Value(health.SEVERITY[health.ON_TRACK]),
-        output_field=IntegerField(),
-    )
-    return qs.annotate(health_severity=severity)
-
-
-STATE_OF_SEVERITY: dict[int, str] = {n: name for name, n in health.SEVERITY.items()}
-
-
-def board_queryset(mentorships: QuerySet[Mentorship], today: date) -> QuerySet[Mentorship]:
-    """The board's order in SQL: the pairings needing attention first, then the longest silent
-    (no reference date counts as today, as `days_since` of None counts as 0), then by id."""
-    return (
-        with_health_severity(mentorships.select_related("mentor", "mentee"), today)
-        .annotate(silent_since=Coalesce("health_reference", Value(today, output_field=DateField())))
-        .order_by("health_severity", "silent_since", "pk")
-    )
-
-
-def board_counts(mentorships: QuerySet[Mentorship], today: date) -> dict[str, int]:
-    """{label: number of pairings} in board order, leaving out states nobody is in: one
-    grouped query."""
-    rows = (
-        with_health_severity(mentorships, today)
-        .order_by()
-        .values("health_severity")
-        .annotate(n=Count("pk"))
-        .values_list("health_severity", "n")
-    )
-    found = dict(rows)
-    return {health.LABELS[STATE_OF_SEVERITY[n]]: found[n] for n in sorted(found)}
-
-
-def board_page_rows(page_of_mentorships: Iterable[Mentorship], today: date):
-    """The rows of one board page with their health from the pure function (one more query for
-    the page's pulses): what the board shows is `health.health_state` itself."""
-    rows = list(page_of_mentorships)
+def board_rows(
+    mentorships: QuerySet[Mentorship], today: date
+) -> list[tuple[Mentorship, HealthInfo]]:
+    """Mentorships with health, the ones needing attention first, then the longest silent."""
+    rows = list(with_health_data(mentorships.select_related("mentor", "mentee"), today))
     pulses = recent_pulses([m.pk for m in rows], today)
-    return [(m, _info(m, pulses.get(m.pk, []), today)) for m in rows]
+    pairs = [(m, _info(m, pulses.get(m.pk, []), today)) for m in rows]
+    pairs.sort(key=lambda p: (p[1].severity, -(p[1].days_since_checkin or 0), p[0].pk))
+    return pairs
 
 
 def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:

@@ -298,14 +298,11 @@ def template_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def health_board(request: HttpRequest, slug: str) -> HttpResponse:
     program = _coordinated_program(request, slug)
     live = Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    today = timezone.localdate()
-    # Ordered, counted and paged in the database: the cost of a page doesn't grow with the
-    # program; the health shown on it comes from the pure function (checkins.health).
-    page = Paginator(selectors.board_queryset(live, today), BOARD_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = selectors.board_page_rows(page.object_list, today)
-    counts = selectors.board_counts(live, today)
+    rows = selectors.board_rows(live, timezone.localdate())
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts: dict[str, int] = {}
+    for _, info in rows:
+        counts[info.label] = counts.get(info.label, 0) + 1
     return render(
         request,
         "checkins/health_board.html",
