@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core import privacy
 from experts import selectors as expert_selectors
+from programs.models import SkillCategory
 
 from . import charts, selectors
 from .selectors import Scope
@@ -603,7 +604,7 @@ class Builder:
             extra.append(
                 [
                     s["skill"],
-                    s["category"],
+                    _category(s["category"]),
                     _show(demand),
                     _show(gap),
                     _show(supply),
@@ -658,7 +659,13 @@ class Builder:
             needed = self.fig(
                 s["needed_by"], s["needed_by"], ("supply", "skill", s["skill"], "seekers"), s["who"]
             )
-            row = [s["skill"], s["category"], experts, _show(needed), s["required_by_roles"]]
+            row = [
+                s["skill"],
+                _category(s["category"]),
+                experts,
+                _show(needed),
+                s["required_by_roles"],
+            ]
             if self.audience.sees_names:
                 pairs = "; ".join(f"{p['name']} (level {p['level']})" for p in s["suggested"])
                 row += [s["expert"] or "", pairs]
@@ -732,6 +739,11 @@ def table_body(rows: list[list[object]], headers: list[str] | None = None) -> Sa
         ]
         out.append(f"<tr>{''.join(cells)}</tr>")
     return mark_safe("\n".join(out))  # noqa: S308 - every cell escaped above
+
+
+def _category(code: str) -> str:
+    """A skill category by its display name ("DevOps"), never its code ("devops")."""
+    return SkillCategory(code).label if code in SkillCategory.values else code
 
 
 def _show(value, unit: str = ""):

@@ -342,6 +342,23 @@ def test_it_pairs_peers_and_reports_the_odd_one_out(
 
 
 @pytest.mark.django_db
+def test_it_explains_a_peer_pair_in_plain_words_with_their_names(
+    hr_user, skill, django_capture_on_commit_callbacks
+):
+    prog = program(format="peer", coordinators=[hr_user])
+    first = mentee(prog, {skill: (2, 4)}, role="peer", years_experience=2)
+    second = mentee(prog, {skill: (3, 5)}, role="peer", years_experience=6)
+    run = _run(prog, hr_user, django_capture_on_commit_callbacks)
+    texts = [text for text, _ in run.proposals.get().explanation]
+    names = {first.full_name, second.full_name}
+    learning = [t for t in texts if " learning from " in t]
+    assert {t.split(" learning from ")[0] for t in learning} == names
+    assert any(f"{second.full_name} has 4 more years of experience" in t for t in texts)
+    assert not any("mentor" in t or "mentee" in t for t in texts)
+    assert texts[-1].startswith("the pair's score is the average of both directions")
+
+
+@pytest.mark.django_db
 def test_it_tells_the_odd_peer_out_that_their_compatible_peer_was_taken(
     hr_user, skill, django_capture_on_commit_callbacks
 ):

@@ -145,7 +145,8 @@ def test_it_links_every_table_and_the_zip_from_the_dashboard(org, client_for) ->
     html = client_for(org.hr).get(reverse("metrics:hr"), {"department": ""}).content.decode()
     assert "format=zip" in html
     for name in ("retention", "career", "engagement", "supply", "supply_skills", "concentration"):
-        assert f'format=csv&amp;table={name}" download>{name}.csv</a>' in html
+        words = name.replace("_", " ").capitalize()
+        assert f'format=csv&amp;table={name}" download>{words} (CSV)</a>' in html
 
 
 def test_it_escapes_formula_cells_in_the_dashboard_csv(org, client_for) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from matching import services as matching
+from mentorships.models import Mentorship
 from people.demo import DEMO_PASSWORD
 from people.models import User
 from programs.models import Program
@@ -74,7 +75,8 @@ def _seed() -> dict[str, str]:
     run = matching.matching_run_start(program=guild, by=hr, enqueue=False)
     matching.matching_run_execute(run_id=run.pk)
     mentor = User.objects.get(email="mentor@tandem.example")
-    return {"run": str(run.pk), "mentor": str(mentor.pk)}
+    pairing = Mentorship.objects.filter(program__slug="onboarding-2026").first()
+    return {"run": str(run.pk), "mentor": str(mentor.pk), "pairing": str(pairing.pk)}
 
 
 def _fits(page, url: str, actions: list[tuple[str, str]]) -> None:
@@ -104,6 +106,10 @@ def test_it_fits_the_hr_pages_on_the_screen_with_every_action_visible(screen):
             ("link", "^Pair by hand$"),
             ("link", "^Open$"),
         ],
+        reverse("programs:manage", args=["onboarding-2026"]): [
+            ("link", "^All enrolments and filters$")
+        ],
+        reverse("checkins:hr_summaries", args=[ids["pairing"]]): [],
         reverse("checkins:health_board", args=["onboarding-2026"]): [
             ("button", "^Nudge$"),
             ("link", "^Reset$"),

@@ -185,3 +185,13 @@ def test_it_sends_emails_without_codes(demo, django_capture_on_commit_callbacks)
     assert len(mail.outbox) >= 3
     found = {m.subject: codes_in(m.subject + " " + m.body) for m in mail.outbox}
     assert {subject: codes for subject, codes in found.items() if codes} == {}
+
+
+@pytest.mark.django_db
+def test_it_names_skill_categories_by_their_display_names(demo):
+    from programs.models import SkillCategory
+
+    html = _client("hr@tandem.example").get(reverse("metrics:hr")).content.decode()
+    cells = set(re.findall(r'<td data-label="Category">([^<]*)</td>', html))
+    assert cells, "the dashboard lists skills with their category"
+    assert cells <= set(SkillCategory.labels)
