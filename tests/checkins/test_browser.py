@@ -1,6 +1,8 @@
 """On a phone: a mentee logs a check-in from a template and ticks an action item; the mentor
 sees it on the mentorship page; HR sees only the shared summary."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -36,9 +38,10 @@ def test_it_logs_a_check_in_on_a_phone_and_shares_it_correctly(
     page.wait_for_url("**/")
     page.goto(reverse("checkins:create", args=[pairing.pk]))
     page.select_option("#id_pick_template", label="Troubleshooting debrief (default)")
-    page.wait_for_url("**template=*")
     notes = page.locator("#id_private_notes")
-    assert "First point of failure" in notes.input_value()
+    # Applied in place: no reload, no "Use template" round trip.
+    expect(notes).to_have_value(re.compile("First point of failure"))
+    assert "template=" not in page.url
     notes.fill(notes.input_value() + "\n" + NOTE_MARK)
     page.fill("#id_duration_minutes", "50")
     page.select_option("#id_activity", value="troubleshooting")

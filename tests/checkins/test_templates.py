@@ -154,3 +154,10 @@ def test_it_links_the_library_and_board_from_the_program_manage_page(client_for,
     html = client_for(hr_user).get(reverse("programs:manage", args=[program.slug])).content.decode()
     assert reverse("checkins:templates", args=[program.slug]) in html
     assert reverse("checkins:health_board", args=[program.slug]) in html
+
+
+def test_it_opens_a_blank_form_without_a_warning(client_for, pairing, mentee):
+    url = reverse("checkins:create", args=[pairing.pk])
+    body = client_for(mentee).get(url, {"template": ""}).content.decode()
+    assert "isn't available" not in body
+    assert 'data-agenda="' in body  # each option carries its agenda: applied without a reload
