@@ -16,10 +16,8 @@ the reason in plain words. A person who chose Slack only then gets the notice by
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import socket
 import time
 import uuid
 from collections.abc import Iterable
@@ -38,6 +36,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from audit.services import audit_record
+from core.http import refused_address
 from core.mail import absolute_url
 from outbox.services import email_enqueue, outbox_wake
 from people.models import User
@@ -374,27 +373,14 @@ def _send_slack(message: ChatMessage) -> Outcome:
     return Outcome(SENT)
 
 
-def _refused_address(host: str) -> str:
-    """SSRF care: a host resolving to a private, loopback or reserved address is refused unless
-    allowed (the same rule as webhooks)."""
-    if settings.CHAT_ALLOW_PRIVATE_ADDRESSES:
-        return ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
-        return f"Could not resolve {host}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            return f"Refused: {host} resolves to a private or reserved address."
-    return ""
-
-
 def _send_teams(message: ChatMessage) -> Outcome:
     channel = message.channel
     if channel is None:
         return Outcome(FAILED, "The program's Teams channel was disconnected.")
-    refused = _refused_address(urlsplit(channel.webhook_url).hostname or "")
+    refused = refused_address(
+        allow_private=settings.CHAT_ALLOW_PRIVATE_ADDRESSES,
+        host=urlsplit(channel.webhook_url).hostname or "",
+    )
     if refused:
         return Outcome(FAILED, refused)
     try:

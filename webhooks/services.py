@@ -10,10 +10,8 @@ expire and the delivery is sent again, with the same event id, for the receiver 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.http import refused_address
 from core.mail import absolute_url
 from outbox.models import Event
 from outbox.services import Email, emails_enqueue, outbox_wake
@@ -330,22 +329,6 @@ class Answer:
     error: str
 
 
-def _refused_address(host: str) -> str:
-    """SSRF care: unless allowed, a host resolving to a private, loopback, link-local or reserved
-    address is refused (a resolution failure is an ordinary error)."""
-    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
-        return ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
-        return f"Could not resolve {host}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            return f"Refused: {host} resolves to a private or reserved address ({address})."
-    return ""
-
-
 def _post(endpoint: Endpoint, delivery: Delivery) -> Answer:
     body = delivery.body.encode()
     timestamp = int(time.time())
@@ -357,7 +340,10 @@ def _post(endpoint: Endpoint, delivery: Delivery) -> Answer:
         "Tandem-Event": delivery.kind,
         "Tandem-Delivery-Attempt": str(delivery.attempts),
     }
-    refused = _refused_address(urlsplit(endpoint.url).hostname or "")
+    refused = refused_address(
+        allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
+        host=urlsplit(endpoint.url).hostname or "",
+    )
     if refused:
         return Answer(None, "", refused)
     try:
