@@ -8,8 +8,9 @@ page), plus two checks the Nu HTML checker makes and axe doesn't: duplicate ids 
 `for` references to an id that isn't on the page.
 
 Zero critical and zero serious violations are allowed. The test prints how many pages and
-rules it checked (`pytest -s` shows it; `-rA` too). PostgreSQL lane only: it is one slow test and
-the SQLite lane would only repeat it.
+rules it checked, and where its time went, even when pytest captures output. PostgreSQL lane
+only (marked `postgres`): the pages are the same on both databases, so the SQLite lane would
+only repeat a slow test.
 """
 
 from __future__ import annotations
@@ -204,7 +205,7 @@ def context_origin(page) -> str:
 
 
 def test_it_finds_no_serious_accessibility_problem_on_any_page_of_any_demo_role(
-    browser, live_server
+    browser, live_server, capsys
 ):
     started, cpu_started = time.monotonic(), cpu_seconds()
     call_command("seed_demo")
@@ -223,12 +224,14 @@ def test_it_finds_no_serious_accessibility_problem_on_any_page_of_any_demo_role(
         context.close()
     cpu = cpu_seconds() - cpu_started
     pages = sum(crawl.pages.values())
-    print(
-        f"\nAccessibility: {pages} pages {crawl.pages} checked at 1280 px and 390 px, "
-        f"{pages * 2} axe runs; axe-core {version}: {rules} rules, {len(crawl.applied)} of "
-        f"them applied to these pages; seeding {seeded - started:.0f} s, page loads "
-        f"{crawl.seconds['load']:.0f} s, axe {crawl.seconds['axe']:.0f} s, in all "
-        f"{time.monotonic() - started:.0f} s ({cpu:.0f} s of CPU, the browser's included)"
-    )
-    assert pages > 40
+    with capsys.disabled():
+        print(
+            f"\nAccessibility: {pages} pages {crawl.pages} checked at 1280 px and 390 px, "
+            f"{pages * 2} axe runs; axe-core {version}: {rules} rules, {len(crawl.applied)} of "
+            f"them applied to these pages; seeding {seeded - started:.0f} s, page loads "
+            f"{crawl.seconds['load']:.0f} s, axe {crawl.seconds['axe']:.0f} s, in all "
+            f"{time.monotonic() - started:.0f} s ({cpu:.0f} s of CPU, the browser's included)"
+        )
+    # The crawl really went round: every role reaches a score of pages (169 in all today).
+    assert all(count >= 20 for count in crawl.pages.values()), crawl.pages
     assert not crawl.found, "\n".join(crawl.found)
