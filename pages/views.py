@@ -17,8 +17,8 @@ from .selectors import todo_list
 
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
-    """The site's icon for anyone, signed in or not: a redirect to the static file (whitenoise
-    serves it with a far-future cache, under its hashed name in production)."""
+    """The site's icon for anyone, signed in or not: a redirect to the static file, which
+    whitenoise serves in every setting (collected by `collectstatic` in production)."""
     response = HttpResponseRedirect(static("favicon.ico"))
     response["Cache-Control"] = "public, max-age=86400"
     return response
