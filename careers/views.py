@@ -261,12 +261,25 @@ def _plan_context(request: HttpRequest, mentorship) -> dict:
     context.update(
         gap=gap,
         plan=[(p, p.title.lower() in existing) for p in plan],
+        # One evidence form per row, each with its own field ids.
         checklist=[
-            (i, names.get(i.skill_id, ""), evidence["items"].get(i.id), i not in gap.open_items)
+            (
+                i,
+                names.get(i.skill_id, ""),
+                evidence["items"].get(i.id),
+                i not in gap.open_items,
+                EvidenceForm(checkins=checkins, auto_id=f"id_item{i.id}_%s"),
+            )
             for i in items
         ],
-        milestones=[(m, evidence["milestones"].get(m.pk)) for m in milestones],
-        evidence_form=EvidenceForm(checkins=checkins),
+        milestones=[
+            (
+                m,
+                evidence["milestones"].get(m.pk),
+                EvidenceForm(checkins=checkins, auto_id=f"id_milestone{m.pk}_%s"),
+            )
+            for m in milestones
+        ],
         cadence=mentorship.program.get_milestone_cadence_display().lower(),
         paths=list(
             CareerPath.objects.filter(to_role=role)
