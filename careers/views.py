@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,6 +82,8 @@ def _role_form(request: HttpRequest, role: WorkRole | None) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except IntegrityError:
+            form.add_error(None, "Someone changed this role at the same time. Please try again.")
         else:
             messages.success(request, f"“{saved.title}” saved.")
             return redirect("careers:role_edit", pk=saved.pk)
