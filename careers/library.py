@@ -38,6 +38,13 @@ def _text(value: object) -> str:
 
 
 def parse_csv(content: str) -> tuple[list[Row], list[tuple[str, str]]]:
+    try:
+        return _parse_csv(content)
+    except csv.Error as exc:
+        return [], [("File", f"This is not a CSV file Tandem can read ({exc}).")]
+
+
+def _parse_csv(content: str) -> tuple[list[Row], list[tuple[str, str]]]:
     reader = csv.DictReader(io.StringIO(content))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("kind", "role", "skill", "level") if c not in header]

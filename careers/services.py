@@ -309,6 +309,8 @@ def plan_accept(
     if by.pk != mentorship.mentee_id:
         raise PermissionDenied("Goals belong to the mentee: only they can accept the plan.")
     _require_live(mentorship)
+    # A double click waits for the first acceptance and then finds its goals already there.
+    Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
     skills = {s.pk: s for s in Skill.objects.filter(pk__in=list(chosen))}
     existing = set(
         Goal.objects.filter(mentorship=mentorship).values_list(Lower("title"), flat=True)
@@ -369,17 +371,22 @@ def evidence_submit(
         raise ValidationError("Add a link, a note or the check-in it came from.")
     if checkin_id and not mentorship.checkins.filter(pk=checkin_id).exists():
         raise ValidationError("Choose one of your own check-ins.")
+    already = ValidationError("Evidence is already logged for this.")
     if Evidence.objects.filter(mentorship=mentorship, item=item, milestone=milestone).exists():
-        raise ValidationError("Evidence is already logged for this.")
-    evidence = Evidence.objects.create(
-        mentorship=mentorship,
-        item=item,
-        milestone=milestone,
-        link=link,
-        note=note,
-        checkin_id=checkin_id or None,
-        submitted_by=by,
-    )
+        raise already
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                mentorship=mentorship,
+                item=item,
+                milestone=milestone,
+                link=link,
+                note=note,
+                checkin_id=checkin_id or None,
+                submitted_by=by,
+            )
+    except IntegrityError:  # the same evidence sent twice at once: one row
+        raise already from None
     if milestone is not None and milestone.done_at is None:
         mentorship_services.milestone_mark_done(
             milestone=milestone, by=by, evidence=" ".join(p for p in (link, note) if p)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,6 +82,8 @@ def _role_form(request: HttpRequest, role: WorkRole | None) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except IntegrityError:
+            form.add_error(None, "Someone changed this role at the same time. Please try again.")
         else:
             messages.success(request, f"“{saved.title}” saved.")
             return redirect("careers:role_edit", pk=saved.pk)
@@ -261,12 +264,25 @@ def _plan_context(request: HttpRequest, mentorship) -> dict:
     context.update(
         gap=gap,
         plan=[(p, p.title.lower() in existing) for p in plan],
+        # One evidence form per row, each with its own field ids.
         checklist=[
-            (i, names.get(i.skill_id, ""), evidence["items"].get(i.id), i not in gap.open_items)
+            (
+                i,
+                names.get(i.skill_id, ""),
+                evidence["items"].get(i.id),
+                i not in gap.open_items,
+                EvidenceForm(checkins=checkins, auto_id=f"id_item{i.id}_%s"),
+            )
             for i in items
         ],
-        milestones=[(m, evidence["milestones"].get(m.pk)) for m in milestones],
-        evidence_form=EvidenceForm(checkins=checkins),
+        milestones=[
+            (
+                m,
+                evidence["milestones"].get(m.pk),
+                EvidenceForm(checkins=checkins, auto_id=f"id_milestone{m.pk}_%s"),
+            )
+            for m in milestones
+        ],
         cadence=mentorship.program.get_milestone_cadence_display().lower(),
         paths=list(
             CareerPath.objects.filter(to_role=role)

@@ -166,3 +166,10 @@ def test_it_keeps_the_roles_page_queries_constant(
     role = WorkRole.objects.get(title="Cloud operations engineer")
     with django_assert_max_num_queries(14):
         assert client.get(reverse("careers:role_edit", args=[role.pk])).status_code == 200
+
+
+def test_it_answers_an_oversized_csv_field_with_a_message(hr):
+    content = "kind,role,skill,level\r\nrequirement," + "x" * 200_000 + ",AWS,2\r\n"
+    result = roles_import(content=content, fmt="csv", by=hr)
+    assert result.errors and result.errors[0][0] == "File"
+    assert _counts() == (0, 0, 0, 0)

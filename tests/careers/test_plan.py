@@ -241,3 +241,25 @@ def test_it_counts_a_checklist_item_the_mentor_ticked_in_an_assessment(
     assert response.status_code == 302, response.content.decode()[:2000]
     gap = selectors.person_gap(pair.mentee_id, cloud_ops)
     assert item.pk not in {i.id for i in gap.open_items}
+
+
+def test_it_logs_evidence_from_the_plan_page_form(client_for, pair, cloud_ops, item):
+    services.target_role_set(enrolment=_enrolment(pair), role=cloud_ops, by=pair.mentee)
+    client = client_for(pair.mentee)
+    page = client.get(reverse("careers:plan", args=[pair.pk])).content.decode()
+    assert f'name="item" value="{item.pk}"' in page
+    response = client.post(
+        reverse("careers:evidence_add", args=[pair.pk]),
+        {"item": item.pk, "link": "wiki.example.com/rotation", "note": "Done in staging"},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.item, evidence.link) == (item, "https://wiki.example.com/rotation")
+
+
+def test_it_answers_a_bad_link_with_a_message_not_an_error(client_for, pair, item):
+    response = client_for(pair.mentee).post(
+        reverse("careers:evidence_add", args=[pair.pk]), {"item": item.pk, "link": "not a url"}
+    )
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
