@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from learning import schedule
 from learning.models import Certification, CertificationGoal, ExamResult
-from metrics.models import OutcomeEvent
 from mentorships.models import Goal
+from metrics.models import OutcomeEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
