@@ -6,16 +6,21 @@ gets its certification goal only once."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from mentorships.models import LIVE_STATUSES, Mentorship
-from programs.models import Skill
+from people.models import User
+from programs.models import Enrolment, Program, Skill
 
 from . import services
-from .models import Certification, CertificationGoal, Resource, ResourceCompletion
+from .models import Certification, CertificationGoal, ExamResult, Resource, ResourceCompletion
+
+# The metrics demo's finished pilot program (metrics.demo.PILOT_SLUG).
+PILOT_SLUG = "mentoring-pilot"
 
 # (skill, title, provider, link, kind, level)
 RESOURCES = [
@@ -62,8 +67,13 @@ CERTIFICATIONS = [
 
 
 def seed(context: dict) -> None:
-    demo = context["demo"]
-    hr = demo["hr"]
+    catalogue = _catalogue(context["demo"]["hr"])
+    _demo_pair_goal(context["demo"], catalogue)
+    _pilot_exams(list(catalogue.values()))
+
+
+def _catalogue(hr) -> dict[str, Certification]:
+    """The resource library and the certification catalogue."""
     skills = {s.name.lower(): s for s in Skill.objects.all()}
     for skill_name, title, provider, url, kind, level in RESOURCES:
         skill = skills.get(skill_name.lower())
@@ -87,6 +97,10 @@ def seed(context: dict) -> None:
         if created:
             cert.skills.set([skills[n.lower()] for n in skill_names if n.lower() in skills])
         catalogue[name] = cert
+    return catalogue
+
+
+def _demo_pair_goal(demo: dict, catalogue: dict[str, Certification]) -> None:
     pair = (
         Mentorship.objects.filter(
             Q(mentor=demo["mentor"]) & Q(mentee=demo["mentee"]), status__in=LIVE_STATUSES
@@ -106,3 +120,42 @@ def seed(context: dict) -> None:
     first = Resource.objects.filter(skill__in=cka.skills.all()).order_by("level", "pk").first()
     if first is not None:
         ResourceCompletion.objects.get_or_create(resource=first, mentorship=pair, user=pair.mentee)
+
+
+def _pilot_exams(certifications: list[Certification]) -> None:
+    """Exam results for the pilot's participants and for non-participants of their departments
+    (the comparison group), so that the dashboards' certification figures have people behind
+    them. Participants sit and pass a little more often, and sooner."""
+    pilot = Program.objects.filter(slug=PILOT_SLUG).first()
+    if pilot is None or ExamResult.objects.filter(certification_goal__isnull=True).exists():
+        return
+    rng = random.Random(1818)  # own generator: the same results on every run and machine
+    today = timezone.localdate()
+    taking_part = set(Enrolment.objects.values_list("user_id", flat=True))
+    participants = list(User.objects.filter(enrolments__program=pilot).order_by("email").distinct())
+    departments = {u.department_id for u in participants}
+    others = list(
+        User.objects.filter(department_id__in=departments, hire_date__lt=pilot.start_date)
+        .exclude(pk__in=taking_part)
+        .order_by("email")
+    )
+    span = (today - pilot.start_date).days - 30
+    rows = []
+    for people, sits, passes, prep in (
+        (participants, 0.5, 0.8, (45, 150)),
+        (others, 0.55, 0.65, (90, 260)),
+    ):
+        for person in people:
+            if rng.random() >= sits:
+                continue
+            taken = pilot.start_date + timedelta(days=rng.randint(30, max(span, 31)))
+            rows.append(
+                ExamResult(
+                    employee=person,
+                    certification=rng.choice(certifications),
+                    taken_on=taken,
+                    passed=rng.random() < passes,
+                    prepared_from=taken - timedelta(days=rng.randint(*prep)),
+                )
+            )
+    ExamResult.objects.bulk_create(rows, ignore_conflicts=True)

@@ -271,3 +271,35 @@ def test_it_shows_the_certification_goal_to_the_pair(client_for, pair, cert_goal
     page = client_for(pair.mentor).get(pair.get_absolute_url()).content.decode()
     assert "Record the exam result" in page
     assert reverse("metrics:certification_exam", args=[cert_goal.pk]) in page
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_it_lists_certifications_and_exam_results_in_constant_queries(
+    client_for, hr_user, certification
+) -> None:
+    client = client_for(hr_user)
+    urls = [reverse("learning:certifications"), reverse("metrics:exam_results")]
+    ExamResult.objects.create(
+        employee=hr_user, certification=certification, taken_on=date(2026, 1, 5), passed=True
+    )
+    for url in urls:
+        _queries(client, url)  # the first request of a session warms caches
+    before = {url: _queries(client, url) for url in urls}
+    today = timezone.localdate()
+    for i in range(12):
+        cert = Certification.objects.create(name=f"Cert {i}", issuer="X", objectives="One")
+        ExamResult.objects.create(
+            employee=factories.UserFactory(),
+            certification=cert,
+            taken_on=today - timedelta(days=i),
+            passed=bool(i % 2),
+        )
+    assert {url: _queries(client, url) for url in urls} == before
