@@ -247,3 +247,14 @@ def test_it_shows_no_total_that_gives_away_a_hidden_groups_size(
     assert "3 answers" in results  # the visible group's own count stays
     assert "5 of 5" not in results and "5 / 5" not in dates  # 5 − 3 would be the mentors' 2
     assert "5 invited" in results and "— / 5" in dates
+
+
+def test_it_folds_comments_after_the_first_five(client_for, hr_user, program) -> None:
+    survey = sent_survey(program)
+    for i in range(8):
+        answered(survey, "mentee", (4, 3, 2), comment=f"Comment number {i}")
+    html = (
+        client_for(hr_user).get(reverse("feedback:results", args=[program.slug])).content.decode()
+    )
+    assert "Show 3 more comments" in html
+    assert all(f"Comment number {i}" in html for i in range(8))  # folded, not dropped

@@ -287,3 +287,11 @@ def test_it_asks_for_a_file_when_none_is_sent(hr_user, client_for):
     assert response.status_code == 200
     assert b"This field is required" in response.content
     assert not ImportBatch.objects.exists()
+
+
+def test_it_folds_the_programs_to_import_into_after_the_first_six(hr_user, client_for):
+    for i in range(8):
+        factories.ProgramFactory(name=f"Program {i}", status="active", coordinators=[hr_user])
+    html = client_for(hr_user).get(reverse("imports:index")).content.decode()
+    assert "2 more programs" in html
+    assert all(f"Import into Program {i}" in html for i in range(8))
