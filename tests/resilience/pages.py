@@ -102,6 +102,7 @@ def url_kwargs(name: str, params: list[str], w: World) -> dict:
         "reminders:ics": {"token": w.calendar_token.token},
         "learning:resource_done": {"pk": w.m.pk, "resource_pk": w.resource.pk},
         "learning:resource_undo": {"pk": w.m.pk, "resource_pk": w.resource.pk},
+        "metrics:certification_exam": {"pk": w.cert_goal.pk},
     }
     if name in by_name:
         return by_name[name]
