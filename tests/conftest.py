@@ -66,6 +66,12 @@ def _migration_seed_data(request) -> None:
         marker is not None and marker.kwargs.get("transaction", False)
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
+    restore_migration_seed_data()
+
+
+def restore_migration_seed_data() -> None:
+    """The rows of SEED_MIGRATIONS, back if a transactional test flushed them. Also for
+    module-scoped fixtures, which run before the per-test fixture above."""
     from django.apps import apps as registry
 
     from programs.models import Skill

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 
+from tests.conftest import restore_migration_seed_data
 from tests.site.access_world import World, build_world
 
 
@@ -19,6 +20,7 @@ def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
     Building it per test would cost ~0.5 s x ~800 (URL, role) pairs.
     """
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_migration_seed_data()  # a transactional test before this module may have flushed
         built = build_world()
         yield built
         transaction.set_rollback(True)

@@ -29,6 +29,7 @@ from matching.models import MatchingRun
 from mentorships.models import Mentorship
 from people.models import User
 from programs.models import Program
+from tests.conftest import restore_migration_seed_data
 
 SNAKE = re.compile(r"\b[A-Za-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ACTION = re.compile(
@@ -84,6 +85,7 @@ def test_it_finds_codes_but_not_words():
 def demo(django_db_setup, django_db_blocker) -> Iterator[dict]:
     """The demo data with a finished matching run, built once and rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_migration_seed_data()  # a transactional test before this module may have flushed
         call_command("seed_demo")
         hr = User.objects.get(email="hr@tandem.example")
         guild = Program.objects.get(slug="platform-guild")
