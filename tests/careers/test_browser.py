@@ -55,7 +55,9 @@ def test_it_goes_from_the_starter_roles_to_confirmed_evidence_and_the_dashboard(
     mp.wait_for_url("**/")
     mp.goto(pair.get_absolute_url())
     mp.get_by_role("link", name="Career plan: target role and gap").click()
-    mp.get_by_label("Target role").select_option(label="Cloud operations engineer")
+    mp.get_by_role("combobox", name="Target role", exact=True).select_option(
+        label="Cloud operations engineer"
+    )
     mp.get_by_role("button", name="Set the target").click()
     expect(mp.get_by_text("0 of 7 required skills met.")).to_be_visible()
     mp.get_by_role("button", name="Accept the proposed goals").click()

@@ -68,7 +68,9 @@ def mentee_enrols(page, program) -> None:
 def hr_pairs_by_hand(page, program) -> None:
     page.goto(f"/mentorships/program/{program.slug}/new/")
     page.select_option("select[name=mentor]", index=1)
-    page.select_option("select[name=mentee]", label="Dev")
+    page.select_option(
+        "select[name=mentee]", label="Dev · dev@example.com"
+    )  # same names told apart
     page.get_by_role("button", name="Create pairing").click()
     page.wait_for_url(f"**/mentorships/program/{program.slug}/**")
 
