@@ -177,11 +177,15 @@ def lease_batch(
             + Case(When(lease_until__isnull=False, then=Value(1)), default=Value(0)),
         )
         mine = model.objects.filter(claim_token=token, lease_until__isnull=False)
-        if mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
+        given_up = mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
             **interrupted, lease_until=None
-        ):
+        )
+        if given_up:
             logger.error(
-                "%ss interrupted %s times were given up.", model.__name__, MAX_INTERRUPTIONS
+                "%s: %s row(s) interrupted %s times were given up.",
+                model.__name__,
+                given_up,
+                MAX_INTERRUPTIONS,
             )
         ids = list(mine.order_by("id").values_list("pk", flat=True))
     return token, ids
