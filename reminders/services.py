@@ -44,8 +44,8 @@ from core.mail import (
     lease_batch,
     release_batch,
     stable_message_id,
-    transmit,
 )
+from core.mail import transmit as _transmit  # a module name tests/worker_app.py patches
 from outbox.services import EventData, events_record
 from programs.models import CADENCE_DAYS
 
@@ -452,7 +452,7 @@ def _send_batch(ids: list[int], *, token: str, run: _Run, deadline: float) -> No
                 if connection is None:
                     connection = get_connection(fail_silently=False)
                     connection.open()  # kept open for the batch; send_messages won't close it
-                transmit(connection, message)
+                _transmit(connection, message)
             except SoftTimeLimitExceeded:
                 run.stop = True
                 raise  # out of time: stamp what went (finally below), the rest waits
