@@ -13,6 +13,7 @@ import io
 import json
 from dataclasses import dataclass
 
+from core import csvcheck
 from people.models import JobFamily
 
 CSV_COLUMNS = ["kind", "role", "family", "description", "skill", "level", "text", "to_role"]
@@ -42,27 +43,28 @@ def parse_csv(content: str) -> tuple[list[Row], list[tuple[str, str]]]:
         return _parse_csv(content)
     except csv.Error as exc:
         return [], [("File", f"This is not a CSV file Tandem can read ({exc}).")]
+    except csvcheck.CsvFileError:
+        return [], [("File", f"At most {MAX_ROWS} rows at a time.")]
 
 
 def _parse_csv(content: str) -> tuple[list[Row], list[tuple[str, str]]]:
-    reader = csv.DictReader(io.StringIO(content))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    """Rows are named by the line they start on (`core.csvcheck.Records`), as a spreadsheet or
+    an editor shows them; blank lines are skipped."""
+    records = csvcheck.Records(content, max_rows=MAX_ROWS)
+    header = [csvcheck.normalise_column(h) for h in (records.header() or [])]
     missing = [c for c in ("kind", "role", "skill", "level") if c not in header]
     if missing:
         return [], [
             ("Header", "The first row must name the columns; missing: " + ", ".join(missing) + ".")
         ]
-    reader.fieldnames = header
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            return [], [("File", f"At most {MAX_ROWS} rows at a time.")]
-        values = {k: _text(v) for k, v in raw.items() if k}
+    for line, cells in records:
+        values = {k: _text(v) for k, v in zip(header, cells, strict=False) if k}
         if not any(values.values()):
             continue
         rows.append(
             Row(
-                where=f"Row {number}",
+                where=f"Row {line}",
                 kind=values.get("kind", "").lower(),
                 role=values.get("role", ""),
                 family=values.get("family", ""),

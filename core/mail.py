@@ -1,14 +1,17 @@
 """Sending an email exactly once per row, and telling a refused message from an outage.
 
 Shared by every app that emails from a sweep (reminders, surveys, assessment requests,
-enrolment decisions).
+enrolment decisions), and the batch lease of the senders that send many rows over one SMTP
+connection and stamp them in one commit (reminders, the outbox's email queue).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPRecipientsRefused
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -16,7 +19,7 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Case, F, Model, Q, Value, When
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -122,3 +125,87 @@ def send_each_once(
     if failed:
         raise DeliveryFailed(f"{failed} email(s) stay unsent after errors; {sent} went out.")
     return sent
+
+
+# --- batches: lease, one connection, one commit -----------------------------------------------
+
+# A row leased this many times by senders that died (their lease ran out) is not sent again: a
+# message that kills its sender must not be retried in a loop.
+MAX_INTERRUPTIONS = 2
+INTERRUPTED = (
+    "Interrupted twice while being sent (the sender stopped before recording it); "
+    "not sent again, it may have arrived."
+)
+
+
+def lease_batch(
+    model: type[Model],
+    *,
+    claimable: Callable[[datetime], Q],
+    size: int,
+    lease: timedelta,
+    skip: Iterable[int] = (),
+    interrupted: Mapping[str, object],
+) -> tuple[str, list[int]]:
+    """Leases up to `size` rows matching `claimable(now)`, oldest first, in one short
+    transaction; returns the claim token and the leased ids.
+
+    `model` has `claim_token`, `lease_until` and `interruptions`; `claimable` must require a
+    free or run-out lease (`lease_until` null or before now). PostgreSQL: `SELECT .. FOR
+    UPDATE SKIP LOCKED` hands concurrent senders disjoint rows. The UPDATE repeats the
+    conditions, so where the lock does nothing (SQLite) the rows another sender leased first
+    are simply not taken; the ids are read back by this claim's token. A row whose earlier
+    lease ran out (its sender died) counts an interruption; at MAX_INTERRUPTIONS it gets the
+    `interrupted` values (a terminal status and INTERRUPTED, say) instead of being sent again.
+    """
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(claimable(now))
+            .exclude(pk__in=list(skip))
+            .order_by("id")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            return token, []
+        model.objects.filter(claimable(now), pk__in=candidates).update(
+            claim_token=token,
+            lease_until=now + lease,
+            interruptions=F("interruptions")
+            + Case(When(lease_until__isnull=False, then=Value(1)), default=Value(0)),
+        )
+        mine = model.objects.filter(claim_token=token, lease_until__isnull=False)
+        given_up = mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
+            **interrupted, lease_until=None
+        )
+        if given_up:
+            logger.error(
+                "%s: %s row(s) interrupted %s times were given up.",
+                model.__name__,
+                given_up,
+                MAX_INTERRUPTIONS,
+            )
+        ids = list(mine.order_by("id").values_list("pk", flat=True))
+    return token, ids
+
+
+def release_batch(model: type[Model], *, token: str) -> int:
+    """Frees the rows of a batch still leased (not sent, or not reached) for the next run."""
+    return model.objects.filter(claim_token=token, lease_until__isnull=False).update(
+        claim_token="", lease_until=None
+    )
+
+
+def transmit(connection, message) -> None:
+    """Hands one message to an open connection; raises when it is not accepted."""
+    if not connection.send_messages([message]):
+        raise SMTPRecipientsRefused({message.to[0]: (550, b"Not accepted")})
+
+
+def close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the server went away: nothing to close politely
+        pass

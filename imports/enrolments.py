@@ -97,7 +97,7 @@ class EnrolmentRow:
 
 
 def plan(text: str, *, program: Program) -> Plan:
-    parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL)
+    parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL, max_rows=csvcheck.MAX_ROWS)
     result = Plan(errors=[*_check_program(program), *parsed.errors], row_count=len(parsed.rows))
     if any(e.line == csvcheck.HEADER_LINE for e in result.errors):
         return result

@@ -82,7 +82,7 @@ class PersonRow:
 
 
 def plan(text: str, *, actor: User) -> Plan:
-    parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL)
+    parsed = csvcheck.read(text, required=REQUIRED, optional=OPTIONAL, max_rows=csvcheck.MAX_ROWS)
     result = Plan(errors=list(parsed.errors), row_count=len(parsed.rows))
     if any(e.line == csvcheck.HEADER_LINE for e in parsed.errors):
         return result

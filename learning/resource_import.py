@@ -1,15 +1,20 @@
 """Reading and checking a CSV of learning resources: every problem as (line, column, plain
-words), nothing raised for bad input. The header is line 1; one pass over the file, O(bytes)."""
+words), nothing raised for bad input. The header is line 1; one pass over the file, O(bytes).
+
+Decoding, the walk over records with their line numbers, the row limit and the control-character
+check are `core.csvcheck`'s, shared with the other CSV imports; this module knows the columns.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from core import csvcheck
+from core.csvcheck import RowError
 
 from .models import ResourceKind
 
@@ -18,16 +23,8 @@ MAX_ROWS = 5000
 COLUMNS = ["skill", "title", "provider", "link", "kind", "level"]
 REQUIRED = ["skill", "title", "link", "kind", "level"]
 LIMITS = {"title": 200, "provider": 120, "link": 500}
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _KINDS = {k.value: k.value for k in ResourceKind} | {k.label.lower(): k.value for k in ResourceKind}
 _url = URLValidator(schemes=["http", "https"])
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -37,8 +34,8 @@ class Checked:
     row_count: int = 0
 
 
-class FileError(ValueError):
-    """The file as a whole can't be read: nothing row-level to show."""
+# The file as a whole can't be read: nothing row-level to show.
+FileError = csvcheck.CsvFileError
 
 
 def template_rows() -> list[list[str]]:
@@ -58,23 +55,13 @@ def template_rows() -> list[list[str]]:
 def check(data: bytes, *, skills_by_name: dict[str, int]) -> Checked:
     """`skills_by_name`: lower-cased skill name -> id. Raises FileError for a file that
     can't be read at all (size, encoding, not a CSV, no header, too many rows)."""
-    if len(data) > MAX_BYTES:
-        raise FileError("The file is larger than 2 MB. Split it into smaller files.")
+    text = csvcheck.decode(data, max_bytes=MAX_BYTES)
+    records = csvcheck.Records(text, max_rows=MAX_ROWS)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileError(
-            "The file isn't UTF-8 text. In your spreadsheet choose “Save as → CSV UTF-8” "
-            "and upload it again."
-        ) from None
-    if "\x00" in text:
-        raise FileError("The file holds binary data, not CSV text.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
+        header = records.header()
         if not header or not any(h.strip() for h in header):
             raise FileError("The file is empty: the first line must name the columns.")
-        columns = [h.strip().lower() for h in header]
+        columns = [csvcheck.normalise_column(h) for h in header]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise FileError(
@@ -82,14 +69,8 @@ def check(data: bytes, *, skills_by_name: dict[str, int]) -> Checked:
             )
         found = Checked()
         seen: dict[tuple[int, str], int] = {}
-        line = reader.line_num
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
+        for start, cells in records:
             found.row_count += 1
-            if found.row_count > MAX_ROWS:
-                raise FileError(f"The file has more than {MAX_ROWS} rows. Split it.")
             values = {
                 c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)
             }
@@ -107,7 +88,7 @@ def check(data: bytes, *, skills_by_name: dict[str, int]) -> Checked:
             seen[key] = start
             found.rows.append(row)
     except csv.Error as exc:
-        raise FileError(f"The file isn't valid CSV near line {reader.line_num}: {exc}.") from None
+        raise FileError(f"The file isn't valid CSV near line {records.line}: {exc}.") from None
     return found
 
 
@@ -119,7 +100,7 @@ def _row(line: int, values: dict, skills: dict[str, int], errors: list[RowError]
 
     for column in COLUMNS:
         value = values.get(column, "")
-        if _CONTROL.search(value):
+        if csvcheck.control_character(value):
             err(column, "Contains a line break or control character; remove it.")
         elif column in LIMITS and len(value) > LIMITS[column]:
             err(column, f"Longer than {LIMITS[column]} characters.")

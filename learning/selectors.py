@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from mentorships.models import GoalStatus, Mentorship
+from mentorships.models import LIVE_STATUSES, GoalStatus, Mentorship
 from programs.models import EnrolmentSkill, Skill
 
 from .models import (
@@ -154,6 +155,41 @@ def certification_goal_for_user_or_404(user, pk: int) -> CertificationGoal:
     if m.program.is_coordinator(user):
         return found
     raise Http404("No such certification goal.")
+
+
+def open_certification_goal(
+    *, employee, certification: Certification, on: date
+) -> CertificationGoal | None:
+    """The person's most recent certification goal for `certification` that is still open
+    (not attained, not dropped) and had started by `on`; None if there is none."""
+    return (
+        CertificationGoal.objects.filter(
+            goal__mentorship__mentee=employee,
+            certification=certification,
+            attained_on__isnull=True,
+            started_on__lte=on,
+        )
+        .exclude(goal__status=GoalStatus.DROPPED)
+        .select_related("certification", "goal")
+        .order_by("-started_on", "-id")
+        .first()
+    )
+
+
+def open_certification_goals_coordinated_by(user, *, limit: int = 50) -> list[CertificationGoal]:
+    """Open certification goals (not attained, not dropped) of live mentorships in the
+    programs `user` coordinates, the `limit` with the soonest targets: where HR records a
+    goal's exam. One query."""
+    return list(
+        CertificationGoal.objects.filter(
+            attained_on__isnull=True,
+            goal__mentorship__program__coordinators=user,
+            goal__mentorship__status__in=LIVE_STATUSES,
+        )
+        .exclude(goal__status=GoalStatus.DROPPED)
+        .select_related("certification", "goal__mentorship__mentee", "goal__mentorship__program")
+        .order_by(F("goal__target_date").asc(nulls_last=True), "id")[:limit]
+    )
 
 
 def exam_rows() -> list[tuple]:

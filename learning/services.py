@@ -247,8 +247,10 @@ def exam_result_record(
     prepared_from: date | None = None,
 ) -> ExamResult:
     """One exam sitting. On a certification goal (its pair or its program's HR): a pass
-    achieves the goal and ticks its exam milestone. Otherwise HR records it for anyone.
-    The outcome event of a pass is recorded by the caller (metrics.services)."""
+    achieves the goal and ticks its exam milestone. Otherwise HR records it for anyone; when
+    that person has an open goal for the certification (started by the exam date), the result
+    is that goal's, as if recorded on it. The outcome event of a pass is recorded by the caller
+    (metrics.services)."""
     if certification_goal is not None:
         if not _may_record(certification_goal, by):
             raise PermissionDenied("Only the pair or their program's HR record this exam.")
@@ -257,6 +259,14 @@ def exam_result_record(
         prepared_from = certification_goal.started_on
     elif not is_hr(by):
         raise PermissionDenied("Only HR coordinators record exam results for anyone.")
+    else:
+        # HR's result for someone preparing on a certification goal is that goal's exam: a
+        # pass closes the goal as it does when the pair records it.
+        certification_goal = selectors.open_certification_goal(
+            employee=employee, certification=certification, on=taken_on
+        )
+        if certification_goal is not None and prepared_from is None:
+            prepared_from = certification_goal.started_on
     if taken_on > timezone.localdate():
         raise ValidationError("The exam date can't be in the future.")
     if prepared_from is not None and prepared_from > taken_on:

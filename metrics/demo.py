@@ -13,10 +13,12 @@ import random
 from datetime import date, timedelta
 
 from checkins.models import CheckIn, Pulse
+from learning import selectors as learning_selectors
 from mentorships.models import Mentorship, MentorshipStatus
 from people.models import User
 from programs.models import Enrolment, EnrolmentSkill, Program, Skill
 
+from . import services
 from .models import OutcomeEvent, OutcomeKind
 
 PILOT_SLUG = "mentoring-pilot"
@@ -36,6 +38,15 @@ def seed(context: dict) -> None:
     participants = _pilot_enrolments(pilot, context["demo"], rng)
     _pilot_pairings(pilot, participants, rng)
     _outcomes(pilot, participants, today)
+
+
+def seed_exam_outcomes(context: dict) -> None:
+    """The certification outcome event of every exam pass the learning demo seeded, as
+    recording a pass on the exam pages would have made it. Runs after learning's demo;
+    idempotent (an event already there is kept)."""
+    services.certification_passes_record(
+        results=learning_selectors.exam_results().filter(passed=True), by=context["demo"]["hr"]
+    )
 
 
 def _pilot(hr: User, today: date) -> Program:

@@ -1,6 +1,6 @@
 """Checks an HR-system CSV export of outcome events; every bad row is reported.
 
-Reading and cell parsing reuse `imports.csvcheck`; this module knows the outcome columns.
+Reading and cell parsing reuse `core.csvcheck`; this module knows the outcome columns.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from imports import csvcheck
-from imports.csvcheck import RowError
+from core import csvcheck
+from core.csvcheck import RowError
 
 from .models import OutcomeEvent, OutcomeKind
 

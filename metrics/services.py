@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -109,23 +110,27 @@ def certification_exam_record(
         prepared_from=prepared_from,
         by=by,
     )
-    if passed:
-        cert = result.certification
-        key = OutcomeEvent.key_for(OutcomeKind.CERTIFICATION, cert.name)
-        if not OutcomeEvent.objects.filter(
-            employee=result.employee,
-            kind=OutcomeKind.CERTIFICATION,
-            occurred_on=taken_on,
-            natural_key=key,
-        ).exists():
-            outcome_event_record(
-                employee=result.employee,
-                data={
-                    "kind": OutcomeKind.CERTIFICATION,
-                    "occurred_on": taken_on,
-                    "certification_name": cert.name[:150],
-                    "certification_issuer": cert.issuer[:150],
-                },
-                by=by,
-            )
+    certification_passes_record(results=[result], by=by)
     return result
+
+
+@transaction.atomic
+def certification_passes_record(*, results: Iterable, by: User) -> None:
+    """The certification outcome event of every passed exam (learning's ExamResult, with its
+    certification) that has none yet; an event already recorded (imported, say) is kept. One
+    INSERT whatever the number of results (ON CONFLICT DO NOTHING on the event's natural key).
+    Used by `certification_exam_record` and by the demo (metrics.demo.seed_exam_outcomes)."""
+    events = [
+        OutcomeEvent(
+            employee_id=r.employee_id,
+            kind=OutcomeKind.CERTIFICATION,
+            occurred_on=r.taken_on,
+            natural_key=OutcomeEvent.key_for(OutcomeKind.CERTIFICATION, r.certification.name),
+            certification_name=r.certification.name[:150],
+            certification_issuer=r.certification.issuer[:150],
+            recorded_by=by,
+        )
+        for r in results
+        if r.passed
+    ]
+    OutcomeEvent.objects.bulk_create(events, batch_size=1000, ignore_conflicts=True)

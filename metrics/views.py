@@ -383,4 +383,8 @@ def exam_results(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The exam result is recorded.")
             return redirect("metrics:exam_results")
     page = Paginator(learning_selectors.exam_results(), 25).get_page(request.GET.get("page"))
-    return render(request, "learning/exam_results.html", {"form": form, "page": page})
+    # Each open goal links to its own exam page (a pass there ticks the goal's exam milestone).
+    goals = learning_selectors.open_certification_goals_coordinated_by(request.user)
+    return render(
+        request, "learning/exam_results.html", {"form": form, "page": page, "goals": goals}
+    )

@@ -45,9 +45,11 @@ class EmailStatus(models.TextChoices):
 class OutgoingEmail(models.Model):
     """One email to one address, recorded with the change that needs it and sent by the worker.
 
-    The worker claims a row under a lock (SKIP LOCKED) and stamps it sent in the same commit
-    as the mail server accepts it, so it goes once. A mail server outage leaves it pending for
-    a later try; a permanent refusal marks it refused, for HR to see and retry.
+    The worker leases a batch of rows (SKIP LOCKED, a claim token and a lease expiry), sends
+    them over one SMTP connection and stamps the accepted ones sent in one commit, so each goes
+    once unless its sender dies mid-batch (then it goes again under the same Message-ID,
+    docs/operations.md). A mail server outage leaves it pending for a later try; a permanent
+    refusal marks it refused, for HR to see and retry.
     """
 
     kind = models.CharField(max_length=50)
@@ -69,6 +71,12 @@ class OutgoingEmail(models.Model):
     next_attempt_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The batch lease (core.mail.lease_batch): which sender holds the row and until when. A
+    # lease that ran out means its sender died mid-batch; `interruptions` counts those, and a
+    # row interrupted twice is marked refused (HR may retry it) rather than resent in a loop.
+    claim_token = models.CharField(max_length=32, blank=True, default="", db_default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["id"]

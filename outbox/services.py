@@ -12,10 +12,19 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from core.mail import error_text, is_permanent_refusal
+from core.mail import (
+    INTERRUPTED,
+    close_quietly,
+    error_text,
+    is_permanent_refusal,
+    lease_batch,
+    release_batch,
+    stable_message_id,
+    transmit,
+)
 from mentorship_site.celery import app
 
 from .models import EmailStatus, Event, OutboxMessage, OutboxStatus, OutgoingEmail
@@ -86,8 +95,6 @@ def outbox_flush(*, limit: int = 500) -> int:
 # --- emails -----------------------------------------------------------------------------------
 
 SEND_TASK = "outbox.tasks.send_emails"
-# Messages sent on one SMTP connection before it is closed and a new one opened.
-CONNECTION_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -151,96 +158,132 @@ OUTAGE = "outage"
 
 
 def emails_send_pending(*, time_budget: float | None = None) -> SendResult:
-    """Sends due emails oldest first, each once: claimed under a row lock and stamped sent in
-    the same commit as the mail server takes it.
+    """Sends due emails oldest first, in batches, each once.
 
-    A permanent refusal marks that email refused (HR sees it and may retry); a "try later"
-    for one message defers it with backoff; an unreachable server stops the loop and leaves
-    every email pending for the periodic retry. Several workers share the work (SKIP LOCKED).
+    Each batch (settings.EMAIL_BATCH rows) is leased in one commit (`core.mail.lease_batch`:
+    SKIP LOCKED on PostgreSQL, the conditional UPDATE alone on SQLite, so several workers share
+    the work), sent over one SMTP connection and stamped sent in one commit (see `_send_batch`
+    for the crash window). A permanent refusal marks that email refused (HR sees it and may
+    retry); a "try later" for one message defers it with backoff; an unreachable server stops
+    the loop and leaves every email pending for the periodic retry.
     """
     started = time.monotonic()
+    lease = timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
     result = SendResult()
-    connection = None
-    on_connection = 0
-    try:
-        while True:
-            if time_budget is not None and time.monotonic() - started > time_budget:
-                result.more = _has_due()
-                break
-            if connection is None or on_connection >= CONNECTION_BATCH:
-                if connection is not None:
-                    _close(connection)
-                connection = get_connection(fail_silently=False)
-                on_connection = 0
-            outcome = _send_next(connection)
-            if outcome is None:
-                break
-            if outcome == OUTAGE:
-                result.outage = True
-                break
-            on_connection += 1
-            if outcome == EmailStatus.SENT:
-                result.sent += 1
-            elif outcome == EmailStatus.REFUSED:
-                result.refused += 1
-                _close(connection)  # a refusal may leave the conversation in a bad state
-                connection = None
-            else:
-                result.deferred += 1
-                _close(connection)
-                connection = None
-    finally:
-        if connection is not None:
-            _close(connection)
+    while not result.outage:
+        if time_budget is not None and time.monotonic() - started > time_budget:
+            result.more = _has_due()
+            break
+        token, ids = _claim_batch(size=settings.EMAIL_BATCH, lease=lease)
+        if not ids:
+            break
+        # Half the lease for sending leaves the commit a wide margin before the lease ends;
+        # the time budget, if sooner, keeps the task inside its time limit.
+        deadline = time.monotonic() + lease.total_seconds() / 2
+        if time_budget is not None:
+            deadline = min(deadline, started + time_budget)
+        _send_batch(ids, token=token, result=result, deadline=deadline)
     return result
 
 
-def _close(connection) -> None:
-    try:
-        connection.close()
-    except Exception:  # the server went away: nothing to close politely
-        pass
+def _due(now) -> Q:
+    return Q(status=EmailStatus.PENDING, next_attempt_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def _claim_batch(*, size: int, lease: timedelta) -> tuple[str, list[int]]:
+    """Leases up to `size` due emails; one interrupted MAX_INTERRUPTIONS times is marked
+    refused (HR sees why and may send it again) instead of being sent a third time."""
+    return lease_batch(
+        OutgoingEmail,
+        claimable=_due,
+        size=size,
+        lease=lease,
+        interrupted={"status": EmailStatus.REFUSED, "last_error": INTERRUPTED},
+    )
 
 
 def _has_due() -> bool:
-    return OutgoingEmail.objects.filter(
-        status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now()
-    ).exists()
+    return OutgoingEmail.objects.filter(_due(timezone.now())).exists()
 
 
-def _send_next(connection) -> str | None:
-    """Sends the oldest due email nobody else holds; returns its new status, None if none."""
+def _message(row: OutgoingEmail, connection) -> EmailMessage:
+    # Stable per row: a copy resent after a crash (see `_send_batch`) can be dropped by receivers.
+    message = EmailMessage(
+        row.subject,
+        row.body,
+        row.from_email or None,
+        [row.to],
+        connection=connection,
+        headers={"Message-ID": stable_message_id("email", row.pk)},
+    )
+    if row.attachment_name:
+        message.attach(row.attachment_name, row.attachment, row.attachment_type)
+    return message
+
+
+def _send_batch(ids: list[int], *, token: str, result: SendResult, deadline: float) -> None:
+    """Sends one leased batch over one SMTP connection, then stamps it in one commit.
+
+    A refusal or a deferral is recorded at once and opens a new connection for the rest; an
+    outage stops the batch. The rows not sent are released by `_finish_batch`. The crash window:
+    a sender killed between the mail server accepting a message and this batch's commit leaves
+    the message leased but unstamped; once the lease runs out the next sender sends it again,
+    under the same Message-ID (docs/operations.md, "Every email goes through the email queue").
+    """
+    rows = list(OutgoingEmail.objects.filter(pk__in=ids, claim_token=token).order_by("id"))
+    sent: list[int] = []
+    connection = None
+    try:
+        for row in rows:
+            # The lease must not run out mid-send (another sender would take the rows over).
+            if sent and time.monotonic() > deadline:
+                break
+            try:
+                if connection is None:
+                    connection = get_connection(fail_silently=False)
+                    connection.open()  # kept open for the batch; send_messages won't close it
+                transmit(connection, _message(row, connection))
+            except SoftTimeLimitExceeded:
+                raise  # out of time: stamp what went (finally below), the rest waits
+            except Exception as exc:
+                outcome = _failed(row, exc)
+                if connection is not None:
+                    close_quietly(connection)  # a refusal may leave the conversation in a bad state
+                    connection = None
+                if outcome == OUTAGE:
+                    result.outage = True
+                    break
+                if outcome == EmailStatus.REFUSED:
+                    result.refused += 1
+                else:
+                    result.deferred += 1
+            else:
+                sent.append(row.pk)
+    finally:
+        if connection is not None:
+            close_quietly(connection)
+        _finish_batch(token=token, sent=sent)
+        result.sent += len(sent)
+
+
+def _finish_batch(*, token: str, sent: list[int]) -> None:
+    """Stamps the batch's sent emails in one commit (their bodies cleared: what was said to
+    whom need not be kept), then releases the rest of the batch for the next run."""
     with transaction.atomic():
-        row = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=EmailStatus.PENDING, next_attempt_at__lte=timezone.now())
-            .order_by("id")
-            .first()
-        )
-        if row is None:
-            return None
-        message = EmailMessage(
-            row.subject, row.body, row.from_email or None, [row.to], connection=connection
-        )
-        if row.attachment_name:
-            message.attach(row.attachment_name, row.attachment, row.attachment_type)
-        try:
-            connection.open()  # kept open across messages (send_messages alone would close it)
-            if not connection.send_messages([message]):
-                raise SMTPRecipientsRefused({row.to: (550, b"Not accepted")})
-        except SoftTimeLimitExceeded:
-            raise
-        except Exception as exc:
-            return _failed(row, exc)
-        OutgoingEmail.objects.filter(pk=row.pk).update(
-            status=EmailStatus.SENT,
-            sent_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            last_error="",
-            body="",  # what was said to whom need not be kept once it is sent
-            attachment="",
-        )
-        return EmailStatus.SENT
+        if sent:
+            OutgoingEmail.objects.filter(claim_token=token, pk__in=sent).update(
+                status=EmailStatus.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+                body="",
+                attachment="",
+                claim_token="",
+                lease_until=None,
+            )
+        release_batch(OutgoingEmail, token=token)
 
 
 def _failed(row: OutgoingEmail, exc: BaseException) -> str:
@@ -272,7 +315,7 @@ def emails_retry(*, batch: str) -> int:
     """Puts a batch's refused emails back in the queue and wakes the worker; returns how many."""
     with transaction.atomic():
         count = OutgoingEmail.objects.filter(batch=batch, status=EmailStatus.REFUSED).update(
-            status=EmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+            status=EmailStatus.PENDING, attempts=0, interruptions=0, next_attempt_at=timezone.now()
         )
         if count:
             outbox_enqueue(task=SEND_TASK)

@@ -20,13 +20,12 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from smtplib import SMTPRecipientsRefused
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,12 +34,18 @@ from chat.selectors import slack_only_user_ids
 from chat.services import Notice, slack_notify_many
 from core.bulk import insert_rows
 from core.mail import (
+    INTERRUPTED,
+    MAX_INTERRUPTIONS,  # noqa: F401 (named here for the reminder tests)
     DeliveryFailed,
     absolute_url,
+    close_quietly,
     error_text,
     is_permanent_refusal,
+    lease_batch,
+    release_batch,
     stable_message_id,
 )
+from core.mail import transmit as _transmit  # a module name tests/worker_app.py patches
 from outbox.services import EventData, events_record
 from programs.models import CADENCE_DAYS
 
@@ -363,15 +368,6 @@ def _reminder_record_failure(*, pk: int, exc: Exception) -> None:
         logger.exception("Could not record the failure of reminder %s.", pk)
 
 
-# A reminder leased this many times by senders that died (their lease ran out) is failed: a
-# message that kills its sender must not be retried in a loop.
-MAX_INTERRUPTIONS = 2
-INTERRUPTED = (
-    "Interrupted twice while being sent (the sender stopped before recording it); "
-    "not sent again, it may have arrived."
-)
-
-
 def _claimable(now: datetime) -> Q:
     return Q(status=DeliveryStatus.PENDING, channel=Channel.EMAIL) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
@@ -379,52 +375,16 @@ def _claimable(now: datetime) -> Q:
 
 
 def _claim_batch(*, size: int, lease: timedelta, skip: Iterable[int] = ()) -> tuple[str, list[int]]:
-    """Leases up to `size` sendable reminders, oldest first, in one short transaction.
-
-    PostgreSQL: `SELECT .. FOR UPDATE SKIP LOCKED` hands concurrent senders disjoint rows. The
-    UPDATE repeats the conditions, so where the lock does nothing (SQLite) the rows another
-    sender leased first are simply not taken; the ids are read back by this claim's token.
-    A row whose earlier lease ran out (its sender died) counts an interruption; at
-    MAX_INTERRUPTIONS it is failed instead of sent again.
-    """
-    token = secrets.token_hex(16)
-    now = timezone.now()
-    with transaction.atomic():
-        candidates = list(
-            ReminderSent.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now))
-            .exclude(pk__in=list(skip))
-            .order_by("id")
-            .values_list("pk", flat=True)[:size]
-        )
-        if not candidates:
-            return token, []
-        ReminderSent.objects.filter(_claimable(now), pk__in=candidates).update(
-            claim_token=token,
-            lease_until=now + lease,
-            interruptions=F("interruptions")
-            + Case(When(lease_until__isnull=False, then=Value(1)), default=Value(0)),
-        )
-        mine = ReminderSent.objects.filter(claim_token=token, status=DeliveryStatus.PENDING)
-        if mine.filter(interruptions__gte=MAX_INTERRUPTIONS).update(
-            status=DeliveryStatus.FAILED, last_error=INTERRUPTED, lease_until=None
-        ):
-            logger.error("Reminders interrupted %s times were failed.", MAX_INTERRUPTIONS)
-        ids = list(mine.order_by("id").values_list("pk", flat=True))
-    return token, ids
-
-
-def _transmit(connection, message: EmailMessage) -> None:
-    """Hands one message to the open connection; raises when it is not accepted."""
-    if not connection.send_messages([message]):
-        raise SMTPRecipientsRefused({message.to[0]: (550, b"Not accepted")})
-
-
-def _close(connection) -> None:
-    try:
-        connection.close()
-    except Exception:  # the server went away: nothing to close politely
-        pass
+    """Leases up to `size` sendable reminders, oldest first (`core.mail.lease_batch`); one
+    interrupted MAX_INTERRUPTIONS times is failed instead of sent again."""
+    return lease_batch(
+        ReminderSent,
+        claimable=_claimable,
+        size=size,
+        lease=lease,
+        skip=skip,
+        interrupted={"status": DeliveryStatus.FAILED, "last_error": INTERRUPTED},
+    )
 
 
 def _finish_batch(*, token: str, sent: list[tuple[ReminderSent, EmailMessage | None]]) -> None:
@@ -446,9 +406,7 @@ def _finish_batch(*, token: str, sent: list[tuple[ReminderSent, EmailMessage | N
                 ]
             )
             slack_notify_many(_reminder_notice(row) for row, _ in sent)
-        ReminderSent.objects.filter(claim_token=token, lease_until__isnull=False).update(
-            claim_token="", lease_until=None
-        )
+        release_batch(ReminderSent, token=token)
 
 
 @dataclass
@@ -503,7 +461,7 @@ def _send_batch(ids: list[int], *, token: str, run: _Run, deadline: float) -> No
                 _reminder_record_failure(pk=row.pk, exc=exc)
                 run.failed.append(row.pk)
                 if connection is not None:
-                    _close(connection)  # a refusal may leave the conversation in a bad state
+                    close_quietly(connection)  # a refusal may leave the conversation in a bad state
                     connection = None
                 if len(run.failed) >= MAX_FAILURES:
                     run.stop = True
@@ -512,7 +470,7 @@ def _send_batch(ids: list[int], *, token: str, run: _Run, deadline: float) -> No
                 sent.append((row, message))
     finally:
         if connection is not None:
-            _close(connection)
+            close_quietly(connection)
         _finish_batch(token=token, sent=sent)
         run.sent += len(sent)
 

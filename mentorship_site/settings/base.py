@@ -278,7 +278,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # counted: the emails wait, and the periodic task tries again every minute.
 OUTBOX_EMAIL_RETRY_SECONDS = env.int("OUTBOX_EMAIL_RETRY_SECONDS", default=60)
 OUTBOX_EMAIL_MAX_ATTEMPTS = env.int("OUTBOX_EMAIL_MAX_ATTEMPTS", default=8)
-# Reminder emails go out in batches (docs/operations.md, "Sending email in batches"): a sender
+# Reminder and queued (outbox) emails go out in batches (docs/operations.md): a sender
 # leases EMAIL_BATCH rows for EMAIL_LEASE_SECONDS, sends them over one SMTP connection and stamps
 # them sent in one commit. A sender that dies leaves its batch leased; once the lease runs out,
 # the next sender resends it under the same Message-ID.

@@ -173,3 +173,14 @@ def test_it_answers_an_oversized_csv_field_with_a_message(hr):
     result = roles_import(content=content, fmt="csv", by=hr)
     assert result.errors and result.errors[0][0] == "File"
     assert _counts() == (0, 0, 0, 0)
+
+
+def test_it_names_a_bad_csv_row_by_the_line_it_starts_on(hr):
+    content = (
+        "kind,role,family,description,skill,level,text,to_role\r\n"
+        '\r\nrequirement,Platform engineer,cloud,"Two\r\nlines",Terraform,3,,\r\n'
+        "teleport,X,,,,,,\r\n"
+    )
+    result = roles_import(content=content, fmt="csv", by=hr)
+    assert [where for where, _ in result.errors] == ["Row 5"]
+    assert _counts() == (0, 0, 0, 0)

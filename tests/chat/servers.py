@@ -1,5 +1,5 @@
 """Local HTTP servers that speak the parts of Slack's Web API and of a Teams incoming webhook
-that Tandem uses (http.server in a thread, on loopback).
+that Tandem uses (`tests.servers.LoopbackServer`: http.server in a thread, on loopback).
 
 `plan` lists the next answers, in order: an int is an HTTP status (429 comes with
 Retry-After), a str is a Slack error code answered `{"ok": false, "error": ...}` with 200.
@@ -9,43 +9,17 @@ After the plan, the server answers normally. Every request is recorded.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+
+from tests.servers import LoopbackServer, Request
 
 TOKEN = "xoxb-test-token"
 
 
 @dataclass
-class Request:
-    method: str
-    path: str
-    headers: dict[str, str]
-    params: dict
-    body: bytes
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.body)
-
-
-@dataclass
-class FakeServer:
+class FakeServer(LoopbackServer):
     plan: list = field(default_factory=list)
     retry_after: str = "7"
-    requests: list[Request] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def base(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def calls(self, path: str) -> list[Request]:
-        with self.lock:
-            return [r for r in self.requests if r.path.endswith(path)]
 
     def next_planned(self):
         with self.lock:
@@ -54,58 +28,16 @@ class FakeServer:
     def handle(self, request: Request) -> tuple[int, dict[str, str], bytes]:
         raise NotImplementedError
 
-    def start(self) -> FakeServer:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                kind = self.headers.get("Content-Type", "")
-                if body and "json" in kind:
-                    params.update(json.loads(body))
-                elif body and "form" in kind:
-                    params.update({k: v[0] for k, v in parse_qs(body.decode()).items()})
-                request = Request(
-                    self.command, parts.path, dict(self.headers.items()), params, body
-                )
-                with fake.lock:
-                    fake.requests.append(request)
-                planned = fake.next_planned()
-                if isinstance(planned, int):
-                    headers = {"Retry-After": fake.retry_after} if planned == 429 else {}
-                    status, payload = planned, b'{"ok": false, "error": "ratelimited"}'
-                    if planned != 429:
-                        payload = b"Internal trouble"
-                elif isinstance(planned, str):
-                    status, headers = 200, {}
-                    payload = json.dumps({"ok": False, "error": planned}).encode()
-                else:
-                    status, headers, payload = fake.handle(request)
-                self.send_response(status)
-                self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = _serve
-            do_POST = _serve
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+    def answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
+        planned = self.next_planned()
+        if isinstance(planned, int):
+            headers = {"Retry-After": self.retry_after} if planned == 429 else {}
+            if planned != 429:
+                return planned, headers, b"Internal trouble"
+            return planned, headers, b'{"ok": false, "error": "ratelimited"}'
+        if isinstance(planned, str):
+            return 200, {}, json.dumps({"ok": False, "error": planned}).encode()
+        return self.handle(request)
 
 
 @dataclass

@@ -92,3 +92,9 @@ def test_it_refuses_the_import_to_non_hr(client_for, stranger, skill) -> None:
     csv = HEADER + "Kubernetes,Good,,https://kubernetes.io/,lab,2\n"
     assert _upload(client_for(stranger), csv).status_code == 403
     assert not Resource.objects.exists()
+
+
+def test_it_ignores_a_column_it_does_not_know(client_for, hr_user, skill) -> None:
+    csv = "skill,title,notes,link,kind,level\nKubernetes,Good,ours,https://kubernetes.io/,lab,2\n"
+    assert _upload(client_for(hr_user), csv).status_code == 302
+    assert Resource.objects.get().title == "Good"

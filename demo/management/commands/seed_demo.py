@@ -17,17 +17,20 @@ from programs.demo import seed_enrolments, seed_programs
 from reminders import demo as reminders_demo
 from selfmatch import demo as selfmatch_demo
 
-# Apps that add their own demo rows, in order: each defines `seed(context)` in its demo.py.
+# Apps that add their own demo rows, in order: each app's demo.py defines `seed(context)`. The
+# outcome events of the learning demo's exam passes come last: the exams need metrics' pilot
+# program, and the events need the exams.
 EXTRA_SEEDS = [
-    mentorships_demo,
-    checkins_demo,
-    reminders_demo,
-    feedback_demo,
-    metrics_demo,
-    experts_demo,
-    selfmatch_demo,
-    careers_demo,
-    learning_demo,
+    mentorships_demo.seed,
+    checkins_demo.seed,
+    reminders_demo.seed,
+    feedback_demo.seed,
+    metrics_demo.seed,
+    experts_demo.seed,
+    selfmatch_demo.seed,
+    careers_demo.seed,
+    learning_demo.seed,
+    metrics_demo.seed_exam_outcomes,
 ]
 
 
@@ -62,8 +65,8 @@ class Command(BaseCommand):
             programs = seed_programs(demo["hr"])
             seed_enrolments(programs, demo, rng)
             context = {"demo": demo, "programs": programs, "rng": rng}
-            for module in EXTRA_SEEDS:
-                module.seed(context)
+            for seed in EXTRA_SEEDS:
+                seed(context)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in with:"))
         self._print_logins()
 
