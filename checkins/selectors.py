@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from django.db.models import (
     Avg,
     Count,
+    DateField,
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -24,13 +26,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.privacy import suppress
-from mentorships.models import Goal, Mentorship, Milestone
+from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
+from programs.models import CADENCE_DAYS, Program
 
 from . import health
-from .models import ActionItem, CheckIn, CheckInTemplate, Pulse
+from .models import ActionItem, CheckIn, CheckInTemplate, MentorshipHealth, Pulse
 
 # Pulses from check-ins in this window count as "recent" for health.
-RECENT_PULSE_DAYS = 90
+RECENT_PULSE_DAYS = health.PULSE_WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -148,15 +151,202 @@ def next_checkin_due(mentorship: Mentorship) -> date | None:
     )
 
 
-def board_rows(
-    mentorships: QuerySet[Mentorship], today: date
-) -> list[tuple[Mentorship, HealthInfo]]:
-    """Mentorships with health, the ones needing attention first, then the longest silent."""
-    rows = list(with_health_data(mentorships.select_related("mentor", "mentee"), today))
-    pulses = recent_pulses([m.pk for m in rows], today)
-    pairs = [(m, _info(m, pulses.get(m.pk, []), today)) for m in rows]
-    pairs.sort(key=lambda p: (p[1].severity, -(p[1].days_since_checkin or 0), p[0].pk))
-    return pairs
+# --- the stored health the board reads (checkins.models.MentorshipHealth) -------------------
+
+
+@dataclass(frozen=True)
+class HealthModels:
+    """The models the stored health is computed from: the app's own, or a migration's
+    historical ones (the data migration fills the table with the same code)."""
+
+    mentorship: type = Mentorship
+    checkin: type = CheckIn
+    pulse: type = Pulse
+    milestone: type = Milestone
+
+
+def health_snapshots(
+    ids: Iterable[int], today: date, models: HealthModels | None = None
+) -> list[dict]:
+    """The MentorshipHealth fields of these mentorships on `today`, computed by
+    `health.health_state` and `health.next_change_on`, for the live ones only (the others
+    have no row). Three queries whatever the number: the pairings with their last check-in,
+    their milestones grouped, their recent pulses; O(n + milestones + pulses) in Python."""
+    m = models or HealthModels()
+    ids = list(ids)
+    last = (
+        m.checkin.objects.filter(mentorship=OuterRef("pk"))
+        .order_by()
+        .values("mentorship")
+        .annotate(d=Max("date"))
+        .values("d")
+    )
+    pairs = list(
+        m.mentorship.objects.filter(pk__in=ids, status__in=LIVE_STATUSES)
+        .annotate(last_checkin_on=Subquery(last))
+        .values(
+            "pk",
+            "program_id",
+            "status",
+            "started_on",
+            "program__meeting_cadence",
+            "last_checkin_on",
+        )
+    )
+    if not pairs:
+        return []
+    live = [p["pk"] for p in pairs]
+    milestones = {
+        row["goal__mentorship_id"]: row
+        for row in m.milestone.objects.filter(goal__mentorship_id__in=live)
+        .order_by()
+        .values("goal__mentorship_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+            due=Count("pk", filter=Q(due_date__lt=today)),
+            overdue=Count("pk", filter=Q(due_date__lt=today, done_at__isnull=True)),
+            next_due=Min("due_date", filter=Q(due_date__gte=today)),
+        )
+    }
+    since = today - timedelta(days=health.PULSE_WINDOW_DAYS)
+    pulses: dict[int, list[int]] = defaultdict(list)
+    oldest: dict[int, date] = {}
+    for mentorship_id, score, day in m.pulse.objects.filter(
+        checkin__mentorship_id__in=live, checkin__date__gte=since
+    ).values_list("checkin__mentorship_id", "score", "checkin__date"):
+        pulses[mentorship_id].append(score)
+        if mentorship_id not in oldest or day < oldest[mentorship_id]:
+            oldest[mentorship_id] = day
+    return [
+        _snapshot(p, milestones.get(p["pk"]), pulses.get(p["pk"], []), oldest.get(p["pk"]), today)
+        for p in pairs
+    ]
+
+
+def _snapshot(
+    p: dict, ms: dict | None, pulses: list[int], oldest: date | None, today: date
+) -> dict:
+    cadence_days = CADENCE_DAYS.get(p["program__meeting_cadence"], 14)
+    ms = ms or {"total": 0, "done": 0, "due": 0, "overdue": 0, "next_due": None}
+    started_on, last_checkin_on, status = p["started_on"], p["last_checkin_on"], p["status"]
+    state = health.health_state(
+        today=today,
+        started_on=started_on,
+        last_checkin_on=last_checkin_on,
+        cadence_days=cadence_days,
+        recent_pulses=pulses,
+        milestones_overdue=ms["overdue"],
+        milestones_total=ms["due"],
+        status=status,
+    )
+    return {
+        "mentorship_id": p["pk"],
+        "program_id": p["program_id"],
+        "state": state,
+        "severity": health.SEVERITY[state],
+        "reference_on": last_checkin_on or started_on,
+        "last_checkin_on": last_checkin_on,
+        "next_due_on": health.next_due_on(
+            started_on=started_on, last_checkin_on=last_checkin_on, cadence_days=cadence_days
+        ),
+        "avg_pulse": health.average(pulses),
+        "milestones_done": ms["done"],
+        "milestones_total": ms["total"],
+        "milestones_overdue": ms["overdue"],
+        "cadence": p["program__meeting_cadence"],
+        "computed_on": today,
+        "next_change_on": health.next_change_on(
+            today=today,
+            started_on=started_on,
+            last_checkin_on=last_checkin_on,
+            cadence_days=cadence_days,
+            status=status,
+            oldest_recent_pulse_on=oldest,
+            next_milestone_due_on=ms["next_due"],
+        ),
+    }
+
+
+def stale_health_ids(today: date, program: Program | None = None) -> list[int]:
+    """Mentorships whose stored health is missing or may be wrong on `today`: flagged by a
+    change (a new pairing starts flagged), past their next_change_on, or computed with
+    another cadence. For one program, or all. One query, on indexes: the flagged ones are a
+    partial index, the dated ones a range of (program, next_change_on)."""
+    flagged = Mentorship.objects.filter(health_stale=True)
+    stored = MentorshipHealth.objects.all()
+    if program is not None:
+        flagged = flagged.filter(program=program)
+        stored = stored.filter(program=program).filter(
+            Q(next_change_on__lte=today)
+            | Q(cadence__lt=program.meeting_cadence)
+            | Q(cadence__gt=program.meeting_cadence)
+        )
+    else:
+        stored = stored.filter(
+            Q(next_change_on__lte=today) | ~Q(cadence=F("program__meeting_cadence"))
+        )
+    found = (
+        flagged.order_by()
+        .values_list("pk", flat=True)
+        .union(stored.order_by().values_list("mentorship_id", flat=True))
+    )
+    return sorted(set(found))
+
+
+def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
+    """A stored row as the HealthInfo computed afresh would be on `today` (before its
+    next_change_on): only the day count is derived, from the reference date."""
+    return HealthInfo(
+        state=row.state,
+        days_since_checkin=(today - row.reference_on).days if row.reference_on else None,
+        last_checkin_on=row.last_checkin_on,
+        next_due_on=row.next_due_on,
+        avg_pulse=row.avg_pulse,
+        milestones_done=row.milestones_done,
+        milestones_total=row.milestones_total,
+        milestones_overdue=row.milestones_overdue,
+    )
+
+
+def board_counts(program: Program) -> dict[str, int]:
+    """Live pairings per state label, in board order (the ones needing HR first). One
+    grouped query on the board index."""
+    found = dict(
+        MentorshipHealth.objects.filter(program=program)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        health.LABELS[state]: found[state]
+        for state in sorted(found, key=lambda s: health.SEVERITY.get(s, len(health.SEVERITY)))
+    }
+
+
+class BoardRows:
+    """The board's rows as the paginator wants them: the length known (from the counts), a
+    page a LIMIT/OFFSET query in board order — state severity, the longest silent first (a
+    pairing with neither start nor check-in counts as silent since today), then id — as
+    (mentorship, HealthInfo) pairs."""
+
+    def __init__(self, program: Program, total: int, today: date):
+        self.total, self.today = total, today
+        self.query = (
+            MentorshipHealth.objects.filter(program=program)
+            .select_related("mentorship__mentor", "mentorship__mentee")
+            .order_by(
+                "severity",
+                Coalesce("reference_on", Value(today, output_field=DateField())),
+                "mentorship_id",
+            )
+        )
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[tuple[Mentorship, HealthInfo]]:
+        return [(row.mentorship, stored_info(row, self.today)) for row in self.query[window]]
 
 
 def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:
