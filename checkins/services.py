@@ -242,8 +242,10 @@ def mentorship_health_refresh(*, mentorship_ids: list[int], today: date) -> int:
 
 @transaction.atomic
 def _health_refresh_batch(ids: list[int], today: date) -> int:
+    # FOR NO KEY UPDATE: it waits for nobody and blocks no check-in insert (their foreign
+    # key check takes KEY SHARE), only another recomputation or flagging of the same rows.
     locked = list(
-        Mentorship.objects.select_for_update(skip_locked=True)
+        Mentorship.objects.select_for_update(skip_locked=True, no_key=True)
         .filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", flat=True)

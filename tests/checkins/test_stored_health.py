@@ -7,14 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
 from checkins import services
-from checkins.models import MentorshipHealth
+from checkins.models import CheckIn, MentorshipHealth
 from checkins.selectors import health_for_mentorships, stale_health_ids, stored_info
 from mentorships import services as mentorship_services
-from mentorships.models import LIVE_STATUSES, Mentorship
+from mentorships.models import LIVE_STATUSES, Goal, Mentorship
 from programs.models import Program
 from tests import factories
 from tests.checkins.factories import CheckInFactory, PulseFactory
@@ -188,3 +189,25 @@ def test_the_data_migration_fills_the_live_pairings(hr_user):
     fill(apps, None)
     assert not Mentorship.objects.filter(health_stale=True).exists()
     assert_stored_equals_rules(TODAY)
+
+
+def test_the_admin_keeps_the_stored_health_when_it_edits_or_deletes_a_checkin(pairing):
+    checkin = CheckInFactory(mentorship=pairing, date=days(-1))
+    services.health_sweep(today=TODAY)
+    model_admin = admin.site._registry[CheckIn]
+    checkin.date = days(-12)
+    model_admin.save_model(None, checkin, None, True)
+    assert MentorshipHealth.objects.get(pk=pairing.pk).last_checkin_on == days(-12)
+    model_admin.delete_model(None, checkin)
+    assert stale_health_ids(TODAY, pairing.program) == [pairing.pk]
+
+
+def test_the_admin_marks_a_pairing_stale_when_it_edits_its_status_or_milestones(pairing):
+    goal = factories.GoalFactory(mentorship=pairing)
+    services.health_sweep(today=TODAY)
+    pairing.status = "paused"
+    admin.site._registry[Mentorship].save_model(None, pairing, None, True)
+    assert Mentorship.objects.get(pk=pairing.pk).health_stale
+    services.health_sweep(today=TODAY)
+    admin.site._registry[Goal].delete_model(None, goal)
+    assert Mentorship.objects.get(pk=pairing.pk).health_stale
