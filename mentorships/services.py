@@ -190,6 +190,7 @@ def _transition(
     return mentorship
 
 
+@transaction.atomic
 def mentorships_mark_health_stale(*, ids: list[int]) -> int:
     """Say that something relationship health reads (status, start, milestones) changed for
     these pairings; the check-ins app recomputes their stored health from this flag (on the

@@ -211,3 +211,11 @@ def test_the_admin_marks_a_pairing_stale_when_it_edits_its_status_or_milestones(
     services.health_sweep(today=TODAY)
     admin.site._registry[Goal].delete_model(None, goal)
     assert Mentorship.objects.get(pk=pairing.pk).health_stale
+
+
+def test_the_hourly_task_sweeps_once_and_then_finds_nothing(pairing):
+    from checkins.tasks import health_sweep
+
+    assert health_sweep() == {"recomputed": 1}
+    assert health_sweep() == {"recomputed": 0}
+    assert MentorshipHealth.objects.get(pk=pairing.pk).computed_on == timezone.localdate()
