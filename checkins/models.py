@@ -202,7 +202,8 @@ class MentorshipHealth(models.Model):
     mentorship = models.OneToOneField(
         Mentorship, primary_key=True, on_delete=models.CASCADE, related_name="stored_health"
     )
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    # Not indexed alone: every index below starts with it.
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
     state = models.CharField(max_length=10)
     # health.SEVERITY[state]: the board's first sort key.
     severity = models.PositiveSmallIntegerField()

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from core.privacy import suppress
 from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
@@ -166,14 +167,14 @@ class HealthModels:
 
 
 def health_snapshots(
-    ids: Iterable[int], today: date, models: HealthModels | None = None
-) -> list[dict]:
-    """The MentorshipHealth fields of these mentorships on `today`, computed by
-    `health.health_state` and `health.next_change_on`, for the live ones only (the others
-    have no row). Three queries whatever the number: the pairings with their last check-in,
-    their milestones grouped, their recent pulses; O(n + milestones + pulses) in Python."""
+    ids: Iterable[int], today: date, models: HealthModels | None = None, *, lock: bool = False
+) -> tuple[list[int], list[dict]]:
+    """The mentorships found (with `lock`, those locked: FOR NO KEY UPDATE SKIP LOCKED, so
+    the ones a writer holds are left out) and the MentorshipHealth fields on `today` of the
+    live ones among them (the others have no row), computed by `health.health_state` and
+    `health.next_change_on`. Three queries whatever the number: the pairings with their last
+    check-in, their milestones grouped, their recent pulses; O(n + milestones + pulses)."""
     m = models or HealthModels()
-    ids = list(ids)
     last = (
         m.checkin.objects.filter(mentorship=OuterRef("pk"))
         .order_by()
@@ -181,10 +182,11 @@ def health_snapshots(
         .annotate(d=Max("date"))
         .values("d")
     )
-    pairs = list(
-        m.mentorship.objects.filter(pk__in=ids, status__in=LIVE_STATUSES)
-        .annotate(last_checkin_on=Subquery(last))
-        .values(
+    found = m.mentorship.objects.filter(pk__in=list(ids)).order_by("pk")
+    if lock:
+        found = found.select_for_update(skip_locked=True, no_key=True, of=("self",))
+    rows = list(
+        found.annotate(last_checkin_on=Subquery(last)).values(
             "pk",
             "program_id",
             "status",
@@ -193,8 +195,9 @@ def health_snapshots(
             "last_checkin_on",
         )
     )
+    pairs = [p for p in rows if p["status"] in LIVE_STATUSES]
     if not pairs:
-        return []
+        return [p["pk"] for p in rows], []
     live = [p["pk"] for p in pairs]
     milestones = {
         row["goal__mentorship_id"]: row
@@ -218,7 +221,7 @@ def health_snapshots(
         pulses[mentorship_id].append(score)
         if mentorship_id not in oldest or day < oldest[mentorship_id]:
             oldest[mentorship_id] = day
-    return [
+    return [p["pk"] for p in rows], [
         _snapshot(p, milestones.get(p["pk"]), pulses.get(p["pk"], []), oldest.get(p["pk"]), today)
         for p in pairs
     ]
@@ -270,28 +273,33 @@ def _snapshot(
 
 def stale_health_ids(today: date, program: Program | None = None) -> list[int]:
     """Mentorships whose stored health is missing or may be wrong on `today`: flagged by a
-    change (a new pairing starts flagged), past their next_change_on, or computed with
-    another cadence. For one program, or all. One query, on indexes: the flagged ones are a
-    partial index, the dated ones a range of (program, next_change_on)."""
-    flagged = Mentorship.objects.filter(health_stale=True)
-    stored = MentorshipHealth.objects.all()
-    if program is not None:
-        flagged = flagged.filter(program=program)
-        stored = stored.filter(program=program).filter(
-            Q(next_change_on__lte=today)
-            | Q(cadence__lt=program.meeting_cadence)
-            | Q(cadence__gt=program.meeting_cadence)
-        )
-    else:
+    change (a new pairing starts flagged) or past their next_change_on; for all programs (the
+    sweep), also those computed with another cadence than their program's now. One query; for
+    a program, the union of two index ranges as long as what they find: the flagged ones (a
+    partial index) and the dated ones (program, next_change_on). A program's other cadence is
+    found by `board_counts`, which reads every row anyway."""
+    flagged = Mentorship.objects.filter(health_stale=True).order_by()
+    stored = MentorshipHealth.objects.order_by()
+    if program is None:
         stored = stored.filter(
             Q(next_change_on__lte=today) | ~Q(cadence=F("program__meeting_cadence"))
         )
-    found = (
-        flagged.order_by()
-        .values_list("pk", flat=True)
-        .union(stored.order_by().values_list("mentorship_id", flat=True))
+    else:
+        flagged = flagged.filter(program=program)
+        stored = stored.filter(program=program, next_change_on__lte=today)
+    found = flagged.values_list("pk", flat=True).union(
+        stored.values_list("mentorship_id", flat=True)
     )
     return sorted(set(found))
+
+
+def off_cadence_ids(program: Program) -> list[int]:
+    """The program's stored health computed with another meeting cadence than its own now."""
+    return list(
+        MentorshipHealth.objects.filter(program=program)
+        .exclude(cadence=program.meeting_cadence)
+        .values_list("mentorship_id", flat=True)
+    )
 
 
 def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
@@ -309,19 +317,23 @@ def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
     )
 
 
-def board_counts(program: Program) -> dict[str, int]:
-    """Live pairings per state label, in board order (the ones needing HR first). One
-    grouped query on the board index."""
-    found = dict(
+def board_counts(program: Program) -> tuple[dict[str, int], bool]:
+    """Live pairings per state label, in board order (the ones needing HR first), and whether
+    some row was computed with another cadence than the program's (it changed since). One
+    grouped query over the program's rows."""
+    found: dict[int, int] = defaultdict(int)
+    off_cadence = False
+    for severity, cadence, n in (
         MentorshipHealth.objects.filter(program=program)
         .order_by()
-        .values_list("state")
+        .values_list("severity", "cadence")
         .annotate(n=Count("pk"))
-    )
-    return {
-        health.LABELS[state]: found[state]
-        for state in sorted(found, key=lambda s: health.SEVERITY.get(s, len(health.SEVERITY)))
-    }
+    ):
+        found[severity] += n
+        off_cadence |= cadence != program.meeting_cadence
+    state_of = {severity: state for state, severity in health.SEVERITY.items()}
+    counts = {health.LABELS[state_of[severity]]: n for severity, n in sorted(found.items())}
+    return counts, off_cadence
 
 
 class BoardRows:
@@ -331,22 +343,53 @@ class BoardRows:
     (mentorship, HealthInfo) pairs."""
 
     def __init__(self, program: Program, total: int, today: date):
-        self.total, self.today = total, today
-        self.query = (
-            MentorshipHealth.objects.filter(program=program)
-            .select_related("mentorship__mentor", "mentorship__mentee")
-            .order_by(
-                "severity",
-                Coalesce("reference_on", Value(today, output_field=DateField())),
-                "mentorship_id",
-            )
+        self.program, self.total, self.today = program, total, today
+        self.order = (
+            "severity",
+            Coalesce("reference_on", Value(today, output_field=DateField())),
+            "mentorship_id",
         )
 
     def __len__(self) -> int:
         return self.total
 
     def __getitem__(self, window: slice) -> list[tuple[Mentorship, HealthInfo]]:
-        return [(row.mentorship, stored_info(row, self.today)) for row in self.query[window]]
+        # The page's ids are chosen on the health rows alone (a top-N sort of the program's
+        # rows, on its index), and only those 50 are joined to the pairing and both people:
+        # one query, instead of joining every row of the program before sorting.
+        ids = (
+            MentorshipHealth.objects.filter(program=self.program)
+            .order_by(*self.order)
+            .values("mentorship_id")[window]
+        )
+        page = (
+            MentorshipHealth.objects.filter(mentorship_id__in=ids)
+            .select_related("mentorship__mentor", "mentorship__mentee")
+            .order_by(*self.order)
+        )
+        links = _board_links()
+        rows = []
+        for row in page:
+            m = row.mentorship
+            m.board_links = {name: url.format(m.pk) for name, url in links.items()}
+            m.board_links["stats"] = links["stats"].format(m.mentor_id)
+            rows.append((m, stored_info(row, self.today)))
+        return rows
+
+
+_ID = 987654321
+
+
+def _board_links() -> dict[str, str]:
+    """The board's four links per row as format strings, reversed once per page rather than
+    200 times (URL reversing was most of the rendering of a page of 50)."""
+    named = {
+        "stats": "checkins:mentor_stats",
+        "summaries": "checkins:hr_summaries",
+        "nudge": "checkins:nudge",
+        "reset": "checkins:reset",
+    }
+    return {key: reverse(name, args=[_ID]).replace(str(_ID), "{}") for key, name in named.items()}
 
 
 def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:

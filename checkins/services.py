@@ -229,10 +229,10 @@ def mentorship_health_changed(*, mentorship_id: int) -> None:
 
 def mentorship_health_refresh(*, mentorship_ids: list[int], today: date) -> int:
     """Recompute the stored health of these mentorships from their inputs (the rules of
-    `checkins.health`), in batches of HEALTH_BATCH, each a transaction of 5 queries: lock the
-    rows (skipping those a writer holds: it flagged them and they stay flagged, or it
-    recomputes them itself), compute, upsert the live ones, delete the others' rows, clear the
-    flags. Idempotent. Returns how many were recomputed."""
+    `checkins.health`), in batches of HEALTH_BATCH, each a transaction of 5 queries: read and
+    lock the rows (skipping those a writer holds: it flagged them and they stay flagged, or it
+    recomputes them itself), their milestones and pulses, upsert the live ones' rows (delete
+    the others'), clear the flags. Idempotent. Returns how many were recomputed."""
     ids = sorted(set(mentorship_ids))
     return sum(
         _health_refresh_batch(ids[start : start + HEALTH_BATCH], today)
@@ -242,17 +242,13 @@ def mentorship_health_refresh(*, mentorship_ids: list[int], today: date) -> int:
 
 @transaction.atomic
 def _health_refresh_batch(ids: list[int], today: date) -> int:
-    # FOR NO KEY UPDATE: it waits for nobody and blocks no check-in insert (their foreign
-    # key check takes KEY SHARE), only another recomputation or flagging of the same rows.
-    locked = list(
-        Mentorship.objects.select_for_update(skip_locked=True, no_key=True)
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # Locked FOR NO KEY UPDATE SKIP LOCKED while read: it waits for nobody and blocks no
+    # check-in insert (their foreign key check takes KEY SHARE), only another recomputation
+    # or flagging of the same rows, which then comes after this one.
+    locked, snapshots = selectors.health_snapshots(ids, today, lock=True)
     if not locked:
         return 0
-    rows = [MentorshipHealth(**fields) for fields in selectors.health_snapshots(locked, today)]
+    rows = [MentorshipHealth(**fields) for fields in snapshots]
     MentorshipHealth.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -267,12 +263,19 @@ def _health_refresh_batch(ids: list[int], today: date) -> int:
     return len(locked)
 
 
-def program_health_refresh(*, program: Program, today: date) -> int:
-    """Bring the stored health of a program's pairings up to date before the board reads it:
-    the stale ones only (`selectors.stale_health_ids`: one indexed query when none is)."""
-    return mentorship_health_refresh(
+def program_health_refresh(*, program: Program, today: date) -> dict[str, int]:
+    """Bring the stored health of a program's pairings up to date before the board reads it,
+    and return the board's counts per state: the stale ones (`selectors.stale_health_ids`, one
+    indexed query when none is), then, if the counting query saw rows of another cadence (the
+    program's changed), those, and count again."""
+    mentorship_health_refresh(
         mentorship_ids=selectors.stale_health_ids(today, program), today=today
     )
+    counts, off_cadence = selectors.board_counts(program)
+    if off_cadence:
+        mentorship_health_refresh(mentorship_ids=selectors.off_cadence_ids(program), today=today)
+        counts, _ = selectors.board_counts(program)
+    return counts
 
 
 def health_sweep(*, today: date) -> int:

@@ -300,8 +300,7 @@ def health_board(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     # The stored health of the program's stale pairings first (none, most of the time), then
     # the counts and one page, filtered, sorted and paged in the database.
-    services.program_health_refresh(program=program, today=today)
-    counts = selectors.board_counts(program)
+    counts = services.program_health_refresh(program=program, today=today)
     rows = selectors.BoardRows(program, sum(counts.values()), today)
     page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

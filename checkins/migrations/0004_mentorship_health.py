@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('cadence', models.CharField(max_length=20)),
                 ('computed_on', models.DateField()),
                 ('next_change_on', models.DateField(blank=True, null=True)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.program')),
+                ('program', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.program')),
             ],
             options={
                 'indexes': [models.Index(fields=['program', 'severity', 'reference_on'], name='health_board_order'), models.Index(fields=['program', 'next_change_on'], name='health_program_next_change'), models.Index(fields=['next_change_on'], name='health_next_change')],

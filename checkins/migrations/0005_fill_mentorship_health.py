@@ -26,7 +26,7 @@ def fill(apps, schema_editor):
         mentorship.objects.filter(status__in=LIVE).order_by("pk").values_list("pk", flat=True)
     )
     for start in range(0, len(ids), BATCH):
-        rows = health_snapshots(ids[start : start + BATCH], today, models)
+        _found, rows = health_snapshots(ids[start : start + BATCH], today, models)
         stored.objects.bulk_create([stored(**fields) for fields in rows], batch_size=BATCH)
     mentorship.objects.filter(health_stale=True).update(health_stale=False)
 
