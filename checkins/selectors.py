@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
@@ -51,6 +52,14 @@ class HealthInfo:
     @property
     def label(self) -> str:
         return health.LABELS[self.state]
+
+    @property
+    def avg_pulse_text(self) -> str:
+        """The average pulse to one decimal, rounded half up: what `floatformat:1` shows, at
+        a fraction of its cost on a board of 50 rows."""
+        if self.avg_pulse is None:
+            return "—"
+        return str(Decimal(repr(self.avg_pulse)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     @property
     def severity(self) -> int:
@@ -365,6 +374,7 @@ class BoardRows:
         page = (
             MentorshipHealth.objects.filter(mentorship_id__in=ids)
             .select_related("mentorship__mentor", "mentorship__mentee")
+            .only(*BOARD_FIELDS)
             .order_by(*self.order)
         )
         links = _board_links()
@@ -378,6 +388,24 @@ class BoardRows:
 
 
 _ID = 987654321
+# What a board row shows (a deferred field read in the template would cost a query per row:
+# the tests comparing 3 and 60 pairings would see it).
+BOARD_FIELDS = (
+    "state",
+    "severity",
+    "reference_on",
+    "last_checkin_on",
+    "next_due_on",
+    "avg_pulse",
+    "milestones_done",
+    "milestones_total",
+    "milestones_overdue",
+    "mentorship__status",
+    "mentorship__mentor__full_name",
+    "mentorship__mentor__email",
+    "mentorship__mentee__full_name",
+    "mentorship__mentee__email",
+)
 
 
 def _board_links() -> dict[str, str]:

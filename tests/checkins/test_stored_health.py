@@ -219,3 +219,15 @@ def test_the_hourly_task_sweeps_once_and_then_finds_nothing(pairing):
     assert health_sweep() == {"recomputed": 1}
     assert health_sweep() == {"recomputed": 0}
     assert MentorshipHealth.objects.get(pk=pairing.pk).computed_on == timezone.localdate()
+
+
+def test_it_shows_the_average_pulse_as_floatformat_would():
+    from django.template.defaultfilters import floatformat
+
+    from checkins.selectors import HealthInfo
+
+    for scores in ([1], [2, 3], [1, 2, 2], [4, 5, 5, 5], [1, 1, 2, 5, 5, 5, 3, 2], [3, 4, 4, 4]):
+        avg = sum(scores) / len(scores)
+        info = HealthInfo("on_track", None, None, None, avg, 0, 0, 0)
+        assert info.avg_pulse_text == floatformat(avg, 1)
+    assert HealthInfo("on_track", None, None, None, None, 0, 0, 0).avg_pulse_text == "—"
