@@ -25,7 +25,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from core.privacy import suppress
 from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
@@ -377,18 +376,10 @@ class BoardRows:
             .only(*BOARD_FIELDS)
             .order_by(*self.order)
         )
-        links = _board_links()
-        rows = []
-        for row in page:
-            m = row.mentorship
-            m.board_links = {name: url.format(m.pk) for name, url in links.items()}
-            m.board_links["stats"] = links["stats"].format(m.mentor_id)
-            rows.append((m, stored_info(row, self.today)))
-        return rows
+        return [(row.mentorship, stored_info(row, self.today)) for row in page]
 
 
-_ID = 987654321
-# What a board row shows (a deferred field read in the template would cost a query per row:
+# What a board row shows (a deferred field read while rendering would cost a query per row:
 # the tests comparing 3 and 60 pairings would see it).
 BOARD_FIELDS = (
     "state",
@@ -406,18 +397,6 @@ BOARD_FIELDS = (
     "mentorship__mentee__full_name",
     "mentorship__mentee__email",
 )
-
-
-def _board_links() -> dict[str, str]:
-    """The board's four links per row as format strings, reversed once per page rather than
-    200 times (URL reversing was most of the rendering of a page of 50)."""
-    named = {
-        "stats": "checkins:mentor_stats",
-        "summaries": "checkins:hr_summaries",
-        "nudge": "checkins:nudge",
-        "reset": "checkins:reset",
-    }
-    return {key: reverse(name, args=[_ID]).replace(str(_ID), "{}") for key, name in named.items()}
 
 
 def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:

@@ -3,17 +3,28 @@ afresh, kept by the services that change its inputs, the board and the sweep."""
 
 import importlib
 import random
+import re
 from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
 from checkins import services
 from checkins.models import CheckIn, MentorshipHealth
-from checkins.selectors import health_for_mentorships, stale_health_ids, stored_info
+from checkins.selectors import (
+    BoardRows,
+    board_counts,
+    health_for_mentorships,
+    stale_health_ids,
+    stored_info,
+)
+from checkins.templatetags.checkin_tags import health_board_rows
 from mentorships import services as mentorship_services
 from mentorships.models import LIVE_STATUSES, Goal, Mentorship
 from programs.models import Program
@@ -231,3 +242,25 @@ def test_it_shows_the_average_pulse_as_floatformat_would():
         info = HealthInfo("on_track", None, None, None, avg, 0, 0, 0)
         assert info.avg_pulse_text == floatformat(avg, 1)
     assert HealthInfo("on_track", None, None, None, None, 0, 0, 0).avg_pulse_text == "—"
+
+
+# The board's rows as its template rendered them before they were rendered in Python.
+TEMPLATE_ROWS = Path(__file__).with_name("health_board_rows_before.html")
+
+
+def test_the_board_renders_its_rows_as_its_template_did(hr_user):
+    build_varied_world(hr_user, seed=4)
+    services.health_sweep(today=TODAY)
+    template = Template(TEMPLATE_ROWS.read_text())
+    for program in Program.objects.all():
+        counts, _ = board_counts(program)
+        rows = BoardRows(program, sum(counts.values()), TODAY)[0:50]
+        page = SimpleNamespace(object_list=rows)
+        before = template.render(Context({"page": page, "csrf_token": "TOKEN"}))
+        after = health_board_rows(Context({"csrf_token": "TOKEN"}), rows)
+        assert _tags(after) == _tags(before)
+
+
+def _tags(html: str) -> str:
+    """The markup without the white space between tags (which the browser ignores here)."""
+    return re.sub(r">\s+<", "><", " ".join(html.split()))
