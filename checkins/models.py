@@ -209,6 +209,10 @@ class MentorshipHealth(models.Model):
     severity = models.PositiveSmallIntegerField()
     # The last check-in, or the start if none: the days since it are counted when shown.
     reference_on = models.DateField(null=True, blank=True)
+    # The board's second sort key, the longest silent first: reference_on, or for a pairing
+    # with neither start nor check-in the day it was computed (it counts as silent since
+    # today), which is why such a row is recomputed every day (next_change_on).
+    sort_on = models.DateField()
     last_checkin_on = models.DateField(null=True, blank=True)
     next_due_on = models.DateField(null=True, blank=True)
     avg_pulse = models.FloatField(null=True, blank=True)
@@ -223,7 +227,9 @@ class MentorshipHealth(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["program", "severity", "reference_on"], name="health_board_order"),
+            models.Index(
+                fields=["program", "severity", "sort_on", "mentorship"], name="health_board_order"
+            ),
             models.Index(fields=["program", "next_change_on"], name="health_program_next_change"),
             models.Index(fields=["next_change_on"], name="health_next_change"),
         ]

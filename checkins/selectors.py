@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     Avg,
     Count,
-    DateField,
     F,
     IntegerField,
     Max,
@@ -251,12 +250,26 @@ def _snapshot(
         milestones_total=ms["due"],
         status=status,
     )
+    reference_on = last_checkin_on or started_on
+    next_change_on = health.next_change_on(
+        today=today,
+        started_on=started_on,
+        last_checkin_on=last_checkin_on,
+        cadence_days=cadence_days,
+        status=status,
+        oldest_recent_pulse_on=oldest,
+        next_milestone_due_on=ms["next_due"],
+    )
+    if reference_on is None:  # its sort key is today: right until tomorrow
+        tomorrow = today + timedelta(days=1)
+        next_change_on = min(next_change_on, tomorrow) if next_change_on else tomorrow
     return {
         "mentorship_id": p["pk"],
         "program_id": p["program_id"],
         "state": state,
         "severity": health.SEVERITY[state],
-        "reference_on": last_checkin_on or started_on,
+        "reference_on": reference_on,
+        "sort_on": reference_on or today,
         "last_checkin_on": last_checkin_on,
         "next_due_on": health.next_due_on(
             started_on=started_on, last_checkin_on=last_checkin_on, cadence_days=cadence_days
@@ -267,15 +280,7 @@ def _snapshot(
         "milestones_overdue": ms["overdue"],
         "cadence": p["program__meeting_cadence"],
         "computed_on": today,
-        "next_change_on": health.next_change_on(
-            today=today,
-            started_on=started_on,
-            last_checkin_on=last_checkin_on,
-            cadence_days=cadence_days,
-            status=status,
-            oldest_recent_pulse_on=oldest,
-            next_milestone_due_on=ms["next_due"],
-        ),
+        "next_change_on": next_change_on,
     }
 
 
@@ -352,11 +357,8 @@ class BoardRows:
 
     def __init__(self, program: Program, total: int, today: date):
         self.program, self.total, self.today = program, total, today
-        self.order = (
-            "severity",
-            Coalesce("reference_on", Value(today, output_field=DateField())),
-            "mentorship_id",
-        )
+        # The board index's order: a page is the next 50 entries of one index range.
+        self.order = ("severity", "sort_on", "mentorship_id")
 
     def __len__(self) -> int:
         return self.total

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(max_length=10)),
                 ('severity', models.PositiveSmallIntegerField()),
                 ('reference_on', models.DateField(blank=True, null=True)),
+                ('sort_on', models.DateField()),
                 ('last_checkin_on', models.DateField(blank=True, null=True)),
                 ('next_due_on', models.DateField(blank=True, null=True)),
                 ('avg_pulse', models.FloatField(blank=True, null=True)),
@@ -32,7 +33,7 @@ class Migration(migrations.Migration):
                 ('program', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.program')),
             ],
             options={
-                'indexes': [models.Index(fields=['program', 'severity', 'reference_on'], name='health_board_order'), models.Index(fields=['program', 'next_change_on'], name='health_program_next_change'), models.Index(fields=['next_change_on'], name='health_next_change')],
+                'indexes': [models.Index(fields=['program', 'severity', 'sort_on', 'mentorship'], name='health_board_order'), models.Index(fields=['program', 'next_change_on'], name='health_program_next_change'), models.Index(fields=['next_change_on'], name='health_next_change')],
             },
         ),
     ]
