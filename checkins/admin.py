@@ -3,7 +3,10 @@ summaries, action items and recognition messages are kept out by core.admin_priv
 
 from django.contrib import admin
 
+from mentorships.services import mentorships_mark_health_stale
+
 from .models import CheckIn, CheckInTemplate, Recognition
+from .services import mentorship_health_changed
 
 
 @admin.register(CheckIn)
@@ -14,6 +17,20 @@ class CheckInAdmin(admin.ModelAdmin):
     search_fields = ("mentorship__mentor__email", "mentorship__mentee__email")
     date_hierarchy = "date"
     raw_id_fields = ("skills", "goals", "milestones")
+
+    # A date changed or a check-in deleted here: the pairing's stored health follows.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        mentorship_health_changed(mentorship_id=obj.mentorship_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        mentorships_mark_health_stale(ids=[obj.mentorship_id])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        mentorships_mark_health_stale(ids=ids)
 
     def get_queryset(self, request):
         return (

@@ -13,6 +13,9 @@ Rules, checked in this order (the first that matches wins):
    health board agree on the day a pairing becomes overdue.
 4. ``due`` – at least cadence days since the last check-in (or the start).
 5. ``on_track`` – otherwise, including a proposed mentorship and one with no start date yet.
+
+The board keeps each live pairing's state on a row (``checkins.models.MentorshipHealth``);
+``next_change_on`` says the day that row stops being true by the passage of time alone.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ SEVERITY: dict[str, int] = {AT_RISK: 0, INACTIVE: 1, OVERDUE: 2, DUE: 3, ON_TRAC
 
 STOPPED_STATUSES = frozenset({"paused", "completed", "ended"})
 LOW_PULSE = 2.0
+# Pulses of check-ins dated within this many days before today are the "recent" ones.
+PULSE_WINDOW_DAYS = 90
 
 
 MIN_GRACE_DAYS = 3
@@ -115,3 +120,44 @@ def health_state(
     if elapsed >= cadence:
         return DUE
     return ON_TRACK
+
+
+def next_change_on(
+    *,
+    today: date,
+    started_on: date | None,
+    last_checkin_on: date | None,
+    cadence_days: int,
+    status: str,
+    oldest_recent_pulse_on: date | None,
+    next_milestone_due_on: date | None,
+) -> date | None:
+    """The first day after ``today`` on which the health computed today may differ with no new
+    input; None if time alone never changes it. O(1).
+
+    Three things move with the calendar: the days since the last check-in (or the start) cross
+    a threshold of ``health_state`` (cadence, cadence + grace, 2 × cadence, and 3 × cadence
+    while no check-in was logged); the oldest recent pulse leaves the window
+    (``oldest_recent_pulse_on``: the date of the oldest check-in with a pulse inside the window
+    today); a milestone's due date passes, so it counts as due, and overdue if not done
+    (``next_milestone_due_on``: the earliest due date on or after today). The day count itself
+    changes daily and is derived from the stored reference date instead, not stored.
+
+    Until that day the stored state equals ``health_state`` computed afresh: each rule reads
+    only these dated inputs, and each is a step function of ``today`` whose steps are the
+    candidates below (a conservative superset: a candidate may change nothing).
+    """
+    candidates: list[date] = []
+    if status not in STOPPED_STATUSES and status != "proposed":
+        reference = last_checkin_on or started_on
+        if reference is not None:
+            cadence = max(1, cadence_days)
+            steps = [cadence, cadence + grace_days(cadence), 2 * cadence]
+            if last_checkin_on is None:
+                steps.append(3 * cadence)
+            candidates += [reference + timedelta(days=step) for step in steps]
+    if oldest_recent_pulse_on is not None:
+        candidates.append(oldest_recent_pulse_on + timedelta(days=PULSE_WINDOW_DAYS + 1))
+    if next_milestone_due_on is not None:
+        candidates.append(next_milestone_due_on + timedelta(days=1))
+    return min((day for day in candidates if day > today), default=None)

@@ -185,3 +185,54 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting {self.pk} · mentorship {self.mentorship_id}"
+
+
+class MentorshipHealth(models.Model):
+    """The health of one live mentorship as the HR board shows it, kept on a row so the board
+    filters, sorts and pages in the database.
+
+    Computed only by ``checkins.health`` (through ``services.mentorship_health_refresh``) from
+    the check-ins, pulses, milestones, status and the program's cadence. Kept by the check-in
+    services (a check-in or pulse recomputes its row at once), by the board (the rows of its
+    program that are stale: ``Mentorship.health_stale``, set by the pairings app when a status,
+    start or milestone changes; ``next_change_on`` passed; the cadence changed) and by the
+    hourly sweep (every such row). Ended and completed mentorships have no row.
+    """
+
+    mentorship = models.OneToOneField(
+        Mentorship, primary_key=True, on_delete=models.CASCADE, related_name="stored_health"
+    )
+    # Not indexed alone: every index below starts with it.
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
+    state = models.CharField(max_length=10)
+    # health.SEVERITY[state]: the board's first sort key.
+    severity = models.PositiveSmallIntegerField()
+    # The last check-in, or the start if none: the days since it are counted when shown.
+    reference_on = models.DateField(null=True, blank=True)
+    # The board's second sort key, the longest silent first: reference_on, or for a pairing
+    # with neither start nor check-in the day it was computed (it counts as silent since
+    # today), which is why such a row is recomputed every day (next_change_on).
+    sort_on = models.DateField()
+    last_checkin_on = models.DateField(null=True, blank=True)
+    next_due_on = models.DateField(null=True, blank=True)
+    avg_pulse = models.FloatField(null=True, blank=True)
+    milestones_done = models.PositiveIntegerField(default=0)
+    milestones_total = models.PositiveIntegerField(default=0)
+    milestones_overdue = models.PositiveIntegerField(default=0)
+    # The program's meeting cadence it was computed with: another value makes it stale.
+    cadence = models.CharField(max_length=20)
+    computed_on = models.DateField()
+    # The first day this row may be wrong by the passage of time alone; null: never.
+    next_change_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["program", "severity", "sort_on", "mentorship"], name="health_board_order"
+            ),
+            models.Index(fields=["program", "next_change_on"], name="health_program_next_change"),
+            models.Index(fields=["next_change_on"], name="health_next_change"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health of mentorship {self.mentorship_id}: {self.state}"

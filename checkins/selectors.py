@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
@@ -13,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -24,13 +26,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.privacy import suppress
-from mentorships.models import Goal, Mentorship, Milestone
+from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
+from programs.models import CADENCE_DAYS, Program
 
 from . import health
-from .models import ActionItem, CheckIn, CheckInTemplate, Pulse
+from .models import ActionItem, CheckIn, CheckInTemplate, MentorshipHealth, Pulse
 
 # Pulses from check-ins in this window count as "recent" for health.
-RECENT_PULSE_DAYS = 90
+RECENT_PULSE_DAYS = health.PULSE_WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,14 @@ class HealthInfo:
     @property
     def label(self) -> str:
         return health.LABELS[self.state]
+
+    @property
+    def avg_pulse_text(self) -> str:
+        """The average pulse to one decimal, rounded half up: what `floatformat:1` shows, at
+        a fraction of its cost on a board of 50 rows."""
+        if self.avg_pulse is None:
+            return "—"
+        return str(Decimal(repr(self.avg_pulse)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     @property
     def severity(self) -> int:
@@ -148,15 +159,246 @@ def next_checkin_due(mentorship: Mentorship) -> date | None:
     )
 
 
-def board_rows(
-    mentorships: QuerySet[Mentorship], today: date
-) -> list[tuple[Mentorship, HealthInfo]]:
-    """Mentorships with health, the ones needing attention first, then the longest silent."""
-    rows = list(with_health_data(mentorships.select_related("mentor", "mentee"), today))
-    pulses = recent_pulses([m.pk for m in rows], today)
-    pairs = [(m, _info(m, pulses.get(m.pk, []), today)) for m in rows]
-    pairs.sort(key=lambda p: (p[1].severity, -(p[1].days_since_checkin or 0), p[0].pk))
-    return pairs
+# --- the stored health the board reads (checkins.models.MentorshipHealth) -------------------
+
+
+@dataclass(frozen=True)
+class HealthModels:
+    """The models the stored health is computed from: the app's own, or a migration's
+    historical ones (the data migration fills the table with the same code)."""
+
+    mentorship: type = Mentorship
+    checkin: type = CheckIn
+    pulse: type = Pulse
+    milestone: type = Milestone
+
+
+def health_snapshots(
+    ids: Iterable[int], today: date, models: HealthModels | None = None, *, lock: bool = False
+) -> tuple[list[int], list[dict]]:
+    """The mentorships found (with `lock`, those locked: FOR NO KEY UPDATE SKIP LOCKED, so
+    the ones a writer holds are left out) and the MentorshipHealth fields on `today` of the
+    live ones among them (the others have no row), computed by `health.health_state` and
+    `health.next_change_on`. Three queries whatever the number: the pairings with their last
+    check-in, their milestones grouped, their recent pulses; O(n + milestones + pulses)."""
+    m = models or HealthModels()
+    last = (
+        m.checkin.objects.filter(mentorship=OuterRef("pk"))
+        .order_by()
+        .values("mentorship")
+        .annotate(d=Max("date"))
+        .values("d")
+    )
+    found = m.mentorship.objects.filter(pk__in=list(ids)).order_by("pk")
+    if lock:
+        found = found.select_for_update(skip_locked=True, no_key=True, of=("self",))
+    rows = list(
+        found.annotate(last_checkin_on=Subquery(last)).values(
+            "pk",
+            "program_id",
+            "status",
+            "started_on",
+            "program__meeting_cadence",
+            "last_checkin_on",
+        )
+    )
+    pairs = [p for p in rows if p["status"] in LIVE_STATUSES]
+    if not pairs:
+        return [p["pk"] for p in rows], []
+    live = [p["pk"] for p in pairs]
+    milestones = {
+        row["goal__mentorship_id"]: row
+        for row in m.milestone.objects.filter(goal__mentorship_id__in=live)
+        .order_by()
+        .values("goal__mentorship_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+            due=Count("pk", filter=Q(due_date__lt=today)),
+            overdue=Count("pk", filter=Q(due_date__lt=today, done_at__isnull=True)),
+            next_due=Min("due_date", filter=Q(due_date__gte=today)),
+        )
+    }
+    since = today - timedelta(days=health.PULSE_WINDOW_DAYS)
+    pulses: dict[int, list[int]] = defaultdict(list)
+    oldest: dict[int, date] = {}
+    for mentorship_id, score, day in m.pulse.objects.filter(
+        checkin__mentorship_id__in=live, checkin__date__gte=since
+    ).values_list("checkin__mentorship_id", "score", "checkin__date"):
+        pulses[mentorship_id].append(score)
+        if mentorship_id not in oldest or day < oldest[mentorship_id]:
+            oldest[mentorship_id] = day
+    return [p["pk"] for p in rows], [
+        _snapshot(p, milestones.get(p["pk"]), pulses.get(p["pk"], []), oldest.get(p["pk"]), today)
+        for p in pairs
+    ]
+
+
+def _snapshot(
+    p: dict, ms: dict | None, pulses: list[int], oldest: date | None, today: date
+) -> dict:
+    cadence_days = CADENCE_DAYS.get(p["program__meeting_cadence"], 14)
+    ms = ms or {"total": 0, "done": 0, "due": 0, "overdue": 0, "next_due": None}
+    started_on, last_checkin_on, status = p["started_on"], p["last_checkin_on"], p["status"]
+    state = health.health_state(
+        today=today,
+        started_on=started_on,
+        last_checkin_on=last_checkin_on,
+        cadence_days=cadence_days,
+        recent_pulses=pulses,
+        milestones_overdue=ms["overdue"],
+        milestones_total=ms["due"],
+        status=status,
+    )
+    reference_on = last_checkin_on or started_on
+    next_change_on = health.next_change_on(
+        today=today,
+        started_on=started_on,
+        last_checkin_on=last_checkin_on,
+        cadence_days=cadence_days,
+        status=status,
+        oldest_recent_pulse_on=oldest,
+        next_milestone_due_on=ms["next_due"],
+    )
+    if reference_on is None:  # its sort key is today: right until tomorrow
+        tomorrow = today + timedelta(days=1)
+        next_change_on = min(next_change_on, tomorrow) if next_change_on else tomorrow
+    return {
+        "mentorship_id": p["pk"],
+        "program_id": p["program_id"],
+        "state": state,
+        "severity": health.SEVERITY[state],
+        "reference_on": reference_on,
+        "sort_on": reference_on or today,
+        "last_checkin_on": last_checkin_on,
+        "next_due_on": health.next_due_on(
+            started_on=started_on, last_checkin_on=last_checkin_on, cadence_days=cadence_days
+        ),
+        "avg_pulse": health.average(pulses),
+        "milestones_done": ms["done"],
+        "milestones_total": ms["total"],
+        "milestones_overdue": ms["overdue"],
+        "cadence": p["program__meeting_cadence"],
+        "computed_on": today,
+        "next_change_on": next_change_on,
+    }
+
+
+def stale_health_ids(today: date, program: Program | None = None) -> list[int]:
+    """Mentorships whose stored health is missing or may be wrong on `today`: flagged by a
+    change (a new pairing starts flagged) or past their next_change_on; for all programs (the
+    sweep), also those computed with another cadence than their program's now. One query; for
+    a program, the union of two index ranges as long as what they find: the flagged ones (a
+    partial index) and the dated ones (program, next_change_on). A program's other cadence is
+    found by `board_counts`, which reads every row anyway."""
+    flagged = Mentorship.objects.filter(health_stale=True).order_by()
+    stored = MentorshipHealth.objects.order_by()
+    if program is None:
+        stored = stored.filter(
+            Q(next_change_on__lte=today) | ~Q(cadence=F("program__meeting_cadence"))
+        )
+    else:
+        flagged = flagged.filter(program=program)
+        stored = stored.filter(program=program, next_change_on__lte=today)
+    found = flagged.values_list("pk", flat=True).union(
+        stored.values_list("mentorship_id", flat=True)
+    )
+    return sorted(set(found))
+
+
+def off_cadence_ids(program: Program) -> list[int]:
+    """The program's stored health computed with another meeting cadence than its own now."""
+    return list(
+        MentorshipHealth.objects.filter(program=program)
+        .exclude(cadence=program.meeting_cadence)
+        .values_list("mentorship_id", flat=True)
+    )
+
+
+def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
+    """A stored row as the HealthInfo computed afresh would be on `today` (before its
+    next_change_on): only the day count is derived, from the reference date."""
+    return HealthInfo(
+        state=row.state,
+        days_since_checkin=(today - row.reference_on).days if row.reference_on else None,
+        last_checkin_on=row.last_checkin_on,
+        next_due_on=row.next_due_on,
+        avg_pulse=row.avg_pulse,
+        milestones_done=row.milestones_done,
+        milestones_total=row.milestones_total,
+        milestones_overdue=row.milestones_overdue,
+    )
+
+
+def board_counts(program: Program) -> tuple[dict[str, int], bool]:
+    """Live pairings per state label, in board order (the ones needing HR first), and whether
+    some row was computed with another cadence than the program's (it changed since). One
+    grouped query over the program's rows."""
+    found: dict[int, int] = defaultdict(int)
+    off_cadence = False
+    for severity, cadence, n in (
+        MentorshipHealth.objects.filter(program=program)
+        .order_by()
+        .values_list("severity", "cadence")
+        .annotate(n=Count("pk"))
+    ):
+        found[severity] += n
+        off_cadence |= cadence != program.meeting_cadence
+    state_of = {severity: state for state, severity in health.SEVERITY.items()}
+    counts = {health.LABELS[state_of[severity]]: n for severity, n in sorted(found.items())}
+    return counts, off_cadence
+
+
+class BoardRows:
+    """The board's rows as the paginator wants them: the length known (from the counts), a
+    page a LIMIT/OFFSET query in board order — state severity, the longest silent first (a
+    pairing with neither start nor check-in counts as silent since today), then id — as
+    (mentorship, HealthInfo) pairs."""
+
+    def __init__(self, program: Program, total: int, today: date):
+        self.program, self.total, self.today = program, total, today
+        # The board index's order: a page is the next 50 entries of one index range.
+        self.order = ("severity", "sort_on", "mentorship_id")
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[tuple[Mentorship, HealthInfo]]:
+        # The page's ids are chosen on the health rows alone (a top-N sort of the program's
+        # rows, on its index), and only those 50 are joined to the pairing and both people:
+        # one query, instead of joining every row of the program before sorting.
+        ids = (
+            MentorshipHealth.objects.filter(program=self.program)
+            .order_by(*self.order)
+            .values("mentorship_id")[window]
+        )
+        page = (
+            MentorshipHealth.objects.filter(mentorship_id__in=ids)
+            .select_related("mentorship__mentor", "mentorship__mentee")
+            .only(*BOARD_FIELDS)
+            .order_by(*self.order)
+        )
+        return [(row.mentorship, stored_info(row, self.today)) for row in page]
+
+
+# What a board row shows (a deferred field read while rendering would cost a query per row:
+# the tests comparing 3 and 60 pairings would see it).
+BOARD_FIELDS = (
+    "state",
+    "severity",
+    "reference_on",
+    "last_checkin_on",
+    "next_due_on",
+    "avg_pulse",
+    "milestones_done",
+    "milestones_total",
+    "milestones_overdue",
+    "mentorship__status",
+    "mentorship__mentor__full_name",
+    "mentorship__mentor__email",
+    "mentorship__mentee__full_name",
+    "mentorship__mentee__email",
+)
 
 
 def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:

@@ -25,13 +25,14 @@ from outbox.services import Attachment, Email, email_enqueue, emails_enqueue, ev
 from people.models import User
 from programs.models import Program, Skill
 
-from . import invites
+from . import invites, selectors
 from .models import (
     ActionItem,
     CheckIn,
     CheckInTemplate,
     Meeting,
     MeetingStatus,
+    MentorshipHealth,
     Pulse,
     Recognition,
 )
@@ -154,7 +155,8 @@ def checkin_create(
         for i in items
     )
     if pulse is not None:
-        pulse_give(checkin=checkin, user=author, score=pulse)
+        _pulse_save(checkin=checkin, user=author, score=pulse)
+    mentorship_health_changed(mentorship_id=mentorship.pk)
     if next_meeting_date and next_meeting_time:
         try:
             meeting_schedule(
@@ -196,11 +198,91 @@ def action_item_set_done(*, item: ActionItem, by: User, done: bool) -> ActionIte
 
 @transaction.atomic
 def pulse_give(*, checkin: CheckIn, user: User, score: int) -> Pulse:
+    pulse = _pulse_save(checkin=checkin, user=user, score=score)
+    mentorship_health_changed(mentorship_id=checkin.mentorship_id)
+    return pulse
+
+
+def _pulse_save(*, checkin: CheckIn, user: User, score: int) -> Pulse:
     require_participant(checkin.mentorship, user)
     if not 1 <= score <= 5:
         raise ValidationError({"score": "Choose a score from 1 to 5."})
     pulse, _ = Pulse.objects.update_or_create(checkin=checkin, user=user, defaults={"score": score})
     return pulse
+
+
+# --- stored health (what the HR board reads) --------------------------------------------------
+
+# Mentorships recomputed per transaction: a few queries each, whatever the batch.
+HEALTH_BATCH = 500
+HEALTH_FIELDS = [f.name for f in MentorshipHealth._meta.concrete_fields if not f.primary_key]
+
+
+@transaction.atomic
+def mentorship_health_changed(*, mentorship_id: int) -> None:
+    """A check-in or pulse of this mentorship was written (in the caller's transaction):
+    flag it, which takes its row lock, so a recomputation under way elsewhere finishes first
+    and the one here sees this change; then recompute its stored health now."""
+    Mentorship.objects.filter(pk=mentorship_id).update(health_stale=True)
+    _health_refresh_batch([mentorship_id], timezone.localdate())
+
+
+def mentorship_health_refresh(*, mentorship_ids: list[int], today: date) -> int:
+    """Recompute the stored health of these mentorships from their inputs (the rules of
+    `checkins.health`), in batches of HEALTH_BATCH, each a transaction of 5 queries: read and
+    lock the rows (skipping those a writer holds: it flagged them and they stay flagged, or it
+    recomputes them itself), their milestones and pulses, upsert the live ones' rows (delete
+    the others'), clear the flags. Idempotent. Returns how many were recomputed."""
+    ids = sorted(set(mentorship_ids))
+    return sum(
+        _health_refresh_batch(ids[start : start + HEALTH_BATCH], today)
+        for start in range(0, len(ids), HEALTH_BATCH)
+    )
+
+
+@transaction.atomic
+def _health_refresh_batch(ids: list[int], today: date) -> int:
+    # Locked FOR NO KEY UPDATE SKIP LOCKED while read: it waits for nobody and blocks no
+    # check-in insert (their foreign key check takes KEY SHARE), only another recomputation
+    # or flagging of the same rows, which then comes after this one.
+    locked, snapshots = selectors.health_snapshots(ids, today, lock=True)
+    if not locked:
+        return 0
+    rows = [MentorshipHealth(**fields) for fields in snapshots]
+    MentorshipHealth.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["mentorship"],
+        update_fields=HEALTH_FIELDS,
+    )
+    live = {row.mentorship_id for row in rows}
+    gone = [pk for pk in locked if pk not in live]
+    if gone:
+        MentorshipHealth.objects.filter(mentorship_id__in=gone).delete()
+    Mentorship.objects.filter(pk__in=locked, health_stale=True).update(health_stale=False)
+    return len(locked)
+
+
+def program_health_refresh(*, program: Program, today: date) -> dict[str, int]:
+    """Bring the stored health of a program's pairings up to date before the board reads it,
+    and return the board's counts per state: the stale ones (`selectors.stale_health_ids`, one
+    indexed query when none is), then, if the counting query saw rows of another cadence (the
+    program's changed), those, and count again."""
+    mentorship_health_refresh(
+        mentorship_ids=selectors.stale_health_ids(today, program), today=today
+    )
+    counts, off_cadence = selectors.board_counts(program)
+    if off_cadence:
+        mentorship_health_refresh(mentorship_ids=selectors.off_cadence_ids(program), today=today)
+        counts, _ = selectors.board_counts(program)
+    return counts
+
+
+def health_sweep(*, today: date) -> int:
+    """Every stored health that may be wrong today, recomputed in bulk (hourly, on the
+    worker): the rows whose next_change_on has come, the flagged ones, those of a program
+    whose cadence changed. Safe to run twice: a second run finds nothing to do."""
+    return mentorship_health_refresh(mentorship_ids=selectors.stale_health_ids(today), today=today)
 
 
 def _template_fields(name: str, agenda: str) -> tuple[str, str]:

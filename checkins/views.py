@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from experts.selectors import flash_stats
-from mentorships.models import LIVE_STATUSES, Mentorship
+from mentorships.models import Mentorship
 from mentorships.selectors import coordinated_mentorship_or_404
 from people.models import User
 from people.permissions import hr_required, is_hr
@@ -297,12 +297,12 @@ def template_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def health_board(request: HttpRequest, slug: str) -> HttpResponse:
     program = _coordinated_program(request, slug)
-    live = Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    rows = selectors.board_rows(live, timezone.localdate())
+    today = timezone.localdate()
+    # The stored health of the program's stale pairings first (none, most of the time), then
+    # the counts and one page, filtered, sorted and paged in the database.
+    counts = services.program_health_refresh(program=program, today=today)
+    rows = selectors.BoardRows(program, sum(counts.values()), today)
     page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    counts: dict[str, int] = {}
-    for _, info in rows:
-        counts[info.label] = counts.get(info.label, 0) + 1
     return render(
         request,
         "checkins/health_board.html",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Agreement, Goal, Mentorship, MentorshipEvent, Milestone, ResetRequest
+from .services import mentorships_mark_health_stale
 
 
 class EventInline(admin.TabularInline):
@@ -16,6 +17,11 @@ class MentorshipAdmin(admin.ModelAdmin):
     raw_id_fields = ["mentor", "mentee", "created_by", "replaced_by", "matching_run"]
     inlines = [EventInline]
 
+    def save_model(self, request, obj, form, change):
+        # A status or start date changed here: the stored health is recomputed (checkins).
+        obj.health_stale = True
+        super().save_model(request, obj, form, change)
+
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
@@ -28,6 +34,20 @@ class GoalAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["mentorship"]
     inlines = [MilestoneInline]
+
+    # Milestones edited or deleted here: the pairing's stored health is recomputed (checkins).
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        mentorships_mark_health_stale(ids=[form.instance.mentorship_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        mentorships_mark_health_stale(ids=[obj.mentorship_id])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        mentorships_mark_health_stale(ids=ids)
 
 
 @admin.register(Agreement)

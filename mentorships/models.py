@@ -72,6 +72,11 @@ class Mentorship(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Something relationship health reads changed (status, start, milestones) since the
+    # check-ins app last stored it (checkins.MentorshipHealth, a layer above, which recomputes
+    # and clears this under a row lock). Set in the same transaction as the change, by the
+    # services here; a new pairing starts stale.
+    health_stale = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -88,6 +93,11 @@ class Mentorship(models.Model):
         indexes = [
             models.Index(fields=["program", "mentor", "status"]),
             models.Index(fields=["status"]),
+            models.Index(
+                fields=["program"],
+                condition=models.Q(health_stale=True),
+                name="mentorship_health_stale",
+            ),
         ]
 
     def __str__(self) -> str:

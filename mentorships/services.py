@@ -180,7 +180,7 @@ def _transition(
     mentorship: Mentorship, *, allowed: tuple[str, ...], verb: str, **changes: Any
 ) -> Mentorship:
     updated = Mentorship.objects.filter(pk=mentorship.pk, status__in=allowed).update(
-        updated_at=timezone.now(), **changes
+        updated_at=timezone.now(), health_stale=True, **changes
     )
     if not updated:
         current = Mentorship.objects.filter(pk=mentorship.pk).values_list("status", flat=True)
@@ -188,6 +188,15 @@ def _transition(
         raise ValidationError(f"This mentorship can't be {verb}: it is {label}.")
     mentorship.refresh_from_db()
     return mentorship
+
+
+@transaction.atomic
+def mentorships_mark_health_stale(*, ids: list[int]) -> int:
+    """Say that something relationship health reads (status, start, milestones) changed for
+    these pairings; the check-ins app recomputes their stored health from this flag (on the
+    health board, or its hourly sweep). Call it in the transaction of the change: the UPDATE
+    takes the row lock that orders it after a recomputation under way. Returns the rows."""
+    return Mentorship.objects.filter(pk__in=ids).update(health_stale=True)
 
 
 # --- pairing lifecycle ----------------------------------------------------------------------
@@ -276,7 +285,10 @@ def mentorships_activate_many(
         .values_list("pk", flat=True)
     )
     Mentorship.objects.filter(pk__in=ids).update(
-        status=MentorshipStatus.ACTIVE, started_on=date.today(), updated_at=timezone.now()
+        status=MentorshipStatus.ACTIVE,
+        started_on=date.today(),
+        updated_at=timezone.now(),
+        health_stale=True,
     )
     activated = list(
         Mentorship.objects.filter(pk__in=ids)
@@ -572,6 +584,7 @@ def milestones_add(*, goal: Goal, by: User, rows: list[tuple[str, date]]) -> lis
     rows = [(title.strip(), due) for title, due in rows if (title or "").strip() and due]
     if not rows:
         raise ValidationError("Add at least one milestone with a title and a due date.")
+    mentorships_mark_health_stale(ids=[goal.mentorship_id])
     return Milestone.objects.bulk_create(
         [Milestone(goal=goal, title=title, due_date=due) for title, due in rows]
     )
@@ -586,6 +599,7 @@ def milestone_mark_done(*, milestone: Milestone, by: User, evidence: str = "") -
     )
     if not updated:
         raise ValidationError("This milestone is already done.")
+    mentorships_mark_health_stale(ids=[milestone.goal.mentorship_id])
     milestone.refresh_from_db()
     return milestone
 
@@ -597,6 +611,7 @@ def milestone_undo(*, milestone: Milestone, by: User) -> Milestone:
     updated = Milestone.objects.filter(pk=milestone.pk, done_at__isnull=False).update(done_at=None)
     if not updated:
         raise ValidationError("This milestone is not marked done.")
+    mentorships_mark_health_stale(ids=[milestone.goal.mentorship_id])
     milestone.refresh_from_db()
     return milestone
 

@@ -366,6 +366,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
     },
     "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": crontab(minute=5)},
+    # The health board's stored states whose day to change has come (checkins.MentorshipHealth).
+    "checkins-health-sweep": {
+        "task": "checkins.tasks.health_sweep",
+        "schedule": crontab(minute=1),
+    },
     "reminders-digests": {
         "task": "reminders.tasks.send_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

@@ -1,8 +1,15 @@
-"""health_state: one test per rule, on plain values (no database)."""
+"""health_state and next_change_on: on plain values (no database)."""
 
+import random
 from datetime import date, timedelta
 
-from checkins.health import grace_days, health_state, next_due_on
+from checkins.health import (
+    PULSE_WINDOW_DAYS,
+    grace_days,
+    health_state,
+    next_change_on,
+    next_due_on,
+)
 
 TODAY = date(2026, 6, 1)
 
@@ -105,3 +112,52 @@ def test_it_puts_the_next_due_date_one_cadence_after_the_last_check_in():
         started_on=date(2026, 1, 1), last_checkin_on=date(2026, 5, 1), cadence_days=14
     ) == date(2026, 5, 15)
     assert next_due_on(started_on=None, last_checkin_on=None, cadence_days=14) is None
+
+
+def _inputs_on(day: date, world: dict) -> dict:
+    """health_state's inputs on `day` for a pairing's dated facts, as the selectors read them."""
+    since = day - timedelta(days=PULSE_WINDOW_DAYS)
+    due = [(on, done) for on, done in world["milestones"] if on < day]
+    return {
+        "recent_pulses": [score for on, score in world["pulses"] if on >= since],
+        "milestones_total": len(due),
+        "milestones_overdue": sum(1 for _, done in due if not done),
+    }
+
+
+def test_it_names_a_day_before_which_the_state_cannot_change():
+    """Over random pairings, health_state is the same on every day from today to the day
+    before next_change_on (and stays the same for good when it is None)."""
+    rng = random.Random(17)
+    for _ in range(400):
+        cadence = rng.choice([7, 14, 30])
+        status = rng.choice(["active"] * 5 + ["proposed", "paused"])
+        started = TODAY - timedelta(days=rng.randint(-5, 120)) if rng.random() < 0.9 else None
+        last = TODAY - timedelta(days=rng.randint(0, 70)) if rng.random() < 0.7 else None
+        world = {
+            "pulses": [
+                (TODAY - timedelta(days=rng.randint(0, 120)), rng.randint(1, 5))
+                for _ in range(rng.randint(0, 4))
+            ],
+            "milestones": [
+                (TODAY + timedelta(days=rng.randint(-40, 40)), rng.random() < 0.4)
+                for _ in range(rng.randint(0, 4))
+            ],
+        }
+        fixed = {"started_on": started, "last_checkin_on": last, "cadence_days": cadence}
+
+        def on(day: date, status=status, fixed=fixed, world=world) -> str:
+            return health_state(today=day, status=status, **fixed, **_inputs_on(day, world))
+
+        window = [d for d, _ in world["pulses"] if d >= TODAY - timedelta(days=PULSE_WINDOW_DAYS)]
+        later = [d for d, _ in world["milestones"] if d >= TODAY]
+        change = next_change_on(
+            today=TODAY,
+            status=status,
+            oldest_recent_pulse_on=min(window, default=None),
+            next_milestone_due_on=min(later, default=None),
+            **fixed,
+        )
+        assert change is None or change > TODAY
+        horizon = (change - TODAY).days if change else 200
+        assert {on(TODAY + timedelta(days=k)) for k in range(horizon)} == {on(TODAY)}

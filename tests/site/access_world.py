@@ -477,7 +477,9 @@ WATCHED_APPS = (
     "selfmatch",
     "careers",
 )
-VOLATILE = frozenset({"last_login"})
+VOLATILE = frozenset({"last_login", "health_stale"})
+# Derived rows the app recomputes from others (a check-in or pulse updates the stored health).
+DERIVED = frozenset({"checkins.MentorshipHealth"})
 
 Snapshot = dict[str, dict[object, dict]]
 
@@ -489,6 +491,8 @@ def fingerprint() -> Snapshot:
     state: Snapshot = {}
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
+            if model._meta.label in DERIVED:
+                continue
             state[model._meta.label] = {
                 row["id"] if "id" in row else repr(row): {
                     k: v for k, v in row.items() if k not in VOLATILE
