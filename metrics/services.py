@@ -340,7 +340,9 @@ class RefreshResult:
     purged: int = 0
 
 
-def dashboard_refresh_daily(*, today: date, budget_seconds: float | None = None) -> RefreshResult:
+def dashboard_refresh_daily(
+    *, today: date, budget_seconds: float | None = None, into: RefreshResult | None = None
+) -> RefreshResult:
     """Build every default view (selectors.default_dashboard_views) not yet of `today`.
 
     Safe to run twice, or in two workers at once: a view already of today is skipped and
@@ -349,8 +351,9 @@ def dashboard_refresh_daily(*, today: date, budget_seconds: float | None = None)
     When every view is done, views of earlier days (filtered ones, or of managers no longer
     managing) are deleted.
     Rows the Builder shares between a view and its wider views are shared by the whole run.
+    `into`: the counts, kept up as it goes (read them if the run is cut short).
     """
-    result = RefreshResult()
+    result = into if into is not None else RefreshResult()
     started = time.perf_counter()
     views = selectors.default_dashboard_views()
     fresh = set(

@@ -287,3 +287,18 @@ def test_it_keys_a_view_by_everything_that_decides_who_is_counted() -> None:
         snapshots.key_for(base, None),
     }
     assert len(keys) == 9
+
+
+def test_it_does_not_queue_again_a_run_the_time_limit_cut_short_before_any_view(
+    org, monkeypatch
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(snapshots, "build", too_slow)
+    result = tasks.refresh_dashboards()
+    assert result["built"] == 0 and result["left"] == 0
+    assert not OutboxMessage.objects.filter(task_name="metrics.tasks.refresh_dashboards").exists()
+    assert not DashboardSnapshot.objects.exclude(refreshing_since=None).exists()
