@@ -281,10 +281,10 @@ def _snapshot_build(
             ms=round((time.perf_counter() - started) * 1000),
         )
     finally:
-        done = DashboardSnapshot.objects.filter(key=key, refreshing_since=claimed_at)
-        done.update(refreshing_since=None)
+        mine = DashboardSnapshot.objects.filter(key=key, refreshing_since=claimed_at)
         # Presses of "Refresh now" before this build began are answered by it.
-        done.filter(refresh_requested_at__lte=claimed_at).update(refresh_requested_at=None)
+        mine.filter(refresh_requested_at__lte=claimed_at).update(refresh_requested_at=None)
+        mine.update(refreshing_since=None)
 
 
 def _current(view: snapshots.View) -> tuple[snapshots.View, User | None, list[int] | None]:
