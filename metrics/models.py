@@ -66,3 +66,35 @@ class OutcomeEvent(models.Model):
         if kind == OutcomeKind.PROJECT_OUTCOME:
             return project_name.strip().lower()[:150]
         return ""
+
+
+class DashboardSnapshot(models.Model):
+    """One dashboard view as built (after suppression and differencing protection), kept for
+    the day its figures are of (metrics.snapshots, refreshed by metrics.tasks each morning).
+
+    `key` hashes everything that decides who is counted and what may be shown (audience,
+    programs, the viewer's wider programs, a manager's line and subtree, filters), so a view
+    is only ever served to viewers whose own view would be built from the same inputs.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    # What rebuilds the view (metrics.snapshots.View as JSON), for the worker.
+    spec = models.JSONField(default=dict)
+    label = models.CharField(max_length=200, blank=True)
+    # An unfiltered view the morning refresh keeps; a filtered one is kept for its day only.
+    is_default = models.BooleanField(default=False)
+    # The built sections as JSON (metrics.snapshots.encode); empty until first built.
+    payload = models.TextField(blank=True)
+    data_day = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    compute_ms = models.PositiveIntegerField(default=0)
+    # Claimed by a worker building it (a conditional UPDATE; a stale claim can be taken over).
+    refreshing_since = models.DateTimeField(null=True, blank=True)
+    # "Refresh now" pressed and not yet done: the page says the refresh is on its way.
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["data_day"], name="dashboard_snapshot_day")]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.key[:12]} · {self.data_day}"

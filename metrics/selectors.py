@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean, median
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from careers import selectors as careers_selectors
 from checkins.models import CheckIn, Pulse
@@ -25,7 +25,7 @@ from people.models import User
 from people.selectors import ancestor_ids
 from programs.models import CADENCE_DAYS, Enrolment, EnrolmentSkill, Program, Skill, SkillCategory
 
-from .models import OutcomeEvent, OutcomeKind
+from .models import DashboardSnapshot, OutcomeEvent, OutcomeKind
 
 # A mentorship is on track while its last check-in is no older than this many cadences.
 ON_TRACK_CADENCES = 1.5
@@ -985,9 +985,13 @@ class TeamTotals:
         return "steady"
 
 
-def team_totals(people_ids: frozenset[int], today: date) -> TeamTotals:
-    """Three queries whatever the size of the team."""
-    ids = list(people_ids)
+def team_totals(
+    people_ids: frozenset[int] | QuerySet, today: date, *, size: int | None = None
+) -> TeamTotals:
+    """Three queries whatever the size of the team. `people_ids`: the ids, or a queryset of
+    the team (used as a subquery, the ids never leave the database; then `size` is the
+    team's size)."""
+    ids = people_ids.values("pk") if isinstance(people_ids, QuerySet) else list(people_ids)
     taking_part = (
         Enrolment.objects.filter(user_id__in=ids, status="approved")
         .values("user_id")
@@ -1014,10 +1018,71 @@ def team_totals(people_ids: frozenset[int], today: date) -> TeamTotals:
         ),
     )
     return TeamTotals(
-        people=len(ids),
+        people=size if size is not None else len(ids),
         taking_part=taking_part,
         live_mentorships=live,
         checkins_last_30=found["last"],
         checkins_previous_30=found["previous"],
         hours_last_90=round((found["minutes"] or 0) / 60, 1),
     )
+
+
+# --- Dashboards built once a day (metrics.snapshots) ----------------------------------------
+
+
+def subtree_fingerprint(team: QuerySet) -> list[int]:
+    """snapshots.fingerprint of a manager's subtree, from SQL (one query, no ids fetched)."""
+    found = team.order_by().aggregate(
+        n=Count("pk"), total=Sum("pk"), squares=Sum(F("pk") * F("pk"))
+    )
+    return [found["n"] or 0, int(found["total"] or 0), int(found["squares"] or 0)]
+
+
+def dashboard_snapshot(key: str) -> DashboardSnapshot | None:
+    """The stored view under `key`, without its spec (one query)."""
+    return (
+        DashboardSnapshot.objects.filter(key=key)
+        .only("payload", "data_day", "computed_at", "refresh_requested_at")
+        .first()
+    )
+
+
+def default_dashboard_views() -> list:
+    """Every unfiltered dashboard someone can open, once each (the morning refresh builds
+    them): leadership; each HR coordinator's programs dashboard and each of their programs'
+    dashboards (coordinators of the same programs share them); every manager's team."""
+    from .dashboards import Audience
+    from .snapshots import View
+
+    every = tuple(sorted(Program.objects.values_list("pk", flat=True)))
+    views = [View(Audience.LEADERSHIP, every, every)]
+    sets: dict[int, set[int]] = {
+        pk: set()
+        for pk in User.objects.filter(is_hr_coordinator=True, is_active=True).values_list(
+            "pk", flat=True
+        )
+    }
+    for user_id, program_id in Program.coordinators.through.objects.filter(
+        user_id__in=list(sets)
+    ).values_list("user_id", "program_id"):
+        sets[user_id].add(program_id)
+    seen = set()
+    for programs in sorted({tuple(sorted(s)) for s in sets.values()}):
+        for view in [
+            View(Audience.HR, programs, programs),
+            *[View(Audience.HR, (pk,), programs) for pk in programs if len(programs) > 1],
+        ]:
+            if view not in seen:
+                seen.add(view)
+                views.append(view)
+    managers = (
+        User.objects.filter(is_active=True, reports__is_active=True)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "reporting_path")
+    )
+    views += [
+        View(Audience.MANAGER, every, every, manager_id=pk, manager_path=path)
+        for pk, path in managers
+    ]
+    return views

@@ -17,12 +17,12 @@ from learning.forms import ExamResultAnyoneForm, ExamResultForm
 from people.forms import ActiveEmployeeEmailForm
 from people.models import User
 from people.permissions import hr_required
-from people.selectors import is_manager, subtrees_up_the_line
+from people.selectors import is_manager, reporting_path_of, subtree
 from programs.models import Program
 from programs.selectors import coordinated_program
 
 from . import selectors, services, tables
-from .dashboards import Audience, Builder, wider_scopes
+from .dashboards import Audience
 from .export import to_csv
 from .forms import (
     DashboardFilterForm,
@@ -32,13 +32,13 @@ from .forms import (
 )
 from .models import OutcomeEvent
 from .outcome_import import template_rows
+from .snapshots import View
 
 
 def _scope(
     request: HttpRequest,
     programs: list[tuple[int, str]],
     *,
-    people=None,
     fixed_program: int | None = None,
 ) -> tuple[selectors.Scope, DashboardFilterForm]:
     program_ids = tuple(pk for pk, _ in programs)
@@ -55,7 +55,6 @@ def _scope(
     department = data.get("department")
     scope = selectors.Scope(
         program_ids=program_ids,
-        people_ids=people,
         department_id=department.pk if department else None,
         cohort=data.get("cohort") or None,
         date_from=data.get("date_from"),
@@ -70,17 +69,27 @@ def _render(
     *,
     title: str,
     intro: str,
-    scope: selectors.Scope,
+    view: View,
     form: DashboardFilterForm,
-    audience: Audience,
     slug: str,
     extra: dict | None = None,
-    all_program_ids: tuple[int, ...] | None,
-    people_bases=(),
+    manager: User | None = None,
+    people: list[int] | None = None,
 ) -> HttpResponse:
-    # Every view of the same figures the viewer could set beside this one (see Builder).
-    wider = wider_scopes(scope, all_program_ids=all_program_ids, people_bases=people_bases)
-    sections = Builder(scope, audience, wider=wider).sections()
+    """The view's figures as of today (metrics.snapshots: read from the day's table, or built
+    now and stored), as a page or as tidy tables. HR may POST to ask for a refresh now."""
+    if request.method == "POST" and view.audience is Audience.HR:
+        services.dashboard_refresh_request(view=view, people=people, by=request.user)
+        messages.success(
+            request,
+            "A refresh of these figures is on its way. Reload the page in a minute or two.",
+        )
+        return redirect(request.get_full_path())
+    figures = services.dashboard_figures(
+        view=view, manager=manager, people=people, today=date.today()
+    )
+    sections = figures.sections
+    audience = view.audience
     query = request.GET.copy()
     for key in ("format", "table", "metric"):
         query.pop(key, None)
@@ -105,6 +114,8 @@ def _render(
             "panels": [(s, tables.table_links(s, audience)) for s in sections],
             "audience": audience.value,
             "query": query.urlencode(),
+            "figures": figures,
+            "can_refresh": audience is Audience.HR,
             **(extra or {}),
         },
     )
@@ -156,12 +167,10 @@ def hr_dashboard(request: HttpRequest) -> HttpResponse:
         request,
         title="Programs dashboard",
         intro="Every program you coordinate. Use the filters to narrow every figure.",
-        scope=scope,
+        view=View.of(scope, Audience.HR, all_program_ids=[pk for pk, _ in programs]),
         form=form,
-        audience=Audience.HR,
         slug="programs",
         extra={"no_programs": not programs},
-        all_program_ids=tuple(pk for pk, _ in programs),
     )
 
 
@@ -170,17 +179,15 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     scope, form = _scope(request, [(program.pk, program.name)], fixed_program=program.pk)
     # The same figures as the programs dashboard filtered to this program.
-    coordinated = tuple(request.user.coordinated_programs.values_list("pk", flat=True))
+    coordinated = request.user.coordinated_programs.values_list("pk", flat=True)
     return _render(
         request,
         title=f"{program.name}: dashboard",
         intro="Figures for this program only.",
-        scope=scope,
+        view=View.of(scope, Audience.HR, all_program_ids=coordinated),
         form=form,
-        audience=Audience.HR,
         slug=program.slug,
         extra={"program": program},
-        all_program_ids=coordinated,
     )
 
 
@@ -189,21 +196,29 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     if not is_manager(request.user):
         raise PermissionDenied("Only managers have a team dashboard.")
     programs = list(Program.objects.order_by("name").values_list("pk", "name"))
-    # Own subtree, then the subtrees of the managers above, whose dashboards are published too.
-    subtrees = subtrees_up_the_line(request.user)
-    scope, form = _scope(request, programs, people=subtrees[0])
+    scope, form = _scope(request, programs)
+    # The subtree stays in SQL: its fingerprint keys the stored view (metrics.snapshots), and
+    # the ids are loaded only when the view is built.
+    team = subtree(request.user)
+    people = selectors.subtree_fingerprint(team)
+    view = View.of(
+        scope,
+        Audience.MANAGER,
+        all_program_ids=[pk for pk, _ in programs],
+        manager=request.user,
+        manager_path=reporting_path_of(request.user),
+    )
     return _render(
         request,
         title="Team dashboard",
         intro="Everyone who reports to you, directly or indirectly, as aggregates only. "
         "Figures from fewer than 3 people are not shown.",
-        scope=scope,
+        view=view,
         form=form,
-        audience=Audience.MANAGER,
         slug="team",
-        all_program_ids=tuple(pk for pk, _ in programs),
-        people_bases=[*subtrees[1:], None],
-        extra={"team": selectors.team_totals(subtrees[0], date.today())},
+        manager=request.user,
+        people=people,
+        extra={"team": selectors.team_totals(team, date.today(), size=people[0])},
     )
 
 
@@ -218,11 +233,9 @@ def leadership_dashboard(request: HttpRequest) -> HttpResponse:
         title="Leadership view",
         intro="All programs across the organisation. Figures from fewer than 3 people "
         "are not shown.",
-        scope=scope,
+        view=View.of(scope, Audience.LEADERSHIP, all_program_ids=[pk for pk, _ in programs]),
         form=form,
-        audience=Audience.LEADERSHIP,
         slug="leadership",
-        all_program_ids=tuple(pk for pk, _ in programs),
     )
 
 

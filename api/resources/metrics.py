@@ -3,7 +3,8 @@
 Each endpoint is one dashboard page, for the same people (docs/security.md): the programs
 dashboard and a program's dashboard for HR coordinators (of that program), the team dashboard
 for managers, the leadership view for those HR granted it. The figures are built exactly as the
-pages build them: `metrics.dashboards.Builder` over the same scope and the same wider views,
+pages build them (and read from the same stored views of the day, metrics.snapshots):
+`metrics.dashboards.Builder` over the same scope and the same wider views,
 whose one check (`Builder.shown`, applying core.privacy) suppresses any figure from fewer than
 3 people and any a filter would let one work out by differencing; then `metrics.tables` reads
 the rows the page shows into tidy tables, where a hidden figure is null. Nothing here decides
@@ -21,10 +22,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from metrics import selectors, services, tables
-from metrics.dashboards import Audience, Builder, wider_scopes
+from metrics.dashboards import Audience
 from metrics.forms import DashboardFilterForm
+from metrics.snapshots import View
 from people.permissions import is_hr
-from people.selectors import is_manager, subtrees_up_the_line
+from people.selectors import is_manager, reporting_path_of, subtree
 from programs.models import Program
 from programs.selectors import coordinated_program
 
@@ -100,13 +102,13 @@ def _dashboard(
     title: str,
     programs: list[tuple[int, str]],
     audience: Audience,
-    all_program_ids: tuple[int, ...] | None,
-    people=None,
-    people_bases=(),
+    all_program_ids: tuple[int, ...],
+    manager=None,
     fixed_program: int | None = None,
 ) -> Response:
     """The page's scope from the same filter form (metrics.views._scope), then its figures
-    (metrics.views._render), as the tidy tables of its export."""
+    (metrics.views._render: the same stored view of the day, metrics.snapshots), as the tidy
+    tables of its export."""
     program_ids = tuple(pk for pk, _ in programs)
     params = request.query_params
     department = params.get("department", "")
@@ -129,15 +131,24 @@ def _dashboard(
     department = data.get("department")
     scope = selectors.Scope(
         program_ids=program_ids,
-        people_ids=people,
         department_id=department.pk if department else None,
         cohort=data.get("cohort") or None,
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
         today=date.today(),
     )
-    wider = wider_scopes(scope, all_program_ids=all_program_ids, people_bases=people_bases)
-    sections = Builder(scope, audience, wider=wider).sections()
+    # A manager's subtree: its fingerprint keys the stored view; the ids stay in SQL.
+    people = None if manager is None else selectors.subtree_fingerprint(subtree(manager))
+    view = View.of(
+        scope,
+        audience,
+        all_program_ids=all_program_ids,
+        manager=manager,
+        manager_path="" if manager is None else reporting_path_of(manager),
+    )
+    sections = services.dashboard_figures(
+        view=view, manager=manager, people=people, today=scope.today
+    ).sections
     found = tables.dashboard_tables(sections, audience)
     services.dashboard_exported(by=request.user, dashboard=key, metric="api")
     return Response(
@@ -223,16 +234,14 @@ class MetricsViewSet(MethodFirst, ApiViewMixin, viewsets.GenericViewSet):
         if not is_manager(request.user):
             raise RoleRequired("Only managers have a team dashboard.")
         programs = list(Program.objects.order_by("name").values_list("pk", "name"))
-        subtrees = subtrees_up_the_line(request.user)
         return _dashboard(
             request,
             key="team",
             title="Team dashboard",
             programs=programs,
             audience=Audience.MANAGER,
-            people=subtrees[0],
             all_program_ids=tuple(pk for pk, _ in programs),
-            people_bases=[*subtrees[1:], None],
+            manager=request.user,
         )
 
     @extend_schema(parameters=[PROGRAM_FILTER, *FILTERS], responses=DashboardSerializer)

@@ -386,6 +386,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=20),
     },
 }
+# Dashboards (metrics.snapshots): every unfiltered view built early each morning, so its
+# viewers read stored figures; a run stops starting views after the budget (under the task
+# time limit) and queues the next run, which goes on where it stopped.
+CELERY_BEAT_SCHEDULE["metrics-dashboards"] = {
+    "task": "metrics.tasks.refresh_dashboards",
+    "schedule": crontab(hour=6, minute=0),
+}
+METRICS_REFRESH_BUDGET_SECONDS = env.int(
+    "METRICS_REFRESH_BUDGET_SECONDS", default=max(CELERY_TASK_SOFT_TIME_LIMIT - 60, 30)
+)
 # Self-match: mentors' deadlines pass requests on, reminders, hybrid programs' closing days.
 CELERY_BEAT_SCHEDULE["selfmatch-sweep"] = {"task": "selfmatch.tasks.sweep", "schedule": 300.0}
 
