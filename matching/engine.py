@@ -8,15 +8,22 @@ penalties are non-decreasing, so cheaper arcs fill first and the model is
 exact for the convex total penalty.
 
 Matching as many mentees as possible comes first when ``maximize_matched``.
-Two encodings of that, tried in this order each round:
+Each round solves one lexicographic flow on the candidate edges (OR-Tools'
+``solve_max_flow_with_min_cost``: a maximum flow, then the cheapest flow of
+that value, on the small costs ``top − w_ij``; no "unmatched" arcs), and
+prices it in one of two equivalent encodings:
 
-* forced: if the candidate edges admit a matching of size ``target`` (a
-  trivial upper bound on any matching: mentees with an allowed pair, capped
-  by the usable mentor slots), route exactly ``target`` units through
-  mentors via an "unmatched" hub of capacity n − target.  Costs stay small,
-  so OR-Tools' cost scaling needs fewer phases (about a third faster).
-* bonus: otherwise add a bonus larger than any possible score spread to
-  every matched pair (w_ij = score_ij + bonus).
+* forced: if it matches ``target`` mentees (a trivial upper bound on any
+  matching: mentees with an allowed pair, capped by the usable mentor
+  slots), it is an optimal flow that routes exactly ``target`` units through
+  mentors and the rest via an "unmatched" hub of capacity n − target;
+* bonus: otherwise it is optimal when a bonus larger than any possible
+  score spread is added to every matched pair (w_ij = score_ij + bonus), so
+  one more match outweighs any score difference.
+
+Until 2026-12 the forced network was solved first and the bonus one only when
+that was infeasible: two solves in such rounds, and the bonus one on costs
+scaled by the bonus (more cost-scaling phases).
 
 Pricing.  The full matrix is too big for the flow solver, so the flow is
 solved on candidate edges (top-k per mentee plus a sparse random graph) and
@@ -48,9 +55,10 @@ V = n + m + 2 nodes and C the largest arc cost:
   far less in practice;
 * the dual: Bellman-Ford sweeps over the residual candidate network,
   O(V·E) worst case, a few sweeps in practice;
-* one pricing pass: O(n·m) time over the full matrix, read in int32 row
-  blocks on two threads (scores stay in their own dtype, e.g. int16; nothing
-  n × m in float), O(block) extra memory;
+* one pricing pass: O(n·m) time over the full matrix, read in int16 row
+  blocks (int32 when prices spread wider than 2**13 − top) on two threads
+  (scores stay in their own dtype, int8 or int16; nothing n × m is copied),
+  O(block) extra memory;
 * rounds: each adds at least one missing pair, so at most n·m in theory; a
   few in practice (docs/benchmarks.md).
 
@@ -253,6 +261,18 @@ def _mask_out(block: np.ndarray, allowed: np.ndarray, neg: int) -> None:
     forbidden = np.logical_not(allowed).view(np.int8)
     np.negative(forbidden, out=forbidden)  # 0 or −1: all bits set where forbidden
     block += np.subtract(neg, block, dtype=block.dtype) & forbidden
+
+
+def _work_dtype(reach: int) -> type:
+    """Narrowest work dtype for cells within ±``reach`` (scores plus price offsets).
+
+    int16 halves the memory traffic of a full-matrix pass against int32; both leave
+    head-room below ``_neg`` for masked cells (``_neg + reach`` stays above the lowest
+    threshold a pass compares with, and ``_neg − reach`` does not overflow).
+    """
+    if reach < 2**13:
+        return np.int16
+    return np.int32 if reach < 2**29 else np.int64
 
 
 def _neg(dtype: type) -> int:
@@ -526,7 +546,7 @@ class _Pricer:
         z = bonus - v
         z_top = int(z[active].max())
         spread = z_top - int(z[active].min())
-        dtype = np.int32 if spread < 2**29 and self.margin < 2**27 else np.int64
+        dtype = _work_dtype(spread + self.p.top + self.margin)
         neg = _neg(dtype)
         zw = np.clip(z - z_top, neg, 0).astype(dtype)
         # Lowest threshold keeps masked cells (≤ neg) out and real cells in.
@@ -614,7 +634,8 @@ class _Solver:
         """
         p = self.p
         k = min(self.per_row, p.m)
-        neg = _neg(np.int32)
+        dtype = _work_dtype(p.top)
+        neg = _neg(dtype)
 
         def work(rows: slice, block: np.ndarray) -> np.ndarray:
             if k < p.m:
@@ -626,7 +647,7 @@ class _Solver:
             r, c = np.nonzero(vals > neg)
             return (r + rows.start).astype(np.int64) * p.m + idx[r, c]
 
-        return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work)]))
+        return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
 
     def _random_pairs(self) -> np.ndarray:
         """Two random mentors per mentee and cap + 1 random mentees per mentor."""
@@ -645,41 +666,42 @@ class _Solver:
         return rows[ok].astype(np.int64) * p.m + cols[ok]
 
     def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
+        """Optimal flow on the candidate edges, in the encoding its dual is priced in.
+
+        With ``maximize_matched``, one lexicographic solve (most matches, then least cost)
+        on small costs: if it matches ``target`` mentees it is an optimal flow of the forced
+        encoding, otherwise of the bonus encoding (bonus > any score spread, so the two
+        objectives agree); either way ``_Duals`` can price it.
+        """
         p = self.p
         scores = p.scores[rows, cols].astype(np.int64)
-        if p.target is not None:
-            flow = self._min_cost_flow(rows, cols, scores, forced=True)
-            if flow is not None:
-                return flow
-        flow = self._min_cost_flow(rows, cols, scores, forced=False)
-        if flow is None:
-            raise RuntimeError("min-cost flow unexpectedly infeasible")
-        return flow
+        return self._min_cost_flow(rows, cols, scores, lexicographic=p.target is not None)
 
     def _min_cost_flow(
-        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, forced: bool
-    ) -> _Flow | None:
-        """Solve on candidate edges; None if the forced encoding is infeasible.
+        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, lexicographic: bool
+    ) -> _Flow:
+        """Solve on candidate edges.
 
-        Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m, hub n+m+1.
+        Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m.  Lexicographic: no
+        "unmatched" arcs; OR-Tools' ``solve_max_flow_with_min_cost`` finds a maximum flow
+        by push-relabel, then the cheapest flow of that value by cost scaling (which
+        mentees are matched is left to the second stage).  Otherwise each mentee also has
+        its "unmatched" arc (cost ``top``) and every unit is routed.
         """
         p, g = self.p, self.p.groups
         n, m = p.n, p.m
-        sink, hub = n + m, n + m + 1
-        bonus = 0 if forced or p.target is None else p.bonus
-        top = p.top + bonus
+        sink = n + m
+        top = p.top
         e, ng = rows.size, g.mentor.size
-        hub_cap = n - p.target if forced else 0
-        # Unmatched units go to the hub (forced) or straight to the sink.
-        tails = [rows, np.arange(n), n + g.mentor]
-        heads = [n + cols, np.full(n, hub if forced else sink), np.full(ng, sink)]
-        caps = [np.ones(e + n, np.int64), g.cap]
-        costs = [top - (scores + bonus), np.full(n, top), g.cost]
-        if forced:
-            tails.append([hub])
-            heads.append([sink])
-            caps.append([hub_cap])
-            costs.append([0])
+        tails = [rows, n + g.mentor]
+        heads = [n + cols, np.full(ng, sink)]
+        caps = [np.ones(e, np.int64), g.cap]
+        costs = [top - scores, g.cost]
+        if not lexicographic:
+            tails.append(np.arange(n))
+            heads.append(np.full(n, sink))
+            caps.append(np.ones(n, np.int64))
+            costs.append(np.full(n, top))
         solver = SimpleMinCostFlow()
         solver.add_arcs_with_capacity_and_unit_cost(
             np.concatenate(tails).astype(np.int32),
@@ -690,15 +712,18 @@ class _Solver:
         solver.set_nodes_supplies(
             np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
         )
-        status = solver.solve()
-        if forced and status == solver.INFEASIBLE:
-            return None
+        status = solver.solve_max_flow_with_min_cost() if lexicographic else solver.solve()
         if status != solver.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
         used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0
         mate = np.full(n, -1, dtype=np.int64)
         mate[rows[used]] = cols[used]
-        group_arcs = np.arange(e + n, e + n + ng, dtype=np.int32)
+        group_arcs = np.arange(e, e + ng, dtype=np.int32)
         group_flow = np.asarray(solver.flows(group_arcs)).astype(np.int64)
-        hub_flow = int(solver.flow(e + n + ng)) if forced else 0
-        return _Flow(bonus, forced, mate, group_flow, hub_flow, hub_cap)
+        if not lexicographic:
+            return _Flow(0, False, mate, group_flow, 0, 0)
+        matched = int(solver.maximum_flow())
+        if matched >= p.target:
+            # The most any matching can reach: optimal in the forced encoding, hub full.
+            return _Flow(0, True, mate, group_flow, n - matched, n - p.target)
+        return _Flow(p.bonus, False, mate, group_flow, 0, 0)
