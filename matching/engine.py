@@ -289,6 +289,40 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _top_k(block: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of each row's k largest cells above ``floor`` (per row; fewer if
+    fewer are), ties at the k-th value taken by column.
+
+    ``np.partition`` (values only) gives each row's k-th largest value, then two comparisons
+    pick the cells: O(cells) like ``argpartition``, but about 3 ns per int16 cell against
+    17 ns measured for ``argpartition`` on rows that are mostly the masked value.
+    """
+    m = block.shape[1]
+    if k >= m:
+        r, c = np.divmod(np.flatnonzero(block > floor[:, None]), m)
+        return r, c
+    kth = -np.partition(-block, k - 1, axis=1)[:, k - 1]
+    # Every cell above max(kth, floor) is taken (fewer than k of them) ...
+    r_a, c_a = np.divmod(np.flatnonzero(block > np.maximum(kth, floor)[:, None]), m)
+    # ... and cells equal to kth fill the rest, where kth is above the floor.
+    none = np.iinfo(block.dtype).min  # below _neg, so never a cell value
+    fill = np.where(kth > floor, kth, none).astype(block.dtype)
+    r_e, c_e = np.divmod(np.flatnonzero(block == fill[:, None]), m)
+    rank = np.arange(r_e.size) - np.searchsorted(r_e, r_e)
+    room = k - np.bincount(r_a, minlength=block.shape[0])
+    keep = rank < room[r_e]
+    return np.concatenate([r_a, r_e[keep]]), np.concatenate([c_a, c_e[keep]])
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ranges [lo_k, hi_k) laid end to end, and where each range starts
+    in them (ranges must be non-empty for ``reduceat`` over the starts)."""
+    lens = hi - lo
+    starts = np.cumsum(lens) - lens
+    idx = np.arange(int(lens.sum())) + np.repeat(lo - starts, lens)
+    return idx, starts
+
+
 def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct keys of a sorted array and the index where each run starts."""
     if sorted_keys.size == 0:
@@ -353,10 +387,19 @@ def _match_target(allowed: np.ndarray | None, cap: np.ndarray, n: int) -> int:
     """Upper bound on matched mentees: usable mentees vs usable mentor slots."""
     if allowed is None:
         return int(min(n, cap.sum()))
-    active = cap > 0
-    sub = allowed if active.all() else allowed[:, active]
-    mentees = int(np.count_nonzero(sub.any(axis=1)))
-    slots = int(np.minimum(cap[active], np.count_nonzero(sub, axis=0)).sum())
+    active = np.nonzero(cap > 0)[0]
+    mentees = int(np.count_nonzero(allowed.any(axis=1)))
+    # A mentor's usable slots: min(capacity, allowed mentees).  Counted over row blocks and
+    # stopped once every mentor has reached its capacity (usually after a few hundred rows),
+    # instead of a column count over the whole n × m mask.
+    need = cap[active]
+    seen = np.zeros(active.size, dtype=np.int64)
+    for start in range(0, n, 256):
+        block = allowed[start : start + 256]
+        seen += np.count_nonzero(block if active.size == cap.size else block[:, active], axis=0)
+        if (seen >= need).all():
+            break
+    slots = int(np.minimum(need, seen).sum())
     return min(mentees, slots)
 
 
@@ -446,6 +489,13 @@ class _Duals:
         m_cols = mate[self.m_rows]
         self.m_w = problem.scores[self.m_rows, m_cols].astype(np.int64) + flow.bonus
         self.m_heads, self.m_starts = _runs(m_cols)
+        # Edge ranges per mentee (edges come sorted by row) and per mentor (through a
+        # column order), so a sweep only revisits mentees next to a mentor whose V moved.
+        n, m = problem.n, problem.m
+        self.row_lo = np.searchsorted(self.e_rows, np.arange(n))
+        self.row_hi = np.searchsorted(self.e_rows, np.arange(n), side="right")
+        self.by_col = np.argsort(self.e_cols, kind="stable")
+        self.col_lo = np.searchsorted(self.e_cols[self.by_col], np.arange(m + 1))
         self.sweeps = 0
 
     def _matched_floor(self, u: np.ndarray) -> int:
@@ -460,15 +510,26 @@ class _Duals:
         return max(best, int(unmatched.max())) if unmatched.size else best
 
     def solve(self, max_sweeps: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(u, V), or None if not converged within ``max_sweeps``."""
+        """(u, V), or None if not converged within ``max_sweeps``.
+
+        Each sweep is one Jacobi step of the Bellman equations (u from V, then V from u).
+        A mentee's best edge gain only changes when the V of one of its candidate mentors
+        does, so after the first sweep only those mentees are recomputed: the same
+        iterates as full sweeps, at a cost proportional to the edges next to moved
+        mentors (O(E) for the first sweep, O(n + m + frontier edges) after it).
+        """
         n = self.p.n
         u = np.where(self.matched, 0, -_INF)
         v = self.next_cost.copy()
+        gain = np.full(n, -_INF)
+        todo: np.ndarray | None = None  # mentees to recompute; None = all
         for sweep in range(1, max_sweeps + 1):
-            u_new = np.full(n, -_INF)
-            if self.e_rows.size:
-                gain = np.maximum.reduceat(self.e_w - v[self.e_cols], self.r_starts)
-                u_new[self.r_heads] = gain
+            if self.e_rows.size and todo is None:
+                gain[self.r_heads] = np.maximum.reduceat(self.e_w - v[self.e_cols], self.r_starts)
+            elif self.e_rows.size and todo.size:
+                idx, starts = _ranges(self.row_lo[todo], self.row_hi[todo])
+                gain[todo] = np.maximum.reduceat(self.e_w[idx] - v[self.e_cols[idx]], starts)
+            u_new = gain.copy()
             u_new[self.matched] = np.maximum(u_new[self.matched], self._matched_floor(u_new))
             v_new = self.next_cost.copy()
             if self.m_rows.size:
@@ -477,6 +538,9 @@ class _Duals:
             if np.array_equal(u_new, u) and np.array_equal(v_new, v):
                 self.sweeps = sweep
                 return (u, v) if self._sink_arcs_hold(u, v) else None
+            moved = np.nonzero(v_new != v)[0]
+            idx, _ = _ranges(self.col_lo[moved], self.col_lo[moved + 1])
+            todo = _sorted_unique(self.e_rows[self.by_col[idx]])
             u, v = u_new, v_new
         return None
 
@@ -568,12 +632,9 @@ class _Pricer:
             return rows[r].astype(np.int64) * m + c
         # Rows with too many candidates keep only their per_row best.
         light = counts[r] <= self.per_row
-        k = self.per_row
-        # Selecting the k smallest of the negated block is the same set; it stays fast when
-        # most cells hold the masked value (argpartition slows badly on those duplicates).
-        best = np.argpartition(-block[heavy], k - 1, axis=1)[:, :k]
-        r_all = np.concatenate([r[light], np.repeat(heavy, k)])
-        c_all = np.concatenate([c[light], best.ravel()])
+        r_top, c_top = _top_k(block[heavy], self.per_row, floor[heavy])
+        r_all = np.concatenate([r[light], heavy[r_top]])
+        c_all = np.concatenate([c[light], c_top])
         return rows[r_all].astype(np.int64) * m + c_all
 
 
@@ -638,14 +699,8 @@ class _Solver:
         neg = _neg(dtype)
 
         def work(rows: slice, block: np.ndarray) -> np.ndarray:
-            if k < p.m:
-                # k smallest of the negation = k largest; fast with many masked duplicates.
-                idx = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            else:
-                idx = np.broadcast_to(np.arange(p.m), block.shape)
-            vals = np.take_along_axis(block, idx, axis=1)
-            r, c = np.nonzero(vals > neg)
-            return (r + rows.start).astype(np.int64) * p.m + idx[r, c]
+            r, c = _top_k(block, k, np.full(block.shape[0], neg, dtype=block.dtype))
+            return (r + rows.start).astype(np.int64) * p.m + c
 
         return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
 
