@@ -93,6 +93,12 @@ _THREADS = min(2, os.cpu_count() or 1)
 _PER_ROW = 12
 _ADD_PER_ROW = 12
 _MARGIN = 3
+# Sweeps allowed to extend a dual over new edges before the flow is solved again.
+_EXTEND_SWEEPS = 40
+# Before the re-solves of the first rounds, candidates with a reduced cost above this are
+# dropped (score points; correctness never depends on it).
+_PRUNE_ROUNDS = 3
+_PRUNE_SLACK = 4
 _T = TypeVar("_T")
 
 
@@ -509,7 +515,9 @@ class _Duals:
         unmatched = u[~self.matched]
         return max(best, int(unmatched.max())) if unmatched.size else best
 
-    def solve(self, max_sweeps: int) -> tuple[np.ndarray, np.ndarray] | None:
+    def solve(
+        self, max_sweeps: int, start: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """(u, V), or None if not converged within ``max_sweeps``.
 
         Each sweep is one Jacobi step of the Bellman equations (u from V, then V from u).
@@ -520,7 +528,9 @@ class _Duals:
         """
         n = self.p.n
         u = np.where(self.matched, 0, -_INF)
-        v = self.next_cost.copy()
+        # From the top (V = cost of the next free slot), or from a dual of the same flow on
+        # fewer edges: V only falls from there, to the largest fixed point below it.
+        v = self.next_cost.copy() if start is None else np.minimum(start, self.next_cost)
         gain = np.full(n, -_INF)
         todo: np.ndarray | None = None  # mentees to recompute; None = all
         for sweep in range(1, max_sweeps + 1):
@@ -618,24 +628,13 @@ class _Pricer:
         return dtype, zw, thr
 
     def _pairs(self, near: np.ndarray, block: np.ndarray, floor: np.ndarray) -> np.ndarray:
-        """Codes (relative to the block) of each near row's best pairs above ``floor``."""
-        m = self.p.m
-        if near.size < block.shape[0] // 2:
-            block, floor, rows = block[near], floor[near], near
-        else:
-            rows = np.arange(block.shape[0])
-        # flatnonzero is far faster than 2-D nonzero on mostly-False masks.
-        r, c = np.divmod(np.flatnonzero(block > floor[:, None]), m)
-        counts = np.bincount(r, minlength=rows.size)
-        heavy = np.nonzero(counts > self.per_row)[0]
-        if heavy.size == 0:
-            return rows[r].astype(np.int64) * m + c
-        # Rows with too many candidates keep only their per_row best.
-        light = counts[r] <= self.per_row
-        r_top, c_top = _top_k(block[heavy], self.per_row, floor[heavy])
-        r_all = np.concatenate([r[light], heavy[r_top]])
-        c_all = np.concatenate([c[light], c_top])
-        return rows[r_all].astype(np.int64) * m + c_all
+        """Codes (relative to the block) of each near row's best ``per_row`` pairs above
+        ``floor``.  After a poor first flow nearly every cell of every row can be above it,
+        so the rows go through ``_top_k`` (a partition), never a list of all such cells."""
+        if near.size < block.shape[0]:
+            block = block[near]
+        r, c = _top_k(block, self.per_row, floor[near])
+        return near[r].astype(np.int64) * self.p.m + c
 
 
 # ---------------------------------------------------------------------------
@@ -655,10 +654,10 @@ class _Solver:
         p = self.p
         codes = self._initial_candidates()
         flow: _Flow | None = None
-        sweeps = 0
         # Few violations rarely mean a better flow: first try to extend the
         # current flow's dual over the new edges (cheap) before re-solving.
         few = max(20, p.n // 200)
+        dual: tuple[np.ndarray, np.ndarray] | None = None
         while True:
             rows, cols = np.divmod(codes, p.m)
             fresh = flow is None
@@ -666,13 +665,17 @@ class _Solver:
                 self.rounds += 1
                 flow = self._solve(rows, cols)
             duals = _Duals(p, flow, rows, cols)
-            dual = duals.solve(p.n + p.m + 3 if fresh else 3 * sweeps + 20)
+            if fresh:
+                dual = duals.solve(p.n + p.m + 3)
+            else:
+                # Same flow, more edges: relax from the last dual (new edges only lower V),
+                # so a few sweeps near the new edges settle it, or reveal a negative cycle.
+                dual = duals.solve(_EXTEND_SWEEPS, start=dual[1])
             if dual is None:
                 if fresh:
                     raise RuntimeError("no dual for an optimal flow: negative cycle")
                 flow = None  # the new edges improve on the flow
                 continue
-            sweeps = duals.sweeps
             self.scans += 1
             violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
             if violating == 0:
@@ -680,9 +683,27 @@ class _Solver:
             merged = _sorted_unique(np.concatenate([codes, extra]))
             if merged.size == codes.size:
                 raise RuntimeError("pricing found violations only among candidate edges")
+            if violating > few and self.rounds <= _PRUNE_ROUNDS:
+                # Re-solving anyway: first drop candidates far from tight (they would not
+                # be used, and the solve time grows with the edges); pricing would bring
+                # back any that matter.  Only in the first rounds, so the loop still ends.
+                merged = _sorted_unique(
+                    np.concatenate([self._near_tight(codes, dual, flow), extra])
+                )
             codes = merged
             if violating > few:
                 flow = None
+
+    def _near_tight(
+        self, codes: np.ndarray, dual: tuple[np.ndarray, np.ndarray], flow: _Flow
+    ) -> np.ndarray:
+        """Candidates whose reduced cost u_i + V_j − w_ij is at most ``_PRUNE_SLACK``, and
+        the flow's own pairs (so the flow stays feasible)."""
+        u, v = dual
+        rows, cols = np.divmod(codes, self.p.m)
+        w = self.p.scores[rows, cols].astype(np.int64) + flow.bonus
+        keep = (u[rows] + v[cols] - w <= _PRUNE_SLACK) | (flow.mate[rows] == cols)
+        return codes[keep]
 
     def _initial_candidates(self) -> np.ndarray:
         """Top-k mentors per mentee plus a sparse random set of usable pairs.
@@ -705,12 +726,19 @@ class _Solver:
         return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
 
     def _random_pairs(self) -> np.ndarray:
-        """Two random mentors per mentee and cap + 1 random mentees per mentor."""
+        """About two random mentors per mentee and cap + 1 random mentees per mentor."""
         p = self.p
         rng = np.random.default_rng(0)  # fixed seed keeps results reproducible
         active = np.nonzero(p.active)[0]
-        by_mentee = np.repeat(np.arange(p.n), 2)
-        by_mentor = np.repeat(active, p.cap[active] + 1)
+        # Draw as many more as forbidden pairs will throw away (must-have rules can forbid
+        # two pairs in three), so about that many usable ones remain.
+        draws = 1
+        if p.allowed is not None:
+            cells = rng.integers(0, p.n, 4096), active[rng.integers(0, active.size, 4096)]
+            probe = p.allowed[cells]
+            draws = int(min(8, np.ceil(1 / max(probe.mean(), 1 / 8))))
+        by_mentee = np.repeat(np.arange(p.n), 2 * draws)
+        by_mentor = np.repeat(active, (p.cap[active] + 1) * draws)
         rows = np.concatenate([by_mentee, rng.integers(0, p.n, by_mentor.size)])
         cols = np.concatenate([active[rng.integers(0, active.size, by_mentee.size)], by_mentor])
         ok = np.ones(rows.size, dtype=bool)
