@@ -1,4 +1,5 @@
-"""Benchmark: score + optimal assignment at 1,500×600, 5,000×1,500 and 20,000×5,000.
+"""Benchmark: score + optimal assignment at 1,500×600, 5,000×1,500, 20,000×5,000 and
+50,000×12,500 (the company-scale row: must-have rule on, targets 10 s and 2 GB).
 
 Run with `.venv/bin/python bench/matching.py` (no Django, no database).  Each
 size runs in a fresh subprocess so its peak RSS is its own.  Per size it prints
@@ -36,7 +37,7 @@ from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from matching.engine import assign, greedy  # noqa: E402
 from matching.peers import match_peers  # noqa: E402
-from matching.rules import MustHave, violations  # noqa: E402
+from matching.rules import MustHave, restrict, violations  # noqa: E402
 from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
 
 # (mentees, mentors, capacity per mentor)
@@ -44,6 +45,9 @@ SIZES = [(1_500, 600, 4), (5_000, 1_500, 4), (20_000, 5_000, 4)]
 LOAD_PENALTY = (2, 4, 6)
 LSA_MAX_CELLS = 30_000_000
 TARGETS = {(20_000, 5_000): (15.0, 1536.0), (5_000, 1_500): (2.0, None)}  # seconds, MB
+# Company scale (issue #17): score + must-have rules + assign, alone in a fresh process.
+SCALE = (50_000, 12_500, 4)
+SCALE_TARGET = (10.0, 2048.0)  # seconds, MB (2 GB)
 N_SKILLS, N_TRACKS, N_DEPARTMENTS = 60, 9, 40
 ZONES = np.array([-8, -7, -6, -5, -4, -3, 0, 1, 2, 3, 5.5, 8, 9, 10])
 ZONE_WEIGHTS = np.array([6, 3, 5, 8, 1, 1, 10, 12, 5, 3, 8, 4, 2, 2], dtype=float)
@@ -96,13 +100,12 @@ def generate(n: int, m: int, seed: int = 0) -> tuple[MenteeData, MentorData, np.
         utc_offset=rng.choice(ZONES, m, p=zones),
         department=rng.integers(0, N_DEPARTMENTS, m),
     )
-    # In row chunks: a full float matrix of random draws would dwarf the scores.
-    allowed = np.vstack(
-        [
-            rng.random((len(r), m), dtype=np.float32) >= 0.01
-            for r in np.array_split(np.arange(n), max(1, n // 1000))
-        ]
-    )
+    # In row chunks written in place: a full float matrix of random draws (or a stack of
+    # chunks) would dwarf the scores.
+    allowed = np.empty((n, m), dtype=bool)
+    for r in np.array_split(np.arange(n), max(1, n // 1000)):
+        if r.size:
+            allowed[r[0] : r[-1] + 1] = rng.random((len(r), m), dtype=np.float32) >= 0.01
     return mentees, mentors, allowed
 
 
@@ -224,6 +227,66 @@ def run_one(n: int, m: int, cap: int) -> dict:
     return result
 
 
+def run_scale(n: int, m: int, cap: int) -> dict:
+    """The company-scale row: what a run does with the default must-have rule on.
+
+    Scores in one byte per pair (exact: they are 0–100), the rule ANDed into the hard-rule
+    mask in place (no n·m violation bits), then the certified-optimal assignment. Time and
+    peak RSS cover all three; the generated data is in the peak too. No greedy or LSA here.
+    """
+    mentees, mentors, allowed = generate(n, m)
+    capacity = np.full(m, cap)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    scores = score_matrix(mentees, mentors, dtype=np.int8)
+    scored = time.perf_counter()
+    restrict(allowed, mentees, mentors, MustHave())
+    masked = time.perf_counter()
+    mate = assign(scores, capacity, allowed, LOAD_PENALTY)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    rows = np.nonzero(mate >= 0)[0]
+    return {
+        "n": n,
+        "m": m,
+        "cap": cap,
+        "score_s": scored - started,
+        "mask_s": masked - scored,
+        "assign_s": done - masked,
+        "total_s": done - started,
+        "cpu_s": cpu_done - cpu_started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "constraints_ok": bool(allowed[rows, mate[rows]].all())
+        and bool((np.bincount(mate[rows], minlength=m) <= capacity).all()),
+        "objective": evaluate(scores, mate),
+        "zero_fit": zero_skill_fit_share(mentees, mentors, mate),
+    }
+
+
+def report_scale(r: dict) -> None:
+    matched, total = r["objective"]
+    seconds, megabytes = SCALE_TARGET
+    print(
+        f"{r['n']:,} mentees × {r['m']:,} mentors, capacity {r['cap']}, penalty {LOAD_PENALTY},"
+        " must-have rule on (company scale)"
+    )
+    print(
+        f"  time      score {r['score_s']:.2f} s + rules {r['mask_s']:.2f} s"
+        f" + assign {r['assign_s']:.2f} s = {r['total_s']:.2f} s  (CPU {r['cpu_s']:.2f} s)"
+    )
+    print(f"  peak RSS  {r['peak_mb']:.0f} MB (data, int8 scores, mask and solve, fresh process)")
+    print(
+        f"  solver    matched {matched:,} ({100 * matched / r['n']:.2f} %), objective {total:,},"
+        f" certified optimal over all pairs; constraints"
+        f" {'ok' if r['constraints_ok'] else 'VIOLATED'}, zero skill fit"
+        f" {100 * r['zero_fit']:.2f} %"
+    )
+    time_met = r["total_s"] <= seconds
+    memory_met = r["peak_mb"] <= megabytes
+    print(
+        f"  target    ≤ {seconds:g} s: {'met' if time_met else 'NOT MET'};"
+        f" ≤ {megabytes:,.0f} MB (2 GB): {'met' if memory_met else 'NOT MET'}"
+    )
+
+
 def report(r: dict) -> None:
     (matched, total), (g_matched, g_total) = r["objective"], r["greedy"]
     print(f"{r['n']:,} mentees × {r['m']:,} mentors, capacity {r['cap']}, penalty {LOAD_PENALTY}")
@@ -313,26 +376,35 @@ def report_peers() -> None:
 
 
 def main() -> int:
-    if len(sys.argv) == 5 and sys.argv[1] == "--one":
-        print(json.dumps(run_one(*(int(a) for a in sys.argv[2:]))))
+    if len(sys.argv) == 5 and sys.argv[1] in ("--one", "--scale"):
+        run = run_one if sys.argv[1] == "--one" else run_scale
+        print(json.dumps(run(*(int(a) for a in sys.argv[2:]))))
         return 0
     failed = False
     for n, m, cap in SIZES:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), str(m), str(cap)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result = _subprocess("--one", n, m, cap)
         report(result)
         failed |= not result["constraints_ok"]
         failed |= "lsa" in result and tuple(result["lsa"]) != tuple(result["objective"])
         ruled = result["rules"]
         failed |= not ruled["constraints_ok"] or ruled["zero_fit_after"] > 0
         failed |= "lsa" in ruled and tuple(ruled["lsa"]) != tuple(ruled["objective"])
+    scale = _subprocess("--scale", *SCALE)
+    report_scale(scale)
+    failed |= not scale["constraints_ok"] or scale["zero_fit"] > 0
     report_peers()
     return 1 if failed else 0
+
+
+def _subprocess(flag: str, n: int, m: int, cap: int) -> dict:
+    """One size in a fresh process, so its peak RSS is its own."""
+    out = subprocess.run(
+        [sys.executable, __file__, flag, str(n), str(m), str(cap)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -8,15 +8,22 @@ penalties are non-decreasing, so cheaper arcs fill first and the model is
 exact for the convex total penalty.
 
 Matching as many mentees as possible comes first when ``maximize_matched``.
-Two encodings of that, tried in this order each round:
+Each round solves one lexicographic flow on the candidate edges (OR-Tools'
+``solve_max_flow_with_min_cost``: a maximum flow, then the cheapest flow of
+that value, on the small costs ``top − w_ij``; no "unmatched" arcs), and
+prices it in one of two equivalent encodings:
 
-* forced: if the candidate edges admit a matching of size ``target`` (a
-  trivial upper bound on any matching: mentees with an allowed pair, capped
-  by the usable mentor slots), route exactly ``target`` units through
-  mentors via an "unmatched" hub of capacity n − target.  Costs stay small,
-  so OR-Tools' cost scaling needs fewer phases (about a third faster).
-* bonus: otherwise add a bonus larger than any possible score spread to
-  every matched pair (w_ij = score_ij + bonus).
+* forced: if it matches ``target`` mentees (a trivial upper bound on any
+  matching: mentees with an allowed pair, capped by the usable mentor
+  slots), it is an optimal flow that routes exactly ``target`` units through
+  mentors and the rest via an "unmatched" hub of capacity n − target;
+* bonus: otherwise it is optimal when a bonus larger than any possible
+  score spread is added to every matched pair (w_ij = score_ij + bonus), so
+  one more match outweighs any score difference.
+
+Until 2026-12 the forced network was solved first and the bonus one only when
+that was infeasible: two solves in such rounds, and the bonus one on costs
+scaled by the bonus (more cost-scaling phases).
 
 Pricing.  The full matrix is too big for the flow solver, so the flow is
 solved on candidate edges (top-k per mentee plus a sparse random graph) and
@@ -48,9 +55,10 @@ V = n + m + 2 nodes and C the largest arc cost:
   far less in practice;
 * the dual: Bellman-Ford sweeps over the residual candidate network,
   O(V·E) worst case, a few sweeps in practice;
-* one pricing pass: O(n·m) time over the full matrix, read in int32 row
-  blocks on two threads (scores stay in their own dtype, e.g. int16; nothing
-  n × m in float), O(block) extra memory;
+* one pricing pass: O(n·m) time over the full matrix, read in int16 row
+  blocks (int32 when prices spread wider than 2**13 − top) on two threads
+  (scores stay in their own dtype, int8 or int16; nothing n × m is copied),
+  O(block) extra memory;
 * rounds: each adds at least one missing pair, so at most n·m in theory; a
   few in practice (docs/benchmarks.md).
 
@@ -85,6 +93,12 @@ _THREADS = min(2, os.cpu_count() or 1)
 _PER_ROW = 12
 _ADD_PER_ROW = 12
 _MARGIN = 3
+# Sweeps allowed to extend a dual over new edges before the flow is solved again.
+_EXTEND_SWEEPS = 40
+# Before the re-solves of the first rounds, candidates with a reduced cost above this are
+# dropped (score points; correctness never depends on it).
+_PRUNE_ROUNDS = 3
+_PRUNE_SLACK = 4
 _T = TypeVar("_T")
 
 
@@ -255,6 +269,18 @@ def _mask_out(block: np.ndarray, allowed: np.ndarray, neg: int) -> None:
     block += np.subtract(neg, block, dtype=block.dtype) & forbidden
 
 
+def _work_dtype(reach: int) -> type:
+    """Narrowest work dtype for cells within ±``reach`` (scores plus price offsets).
+
+    int16 halves the memory traffic of a full-matrix pass against int32; both leave
+    head-room below ``_neg`` for masked cells (``_neg + reach`` stays above the lowest
+    threshold a pass compares with, and ``_neg − reach`` does not overflow).
+    """
+    if reach < 2**13:
+        return np.int16
+    return np.int32 if reach < 2**29 else np.int64
+
+
 def _neg(dtype: type) -> int:
     # Masked value: far below any real score + price offset, yet adding an
     # offset ≥ _neg to it cannot overflow.
@@ -267,6 +293,40 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     if values.size:
         values = values[np.concatenate([[True], values[1:] != values[:-1]])]
     return values
+
+
+def _top_k(block: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of each row's k largest cells above ``floor`` (per row; fewer if
+    fewer are), ties at the k-th value taken by column.
+
+    ``np.partition`` (values only) gives each row's k-th largest value, then two comparisons
+    pick the cells: O(cells) like ``argpartition``, but about 3 ns per int16 cell against
+    17 ns measured for ``argpartition`` on rows that are mostly the masked value.
+    """
+    m = block.shape[1]
+    if k >= m:
+        r, c = np.divmod(np.flatnonzero(block > floor[:, None]), m)
+        return r, c
+    kth = -np.partition(-block, k - 1, axis=1)[:, k - 1]
+    # Every cell above max(kth, floor) is taken (fewer than k of them) ...
+    r_a, c_a = np.divmod(np.flatnonzero(block > np.maximum(kth, floor)[:, None]), m)
+    # ... and cells equal to kth fill the rest, where kth is above the floor.
+    none = np.iinfo(block.dtype).min  # below _neg, so never a cell value
+    fill = np.where(kth > floor, kth, none).astype(block.dtype)
+    r_e, c_e = np.divmod(np.flatnonzero(block == fill[:, None]), m)
+    rank = np.arange(r_e.size) - np.searchsorted(r_e, r_e)
+    room = k - np.bincount(r_a, minlength=block.shape[0])
+    keep = rank < room[r_e]
+    return np.concatenate([r_a, r_e[keep]]), np.concatenate([c_a, c_e[keep]])
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ranges [lo_k, hi_k) laid end to end, and where each range starts
+    in them (ranges must be non-empty for ``reduceat`` over the starts)."""
+    lens = hi - lo
+    starts = np.cumsum(lens) - lens
+    idx = np.arange(int(lens.sum())) + np.repeat(lo - starts, lens)
+    return idx, starts
 
 
 def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -333,10 +393,19 @@ def _match_target(allowed: np.ndarray | None, cap: np.ndarray, n: int) -> int:
     """Upper bound on matched mentees: usable mentees vs usable mentor slots."""
     if allowed is None:
         return int(min(n, cap.sum()))
-    active = cap > 0
-    sub = allowed if active.all() else allowed[:, active]
-    mentees = int(np.count_nonzero(sub.any(axis=1)))
-    slots = int(np.minimum(cap[active], np.count_nonzero(sub, axis=0)).sum())
+    active = np.nonzero(cap > 0)[0]
+    mentees = int(np.count_nonzero(allowed.any(axis=1)))
+    # A mentor's usable slots: min(capacity, allowed mentees).  Counted over row blocks and
+    # stopped once every mentor has reached its capacity (usually after a few hundred rows),
+    # instead of a column count over the whole n × m mask.
+    need = cap[active]
+    seen = np.zeros(active.size, dtype=np.int64)
+    for start in range(0, n, 256):
+        block = allowed[start : start + 256]
+        seen += np.count_nonzero(block if active.size == cap.size else block[:, active], axis=0)
+        if (seen >= need).all():
+            break
+    slots = int(np.minimum(need, seen).sum())
     return min(mentees, slots)
 
 
@@ -426,6 +495,13 @@ class _Duals:
         m_cols = mate[self.m_rows]
         self.m_w = problem.scores[self.m_rows, m_cols].astype(np.int64) + flow.bonus
         self.m_heads, self.m_starts = _runs(m_cols)
+        # Edge ranges per mentee (edges come sorted by row) and per mentor (through a
+        # column order), so a sweep only revisits mentees next to a mentor whose V moved.
+        n, m = problem.n, problem.m
+        self.row_lo = np.searchsorted(self.e_rows, np.arange(n))
+        self.row_hi = np.searchsorted(self.e_rows, np.arange(n), side="right")
+        self.by_col = np.argsort(self.e_cols, kind="stable")
+        self.col_lo = np.searchsorted(self.e_cols[self.by_col], np.arange(m + 1))
         self.sweeps = 0
 
     def _matched_floor(self, u: np.ndarray) -> int:
@@ -439,16 +515,31 @@ class _Duals:
         unmatched = u[~self.matched]
         return max(best, int(unmatched.max())) if unmatched.size else best
 
-    def solve(self, max_sweeps: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(u, V), or None if not converged within ``max_sweeps``."""
+    def solve(
+        self, max_sweeps: int, start: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(u, V), or None if not converged within ``max_sweeps``.
+
+        Each sweep is one Jacobi step of the Bellman equations (u from V, then V from u).
+        A mentee's best edge gain only changes when the V of one of its candidate mentors
+        does, so after the first sweep only those mentees are recomputed: the same
+        iterates as full sweeps, at a cost proportional to the edges next to moved
+        mentors (O(E) for the first sweep, O(n + m + frontier edges) after it).
+        """
         n = self.p.n
         u = np.where(self.matched, 0, -_INF)
-        v = self.next_cost.copy()
+        # From the top (V = cost of the next free slot), or from a dual of the same flow on
+        # fewer edges: V only falls from there, to the largest fixed point below it.
+        v = self.next_cost.copy() if start is None else np.minimum(start, self.next_cost)
+        gain = np.full(n, -_INF)
+        todo: np.ndarray | None = None  # mentees to recompute; None = all
         for sweep in range(1, max_sweeps + 1):
-            u_new = np.full(n, -_INF)
-            if self.e_rows.size:
-                gain = np.maximum.reduceat(self.e_w - v[self.e_cols], self.r_starts)
-                u_new[self.r_heads] = gain
+            if self.e_rows.size and todo is None:
+                gain[self.r_heads] = np.maximum.reduceat(self.e_w - v[self.e_cols], self.r_starts)
+            elif self.e_rows.size and todo.size:
+                idx, starts = _ranges(self.row_lo[todo], self.row_hi[todo])
+                gain[todo] = np.maximum.reduceat(self.e_w[idx] - v[self.e_cols[idx]], starts)
+            u_new = gain.copy()
             u_new[self.matched] = np.maximum(u_new[self.matched], self._matched_floor(u_new))
             v_new = self.next_cost.copy()
             if self.m_rows.size:
@@ -457,6 +548,9 @@ class _Duals:
             if np.array_equal(u_new, u) and np.array_equal(v_new, v):
                 self.sweeps = sweep
                 return (u, v) if self._sink_arcs_hold(u, v) else None
+            moved = np.nonzero(v_new != v)[0]
+            idx, _ = _ranges(self.col_lo[moved], self.col_lo[moved + 1])
+            todo = _sorted_unique(self.e_rows[self.by_col[idx]])
             u, v = u_new, v_new
         return None
 
@@ -526,7 +620,7 @@ class _Pricer:
         z = bonus - v
         z_top = int(z[active].max())
         spread = z_top - int(z[active].min())
-        dtype = np.int32 if spread < 2**29 and self.margin < 2**27 else np.int64
+        dtype = _work_dtype(spread + self.p.top + self.margin)
         neg = _neg(dtype)
         zw = np.clip(z - z_top, neg, 0).astype(dtype)
         # Lowest threshold keeps masked cells (≤ neg) out and real cells in.
@@ -534,27 +628,13 @@ class _Pricer:
         return dtype, zw, thr
 
     def _pairs(self, near: np.ndarray, block: np.ndarray, floor: np.ndarray) -> np.ndarray:
-        """Codes (relative to the block) of each near row's best pairs above ``floor``."""
-        m = self.p.m
-        if near.size < block.shape[0] // 2:
-            block, floor, rows = block[near], floor[near], near
-        else:
-            rows = np.arange(block.shape[0])
-        # flatnonzero is far faster than 2-D nonzero on mostly-False masks.
-        r, c = np.divmod(np.flatnonzero(block > floor[:, None]), m)
-        counts = np.bincount(r, minlength=rows.size)
-        heavy = np.nonzero(counts > self.per_row)[0]
-        if heavy.size == 0:
-            return rows[r].astype(np.int64) * m + c
-        # Rows with too many candidates keep only their per_row best.
-        light = counts[r] <= self.per_row
-        k = self.per_row
-        # Selecting the k smallest of the negated block is the same set; it stays fast when
-        # most cells hold the masked value (argpartition slows badly on those duplicates).
-        best = np.argpartition(-block[heavy], k - 1, axis=1)[:, :k]
-        r_all = np.concatenate([r[light], np.repeat(heavy, k)])
-        c_all = np.concatenate([c[light], best.ravel()])
-        return rows[r_all].astype(np.int64) * m + c_all
+        """Codes (relative to the block) of each near row's best ``per_row`` pairs above
+        ``floor``.  After a poor first flow nearly every cell of every row can be above it,
+        so the rows go through ``_top_k`` (a partition), never a list of all such cells."""
+        if near.size < block.shape[0]:
+            block = block[near]
+        r, c = _top_k(block, self.per_row, floor[near])
+        return near[r].astype(np.int64) * self.p.m + c
 
 
 # ---------------------------------------------------------------------------
@@ -574,10 +654,10 @@ class _Solver:
         p = self.p
         codes = self._initial_candidates()
         flow: _Flow | None = None
-        sweeps = 0
         # Few violations rarely mean a better flow: first try to extend the
         # current flow's dual over the new edges (cheap) before re-solving.
         few = max(20, p.n // 200)
+        dual: tuple[np.ndarray, np.ndarray] | None = None
         while True:
             rows, cols = np.divmod(codes, p.m)
             fresh = flow is None
@@ -585,13 +665,17 @@ class _Solver:
                 self.rounds += 1
                 flow = self._solve(rows, cols)
             duals = _Duals(p, flow, rows, cols)
-            dual = duals.solve(p.n + p.m + 3 if fresh else 3 * sweeps + 20)
+            if fresh:
+                dual = duals.solve(p.n + p.m + 3)
+            else:
+                # Same flow, more edges: relax from the last dual (new edges only lower V),
+                # so a few sweeps near the new edges settle it, or reveal a negative cycle.
+                dual = duals.solve(_EXTEND_SWEEPS, start=dual[1])
             if dual is None:
                 if fresh:
                     raise RuntimeError("no dual for an optimal flow: negative cycle")
                 flow = None  # the new edges improve on the flow
                 continue
-            sweeps = duals.sweeps
             self.scans += 1
             violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
             if violating == 0:
@@ -599,9 +683,27 @@ class _Solver:
             merged = _sorted_unique(np.concatenate([codes, extra]))
             if merged.size == codes.size:
                 raise RuntimeError("pricing found violations only among candidate edges")
+            if violating > few and self.rounds <= _PRUNE_ROUNDS:
+                # Re-solving anyway: first drop candidates far from tight (they would not
+                # be used, and the solve time grows with the edges); pricing would bring
+                # back any that matter.  Only in the first rounds, so the loop still ends.
+                merged = _sorted_unique(
+                    np.concatenate([self._near_tight(codes, dual, flow), extra])
+                )
             codes = merged
             if violating > few:
                 flow = None
+
+    def _near_tight(
+        self, codes: np.ndarray, dual: tuple[np.ndarray, np.ndarray], flow: _Flow
+    ) -> np.ndarray:
+        """Candidates whose reduced cost u_i + V_j − w_ij is at most ``_PRUNE_SLACK``, and
+        the flow's own pairs (so the flow stays feasible)."""
+        u, v = dual
+        rows, cols = np.divmod(codes, self.p.m)
+        w = self.p.scores[rows, cols].astype(np.int64) + flow.bonus
+        keep = (u[rows] + v[cols] - w <= _PRUNE_SLACK) | (flow.mate[rows] == cols)
+        return codes[keep]
 
     def _initial_candidates(self) -> np.ndarray:
         """Top-k mentors per mentee plus a sparse random set of usable pairs.
@@ -614,27 +716,29 @@ class _Solver:
         """
         p = self.p
         k = min(self.per_row, p.m)
-        neg = _neg(np.int32)
+        dtype = _work_dtype(p.top)
+        neg = _neg(dtype)
 
         def work(rows: slice, block: np.ndarray) -> np.ndarray:
-            if k < p.m:
-                # k smallest of the negation = k largest; fast with many masked duplicates.
-                idx = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            else:
-                idx = np.broadcast_to(np.arange(p.m), block.shape)
-            vals = np.take_along_axis(block, idx, axis=1)
-            r, c = np.nonzero(vals > neg)
-            return (r + rows.start).astype(np.int64) * p.m + idx[r, c]
+            r, c = _top_k(block, k, np.full(block.shape[0], neg, dtype=block.dtype))
+            return (r + rows.start).astype(np.int64) * p.m + c
 
-        return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work)]))
+        return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
 
     def _random_pairs(self) -> np.ndarray:
-        """Two random mentors per mentee and cap + 1 random mentees per mentor."""
+        """About two random mentors per mentee and cap + 1 random mentees per mentor."""
         p = self.p
         rng = np.random.default_rng(0)  # fixed seed keeps results reproducible
         active = np.nonzero(p.active)[0]
-        by_mentee = np.repeat(np.arange(p.n), 2)
-        by_mentor = np.repeat(active, p.cap[active] + 1)
+        # Draw as many more as forbidden pairs will throw away (must-have rules can forbid
+        # two pairs in three), so about that many usable ones remain.
+        draws = 1
+        if p.allowed is not None:
+            cells = rng.integers(0, p.n, 4096), active[rng.integers(0, active.size, 4096)]
+            probe = p.allowed[cells]
+            draws = int(min(8, np.ceil(1 / max(probe.mean(), 1 / 8))))
+        by_mentee = np.repeat(np.arange(p.n), 2 * draws)
+        by_mentor = np.repeat(active, (p.cap[active] + 1) * draws)
         rows = np.concatenate([by_mentee, rng.integers(0, p.n, by_mentor.size)])
         cols = np.concatenate([active[rng.integers(0, active.size, by_mentee.size)], by_mentor])
         ok = np.ones(rows.size, dtype=bool)
@@ -645,41 +749,42 @@ class _Solver:
         return rows[ok].astype(np.int64) * p.m + cols[ok]
 
     def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
+        """Optimal flow on the candidate edges, in the encoding its dual is priced in.
+
+        With ``maximize_matched``, one lexicographic solve (most matches, then least cost)
+        on small costs: if it matches ``target`` mentees it is an optimal flow of the forced
+        encoding, otherwise of the bonus encoding (bonus > any score spread, so the two
+        objectives agree); either way ``_Duals`` can price it.
+        """
         p = self.p
         scores = p.scores[rows, cols].astype(np.int64)
-        if p.target is not None:
-            flow = self._min_cost_flow(rows, cols, scores, forced=True)
-            if flow is not None:
-                return flow
-        flow = self._min_cost_flow(rows, cols, scores, forced=False)
-        if flow is None:
-            raise RuntimeError("min-cost flow unexpectedly infeasible")
-        return flow
+        return self._min_cost_flow(rows, cols, scores, lexicographic=p.target is not None)
 
     def _min_cost_flow(
-        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, forced: bool
-    ) -> _Flow | None:
-        """Solve on candidate edges; None if the forced encoding is infeasible.
+        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, lexicographic: bool
+    ) -> _Flow:
+        """Solve on candidate edges.
 
-        Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m, hub n+m+1.
+        Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m.  Lexicographic: no
+        "unmatched" arcs; OR-Tools' ``solve_max_flow_with_min_cost`` finds a maximum flow
+        by push-relabel, then the cheapest flow of that value by cost scaling (which
+        mentees are matched is left to the second stage).  Otherwise each mentee also has
+        its "unmatched" arc (cost ``top``) and every unit is routed.
         """
         p, g = self.p, self.p.groups
         n, m = p.n, p.m
-        sink, hub = n + m, n + m + 1
-        bonus = 0 if forced or p.target is None else p.bonus
-        top = p.top + bonus
+        sink = n + m
+        top = p.top
         e, ng = rows.size, g.mentor.size
-        hub_cap = n - p.target if forced else 0
-        # Unmatched units go to the hub (forced) or straight to the sink.
-        tails = [rows, np.arange(n), n + g.mentor]
-        heads = [n + cols, np.full(n, hub if forced else sink), np.full(ng, sink)]
-        caps = [np.ones(e + n, np.int64), g.cap]
-        costs = [top - (scores + bonus), np.full(n, top), g.cost]
-        if forced:
-            tails.append([hub])
-            heads.append([sink])
-            caps.append([hub_cap])
-            costs.append([0])
+        tails = [rows, n + g.mentor]
+        heads = [n + cols, np.full(ng, sink)]
+        caps = [np.ones(e, np.int64), g.cap]
+        costs = [top - scores, g.cost]
+        if not lexicographic:
+            tails.append(np.arange(n))
+            heads.append(np.full(n, sink))
+            caps.append(np.ones(n, np.int64))
+            costs.append(np.full(n, top))
         solver = SimpleMinCostFlow()
         solver.add_arcs_with_capacity_and_unit_cost(
             np.concatenate(tails).astype(np.int32),
@@ -690,15 +795,18 @@ class _Solver:
         solver.set_nodes_supplies(
             np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
         )
-        status = solver.solve()
-        if forced and status == solver.INFEASIBLE:
-            return None
+        status = solver.solve_max_flow_with_min_cost() if lexicographic else solver.solve()
         if status != solver.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
         used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0
         mate = np.full(n, -1, dtype=np.int64)
         mate[rows[used]] = cols[used]
-        group_arcs = np.arange(e + n, e + n + ng, dtype=np.int32)
+        group_arcs = np.arange(e, e + ng, dtype=np.int32)
         group_flow = np.asarray(solver.flows(group_arcs)).astype(np.int64)
-        hub_flow = int(solver.flow(e + n + ng)) if forced else 0
-        return _Flow(bonus, forced, mate, group_flow, hub_flow, hub_cap)
+        if not lexicographic:
+            return _Flow(0, False, mate, group_flow, 0, 0)
+        matched = int(solver.maximum_flow())
+        if matched >= p.target:
+            # The most any matching can reach: optimal in the forced encoding, hub full.
+            return _Flow(0, True, mate, group_flow, n - matched, n - p.target)
+        return _Flow(p.bonus, False, mate, group_flow, 0, 0)

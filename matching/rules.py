@@ -29,11 +29,15 @@ its few tabulated rows, so no Python loop runs over pairs.
 Complexity, for n mentees, m mentors, s skills, w the most skills one mentee seeks and k the
 most departments one mentor excludes: ``violations`` is O(n·m·(w + k) + c·m) time for the c ≤
 5·s distinct (skill, target) pairs, O(chunk·m) extra memory beside the uint8 result (n·m
-bytes). ``row_violations`` is the same for one mentee, O(m·(w + k)).
+bytes), row chunks on two threads. ``restrict`` is the same time with no n·m result (it ANDs the
+rules into a given mask in place). ``row_violations`` is the same for one mentee, O(m·(w + k)).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -50,6 +54,8 @@ RULES: tuple[str, ...] = (
     "min_score",
 )
 BIT: dict[str, int] = {name: 1 << k for k, name in enumerate(RULES)}
+# Row chunks are computed on this many threads (numpy releases the GIL).
+_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -176,10 +182,59 @@ def violations(
         raise ValueError("the min_score rule needs the score matrix")
     offered = offered_levels(mentors, limits, rules)
     tables = _skill_tables(mentees, offered, limits.excluded_skills)
-    for start in range(0, n, chunk):
-        rows = slice(start, min(start + chunk, n))
+
+    def one(rows: slice) -> None:
         out[rows] = _block(mentees, mentors, rules, limits, scores, tables, rows)
+
+    _each_chunk(n, chunk, one)
     return out
+
+
+def restrict(
+    allowed: np.ndarray,
+    mentees: MenteeData,
+    mentors: MentorData,
+    rules: MustHave,
+    limits: Limits | None = None,
+    scores: np.ndarray | None = None,
+    *,
+    chunk: int = 1024,
+) -> np.ndarray:
+    """``allowed &= (violations(...) == 0)`` in place, chunk by chunk; returns ``allowed``.
+
+    The same mask without the n·m bytes of violation bits (nor the n·m temporary of the
+    comparison): what a solve at 50,000 × 12,500 needs to stay within its memory budget.
+    Same O(n·m·(w + k)) time as ``violations``, O(threads·chunk·m) extra memory.
+    """
+    n, m = mentees.n, mentors.m
+    if allowed.shape != (n, m) or allowed.dtype != bool:
+        raise ValueError("allowed must be an (n, m) bool array")
+    active = rules.active
+    if n == 0 or m == 0 or not active:
+        return allowed
+    limits = limits or Limits.none(n, m, mentees.n_skills)
+    if "min_score" in active and scores is None:
+        raise ValueError("the min_score rule needs the score matrix")
+    offered = offered_levels(mentors, limits, rules)
+    tables = _skill_tables(mentees, offered, limits.excluded_skills)
+
+    def one(rows: slice) -> None:
+        bits = _block(mentees, mentors, rules, limits, scores, tables, rows)
+        allowed[rows] &= bits == 0
+
+    _each_chunk(n, chunk, one)
+    return allowed
+
+
+def _each_chunk(n: int, chunk: int, work: Callable[[slice], None]) -> None:
+    """``work(rows)`` for every row chunk, on ``_THREADS`` threads (numpy releases the GIL)."""
+    chunks = [slice(s, min(s + chunk, n)) for s in range(0, n, chunk)]
+    if _THREADS > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            list(pool.map(work, chunks))
+    else:
+        for rows in chunks:
+            work(rows)
 
 
 def row_violations(

@@ -23,7 +23,9 @@ M. L. Balinski, H. P. Young, *Fair Representation*, 1982), so they sum to 100.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
@@ -58,6 +60,8 @@ COMPONENT_LABELS: dict[str, str] = {
 }
 # Mentee-side lookup tables larger than this are computed per chunk instead.
 _TABLE_CELLS = 8_000_000
+# Chunks of the score matrix are computed on this many threads (numpy releases the GIL).
+_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -566,34 +570,49 @@ def score_matrix(
     reverse: bool = False,
     options: ScoringOptions | None = None,
     chunk: int = 512,
+    dtype: type = np.int16,
 ) -> np.ndarray:
     """Integer scores 0–100 for every (mentee, mentor) pair, shape (n, m), int16.
 
     ``reverse=True`` is reverse mentoring: the mentee should be the more
     experienced one.  Work is done in row chunks so memory stays near the
-    size of the int16 result.
+    size of the result.  ``dtype=np.int8`` is exact too (scores never exceed
+    100) and halves the matrix: one byte per pair, what the engine needs at
+    50,000 × 12,500 (docs/benchmarks.md).
 
     O(n·m·s) time, all in numpy (skill fit is the s factor; the other five
     components are table look-ups, O(n·m) plus O(k·m) to build each table for
-    its k distinct mentee keys); O(chunk·m) memory beside the result.
+    its k distinct mentee keys), chunks on ``_THREADS`` threads (numpy releases
+    the GIL); O(threads·chunk·m) memory beside the result.
     """
+    if np.dtype(dtype) not in (np.dtype(np.int8), np.dtype(np.int16)):
+        raise ValueError("scores are int16 or int8")
     weights = weights or Weights()
     opt = options or ScoringOptions()
     _check_compatible(mentees, mentors)
     pts = weights.points()
     n, m = mentees.n, mentors.m
-    out = np.zeros((n, m), dtype=np.int16)
+    out = np.zeros((n, m), dtype=dtype)
     if n == 0 or m == 0:
         return out
     skills = _skill_plan(mentees, mentors)
     plans = [_plan(c, m) for c in _table_components(mentees, mentors, pts, opt, reverse)]
-    for start in range(0, n, chunk):
+
+    def one(start: int) -> None:
         rows = slice(start, min(start + chunk, n))
         block = out[rows]
         units = _skill_units(skills, rows, m)
         block += _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
         for plan in plans:
             block += _plan_rows(plan, rows)
+
+    starts = range(0, n, chunk)
+    if _THREADS > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            list(pool.map(one, starts))
+    else:
+        for start in starts:
+            one(start)
     return out
 
 

@@ -124,6 +124,18 @@ def test_it_reaches_the_oracle_objective_on_seeded_larger_instances(
     assert got == want if maximize else got[1] == want[1]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_it_reaches_the_oracle_objective_on_one_byte_scores(seed: int) -> None:
+    # int8 scores (what the benchmark uses at 50,000 × 12,500), a tight market so that the
+    # first candidate flow cannot match everyone.
+    scores, capacity, allowed, penalty, _ = random_instance(
+        seed, 60, 30, forbid=True, penalty=True, maximize=True
+    )
+    instance = (scores.astype(np.int8), np.full(30, 2), allowed, penalty, True)
+    got = objective(scores, solve(instance), penalty)
+    assert got == oracle((scores, np.full(30, 2), allowed, penalty, True))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_it_stays_optimal_when_candidate_lists_are_tiny(
     seed: int, monkeypatch: pytest.MonkeyPatch

@@ -139,6 +139,26 @@ def test_it_gives_the_bits_of_each_rule_read_literally(seed, n, m, s, must, chun
     assert np.array_equal(got, reference_bits(mentees, mentors, must, lim, scores))
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    n=st.integers(0, 9),
+    m=st.integers(0, 7),
+    must=musts,
+    chunk=st.integers(1, 4),
+)
+def test_it_restricts_a_mask_in_place_exactly_as_the_violation_bits_do(seed, n, m, must, chunk):
+    rng = np.random.default_rng(seed)
+    mentees, mentors = people(rng, n, m, 3)
+    lim = limits(rng, n, m, 3)
+    scores = score_matrix(mentees, mentors)
+    allowed = rng.random((n, m)) < 0.8
+    want = allowed & (violations(mentees, mentors, must, lim, scores) == 0)
+    got = rules.restrict(allowed, mentees, mentors, must, lim, scores, chunk=chunk)
+    assert got is allowed
+    assert np.array_equal(allowed, want)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10**6),

@@ -266,6 +266,22 @@ def test_it_scores_the_same_whatever_the_chunk_size() -> None:
     assert np.array_equal(score_matrix(mentees, mentors, chunk=1), score_matrix(mentees, mentors))
 
 
+def test_it_scores_the_same_in_one_byte_per_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    mentees, mentors = people(10)
+    wide = score_matrix(mentees, mentors, chunk=3)
+    narrow = score_matrix(mentees, mentors, chunk=3, dtype=np.int8)
+    monkeypatch.setattr(scoring, "_THREADS", 1)
+    assert narrow.dtype == np.int8
+    assert np.array_equal(narrow, wide)
+    assert np.array_equal(score_matrix(mentees, mentors, chunk=3), wide)
+
+
+def test_it_refuses_a_score_dtype_that_could_not_hold_100_exactly() -> None:
+    mentees, mentors = people(1)
+    with pytest.raises(ValueError):
+        score_matrix(mentees, mentors, dtype=np.uint8)
+
+
 def test_it_scores_empty_groups_as_empty_matrices() -> None:
     mentees, mentors = people(1)
     assert score_matrix(mentees.take([]), mentors).shape == (0, mentors.m)
