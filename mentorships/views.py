@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.permissions import hr_required, is_hr
+from people.selectors import department_choices
 from programs.filters import EnrolmentFilter
 from programs.selectors import coordinated_program, own_enrolment
 
@@ -499,5 +500,11 @@ def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "program": program,
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "departments": department_choices(),
+    }
     return render(request, "programs/program_enrolments.html", context)
