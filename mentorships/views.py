@@ -284,7 +284,7 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.program_pairings(program, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    load = selectors.mentor_load(program)
+    load_full, load_total = selectors.mentor_load_summary(program)
     counts = selectors.status_counts(program)
     return render(
         request,
@@ -295,8 +295,8 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "statuses": [(v, label, counts.get(v, 0)) for v, label in MentorshipStatus.choices],
             "query": f"status={status}" if status else "",
-            "load_full": sum(1 for used, cap in load.values() if used >= cap),
-            "load_total": len(load),
+            "load_full": load_full,
+            "load_total": load_total,
             "unpaired_count": selectors.unpaired_mentees(program).count(),
         },
     )
