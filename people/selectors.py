@@ -94,10 +94,21 @@ def manages(manager: User, employee_id: int) -> bool:
 
 
 def team_of(manager: User) -> QuerySet[User]:
+    """The active people below `manager` with what the team page shows of them (name, job
+    title, department, manager), not their whole rows."""
     return (
         subtree(manager)
         .filter(is_active=True)
         .select_related("department", "manager")
+        .only(
+            "pk",
+            "full_name",
+            "email",
+            "job_title",
+            "department__name",
+            "manager__full_name",
+            "manager__email",
+        )
         .order_by("full_name")
     )
 
