@@ -30,9 +30,10 @@ from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
 
 def mentorships_for_participant(user) -> QuerySet[Mentorship]:
+    """A person's live mentorships with their program, both people and the agreement."""
     return (
         Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), status__in=LIVE_STATUSES)
-        .select_related("program", "mentor", "mentee")
+        .select_related("program", "mentor", "mentee", "agreement")
         .order_by("program__name")
     )
 

@@ -27,10 +27,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    todo = todo_list(user)
+    mentorships = list(mentorships_for_participant(user))
+    todo = todo_list(user, live=mentorships)
     context = {
         "todo": todo,
-        "mentorships": mentorships_for_participant(user),
+        "mentorships": mentorships,
         "hr_programs": programs_for_coordinator(user) if todo.is_hr else None,
         "team_size": subtree(user).count() if todo.is_manager else None,
         # Known already: the navigation's "My team" link need not ask again (people's roles
