@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -16,6 +17,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -28,9 +30,10 @@ from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
 
 def mentorships_for_participant(user) -> QuerySet[Mentorship]:
+    """A person's live mentorships with their program, both people and the agreement."""
     return (
         Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), status__in=LIVE_STATUSES)
-        .select_related("program", "mentor", "mentee")
+        .select_related("program", "mentor", "mentee", "agreement")
         .order_by("program__name")
     )
 
@@ -129,11 +132,15 @@ def goal_titles_with_progress(mentorship: Mentorship) -> QuerySet:
 
 def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
     """mentor user id -> (live mentorships, capacity) for approved mentors (peers count as 1)."""
-    enrolments = Enrolment.objects.filter(
-        program=program,
-        status=EnrolmentStatus.APPROVED,
-        role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
-    ).values_list("user_id", "role", "capacity")
+    enrolments = (
+        Enrolment.objects.filter(
+            program=program,
+            status=EnrolmentStatus.APPROVED,
+            role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
+        )
+        .order_by()
+        .values_list("user_id", "role", "capacity")
+    )
     live = dict(
         Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
         .values("mentor_id")
@@ -144,6 +151,29 @@ def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
         user_id: (live.get(user_id, 0), 1 if role == EnrolmentRole.PEER else capacity)
         for user_id, role, capacity in enrolments
     }
+
+
+def mentor_load_summary(program: Program) -> tuple[int, int]:
+    """(approved mentors at capacity, approved mentors) as `mentor_load` counts them, in one
+    aggregate query instead of one row per mentor."""
+    totals = (
+        Enrolment.objects.filter(
+            program=program,
+            status=EnrolmentStatus.APPROVED,
+            role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
+        )
+        .order_by()
+        .annotate(
+            used=_load_subquery(),
+            cap=Case(
+                When(role=EnrolmentRole.PEER, then=Value(1)),
+                default=F("capacity"),
+                output_field=IntegerField(),
+            ),
+        )
+        .aggregate(total=Count("pk"), full=Count("pk", filter=Q(used__gte=F("cap"))))
+    )
+    return totals["full"] or 0, totals["total"] or 0
 
 
 def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorship]:

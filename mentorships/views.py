@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
 from people.permissions import hr_required, is_hr
+from people.selectors import department_choices
 from programs.filters import EnrolmentFilter
 from programs.selectors import coordinated_program, own_enrolment
 
@@ -283,7 +284,7 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.program_pairings(program, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    load = selectors.mentor_load(program)
+    load_full, load_total = selectors.mentor_load_summary(program)
     counts = selectors.status_counts(program)
     return render(
         request,
@@ -294,8 +295,8 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "statuses": [(v, label, counts.get(v, 0)) for v, label in MentorshipStatus.choices],
             "query": f"status={status}" if status else "",
-            "load_full": sum(1 for used, cap in load.values() if used >= cap),
-            "load_total": len(load),
+            "load_full": load_full,
+            "load_total": load_total,
             "unpaired_count": selectors.unpaired_mentees(program).count(),
         },
     )
@@ -499,5 +500,11 @@ def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"program": program, "filter": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "program": program,
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "departments": department_choices(),
+    }
     return render(request, "programs/program_enrolments.html", context)

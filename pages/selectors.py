@@ -19,8 +19,8 @@ from feedback.selectors import pending_invitations, pending_requests
 from imports.models import BatchStatus
 from imports.selectors import batches_visible_to
 from matching.models import MatchingRun, Proposal, ProposalStatus, RunStatus
-from mentorships.models import GoalStatus, Mentorship, MentorshipStatus, Milestone
-from mentorships.selectors import open_reset_requests
+from mentorships.models import Agreement, GoalStatus, Mentorship, MentorshipStatus, Milestone
+from mentorships.selectors import mentorships_for_participant, open_reset_requests
 from outbox.models import EmailStatus, OutgoingEmail
 from people.permissions import is_hr
 from people.selectors import is_manager, subtree
@@ -28,8 +28,7 @@ from programs.models import CADENCE_DAYS
 from programs.selectors import pending_approvals
 from reminders.models import AtRiskFlag
 from reminders.selectors import upcoming_checkins_for
-from selfmatch.selectors import home as selfmatch_home
-from selfmatch.selectors import mentor_inbox
+from selfmatch.selectors import choosable_programs, mentor_inbox
 
 # A check-in, milestone or action item shows up this many days before it is due.
 DUE_SOON_DAYS = 7
@@ -84,7 +83,28 @@ def _order(item: Todo) -> tuple:
     return (item.due is None, item.due or date.max)
 
 
-def participant_todos(user, *, today: date) -> tuple[list[Todo], tuple[str, date] | None, bool]:
+def _unconfirmed(user, live: list[Mentorship]) -> list[Mentorship]:
+    """The active or proposed mentorships among `live` (the person's live mentorships, read
+    with their agreement) whose agreement this person hasn't confirmed, oldest first."""
+    found = []
+    for m in sorted(live, key=lambda m: m.pk):
+        if m.status not in (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED):
+            continue
+        try:
+            agreement = m.agreement
+        except Agreement.DoesNotExist:
+            agreement = None
+        side = "mentor" if m.mentor_id == user.pk else "mentee"
+        if agreement is None or getattr(agreement, f"{side}_confirmed_at") is None:
+            found.append(m)
+    return found[:PER_SOURCE]
+
+
+def participant_todos(
+    user, *, today: date, live: list[Mentorship] | None = None
+) -> tuple[list[Todo], tuple[str, date] | None, bool]:
+    """`live`: the person's live mentorships with their agreements, when the caller has read
+    them already (the home page lists them); read here otherwise."""
     items: list[Todo] = []
     soon = today + timedelta(days=DUE_SOON_DAYS)
     later: tuple[str, date] | None = None
@@ -106,17 +126,9 @@ def participant_todos(user, *, today: date) -> tuple[list[Todo], tuple[str, date
         elif later is None or up.day < later[1]:
             later = (str(other), up.day)
 
-    live = (MentorshipStatus.ACTIVE, MentorshipStatus.PROPOSED)
-    unconfirmed = (
-        Mentorship.objects.filter(status__in=live)
-        .filter(
-            Q(mentor=user, agreement__mentor_confirmed_at__isnull=True)
-            | Q(mentee=user, agreement__mentee_confirmed_at__isnull=True)
-        )
-        .select_related("mentor", "mentee")
-        .order_by("id")[:PER_SOURCE]
-    )
-    for m in unconfirmed:
+    if live is None:
+        live = list(mentorships_for_participant(user))
+    for m in _unconfirmed(user, live):
         items.append(
             Todo(
                 text=f"Confirm your agreement with {m.other_side(user)}",
@@ -207,7 +219,7 @@ def participant_todos(user, *, today: date) -> tuple[list[Todo], tuple[str, date
                 today=today,
             )
         )
-    for program in selfmatch_home(user).programs[:PER_SOURCE]:
+    for program in choosable_programs(user)[:PER_SOURCE]:
         items.append(
             Todo(
                 text=f"Choose your mentor in {program.name}",
@@ -329,10 +341,11 @@ def hr_todos(user) -> list[Todo]:
     return items
 
 
-def todo_list(user, *, today: date | None = None) -> TodoList:
-    """The signed-in person's to-do list, most urgent first; a fixed number of queries."""
+def todo_list(user, *, today: date | None = None, live: list[Mentorship] | None = None) -> TodoList:
+    """The signed-in person's to-do list, most urgent first; a fixed number of queries.
+    `live`: as for participant_todos."""
     today = today or timezone.localdate()
-    items, later, has_mentorships = participant_todos(user, today=today)
+    items, later, has_mentorships = participant_todos(user, today=today, live=live)
     manager = is_manager(user)
     hr = is_hr(user)
     if manager:

@@ -27,12 +27,16 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    todo = todo_list(user)
+    mentorships = list(mentorships_for_participant(user))
+    todo = todo_list(user, live=mentorships)
     context = {
         "todo": todo,
-        "mentorships": mentorships_for_participant(user),
+        "mentorships": mentorships,
         "hr_programs": programs_for_coordinator(user) if todo.is_hr else None,
         "team_size": subtree(user).count() if todo.is_manager else None,
+        # Known already: the navigation's "My team" link need not ask again (people's roles
+        # context processor; a view's context wins over it).
+        "role_is_manager": todo.is_manager,
     }
     return render(request, "pages/home.html", context)
 
@@ -48,5 +52,5 @@ def team(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     waiting = pending_approvals(subtree(request.user)).count()
-    context = {"page": page, "approvals_waiting": waiting}
+    context = {"page": page, "approvals_waiting": waiting, "role_is_manager": True}
     return render(request, "pages/team.html", context)

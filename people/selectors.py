@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import User
+from .models import Department, User
 
 
 def reporting_path_of(person: User | int) -> str:
@@ -76,6 +76,11 @@ def ancestor_ids(user_id: int, managers: dict[int, int | None]) -> set[int]:
     return found
 
 
+def department_choices() -> list[tuple[int, str]]:
+    """(id, name) of every department by name: for a filter's <select>, one plain query."""
+    return list(Department.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
 def is_manager(user: User) -> bool:
     return user.is_authenticated and User.objects.filter(manager=user, is_active=True).exists()
 
@@ -89,10 +94,21 @@ def manages(manager: User, employee_id: int) -> bool:
 
 
 def team_of(manager: User) -> QuerySet[User]:
+    """The active people below `manager` with what the team page shows of them (name, job
+    title, department, manager), not their whole rows."""
     return (
         subtree(manager)
         .filter(is_active=True)
         .select_related("department", "manager")
+        .only(
+            "pk",
+            "full_name",
+            "email",
+            "job_title",
+            "department__name",
+            "manager__full_name",
+            "manager__email",
+        )
         .order_by("full_name")
     )
 

@@ -245,8 +245,14 @@ class Home:
 def home(user: User) -> Home:
     """Two queries: open self-match programs the user is a mentee of without a mentor, and the
     requests waiting for them as a mentor."""
+    return Home(programs=choosable_programs(user), waiting=mentor_inbox(user).count())
+
+
+def choosable_programs(user: User) -> list[Program]:
+    """Open self-match programs the user is an approved mentee of without a live mentorship:
+    where they may choose a mentor now (one query)."""
     live = Mentorship.objects.filter(program=OuterRef("pk"), mentee=user, status__in=LIVE_STATUSES)
-    programs = list(
+    return list(
         Program.objects.filter(
             selfmatch_settings__mode__in=(Mode.SELF, Mode.HYBRID),
             selfmatch_settings__closed_at__isnull=True,
@@ -258,4 +264,3 @@ def home(user: User) -> Home:
         .exclude(Exists(live))
         .order_by("name")
     )
-    return Home(programs=programs, waiting=mentor_inbox(user).count())

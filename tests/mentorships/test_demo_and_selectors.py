@@ -30,6 +30,30 @@ def test_it_reports_mentor_load(program, hr_user):
 
 
 @pytest.mark.django_db
+def test_it_counts_mentors_at_capacity_as_mentor_load_does(program, hr_user):
+    full = enrol(program, role="mentor", capacity=1)
+    enrol(program, role="mentor", capacity=3)  # idle
+    peer = enrol(program, role="peer", capacity=5)  # a peer holds one pairing at most
+    enrol(program, role="mentor", capacity=1, status="pending")  # not approved: not counted
+    services.mentorship_create(program=program, mentor=full, mentee=enrol(program), by=hr_user)
+    factories.MentorshipFactory(program=program, mentor=peer, mentee=enrol(program))
+    load = selectors.mentor_load(program)
+    assert selectors.mentor_load_summary(program) == (
+        sum(1 for used, cap in load.values() if used >= cap),
+        len(load),
+    )
+    assert selectors.mentor_load_summary(program) == (2, 3)
+
+
+@pytest.mark.django_db
+def test_it_reads_the_capacity_summary_in_one_query(program, django_assert_num_queries):
+    for _ in range(4):
+        enrol(program, role="mentor", capacity=2)
+    with django_assert_num_queries(1):
+        selectors.mentor_load_summary(program)
+
+
+@pytest.mark.django_db
 def test_it_returns_a_mentorship_only_to_its_participants(pairing, stranger):
     from django.http import Http404
 

@@ -65,6 +65,25 @@ def test_it_keeps_my_mentorships_queries_constant(
         assert client.get(reverse("mentorships:mine")).status_code == 200
 
 
+def test_the_mentorship_page_queries_dont_change_with_goals_and_milestones(
+    client_for, pairing, django_assert_max_num_queries
+):
+    client = client_for(pairing.mentee)
+
+    def add_goals(n: int) -> None:
+        for _ in range(n):
+            goal = factories.GoalFactory(mentorship=pairing)
+            factories.MilestoneFactory.create_batch(3, goal=goal)
+
+    add_goals(1)
+    with django_assert_max_num_queries(22) as small:
+        assert client.get(pairing.get_absolute_url()).status_code == 200
+    add_goals(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(pairing.get_absolute_url())
+    assert response.content.decode().count('role="progressbar"') == 1 + 9
+
+
 def test_it_shows_the_mentorship_page_to_both_participants(client_for, pairing):
     for user in (pairing.mentor, pairing.mentee):
         response = client_for(user).get(pairing.get_absolute_url())
