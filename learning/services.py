@@ -299,6 +299,7 @@ def _attained(certification_goal: CertificationGoal, on: date) -> None:
     # The exam milestone is the last one (due on the target date).
     last = (
         Milestone.objects.filter(goal_id=certification_goal.goal_id, done_at__isnull=True)
+        .select_related("goal")
         .order_by("-due_date", "-id")
         .first()
     )
@@ -306,4 +307,6 @@ def _attained(certification_goal: CertificationGoal, on: date) -> None:
         Milestone.objects.filter(pk=last.pk).update(
             done_at=timezone.now(), evidence=f"Exam passed on {on:%d %b %Y}."
         )
+        # A milestone done changes what the pairing's stored health reads.
+        mentorship_services.mentorships_mark_health_stale(ids=[last.goal.mentorship_id])
     certification_goal.refresh_from_db()

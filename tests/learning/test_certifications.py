@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from learning import schedule
 from learning.models import Certification, CertificationGoal, ExamResult
-from mentorships.models import Goal
+from mentorships.models import Goal, Mentorship
 from metrics.models import OutcomeEvent
 from tests import factories
 
@@ -168,6 +168,14 @@ def test_it_records_a_pass_as_the_certification_outcome_event(client_for, pair, 
     assert goal.milestones.order_by("-due_date").first().done_at is not None
     result = ExamResult.objects.get()
     assert (result.passed, result.prepared_from) == (True, cert_goal.started_on)
+
+
+def test_it_marks_the_pairings_stored_health_stale_when_a_pass_ticks_the_exam_milestone(
+    client_for, pair, cert_goal
+) -> None:
+    Mentorship.objects.filter(pk=pair.pk).update(health_stale=False)
+    assert _exam(client_for(pair.mentor), cert_goal, "yes").status_code == 302
+    assert Mentorship.objects.get(pk=pair.pk).health_stale is True
 
 
 def test_it_records_a_failed_exam_without_an_outcome_event(client_for, pair, cert_goal) -> None:
