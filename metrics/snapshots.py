@@ -15,8 +15,8 @@ are what each of them would have been shown that day; a manager can never be ser
 manager's view (the manager is part of the key).
 
 Stored as JSON (never pickle): numbers, text and None as they are, a Decimal or a date
-tagged; the charts are the SVG text this code drew (escaped when drawn) and are marked safe
-again on reading.
+tagged; the charts and table bodies are the HTML this code drew (every value escaped when
+drawn) and are marked safe again on reading.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from people.models import User
 from people.selectors import subtrees_up_the_line
@@ -192,7 +193,8 @@ def build(
 
 # --- sections as JSON ----------------------------------------------------------------------
 
-SECTION_FIELDS = [f.name for f in fields(Section)]
+STORED_BODIES = ("stored_body", "stored_extra_body")
+SECTION_FIELDS = [f.name for f in fields(Section) if f.name not in STORED_BODIES]
 
 
 def _tagged(value: object) -> object:
@@ -215,9 +217,25 @@ def _untag(found: dict) -> object:
 
 
 def encode(sections: list[Section]) -> str:
-    """The sections as JSON text; TypeError for a cell that JSON can't hold faithfully."""
+    """The sections as JSON text; TypeError for a cell that JSON can't hold faithfully.
+
+    With each section, its table bodies as drawn now (`dashboards.table_body`, escaped, most
+    of a render's time) and the language they were drawn in: a reader in the same language
+    shows them as they are.
+    """
+    language = get_language()
     return json.dumps(
-        [{name: getattr(s, name) for name in SECTION_FIELDS} for s in sections],
+        [
+            {
+                **{name: getattr(s, name) for name in SECTION_FIELDS},
+                "$html": {
+                    "language": language,
+                    "body": str(s.body_html),
+                    "extra_body": str(s.extra_body_html),
+                },
+            }
+            for s in sections
+        ],
         default=_tagged,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -225,10 +243,17 @@ def encode(sections: list[Section]) -> str:
 
 
 def decode(payload: str) -> list[Section]:
+    language = get_language()
     sections = []
     for data in json.loads(payload, object_hook=_untag):
         chart = data.get("chart")
         data["chart"] = mark_safe(chart) if chart else None  # noqa: S308 - drawn (escaped) by metrics.charts
         data["links"] = [tuple(link) for link in data.get("links", [])]
-        sections.append(Section(**{k: v for k, v in data.items() if k in SECTION_FIELDS}))
+        section = Section(**{k: v for k, v in data.items() if k in SECTION_FIELDS})
+        html = data.get("$html") or {}
+        if html.get("language") == language:
+            # Drawn by dashboards.table_body, every cell escaped.
+            section.stored_body = mark_safe(html["body"])  # noqa: S308
+            section.stored_extra_body = mark_safe(html["extra_body"])  # noqa: S308
+        sections.append(section)
     return sections

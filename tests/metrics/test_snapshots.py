@@ -261,6 +261,8 @@ def test_it_stores_sections_as_json_and_reads_them_back_unchanged() -> None:
     )
     (back,) = snapshots.decode(snapshots.encode([section]))
     assert back == section
+    # The table body is stored as drawn, and read back as it is.
+    assert back.stored_body is not None and back.body_html == section.body_html
     assert isinstance(back.chart, SafeString)
     assert back.links == [("Book Ann", "/experts/1/book/?skill=2")]
 
@@ -302,3 +304,13 @@ def test_it_does_not_queue_again_a_run_the_time_limit_cut_short_before_any_view(
     assert result["built"] == 0 and result["left"] == 0
     assert not OutboxMessage.objects.filter(task_name="metrics.tasks.refresh_dashboards").exists()
     assert not DashboardSnapshot.objects.exclude(refreshing_since=None).exists()
+
+
+def test_it_draws_the_table_again_when_read_in_another_language() -> None:
+    from django.utils import translation
+
+    section = Section("x", "X", "", ["A", "B"], [["a", 1.5]])
+    payload = snapshots.encode([section])
+    with translation.override("de"):
+        (back,) = snapshots.decode(payload)
+    assert back.stored_body is None and back.body_html == section.body_html
