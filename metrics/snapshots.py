@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from decimal import Decimal
 
@@ -33,15 +33,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from people.models import User
-from people.selectors import subtrees_up_the_line
+from people.selectors import subtree, subtrees_up_the_line
 
 from .dashboards import Audience, Builder, Section, wider_scopes
 from .dashboards import _shared as is_shared
-from .selectors import Scope
+from .selectors import Scope, TeamTotals, team_totals
 
 # Part of every key: bump it when what a build stores changes shape or meaning, so a deploy
 # never serves views built by the previous code.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -163,11 +163,18 @@ def key_for(view: View, people: list[int] | None) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def build(
-    view: View, *, manager: User | None, today: date, cache: dict | None = None
-) -> tuple[list[Section], list[int] | None]:
-    """The view's sections, built as the page always built them, and the subtree fingerprint
-    of a manager's view (None otherwise).
+@dataclass
+class Built:
+    """A built view: its sections; for a manager's team, the team's totals (counts that need
+    no suppression) and the subtree's fingerprint (part of the key, not stored)."""
+
+    sections: list[Section]
+    team: TeamTotals | None = None
+    people: list[int] | None = None
+
+
+def build(view: View, *, manager: User | None, today: date, cache: dict | None = None) -> Built:
+    """The view, built as the page always built it.
 
     `cache`: rows shared between builds of one refresh run (only those the Builder shares
     between a view and its wider views, which don't depend on the view's people or filters).
@@ -188,7 +195,10 @@ def build(
     sections = Builder(scope, view.audience, wider=wider).sections()
     if cache is not None:
         cache.update({k: v for k, v in scope.cache.items() if is_shared(k)})
-    return sections, (fingerprint(people) if people is not None else None)
+    if people is None:
+        return Built(sections)
+    team = team_totals(subtree(manager), today, size=len(people))
+    return Built(sections, team=team, people=fingerprint(people))
 
 
 # --- sections as JSON ----------------------------------------------------------------------
@@ -216,36 +226,39 @@ def _untag(found: dict) -> object:
     return found
 
 
-def encode(sections: list[Section]) -> str:
-    """The sections as JSON text; TypeError for a cell that JSON can't hold faithfully.
+def encode(built: Built) -> str:
+    """The view as JSON text; TypeError for a cell that JSON can't hold faithfully.
 
     With each section, its table bodies as drawn now (`dashboards.table_body`, escaped, most
     of a render's time) and the language they were drawn in: a reader in the same language
     shows them as they are.
     """
     language = get_language()
+    sections = [
+        {
+            **{name: getattr(s, name) for name in SECTION_FIELDS},
+            "$html": {
+                "language": language,
+                "body": str(s.body_html),
+                "extra_body": str(s.extra_body_html),
+            },
+        }
+        for s in built.sections
+    ]
+    team = None if built.team is None else asdict(built.team)
     return json.dumps(
-        [
-            {
-                **{name: getattr(s, name) for name in SECTION_FIELDS},
-                "$html": {
-                    "language": language,
-                    "body": str(s.body_html),
-                    "extra_body": str(s.extra_body_html),
-                },
-            }
-            for s in sections
-        ],
+        {"sections": sections, "team": team},
         default=_tagged,
         separators=(",", ":"),
         ensure_ascii=False,
     )
 
 
-def decode(payload: str) -> list[Section]:
+def decode(payload: str) -> Built:
     language = get_language()
+    found = json.loads(payload, object_hook=_untag)
     sections = []
-    for data in json.loads(payload, object_hook=_untag):
+    for data in found["sections"]:
         chart = data.get("chart")
         data["chart"] = mark_safe(chart) if chart else None  # noqa: S308 - drawn (escaped) by metrics.charts
         data["links"] = [tuple(link) for link in data.get("links", [])]
@@ -256,4 +269,5 @@ def decode(payload: str) -> list[Section]:
             section.stored_body = mark_safe(html["body"])  # noqa: S308
             section.stored_extra_body = mark_safe(html["extra_body"])  # noqa: S308
         sections.append(section)
-    return sections
+    team = found.get("team")
+    return Built(sections, team=TeamTotals(**team) if team else None)

@@ -116,6 +116,7 @@ def _render(
             "query": query.urlencode(),
             "figures": figures,
             "can_refresh": audience is Audience.HR,
+            "team": figures.team,
             **(extra or {}),
         },
     )
@@ -198,9 +199,8 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     programs = list(Program.objects.order_by("name").values_list("pk", "name"))
     scope, form = _scope(request, programs)
     # The subtree stays in SQL: its fingerprint keys the stored view (metrics.snapshots), and
-    # the ids are loaded only when the view is built.
-    team = subtree(request.user)
-    people = selectors.subtree_fingerprint(team)
+    # the ids are loaded only when the view is built (with the team's totals).
+    people = selectors.subtree_fingerprint(subtree(request.user))
     view = View.of(
         scope,
         Audience.MANAGER,
@@ -218,7 +218,6 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         slug="team",
         manager=request.user,
         people=people,
-        extra={"team": selectors.team_totals(team, date.today(), size=people[0])},
     )
 
 
