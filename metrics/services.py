@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -194,14 +194,19 @@ def dashboard_figures(
     started = time.perf_counter()
     built = snapshots.build(view, manager=manager, today=today)
     computed_at = timezone.now()
-    _snapshot_store(
-        key=snapshots.key_for(view, built.people),
-        view=view,
-        built=built,
-        today=today,
-        computed_at=computed_at,
-        ms=round((time.perf_counter() - started) * 1000),
-    )
+    try:
+        with transaction.atomic():
+            _snapshot_store(
+                key=snapshots.key_for(view, built.people),
+                view=view,
+                built=built,
+                today=today,
+                computed_at=computed_at,
+                ms=round((time.perf_counter() - started) * 1000),
+            )
+    except DatabaseError:
+        # The figures are built: show them; the next viewer builds them again.
+        logger.warning("Dashboard view %s could not be stored.", view.label, exc_info=True)
     pending = row is not None and row.refresh_requested_at is not None
     return DashboardFigures(
         built.sections, computed_at, today, refresh_pending=pending, team=built.team

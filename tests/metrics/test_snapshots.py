@@ -323,3 +323,17 @@ def test_it_stores_a_teams_totals_with_its_view(org, client_for) -> None:
     assert stored.team is not None and stored.team.people == 4  # m1, m2, c1 and m3 below m1
     html = client.get(reverse("metrics:team")).content.decode()
     assert "Your team at a glance" in html and "(4 people)" in html
+
+
+def test_it_shows_the_figures_it_built_when_they_cannot_be_stored(
+    org, client_for, monkeypatch
+) -> None:
+    from django.db import DatabaseError
+
+    def broken(**kwargs):
+        raise DatabaseError("read-only")
+
+    monkeypatch.setattr(services, "_snapshot_store", broken)
+    response = client_for(org.leader).get(reverse("metrics:leadership"))
+    assert response.status_code == 200 and "83.3%" in response.content.decode()
+    assert not DashboardSnapshot.objects.exists()
