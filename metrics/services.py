@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -163,6 +163,8 @@ class DashboardFigures:
     refresh_pending: bool = False
     # Read from the day's table rather than built in this request.
     stored: bool = False
+    # A manager's team dashboard: the team's totals, as of the same time.
+    team: selectors.TeamTotals | None = None
 
 
 def dashboard_figures(
@@ -182,44 +184,52 @@ def dashboard_figures(
     row = selectors.dashboard_snapshot(key)
     if row is not None and row.payload and row.data_day == today:
         try:
-            sections = snapshots.decode(row.payload)
-        except (ValueError, TypeError, KeyError):
+            stored = snapshots.decode(row.payload)
+        except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("Dashboard view %s could not be read; rebuilding it.", key[:12])
         else:
             return DashboardFigures(
-                sections,
+                stored.sections,
                 row.computed_at,
                 row.data_day,
                 refresh_pending=row.refresh_requested_at is not None,
                 stored=True,
+                team=stored.team,
             )
     started = time.perf_counter()
-    sections, built_people = snapshots.build(view, manager=manager, today=today)
+    built = snapshots.build(view, manager=manager, today=today)
     computed_at = timezone.now()
-    _snapshot_store(
-        key=snapshots.key_for(view, built_people),
-        view=view,
-        sections=sections,
-        today=today,
-        computed_at=computed_at,
-        ms=round((time.perf_counter() - started) * 1000),
-    )
+    try:
+        with transaction.atomic():
+            _snapshot_store(
+                key=snapshots.key_for(view, built.people),
+                view=view,
+                built=built,
+                today=today,
+                computed_at=computed_at,
+                ms=round((time.perf_counter() - started) * 1000),
+            )
+    except DatabaseError:
+        # The figures are built: show them; the next viewer builds them again.
+        logger.warning("Dashboard view %s could not be stored.", view.label, exc_info=True)
     pending = row is not None and row.refresh_requested_at is not None
-    return DashboardFigures(sections, computed_at, today, refresh_pending=pending)
+    return DashboardFigures(
+        built.sections, computed_at, today, refresh_pending=pending, team=built.team
+    )
 
 
 def _snapshot_store(
     *,
     key: str,
     view: snapshots.View,
-    sections: list[Section],
+    built: snapshots.Built,
     today: date,
     computed_at: datetime,
     ms: int,
 ) -> bool:
     """Store (or replace) the view's figures; False if they can't be stored as JSON."""
     try:
-        payload = snapshots.encode(sections)
+        payload = snapshots.encode(built)
     except (TypeError, ValueError):
         logger.warning("Dashboard view %s can't be stored; it is built per request.", view.label)
         return False
@@ -276,11 +286,11 @@ def _snapshot_build(
     """Build a claimed view and store it; the claim is released whatever happens."""
     started = time.perf_counter()
     try:
-        sections, people = snapshots.build(view, manager=manager, today=today, cache=cache)
+        built = snapshots.build(view, manager=manager, today=today, cache=cache)
         _snapshot_store(
-            key=snapshots.key_for(view, people),
+            key=snapshots.key_for(view, built.people),
             view=view,
-            sections=sections,
+            built=built,
             today=today,
             computed_at=timezone.now(),
             ms=round((time.perf_counter() - started) * 1000),

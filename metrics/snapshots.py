@@ -15,8 +15,8 @@ are what each of them would have been shown that day; a manager can never be ser
 manager's view (the manager is part of the key).
 
 Stored as JSON (never pickle): numbers, text and None as they are, a Decimal or a date
-tagged; the charts are the SVG text this code drew (escaped when drawn) and are marked safe
-again on reading.
+tagged; the charts and table bodies are the HTML this code drew (every value escaped when
+drawn) and are marked safe again on reading.
 """
 
 from __future__ import annotations
@@ -24,23 +24,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from people.models import User
-from people.selectors import subtrees_up_the_line
+from people.selectors import subtree, subtrees_up_the_line
 
 from .dashboards import Audience, Builder, Section, wider_scopes
 from .dashboards import _shared as is_shared
-from .selectors import Scope
+from .selectors import Scope, TeamTotals, team_totals
 
 # Part of every key: bump it when what a build stores changes shape or meaning, so a deploy
 # never serves views built by the previous code.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,18 @@ def key_for(view: View, people: list[int] | None) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def build(
-    view: View, *, manager: User | None, today: date, cache: dict | None = None
-) -> tuple[list[Section], list[int] | None]:
-    """The view's sections, built as the page always built them, and the subtree fingerprint
-    of a manager's view (None otherwise).
+@dataclass
+class Built:
+    """A built view: its sections; for a manager's team, the team's totals (counts that need
+    no suppression) and the subtree's fingerprint (part of the key, not stored)."""
+
+    sections: list[Section]
+    team: TeamTotals | None = None
+    people: list[int] | None = None
+
+
+def build(view: View, *, manager: User | None, today: date, cache: dict | None = None) -> Built:
+    """The view, built as the page always built it.
 
     `cache`: rows shared between builds of one refresh run (only those the Builder shares
     between a view and its wider views, which don't depend on the view's people or filters).
@@ -187,12 +195,16 @@ def build(
     sections = Builder(scope, view.audience, wider=wider).sections()
     if cache is not None:
         cache.update({k: v for k, v in scope.cache.items() if is_shared(k)})
-    return sections, (fingerprint(people) if people is not None else None)
+    if people is None:
+        return Built(sections)
+    team = team_totals(subtree(manager), today, size=len(people))
+    return Built(sections, team=team, people=fingerprint(people))
 
 
 # --- sections as JSON ----------------------------------------------------------------------
 
-SECTION_FIELDS = [f.name for f in fields(Section)]
+STORED_BODIES = ("stored_body", "stored_extra_body")
+SECTION_FIELDS = [f.name for f in fields(Section) if f.name not in STORED_BODIES]
 
 
 def _tagged(value: object) -> object:
@@ -214,21 +226,48 @@ def _untag(found: dict) -> object:
     return found
 
 
-def encode(sections: list[Section]) -> str:
-    """The sections as JSON text; TypeError for a cell that JSON can't hold faithfully."""
+def encode(built: Built) -> str:
+    """The view as JSON text; TypeError for a cell that JSON can't hold faithfully.
+
+    With each section, its table bodies as drawn now (`dashboards.table_body`, escaped, most
+    of a render's time) and the language they were drawn in: a reader in the same language
+    shows them as they are.
+    """
+    language = get_language()
+    sections = [
+        {
+            **{name: getattr(s, name) for name in SECTION_FIELDS},
+            "$html": {
+                "language": language,
+                "body": str(s.body_html),
+                "extra_body": str(s.extra_body_html),
+            },
+        }
+        for s in built.sections
+    ]
+    team = None if built.team is None else asdict(built.team)
     return json.dumps(
-        [{name: getattr(s, name) for name in SECTION_FIELDS} for s in sections],
+        {"sections": sections, "team": team},
         default=_tagged,
         separators=(",", ":"),
         ensure_ascii=False,
     )
 
 
-def decode(payload: str) -> list[Section]:
+def decode(payload: str) -> Built:
+    language = get_language()
+    found = json.loads(payload, object_hook=_untag)
     sections = []
-    for data in json.loads(payload, object_hook=_untag):
+    for data in found["sections"]:
         chart = data.get("chart")
         data["chart"] = mark_safe(chart) if chart else None  # noqa: S308 - drawn (escaped) by metrics.charts
         data["links"] = [tuple(link) for link in data.get("links", [])]
-        sections.append(Section(**{k: v for k, v in data.items() if k in SECTION_FIELDS}))
-    return sections
+        section = Section(**{k: v for k, v in data.items() if k in SECTION_FIELDS})
+        html = data.get("$html") or {}
+        if html.get("language") == language:
+            # Drawn by dashboards.table_body, every cell escaped.
+            section.stored_body = mark_safe(html["body"])  # noqa: S308
+            section.stored_extra_body = mark_safe(html["extra_body"])  # noqa: S308
+        sections.append(section)
+    team = found.get("team")
+    return Built(sections, team=TeamTotals(**team) if team else None)

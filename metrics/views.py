@@ -37,15 +37,17 @@ from .snapshots import View
 
 def _scope(
     request: HttpRequest,
-    programs: list[tuple[int, str]],
+    programs: list[tuple[int, str, date]],
     *,
     fixed_program: int | None = None,
 ) -> tuple[selectors.Scope, DashboardFilterForm]:
-    program_ids = tuple(pk for pk, _ in programs)
+    """The filters from the query string; `programs`: (id, name, start date) of each."""
+    program_ids = tuple(pk for pk, _name, _start in programs)
     form = DashboardFilterForm(
         request.GET or None,
-        programs=programs,
-        cohorts=selectors.cohort_choices(program_ids),
+        programs=[(pk, name) for pk, name, _start in programs],
+        # As selectors.cohort_choices, without asking the database again.
+        cohorts=sorted({start.strftime("%Y-%m") for _pk, _name, start in programs}, reverse=True),
         show_program=fixed_program is None,
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -116,6 +118,7 @@ def _render(
             "query": query.urlencode(),
             "figures": figures,
             "can_refresh": audience is Audience.HR,
+            "team": figures.team,
             **(extra or {}),
         },
     )
@@ -161,13 +164,15 @@ def _export(
 
 @hr_required
 def hr_dashboard(request: HttpRequest) -> HttpResponse:
-    programs = list(request.user.coordinated_programs.order_by("name").values_list("pk", "name"))
+    programs = list(
+        request.user.coordinated_programs.order_by("name").values_list("pk", "name", "start_date")
+    )
     scope, form = _scope(request, programs)
     return _render(
         request,
         title="Programs dashboard",
         intro="Every program you coordinate. Use the filters to narrow every figure.",
-        view=View.of(scope, Audience.HR, all_program_ids=[pk for pk, _ in programs]),
+        view=View.of(scope, Audience.HR, all_program_ids=[p[0] for p in programs]),
         form=form,
         slug="programs",
         extra={"no_programs": not programs},
@@ -177,7 +182,9 @@ def hr_dashboard(request: HttpRequest) -> HttpResponse:
 @hr_required
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    scope, form = _scope(request, [(program.pk, program.name)], fixed_program=program.pk)
+    scope, form = _scope(
+        request, [(program.pk, program.name, program.start_date)], fixed_program=program.pk
+    )
     # The same figures as the programs dashboard filtered to this program.
     coordinated = request.user.coordinated_programs.values_list("pk", flat=True)
     return _render(
@@ -195,16 +202,15 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     if not is_manager(request.user):
         raise PermissionDenied("Only managers have a team dashboard.")
-    programs = list(Program.objects.order_by("name").values_list("pk", "name"))
+    programs = list(Program.objects.order_by("name").values_list("pk", "name", "start_date"))
     scope, form = _scope(request, programs)
     # The subtree stays in SQL: its fingerprint keys the stored view (metrics.snapshots), and
-    # the ids are loaded only when the view is built.
-    team = subtree(request.user)
-    people = selectors.subtree_fingerprint(team)
+    # the ids are loaded only when the view is built (with the team's totals).
+    people = selectors.subtree_fingerprint(subtree(request.user))
     view = View.of(
         scope,
         Audience.MANAGER,
-        all_program_ids=[pk for pk, _ in programs],
+        all_program_ids=[p[0] for p in programs],
         manager=request.user,
         manager_path=reporting_path_of(request.user),
     )
@@ -218,7 +224,6 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         slug="team",
         manager=request.user,
         people=people,
-        extra={"team": selectors.team_totals(team, date.today(), size=people[0])},
     )
 
 
@@ -226,14 +231,14 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 def leadership_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.can_view_leadership:
         raise PermissionDenied("HR grants the leadership view.")
-    programs = list(Program.objects.order_by("name").values_list("pk", "name"))
+    programs = list(Program.objects.order_by("name").values_list("pk", "name", "start_date"))
     scope, form = _scope(request, programs)
     return _render(
         request,
         title="Leadership view",
         intro="All programs across the organisation. Figures from fewer than 3 people "
         "are not shown.",
-        view=View.of(scope, Audience.LEADERSHIP, all_program_ids=[pk for pk, _ in programs]),
+        view=View.of(scope, Audience.LEADERSHIP, all_program_ids=[p[0] for p in programs]),
         form=form,
         slug="leadership",
     )
