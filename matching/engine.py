@@ -34,8 +34,13 @@ with ``w_ij > u_i + V_j`` could improve the flow, so it is added (with the
 best near misses of its mentee) and the flow re-solved.  When no pair
 violates the condition, the potentials certify optimality on the whole
 matrix.  When only a few pairs violate, the current flow is usually still
-optimal: the dual is first recomputed with those pairs added (cheap), and
-the flow is re-solved only if that reveals a negative cycle.
+optimal: the dual is first extended over those pairs (relaxed from the last
+dual, a few cheap sweeps), and the flow is re-solved only if that reveals a
+negative cycle.  Before the re-solves of the first ``_PRUNE_ROUNDS`` rounds,
+candidates whose reduced cost exceeds ``_PRUNE_SLACK`` are dropped (the
+flow's own pairs stay): the solve time grows with the edges, and pricing
+brings back any dropped pair that matters; after those rounds the set only
+grows, so the loop still ends.
 
 Why that is optimal: a min-cost flow is optimal exactly when there are node
 potentials under which every residual arc has a non-negative reduced cost
@@ -54,7 +59,11 @@ V = n + m + 2 nodes and C the largest arc cost:
   push-relabel algorithm (Goldberg 1997), O(V·E·log(V·C)) in the worst case,
   far less in practice;
 * the dual: Bellman-Ford sweeps over the residual candidate network,
-  O(V·E) worst case, a few sweeps in practice;
+  O(V·E) worst case, a few dozen sweeps in practice, each after the first
+  touching only the mentees next to a mentor whose potential moved;
+* first candidates and near misses: each row's k best by ``np.partition``
+  thresholds, O(n·m) (about 3 ns per int16 cell against 17 ns for
+  ``argpartition``, measured);
 * one pricing pass: O(n·m) time over the full matrix, read in int16 row
   blocks (int32 when prices spread wider than 2**13 − top) on two threads
   (scores stay in their own dtype, int8 or int16; nothing n × m is copied),
