@@ -288,10 +288,22 @@ def _has_live_mentorship() -> Exists:
 
 
 def program_enrolments(program: Program) -> QuerySet[Enrolment]:
-    """Every enrolment of a program with its mentor load and whether it is paired."""
+    """Every enrolment of a program with its mentor load and whether it is paired: the columns
+    the enrolment list shows, not whole rows."""
     return (
         Enrolment.objects.filter(program=program)
         .select_related("user", "user__department")
+        .only(
+            "pk",
+            "program_id",
+            "user_id",
+            "role",
+            "status",
+            "capacity",
+            "user__full_name",
+            "user__email",
+            "user__department__name",
+        )
         .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
         .annotate(load=_load_subquery(), paired=_has_live_mentorship())
         .order_by("role", "user__full_name", "pk")
