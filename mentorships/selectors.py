@@ -67,18 +67,36 @@ def participant_mentorships(user) -> QuerySet[Mentorship]:
     ).order_by("-started_on", "-created_at")
 
 
-def mentorship_for_user_or_404(user, pk: int) -> Mentorship:
-    """The mentorship if `user` is one of its two participants; 404 for everyone else."""
+def _of_participant(user, pk: int) -> QuerySet[Mentorship]:
     if not user.is_authenticated:
         raise Http404("No such mentorship.")
-    found = (
-        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), pk=pk)
-        .select_related("program", "mentor", "mentee", "agreement")
-        .first()
+    return Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user), pk=pk).select_related(
+        "program", "mentor", "mentee", "agreement"
     )
+
+
+def _found_or_404(found: Mentorship | None) -> Mentorship:
     if found is None:
         raise Http404("No such mentorship.")
     return found
+
+
+def mentorship_for_user_or_404(user, pk: int) -> Mentorship:
+    """The mentorship if `user` is one of its two participants; 404 for everyone else."""
+    return _found_or_404(_of_participant(user, pk).first())
+
+
+def mentorship_page_for_user_or_404(user, pk: int) -> Mentorship:
+    """As mentorship_for_user_or_404, with `open_reset_at`: when `user` last told HR the
+    pairing isn't working, if that request is still open (None otherwise); in the same query."""
+    open_resets = ResetRequest.objects.filter(
+        mentorship=OuterRef("pk"), raised_by=user, resolved_at__isnull=True
+    ).order_by("-created_at")
+    return _found_or_404(
+        _of_participant(user, pk)
+        .annotate(open_reset_at=Subquery(open_resets.values("created_at")[:1]))
+        .first()
+    )
 
 
 def coordinated_mentorship_or_404(user, pk: int) -> Mentorship:
@@ -270,10 +288,22 @@ def _has_live_mentorship() -> Exists:
 
 
 def program_enrolments(program: Program) -> QuerySet[Enrolment]:
-    """Every enrolment of a program with its mentor load and whether it is paired."""
+    """Every enrolment of a program with its mentor load and whether it is paired: the columns
+    the enrolment list shows, not whole rows."""
     return (
         Enrolment.objects.filter(program=program)
         .select_related("user", "user__department")
+        .only(
+            "pk",
+            "program_id",
+            "user_id",
+            "role",
+            "status",
+            "capacity",
+            "user__full_name",
+            "user__email",
+            "user__department__name",
+        )
         .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
         .annotate(load=_load_subquery(), paired=_has_live_mentorship())
         .order_by("role", "user__full_name", "pk")

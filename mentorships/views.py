@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import validation_text
+from core.paging import CountedPaginator
 from people.permissions import hr_required, is_hr
 from people.selectors import department_choices
 from programs.filters import EnrolmentFilter
@@ -59,7 +60,7 @@ def _agreement(mentorship: Mentorship) -> Agreement:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = selectors.mentorship_for_user_or_404(request.user, pk)
+    mentorship = selectors.mentorship_page_for_user_or_404(request.user, pk)
     agreement = _agreement(mentorship)
     goals = list(selectors.goals_with_progress(mentorship))
     context = {
@@ -74,9 +75,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "goals": goals,
         "totals": (sum(g.milestones_done for g in goals), sum(g.milestones_total for g in goals)),
-        "open_reset": mentorship.reset_requests.filter(
-            raised_by=request.user, resolved_at__isnull=True
-        ).first(),
+        "open_reset_at": mentorship.open_reset_at,
         "evidence_form": EvidenceForm(),
     }
     return render(request, "mentorships/detail.html", context)
@@ -281,11 +280,13 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in MentorshipStatus.values:
         status = ""
-    page = Paginator(selectors.program_pairings(program, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    load_full, load_total = selectors.mentor_load_summary(program)
     counts = selectors.status_counts(program)
+    # The per-status counts give the list's size: no separate COUNT for the pager.
+    shown = counts.get(status, 0) if status else sum(counts.values())
+    page = CountedPaginator(
+        selectors.program_pairings(program, status=status), PAGE_SIZE, count=shown
+    ).get_page(request.GET.get("page"))
+    load_full, load_total = selectors.mentor_load_summary(program)
     return render(
         request,
         "mentorships/program_pairings.html",

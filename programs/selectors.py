@@ -3,6 +3,8 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    Exists,
+    OuterRef,
     Prefetch,
     QuerySet,
 )
@@ -20,9 +22,21 @@ from .models import (
 
 
 def coordinated_program(request: HttpRequest, slug: str) -> Program:
-    """The program, if the requester coordinates it; 403 for everyone else."""
-    program = get_object_or_404(Program, slug=slug)
-    if not program.is_coordinator(request.user):
+    """The program, if the requester coordinates it (as Program.is_coordinator says); 403 for
+    everyone else. One query: whether the requester is among its coordinators comes with it."""
+    user = request.user
+    among = Program.coordinators.through.objects.filter(
+        program_id=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None
+    )
+    program = get_object_or_404(
+        Program.objects.annotate(requester_coordinates=Exists(among)), slug=slug
+    )
+    if not (
+        user.is_authenticated
+        and user.is_hr_coordinator
+        and user.is_active
+        and program.requester_coordinates
+    ):
         raise PermissionDenied("You don't coordinate this program.")
     return program
 

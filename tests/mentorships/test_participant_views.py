@@ -272,3 +272,21 @@ def test_it_refuses_milestone_changes_from_outsiders(client_for, pairing, outsid
 def test_it_sends_anonymous_visitors_to_login(client, pairing):
     response = client.get(pairing.get_absolute_url())
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_it_tells_only_the_one_who_asked_about_their_open_reset_request(client_for, pairing):
+    ResetRequest.objects.create(mentorship=pairing, raised_by=pairing.mentee, reason="No time")
+    asked = client_for(pairing.mentee).get(pairing.get_absolute_url()).content.decode()
+    other = client_for(pairing.mentor).get(pairing.get_absolute_url()).content.decode()
+    assert "You told HR on" in asked and "Tell HR this isn't working" not in asked
+    assert "You told HR on" not in other and "Tell HR this isn't working" in other
+
+
+def test_it_offers_a_new_reset_request_once_the_last_is_resolved(client_for, pairing):
+    from django.utils import timezone
+
+    ResetRequest.objects.create(
+        mentorship=pairing, raised_by=pairing.mentee, reason="x", resolved_at=timezone.now()
+    )
+    body = client_for(pairing.mentee).get(pairing.get_absolute_url()).content.decode()
+    assert "You told HR on" not in body and "Tell HR this isn't working" in body
