@@ -339,7 +339,14 @@ def profile(who: dict, url: str) -> int:
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[float, float, float, int, int]:
-    client.get(url)  # warm caches (templates, URL resolver)
+    warm = client.get(url)  # warm caches (templates, URL resolver)
+    if warm.status_code != 200:
+        # A redirect (to sign in, or to verify an authenticator) would be timed as a page.
+        where = warm.get("Location", "")
+        raise SystemExit(
+            f"{url} answered {warm.status_code} {where}: not a page to time. A database kept "
+            f"by older code (BENCH_KEEP_NAME, --keepdb) may not fit this code: drop it and rerun."
+        )
     times, cpu = [], []
     queries = 0
     for _ in range(runs):
