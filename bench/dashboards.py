@@ -641,6 +641,11 @@ def main() -> int:
         "of the pages table's pairing (in the URL, {pair} stands for its id).",
     )
     parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="Only the page-ratio table (each page against the sign-in page).",
+    )
+    parser.add_argument(
         "--build-only",
         action="store_true",
         help="With --keepdb: build the organisation if it isn't there, print its name, stop "
@@ -671,6 +676,9 @@ def main() -> int:
             if "{pair}" in url:
                 url = url.replace("{pair}", str(_participant("bench-7").pk))
             return profile(who, url, args.profile_as)
+
+        if args.pages_only:
+            return 1 if pages(who, args.runs) else 0
 
         from feedback.models import SkillRating, SurveyAnswer
 

@@ -447,7 +447,6 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
             "skills",
             Prefetch("goals", queryset=Goal.objects.only("id", "title")),
             Prefetch("milestones", queryset=Milestone.objects.only("id", "title")),
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         )
         .order_by("-date", "-id")
     )
@@ -462,9 +461,13 @@ def own_pulses(user, checkin_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def open_action_items(mentorship: Mentorship) -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(mentorship=mentorship, done_at__isnull=True).select_related(
-        "owner"
+def timeline_action_items(mentorship: Mentorship, checkin_ids: list[int]) -> list[ActionItem]:
+    """What a timeline shows of the pair's action items, in one query: the open ones (all of
+    the pair's) and every item of these check-ins, with their owners, in the items' order."""
+    return list(
+        ActionItem.objects.filter(mentorship=mentorship)
+        .filter(Q(done_at__isnull=True) | Q(checkin_id__in=checkin_ids))
+        .select_related("owner")
     )
 
 

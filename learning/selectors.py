@@ -84,9 +84,13 @@ def suggestions(
     if skill_ids is None:
         skill_ids = sorted(
             set(
-                Skill.objects.filter(goals__mentorship=mentorship)
-                .exclude(goals__status__in=CLOSED_GOALS)
-                .values_list("pk", flat=True)
+                # The pair's open goals' skills: one condition on one goal (an exclude on the
+                # relation would drop a skill any closed goal of anyone's names).
+                Skill.objects.filter(
+                    goals__in=Goal.objects.filter(mentorship=mentorship).exclude(
+                        status__in=CLOSED_GOALS
+                    )
+                ).values_list("pk", flat=True)
             )
         )
     if not skill_ids:

@@ -38,6 +38,14 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
         and getattr(viewer, "is_hr_coordinator", False)
         and mentorship.program.is_coordinator(viewer)
     )
+    items = (
+        selectors.timeline_action_items(mentorship, [c.pk for c in checkins]) if participant else []
+    )
+    by_checkin: dict[int, list] = {}
+    for item in items:
+        by_checkin.setdefault(item.checkin_id, []).append(item)
+    for checkin in checkins:
+        checkin.listed_items = by_checkin.get(checkin.pk, [])
     return {
         "mentorship": mentorship,
         "viewer": viewer,
@@ -45,7 +53,7 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
         "is_coordinator": coordinator,
         "checkins": checkins if participant else [],
         "own_pulses": _own_pulses(viewer, checkins) if participant else {},
-        "open_items": list(selectors.open_action_items(mentorship)) if participant else [],
+        "open_items": [item for item in items if item.done_at is None],
         "health": page_health(mentorship),
     }
 
