@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms import BoundField
+from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -247,8 +248,8 @@ def form_field(field: BoundField, choices=None) -> SafeString:
             _flat(_widget_attrs(field, "form-control" + invalid)),
             value or "",
         )
-    elif isinstance(widget, forms.Input) and not isinstance(
-        widget, forms.CheckboxInput | forms.FileInput | forms.RadioSelect
+    elif isinstance(widget, Input) and not isinstance(
+        widget, forms.CheckboxInput | forms.FileInput
     ):
         value = widget.format_value(field.value())
         control = format_html(
