@@ -322,11 +322,23 @@ def existing() -> dict | None:
     }
 
 
-def profile(who: dict, url: str) -> int:
+def profile(who: dict, url: str, as_email: str = "") -> int:
+    """Profiles one render of `url` (after a warm-up render): as `as_email` if given ("mentee"
+    or "mentor": a participant of the first active pairing of bench-7, the pages table's), else
+    the head for a team URL, the CIO for a leadership one, HR otherwise."""
     import cProfile
     import pstats
 
-    user = who["manager"] if "team" in url else who["leader"] if "leadership" in url else who["hr"]
+    from people.models import User
+
+    if as_email in ("mentee", "mentor"):
+        user = getattr(_participant("bench-7"), as_email)
+    elif as_email:
+        user = User.objects.get(email=as_email)
+    else:
+        user = (
+            who["manager"] if "team" in url else who["leader"] if "leadership" in url else who["hr"]
+        )
     client = Client()
     client.force_login(user)
     client.get(url)
@@ -629,6 +641,18 @@ def main() -> int:
     )
     parser.add_argument("--profile", default="", help="Profile this dashboard URL instead.")
     parser.add_argument(
+        "--profile-as",
+        default="",
+        metavar="EMAIL",
+        help="With --profile: sign in as this person; 'mentee' or 'mentor' for the participants "
+        "of the pages table's pairing (in the URL, {pair} stands for its id).",
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="Only the page-ratio table (each page against the sign-in page).",
+    )
+    parser.add_argument(
         "--build-only",
         action="store_true",
         help="With --keepdb: build the organisation if it isn't there, print its name, stop "
@@ -655,7 +679,13 @@ def main() -> int:
             print(connection.settings_dict["NAME"])
             return 0
         if args.profile:
-            return profile(who, args.profile)
+            url = args.profile
+            if "{pair}" in url:
+                url = url.replace("{pair}", str(_participant("bench-7").pk))
+            return profile(who, url, args.profile_as)
+
+        if args.pages_only:
+            return 1 if pages(who, args.runs) else 0
 
         from feedback.models import SkillRating, SurveyAnswer
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.validators import validate_single_line
@@ -15,14 +15,20 @@ DATE_WIDGET = {"type": "date"}
 TIME_WIDGET = {"type": "time"}
 
 
-def relevant_skills(mentorship: Mentorship):
-    """Skills the two enrolled with or their goals name; every skill if there are none."""
+def relevant_skills(mentorship: Mentorship) -> tuple[QuerySet[Skill], list[Skill]]:
+    """Skills the two enrolled with or their goals name; every skill if there are none. The
+    queryset (what a submitted form may choose) and its rows, read once (one query when some
+    are found)."""
     enrolled = EnrolmentSkill.objects.filter(
         enrolment__program_id=mentorship.program_id,
         enrolment__user_id__in=[mentorship.mentor_id, mentorship.mentee_id],
     ).values("skill_id")
     found = Skill.objects.filter(Q(pk__in=enrolled) | Q(goals__mentorship=mentorship)).distinct()
-    return found if found.exists() else Skill.objects.all()
+    rows = list(found)
+    if rows:
+        return found, rows
+    every = Skill.objects.all()
+    return every, list(every)
 
 
 class LenientTemplateField(forms.ModelChoiceField):
@@ -104,12 +110,26 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mentorship = mentorship
         self.fields["template"].queryset = templates
-        self.fields["skills"].queryset = relevant_skills(mentorship)
-        self.fields["goals"].queryset = Goal.objects.filter(mentorship=mentorship)
-        self.fields["milestones"].queryset = Milestone.objects.filter(
-            goal__mentorship=mentorship
-        ).select_related("goal")
+        skills, skill_rows = relevant_skills(mentorship)
+        self.fields["skills"].queryset = skills
+        goals = Goal.objects.filter(mentorship=mentorship)
+        self.fields["goals"].queryset = goals
+        milestones = Milestone.objects.filter(goal__mentorship=mentorship)
+        self.fields["milestones"].queryset = milestones
         self.fields["date"].initial = timezone.localdate()
+        # Each list read once, in the fields' order, for the page to draw
+        # (core.templatetags.form_tags.form_field) instead of each field reading its queryset
+        # again; the goals with their skills, for the learning suggestions under the form.
+        self.goal_rows = list(goals.prefetch_related("skills"))
+        self.choices = {
+            "skills": self._pairs("skills", skill_rows),
+            "goals": self._pairs("goals", self.goal_rows),
+            "milestones": self._pairs("milestones", list(milestones)),
+        }
+
+    def _pairs(self, name: str, rows: list) -> list[tuple[int, str]]:
+        field = self.fields[name]
+        return [(row.pk, field.label_from_instance(row)) for row in rows]
 
 
 class ActionItemForm(forms.Form):

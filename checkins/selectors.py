@@ -149,6 +149,31 @@ def health_for(mentorship: Mentorship, today: date) -> HealthInfo:
     return health_for_mentorships(Mentorship.objects.filter(pk=mentorship.pk), today)[mentorship.pk]
 
 
+def stored_health_is_fresh(row: MentorshipHealth, mentorship: Mentorship, today: date) -> bool:
+    """Whether a stored row says what `health_for` would compute on `today`: the pairing is
+    live and not flagged as changed since (`Mentorship.health_stale`), the row was computed by
+    today with the program's cadence of now, and its next_change_on hasn't come."""
+    return (
+        not mentorship.health_stale
+        and mentorship.status in LIVE_STATUSES
+        and row.cadence == mentorship.program.meeting_cadence
+        and row.computed_on <= today
+        and (row.next_change_on is None or row.next_change_on > today)
+    )
+
+
+def health_of(mentorship: Mentorship, today: date) -> HealthInfo:
+    """One pairing's health as `health_for` computes it: its stored row (the board's, kept by
+    the check-in services, the board and the hourly sweep) when fresh, one query; afresh
+    otherwise (a flagged, stopped or not yet stored pairing), two more. `mentorship` with its
+    program, as pages read it."""
+    if not mentorship.health_stale and mentorship.status in LIVE_STATUSES:
+        row = MentorshipHealth.objects.filter(mentorship_id=mentorship.pk).first()
+        if row is not None and stored_health_is_fresh(row, mentorship, today):
+            return stored_info(row, today)
+    return health_for(mentorship, today)
+
+
 def next_checkin_due(mentorship: Mentorship) -> date | None:
     """Last check-in (or the start) plus the program's cadence; None before the start."""
     last = mentorship.checkins.aggregate(d=Max("date"))["d"]
@@ -407,15 +432,21 @@ def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:
     ).order_by("program_id", "name")
 
 
-def timeline_checkins(mentorship: Mentorship) -> QuerySet[CheckIn]:
+def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
+    """The pair's check-ins, newest first, with what the timeline shows; given `viewer` (one
+    of the two), each with `own_pulse`: their own score, None if they gave none (the other
+    side's is never read), in the same query."""
+    qs = CheckIn.objects.all()
+    if viewer is not None:
+        own = Pulse.objects.filter(checkin=OuterRef("pk"), user=viewer).values("score")[:1]
+        qs = qs.annotate(own_pulse=Subquery(own, output_field=IntegerField()))
     return (
-        CheckIn.objects.filter(mentorship=mentorship)
+        qs.filter(mentorship=mentorship)
         .select_related("author", "template")
         .prefetch_related(
             "skills",
             Prefetch("goals", queryset=Goal.objects.only("id", "title")),
             Prefetch("milestones", queryset=Milestone.objects.only("id", "title")),
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         )
         .order_by("-date", "-id")
     )
@@ -430,9 +461,13 @@ def own_pulses(user, checkin_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def open_action_items(mentorship: Mentorship) -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(mentorship=mentorship, done_at__isnull=True).select_related(
-        "owner"
+def timeline_action_items(mentorship: Mentorship, checkin_ids: list[int]) -> list[ActionItem]:
+    """What a timeline shows of the pair's action items, in one query: the open ones (all of
+    the pair's) and every item of these check-ins, with their owners, in the items' order."""
+    return list(
+        ActionItem.objects.filter(mentorship=mentorship)
+        .filter(Q(done_at__isnull=True) | Q(checkin_id__in=checkin_ids))
+        .select_related("owner")
     )
 
 

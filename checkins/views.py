@@ -162,9 +162,9 @@ def _save_checkin(request: HttpRequest, mentorship: Mentorship, form, items) -> 
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _participant_mentorship(request, pk)
-    page = Paginator(selectors.timeline_checkins(mentorship), TIMELINE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.timeline_checkins(mentorship, request.user), TIMELINE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = timeline_context(mentorship, request.user, list(page.object_list))
     context.update(
         page=page,
@@ -221,7 +221,7 @@ def hr_summaries(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "mentorship": mentorship,
             "page": page,
-            "health": selectors.health_for(mentorship, timezone.localdate()),
+            "health": selectors.health_of(mentorship, timezone.localdate()),
         },
     )
 

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from mentorships.models import LIVE_STATUSES, GoalStatus, Mentorship
+from mentorships.models import LIVE_STATUSES, Goal, GoalStatus, Mentorship
 from programs.models import EnrolmentSkill, Skill
 
 from .models import (
@@ -65,16 +65,32 @@ class SkillSuggestions:
     items: list[dict] = field(default_factory=list)  # {"resource", "done_by": [names], "mine"}
 
 
-def suggestions(mentorship: Mentorship, viewer, *, skill_ids: list[int] | None = None) -> list:
+def suggestions(
+    mentorship: Mentorship,
+    viewer,
+    *,
+    skill_ids: list[int] | None = None,
+    goals: list[Goal] | None = None,
+) -> list:
     """Resources for the skills the pair's open goals touch, at the mentee's level for each
     skill (their enrolment in the program). Resources either of them has done come first,
-    with who did them. Five queries whatever the number of goals, skills or resources."""
+    with who did them. Five queries whatever the number of goals, skills or resources; four
+    given `goals` (the pair's goals with their skills prefetched, as the page read them), none
+    when those touch no skill."""
+    if skill_ids is None and goals is not None:
+        skill_ids = sorted(
+            {s.pk for g in goals if g.status not in CLOSED_GOALS for s in g.skills.all()}
+        )
     if skill_ids is None:
         skill_ids = sorted(
             set(
-                Skill.objects.filter(goals__mentorship=mentorship)
-                .exclude(goals__status__in=CLOSED_GOALS)
-                .values_list("pk", flat=True)
+                # The pair's open goals' skills: one condition on one goal (an exclude on the
+                # relation would drop a skill any closed goal of anyone's names).
+                Skill.objects.filter(
+                    goals__in=Goal.objects.filter(mentorship=mentorship).exclude(
+                        status__in=CLOSED_GOALS
+                    )
+                ).values_list("pk", flat=True)
             )
         )
     if not skill_ids:
@@ -120,7 +136,14 @@ def suggestions(mentorship: Mentorship, viewer, *, skill_ids: list[int] | None =
     return found
 
 
-def certification_goals(mentorship: Mentorship) -> list[CertificationGoal]:
+def certification_goals(
+    mentorship: Mentorship, *, goals: list[Goal] | None = None
+) -> list[CertificationGoal]:
+    """The pair's certification goals with their exam results. `goals`: the pair's goals as
+    the page read them; none means no certification goal either (each is one of them), and no
+    query."""
+    if goals is not None and not goals:
+        return []
     goals = list(
         CertificationGoal.objects.filter(goal__mentorship=mentorship)
         .select_related("certification", "goal")

@@ -38,23 +38,50 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
         and getattr(viewer, "is_hr_coordinator", False)
         and mentorship.program.is_coordinator(viewer)
     )
+    items = (
+        selectors.timeline_action_items(mentorship, [c.pk for c in checkins]) if participant else []
+    )
+    by_checkin: dict[int, list] = {}
+    for item in items:
+        by_checkin.setdefault(item.checkin_id, []).append(item)
+    for checkin in checkins:
+        checkin.listed_items = by_checkin.get(checkin.pk, [])
     return {
         "mentorship": mentorship,
         "viewer": viewer,
         "is_participant": participant,
         "is_coordinator": coordinator,
         "checkins": checkins if participant else [],
-        "own_pulses": selectors.own_pulses(viewer, [c.pk for c in checkins]) if participant else {},
-        "open_items": list(selectors.open_action_items(mentorship)) if participant else [],
-        "health": selectors.health_for(mentorship, timezone.localdate()),
+        "own_pulses": _own_pulses(viewer, checkins) if participant else {},
+        "open_items": [item for item in items if item.done_at is None],
+        "health": page_health(mentorship),
     }
+
+
+def _own_pulses(viewer, checkins: list) -> dict[int, int]:
+    """checkin id -> the viewer's score: annotated on the check-ins when read with the viewer
+    (selectors.timeline_checkins), else read."""
+    if all(hasattr(c, "own_pulse") for c in checkins):
+        return {c.pk: c.own_pulse for c in checkins if c.own_pulse is not None}
+    return selectors.own_pulses(viewer, [c.pk for c in checkins])
+
+
+def page_health(mentorship: Mentorship) -> selectors.HealthInfo:
+    """The pairing's health today, read once per page (the "Next step" card and the timeline
+    both show it): kept on the instance the page's tags share."""
+    today = timezone.localdate()
+    cached = getattr(mentorship, "_page_health", None)
+    if cached is None or cached[0] != today:
+        cached = (today, selectors.health_of(mentorship, today))
+        mentorship._page_health = cached
+    return cached[1]
 
 
 @register.inclusion_tag("checkins/_timeline_body.html", takes_context=True)
 def checkin_timeline(context, mentorship: Mentorship, viewer) -> dict:
     participant = mentorship.is_participant(viewer)
     checkins = (
-        list(selectors.timeline_checkins(mentorship)[: EMBEDDED_CHECKINS + 1])
+        list(selectors.timeline_checkins(mentorship, viewer)[: EMBEDDED_CHECKINS + 1])
         if participant
         else []
     )
@@ -94,7 +121,7 @@ def checkin_next_step(mentorship: Mentorship, viewer) -> dict:
         "mentorship": mentorship,
         "active": mentorship.status == "active",
         "meeting_at": meeting.starts_at.astimezone(zone) if meeting else None,
-        "next_due_on": selectors.next_checkin_due(mentorship),
+        "next_due_on": page_health(mentorship).next_due_on,
         "today": timezone.localdate(),
     }
 

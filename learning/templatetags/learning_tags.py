@@ -11,17 +11,24 @@ from mentorships.models import Mentorship
 register = template.Library()
 
 
-def _context(context, mentorship: Mentorship, viewer, *, with_goals: bool) -> dict:
+def _context(context, mentorship: Mentorship, viewer, goals, *, with_goals: bool) -> dict:
+    """`goals`: the pair's goals with their skills prefetched, as the page already read them
+    (a list), so the panel needn't read them again; anything else: the panel reads them."""
     participant = mentorship.is_participant(viewer)
+    goals = goals if isinstance(goals, list) else None
     request = context.get("request")
     return {
         "mentorship": mentorship,
         "viewer": viewer,
         "is_participant": participant,
         "is_mentee": participant and viewer.pk == mentorship.mentee_id,
-        "suggestions": selectors.suggestions(mentorship, viewer) if participant else [],
+        "suggestions": (
+            selectors.suggestions(mentorship, viewer, goals=goals) if participant else []
+        ),
         "certification_goals": (
-            selectors.certification_goals(mentorship) if participant and with_goals else []
+            selectors.certification_goals(mentorship, goals=goals)
+            if participant and with_goals
+            else []
         ),
         "with_goals": with_goals,
         "here": request.get_full_path() if request else "",
@@ -30,10 +37,10 @@ def _context(context, mentorship: Mentorship, viewer, *, with_goals: bool) -> di
 
 
 @register.inclusion_tag("learning/_panel_body.html", takes_context=True)
-def learning_panel(context, mentorship: Mentorship, viewer) -> dict:
-    return _context(context, mentorship, viewer, with_goals=True)
+def learning_panel(context, mentorship: Mentorship, viewer, goals=None) -> dict:
+    return _context(context, mentorship, viewer, goals, with_goals=True)
 
 
 @register.inclusion_tag("learning/_panel_body.html", takes_context=True)
-def learning_suggestions(context, mentorship: Mentorship, viewer) -> dict:
-    return _context(context, mentorship, viewer, with_goals=False)
+def learning_suggestions(context, mentorship: Mentorship, viewer, goals=None) -> dict:
+    return _context(context, mentorship, viewer, goals, with_goals=False)

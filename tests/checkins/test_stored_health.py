@@ -267,3 +267,38 @@ def test_the_board_renders_its_rows_as_its_template_did(hr_user):
 def _tags(html: str) -> str:
     """The markup without the white space between tags (which the browser ignores here)."""
     return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+
+def test_a_page_reads_the_health_the_rules_compute_on_every_day_from_one_stored_state(hr_user):
+    """Rows stored once on the first day, never swept again: on each later day a page's
+    health_of still equals the rules computed afresh (it reads a row only while it is true)."""
+    from checkins.selectors import health_for, health_of
+
+    build_varied_world(hr_user, seed=7)
+    services.health_sweep(today=TODAY)
+    pairings = list(Mentorship.objects.select_related("program"))
+    for offset in range(0, 120, 3):
+        today = days(offset)
+        for m in pairings:
+            assert health_of(m, today) == health_for(m, today), (m.pk, today)
+
+
+def test_a_page_reads_a_fresh_stored_health_in_one_query(pairing, django_assert_num_queries):
+    from checkins.selectors import health_of
+
+    services.health_sweep(today=TODAY)
+    m = Mentorship.objects.select_related("program").get(pk=pairing.pk)
+    with django_assert_num_queries(1):
+        health_of(m, TODAY)
+
+
+def test_a_page_computes_the_health_of_a_flagged_pairing_afresh(pairing, mentee):
+    from checkins.selectors import health_for, health_of
+
+    services.health_sweep(today=TODAY)
+    CheckIn.objects.create(
+        mentorship=pairing, author=mentee, date=days(-2), duration_minutes=30, activity="other"
+    )  # written past the services: the row is wrong, and flagged
+    mentorship_services.mentorships_mark_health_stale(ids=[pairing.pk])
+    m = Mentorship.objects.select_related("program").get(pk=pairing.pk)
+    assert health_of(m, TODAY).last_checkin_on == days(-2) == health_for(m, TODAY).last_checkin_on

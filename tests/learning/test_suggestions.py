@@ -38,6 +38,32 @@ def test_it_suggests_nothing_for_skills_of_closed_goals(pair, resources) -> None
     assert _titles(pair, pair.mentee) == []
 
 
+def test_it_suggests_for_a_skill_a_closed_goal_of_another_pair_also_names(
+    pair, resources, skill
+) -> None:
+    elsewhere = factories.GoalFactory(title="Done elsewhere", status="achieved")
+    elsewhere.skills.set([skill])
+    assert _titles(pair, pair.mentee) == ["Kubernetes level 2", "Kubernetes level 3"]
+
+
+def test_it_suggests_the_same_from_the_goals_the_page_read(pair, resources, skill) -> None:
+    other = factories.SkillFactory(name="Terraform")
+    factories.GoalFactory(mentorship=pair, status="dropped").skills.set([other])
+    Resource.objects.create(
+        skill=other, title="Terraform", url="https://e.com/t", kind="lab", level=2
+    )
+    goals = list(pair.goals.prefetch_related("skills"))
+    read = [
+        (b.skill.pk, b.levels, [i["resource"].pk for i in b.items])
+        for b in selectors.suggestions(pair, pair.mentee, goals=goals)
+    ]
+    assert read == [
+        (b.skill.pk, b.levels, [i["resource"].pk for i in b.items])
+        for b in selectors.suggestions(pair, pair.mentee)
+    ]
+    assert [r[0] for r in read] == [skill.pk]
+
+
 def test_it_shows_suggestions_on_the_mentorship_page_and_the_checkin_form(
     client_for, pair, resources
 ) -> None:

@@ -290,3 +290,35 @@ def test_it_offers_a_new_reset_request_once_the_last_is_resolved(client_for, pai
     )
     body = client_for(pairing.mentee).get(pairing.get_absolute_url()).content.decode()
     assert "You told HR on" not in body and "Tell HR this isn't working" in body
+
+
+def test_the_mentorship_page_reads_a_fixed_number_of_queries_with_checkins(
+    client_for, pairing, django_assert_num_queries
+):
+    """Session, user, navigation; the pairing; its goals with their skills and milestones;
+    the next meeting; the stored health; five check-ins with their skills, goals and
+    milestones (the viewer's pulse on the same query); the action items (open ones and the
+    shown check-ins'); the learning panel's resources for the goals' skills (levels,
+    completions, resources)."""
+    from checkins import services as checkin_services
+    from checkins.models import ActionItem, CheckIn, Pulse
+
+    goal = factories.GoalFactory(mentorship=pairing)
+    goal.skills.set([factories.SkillFactory()])
+    factories.MilestoneFactory.create_batch(2, goal=goal)
+    for n in range(7):
+        c = CheckIn.objects.create(
+            mentorship=pairing,
+            author=pairing.mentee,
+            date=date.today() - timedelta(days=3 * n),
+            duration_minutes=30,
+            activity="other",
+        )
+        Pulse.objects.create(checkin=c, user=pairing.mentee, score=4)
+        ActionItem.objects.create(checkin=c, mentorship=pairing, text="Do", owner=pairing.mentor)
+    checkin_services.health_sweep(today=date.today())
+    client = client_for(pairing.mentee)
+    client.get(pairing.get_absolute_url())
+    with django_assert_num_queries(19):
+        response = client.get(pairing.get_absolute_url())
+    assert response.content.decode().count("data-checkin=") == 5
