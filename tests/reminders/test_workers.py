@@ -19,6 +19,7 @@ from .factories import pairing
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 SWEEP = "reminders.tasks.sweep"
+LEASE_SECONDS = 2
 
 
 def _pairings(n: int) -> int:
@@ -82,7 +83,10 @@ def test_it_sends_nothing_twice_when_a_sweep_fails_half_way_and_is_retried(
 
 def test_it_sends_nothing_twice_when_a_worker_is_killed_mid_sweep(celery_worker_process) -> None:
     expected = _pairings(150)
-    handle = celery_worker_process
+    # Reminders go out in leased batches: the batch the kill interrupts stays leased until its
+    # lease runs out, so both workers lease for 2 s and the replacement starts after that.
+    short_lease = {"EMAIL_LEASE_SECONDS": str(LEASE_SECONDS)}
+    handle = _second_worker(celery_worker_process, env=short_lease)
     handle.client.send_task(SWEEP, queue=handle.queue)
     deadline = time.monotonic() + 60
     while EmailLog.objects.count() < 20 and time.monotonic() < deadline:
@@ -90,7 +94,8 @@ def test_it_sends_nothing_twice_when_a_worker_is_killed_mid_sweep(celery_worker_
     handle.kill()  # SIGKILL: no cleanup, its open transaction is rolled back by PostgreSQL
     sent_before_kill = EmailLog.objects.count()
     assert 0 < sent_before_kill < expected, "the kill should land half-way through the sweep"
-    replacement = _second_worker(handle)
+    time.sleep(LEASE_SECONDS + 0.5)
+    replacement = _second_worker(handle, env=short_lease)
     try:
         retried = replacement.client.send_task(SWEEP, queue=replacement.queue).get(timeout=120)
     finally:
