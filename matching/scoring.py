@@ -60,6 +60,8 @@ COMPONENT_LABELS: dict[str, str] = {
 }
 # Mentee-side lookup tables larger than this are computed per chunk instead.
 _TABLE_CELLS = 8_000_000
+# Largest joint table of merged components (``_merged``): 16 MB.
+_MERGED_CELLS = 16_000_000
 # Largest skill-fit table (``_fit_table``): its flat index must fit in uint16.
 _FIT_TABLE_CELLS = 65_536
 # Chunks of the score matrix are computed on this many threads (numpy releases the GIL).
@@ -479,6 +481,27 @@ def _plan(component: _Component, m: int) -> _Plan:
     return _Plan(component, component.points(*unique), inverse)
 
 
+def _merged(plans: list[_Plan], m: int) -> list[_Plan]:
+    """Tabulated components merged into joint tables while a joint table stays under
+    ``_MERGED_CELLS`` (fewest distinct keys first): each merge saves a gather and an add per
+    chunk. A joint row is the sum of its parts' rows (at most 100, so uint8 stays exact).
+    O(n log n + k·m) per merge for k joint keys."""
+    direct = [p for p in plans if p.table is None]
+    tabled = sorted((p for p in plans if p.table is not None), key=lambda p: p.table.shape[0])
+    out: list[_Plan] = []
+    for plan in tabled:
+        if out:
+            last = out[-1]
+            key = last.inverse.astype(np.int64) * plan.table.shape[0] + plan.inverse
+            unique, inverse = np.unique(key, return_inverse=True)
+            if unique.size * max(m, 1) <= _MERGED_CELLS:
+                a, b = np.divmod(unique, plan.table.shape[0])
+                out[-1] = _Plan(last.component, last.table[a] + plan.table[b], inverse.ravel())
+                continue
+        out.append(plan)
+    return out + direct
+
+
 def _plan_rows(plan: _Plan, rows: slice) -> np.ndarray:
     if plan.table is not None:
         return plan.table[plan.inverse[rows]]
@@ -618,7 +641,8 @@ def score_matrix(
     if fit is not None:
         width = int(skills.needed.max(initial=0)) + 1
         base = (skills.needed * width).astype(np.uint16)
-    plans = [_plan(c, m) for c in _table_components(mentees, mentors, pts, opt, reverse)]
+    components = _table_components(mentees, mentors, pts, opt, reverse)
+    plans = _merged([_plan(c, m) for c in components], m)
 
     def one(start: int) -> None:
         rows = slice(start, min(start + chunk, n))
