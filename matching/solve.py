@@ -300,7 +300,7 @@ class Chain:
     after: int
 
 
-_CHAIN_ROWS = 2048
+_CHAIN_ROWS = 512  # 512 × m int32 cells per block: 25 MB at 12,500 mentors
 
 
 def swap_chains(data: ProgramData, result: RunResult, left: np.ndarray) -> dict[int, Chain]:
