@@ -443,7 +443,7 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     bits = _bits_row(result, i)
     if not (everyone & (bits == 0)).any():
         return must_have_reason(data, result, i, everyone, who)
-    sought = np.nonzero(data.mentees.gap[i] > 0)[0]
+    sought = _sought(data.mentees, i)
     names = ", ".join(data.skill_names[s] for s in sought)
     if sought.size:
         offers = (data.mentors.proficiency[:, sought] > data.mentees.current_levels[i, sought]).any(
@@ -488,6 +488,12 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     )
 
 
+def _sought(mentees: scoring.MenteeData, i: int) -> np.ndarray:
+    """Skills mentee i seeks (target above current), from their row only: O(s), where
+    ``mentees.gap[i]`` would build the gap of every mentee first (O(n·s) per call)."""
+    return np.nonzero(mentees.target_levels[i] > mentees.current_levels[i])[0]
+
+
 def _bits_row(result: RunResult, i: int) -> np.ndarray:
     if result.violations is not None:
         return result.violations[i]
@@ -498,7 +504,7 @@ def _bits_row(result: RunResult, i: int) -> np.ndarray:
 
 def _sought_at_target(data: ProgramData, i: int) -> str:
     """ "SD-WAN at level 4 or above or Routing at level 3 or above" for mentee i. O(s)."""
-    sought = np.nonzero(data.mentees.gap[i] > 0)[0]
+    sought = _sought(data.mentees, i)
     parts = [
         f"{data.skill_names[s]} at level {int(data.mentees.target_levels[i, s])} or above"
         for s in sought
@@ -723,7 +729,7 @@ def weak_parts(
 def _weak_one_way(data: ProgramData, weights: scoring.Weights, i: int, j: int) -> list[str]:
     mentees, mentors = data.mentees, data.mentors
     out = []
-    for s in np.nonzero(mentees.gap[i] > 0)[0]:
+    for s in _sought(mentees, i):
         current, offered = int(mentees.current_levels[i, s]), int(mentors.proficiency[j, s])
         if offered <= current:
             out.append(
