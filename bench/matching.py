@@ -262,6 +262,83 @@ def run_scale(n: int, m: int, cap: int) -> dict:
     }
 
 
+def run_product(n: int, m: int, cap: int) -> dict:
+    """The product's run on the generated organisation: ``matching.solve.compute`` (int8
+    scores, rules ANDed into the mask in place, the optimum, the greedy baseline) and the
+    explanation stage of the worker (``services._proposals`` and ``_unmatched``: explanations,
+    alternatives with swap chains, weak parts, unmatched reasons), as the worker runs them,
+    without the database writes. Default must-have rules; peak RSS covers data and all stages.
+    """
+    import dataclasses
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_site.settings.test_sqlite")
+    django.setup()
+    from matching import services, solve
+    from matching.data import TRACKS, Blocks, PairMask, Person, ProgramData
+    from matching.models import MatchingRun, Objective
+    from matching.rules import Limits
+    from matching.scoring import Weights
+    from programs.models import Format, Program
+
+    mentees, mentors, allowed = generate(n, m)
+    program = Program(format=Format.ONE_TO_ONE, min_group_size=1, max_group_size=cap)
+    people = [
+        Person(k, f"Person {k}", f"D{k % N_DEPARTMENTS}", "Lisbon", "Mid", ("English",))
+        for k in range(n + m)
+    ]
+    empty = PairMask((n, m), ())
+    data = ProgramData(
+        program=program,
+        mentees=mentees,
+        mentors=mentors,
+        mentee_people=people[:n],
+        mentor_people=people[n:],
+        capacity=np.full(m, cap, dtype=np.int64),
+        load=np.zeros(m, dtype=np.int64),
+        allowed=allowed,
+        blocks=Blocks(empty, empty, empty, empty, empty, empty),
+        skill_names=[f"Skill {k}" for k in range(N_SKILLS)],
+        limits=Limits.none(n, m, N_SKILLS),
+    )
+    assert len(TRACKS) >= N_TRACKS
+    parameters = {
+        "mode": Objective.MAX_MATCHED,
+        "weights": dataclasses.asdict(Weights()),
+        "load_penalty": list(LOAD_PENALTY),
+        "rules": MustHave().as_dict(),
+        "weak_below": 0,
+    }
+    run = MatchingRun(program=program, parameters=parameters, mode=Objective.MAX_MATCHED)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = solve.compute(data, parameters, lambda *_: None)
+    computed, cpu_computed = time.perf_counter(), time.process_time()
+    proposals = services._proposals(run, data, result)
+    unmatched = services._unmatched(data, result, run.mode)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    mate = result.assignment
+    rows = np.nonzero(mate >= 0)[0]
+    return {
+        "n": n,
+        "m": m,
+        "cap": cap,
+        "timings": result.timings,
+        "compute_s": computed - started,
+        "explain_s": done - computed,
+        "cpu_stages": [cpu_computed - cpu_started, cpu_done - cpu_computed],
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "constraints_ok": bool(result.allowed[rows, mate[rows]].all())
+        and bool((np.bincount(mate[rows], minlength=m) <= cap).all()),
+        "objective": result.objective,
+        "matched": int(rows.size),
+        "proposals": len(proposals),
+        "unmatched": len(unmatched),
+        "zero_fit": zero_skill_fit_share(mentees, mentors, mate),
+    }
+
+
 def report_scale(r: dict) -> None:
     matched, total = r["objective"]
     seconds, megabytes = SCALE_TARGET
@@ -379,8 +456,9 @@ def report_peers() -> None:
 
 
 def main() -> int:
-    if len(sys.argv) == 5 and sys.argv[1] in ("--one", "--scale"):
-        run = run_one if sys.argv[1] == "--one" else run_scale
+    runs = {"--one": run_one, "--scale": run_scale, "--product": run_product}
+    if len(sys.argv) == 5 and sys.argv[1] in runs:
+        run = runs[sys.argv[1]]
         print(json.dumps(run(*(int(a) for a in sys.argv[2:]))))
         return 0
     failed = False

@@ -3,7 +3,9 @@
 A constant number of queries whatever the program size: enrolments with users,
 their skills, live and finished mentorships, avoid lists, HR pair rules and the
 reporting lines.  Hard constraints become one boolean ``allowed`` matrix; the
-reason masks are kept too, so unmatched mentees can be told *why* in words.
+reason masks are kept too, so unmatched mentees can be told *why* in words. They are kept
+sparse (``PairMask``: the blocked cells, row by row), since hard rules block few pairs and a
+dense mask per rule would cost n·m bytes each (625 MB at 50,000 × 12,500).
 """
 
 from __future__ import annotations
@@ -50,29 +52,89 @@ class Person:
     languages: tuple[str, ...] = ()
 
 
+class PairMask:
+    """An (n, m) boolean mask kept as its True cells, row by row (hard rules block few pairs).
+
+    ``mask[i]`` is row i as an (m,) bool array (O(m)), ``mask[i, j]`` one cell (O(1)).
+    With ``complement=True`` a listed row is True everywhere *except* at its columns (a pin
+    blocks every mentor but one); unlisted rows are all False either way. Memory O(cells).
+    """
+
+    def __init__(
+        self, shape: tuple[int, int], cells: Iterable[tuple[int, int]], *, complement=False
+    ) -> None:
+        self.shape = shape
+        self.complement = complement
+        rows: dict[int, set[int]] = defaultdict(set)
+        for i, j in cells:
+            rows[i].add(j)
+        self._rows = {i: np.array(sorted(cols), dtype=np.int64) for i, cols in rows.items()}
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            i, j = (int(k) for k in key)
+            cols = self._rows.get(i)
+            if cols is None:
+                return False
+            return bool(np.isin(j, cols)) != self.complement
+        row = np.zeros(self.shape[1], dtype=bool)
+        cols = self._rows.get(int(key))
+        if cols is not None:
+            if self.complement:
+                row[:] = True
+                row[cols] = False
+            else:
+                row[cols] = True
+        return row
+
+    def clear(self, allowed: np.ndarray) -> None:
+        """``allowed[mask] = False`` in place. O(cells + m per complement row)."""
+        for i, cols in self._rows.items():
+            if self.complement:
+                keep = allowed[i, cols].copy()
+                allowed[i] = False
+                allowed[i, cols] = keep
+            else:
+                allowed[i, cols] = False
+
+    def dense(self) -> np.ndarray:
+        """The full (n, m) bool array (tests and small programs). O(n·m)."""
+        out = np.zeros(self.shape, dtype=bool)
+        for i in self._rows:
+            out[i] = self[i]
+        return out
+
+
 @dataclass
 class Blocks:
-    """Why pairs are not allowed: one (n, m) mask per hard constraint (True = blocked)."""
+    """Why pairs are not allowed: one sparse (n, m) mask per hard constraint (True = blocked)."""
 
-    self_pair: np.ndarray
-    reporting_line: np.ndarray
-    ended: np.ndarray
-    avoid: np.ndarray
-    forbidden: np.ndarray
-    pinned_elsewhere: np.ndarray
+    self_pair: PairMask
+    reporting_line: PairMask
+    ended: PairMask
+    avoid: PairMask
+    forbidden: PairMask
+    pinned_elsewhere: PairMask
     # Pairs HR rejected earlier in a chain of runs for those left (None outside such runs).
-    rejected: np.ndarray | None = None
+    rejected: PairMask | None = None
 
-    def any(self) -> np.ndarray:
-        out = (
-            self.self_pair
-            | self.reporting_line
-            | self.ended
-            | self.avoid
-            | self.forbidden
-            | self.pinned_elsewhere
-        )
-        return out if self.rejected is None else out | self.rejected
+    def allowed(self) -> np.ndarray:
+        """(n, m) bool, True where no hard constraint blocks the pair: the only dense mask.
+
+        O(n·m) to fill, then O(blocked cells)."""
+        out = np.ones(self.self_pair.shape, dtype=bool)
+        for mask in (
+            self.pinned_elsewhere,
+            self.self_pair,
+            self.reporting_line,
+            self.ended,
+            self.avoid,
+            self.forbidden,
+            self.rejected,
+        ):
+            if mask is not None:
+                mask.clear(out)
+        return out
 
 
 @dataclass
@@ -259,12 +321,10 @@ def _capacity(program: Program, mentors: list[Enrolment], load: dict[int, int]) 
     return np.array(caps, dtype=np.int64)
 
 
-def _pair_mask(pairs, row_of: dict[int, int], col_of: dict[int, int], shape) -> np.ndarray:
-    mask = np.zeros(shape, dtype=bool)
-    for a, b in pairs:
-        if a in row_of and b in col_of:
-            mask[row_of[a], col_of[b]] = True
-    return mask
+def _pair_mask(pairs, row_of: dict[int, int], col_of: dict[int, int], shape) -> PairMask:
+    return PairMask(
+        shape, ((row_of[a], col_of[b]) for a, b in pairs if a in row_of and b in col_of)
+    )
 
 
 def _blocks(program: Program, mentees, mentors, row_of, col_of) -> tuple[Blocks, dict[int, int]]:
@@ -300,10 +360,7 @@ def _blocks(program: Program, mentees, mentors, row_of, col_of) -> tuple[Blocks,
         for a, b, kind in rules
         if kind == RuleKind.PIN and a in row_of and b in col_of
     }
-    pinned_elsewhere = np.zeros(shape, dtype=bool)
-    for i, j in pins.items():
-        pinned_elsewhere[i] = True
-        pinned_elsewhere[i, j] = False
+    pinned_elsewhere = PairMask(shape, pins.items(), complement=True)
     blocks = Blocks(self_pair, reporting_line, ended, avoid, forbidden, pinned_elsewhere)
     return blocks, pins
 
@@ -389,7 +446,7 @@ def load_program_data(
         mentor_people=[_person(e) for e in mentor_rows],
         capacity=capacity,
         load=np.array([load.get(e.user_id, 0) for e in mentor_rows], dtype=np.int64),
-        allowed=~blocks.any(),
+        allowed=blocks.allowed(),
         blocks=blocks,
         skill_names=skill_names,
         pins=pins,

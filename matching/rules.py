@@ -133,8 +133,11 @@ def offered_levels(mentors: MentorData, limits: Limits, rules: MustHave) -> np.n
 
 class _SkillTables(NamedTuple):
     codes: np.ndarray  # (n, w) index into the tables, -1 padded
-    reach: np.ndarray  # (c, m) bool: mentor offers skill at ≥ target
-    refuse: np.ndarray  # (c, m) bool: mentor won't mentor the skill
+    # Row -1 of each table is the identity of its reduction, so a -1 code (no skill in that
+    # column) needs no masking: all False for reach (an OR), all True for refuse (an AND).
+    reach: np.ndarray  # (c + 1, m) bool: mentor offers skill at ≥ target
+    refuse: np.ndarray  # (c + 1, m) bool: mentor won't mentor the skill
+    refuses: bool  # some mentor refuses some sought skill
 
 
 def _skill_tables(mentees: MenteeData, offered: np.ndarray, excluded: np.ndarray) -> _SkillTables:
@@ -145,12 +148,15 @@ def _skill_tables(mentees: MenteeData, offered: np.ndarray, excluded: np.ndarray
     key = skills.astype(np.int64) * 8 + mentees.target_levels[rows, skills]
     unique, code = np.unique(key, return_inverse=True)
     skill, target = np.divmod(unique, 8)
-    reach = offered[:, skill].T >= target[:, None]
-    refuse = excluded[:, skill].T if excluded.size else np.zeros_like(reach)
+    m = offered.shape[0]
+    reach = np.vstack([offered[:, skill].T >= target[:, None], np.zeros((1, m), bool)])
+    refuse = np.ones_like(reach)
+    if excluded.size:
+        refuse[:-1] = excluded[:, skill].T
     codes = np.full((mentees.n, width), -1, np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)
-    return _SkillTables(codes, reach, refuse)
+    return _SkillTables(codes, reach, refuse, bool(excluded.size) and bool(refuse[:-1].any()))
 
 
 def timezone_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -219,8 +225,9 @@ def restrict(
     tables = _skill_tables(mentees, offered, limits.excluded_skills)
 
     def one(rows: slice) -> None:
-        bits = _block(mentees, mentors, rules, limits, scores, tables, rows)
-        allowed[rows] &= bits == 0
+        block = allowed[rows]  # a view: ANDed in place, rule by rule
+        for _name, ok in _passes(mentees, mentors, rules, limits, scores, tables, rows):
+            block &= ok
 
     _each_chunk(n, chunk, one)
     return allowed
@@ -253,48 +260,70 @@ def row_violations(
 
 
 def _block(mentees, mentors, rules, limits, scores, tables, rows: slice) -> np.ndarray:
-    r = rows.stop - rows.start
-    m = mentors.m
-    bits = np.zeros((r, m), np.uint8)
+    """(rows, m) uint8 violation bits of a row chunk."""
+    bits = np.zeros((rows.stop - rows.start, mentors.m), np.uint8)
+    for name, ok in _passes(mentees, mentors, rules, limits, scores, tables, rows):
+        broken = np.logical_not(ok, out=ok).view(np.uint8)
+        broken <<= RULES.index(name)  # BIT[name]: arithmetic, not boolean-mask assignment
+        bits |= broken
+    return bits
+
+
+def _fold(table: np.ndarray, codes: np.ndarray, op) -> np.ndarray:
+    """``op``-reduce each row's tabulated rows: out[r] = op(table[codes[r, 0]], ...). Row -1 of
+    ``table`` is ``op``'s identity. A column most rows have is one gather and one in-place
+    ``op`` over the chunk; a sparse one (rows past their last skill) touches its rows only."""
+    out = table[codes[:, 0]]
+    for col in range(1, codes.shape[1]):
+        present = np.nonzero(codes[:, col] >= 0)[0]
+        if 2 * present.size > codes.shape[0]:
+            op(out, table[codes[:, col]], out=out)
+        elif present.size:
+            out[present] = op(out[present], table[codes[present, col]])
+    return out
+
+
+def _passes(mentees, mentors, rules, limits, scores, tables, rows: slice):
+    """(name, ok) per active rule that can fail in this chunk, ok[r, j] True where pair
+    (rows.start + r, j) passes it: a fresh (rows, m) bool array the caller may overwrite.
+
+    Each skill rule is a gather of tabulated rows and an in-place OR (or AND) per sought-skill
+    column (see ``_SkillTables``), no boolean-mask assignment: one pass over the chunk each.
+    """
     active = rules.active
     codes = tables.codes[rows]
-    has = codes >= 0
-    sought_any = has.any(axis=1)
+    sought_any = (codes >= 0).any(axis=1)
     if "will_not_mentor" in active:
-        blocked = np.zeros((r, m), bool)
-        if codes.shape[1] and tables.refuse.any():
+        blocked = None
+        if codes.shape[1] and tables.refuses:
             # Refuses everything sought: AND over the sought skills' "refuse" rows.
-            everything = np.ones((r, m), bool)
-            for col in range(codes.shape[1]):
-                present = has[:, col]
-                everything[present] &= tables.refuse[codes[present, col]]
-            blocked |= everything & sought_any[:, None]
+            blocked = _fold(tables.refuse, codes, np.logical_and)
+            blocked &= sought_any[:, None]
         dept = mentees.department[rows]
         for col in range(limits.excluded_departments.shape[1]):
             excluded = limits.excluded_departments[:, col]
-            blocked |= (dept[:, None] == excluded[None, :]) & (dept[:, None] >= 0)
-        bits[blocked] |= BIT["will_not_mentor"]
+            hit = (dept[:, None] == excluded[None, :]) & (dept[:, None] >= 0)
+            blocked = hit if blocked is None else np.logical_or(blocked, hit, out=blocked)
+        if blocked is not None:
+            yield "will_not_mentor", np.logical_not(blocked, out=blocked)
     if "skill" in active and codes.shape[1]:
-        reach = np.zeros((r, m), bool)
-        for col in range(codes.shape[1]):
-            present = has[:, col]
-            reach[present] |= tables.reach[codes[present, col]]
-        bits[~reach & sought_any[:, None]] |= BIT["skill"]
+        reach = _fold(tables.reach, codes, np.logical_or)
+        reach |= ~sought_any[:, None]  # a mentee seeking no skill passes
+        yield "skill", reach
     if "language" in active:
         a = limits.mentee_languages[rows].astype(np.uint64)
         b = limits.mentor_languages.astype(np.uint64)
         apart = (a[:, None] & b[None, :]) == 0
         known = (a[:, None] != 0) & (b[None, :] != 0)
-        bits[apart & known] |= BIT["language"]
+        yield "language", ~(apart & known)
     if "department" in active:
         a, b = mentees.department[rows][:, None], mentors.department[None, :]
-        bits[(a == b) & (a >= 0)] |= BIT["department"]
+        yield "department", ~((a == b) & (a >= 0))
     if "timezone" in active:
         apart = timezone_apart(mentees.utc_offset[rows], mentors.utc_offset)
-        bits[apart > float(rules.max_timezone_hours) + 1e-9] |= BIT["timezone"]
+        yield "timezone", ~(apart > float(rules.max_timezone_hours) + 1e-9)
     if "min_score" in active:
-        bits[scores[rows] < rules.min_score] |= BIT["min_score"]
-    return bits
+        yield "min_score", ~(scores[rows] < rules.min_score)
 
 
 def forbidden(

@@ -60,6 +60,10 @@ COMPONENT_LABELS: dict[str, str] = {
 }
 # Mentee-side lookup tables larger than this are computed per chunk instead.
 _TABLE_CELLS = 8_000_000
+# Largest joint table of merged components (``_merged``): 16 MB.
+_MERGED_CELLS = 16_000_000
+# Largest skill-fit table (``_fit_table``): its flat index must fit in uint16.
+_FIT_TABLE_CELLS = 65_536
 # Chunks of the score matrix are computed on this many threads (numpy releases the GIL).
 _THREADS = min(2, os.cpu_count() or 1)
 
@@ -477,6 +481,27 @@ def _plan(component: _Component, m: int) -> _Plan:
     return _Plan(component, component.points(*unique), inverse)
 
 
+def _merged(plans: list[_Plan], m: int) -> list[_Plan]:
+    """Tabulated components merged into joint tables while a joint table stays under
+    ``_MERGED_CELLS`` (fewest distinct keys first): each merge saves a gather and an add per
+    chunk. A joint row is the sum of its parts' rows (at most 100, so uint8 stays exact).
+    O(n log n + k·m) per merge for k joint keys."""
+    direct = [p for p in plans if p.table is None]
+    tabled = sorted((p for p in plans if p.table is not None), key=lambda p: p.table.shape[0])
+    out: list[_Plan] = []
+    for plan in tabled:
+        if out:
+            last = out[-1]
+            key = last.inverse.astype(np.int64) * plan.table.shape[0] + plan.inverse
+            unique, inverse = np.unique(key, return_inverse=True)
+            if unique.size * max(m, 1) <= _MERGED_CELLS:
+                a, b = np.divmod(unique, plan.table.shape[0])
+                out[-1] = _Plan(last.component, last.table[a] + plan.table[b], inverse.ravel())
+                continue
+        out.append(plan)
+    return out + direct
+
+
 def _plan_rows(plan: _Plan, rows: slice) -> np.ndarray:
     if plan.table is not None:
         return plan.table[plan.inverse[rows]]
@@ -495,7 +520,8 @@ class _SkillPlan(NamedTuple):
     codes: np.ndarray  # (n, max_sought) index into covers, -1 padded
     counts: np.ndarray  # (n,) number of sought skills
     needed: np.ndarray  # (n,) total wanted units
-    covers: np.ndarray  # (n_codes, m) uint16 units covered per (skill, current, target)
+    covers: np.ndarray  # (n_codes + 1, m) uint16 units covered per (skill, current, target);
+    # the last row is zeros, so a -1 code (no skill in that column) adds nothing
 
 
 def _covered_units(current: np.ndarray, target: np.ndarray, proficiency: np.ndarray):
@@ -519,9 +545,8 @@ def _skill_plan(mentees: MenteeData, mentors: MentorData) -> _SkillPlan:
     skill, rest = np.divmod(unique, levels)
     cur, tgt = np.divmod(rest, MAX_LEVEL + 1)
     # One row per distinct (skill, current, target): what every mentor covers.
-    covers = _covered_units(cur[:, None], tgt[:, None], mentors.proficiency[:, skill].T).astype(
-        np.uint16
-    )
+    covers = np.zeros((unique.size + 1, mentors.m), dtype=np.uint16)
+    covers[:-1] = _covered_units(cur[:, None], tgt[:, None], mentors.proficiency[:, skill].T)
     codes = np.full((mentees.n, width), -1, dtype=np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)
@@ -544,17 +569,33 @@ def _skill_fit_points(units: np.ndarray, needed: np.ndarray, weight: int) -> np.
 
 
 def _skill_units(plan: _SkillPlan, rows: slice, m: int) -> np.ndarray:
+    """(rows, m) uint16 units covered: a sum of tabulated rows per sought-skill column. A
+    column most rows have is one gather and one in-place add over the chunk (the zero row
+    serves rows without it); a sparse column (past most rows' last skill) touches its rows."""
     codes = plan.codes[rows]
+    if codes.shape[1] == 0:
+        return np.zeros((codes.shape[0], m), dtype=np.uint16)
     counts = plan.counts[rows]
-    units = np.zeros((codes.shape[0], m), dtype=np.uint16)
-    for col in range(codes.shape[1]):
-        have = counts > col
-        if have.all():
+    units = plan.covers[codes[:, 0]]
+    for col in range(1, codes.shape[1]):
+        which = np.nonzero(counts > col)[0]
+        if 2 * which.size > codes.shape[0]:
             units += plan.covers[codes[:, col]]
-        elif have.any():
-            which = np.nonzero(have)[0]
+        elif which.size:
             units[which] += plan.covers[codes[which, col]]
     return units
+
+
+def _fit_table(needed: np.ndarray, weight: int, dtype: type) -> np.ndarray | None:
+    """Skill-fit points for every (needed N, covered u ≤ N) as one flat table at N·(top + 1) + u,
+    ``_skill_fit_points`` itself on every cell (so bit-identical): a chunk's skill fit is then
+    one uint16 add and one ``take`` instead of seven float passes. None if an index would not
+    fit in uint16 (a mentee wanting more than 254 levels in all). O(top²)."""
+    width = int(needed.max(initial=0)) + 1
+    if width * width > _FIT_TABLE_CELLS:
+        return None
+    units = np.broadcast_to(np.arange(width, dtype=np.uint16), (width, width))
+    return _skill_fit_points(units, np.arange(width), weight).astype(dtype).reshape(-1)
 
 
 # ---------------------------------------------------------------------------
@@ -596,13 +637,22 @@ def score_matrix(
     if n == 0 or m == 0:
         return out
     skills = _skill_plan(mentees, mentors)
-    plans = [_plan(c, m) for c in _table_components(mentees, mentors, pts, opt, reverse)]
+    fit = _fit_table(skills.needed, pts["skill_fit"], dtype)
+    if fit is not None:
+        width = int(skills.needed.max(initial=0)) + 1
+        base = (skills.needed * width).astype(np.uint16)
+    components = _table_components(mentees, mentors, pts, opt, reverse)
+    plans = _merged([_plan(c, m) for c in components], m)
 
     def one(start: int) -> None:
         rows = slice(start, min(start + chunk, n))
-        block = out[rows]
+        block = out[rows]  # zeros; a view, filled in place
         units = _skill_units(skills, rows, m)
-        block += _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
+        if fit is None:
+            block += _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
+        else:
+            units += base[rows, None]
+            np.take(fit, units, out=block, mode="clip")  # clip: no copy; indices are valid
         for plan in plans:
             block += _plan_rows(plan, rows)
 

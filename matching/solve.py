@@ -26,6 +26,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class RunResult:
     """What one run found: the assignment, the matrices it was found on, and its figures."""
 
     assignment: np.ndarray  # (n,) mentor index or -1; for peers the partner index
-    scores: np.ndarray  # (n, m) int16
+    scores: np.ndarray  # (n, m) int8 from ``compute`` (scores are 0–100), int16 for peers
     allowed: np.ndarray  # (n, m) bool actually used (peer: symmetric)
     closed: set[int] = field(default_factory=set)  # group mentors closed for min size
     timings: dict[str, float] = field(default_factory=dict)
@@ -51,9 +52,12 @@ class RunResult:
     greedy_objective: int | None = None
     peer: bool = False
     note: str = ""  # how the assignment was found, when it is not exhaustive
-    # Must-have rules of the run and, per pair, the bits of the rules it breaks (rules.BIT).
+    # Must-have rules of the run and, per pair, the bits of the rules it breaks (rules.BIT):
+    # the full (n, m) matrix (peer pools, single-mentee views), or ``rule_row(i)`` computing
+    # one mentee's row on demand (one-to-one, reverse and group runs: no n·m bits kept).
     must: rules.MustHave = field(default_factory=lambda: NO_RULES)
     violations: np.ndarray | None = None
+    rule_row: Callable[[int], np.ndarray] | None = None
 
 
 # Runs started before must-have rules existed have none.
@@ -127,6 +131,12 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
     """Score every pair, find the optimal assignment for the program's format, and the greedy
     baseline for comparison; ``progress(percent, words)`` is told when assignment starts.
 
+    Memory: one byte of score and one of mask per pair. Scores are int8 (exact, 0–100); the
+    must-have rules are ANDed into ``data.allowed`` in place (``rules.restrict``), which
+    becomes the run's mask, and a mentee's rule bits are recomputed only when a reason is
+    needed (``RunResult.rule_row``, O(m·(w + k)) per mentee). Peer pools (small: the blossom
+    algorithm is cubic) keep the full bits.
+
     Scoring is O(n·m·s) numpy work. The assignment is exact: one-to-one and reverse by
     ``engine.assign`` (min-cost flow, cost scaling on candidates, then pricing over all n·m
     pairs; see the module docstring), group by up to m + 1 such solves (each closes one
@@ -138,11 +148,20 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
     must = must_have_from(parameters)
     apply_will_not_mentor(data, must)
     started = time.perf_counter()
-    scores = scoring.score_matrix(data.mentees, data.mentors, weights, reverse=data.reverse)
+    scores = scoring.score_matrix(
+        data.mentees, data.mentors, weights, reverse=data.reverse, dtype=np.int8
+    )
     timings["score"] = round(time.perf_counter() - started, 4)
     started = time.perf_counter()
-    bits = rule_violations(data, must, scores)
-    allowed = data.allowed & (bits == 0) if must.active else data.allowed
+    peer = data.program.format == Format.PEER
+    bits = None
+    if peer:
+        bits = rule_violations(data, must, scores)
+        allowed = data.allowed & (bits == 0) if must.active else data.allowed
+    else:
+        allowed = rules.restrict(
+            data.allowed, data.mentees, data.mentors, must, data.limits, scores
+        )
     timings["rules"] = round(time.perf_counter() - started, 4)
     progress(40, "Finding the best assignment…")
     started = time.perf_counter()
@@ -158,16 +177,29 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
         result = RunResult(assignment, scores, allowed)
     timings["assign"] = round(time.perf_counter() - started, 4)
     result.timings = timings
-    result.must, result.violations = must, bits
+    result.must = must
     if result.peer:
         # A peer pair is allowed only if both directions are; keep both directions' reasons.
         result.violations = bits | bits.T
+    elif must.active:
+        result.rule_row = _rule_rows(data, must, scores)
     result.objective = _objective(result)
     if data.program.format != Format.PEER:
         mate = engine.greedy(scores, data.capacity, allowed)
         rows = np.nonzero(mate >= 0)[0]
         result.greedy_objective = int(scores[rows, mate[rows]].sum(dtype=np.int64))
     return result
+
+
+def _rule_rows(data: ProgramData, must: rules.MustHave, scores: np.ndarray):
+    """Mentee i's rule bits against every mentor, as ``rules.violations`` gives them, computed
+    on demand (the last few kept: a reason and a nearest miss ask for the same row). O(m·(w+k))."""
+
+    @lru_cache(maxsize=8)
+    def row(i: int) -> np.ndarray:
+        return rules.row_violations(data.mentees, data.mentors, i, must, data.limits, scores[i])
+
+    return row
 
 
 def _assign_groups(
@@ -268,7 +300,7 @@ class Chain:
     after: int
 
 
-_CHAIN_ROWS = 2048
+_CHAIN_ROWS = 512  # 512 × m int32 cells per block: 25 MB at 12,500 mentors
 
 
 def swap_chains(data: ProgramData, result: RunResult, left: np.ndarray) -> dict[int, Chain]:
@@ -411,7 +443,7 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     bits = _bits_row(result, i)
     if not (everyone & (bits == 0)).any():
         return must_have_reason(data, result, i, everyone, who)
-    sought = np.nonzero(data.mentees.gap[i] > 0)[0]
+    sought = _sought(data.mentees, i)
     names = ", ".join(data.skill_names[s] for s in sought)
     if sought.size:
         offers = (data.mentors.proficiency[:, sought] > data.mentees.current_levels[i, sought]).any(
@@ -456,15 +488,23 @@ def unmatched_reason(data: ProgramData, result: RunResult, i: int, mode: str) ->
     )
 
 
+def _sought(mentees: scoring.MenteeData, i: int) -> np.ndarray:
+    """Skills mentee i seeks (target above current), from their row only: O(s), where
+    ``mentees.gap[i]`` would build the gap of every mentee first (O(n·s) per call)."""
+    return np.nonzero(mentees.target_levels[i] > mentees.current_levels[i])[0]
+
+
 def _bits_row(result: RunResult, i: int) -> np.ndarray:
-    if result.violations is None:
-        return np.zeros(result.scores.shape[1], dtype=np.uint8)
-    return result.violations[i]
+    if result.violations is not None:
+        return result.violations[i]
+    if result.rule_row is not None:
+        return result.rule_row(int(i))
+    return np.zeros(result.scores.shape[1], dtype=np.uint8)
 
 
 def _sought_at_target(data: ProgramData, i: int) -> str:
     """ "SD-WAN at level 4 or above or Routing at level 3 or above" for mentee i. O(s)."""
-    sought = np.nonzero(data.mentees.gap[i] > 0)[0]
+    sought = _sought(data.mentees, i)
     parts = [
         f"{data.skill_names[s]} at level {int(data.mentees.target_levels[i, s])} or above"
         for s in sought
@@ -689,7 +729,7 @@ def weak_parts(
 def _weak_one_way(data: ProgramData, weights: scoring.Weights, i: int, j: int) -> list[str]:
     mentees, mentors = data.mentees, data.mentors
     out = []
-    for s in np.nonzero(mentees.gap[i] > 0)[0]:
+    for s in _sought(mentees, i):
         current, offered = int(mentees.current_levels[i, s]), int(mentors.proficiency[j, s])
         if offered <= current:
             out.append(

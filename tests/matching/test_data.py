@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from matching.data import load_program_data
@@ -144,3 +145,20 @@ def test_it_loads_in_constant_queries(skill, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         data = load_program_data(prog)
     assert data.mentees.n == 18
+
+
+def test_it_keeps_the_reason_masks_sparse_and_reads_them_like_dense_ones(skill, hr_user):
+    prog = program()
+    a, b, c = (mentor(prog, {skill: 5}) for _ in range(3))
+    avoider, pinned = mentee(prog, {skill: (1, 4)}), mentee(prog, {skill: (1, 4)})
+    avoider.enrolments.get(program=prog).avoid.add(a)
+    PairRule.objects.create(program=prog, mentee=pinned, mentor=b, kind="pin")
+    data = load_program_data(prog)
+    i, p = data.mentee_index[avoider.pk], data.mentee_index[pinned.pk]
+    ja, jb, jc = (data.mentor_index[x.pk] for x in (a, b, c))
+    assert not isinstance(data.blocks.avoid, np.ndarray)  # blocked cells only, not n·m bytes
+    assert data.blocks.avoid[i, ja] and not data.blocks.avoid[i, jb]
+    assert data.blocks.avoid[i].tolist() == [k == ja for k in range(3)]
+    assert data.blocks.pinned_elsewhere[p].tolist() == [k != jb for k in range(3)]
+    assert not data.blocks.pinned_elsewhere[i].any()
+    assert (data.blocks.avoid.dense() | data.blocks.pinned_elsewhere.dense() == ~data.allowed).all()

@@ -388,3 +388,22 @@ def test_it_counts_the_same_rejection_made_twice_at_once_once(hr_user):
     assert sorted(run_at_once(reject, reject)) == [0, 1]
     run = MatchingRun.objects.get(pk=run.pk)
     assert (run.matched_count, run.unmatched_count, len(run.unmatched)) == (1, 1, 1)
+
+
+def test_it_recomputes_a_mentees_rule_bits_on_demand_instead_of_keeping_every_pair(
+    prog, hr_user, skill
+):
+    _people(prog, skill, mentors=3, mentees=4)
+    low = mentor(prog, {skill: 2})
+    mentee(prog, {skill: (1, 4)})
+    parameters = _run(prog, hr_user).parameters
+    data = load_program_data(prog)
+    hard = data.allowed.copy()
+    result = solve.compute(data, parameters, lambda *_: None)
+    fresh = load_program_data(prog)
+    solve.apply_will_not_mentor(fresh, solve.must_have_from(parameters))
+    want = solve.rule_violations(fresh, result.must, result.scores)
+    assert result.violations is None and result.scores.dtype == np.int8
+    assert (result.allowed == (hard & (want == 0))).all()
+    assert all((result.rule_row(i) == want[i]).all() for i in range(data.mentees.n))
+    assert want[:, data.mentor_index[low.pk]].any()

@@ -276,6 +276,17 @@ def test_it_scores_the_same_in_one_byte_per_pair(monkeypatch: pytest.MonkeyPatch
     assert np.array_equal(score_matrix(mentees, mentors, chunk=3), wide)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_it_scores_the_same_from_the_skill_fit_table_as_cell_by_cell(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentees, mentors = people(20 + seed, n=300, m=120)
+    weights = Weights(skill_fit=41 + seed, career_goal=13, experience=7)
+    tabulated = score_matrix(mentees, mentors, weights, chunk=37, dtype=np.int8)
+    monkeypatch.setattr(scoring, "_FIT_TABLE_CELLS", 0)  # the float path, cell by cell
+    assert np.array_equal(score_matrix(mentees, mentors, weights, chunk=37), tabulated)
+
+
 def test_it_refuses_a_score_dtype_that_could_not_hold_100_exactly() -> None:
     mentees, mentors = people(1)
     with pytest.raises(ValueError):
