@@ -3,14 +3,14 @@ summaries, action items and recognition messages are kept out by core.admin_priv
 
 from django.contrib import admin
 
-from mentorships.services import mentorships_mark_health_stale
+from mentorships.admin import MarksHealthStaleOnDelete
 
 from .models import CheckIn, CheckInTemplate, Recognition
 from .services import mentorship_health_changed
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(MarksHealthStaleOnDelete, admin.ModelAdmin):
     readonly_fields = ("mentorship", "author", "template", "created_at")
     list_display = ("date", "mentorship", "author", "activity", "duration_minutes")
     list_filter = ("activity", "mentorship__program")
@@ -22,15 +22,6 @@ class CheckInAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         mentorship_health_changed(mentorship_id=obj.mentorship_id)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        mentorships_mark_health_stale(ids=[obj.mentorship_id])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("mentorship_id", flat=True))
-        super().delete_queryset(request, queryset)
-        mentorships_mark_health_stale(ids=ids)
 
     def get_queryset(self, request):
         return (

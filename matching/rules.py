@@ -183,11 +183,7 @@ def violations(
     active = rules.active
     if n == 0 or m == 0 or not active:
         return out
-    limits = limits or Limits.none(n, m, mentees.n_skills)
-    if "min_score" in active and scores is None:
-        raise ValueError("the min_score rule needs the score matrix")
-    offered = offered_levels(mentors, limits, rules)
-    tables = _skill_tables(mentees, offered, limits.excluded_skills)
+    limits, tables = _prepare(mentees, mentors, rules, limits, scores)
 
     def one(rows: slice) -> None:
         out[rows] = _block(mentees, mentors, rules, limits, scores, tables, rows)
@@ -218,11 +214,7 @@ def restrict(
     active = rules.active
     if n == 0 or m == 0 or not active:
         return allowed
-    limits = limits or Limits.none(n, m, mentees.n_skills)
-    if "min_score" in active and scores is None:
-        raise ValueError("the min_score rule needs the score matrix")
-    offered = offered_levels(mentors, limits, rules)
-    tables = _skill_tables(mentees, offered, limits.excluded_skills)
+    limits, tables = _prepare(mentees, mentors, rules, limits, scores)
 
     def one(rows: slice) -> None:
         block = allowed[rows]  # a view: ANDed in place, rule by rule
@@ -231,6 +223,21 @@ def restrict(
 
     _each_chunk(n, chunk, one)
     return allowed
+
+
+def _prepare(
+    mentees: MenteeData,
+    mentors: MentorData,
+    rules: MustHave,
+    limits: Limits | None,
+    scores: np.ndarray | None,
+):
+    """What every row chunk reads: the limits (none given: none) and the skill tables."""
+    limits = limits or Limits.none(mentees.n, mentors.m, mentees.n_skills)
+    if "min_score" in rules.active and scores is None:
+        raise ValueError("the min_score rule needs the score matrix")
+    offered = offered_levels(mentors, limits, rules)
+    return limits, _skill_tables(mentees, offered, limits.excluded_skills)
 
 
 def _each_chunk(n: int, chunk: int, work: Callable[[slice], None]) -> None:

@@ -4,6 +4,20 @@ from .models import Agreement, Goal, Mentorship, MentorshipEvent, Milestone, Res
 from .services import mentorships_mark_health_stale
 
 
+class MarksHealthStaleOnDelete:
+    """For the admin of a model with a `mentorship_id` that relationship health reads: deleting
+    rows here flags their pairings, whose stored health (checkins) is then recomputed."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        mentorships_mark_health_stale(ids=[obj.mentorship_id])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        mentorships_mark_health_stale(ids=ids)
+
+
 class EventInline(admin.TabularInline):
     model = MentorshipEvent
     extra = 0
@@ -29,7 +43,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(MarksHealthStaleOnDelete, admin.ModelAdmin):
     list_display = ["__str__", "mentorship", "status", "target_date"]
     list_filter = ["status"]
     raw_id_fields = ["mentorship"]
@@ -39,15 +53,6 @@ class GoalAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         mentorships_mark_health_stale(ids=[form.instance.mentorship_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        mentorships_mark_health_stale(ids=[obj.mentorship_id])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("mentorship_id", flat=True))
-        super().delete_queryset(request, queryset)
-        mentorships_mark_health_stale(ids=ids)
 
 
 @admin.register(Agreement)
