@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from core.counts import counts
 from people.permissions import is_hr
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from programs.selectors import enrolment_skills
@@ -44,15 +45,22 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _progress_counts() -> dict:
+    """goal_count, milestones_total and milestones_done, as annotations of a mentorship."""
+    milestones = Milestone.objects.filter(goal__mentorship=OuterRef("pk"))
+    return {
+        "goal_count": _count(Goal.objects.filter(mentorship=OuterRef("pk"))),
+        "milestones_total": _count(milestones),
+        "milestones_done": _count(milestones.filter(done_at__isnull=False)),
+    }
+
+
 def with_progress(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     """Adds goal_count, milestones_total, milestones_done and the next open milestone."""
-    goals = Goal.objects.filter(mentorship=OuterRef("pk"))
     milestones = Milestone.objects.filter(goal__mentorship=OuterRef("pk"))
     next_open = milestones.filter(done_at__isnull=True).order_by("due_date", "id")
     return qs.annotate(
-        goal_count=_count(goals),
-        milestones_total=_count(milestones),
-        milestones_done=_count(milestones.filter(done_at__isnull=False)),
+        **_progress_counts(),
         next_milestone_title=Subquery(next_open.values("title")[:1]),
         next_milestone_due=Subquery(next_open.values("due_date")[:1]),
     )
@@ -150,15 +158,7 @@ def goal_titles_with_progress(mentorship: Mentorship) -> QuerySet:
 
 def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
     """mentor user id -> (live mentorships, capacity) for approved mentors (peers count as 1)."""
-    enrolments = (
-        Enrolment.objects.filter(
-            program=program,
-            status=EnrolmentStatus.APPROVED,
-            role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
-        )
-        .order_by()
-        .values_list("user_id", "role", "capacity")
-    )
+    enrolments = _approved_mentors(program).values_list("user_id", "role", "capacity")
     live = dict(
         Mentorship.objects.filter(program=program, status__in=LIVE_STATUSES)
         .values("mentor_id")
@@ -171,42 +171,50 @@ def mentor_load(program: Program) -> dict[int, tuple[int, int]]:
     }
 
 
-def mentor_load_summary(program: Program) -> tuple[int, int]:
-    """(approved mentors at capacity, approved mentors) as `mentor_load` counts them, in one
-    aggregate query instead of one row per mentor."""
-    totals = (
-        Enrolment.objects.filter(
-            program=program,
-            status=EnrolmentStatus.APPROVED,
-            role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
-        )
-        .order_by()
-        .annotate(
-            used=_load_subquery(),
-            cap=Case(
-                When(role=EnrolmentRole.PEER, then=Value(1)),
-                default=F("capacity"),
-                output_field=IntegerField(),
-            ),
-        )
-        .aggregate(total=Count("pk"), full=Count("pk", filter=Q(used__gte=F("cap"))))
+def _approved_mentors(program: Program) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        program=program,
+        status=EnrolmentStatus.APPROVED,
+        role__in=(EnrolmentRole.MENTOR, EnrolmentRole.PEER),
+    ).order_by()
+
+
+def _capacity() -> Case:
+    """A mentor enrolment's capacity as `mentor_load` counts it (peers count as 1)."""
+    return Case(
+        When(role=EnrolmentRole.PEER, then=Value(1)),
+        default=F("capacity"),
+        output_field=IntegerField(),
     )
-    return totals["full"] or 0, totals["total"] or 0
 
 
 def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorship]:
-    qs = Mentorship.objects.filter(program=program).select_related("mentor", "mentee")
+    """A program's pairings with what the HR list shows of them (both people, status, source,
+    start, goals and milestones, open reset requests), not their whole rows."""
+    qs = (
+        Mentorship.objects.filter(program=program)
+        .select_related("mentor", "mentee")
+        .only(
+            "pk",
+            "status",
+            "source",
+            "score",
+            "started_on",
+            "end_reason",
+            "mentor__full_name",
+            "mentor__email",
+            "mentee__full_name",
+            "mentee__email",
+        )
+    )
     if status:
         qs = qs.filter(status=status)
-    return (
-        with_progress(qs)
-        .annotate(
-            open_resets=_count(
-                ResetRequest.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
-            ),
-        )
-        .order_by("mentor__full_name", "mentee__full_name", "id")
-    )
+    return qs.annotate(
+        **_progress_counts(),
+        open_resets=_count(
+            ResetRequest.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
+        ),
+    ).order_by("mentor__full_name", "mentee__full_name", "id")
 
 
 def status_counts(program: Program) -> dict[str, int]:
@@ -216,6 +224,33 @@ def status_counts(program: Program) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+
+
+def pairings_overview(program: Program) -> tuple[dict[str, int], int, int, int]:
+    """The pairings page's figures: (pairings per status as `status_counts`, approved mentors
+    at capacity as `mentor_load` counts them, approved mentors, mentees enrolled without a
+    live pairing as `unpaired_mentees`), in one query."""
+    mentors = _approved_mentors(program)
+    by_status = (
+        Mentorship.objects.filter(program=program)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    # The keys of the other figures start with "#": no status is spelled so.
+    rows = counts(
+        by_status,
+        **{
+            "#full": mentors.annotate(used=_load_subquery(), cap=_capacity()).filter(
+                used__gte=F("cap")
+            ),
+            "#mentors": mentors,
+            "#unpaired": unpaired_mentees(program),
+        },
+    )
+    full, total, unpaired = (rows.pop(key, 0) for key in ("#full", "#mentors", "#unpaired"))
+    return rows, full, total, unpaired
 
 
 def open_reset_requests(user) -> QuerySet[ResetRequest]:

@@ -280,13 +280,13 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in MentorshipStatus.values:
         status = ""
-    counts = selectors.status_counts(program)
-    # The per-status counts give the list's size: no separate COUNT for the pager.
+    # The per-status counts, mentor load and unpaired mentees in one query; the per-status
+    # counts give the list's size: no separate COUNT for the pager.
+    counts, load_full, load_total, unpaired = selectors.pairings_overview(program)
     shown = counts.get(status, 0) if status else sum(counts.values())
     page = CountedPaginator(
         selectors.program_pairings(program, status=status), PAGE_SIZE, count=shown
     ).get_page(request.GET.get("page"))
-    load_full, load_total = selectors.mentor_load_summary(program)
     return render(
         request,
         "mentorships/program_pairings.html",
@@ -298,7 +298,7 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
             "query": f"status={status}" if status else "",
             "load_full": load_full,
             "load_total": load_total,
-            "unpaired_count": selectors.unpaired_mentees(program).count(),
+            "unpaired_count": unpaired,
         },
     )
 

@@ -1,6 +1,6 @@
 """Reads about people and reporting lines that several pages share."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Department, User
 
@@ -83,6 +83,19 @@ def department_choices() -> list[tuple[int, str]]:
 
 def is_manager(user: User) -> bool:
     return user.is_authenticated and User.objects.filter(manager=user, is_active=True).exists()
+
+
+def is_manager_reading_path(user: User) -> bool:
+    """`is_manager`, with the person's stored path read in the same query and remembered as
+    `reporting_path_of` remembers it: the subtree queries that follow ask no more."""
+    if not user.is_authenticated:
+        return False
+    reports = User.objects.filter(manager=OuterRef("pk"), is_active=True)
+    row = User.objects.filter(pk=user.pk).values_list("reporting_path", Exists(reports)).first()
+    if row is None:
+        return False
+    user._fresh_reporting_path = row[0] or ""
+    return row[1]
 
 
 def manages(manager: User, employee_id: int) -> bool:

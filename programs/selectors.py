@@ -11,6 +11,8 @@ from django.db.models import (
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from core.counts import counts
+
 from .models import (
     Enrolment,
     EnrolmentSkill,
@@ -108,6 +110,13 @@ def pending_approvals(report_ids: Iterable[int] | QuerySet) -> QuerySet[Enrolmen
         .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
         .order_by("created_at")
     )
+
+
+def team_counts(people: QuerySet, reports: QuerySet) -> tuple[int, int]:
+    """(how many `people`, enrolments of `reports` waiting for approval as `pending_approvals`
+    finds them) in one query: the team page's list size and its approvals line."""
+    found = counts(people=people, waiting=pending_approvals(reports))
+    return found["people"], found["waiting"]
 
 
 def enrolment_skills() -> QuerySet[EnrolmentSkill]:

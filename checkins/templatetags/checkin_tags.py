@@ -5,12 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from checkins import selectors
 from checkins.models import Activity
+from core.links import url_format
 from mentorships.models import Mentorship
 
 register = template.Library()
@@ -144,7 +144,6 @@ BOARD_ROW = (
     "    </td>\n"
     "  </tr>\n"
 )
-_ID = 987654321
 NONE_YET = '<span class="small text-body-secondary">(none yet)</span>'
 
 
@@ -156,7 +155,7 @@ def _links() -> dict[str, str]:
         "nudge": "checkins:nudge",
         "reset": "checkins:reset",
     }
-    return {key: reverse(name, args=[_ID]).replace(str(_ID), "{}") for key, name in named.items()}
+    return {key: url_format(name) for key, name in named.items()}
 
 
 @register.simple_tag(takes_context=True)

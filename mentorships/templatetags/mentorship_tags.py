@@ -5,8 +5,11 @@ one function call per row instead of one template render (with its context push)
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from core.links import url_format
 
 from ..models import MentorshipStatus
 
@@ -88,4 +91,56 @@ def enrolment_row(e) -> str:
         _skills_text(e),
         f"{e.load}/{e.capacity}" if e.role == "mentor" else "—",
         "Yes" if e.paired else mark_safe('<span class="text-body-secondary">No</span>'),
+    )
+
+
+PAIRING_ROW = (
+    "<tr>\n"
+    '    <td data-label="Mentor"><a href="{url}">{mentor}</a></td>\n'
+    '    <td data-label="Mentee">{mentee}{resets}</td>\n'
+    '    <td data-label="Status">{badge}{reason}</td>\n'
+    '    <td class="small" data-label="Source">{source}{score}</td>\n'
+    '    <td class="text-nowrap small" data-label="Started">{started}</td>\n'
+    '    <td data-label="Goals">{goals}</td>\n'
+    '    <td data-label="Progress">{progress}</td>\n'
+    '    <td class="text-nowrap"><a class="btn btn-sm btn-outline-primary" href="{url}">Open</a>'
+    "</td>\n"
+    "  </tr>\n"
+)
+
+
+@register.simple_tag
+def pairing_rows(mentorships) -> str:
+    """The rows of a program's pairing list (mentorships/program_pairings.html): both people,
+    open reset requests, status, source and score, start, goals and milestone progress, with a
+    link to the HR page of the pairing. Drawn in Python, the detail link reversed once."""
+    detail = url_format("mentorships:hr_detail")
+    return mark_safe(  # noqa: S308 (every part below is format_html or escaped)
+        "  ".join(
+            format_html(
+                PAIRING_ROW,
+                url=detail.format(m.pk),
+                mentor=m.mentor.label,
+                mentee=m.mentee.label,
+                resets=format_html(
+                    ' <span class="badge text-bg-warning" title="Open reset requests">'
+                    "{} reset</span>",
+                    m.open_resets,
+                )
+                if m.open_resets
+                else "",
+                badge=status_badge(m),
+                reason=format_html(
+                    '<div class="small text-body-secondary">{}</div>', m.get_end_reason_display()
+                )
+                if m.end_reason
+                else "",
+                source=m.get_source_display(),
+                score=format_html(" · {}", m.score) if m.score is not None else "",
+                started=date_filter(m.started_on, "j M Y") or "—",
+                goals=m.goal_count,
+                progress=progress_bar(m.milestones_done, m.milestones_total),
+            )
+            for m in mentorships
+        )
     )

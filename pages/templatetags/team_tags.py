@@ -4,9 +4,10 @@ nested loop over each person's programs) cost more than the rest of the page."""
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from core.links import url_format
 
 register = template.Library()
 
@@ -33,17 +34,30 @@ def _participation(person) -> SafeString:
     )
 
 
+TEAM_ROW = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+    '<td class="small">{}</td></tr>'
+)
+
+
 @register.simple_tag
-def team_row(person) -> SafeString:
-    """One person of the team: name (to their profile), job title, department, manager and
-    the programs they take part in with their role and status; no goals or notes."""
-    return format_html(
-        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
-        '<td class="small">{}</td></tr>',
-        reverse("people:profile", args=[person.pk]),
-        person.full_name,
-        person.job_title,
-        person.department or "—",
-        person.manager or "—",
-        _participation(person),
+def team_rows(people) -> SafeString:
+    """The people of the team, one row each: name (to their profile), job title, department,
+    manager and the programs they take part in with their role and status; no goals or notes.
+    The profile link is reversed once for the page."""
+    profile = url_format("people:profile")
+    return format_html_join(
+        "\n  ",
+        TEAM_ROW,
+        (
+            (
+                profile.format(person.pk),
+                person.full_name,
+                person.job_title,
+                person.department or "—",
+                person.manager or "—",
+                _participation(person),
+            )
+            for person in people
+        ),
     )

@@ -3,7 +3,6 @@ afresh, kept by the services that change its inputs, the board and the sweep."""
 
 import importlib
 import random
-import re
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,6 +29,7 @@ from mentorships.models import LIVE_STATUSES, Goal, Mentorship
 from programs.models import Program
 from tests import factories
 from tests.checkins.factories import CheckInFactory, PulseFactory
+from tests.markup import tags_only
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -261,12 +261,7 @@ def test_the_board_renders_its_rows_as_its_template_did(hr_user):
         page = SimpleNamespace(object_list=rows)
         before = template.render(Context({"page": page, "csrf_token": "TOKEN"}))
         after = health_board_rows(Context({"csrf_token": "TOKEN"}), rows)
-        assert _tags(after) == _tags(before)
-
-
-def _tags(html: str) -> str:
-    """The markup without the white space between tags (which the browser ignores here)."""
-    return re.sub(r">\s+<", "><", " ".join(html.split()))
+        assert tags_only(after) == tags_only(before)
 
 
 def test_a_page_reads_the_health_the_rules_compute_on_every_day_from_one_stored_state(hr_user):

@@ -38,19 +38,40 @@ def test_it_counts_mentors_at_capacity_as_mentor_load_does(program, hr_user):
     services.mentorship_create(program=program, mentor=full, mentee=enrol(program), by=hr_user)
     factories.MentorshipFactory(program=program, mentor=peer, mentee=enrol(program))
     load = selectors.mentor_load(program)
-    assert selectors.mentor_load_summary(program) == (
-        sum(1 for used, cap in load.values() if used >= cap),
-        len(load),
-    )
-    assert selectors.mentor_load_summary(program) == (2, 3)
+    _, full_n, total_n, _ = selectors.pairings_overview(program)
+    assert (full_n, total_n) == (sum(1 for used, cap in load.values() if used >= cap), len(load))
+    assert (full_n, total_n) == (2, 3)
 
 
 @pytest.mark.django_db
-def test_it_reads_the_capacity_summary_in_one_query(program, django_assert_num_queries):
+def test_it_reads_the_pairings_overview_as_the_separate_reads_did(program, hr_user):
+    mentor = enrol(program, role="mentor", capacity=2)
+    enrol(program, role="mentor", capacity=1)  # idle
+    waiting = [enrol(program) for _ in range(3)]
+    enrol(program, status="pending")  # not approved: not waiting for a pair
+    services.mentorship_create(program=program, mentor=mentor, mentee=waiting[0], by=hr_user)
+    ended = services.mentorship_create(
+        program=program, mentor=mentor, mentee=waiting[1], by=hr_user
+    )
+    services.mentorship_end(mentorship=ended, reason="other", by=hr_user)
+    factories.MentorshipFactory(program=program, status="paused")
+    counts, full_n, total_n, unpaired = selectors.pairings_overview(program)
+    assert counts == selectors.status_counts(program) == {"active": 1, "ended": 1, "paused": 1}
+    assert (full_n, total_n) == (0, 2)
+    assert unpaired == selectors.unpaired_mentees(program).count() == 2
+
+
+@pytest.mark.django_db
+def test_it_reads_the_pairings_overview_of_an_empty_program(program):
+    assert selectors.pairings_overview(program) == ({}, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_it_reads_the_pairings_overview_in_one_query(program, django_assert_num_queries):
     for _ in range(4):
         enrol(program, role="mentor", capacity=2)
     with django_assert_num_queries(1):
-        selectors.mentor_load_summary(program)
+        selectors.pairings_overview(program)
 
 
 @pytest.mark.django_db

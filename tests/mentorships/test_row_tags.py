@@ -1,9 +1,16 @@
 """The status badge and progress bar drawn in every row of the mentorship lists."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
-from mentorships.models import Mentorship
-from mentorships.templatetags.mentorship_tags import progress_bar, status_badge
+import pytest
+from django.template import Context, Template
+
+from mentorships import selectors
+from mentorships.models import Mentorship, ResetRequest
+from mentorships.templatetags.mentorship_tags import pairing_rows, progress_bar, status_badge
+from tests import factories
+from tests.markup import tags_only
 
 
 def test_it_colours_the_status_badge_by_status() -> None:
@@ -27,3 +34,28 @@ def test_it_draws_an_empty_bar_without_milestones() -> None:
 def test_it_escapes_what_it_is_given() -> None:
     fake = SimpleNamespace(status="<x>", get_status_display=lambda: "<script>")
     assert "<script>" not in status_badge(fake)
+
+
+# The pairing list's rows as its template drew them before they were drawn in Python.
+TEMPLATE_ROWS = Path(__file__).with_name("pairing_rows_before.html")
+
+
+@pytest.mark.django_db
+def test_it_draws_the_pairing_rows_as_their_template_did(program) -> None:
+    odd = factories.UserFactory(full_name='<b>O\'Neil & "Co"</b>')
+    plain = factories.MentorshipFactory(program=program, mentor=odd, score=87)
+    factories.MilestoneFactory(goal=factories.GoalFactory(mentorship=plain))
+    ResetRequest.objects.create(mentorship=plain, raised_by=plain.mentee, reason="x")
+    factories.MentorshipFactory(
+        program=program, status="ended", end_reason="not_working", source="matching", score=0
+    )
+    factories.MentorshipFactory(
+        program=program,
+        status="proposed",
+        started_on=None,
+        mentee=factories.UserFactory(full_name=""),
+    )
+    rows = list(selectors.program_pairings(program))
+    before = Template(TEMPLATE_ROWS.read_text()).render(Context({"page": rows}))
+    assert tags_only(pairing_rows(rows)) == tags_only(before)
+    assert "&lt;b&gt;O&#x27;Neil" in before
