@@ -355,23 +355,58 @@ def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
     )
 
 
-def board_counts(program: Program) -> tuple[dict[str, int], bool]:
-    """Live pairings per state label, in board order (the ones needing HR first), and whether
-    some row was computed with another cadence than the program's (it changed since). One
-    query grouped by severity, the board index's first key after the program, so it is read
-    in order with no sort (grouping by the cadence text too cost a collated sort)."""
-    found = (
+def board_look(program: Program, today: date) -> tuple[list[int], dict[str, int], bool]:
+    """`stale_health_ids(today, program)` and `board_counts(program)` in one query (a UNION
+    ALL of the stale ids and the counts per severity, told apart by a first column of -1 on
+    the ids): what the board reads before its page, when nothing is stale (most of the time)."""
+    ids = {"kind": Value(-1), "ident": F("pk"), "off": Value(0)}
+    flagged = (
+        Mentorship.objects.filter(health_stale=True, program=program)
+        .order_by()
+        .annotate(**ids)
+        .values_list(*ids)
+    )
+    ids["ident"] = F("mentorship_id")
+    dated = (
+        MentorshipHealth.objects.filter(program=program, next_change_on__lte=today)
+        .order_by()
+        .annotate(**ids)
+        .values_list(*ids)
+    )
+    stale, by_severity = set(), []
+    for kind, value, off in _severity_counts(program).order_by().union(flagged, dated, all=True):
+        if kind == -1:
+            stale.add(value)
+        else:
+            by_severity.append((kind, value, off))
+    return sorted(stale), *_board_counts(sorted(by_severity))
+
+
+def _severity_counts(program: Program) -> QuerySet:
+    return (
         MentorshipHealth.objects.filter(program=program)
-        .order_by("severity")
         .values_list("severity")
         .annotate(n=Count("pk"), off=Count("pk", filter=~Q(cadence=program.meeting_cadence)))
     )
+
+
+def _board_counts(found) -> tuple[dict[str, int], bool]:
+    """(label: n in board order, whether a row has another cadence) of (severity, n, off)
+    rows in severity order."""
     state_of = {severity: state for state, severity in health.SEVERITY.items()}
     counts, off_cadence = {}, False
     for severity, n, off in found:
         counts[health.LABELS[state_of[severity]]] = n
         off_cadence |= off > 0
     return counts, off_cadence
+
+
+def board_counts(program: Program) -> tuple[dict[str, int], bool]:
+    """Live pairings per state label, in board order (the ones needing HR first), and whether
+    some row was computed with another cadence than the program's (it changed since). One
+    query grouped by severity, the board index's first key after the program, so it is read
+    in order with no sort (grouping by the cadence text too cost a collated sort)."""
+    return _board_counts(_severity_counts(program).order_by("severity"))
 
 
 class BoardRows:

@@ -265,13 +265,13 @@ def _health_refresh_batch(ids: list[int], today: date) -> int:
 
 def program_health_refresh(*, program: Program, today: date) -> dict[str, int]:
     """Bring the stored health of a program's pairings up to date before the board reads it,
-    and return the board's counts per state: the stale ones (`selectors.stale_health_ids`, one
-    indexed query when none is), then, if the counting query saw rows of another cadence (the
-    program's changed), those, and count again."""
-    mentorship_health_refresh(
-        mentorship_ids=selectors.stale_health_ids(today, program), today=today
-    )
-    counts, off_cadence = selectors.board_counts(program)
+    and return the board's counts per state: the stale ones (`selectors.stale_health_ids`,
+    read with the counts in one query: when none is, that is all), then, if the counting saw
+    rows of another cadence (the program's changed), those, and count again."""
+    stale, counts, off_cadence = selectors.board_look(program, today)
+    if stale:
+        mentorship_health_refresh(mentorship_ids=stale, today=today)
+        counts, off_cadence = selectors.board_counts(program)
     if off_cadence:
         mentorship_health_refresh(mentorship_ids=selectors.off_cadence_ids(program), today=today)
         counts, _ = selectors.board_counts(program)

@@ -19,6 +19,7 @@ from checkins.models import CheckIn, MentorshipHealth
 from checkins.selectors import (
     BoardRows,
     board_counts,
+    board_look,
     health_for_mentorships,
     stale_health_ids,
     stored_info,
@@ -262,6 +263,23 @@ def test_the_board_renders_its_rows_as_its_template_did(hr_user):
         before = template.render(Context({"page": page, "csrf_token": "TOKEN"}))
         after = health_board_rows(Context({"csrf_token": "TOKEN"}), rows)
         assert tags_only(after) == tags_only(before)
+
+
+def test_it_reads_the_stale_ids_and_counts_in_one_query_as_the_two_reads_did(
+    hr_user, django_assert_num_queries
+):
+    made = build_varied_world(hr_user, seed=5)
+    services.health_sweep(today=TODAY)
+    Mentorship.objects.filter(pk__in=[m.pk for m in made[::4]]).update(health_stale=True)
+    for today in (TODAY, days(9), days(40)):
+        for program in Program.objects.all():
+            with django_assert_num_queries(1):
+                stale, counts, off = board_look(program, today)
+            assert (stale, (counts, off)) == (
+                stale_health_ids(today, program),
+                board_counts(program),
+            )
+            assert list(counts) == list(board_counts(program)[0])  # board order
 
 
 def test_a_page_reads_the_health_the_rules_compute_on_every_day_from_one_stored_state(hr_user):
