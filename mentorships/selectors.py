@@ -44,6 +44,12 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def count_subquery(qs: QuerySet) -> Coalesce:
+    """The number of rows of `qs` as an expression (a correlated or plain COUNT subquery), to
+    read several counts in one query of the caller's."""
+    return _count(qs)
+
+
 def with_progress(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     """Adds goal_count, milestones_total, milestones_done and the next open milestone."""
     goals = Goal.objects.filter(mentorship=OuterRef("pk"))
