@@ -124,7 +124,8 @@ class CheckInForm(forms.Form):
         self.choices = {
             "skills": self._pairs("skills", skill_rows),
             "goals": self._pairs("goals", self.goal_rows),
-            "milestones": self._pairs("milestones", list(milestones)),
+            # Milestones are goals': none to read when there is no goal.
+            "milestones": self._pairs("milestones", list(milestones) if self.goal_rows else []),
         }
 
     def _pairs(self, name: str, rows: list) -> list[tuple[int, str]]:

@@ -5,32 +5,41 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
+    CharField,
     Count,
     F,
     IntegerField,
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from core.privacy import suppress
-from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
+from mentorships.models import LIVE_STATUSES, Mentorship, Milestone
 from programs.models import CADENCE_DAYS, Program
 
 from . import health
-from .models import ActionItem, CheckIn, CheckInTemplate, MentorshipHealth, Pulse
+from .models import (
+    ActionItem,
+    CheckIn,
+    CheckInTemplate,
+    Meeting,
+    MeetingStatus,
+    MentorshipHealth,
+    Pulse,
+)
 
 # Pulses from check-ins in this window count as "recent" for health.
 RECENT_PULSE_DAYS = health.PULSE_WINDOW_DAYS
@@ -172,6 +181,36 @@ def health_of(mentorship: Mentorship, today: date) -> HealthInfo:
         if row is not None and stored_health_is_fresh(row, mentorship, today):
             return stored_info(row, today)
     return health_for(mentorship, today)
+
+
+def scheduled_meetings(mentorship: Mentorship | OuterRef) -> QuerySet[Meeting]:
+    """The pair's meetings still to come, soonest first (the first is "the next meeting")."""
+    return Meeting.objects.filter(
+        mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).order_by("starts_at", "id")
+
+
+def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo, datetime | None]:
+    """What a participant's page shows first: the pairing's health (as `health_of`) and when
+    its next meeting starts. One query when the stored health is fresh (the row and the
+    meeting read together); as `health_of` otherwise."""
+    if mentorship.health_stale or mentorship.status not in LIVE_STATUSES:
+        return health_for(mentorship, today), _next_meeting_start(mentorship)
+    found = (
+        Mentorship.objects.filter(pk=mentorship.pk)
+        .select_related("stored_health")
+        .annotate(meeting_at=Subquery(scheduled_meetings(OuterRef("pk")).values("starts_at")[:1]))
+        .first()
+    )
+    row = getattr(found, "stored_health", None) if found is not None else None
+    meeting_at = found.meeting_at if found is not None else None
+    if row is not None and stored_health_is_fresh(row, mentorship, today):
+        return stored_info(row, today), meeting_at
+    return health_for(mentorship, today), meeting_at
+
+
+def _next_meeting_start(mentorship: Mentorship) -> datetime | None:
+    return scheduled_meetings(mentorship).values_list("starts_at", flat=True).first()
 
 
 def next_checkin_due(mentorship: Mentorship) -> date | None:
@@ -468,9 +507,10 @@ def available_templates(program_id: int) -> QuerySet[CheckInTemplate]:
 
 
 def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
-    """The pair's check-ins, newest first, with what the timeline shows; given `viewer` (one
+    """The pair's check-ins, newest first, with their author and template; given `viewer` (one
     of the two), each with `own_pulse`: their own score, None if they gave none (the other
-    side's is never read), in the same query."""
+    side's is never read), in the same query. The skills, goals and milestones they name:
+    `checkin_links`, one query for a page of them."""
     qs = CheckIn.objects.all()
     if viewer is not None:
         own = Pulse.objects.filter(checkin=OuterRef("pk"), user=viewer).values("score")[:1]
@@ -478,13 +518,46 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
     return (
         qs.filter(mentorship=mentorship)
         .select_related("author", "template")
-        .prefetch_related(
-            "skills",
-            Prefetch("goals", queryset=Goal.objects.only("id", "title")),
-            Prefetch("milestones", queryset=Milestone.objects.only("id", "title")),
-        )
         .order_by("-date", "-id")
     )
+
+
+# A check-in's links: (relation, the field shown, the linked model's Meta.ordering as a text
+# and a number; a skill's is its category, then the name shown).
+_LINKS = (
+    ("skills", "skill__name", "skill__category", None),
+    ("goals", "goal__title", "goal__target_date", "goal_id"),
+    ("milestones", "milestone__title", "milestone__due_date", "milestone_id"),
+)
+
+
+def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """check-in id -> {"skills": names, "goals": titles, "milestones": titles} it names, each
+    in its model's order (as a prefetch reads them): the three link tables in one query (a
+    UNION ALL), not one each."""
+    if not checkin_ids:
+        return {}
+    parts = []
+    for name, title, first, second in _LINKS:
+        through = getattr(CheckIn, name).through
+        parts.append(
+            through.objects.filter(checkin_id__in=checkin_ids)
+            .order_by()
+            .values(
+                c=F("checkin_id"),
+                kind=Value(name, output_field=CharField()),
+                title=F(title),
+                first=Cast(first, CharField()),
+                second=F(second) if second else Value(0, output_field=IntegerField()),
+            )
+        )
+    # Ordered by the database, as the prefetches were (its collation, its place for NULL).
+    rows = parts[0].union(*parts[1:], all=True).order_by("first", "second", "title")
+    found: dict[int, dict[str, list[str]]] = {}
+    for r in rows:
+        links = found.setdefault(r["c"], {name: [] for name, *_ in _LINKS})
+        links[r["kind"]].append(r["title"])
+    return found
 
 
 def own_pulses(user, checkin_ids: Iterable[int]) -> dict[int, int]:

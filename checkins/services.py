@@ -405,13 +405,7 @@ def person_zone(user: User) -> ZoneInfo:
 
 
 def upcoming_meeting(mentorship: Mentorship) -> Meeting | None:
-    return (
-        Meeting.objects.filter(
-            mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
-        )
-        .order_by("starts_at", "id")
-        .first()
-    )
+    return selectors.scheduled_meetings(mentorship).first()
 
 
 @transaction.atomic

@@ -55,6 +55,12 @@ def _progress_counts() -> dict:
     }
 
 
+def count_subquery(qs: QuerySet) -> Coalesce:
+    """The number of rows of `qs` as an expression (a correlated or plain COUNT subquery), to
+    read several counts in one query of the caller's."""
+    return _count(qs)
+
+
 def with_progress(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     """Adds goal_count, milestones_total, milestones_done and the next open milestone."""
     milestones = Milestone.objects.filter(goal__mentorship=OuterRef("pk"))

@@ -1,7 +1,9 @@
 """The home page's to-do list: what the signed-in person should do next, drawn from every app.
 
 Each source is one query (a slice or a grouped count), so the list costs the same number of
-queries for a person with one mentorship and for a coordinator of fifty programs.
+queries for a person with one mentorship and for a coordinator of fifty programs; the
+participant's sources, usually empty, are first asked in one query whether they hold anything
+(_probe), and only those that do are read.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +22,20 @@ from imports.models import BatchStatus
 from imports.selectors import batches_visible_to
 from matching.models import MatchingRun, Proposal, ProposalStatus, RunStatus
 from mentorships.models import Agreement, GoalStatus, Mentorship, MentorshipStatus, Milestone
-from mentorships.selectors import mentorships_for_participant, open_reset_requests
+from mentorships.selectors import (
+    count_subquery,
+    mentorships_for_participant,
+    open_reset_requests,
+)
 from outbox.models import EmailStatus, OutgoingEmail
+from people.models import User
 from people.permissions import is_hr
-from people.selectors import is_manager, subtree
+from people.selectors import direct_reports, remember_reporting_path, subtree
 from programs.models import CADENCE_DAYS
 from programs.selectors import pending_approvals
 from reminders.models import AtRiskFlag
-from reminders.selectors import upcoming_checkins_for
-from selfmatch.selectors import choosable_programs, mentor_inbox
+from reminders.selectors import upcoming_of, with_last_checkin
+from selfmatch.selectors import choosable_programs_query, mentor_inbox
 
 # A check-in, milestone or action item shows up this many days before it is due.
 DUE_SOON_DAYS = 7
@@ -76,6 +83,8 @@ class TodoList:
     has_mentorships: bool = False
     is_manager: bool = False
     is_hr: bool = False
+    # A manager's: how many people are below them (the home page's "My team").
+    team_size: int | None = None
 
 
 def _order(item: Todo) -> tuple:
@@ -100,15 +109,81 @@ def _unconfirmed(user, live: list[Mentorship]) -> list[Mentorship]:
     return found[:PER_SOURCE]
 
 
+def live_mentorships(user) -> list[Mentorship]:
+    """The person's live mentorships as the home page lists them (program, both people, the
+    agreement), each with its last check-in's day and agreed next meeting, which the to-do
+    list's check-ins due are computed from: one query."""
+    return list(with_last_checkin(mentorships_for_participant(user)))
+
+
+def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
+    """The to-do list's sources that are empty for most people, as querysets: _probe asks in
+    one query which of them hold anything, and only those are read."""
+    return {
+        "invitations": pending_invitations(user, today=today),
+        "requests": pending_requests(user),
+        "milestones": (
+            Milestone.objects.filter(
+                done_at__isnull=True,
+                due_date__lte=soon,
+                goal__mentorship__status=MentorshipStatus.ACTIVE,
+            )
+            .filter(Q(goal__mentorship__mentor=user) | Q(goal__mentorship__mentee=user))
+            .exclude(goal__status=GoalStatus.DROPPED)
+            .select_related("goal__mentorship")
+            .order_by("due_date", "id")
+        ),
+        "actions": (
+            ActionItem.objects.filter(
+                owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
+            )
+            .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
+            .order_by(F("due_date").asc(nulls_last=True), "id")
+        ),
+        "choosable": choosable_programs_query(user),
+    }
+
+
+def _probe(user, sources: dict[str, QuerySet]) -> dict:
+    """One query on the person's own row: whether each source holds anything, the requests
+    waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
+    and their stored reporting path (remembered for `subtree`, which then reads it no more)."""
+    inbox = mentor_inbox(user).order_by()
+    first_due = inbox.filter(due_at__isnull=False).order_by("due_at").values("due_at")[:1]
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            "reporting_path",
+            manages_anyone=Exists(direct_reports(user)),
+            inbox_n=count_subquery(inbox),
+            inbox_first=Subquery(first_due),
+            **{f"has_{name}": Exists(qs) for name, qs in sources.items()},
+        )
+        .first()
+    ) or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
+    remember_reporting_path(user, row["reporting_path"])
+    return row
+
+
 def participant_todos(
-    user, *, today: date, live: list[Mentorship] | None = None
+    user,
+    *,
+    today: date,
+    live: list[Mentorship] | None = None,
+    probe: dict | None = None,
 ) -> tuple[list[Todo], tuple[str, date] | None, bool]:
-    """`live`: the person's live mentorships with their agreements, when the caller has read
-    them already (the home page lists them); read here otherwise."""
+    """`live`: the person's live mentorships as `live_mentorships` reads them, when the caller
+    has them already (the home page lists them); read here otherwise. `probe`: _probe's
+    answer for the sources, when the caller has asked it."""
     items: list[Todo] = []
     soon = today + timedelta(days=DUE_SOON_DAYS)
+    sources = _sources(user, today=today, soon=soon)
+    if probe is None:
+        probe = _probe(user, sources)
     later: tuple[str, date] | None = None
-    upcoming = upcoming_checkins_for(user, today=today)  # one query
+    if live is None:
+        live = live_mentorships(user)
+    upcoming = upcoming_of(live, today=today)
     for up in upcoming:
         other = up.mentorship.other_side(user)
         due = up.day if not up.overdue else _overdue_day(up, today)
@@ -126,8 +201,6 @@ def participant_todos(
         elif later is None or up.day < later[1]:
             later = (str(other), up.day)
 
-    if live is None:
-        live = list(mentorships_for_participant(user))
     for m in _unconfirmed(user, live):
         items.append(
             Todo(
@@ -138,7 +211,10 @@ def participant_todos(
             )
         )
 
-    for inv in pending_invitations(user, today=today)[:PER_SOURCE]:
+    def rows(name: str) -> list:
+        return list(sources[name][:PER_SOURCE]) if probe.get(f"has_{name}") else []
+
+    for inv in rows("invitations"):
         kind = inv.survey.get_kind_display().lower()
         items.append(
             Todo(
@@ -150,7 +226,7 @@ def participant_todos(
                 today=today,
             )
         )
-    for req in pending_requests(user)[:PER_SOURCE]:
+    for req in rows("requests"):
         items.append(
             Todo(
                 text=f"Rate {req.mentee}'s skills ({req.round.program.name})",
@@ -161,19 +237,7 @@ def participant_todos(
                 today=today,
             )
         )
-
-    milestones = (
-        Milestone.objects.filter(
-            done_at__isnull=True,
-            due_date__lte=soon,
-            goal__mentorship__status=MentorshipStatus.ACTIVE,
-        )
-        .filter(Q(goal__mentorship__mentor=user) | Q(goal__mentorship__mentee=user))
-        .exclude(goal__status=GoalStatus.DROPPED)
-        .select_related("goal__mentorship")
-        .order_by("due_date", "id")[:PER_SOURCE]
-    )
-    for ms in milestones:
+    for ms in rows("milestones"):
         items.append(
             Todo(
                 text=f"Milestone “{ms.title}”",
@@ -184,15 +248,7 @@ def participant_todos(
                 today=today,
             )
         )
-
-    actions = (
-        ActionItem.objects.filter(
-            owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
-        )
-        .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
-        .order_by(F("due_date").asc(nulls_last=True), "id")[:PER_SOURCE]
-    )
-    for item in actions:
+    for item in rows("actions"):
         items.append(
             Todo(
                 text=item.text,
@@ -206,20 +262,20 @@ def participant_todos(
             )
         )
 
-    asked = mentor_inbox(user).order_by().aggregate(n=Count("pk"), first=Min("due_at"))
-    if asked["n"]:
-        n = asked["n"]
+    if probe["inbox_n"]:
+        n = probe["inbox_n"]
+        first = probe["inbox_first"]
         items.append(
             Todo(
                 text=f"{n} mentee{'s' if n != 1 else ''} asked you to mentor them",
                 url=reverse("selfmatch:inbox"),
                 action="Answer",
                 role="participant",
-                due=timezone.localdate(asked["first"]) if asked["first"] else None,
+                due=timezone.localdate(first) if first else None,
                 today=today,
             )
         )
-    for program in choosable_programs(user)[:PER_SOURCE]:
+    for program in rows("choosable"):
         items.append(
             Todo(
                 text=f"Choose your mentor in {program.name}",
@@ -232,13 +288,31 @@ def participant_todos(
 
 
 def _overdue_day(up, today: date) -> date:
-    """upcoming_checkins_for clamps an overdue day to today; the list says how late it is."""
+    """upcoming_of clamps an overdue day to today; the list says how late it is."""
     anchor = up.mentorship.last_date or up.mentorship.started_on or up.mentorship.created_at.date()
     return anchor + timedelta(days=CADENCE_DAYS[up.mentorship.program.meeting_cadence])
 
 
-def manager_todos(user) -> list[Todo]:
-    waiting = pending_approvals(subtree(user)).order_by().count()
+def team_counts(user) -> tuple[int, int]:
+    """How many people are below the manager, and how many of their enrolments wait for
+    approval: one query (two counts on the manager's row; the path is read first unless
+    _probe remembered it)."""
+    below = subtree(user)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            below_n=count_subquery(below),
+            waiting_n=count_subquery(pending_approvals(below).order_by()),
+        )
+        .first()
+    )
+    return (row["below_n"], row["waiting_n"]) if row else (0, 0)
+
+
+def manager_todos(user, *, waiting: int | None = None) -> list[Todo]:
+    """`waiting`: the enrolments waiting for approval, when the caller counted them."""
+    if waiting is None:
+        waiting = pending_approvals(subtree(user)).order_by().count()
     if not waiting:
         return []
     return [
@@ -342,14 +416,18 @@ def hr_todos(user) -> list[Todo]:
 
 
 def todo_list(user, *, today: date | None = None, live: list[Mentorship] | None = None) -> TodoList:
-    """The signed-in person's to-do list, most urgent first; a fixed number of queries.
-    `live`: as for participant_todos."""
+    """The signed-in person's to-do list, most urgent first; a fixed number of queries (fewer
+    when sources are empty). `live`: as for participant_todos."""
     today = today or timezone.localdate()
-    items, later, has_mentorships = participant_todos(user, today=today, live=live)
-    manager = is_manager(user)
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    probe = _probe(user, _sources(user, today=today, soon=soon))
+    items, later, has_mentorships = participant_todos(user, today=today, live=live, probe=probe)
+    manager = bool(probe["manages_anyone"])
     hr = is_hr(user)
+    team_size = None
     if manager:
-        items += manager_todos(user)
+        team_size, waiting = team_counts(user)
+        items += manager_todos(user, waiting=waiting)
     if hr:
         items += hr_todos(user)
     items.sort(key=_order)
@@ -360,4 +438,5 @@ def todo_list(user, *, today: date | None = None, live: list[Mentorship] | None 
         has_mentorships=has_mentorships,
         is_manager=manager,
         is_hr=hr,
+        team_size=team_size,
     )

@@ -8,11 +8,14 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from core.paging import CountedPaginator
-from mentorships.selectors import mentorships_for_participant
 from people.selectors import is_manager_reading_path, subtree, team_of
-from programs.selectors import programs_for_coordinator, team_counts, team_participation
+from programs.selectors import (
+    programs_for_coordinator,
+    team_counts,
+    team_participation,
+)
 
-from .selectors import todo_list
+from .selectors import live_mentorships, todo_list
 
 
 @require_GET
@@ -27,13 +30,13 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mentorships = list(mentorships_for_participant(user))
+    mentorships = live_mentorships(user)
     todo = todo_list(user, live=mentorships)
     context = {
         "todo": todo,
         "mentorships": mentorships,
         "hr_programs": programs_for_coordinator(user) if todo.is_hr else None,
-        "team_size": subtree(user).count() if todo.is_manager else None,
+        "team_size": todo.team_size,
         # Known already: the navigation's "My team" link need not ask again (people's roles
         # context processor; a view's context wins over it).
         "role_is_manager": todo.is_manager,

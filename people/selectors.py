@@ -18,6 +18,12 @@ def reporting_path_of(person: User | int) -> str:
     return path
 
 
+def remember_reporting_path(person: User, path: str | None) -> None:
+    """For a caller that has just read `person`'s stored path in a query of its own: the later
+    reporting_path_of(person) of this request needn't read it again."""
+    person._fresh_reporting_path = path or ""
+
+
 def _below(path: str, pk: int) -> QuerySet[User]:
     return User.objects.filter(reporting_path__startswith=path).exclude(pk=pk)
 
@@ -81,8 +87,13 @@ def department_choices() -> list[tuple[int, str]]:
     return list(Department.objects.order_by("name", "pk").values_list("pk", "name"))
 
 
+def direct_reports(user: User) -> QuerySet[User]:
+    """The active people reporting to `user` directly: `user` is a manager if there is one."""
+    return User.objects.filter(manager=user, is_active=True)
+
+
 def is_manager(user: User) -> bool:
-    return user.is_authenticated and User.objects.filter(manager=user, is_active=True).exists()
+    return user.is_authenticated and direct_reports(user).exists()
 
 
 def is_manager_reading_path(user: User) -> bool:

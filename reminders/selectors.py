@@ -112,20 +112,22 @@ class UpcomingCheckIn:
     agreed: bool  # the date was set as "next meeting" in the last check-in
 
 
-def upcoming_checkins_for(user, *, today: date) -> list[UpcomingCheckIn]:
+def with_last_checkin(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """Adds `last_date` and `next_meeting`: the day of the pair's last check-in and the next
+    meeting it agreed (what `upcoming_of` needs), in the same query."""
     last = CheckIn.objects.filter(mentorship=OuterRef("pk")).order_by("-date", "-id")
-    mentorships = (
-        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
-        .filter(Q(mentor=user) | Q(mentee=user))
-        .select_related("program", "mentor", "mentee")
-        .annotate(
-            last_date=Subquery(last.values("date")[:1]),
-            next_meeting=Subquery(last.values("next_meeting_date")[:1]),
-        )
-        .order_by("id")
+    return mentorships.annotate(
+        last_date=Subquery(last.values("date")[:1]),
+        next_meeting=Subquery(last.values("next_meeting_date")[:1]),
     )
+
+
+def upcoming_of(mentorships, *, today: date) -> list[UpcomingCheckIn]:
+    """The next check-in of each active one of `mentorships` (read `with_last_checkin`, with
+    their program), in id order; no query."""
     result = []
-    for m in mentorships:
+    active = [m for m in mentorships if m.status == MentorshipStatus.ACTIVE]
+    for m in sorted(active, key=lambda m: m.pk):
         if m.next_meeting and m.next_meeting >= today:
             result.append(UpcomingCheckIn(m, m.next_meeting, overdue=False, agreed=True))
             continue
@@ -133,6 +135,15 @@ def upcoming_checkins_for(user, *, today: date) -> list[UpcomingCheckIn]:
         due = anchor + timedelta(days=CADENCE_DAYS[m.program.meeting_cadence])
         result.append(UpcomingCheckIn(m, max(due, today), overdue=due < today, agreed=False))
     return result
+
+
+def upcoming_checkins_for(user, *, today: date) -> list[UpcomingCheckIn]:
+    mentorships = with_last_checkin(
+        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+        .filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "mentor", "mentee")
+    ).order_by("id")
+    return upcoming_of(mentorships, today=today)
 
 
 def upcoming_milestones_for(user, *, today: date) -> QuerySet:

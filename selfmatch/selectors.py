@@ -251,8 +251,13 @@ def home(user: User) -> Home:
 def choosable_programs(user: User) -> list[Program]:
     """Open self-match programs the user is an approved mentee of without a live mentorship:
     where they may choose a mentor now (one query)."""
+    return list(choosable_programs_query(user))
+
+
+def choosable_programs_query(user: User) -> QuerySet[Program]:
+    """choosable_programs as a queryset (to test with Exists in a query of the caller's)."""
     live = Mentorship.objects.filter(program=OuterRef("pk"), mentee=user, status__in=LIVE_STATUSES)
-    return list(
+    return (
         Program.objects.filter(
             selfmatch_settings__mode__in=(Mode.SELF, Mode.HYBRID),
             selfmatch_settings__closed_at__isnull=True,

@@ -16,6 +16,7 @@ from mentorships.models import Mentorship
 register = template.Library()
 
 EMBEDDED_CHECKINS = 5
+NO_LINKS = {"skills": [], "goals": [], "milestones": []}
 BADGE_CLASSES = {
     "on_track": "text-bg-success",
     "due": "text-bg-info",
@@ -44,8 +45,10 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
     by_checkin: dict[int, list] = {}
     for item in items:
         by_checkin.setdefault(item.checkin_id, []).append(item)
+    links = selectors.checkin_links([c.pk for c in checkins]) if participant else {}
     for checkin in checkins:
         checkin.listed_items = by_checkin.get(checkin.pk, [])
+        checkin.links = links.get(checkin.pk, NO_LINKS)
     return {
         "mentorship": mentorship,
         "viewer": viewer,
@@ -69,12 +72,17 @@ def _own_pulses(viewer, checkins: list) -> dict[int, int]:
 def page_health(mentorship: Mentorship) -> selectors.HealthInfo:
     """The pairing's health today, read once per page (the "Next step" card and the timeline
     both show it): kept on the instance the page's tags share."""
+    return _page_state(mentorship)[0]
+
+
+def _page_state(mentorship: Mentorship) -> tuple:
+    """(health, next meeting's start): read together once per page and kept on the instance."""
     today = timezone.localdate()
     cached = getattr(mentorship, "_page_health", None)
     if cached is None or cached[0] != today:
-        cached = (today, selectors.health_of(mentorship, today))
+        cached = (today, *selectors.health_and_meeting(mentorship, today))
         mentorship._page_health = cached
-    return cached[1]
+    return cached[1:]
 
 
 @register.inclusion_tag("checkins/_timeline_body.html", takes_context=True)
@@ -110,18 +118,18 @@ def activity_label(value: str) -> str:
 def checkin_next_step(mentorship: Mentorship, viewer) -> dict:
     """The first card of the mentorship page: the next meeting and the one-tap "Log a check-in"
     (on a phone it sits above everything else). Participants only."""
-    from checkins import services  # reads the next meeting; no write happens here
+    from checkins import services  # the person's time zone; no write happens here
 
     if not mentorship.is_participant(viewer):
         return {"show": False}
-    meeting = services.upcoming_meeting(mentorship)
+    health, meeting_at = _page_state(mentorship)
     zone = services.person_zone(viewer)
     return {
         "show": True,
         "mentorship": mentorship,
         "active": mentorship.status == "active",
-        "meeting_at": meeting.starts_at.astimezone(zone) if meeting else None,
-        "next_due_on": page_health(mentorship).next_due_on,
+        "meeting_at": meeting_at.astimezone(zone) if meeting_at else None,
+        "next_due_on": health.next_due_on,
         "today": timezone.localdate(),
     }
 

@@ -1,0 +1,77 @@
+"""The navigation: its links reversed once per process, and the manager's links without a query
+on every page."""
+
+import re
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.templatetags.nav_tags import NAV, PERSONAL
+from people.context_processors import NAV_MANAGER
+from tests.factories import HRFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav(html: str) -> str:
+    return html[html.index('<div class="collapse navbar-collapse"') : html.index("</nav>")]
+
+
+def test_it_links_what_the_url_tags_linked(client_for):
+    person = HRFactory(is_superuser=True, can_view_leadership=True)
+    UserFactory(manager=person)
+    html = _nav(client_for(person).get(reverse("programs:open")).content.decode())
+    hrefs = set(re.findall(r'href="([^"#]+)"', html))
+    expected = {reverse(name) for name in NAV.values() if name != "logout"} | {
+        reverse(name, args=[person.pk]) for name in PERSONAL.values()
+    }
+    assert hrefs == expected
+    assert f'action="{reverse("logout")}"' in html
+
+
+def test_it_names_the_signed_in_persons_own_pages(client_for):
+    one, two = UserFactory(), UserFactory()
+    for person in (one, two):
+        html = client_for(person).get(reverse("programs:open")).content.decode()
+        assert f'href="{reverse("people:profile", args=[person.pk])}"' in html
+        assert f'href="{reverse("checkins:mentor_stats", args=[person.pk])}"' in html
+
+
+def test_it_asks_whether_a_person_manages_anyone_once_per_session(client_for):
+    boss = UserFactory()
+    UserFactory(manager=boss)
+    client = client_for(boss)
+    url = reverse("programs:my_enrolments")
+    first = client.get(url).content.decode()
+    assert reverse("people:team") in first
+    with CaptureQueriesContext(connection) as later:
+        again = client.get(url).content.decode()
+    assert reverse("people:team") in again
+    assert not any('"manager_id" = ' in q["sql"] for q in later.captured_queries)
+
+
+def test_it_asks_again_when_the_kept_answer_is_old(client_for):
+    person = UserFactory()
+    client = client_for(person)
+    url = reverse("programs:my_enrolments")
+    assert reverse("people:team") not in client.get(url).content.decode()
+    UserFactory(manager=person)
+    session = client.session
+    session[NAV_MANAGER] = [person.pk, False, time.time() - 1]
+    session.save()
+    assert reverse("people:team") in client.get(url).content.decode()
+
+
+def test_it_never_uses_another_persons_answer(client_for):
+    boss, other = UserFactory(), UserFactory()
+    UserFactory(manager=boss)
+    client = client_for(other)
+    session = client.session
+    session[NAV_MANAGER] = [boss.pk, True, time.time() + 600]
+    session.save()
+    assert (
+        reverse("people:team") not in client.get(reverse("programs:my_enrolments")).content.decode()
+    )
