@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))  # ahead of bench/, whose matching.py is this file
 import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
-from matching.engine import assign, greedy  # noqa: E402
+from matching.engine import assign  # noqa: E402
+from matching.greedy import greedy  # noqa: E402
 from matching.peers import match_peers  # noqa: E402
 from matching.rules import MustHave, restrict, violations  # noqa: E402
 from matching.scoring import MenteeData, MentorData, score_matrix  # noqa: E402
@@ -262,28 +263,18 @@ def run_scale(n: int, m: int, cap: int) -> dict:
     }
 
 
-def run_product(n: int, m: int, cap: int) -> dict:
-    """The product's run on the generated organisation: ``matching.solve.compute`` (int8
-    scores, rules ANDed into the mask in place, the optimum, the greedy baseline) and the
-    explanation stage of the worker (``services._proposals`` and ``_unmatched``: explanations,
-    alternatives with swap chains, weak parts, unmatched reasons), as the worker runs them,
-    without the database writes. Default must-have rules; peak RSS covers data and all stages.
-    """
+def product_instance(n: int, m: int, cap: int, seed: int = 0):
+    """The generated organisation as the worker sees it: (``ProgramData``, run parameters,
+    an unsaved ``MatchingRun``), one-to-one, default must-have rules. Needs Django set up."""
     import dataclasses
-    import os
 
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_site.settings.test_sqlite")
-    django.setup()
-    from matching import services, solve
     from matching.data import TRACKS, Blocks, PairMask, Person, ProgramData
     from matching.models import MatchingRun, Objective
     from matching.rules import Limits
     from matching.scoring import Weights
     from programs.models import Format, Program
 
-    mentees, mentors, allowed = generate(n, m)
+    mentees, mentors, allowed = generate(n, m, seed)
     program = Program(format=Format.ONE_TO_ONE, min_group_size=1, max_group_size=cap)
     people = [
         Person(k, f"Person {k}", f"D{k % N_DEPARTMENTS}", "Lisbon", "Mid", ("English",))
@@ -312,6 +303,26 @@ def run_product(n: int, m: int, cap: int) -> dict:
         "weak_below": 0,
     }
     run = MatchingRun(program=program, parameters=parameters, mode=Objective.MAX_MATCHED)
+    return data, parameters, run
+
+
+def run_product(n: int, m: int, cap: int) -> dict:
+    """The product's run on the generated organisation: ``matching.solve.compute`` (int8
+    scores, rules ANDed into the mask in place, the optimum, the greedy baseline) and the
+    explanation stage of the worker (``services._proposals`` and ``_unmatched``: explanations,
+    alternatives with swap chains, weak parts, unmatched reasons), as the worker runs them,
+    without the database writes. Default must-have rules; peak RSS covers data and all stages.
+    """
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_site.settings.test_sqlite")
+    django.setup()
+    from matching import services, solve
+
+    data, parameters, run = product_instance(n, m, cap)
+    mentees, mentors = data.mentees, data.mentors
     started, cpu_started = time.perf_counter(), time.process_time()
     result = solve.compute(data, parameters, lambda *_: None)
     computed, cpu_computed = time.perf_counter(), time.process_time()
@@ -332,6 +343,7 @@ def run_product(n: int, m: int, cap: int) -> dict:
         "constraints_ok": bool(result.allowed[rows, mate[rows]].all())
         and bool((np.bincount(mate[rows], minlength=m) <= cap).all()),
         "objective": result.objective,
+        "greedy_objective": result.greedy_objective,
         "matched": int(rows.size),
         "proposals": len(proposals),
         "unmatched": len(unmatched),

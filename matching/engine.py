@@ -211,61 +211,6 @@ class _Problem:
         return block
 
 
-def greedy(scores: object, capacity: object, allowed: np.ndarray | None = None) -> np.ndarray:
-    """Best score first, the baseline the optimal assignment is measured against.
-
-    Takes a pair if the mentee is free and the mentor has room, in descending score, without
-    materialising the sorted list of pairs: every free mentee proposes its best mentor with
-    room; proposals are taken in descending score up to the first whose mentor is already
-    full (everything scoring at least that much is safe to take), the rest propose again.
-    Returns mentee -> mentor index, or -1.
-
-    Not optimal (it is the baseline): O(n·m) per proposal round for the best-mentor scan,
-    and each round settles at least one mentee, so O(n²·m) in the worst case, a few rounds
-    in practice. Equivalent to sorting all pairs, O(n·m·log(n·m)), without the n·m list.
-    """
-    array = _integer_scores(scores)
-    n, m = array.shape
-    left = _capacity(capacity, m).copy()
-    if allowed is None:
-        allowed = np.ones((n, m), dtype=bool)
-    # int64, not the scores' dtype: a masked value must stay below every real score (an int16
-    # block would wrap it to 0, and mentees with no option would never drop out).
-    missing = np.iinfo(np.int64).min
-    mate = np.full(n, -1, dtype=np.int64)
-    best = np.full(n, -1, dtype=np.int64)
-    value = np.full(n, missing, dtype=np.int64)
-    stale = np.ones(n, dtype=bool)
-    free = np.arange(n) if m else np.arange(0)
-    while free.size:
-        todo = free[stale[free]]
-        for start in range(0, todo.size, 512):
-            rows = todo[start : start + 512]
-            block = np.where(allowed[rows] & (left > 0), array[rows].astype(np.int64), missing)
-            best[rows] = block.argmax(axis=1)
-            value[rows] = block[np.arange(rows.size), best[rows]]
-        stale[todo] = False
-        free = free[value[free] > missing]  # mentees with no option left drop out
-        if free.size == 0:
-            break
-        order = np.lexsort((free, -value[free]))
-        prop, to, val = free[order], best[free[order]], value[free[order]]
-        by_mentor = np.argsort(to, kind="stable")
-        rank = np.empty(to.size, dtype=np.int64)
-        sorted_to = to[by_mentor]
-        rank[by_mentor] = np.arange(to.size) - np.searchsorted(sorted_to, sorted_to)
-        fits = rank < left[to]
-        first_miss = int(np.argmin(fits)) if not fits.all() else to.size
-        take = fits & (val >= (val[first_miss] if first_miss < to.size else val.min()))
-        if not take.any():  # cannot happen while every proposal targets a mentor with room
-            raise AssertionError("greedy made no progress")
-        mate[prop[take]] = to[take]
-        left -= np.bincount(to[take], minlength=m)
-        free = free[mate[free] < 0]
-        stale[free[left[best[free]] <= 0]] = True
-    return mate
-
-
 def _mask_out(block: np.ndarray, allowed: np.ndarray, neg: int) -> None:
     """Set ``block`` to ``neg`` where ``allowed`` is False, in place.
 

@@ -363,34 +363,45 @@ def _execute(run: MatchingRun, task_id: str = "") -> None:
 
 
 def _proposals(run: MatchingRun, data: ProgramData, result: solve.RunResult) -> list[Proposal]:
+    """One proposal per pair of the run, with its explanation, alternatives and weak parts.
+
+    Not peers: the component points of all pairs at once (``solve.pair_points``) feed both
+    the explanations and the weak-match check; alternatives go in row blocks. Peers (small
+    pools) are explained pair by pair, both ways.
+    """
     weights = solve.weights_from(run.parameters)
     weak_below = int(run.parameters.get("weak_below", 0))
     left = solve.places_left(data, result)
     chains = solve.swap_chains(data, result, left)
     peer = data.program.format == Format.PEER
-    out = []
-    for i in np.nonzero(result.assignment >= 0)[0].tolist():
-        j = int(result.assignment[i])
-        if peer and j < i:
-            continue  # one proposal per peer pair
-        explanation = (
+    rows = np.nonzero(result.assignment >= 0)[0]
+    cols = result.assignment[rows]
+    if peer:
+        keep = cols > rows  # one proposal per peer pair
+        rows, cols = rows[keep], cols[keep]
+        explanations = [
             solve.explain_peers(data, weights, i, j)
-            if peer
-            else solve.explain_pair(data, weights, i, j)
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+        ]
+        career = [None] * rows.size
+    else:
+        parts = solve.pair_points(data, weights, rows, cols)
+        explanations = solve.explain_pairs(data, weights, rows, cols, parts)
+        career = parts["career_goal"].tolist()
+    options = solve.alternatives_many(data, result, rows, left, chains)
+    scores = result.scores[rows, cols].tolist()
+    return [
+        Proposal(
+            run=run,
+            mentee_id=data.mentee_people[i].user_id,
+            mentor_id=data.mentor_people[j].user_id,
+            score=score,
+            explanation=explanations[t],
+            alternatives=options[t],
+            weak=solve.weak_parts(data, weights, i, j, score, weak_below, career[t]),
         )
-        score = int(result.scores[i, j])
-        out.append(
-            Proposal(
-                run=run,
-                mentee_id=data.mentee_people[i].user_id,
-                mentor_id=data.mentor_people[j].user_id,
-                score=score,
-                explanation=explanation,
-                alternatives=solve.alternatives(data, result, i, left, chains),
-                weak=solve.weak_parts(data, weights, i, j, score, weak_below),
-            )
-        )
-    return out
+        for t, (i, j, score) in enumerate(zip(rows.tolist(), cols.tolist(), scores, strict=True))
+    ]
 
 
 def _unmatched(data: ProgramData, result: solve.RunResult, mode: str) -> list[dict]:

@@ -32,7 +32,7 @@ import numpy as np
 
 from programs.models import Format
 
-from . import engine, peers, rules, scoring
+from . import engine, explain, greedy, peers, rules, scoring
 from .data import TRACK_NAMES, ProgramData
 from .models import Objective
 
@@ -141,7 +141,8 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
     ``engine.assign`` (min-cost flow, cost scaling on candidates, then pricing over all n·m
     pairs; see the module docstring), group by up to m + 1 such solves (each closes one
     under-sized mentor for good), peer by the blossom algorithm (``peers.match_peers``,
-    O(p³) on a dense pool). The greedy baseline is ``engine.greedy``.
+    O(p³) on a dense pool). The greedy baseline is ``greedy.greedy`` (candidate lists,
+    O(n·m) once plus O(n·k) per proposal round).
     """
     timings: dict[str, float] = {}
     weights = weights_from(parameters)
@@ -185,9 +186,11 @@ def compute(data: ProgramData, parameters: dict, progress: Progress) -> RunResul
         result.rule_row = _rule_rows(data, must, scores)
     result.objective = _objective(result)
     if data.program.format != Format.PEER:
-        mate = engine.greedy(scores, data.capacity, allowed)
+        started = time.perf_counter()
+        mate = greedy.greedy(scores, data.capacity, allowed)
         rows = np.nonzero(mate >= 0)[0]
         result.greedy_objective = int(scores[rows, mate[rows]].sum(dtype=np.int64))
+        timings["greedy"] = round(time.perf_counter() - started, 4)
     return result
 
 
@@ -261,6 +264,42 @@ def explain_pair(data: ProgramData, weights: scoring.Weights, i: int, j: int) ->
         track_names=TRACK_NAMES,
     )
     return [[r.text, r.points] for r in reasons]
+
+
+def pair_points(
+    data: ProgramData, weights: scoring.Weights, rows: np.ndarray, cols: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per component, the points of each pair (rows[t], cols[t]), as ``component_points``
+    gives them one pair at a time. O(k·c + k·s) for k pairs (``explain``)."""
+    return explain.component_points_many(
+        data.mentees, data.mentors, rows, cols, weights, reverse=data.reverse
+    )
+
+
+def explain_pairs(
+    data: ProgramData,
+    weights: scoring.Weights,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    parts: dict[str, np.ndarray] | None = None,
+) -> list[list[list]]:
+    """``explain_pair`` for each pair (rows[t], cols[t]), the same lines and points; ``parts``
+    are the pairs' ``explain.component_points_many`` if already computed.
+
+    O(k·c + k·s) numpy work for k pairs, then O(s) Python per pair (``explain.explain_many``).
+    """
+    reasons = explain.explain_many(
+        data.mentees,
+        data.mentors,
+        rows,
+        cols,
+        weights,
+        data.skill_names,
+        reverse=data.reverse,
+        track_names=TRACK_NAMES,
+        parts=parts,
+    )
+    return [[[r.text, r.points] for r in pair] for pair in reasons]
 
 
 def explain_peers(data: ProgramData, weights: scoring.Weights, a: int, b: int) -> list[list]:
@@ -354,7 +393,26 @@ def alternatives(
     (then ``via`` says who moves where). A full mentor with no such chain is not an option.
     In a group run a mentor is an option only if the group would be big enough.
 
-    O(m) per mentee: a partial selection (``argpartition``), not a sort.
+    O(m) per mentee (``alternatives_many`` for one row).
+    """
+    return alternatives_many(data, result, np.array([i]), left, chains)[0]
+
+
+_ALTERNATIVE_ROWS = 256  # rows per block: 256 × m int32 cells, 12.8 MB at 12,500 mentors
+
+
+def alternatives_many(
+    data: ProgramData,
+    result: RunResult,
+    rows: np.ndarray,
+    left: np.ndarray,
+    chains: dict[int, Chain] | None = None,
+) -> list[list[dict]]:
+    """``alternatives`` for each mentee of ``rows``: which mentors could take someone now is
+    worked out once, then the rows go in blocks (a partial selection per row,
+    ``argpartition``, not a sort; rows with three or more options in one 2-D call).
+
+    O(m) numpy work per mentee, O(m + n) once.
     """
     chains = chains or {}
     takes = left > 0
@@ -366,16 +424,38 @@ def alternatives(
             result.assignment[result.assignment >= 0], minlength=data.mentors.m
         )
         takes &= size + 1 >= data.program.min_group_size
-    row = np.where(result.allowed[i] & takes, result.scores[i].astype(np.int32), -1)
-    if result.assignment[i] >= 0:
-        row[result.assignment[i]] = -1
-    count = min(3, int((row >= 0).sum()))
-    if count == 0:
-        return []
-    best = np.argpartition(-row, count - 1)[:count]
-    best = best[np.argsort(-row[best], kind="stable")]
+    rows = np.asarray(rows, dtype=np.int64)
+    out: list[list[dict]] = []
+    for start in range(0, rows.size, _ALTERNATIVE_ROWS):
+        block_rows = rows[start : start + _ALTERNATIVE_ROWS]
+        block = np.where(
+            result.allowed[block_rows] & takes, result.scores[block_rows].astype(np.int32), -1
+        )
+        mate = result.assignment[block_rows]
+        has = np.nonzero(mate >= 0)[0]
+        block[has, mate[has]] = -1
+        counts = np.minimum(3, (block >= 0).sum(axis=1))
+        picks: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * block_rows.size
+        full = np.nonzero(counts == 3)[0]
+        if full.size:
+            # Row by row, the same selection as a 1-D argpartition of each row.
+            chosen = np.argpartition(-block[full], 2, axis=1)[:, :3]
+            for r, best in zip(full.tolist(), chosen, strict=True):
+                picks[r] = best
+        for r in np.nonzero((counts > 0) & (counts < 3))[0].tolist():
+            picks[r] = np.argpartition(-block[r], counts[r] - 1)[: counts[r]]
+        for r, best in enumerate(picks):
+            row = block[r]
+            best = best[np.argsort(-row[best], kind="stable")]
+            out.append(_options(data, best.tolist(), row, left, chains))
+    return out
+
+
+def _options(
+    data: ProgramData, best: list[int], row: np.ndarray, left: np.ndarray, chains: dict
+) -> list[dict]:
     out = []
-    for j in best.tolist():
+    for j in best:
         option = {
             "mentor_id": data.mentor_people[j].user_id,
             "name": data.mentor_people[j].name,
@@ -709,24 +789,33 @@ def _rates(groups: list[str], matched: np.ndarray) -> list[dict]:
 
 
 def weak_parts(
-    data: ProgramData, weights: scoring.Weights, i: int, j: int, score: int, weak_below: int
+    data: ProgramData,
+    weights: scoring.Weights,
+    i: int,
+    j: int,
+    score: int,
+    weak_below: int,
+    career: int | None = None,
 ) -> list[str]:
     """What makes pair (i, j) weak, in words: each part the mentee asked for that scores zero
     (a sought skill the mentor offers nothing of, a career goal not covered, the same
     department when another was asked for), and a total below the program's weak-match line.
-    [] for a sound pair. Peers are checked both ways. O(s)."""
+    [] for a sound pair. Peers are checked both ways. ``career``: the pair's career-goal
+    points if already computed (not for peers). O(s)."""
     if data.program.format == Format.PEER:
         names = data.mentee_people
         out = [f"{names[i].name}: {text}" for text in _weak_one_way(data, weights, i, j)]
         out += [f"{names[j].name}: {text}" for text in _weak_one_way(data, weights, j, i)]
     else:
-        out = _weak_one_way(data, weights, i, j)
+        out = _weak_one_way(data, weights, i, j, career)
     if weak_below and score < weak_below:
         out.append(f"score {score} is below the weak-match line of {weak_below}")
     return out
 
 
-def _weak_one_way(data: ProgramData, weights: scoring.Weights, i: int, j: int) -> list[str]:
+def _weak_one_way(
+    data: ProgramData, weights: scoring.Weights, i: int, j: int, career: int | None = None
+) -> list[str]:
     mentees, mentors = data.mentees, data.mentors
     out = []
     for s in _sought(mentees, i):
@@ -736,9 +825,11 @@ def _weak_one_way(data: ProgramData, weights: scoring.Weights, i: int, j: int) -
                 f"{data.skill_names[s]}: nothing to learn (offers {offered}, wants "
                 f"{int(mentees.target_levels[i, s])} from {current})"
             )
-    parts = scoring.component_points(mentees, mentors, i, j, weights, reverse=data.reverse)
     track = int(mentees.career_track[i])
-    if track >= 0 and parts["career_goal"] == 0 and weights.points()["career_goal"] > 0:
+    if track >= 0 and career is None:
+        parts = scoring.component_points(mentees, mentors, i, j, weights, reverse=data.reverse)
+        career = parts["career_goal"]
+    if track >= 0 and career == 0 and weights.points()["career_goal"] > 0:
         out.append(f"career goal {TRACK_NAMES[track]} not covered")
     prefers = mentees.diversity_preference
     same = mentees.department[i] >= 0 and mentees.department[i] == mentors.department[j]

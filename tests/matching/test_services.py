@@ -76,7 +76,7 @@ def test_it_executes_a_run_into_proposals(prog, hr_user, skill, django_capture_o
     assert run.status == RunStatus.SUCCEEDED
     assert run.progress == 100
     assert run.matched_count == 3 and run.unmatched_count == 0
-    assert set(run.timings) == {"load", "score", "rules", "assign", "explain"}
+    assert set(run.timings) == {"load", "score", "rules", "assign", "greedy", "explain"}
     proposals = list(run.proposals.all())
     assert {p.mentee_id for p in proposals} == {e.pk for e in es}
     assert run.objective == sum(p.score for p in proposals)

@@ -1,0 +1,180 @@
+"""The greedy baseline a matching run is measured against (pure module: numpy only).
+
+Best score first: take a pair if the mentee is free and the mentor has room, in descending
+score. Not optimal (``matching.engine.assign`` is); it is the figure the optimum is compared
+with on the run page.
+
+Method.  Without materialising the sorted list of the n·m pairs: every free mentee proposes
+its best mentor with room; proposals are taken in descending score up to the first whose
+mentor is already full (everything scoring at least that much is safe to take), the rest
+propose again.  A mentee's best mentor with room is the first allowed column with room in
+the order (score descending, column ascending): ``np.argmax`` over the masked row.
+
+Candidate lists.  Scanning the full row for every proposal costs O(m) per mentee and round.
+Instead each row keeps a *prefix* of its allowed columns in that order (``_CANDIDATES`` of
+them, from one pass over the matrix), and a proposal takes the first listed column whose
+mentor still has room.  This is the same column as the full scan: rooms only ever close, so
+the columns with room now are a subsequence of those that had room when the list was made;
+any of them ordered before the first listed one with room would itself be in the prefix
+(a prefix holds everything ordered before its last element) and have room, a contradiction.
+When every listed mentor is full and the list held all the row's allowed columns, the
+mentee has no option left; otherwise (the rare exact fallback) the row is scanned again over
+the mentors that still have room and gets a new prefix.  So the result is identical to the
+full-scan proposal rounds, tie for tie.
+
+Complexity, for n mentees, m mentors and k candidates per row: one O(n·m) pass for the
+first lists (a ``np.partition`` per row block for the k-th value, on two threads), O(n·k)
+per proposal round, and O(m) per fallback row; each round settles at least one mentee, so
+O(n) rounds in the worst case, a few dozen in practice.  Equivalent to sorting all pairs,
+O(n·m·log(n·m)), without the n·m list.  Greedy matching by descending weight is the classic
+½-approximation (Avis, "A survey of heuristics for the weighted matching problem",
+Networks 13, 1983).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .engine import _capacity, _integer_scores
+
+# Candidates per row: enough that few rows exhaust their list before they are matched.
+_CANDIDATES = 16
+# Rows per block of the first pass: about this many cells per block.
+_BLOCK_CELLS = 1 << 21
+_THREADS = min(2, os.cpu_count() or 1)
+
+
+def greedy(scores: object, capacity: object, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Best score first, the baseline the optimal assignment is measured against.
+
+    scores: (n, m) integers; capacity: (m,) non-negative integers; allowed: optional (n, m)
+    bool, False = forbidden pair. Returns mentee -> mentor index, or -1 (int64, length n).
+    Ties in score go to the lower mentee index first, then the lower mentor index.
+
+    O(n·m) for the first candidate lists, then O(n·k) per proposal round (module docstring).
+    """
+    array = _integer_scores(scores)
+    n, m = array.shape
+    left = _capacity(capacity, m).copy()
+    mate = np.full(n, -1, dtype=np.int64)
+    if n == 0 or m == 0:
+        return mate
+    lists = _Lists(array, allowed, left)
+    missing = lists.missing
+    best = np.full(n, -1, dtype=np.int64)
+    value = np.full(n, missing, dtype=np.int64)
+    stale = np.ones(n, dtype=bool)
+    free = np.arange(n)
+    while free.size:
+        todo = free[stale[free]]
+        best[todo], value[todo] = lists.best(todo, left)
+        stale[todo] = False
+        free = free[value[free] > missing]  # mentees with no option left drop out
+        if free.size == 0:
+            break
+        order = np.lexsort((free, -value[free]))
+        prop, to, val = free[order], best[free[order]], value[free[order]]
+        by_mentor = np.argsort(to, kind="stable")
+        rank = np.empty(to.size, dtype=np.int64)
+        sorted_to = to[by_mentor]
+        rank[by_mentor] = np.arange(to.size) - np.searchsorted(sorted_to, sorted_to)
+        fits = rank < left[to]
+        first_miss = int(np.argmin(fits)) if not fits.all() else to.size
+        take = fits & (val >= (val[first_miss] if first_miss < to.size else val.min()))
+        if not take.any():  # cannot happen while every proposal targets a mentor with room
+            raise AssertionError("greedy made no progress")
+        mate[prop[take]] = to[take]
+        left -= np.bincount(to[take], minlength=m)
+        free = free[mate[free] < 0]
+        stale[free[left[best[free]] <= 0]] = True
+    return mate
+
+
+class _Lists:
+    """Per row, a prefix of its allowed columns in (score descending, column ascending) order:
+    ``cols`` (n, k) padded with -1, ``vals`` their scores (int64), ``complete`` when the
+    prefix is the whole allowed row."""
+
+    def __init__(self, array: np.ndarray, allowed: np.ndarray | None, left: np.ndarray) -> None:
+        self.array, self.allowed = array, allowed
+        n, m = array.shape
+        self.k = min(_CANDIDATES, m)
+        # Work in a dtype with room below every score for the masked value.
+        self.dtype = {1: np.int16, 2: np.int32}.get(array.dtype.itemsize, np.int64)
+        self.neg = np.iinfo(self.dtype).min
+        self.missing = np.iinfo(np.int64).min
+        self.cols = np.full((n, self.k), -1, dtype=np.int64)
+        self.vals = np.full((n, self.k), self.missing, dtype=np.int64)
+        self.complete = np.zeros(n, dtype=bool)
+        step = max(1, _BLOCK_CELLS // m)
+        room = left > 0
+        starts = range(0, n, step)
+
+        def one(start: int) -> None:
+            self._fill(np.arange(start, min(start + step, n)), room)
+
+        if _THREADS > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(_THREADS) as pool:
+                list(pool.map(one, starts))
+        else:
+            for start in starts:
+                one(start)
+
+    def _fill(self, rows: np.ndarray, room: np.ndarray) -> None:
+        """New prefixes for ``rows`` over the allowed columns of mentors with ``room``."""
+        m = self.array.shape[1]
+        block = self.array[rows].astype(self.dtype)
+        usable = np.broadcast_to(room, block.shape)
+        if self.allowed is not None:
+            usable = self.allowed[rows] & room
+        np.putmask(block, ~usable, self.neg)
+        r, c = _prefix(block, self.k, self.neg)
+        v = block[r, c].astype(np.int64)
+        order = np.lexsort((c, -v, r))
+        r, c, v = r[order], c[order], v[order]
+        position = np.arange(r.size) - np.searchsorted(r, r)
+        self.cols[rows] = -1
+        self.vals[rows] = self.missing
+        self.cols[rows[r], position] = c
+        self.vals[rows[r], position] = v
+        self.complete[rows] = (np.bincount(r, minlength=rows.size) < self.k) | (self.k == m)
+
+    def best(self, rows: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's first listed column with room and its score (missing if none), refilling
+        the rows whose list ran out but was not the whole row. O(rows·k), O(m) per refill."""
+        cols = self.cols[rows]
+        open_ = (cols >= 0) & (left[np.maximum(cols, 0)] > 0)
+        found = open_.any(axis=1)
+        redo = rows[~found & ~self.complete[rows]]
+        if redo.size:
+            step = max(1, _BLOCK_CELLS // self.array.shape[1])
+            for start in range(0, redo.size, step):
+                self._fill(redo[start : start + step], left > 0)
+            cols = self.cols[rows]
+            open_ = (cols >= 0) & (left[np.maximum(cols, 0)] > 0)
+            found = open_.any(axis=1)
+        first = open_.argmax(axis=1)
+        at = np.arange(rows.size)
+        best = np.where(found, cols[at, first], 0)
+        value = np.where(found, self.vals[rows, first], self.missing)
+        return best, value
+
+
+def _prefix(block: np.ndarray, k: int, neg: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of each row's first k cells above ``neg`` in (value descending,
+    column ascending) order (fewer if fewer are): every cell above the row's k-th largest
+    value, then cells equal to it by column. O(cells) (``np.partition``)."""
+    m = block.shape[1]
+    if k >= m:
+        return np.nonzero(block > neg)
+    kth = np.partition(block, m - k, axis=1)[:, m - k]
+    r_a, c_a = np.nonzero(block > np.maximum(kth, neg)[:, None])
+    fill = np.where(kth > neg, kth, neg)  # a row with fewer than k real cells takes no ties
+    r_e, c_e = np.nonzero((block == fill[:, None]) & (fill > neg)[:, None])
+    rank = np.arange(r_e.size) - np.searchsorted(r_e, r_e)
+    room = k - np.bincount(r_a, minlength=block.shape[0])
+    keep = rank < room[r_e]
+    return np.concatenate([r_a, r_e[keep]]), np.concatenate([c_a, c_e[keep]])
