@@ -68,20 +68,16 @@ class Section:
     extra_rows: list[list[object]] = field(default_factory=list)
     # Links under the table (text, address), e.g. to book a sole expert (Ask an expert).
     links: list[tuple[str, str]] = field(default_factory=list)
-    # The table bodies as drawn when the section was stored (metrics.snapshots), if it was.
-    stored_body: SafeString | None = field(default=None, compare=False, repr=False)
-    stored_extra_body: SafeString | None = field(default=None, compare=False, repr=False)
+    # The section's card as drawn when it was stored (metrics.snapshots, metrics.drawing), in
+    # pieces to be joined with the request's filters; None when it is drawn per request.
+    stored_pieces: list[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def body_html(self) -> SafeString:
-        if self.stored_body is not None:
-            return self.stored_body
         return table_body(self.rows, self.headers)
 
     @property
     def extra_body_html(self) -> SafeString:
-        if self.stored_extra_body is not None:
-            return self.stored_extra_body
         return table_body(self.extra_rows, self.extra_headers)
 
 

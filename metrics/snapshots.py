@@ -15,8 +15,8 @@ are what each of them would have been shown that day; a manager can never be ser
 manager's view (the manager is part of the key).
 
 Stored as JSON (never pickle): numbers, text and None as they are, a Decimal or a date
-tagged; the charts and table bodies are the HTML this code drew (every value escaped when
-drawn) and are marked safe again on reading.
+tagged; the charts and each section's card (metrics.drawing) are the HTML this code drew
+(every value escaped when drawn) and are marked safe again on reading.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from people.models import User
 from people.selectors import subtree, subtrees_up_the_line
 
+from . import drawing
 from .dashboards import Audience, Builder, Section, wider_scopes
 from .dashboards import _shared as is_shared
 from .selectors import Scope, TeamTotals, team_totals
@@ -166,11 +167,13 @@ def key_for(view: View, people: list[int] | None) -> str:
 @dataclass
 class Built:
     """A built view: its sections; for a manager's team, the team's totals (counts that need
-    no suppression) and the subtree's fingerprint (part of the key, not stored)."""
+    no suppression) and the subtree's fingerprint (part of the key, not stored); the audience
+    it was built for (what its sections are drawn for when stored)."""
 
     sections: list[Section]
     team: TeamTotals | None = None
     people: list[int] | None = None
+    audience: Audience | None = None
 
 
 def build(view: View, *, manager: User | None, today: date, cache: dict | None = None) -> Built:
@@ -196,15 +199,14 @@ def build(view: View, *, manager: User | None, today: date, cache: dict | None =
     if cache is not None:
         cache.update({k: v for k, v in scope.cache.items() if is_shared(k)})
     if people is None:
-        return Built(sections)
+        return Built(sections, audience=view.audience)
     team = team_totals(subtree(manager), today, size=len(people))
-    return Built(sections, team=team, people=fingerprint(people))
+    return Built(sections, team=team, people=fingerprint(people), audience=view.audience)
 
 
 # --- sections as JSON ----------------------------------------------------------------------
 
-STORED_BODIES = ("stored_body", "stored_extra_body")
-SECTION_FIELDS = [f.name for f in fields(Section) if f.name not in STORED_BODIES]
+SECTION_FIELDS = [f.name for f in fields(Section) if f.name != "stored_pieces"]
 
 
 def _tagged(value: object) -> object:
@@ -229,22 +231,23 @@ def _untag(found: dict) -> object:
 def encode(built: Built) -> str:
     """The view as JSON text; TypeError for a cell that JSON can't hold faithfully.
 
-    With each section, its table bodies as drawn now (`dashboards.table_body`, escaped, most
-    of a render's time) and the language they were drawn in: a reader in the same language
-    shows them as they are.
+    With each section, its card as drawn now for the view's audience (`drawing.section_pieces`,
+    every value escaped: most of a render's time), the language it was drawn in and the
+    drawing's version: a reader in the same language, of the same code, shows it as it is.
+    The drawing is made from the very sections stored beside it (suppressed), so it shows
+    nothing more, and it is rebuilt whenever they are.
     """
     language = get_language()
-    sections = [
-        {
-            **{name: getattr(s, name) for name in SECTION_FIELDS},
-            "$html": {
+    sections = []
+    for s in built.sections:
+        data = {name: getattr(s, name) for name in SECTION_FIELDS}
+        if built.audience is not None:
+            data["$html"] = {
                 "language": language,
-                "body": str(s.body_html),
-                "extra_body": str(s.extra_body_html),
-            },
-        }
-        for s in built.sections
-    ]
+                "version": drawing.VERSION,
+                "pieces": [str(p) for p in drawing.section_pieces(s, built.audience)],
+            }
+        sections.append(data)
     team = None if built.team is None else asdict(built.team)
     return json.dumps(
         {"sections": sections, "team": team},
@@ -264,10 +267,9 @@ def decode(payload: str) -> Built:
         data["links"] = [tuple(link) for link in data.get("links", [])]
         section = Section(**{k: v for k, v in data.items() if k in SECTION_FIELDS})
         html = data.get("$html") or {}
-        if html.get("language") == language:
-            # Drawn by dashboards.table_body, every cell escaped.
-            section.stored_body = mark_safe(html["body"])  # noqa: S308
-            section.stored_extra_body = mark_safe(html["extra_body"])  # noqa: S308
+        if html.get("language") == language and html.get("version") == drawing.VERSION:
+            # Drawn by drawing.section_pieces, every value escaped; joined with the query.
+            section.stored_pieces = html["pieces"]
         sections.append(section)
     team = found.get("team")
     return Built(sections, team=TeamTotals(**team) if team else None)

@@ -17,11 +17,11 @@ from learning.forms import ExamResultAnyoneForm, ExamResultForm
 from people.forms import ActiveEmployeeEmailForm
 from people.models import User
 from people.permissions import hr_required
-from people.selectors import is_manager, reporting_path_of, subtree
+from people.selectors import department_choices, is_manager, reporting_path_of, subtree
 from programs.models import Program
 from programs.selectors import coordinated_program
 
-from . import selectors, services, tables
+from . import drawing, selectors, services, tables
 from .dashboards import Audience
 from .export import to_csv
 from .forms import (
@@ -113,7 +113,9 @@ def _render(
             "title": title,
             "intro": intro,
             "form": form,
-            "panels": [(s, tables.table_links(s, audience)) for s in sections],
+            # Drawn in Python (metrics.drawing); a stored view's sections as stored with it.
+            "sections_html": drawing.sections_html(sections, audience, query.urlencode()),
+            "filter_fields": drawing.filter_fields(form, {"department": department_choices()}),
             "audience": audience.value,
             "query": query.urlencode(),
             "figures": figures,
@@ -181,17 +183,27 @@ def hr_dashboard(request: HttpRequest) -> HttpResponse:
 
 @hr_required
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    program = coordinated_program(request, slug)
+    # Every program the requester coordinates (the view's wider programs), this one among
+    # them: one query. Not among them: 404 or 403 as programs.selectors.coordinated_program
+    # says (or it was just given to them: then it joins them).
+    coordinated = list(
+        request.user.coordinated_programs.values_list(
+            "pk", "name", "start_date", "slug", named=True
+        )
+    )
+    program = next((p for p in coordinated if p.slug == slug), None)
+    if program is None:
+        program = coordinated_program(request, slug)
+        coordinated.append(program)
     scope, form = _scope(
         request, [(program.pk, program.name, program.start_date)], fixed_program=program.pk
     )
     # The same figures as the programs dashboard filtered to this program.
-    coordinated = request.user.coordinated_programs.values_list("pk", flat=True)
     return _render(
         request,
         title=f"{program.name}: dashboard",
         intro="Figures for this program only.",
-        view=View.of(scope, Audience.HR, all_program_ids=coordinated),
+        view=View.of(scope, Audience.HR, all_program_ids=[p.pk for p in coordinated]),
         form=form,
         slug=program.slug,
         extra={"program": program},
@@ -224,6 +236,8 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         slug="team",
         manager=request.user,
         people=people,
+        # Known: the navigation needn't ask again.
+        extra={"role_is_manager": True},
     )
 
 

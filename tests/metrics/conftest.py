@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from checkins.models import CheckIn, Pulse
 from mentorships.models import ResetRequest
@@ -193,6 +194,17 @@ def org(db, hr_user) -> Org:
         certification_issuer="CNCF",
     )
     return Org(today, start, end, program, hr_user, boss, outside_boss, leader, p, skills, ms)
+
+
+@pytest.fixture
+def dashboard_urls(org) -> dict:
+    """Each dashboard's addresses by who opens them: HR's programs and program dashboards,
+    the manager's team dashboard, the leadership view (the first of each is the main one)."""
+    return {
+        org.hr: [reverse("metrics:hr"), reverse("metrics:program", args=[org.program.slug])],
+        org.boss: [reverse("metrics:team")],
+        org.leader: [reverse("metrics:leadership")],
+    }
 
 
 @pytest.fixture

@@ -226,13 +226,9 @@ def _count(django_assert_max_num_queries, client, url: str) -> int:
 
 
 def test_it_keeps_dashboard_queries_constant_as_data_grows(
-    org, client_for, django_assert_max_num_queries
+    org, client_for, django_assert_max_num_queries, dashboard_urls
 ) -> None:
-    urls = {
-        org.hr: [reverse("metrics:hr"), reverse("metrics:program", args=[org.program.slug])],
-        org.boss: [reverse("metrics:team")],
-        org.leader: [reverse("metrics:leadership")],
-    }
+    urls = dashboard_urls
     clients = {user: client_for(user) for user in urls}
     before = {url: _count(None, clients[u], url) for u, us in urls.items() for url in us}
     _grow(org, 3)
@@ -270,13 +266,9 @@ def _add_program_with_feedback(org, n: int) -> None:
 
 
 def test_it_keeps_dashboard_queries_constant_as_programs_grow(
-    org, assessments, client_for, django_assert_max_num_queries
+    org, assessments, client_for, django_assert_max_num_queries, dashboard_urls
 ) -> None:
-    urls = {
-        org.hr: reverse("metrics:hr"),
-        org.leader: reverse("metrics:leadership"),
-        org.boss: reverse("metrics:team"),
-    }
+    urls = {user: addresses[0] for user, addresses in dashboard_urls.items()}
     clients = {user: client_for(user) for user in urls}
     _add_program_with_feedback(org, 0)
     before = {url: _count(None, clients[user], url) for user, url in urls.items()}
