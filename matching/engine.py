@@ -80,8 +80,10 @@ P. Wolfe, "Decomposition principle for linear programs", Oper. Res. 8 (1960).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -117,6 +119,8 @@ def assign(
     allowed: np.ndarray | None = None,
     load_penalty: Sequence[int] = (),
     maximize_matched: bool = True,
+    *,
+    stats: dict | None = None,
 ) -> np.ndarray:
     """Optimal assignment of mentees (rows) to mentors (columns).
 
@@ -129,7 +133,8 @@ def assign(
     first, then total score − total penalty; otherwise only the latter
     (pairs whose marginal value would be negative are left out).
 
-    Returns an int64 array of length n: mentor index or -1.
+    Returns an int64 array of length n: mentor index or -1.  ``stats``, if given, receives
+    the solver's rounds, passes and per-phase wall and CPU seconds (for benchmarks).
 
     Exact (the min-cost flow with pricing described in the module docstring);
     O(n·m) per pricing pass plus one cost-scaling flow solve on O(n) candidate
@@ -141,7 +146,11 @@ def assign(
     problem = _prepare(scores, capacity, allowed, load_penalty, maximize_matched)
     if problem is None:
         return np.full(np.shape(scores)[0], -1, dtype=np.int64)
-    return _Solver(problem).run()
+    solver = _Solver(problem)
+    mate = solver.run()
+    if stats is not None:
+        stats.update(solver.stats())
+    return mate
 
 
 # ---------------------------------------------------------------------------
@@ -603,10 +612,34 @@ class _Solver:
         self.pricer = _Pricer(problem, _ADD_PER_ROW, _MARGIN)
         self.rounds = 0  # min-cost-flow solves
         self.scans = 0
+        self.phases: dict[str, list[float]] = {}  # phase -> [wall s, CPU s, count]
+        self.edges: list[int] = []  # candidate edges at each solve
+        self.violations: list[int] = []  # rows with a violation at each pricing pass
+
+    @contextmanager
+    def _phase(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            entry = self.phases.setdefault(name, [0.0, 0.0, 0])
+            entry[0] += time.perf_counter() - wall
+            entry[1] += time.process_time() - cpu
+            entry[2] += 1
+
+    def stats(self) -> dict:
+        return {
+            "rounds": self.rounds,
+            "scans": self.scans,
+            "edges": list(self.edges),
+            "violations": list(self.violations),
+            "phases": {k: list(v) for k, v in self.phases.items()},
+        }
 
     def run(self) -> np.ndarray:
         p = self.p
-        codes = self._initial_candidates()
+        with self._phase("candidates"):
+            codes = self._initial_candidates()
         flow: _Flow | None = None
         # Few violations rarely mean a better flow: first try to extend the
         # current flow's dual over the new edges (cheap) before re-solving.
@@ -617,21 +650,27 @@ class _Solver:
             fresh = flow is None
             if fresh:
                 self.rounds += 1
-                flow = self._solve(rows, cols)
-            duals = _Duals(p, flow, rows, cols)
-            if fresh:
-                dual = duals.solve(p.n + p.m + 3)
-            else:
-                # Same flow, more edges: relax from the last dual (new edges only lower V),
-                # so a few sweeps near the new edges settle it, or reveal a negative cycle.
-                dual = duals.solve(_EXTEND_SWEEPS, start=dual[1])
+                self.edges.append(int(rows.size))
+                with self._phase("solve"):
+                    flow = self._solve(rows, cols)
+            with self._phase("duals" if fresh else "extend"):
+                duals = _Duals(p, flow, rows, cols)
+                if fresh:
+                    dual = duals.solve(p.n + p.m + 3)
+                else:
+                    # Same flow, more edges: relax from the last dual (new edges only lower
+                    # V), so a few sweeps near the new edges settle it, or reveal a negative
+                    # cycle.
+                    dual = duals.solve(_EXTEND_SWEEPS, start=dual[1])
             if dual is None:
                 if fresh:
                     raise RuntimeError("no dual for an optimal flow: negative cycle")
                 flow = None  # the new edges improve on the flow
                 continue
             self.scans += 1
-            violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
+            with self._phase("pricing"):
+                violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
+            self.violations.append(violating)
             if violating == 0:
                 return flow.mate
             merged = _sorted_unique(np.concatenate([codes, extra]))
