@@ -1,31 +1,44 @@
-import time
+import logging
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from .models import User
 from .permissions import is_hr
 from .selectors import is_manager
 from .signin import uses_password
 
-# The navigation's "My team" links: whether the signed-in person manages anyone, kept in their
-# session as [their id, the answer, until when (epoch seconds)] so that a page costs no query
-# for it. A session holds one person's (signing in as someone else starts a new one, and the
-# id is checked); a new first report shows the links within this many seconds. The pages
+logger = logging.getLogger(__name__)
+
+# The navigation's "My team" links: whether the signed-in person manages anyone, kept in the
+# shared cache (Redis in production) for this many seconds, so that a page costs no query for
+# it and no session write. A new first report shows the links within that time; the pages
 # themselves check afresh (the team page refuses a person with no reports).
-NAV_MANAGER = "nav_manager"
 NAV_MANAGER_SECONDS = 300
 
 
-def manager_for_nav(request: HttpRequest) -> bool:
-    user = request.user
-    session = getattr(request, "session", None)
-    now = time.time()
-    kept = session.get(NAV_MANAGER) if session is not None else None
-    if kept and kept[0] == user.pk and kept[2] > now:
-        return bool(kept[1])
+def nav_manager_key(user: User) -> str:
+    """One person's key: their id and when they joined, so an id used again (a test database
+    rolled back, a row deleted and re-created) never reads another person's answer."""
+    joined = user.date_joined.timestamp() if user.date_joined else ""
+    return f"nav-manager:{user.pk}:{joined}"
+
+
+def manager_for_nav(user: User) -> bool:
+    key = nav_manager_key(user)
+    try:
+        kept = cache.get(key)
+    except Exception as exc:  # the cache is down: ask the database, as before
+        logger.warning("Navigation asks the database: the cache is unreachable (%r).", exc)
+        return is_manager(user)
+    if kept is not None:
+        return kept
     answer = is_manager(user)
-    if session is not None:
-        session[NAV_MANAGER] = [user.pk, answer, now + NAV_MANAGER_SECONDS]
+    try:
+        cache.set(key, answer, timeout=NAV_MANAGER_SECONDS)
+    except Exception as exc:
+        logger.warning("Navigation answer not kept: the cache is unreachable (%r).", exc)
     return answer
 
 
@@ -36,6 +49,6 @@ def roles(request: HttpRequest) -> dict:
     # Lazy, so pages that never render the navigation pay nothing for it.
     return {
         "role_is_hr": is_hr(user),
-        "role_is_manager": SimpleLazyObject(lambda: manager_for_nav(request)),
+        "role_is_manager": SimpleLazyObject(lambda: manager_for_nav(user)),
         "uses_password": uses_password(request),
     }

@@ -319,6 +319,6 @@ def test_the_mentorship_page_reads_a_fixed_number_of_queries_with_checkins(
     checkin_services.health_sweep(today=date.today())
     client = client_for(pairing.mentee)
     client.get(pairing.get_absolute_url())
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(15):
         response = client.get(pairing.get_absolute_url())
     assert response.content.decode().count("data-checkin=") == 5

@@ -2,15 +2,15 @@
 on every page."""
 
 import re
-import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.templatetags.nav_tags import NAV, PERSONAL
-from people.context_processors import NAV_MANAGER
+from people.context_processors import nav_manager_key
 from tests.factories import HRFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_it_names_the_signed_in_persons_own_pages(client_for):
         assert f'href="{reverse("checkins:mentor_stats", args=[person.pk])}"' in html
 
 
-def test_it_asks_whether_a_person_manages_anyone_once_per_session(client_for):
+def test_it_asks_whether_a_person_manages_anyone_once_in_a_while(client_for):
     boss = UserFactory()
     UserFactory(manager=boss)
     client = client_for(boss)
@@ -59,19 +59,27 @@ def test_it_asks_again_when_the_kept_answer_is_old(client_for):
     url = reverse("programs:my_enrolments")
     assert reverse("people:team") not in client.get(url).content.decode()
     UserFactory(manager=person)
-    session = client.session
-    session[NAV_MANAGER] = [person.pk, False, time.time() - 1]
-    session.save()
+    cache.delete(nav_manager_key(person))  # as when NAV_MANAGER_SECONDS have passed
     assert reverse("people:team") in client.get(url).content.decode()
 
 
 def test_it_never_uses_another_persons_answer(client_for):
     boss, other = UserFactory(), UserFactory()
     UserFactory(manager=boss)
-    client = client_for(other)
-    session = client.session
-    session[NAV_MANAGER] = [boss.pk, True, time.time() + 600]
-    session.save()
-    assert (
-        reverse("people:team") not in client.get(reverse("programs:my_enrolments")).content.decode()
-    )
+    client_for(boss).get(reverse("programs:my_enrolments"))
+    assert cache.get(nav_manager_key(boss)) is True
+    html = client_for(other).get(reverse("programs:my_enrolments")).content.decode()
+    assert reverse("people:team") not in html
+
+
+def test_it_asks_the_database_when_the_cache_is_down(client_for, monkeypatch):
+    boss = UserFactory()
+    UserFactory(manager=boss)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    html = client_for(boss).get(reverse("programs:my_enrolments")).content.decode()
+    assert reverse("people:team") in html
