@@ -23,11 +23,15 @@ prices it in one of two equivalent encodings:
 
 Until 2026-12 the forced network was solved first and the bonus one only when
 that was infeasible: two solves in such rounds, and the bonus one on costs
-scaled by the bonus (more cost-scaling phases).
+scaled by the bonus (more cost-scaling phases).  After a forced flow, whose
+pairs all stay candidates, ``target`` matches are known to be reachable, so
+the next round solves the forced network directly (plain ``solve``, no
+maximum-flow stage).
 
 Pricing.  The full matrix is too big for the flow solver, so the flow is
-solved on candidate edges (top-k per mentee plus a sparse random graph) and
-then *proved* optimal over every pair: shortest-path potentials of the
+solved on candidate edges (top-k per mentee, the best mentees of mentors the
+rows' lists and the random pairs barely reach, plus a sparse random graph)
+and then *proved* optimal over every pair: shortest-path potentials of the
 residual network give a dual (u per mentee, V per mentor) that is feasible
 on every residual candidate edge; an allowed pair outside the candidates
 with ``w_ij > u_i + V_j`` could improve the flow, so it is added (with the
@@ -36,7 +40,10 @@ violates the condition, the potentials certify optimality on the whole
 matrix.  When only a few pairs violate, the current flow is usually still
 optimal: the dual is first extended over those pairs (relaxed from the last
 dual, a few cheap sweeps), and the flow is re-solved only if that reveals a
-negative cycle.  Before the re-solves of the first ``_PRUNE_ROUNDS`` rounds,
+negative cycle; the pass that prices an extended dual reads only the rows
+that a bound from the previous pass (each row's best reduced cost there, and
+the few mentors whose price fell) cannot clear of violations.  Before the
+re-solves of the first ``_PRUNE_ROUNDS`` rounds,
 candidates whose reduced cost exceeds ``_PRUNE_SLACK`` are dropped (the
 flow's own pairs stay): the solve time grows with the edges, and pricing
 brings back any dropped pair that matters; after those rounds the set only
@@ -67,7 +74,10 @@ V = n + m + 2 nodes and C the largest arc cost:
 * one pricing pass: O(n·m) time over the full matrix, read in int16 row
   blocks (int32 when prices spread wider than 2**13 − top) on two threads
   (scores stay in their own dtype, int8 or int16; nothing n × m is copied),
-  O(block) extra memory;
+  O(block) extra memory; after a dual extension O(n·k + r·m) for k mentors
+  whose price fell and r rows left to read;
+* thinly covered mentors' best mentees: O(n·t) for t such mentors, one pass
+  over their columns;
 * rounds: each adds at least one missing pair, so at most n·m in theory; a
   few in practice (docs/benchmarks.md).
 
@@ -102,8 +112,8 @@ _THREADS = min(2, os.cpu_count() or 1)
 # and pricing round, and how close to violating (in score points) a pair may be
 # and still be added.  Tuned on 20,000 × 5,000; correctness never depends on them.
 _PER_ROW = 12
-_ADD_PER_ROW = 12
-_MARGIN = 3
+_ADD_PER_ROW = 24
+_MARGIN = 5
 # Sweeps allowed to extend a dual over new edges before the flow is solved again.
 _EXTEND_SWEEPS = 40
 # Before the re-solves of the first rounds, candidates with a reduced cost above this are
@@ -112,7 +122,9 @@ _PRUNE_ROUNDS = 3
 _PRUNE_SLACK = 4
 _T = TypeVar("_T")
 # Pricing reads every row when the bound leaves more than this share of them (contiguous
-# blocks beat gathered rows).
+# blocks beat gathered rows); mentors whose price fell are checked one column each up to
+# this many.
+_RISEN_MAX = 64
 # Mentors with fewer than _COLUMN_FEW × capacity first candidates get their
 # _COLUMN_EXTRA × capacity best mentees too (0 = off).
 _COLUMN_FEW = 3
@@ -625,18 +637,20 @@ class _Pricer:
         self.scanned: list[int] = []  # rows read by each scan
 
     def scan(
-        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray, bonus: int
+        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray, bonus: int, settle: bool = False
     ) -> tuple[int, np.ndarray]:
         """Number of rows with a violation, and flat codes of pairs to add.
 
-        Reads only the rows the bound of the last full pass cannot settle (``_Bound``),
-        or every row when those are more than ``_FULL_SHARE`` of them."""
+        With ``settle`` (the flow is the one of the last full pass, its dual extended), only
+        violations must be found: the pass reads just the rows the bound of that pass cannot
+        clear of violations (``_Bound``), and near misses come from those rows only; or
+        every row when they are more than ``_FULL_SHARE`` of them."""
         dtype, z, thr = self._setup(u, v, bonus)
         neg = _neg(dtype)
         m, z_abs = self.p.m, bonus - v
         only = None
-        if self.bound is not None:
-            only = self.bound.rows(z_abs, thr - self.margin, mate, neg + self.p.top)
+        if settle and self.bound is not None:
+            only = self.bound.rows(self.p, z_abs, thr, mate, neg + self.p.top)
             if only.size > _FULL_SHARE * self.p.n:
                 only = None
 
@@ -688,22 +702,23 @@ class _Pricer:
 
 
 class _Bound:
-    """Which rows a pricing pass must read, from the row maxima of the last full pass.
+    """Which rows a pricing pass must read to find every violation, from the row maxima
+    of the last full pass.
 
     A full pass sees, for each row i, best_i = max over usable cells other than the mate
     of score_ij + z0_j, its work offsets z0_j ≥ Z0_j − top0 (Z0 = bonus − V unshifted,
     top0 its maximum over active mentors; clipping only raises an offset).  At a later
-    pass with offsets Z and the same mate, every such cell has
-    score_ij + Z_j − top ≤ best_i + top0 − top + max_j (Z_j − Z0_j), so a row whose bound
-    is at most its near-miss threshold holds no violation nor near miss: the pass need
-    not read it.  Rows whose mate changed (the old mate's cell is residual, and best_i
-    left it out) are read, and so are rows whose threshold is within ``top`` of the
-    masked value (a cell whose offset the work dtype clips is at most top + _neg).  The
-    rows read give exactly what a full pass gives.  After a dual extension (same flow,
-    a few mentor prices lowered) most rows keep their slack, and the pass that certifies
-    the optimum reads only the rows near a moved price.  Bounding reduced costs to skip
-    pricing work: Desrosiers & Lübbecke, "A primer in column generation" (2005).
-    O(n + m) per pass, O(n) memory.
+    pass with offsets Z and the same mate, a cell of a mentor whose offset did not rise
+    (Z_j ≤ Z0_j) has score_ij + Z_j − top ≤ best_i + top0 − top; the cells of the few
+    mentors whose offset rose (their price fell) are checked exactly, one column each.
+    A row where neither exceeds its threshold holds no violation: the pass need not read
+    it.  Rows whose mate changed (the old mate's cell is residual, and best_i left it
+    out) are read, and so are rows whose threshold is within ``top`` of the masked value
+    (a cell whose offset the work dtype clips is at most top + _neg).  After a dual
+    extension (same flow, a few prices lowered) that leaves the pass that certifies the
+    optimum a few rows to read.  Bounding reduced costs to skip pricing work: Desrosiers &
+    Lübbecke, "A primer in column generation" (2005).  O(n·k) for k risen offsets
+    (at most ``_RISEN_MAX``, else one bound with the largest rise), O(n) memory.
     """
 
     def __init__(
@@ -715,15 +730,28 @@ class _Bound:
         self.top0 = int(self.z0[active].max())  # the pass's work offsets were z0 − top0
         self.mate0 = mate.copy()
 
-    def rows(self, z_abs: np.ndarray, floor: np.ndarray, mate: np.ndarray, low: int) -> np.ndarray:
+    def rows(
+        self, p: _Problem, z_abs: np.ndarray, floor: np.ndarray, mate: np.ndarray, low: int
+    ) -> np.ndarray:
         """Ascending indices of the rows that may hold a cell above ``floor`` (per row, in
         the current work units: offsets z_abs − top, top their maximum over active
         mentors), given ``low`` = top + the current masked value."""
         z_abs = z_abs.astype(np.int64)
         top = int(z_abs[self.active].max())
-        shift = int((z_abs - self.z0)[self.active].max()) + self.top0 - top
         floor = floor.astype(np.int64)
+        risen = np.nonzero(self.active & (z_abs > self.z0))[0]
+        shift = self.top0 - top
+        if risen.size > _RISEN_MAX:
+            shift += int((z_abs - self.z0)[risen].max())
         read = (self.best + shift > floor) | (mate != self.mate0) | (floor < low)
+        if 0 < risen.size <= _RISEN_MAX:
+            cells = p.scores[:, risen].astype(np.int64) + (z_abs[risen] - top)
+            usable = mate[:, None] != risen[None, :]
+            if p.allowed is not None:
+                usable &= p.allowed[:, risen]
+            if p.positive_only:
+                usable &= p.scores[:, risen] > 0
+            read |= (usable & (cells > floor[:, None])).any(axis=1)
         return np.nonzero(read)[0]
 
 
@@ -803,7 +831,7 @@ class _Solver:
                 continue
             self.scans += 1
             with self._phase("pricing"):
-                violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
+                violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus, not fresh)
             self.violations.append(violating)
             if violating == 0:
                 return flow.mate
