@@ -242,10 +242,12 @@ def run_scale(n: int, m: int, cap: int) -> dict:
     scored, cpu_scored = time.perf_counter(), time.process_time()
     restrict(allowed, mentees, mentors, MustHave())
     masked, cpu_masked = time.perf_counter(), time.process_time()
-    mate = assign(scores, capacity, allowed, LOAD_PENALTY)
+    solver: dict = {}
+    mate = assign(scores, capacity, allowed, LOAD_PENALTY, stats=solver)
     done, cpu_done = time.perf_counter(), time.process_time()
     rows = np.nonzero(mate >= 0)[0]
     return {
+        "solver": solver,
         "n": n,
         "m": m,
         "cap": cap,
@@ -365,6 +367,16 @@ def report_scale(r: dict) -> None:
     cpu = " + ".join(f"{c:.2f}" for c in r["cpu_stages"])
     print(f"  CPU       {cpu} = {r['cpu_s']:.2f} s (2 threads in scoring, rules and pricing)")
     print(f"  peak RSS  {r['peak_mb']:.0f} MB (data, int8 scores, mask and solve, fresh process)")
+    st = r["solver"]
+    phases = ", ".join(
+        f"{name} {cpu:.2f} s ×{count}"
+        for name, (_, cpu, count) in st["phases"].items()
+        if name != "solver"
+    )
+    print(
+        f"  assign    {st['rounds']} flow solves on {st['edges']} candidate edges,"
+        f" {st['scans']} pricing passes reading {st['rows_read']} rows; CPU {phases}"
+    )
     print(
         f"  solver    matched {matched:,} ({100 * matched / r['n']:.2f} %), objective {total:,},"
         f" certified optimal over all pairs; constraints"

@@ -23,11 +23,15 @@ prices it in one of two equivalent encodings:
 
 Until 2026-12 the forced network was solved first and the bonus one only when
 that was infeasible: two solves in such rounds, and the bonus one on costs
-scaled by the bonus (more cost-scaling phases).
+scaled by the bonus (more cost-scaling phases).  After a forced flow, whose
+pairs all stay candidates, ``target`` matches are known to be reachable, so
+the next round solves the forced network directly (plain ``solve``, no
+maximum-flow stage).
 
 Pricing.  The full matrix is too big for the flow solver, so the flow is
-solved on candidate edges (top-k per mentee plus a sparse random graph) and
-then *proved* optimal over every pair: shortest-path potentials of the
+solved on candidate edges (top-k per mentee, the best mentees of mentors the
+rows' lists and the random pairs barely reach, plus a sparse random graph)
+and then *proved* optimal over every pair: shortest-path potentials of the
 residual network give a dual (u per mentee, V per mentor) that is feasible
 on every residual candidate edge; an allowed pair outside the candidates
 with ``w_ij > u_i + V_j`` could improve the flow, so it is added (with the
@@ -36,7 +40,10 @@ violates the condition, the potentials certify optimality on the whole
 matrix.  When only a few pairs violate, the current flow is usually still
 optimal: the dual is first extended over those pairs (relaxed from the last
 dual, a few cheap sweeps), and the flow is re-solved only if that reveals a
-negative cycle.  Before the re-solves of the first ``_PRUNE_ROUNDS`` rounds,
+negative cycle; the pass that prices an extended dual reads only the rows
+that a bound from the previous pass (each row's best reduced cost there, and
+the few mentors whose price fell) cannot clear of violations.  Before the
+re-solves of the first ``_PRUNE_ROUNDS`` rounds,
 candidates whose reduced cost exceeds ``_PRUNE_SLACK`` are dropped (the
 flow's own pairs stay): the solve time grows with the edges, and pricing
 brings back any dropped pair that matters; after those rounds the set only
@@ -67,7 +74,10 @@ V = n + m + 2 nodes and C the largest arc cost:
 * one pricing pass: O(n·m) time over the full matrix, read in int16 row
   blocks (int32 when prices spread wider than 2**13 − top) on two threads
   (scores stay in their own dtype, int8 or int16; nothing n × m is copied),
-  O(block) extra memory;
+  O(block) extra memory; after a dual extension O(n·k + r·m) for k mentors
+  whose price fell and r rows left to read;
+* thinly covered mentors' best mentees: O(n·t) for t such mentors, one pass
+  over their columns;
 * rounds: each adds at least one missing pair, so at most n·m in theory; a
   few in practice (docs/benchmarks.md).
 
@@ -102,8 +112,8 @@ _THREADS = min(2, os.cpu_count() or 1)
 # and pricing round, and how close to violating (in score points) a pair may be
 # and still be added.  Tuned on 20,000 × 5,000; correctness never depends on them.
 _PER_ROW = 12
-_ADD_PER_ROW = 12
-_MARGIN = 3
+_ADD_PER_ROW = 24
+_MARGIN = 5
 # Sweeps allowed to extend a dual over new edges before the flow is solved again.
 _EXTEND_SWEEPS = 40
 # Before the re-solves of the first rounds, candidates with a reduced cost above this are
@@ -111,6 +121,15 @@ _EXTEND_SWEEPS = 40
 _PRUNE_ROUNDS = 3
 _PRUNE_SLACK = 4
 _T = TypeVar("_T")
+# Pricing reads every row when the bound leaves more than this share of them (contiguous
+# blocks beat gathered rows); mentors whose price fell are checked one column each up to
+# this many.
+_RISEN_MAX = 64
+# Mentors with fewer than _COLUMN_FEW × capacity first candidates get their
+# _COLUMN_EXTRA × capacity best mentees too (0 = off).
+_COLUMN_FEW = 3
+_COLUMN_EXTRA = 3
+_FULL_SHARE = 0.7
 
 
 def assign(
@@ -189,17 +208,21 @@ class _Problem:
 
     def map_blocks(
         self,
-        work: Callable[[slice, np.ndarray], _T],
+        work: Callable[[slice | np.ndarray, np.ndarray], _T],
         dtype: type = np.int32,
         offset: np.ndarray | None = None,
+        only: np.ndarray | None = None,
     ) -> list[_T]:
         """``work(rows, block)`` over row blocks of score + offset (per mentor),
-        unusable pairs set to _neg(dtype); results in row order."""
+        unusable pairs set to _neg(dtype); results in row order.  ``rows`` is a slice, or
+        with ``only`` (ascending row indices) an index array of those rows."""
         step = max(1, _BLOCK_CELLS // max(self.m, 1))
-        starts = range(0, self.n, step)
+        total = self.n if only is None else only.size
+        starts = range(0, total, step)
 
         def one(start: int) -> _T:
-            rows = slice(start, min(start + step, self.n))
+            stop = min(start + step, total)
+            rows = slice(start, stop) if only is None else only[start:stop]
             return work(rows, self._block(rows, dtype, offset))
 
         if _THREADS > 1 and len(starts) > 1:
@@ -207,7 +230,9 @@ class _Problem:
                 return list(pool.map(one, starts))
         return [one(start) for start in starts]
 
-    def _block(self, rows: slice, dtype: type, offset: np.ndarray | None) -> np.ndarray:
+    def _block(
+        self, rows: slice | np.ndarray, dtype: type, offset: np.ndarray | None
+    ) -> np.ndarray:
         neg = _neg(dtype)
         raw = self.scores[rows]
         block = raw.astype(dtype) if offset is None else np.add(raw, offset, dtype=dtype)
@@ -553,15 +578,28 @@ class _Pricer:
 
     def __init__(self, problem: _Problem, per_row: int, margin: int) -> None:
         self.p, self.per_row, self.margin = problem, per_row, margin
+        self.bound: _Bound | None = None
+        self.scanned: list[int] = []  # rows read by each scan
 
     def scan(
-        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray, bonus: int
+        self, u: np.ndarray, v: np.ndarray, mate: np.ndarray, bonus: int, settle: bool = False
     ) -> tuple[int, np.ndarray]:
-        """Number of rows with a violation, and flat codes of pairs to add."""
+        """Number of rows with a violation, and flat codes of pairs to add.
+
+        With ``settle`` (the flow is the one of the last full pass, its dual extended), only
+        violations must be found: the pass reads just the rows the bound of that pass cannot
+        clear of violations (``_Bound``), and near misses come from those rows only; or
+        every row when they are more than ``_FULL_SHARE`` of them."""
         dtype, z, thr = self._setup(u, v, bonus)
         neg = _neg(dtype)
+        m, z_abs = self.p.m, bonus - v
+        only = None
+        if settle and self.bound is not None:
+            only = self.bound.rows(self.p, z_abs, thr, mate, neg + self.p.top)
+            if only.size > _FULL_SHARE * self.p.n:
+                only = None
 
-        def work(rows: slice, block: np.ndarray) -> tuple[int, np.ndarray]:
+        def work(rows: slice | np.ndarray, block: np.ndarray) -> tuple[int, np.ndarray, object]:
             has = np.nonzero(mate[rows] >= 0)[0]
             block[has, mate[rows][has]] = neg  # the mate's arc is not residual
             best = block.max(axis=1)
@@ -569,12 +607,18 @@ class _Pricer:
             violating = int(np.count_nonzero(best > limit))
             near = np.nonzero(best > limit - self.margin)[0]
             if near.size == 0:
-                return violating, np.zeros(0, np.int64)
-            return violating, rows.start * self.p.m + self._pairs(near, block, limit - self.margin)
+                return violating, np.zeros(0, np.int64), best
+            r, c = self._pairs(near, block, limit - self.margin)
+            r = rows.start + r if isinstance(rows, slice) else rows[r].astype(np.int64)
+            return violating, r * m + c, best
 
-        results = self.p.map_blocks(work, dtype, offset=z)
-        codes = np.concatenate([c for _, c in results]) if results else np.zeros(0, np.int64)
-        return sum(v for v, _ in results), codes
+        results = self.p.map_blocks(work, dtype, offset=z, only=only)
+        self.scanned.append(self.p.n if only is None else int(only.size))
+        if only is None and results:
+            best = np.concatenate([b for _, _, b in results])
+            self.bound = _Bound(best, z_abs, self.p.active, mate)
+        codes = np.concatenate([c for _, c, _ in results]) if results else np.zeros(0, np.int64)
+        return sum(v for v, _, _ in results), codes
 
     def _setup(
         self, u: np.ndarray, v: np.ndarray, bonus: int
@@ -590,14 +634,70 @@ class _Pricer:
         thr = np.clip(u - z_top, neg + 1 + self.margin, np.iinfo(dtype).max).astype(dtype)
         return dtype, zw, thr
 
-    def _pairs(self, near: np.ndarray, block: np.ndarray, floor: np.ndarray) -> np.ndarray:
-        """Codes (relative to the block) of each near row's best ``per_row`` pairs above
+    def _pairs(
+        self, near: np.ndarray, block: np.ndarray, floor: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (in the block) and columns of each near row's best ``per_row`` pairs above
         ``floor``.  After a poor first flow nearly every cell of every row can be above it,
         so the rows go through ``_top_k`` (a partition), never a list of all such cells."""
         if near.size < block.shape[0]:
             block = block[near]
         r, c = _top_k(block, self.per_row, floor[near])
-        return near[r].astype(np.int64) * self.p.m + c
+        return near[r].astype(np.int64), c.astype(np.int64)
+
+
+class _Bound:
+    """Which rows a pricing pass must read to find every violation, from the row maxima
+    of the last full pass.
+
+    A full pass sees, for each row i, best_i = max over usable cells other than the mate
+    of score_ij + z0_j, its work offsets z0_j ≥ Z0_j − top0 (Z0 = bonus − V unshifted,
+    top0 its maximum over active mentors; clipping only raises an offset).  At a later
+    pass with offsets Z and the same mate, a cell of a mentor whose offset did not rise
+    (Z_j ≤ Z0_j) has score_ij + Z_j − top ≤ best_i + top0 − top; the cells of the few
+    mentors whose offset rose (their price fell) are checked exactly, one column each.
+    A row where neither exceeds its threshold holds no violation: the pass need not read
+    it.  Rows whose mate changed (the old mate's cell is residual, and best_i left it
+    out) are read, and so are rows whose threshold is within ``top`` of the masked value
+    (a cell whose offset the work dtype clips is at most top + _neg).  After a dual
+    extension (same flow, a few prices lowered) that leaves the pass that certifies the
+    optimum a few rows to read.  Bounding reduced costs to skip pricing work: Desrosiers &
+    Lübbecke, "A primer in column generation" (2005).  O(n·k) for k risen offsets
+    (at most ``_RISEN_MAX``, else one bound with the largest rise), O(n) memory.
+    """
+
+    def __init__(
+        self, best: np.ndarray, z_abs: np.ndarray, active: np.ndarray, mate: np.ndarray
+    ) -> None:
+        self.best = best.astype(np.int64)
+        self.active = active
+        self.z0 = z_abs.astype(np.int64)
+        self.top0 = int(self.z0[active].max())  # the pass's work offsets were z0 − top0
+        self.mate0 = mate.copy()
+
+    def rows(
+        self, p: _Problem, z_abs: np.ndarray, floor: np.ndarray, mate: np.ndarray, low: int
+    ) -> np.ndarray:
+        """Ascending indices of the rows that may hold a cell above ``floor`` (per row, in
+        the current work units: offsets z_abs − top, top their maximum over active
+        mentors), given ``low`` = top + the current masked value."""
+        z_abs = z_abs.astype(np.int64)
+        top = int(z_abs[self.active].max())
+        floor = floor.astype(np.int64)
+        risen = np.nonzero(self.active & (z_abs > self.z0))[0]
+        shift = self.top0 - top
+        if risen.size > _RISEN_MAX:
+            shift += int((z_abs - self.z0)[risen].max())
+        read = (self.best + shift > floor) | (mate != self.mate0) | (floor < low)
+        if 0 < risen.size <= _RISEN_MAX:
+            cells = p.scores[:, risen].astype(np.int64) + (z_abs[risen] - top)
+            usable = mate[:, None] != risen[None, :]
+            if p.allowed is not None:
+                usable &= p.allowed[:, risen]
+            if p.positive_only:
+                usable &= p.scores[:, risen] > 0
+            read |= (usable & (cells > floor[:, None])).any(axis=1)
+        return np.nonzero(read)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -614,6 +714,7 @@ class _Solver:
         self.scans = 0
         self.phases: dict[str, list[float]] = {}  # phase -> [wall s, CPU s, count]
         self.edges: list[int] = []  # candidate edges at each solve
+        self.flows: list[tuple[int, bool]] = []  # matched, forced encoding at each solve
         self.violations: list[int] = []  # rows with a violation at each pricing pass
 
     @contextmanager
@@ -632,7 +733,9 @@ class _Solver:
             "rounds": self.rounds,
             "scans": self.scans,
             "edges": list(self.edges),
+            "flows": list(self.flows),
             "violations": list(self.violations),
+            "rows_read": list(self.pricer.scanned),
             "phases": {k: list(v) for k, v in self.phases.items()},
         }
 
@@ -645,6 +748,7 @@ class _Solver:
         # current flow's dual over the new edges (cheap) before re-solving.
         few = max(20, p.n // 200)
         dual: tuple[np.ndarray, np.ndarray] | None = None
+        flow_was_forced = False
         while True:
             rows, cols = np.divmod(codes, p.m)
             fresh = flow is None
@@ -652,7 +756,10 @@ class _Solver:
                 self.rounds += 1
                 self.edges.append(int(rows.size))
                 with self._phase("solve"):
-                    flow = self._solve(rows, cols)
+                    # After a forced flow, whose pairs all stay candidates, `target` matches
+                    # are known to be feasible: one plain solve, no maximum flow first.
+                    flow = self._solve(rows, cols, feasible=flow_was_forced)
+                self.flows.append((int((flow.mate >= 0).sum()), flow.forced))
             with self._phase("duals" if fresh else "extend"):
                 duals = _Duals(p, flow, rows, cols)
                 if fresh:
@@ -665,11 +772,11 @@ class _Solver:
             if dual is None:
                 if fresh:
                     raise RuntimeError("no dual for an optimal flow: negative cycle")
-                flow = None  # the new edges improve on the flow
+                flow_was_forced, flow = flow.forced, None  # the new edges improve on the flow
                 continue
             self.scans += 1
             with self._phase("pricing"):
-                violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus)
+                violating, extra = self.pricer.scan(*dual, flow.mate, flow.bonus, not fresh)
             self.violations.append(violating)
             if violating == 0:
                 return flow.mate
@@ -685,7 +792,7 @@ class _Solver:
                 )
             codes = merged
             if violating > few:
-                flow = None
+                flow_was_forced, flow = flow.forced, None
 
     def _near_tight(
         self, codes: np.ndarray, dual: tuple[np.ndarray, np.ndarray], flow: _Flow
@@ -716,7 +823,49 @@ class _Solver:
             r, c = _top_k(block, k, np.full(block.shape[0], neg, dtype=block.dtype))
             return (r + rows.start).astype(np.int64) * p.m + c
 
-        return _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
+        codes = _sorted_unique(np.concatenate([self._random_pairs(), *p.map_blocks(work, dtype)]))
+        if _COLUMN_EXTRA:
+            codes = _sorted_unique(np.concatenate([codes, self._thin_columns(codes)]))
+        return codes
+
+    def _thin_columns(self, codes: np.ndarray) -> np.ndarray:
+        """Each thinly covered mentor's best mentees: for mentors with fewer than
+        ``_COLUMN_FEW`` × capacity candidate edges, their ``_COLUMN_EXTRA`` × capacity best
+        usable pairs (ties by row).
+
+        Row lists crowd onto popular mentors and random pairs mostly miss mentors that the
+        must-have rules leave few mentees: such a mentor got no candidate edge at all, the
+        first flow could not fill every slot, and its bonus-encoded dual made nearly every
+        row of the matrix violate.  One pass over the columns of those mentors only
+        (O(n·t) for t of them), with a running top-k per column.
+        """
+        p = self.p
+        degree = np.bincount(codes % p.m, minlength=p.m)
+        thin = np.nonzero(p.active & (degree < _COLUMN_FEW * p.cap))[0]
+        if thin.size == 0:
+            return np.zeros(0, np.int64)
+        k = int(min(p.n, _COLUMN_EXTRA * p.cap[thin].max()))
+        neg = _neg(np.int16)
+        step = max(1, _BLOCK_CELLS // thin.size)
+        found = []
+        for start in range(0, p.n, step):
+            rows = slice(start, min(start + step, p.n))
+            raw = p.scores[rows][:, thin]
+            block = raw.astype(np.int16)
+            if p.allowed is not None:
+                _mask_out(block, p.allowed[rows][:, thin], neg)
+            if p.positive_only:
+                np.putmask(block, raw <= 0, neg)
+            block = np.ascontiguousarray(block.T)
+            col, row = _top_k(block, k, np.full(thin.size, neg, dtype=np.int16))
+            found.append((col, row + start, block[col, row]))
+        col, row, value = (np.concatenate(x) for x in zip(*found, strict=True))
+        # Each column's k best over all blocks: by column, score descending, then row.
+        order = np.lexsort((row, -value.astype(np.int64), col))
+        col, row = col[order], row[order]
+        rank = np.arange(col.size) - np.searchsorted(col, col)
+        keep = rank < k
+        return row[keep].astype(np.int64) * p.m + thin[col[keep]]
 
     def _random_pairs(self) -> np.ndarray:
         """About two random mentors per mentee and cap + 1 random mentees per mentor."""
@@ -741,7 +890,7 @@ class _Solver:
             ok &= p.scores[rows, cols] > 0
         return rows[ok].astype(np.int64) * p.m + cols[ok]
 
-    def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
+    def _solve(self, rows: np.ndarray, cols: np.ndarray, feasible: bool = False) -> _Flow:
         """Optimal flow on the candidate edges, in the encoding its dual is priced in.
 
         With ``maximize_matched``, one lexicographic solve (most matches, then least cost)
@@ -751,10 +900,58 @@ class _Solver:
         """
         p = self.p
         scores = p.scores[rows, cols].astype(np.int64)
+        if feasible and p.target is not None:
+            return self._forced_flow(rows, cols, scores)
         return self._min_cost_flow(rows, cols, scores, lexicographic=p.target is not None)
 
+    def _forced_flow(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> _Flow:
+        """The forced encoding solved directly, when the candidates are known to admit
+        ``target`` matches (they hold a flow that reached it): every mentee sends its unit
+        to a mentor or, ``n − target`` of them at most, through the "unmatched" hub (cost
+        ``top``, node n + m + 1).  Same optimum as the lexicographic solve, without its
+        maximum-flow stage.  (Plain ``solve`` must not be given an infeasible network.)
+        """
+        p, g = self.p, self.p.groups
+        n, m = p.n, p.m
+        sink, hub = n + m, n + m + 1
+        spare = n - p.target
+        e, ng = rows.size, g.mentor.size
+        tails = [rows, n + g.mentor]
+        heads = [n + cols, np.full(ng, sink)]
+        caps = [np.ones(e, np.int64), g.cap]
+        costs = [p.top - scores, g.cost]
+        if spare:
+            tails += [np.arange(n), np.array([hub])]
+            heads += [np.full(n, hub), np.array([sink])]
+            caps += [np.ones(n, np.int64), np.array([spare])]
+            costs += [np.full(n, p.top), np.zeros(1, np.int64)]
+        solver = SimpleMinCostFlow()
+        solver.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate(tails).astype(np.int32),
+            np.concatenate(heads).astype(np.int32),
+            np.concatenate(caps).astype(np.int64),
+            np.concatenate(costs).astype(np.int64),
+        )
+        solver.set_nodes_supplies(
+            np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
+        )
+        with self._phase("solver"):
+            status = solver.solve()
+        if status != solver.OPTIMAL:
+            raise RuntimeError(f"min-cost flow failed with status {status}")
+        used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0
+        mate = np.full(n, -1, dtype=np.int64)
+        mate[rows[used]] = cols[used]
+        group_flow = np.asarray(solver.flows(np.arange(e, e + ng, dtype=np.int32)))
+        matched = int(np.count_nonzero(used))
+        return _Flow(0, True, mate, group_flow.astype(np.int64), n - matched, spare)
+
     def _min_cost_flow(
-        self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, lexicographic: bool
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        scores: np.ndarray,
+        lexicographic: bool,
     ) -> _Flow:
         """Solve on candidate edges.
 
@@ -788,7 +985,8 @@ class _Solver:
         solver.set_nodes_supplies(
             np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
         )
-        status = solver.solve_max_flow_with_min_cost() if lexicographic else solver.solve()
+        with self._phase("solver"):
+            status = solver.solve_max_flow_with_min_cost() if lexicographic else solver.solve()
         if status != solver.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
         used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0

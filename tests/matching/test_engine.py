@@ -153,6 +153,91 @@ def test_it_stays_optimal_when_candidate_lists_are_tiny(
     assert got == want if instance[4] else got[1] == want[1]
 
 
+def tight_market(seed: int, n: int = 120, m: int = 40) -> Instance:
+    """Popular mentors, a must-have-like mask (some mentors allowed for few mentees), a few
+    mentees with no allowed mentor, and places for nearly everyone: several pricing rounds,
+    forced flows with an "unmatched" hub."""
+    rng = np.random.default_rng(seed)
+    scores = np.clip(rng.integers(0, 60, m)[None, :] + rng.integers(0, 41, (n, m)), 0, 100)
+    allowed = rng.random((n, m)) < 0.5
+    allowed[:, : m // 8] = rng.random((n, m // 8)) < 0.05  # thinly allowed mentors
+    allowed[: n // 20] = False
+    return scores.astype(np.int8), np.full(m, 3), allowed, (2, 4, 6), True
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_it_stays_optimal_over_forced_re_solves_and_bounded_pricing_passes(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Short lists force re-solves after forced flows (solved without the maximum-flow stage,
+    # with the hub for mentees nobody may take) and dual extensions (whose pricing pass
+    # reads only the rows its bound cannot clear, whatever their share).
+    monkeypatch.setattr(engine, "_PER_ROW", 2)
+    monkeypatch.setattr(engine, "_ADD_PER_ROW", 2)
+    monkeypatch.setattr(engine, "_FULL_SHARE", 1.0)
+    instance = tight_market(seed)
+    stats: dict = {}
+    mate = assign(*instance[:4], stats=stats)
+    scores = instance[0].astype(np.int64)
+    assert objective(scores, mate, instance[3]) == oracle((scores, *instance[1:]))
+    assert stats["rounds"] >= 2
+
+
+def test_it_reads_only_the_rows_a_certifying_pass_cannot_clear(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine, "_PER_ROW", 2)
+    monkeypatch.setattr(engine, "_ADD_PER_ROW", 2)
+    read = []
+    for seed in range(6):
+        stats: dict = {}
+        assign(*tight_market(seed)[:4], stats=stats)
+        read += stats["rows_read"]
+    assert min(read) < 120
+
+
+def test_it_bounds_every_row_that_holds_a_violation() -> None:
+    # _Bound.rows against a brute-force check of every cell, with a few prices lowered
+    # (checked column by column) and with many (one bound for all).
+    rng = np.random.default_rng(3)
+    n, m = 300, 90
+    scores = rng.integers(0, 101, (n, m)).astype(np.int8)
+    allowed = rng.random((n, m)) < 0.7
+    problem = engine._prepare(scores, np.full(m, 4), allowed, (2,), True)
+    mate = np.where(rng.random(n) < 0.8, rng.integers(0, m, n), -1)
+    mate[(mate >= 0) & ~allowed[np.arange(n), np.maximum(mate, 0)]] = -1
+    pricer = engine._Pricer(problem, 4, 0)
+    u0, v0 = rng.integers(60, 140, n), rng.integers(0, 60, m)
+    pricer.scan(u0, v0, mate, 0)
+    for lowered in (3, 80):
+        v = v0.copy()
+        cols = rng.choice(m, lowered, replace=False)
+        v[cols] -= rng.integers(1, 30, lowered)
+        u = u0 + rng.integers(-5, 6, n)
+        dtype, _, thr = pricer._setup(u, v, 0)
+        rows = pricer.bound.rows(problem, -v, thr, mate, engine._neg(dtype) + problem.top)
+        value = np.where(allowed, scores.astype(np.int64) - v, -(10**9))
+        value[np.nonzero(mate >= 0)[0], mate[mate >= 0]] = -(10**9)
+        assert set(np.nonzero((value > u[:, None]).any(axis=1))[0]) <= set(rows.tolist())
+
+
+def test_it_fills_every_slot_in_the_first_flow_when_few_mentees_may_take_some_mentors() -> None:
+    # Five mentors no mentee ranks (score 0), each allowed for its own three mentees, and
+    # exactly as many places as mentees: top lists and random pairs miss them, so their
+    # best mentees join the first candidates, and the first flow already matches everyone.
+    rng = np.random.default_rng(1)
+    n, m = 120, 40
+    scores = rng.integers(20, 101, (n, m)).astype(np.int8)
+    scores[:, :5] = 0
+    allowed = np.ones((n, m), dtype=bool)
+    allowed[:, :5] = False
+    allowed[np.arange(15), np.repeat(np.arange(5), 3)] = True
+    stats: dict = {}
+    mate = assign(scores, np.full(m, 3), allowed, (2, 4, 6), stats=stats)
+    assert (mate >= 0).all()
+    assert stats["flows"][0][0] == n
+
+
 def test_it_matches_everyone_possible_when_all_mentees_want_the_same_mentors() -> None:
     # Capacity is exactly tight and every mentee ranks mentors 0-4 far above
     # the rest, so top-k candidate lists alone would leave most mentees out.
