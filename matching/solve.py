@@ -445,6 +445,9 @@ def alternatives_many(
         for r in np.nonzero((counts > 0) & (counts < 3))[0].tolist():
             picks[r] = np.argpartition(-block[r], counts[r] - 1)[: counts[r]]
         for r, best in enumerate(picks):
+            if best.size == 0:
+                out.append([])
+                continue
             row = block[r]
             best = best[np.argsort(-row[best], kind="stable")]
             out.append(_options(data, best.tolist(), row, left, chains))
