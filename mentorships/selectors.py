@@ -1,5 +1,6 @@
 """Shared reads about mentorships. List readers annotate so pages run a fixed number of queries."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from django.http import Http404
 from core.counts import counts
 from people.permissions import is_hr
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
-from programs.selectors import enrolment_skills
+from programs.selectors import skill_texts
 
 from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
@@ -339,10 +340,19 @@ def program_enrolments(program: Program) -> QuerySet[Enrolment]:
             "user__email",
             "user__department__name",
         )
-        .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
         .annotate(load=_load_subquery(), paired=_has_live_mentorship())
         .order_by("role", "user__full_name", "pk")
     )
+
+
+def with_skills_text(enrolments: Iterable[Enrolment]) -> list[Enrolment]:
+    """The enrolments (a page of `program_enrolments`), each with `skills_text`: its skills
+    as the list shows them (`programs.selectors.skill_texts`, one query)."""
+    rows = list(enrolments)
+    texts = skill_texts(e.pk for e in rows)
+    for e in rows:
+        e.skills_text = texts.get(e.pk, "")
+    return rows
 
 
 PANEL_LIST_SIZE = 10

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.links import url_format
@@ -61,36 +61,40 @@ def progress_bar(done, total) -> str:
 ENROLMENT_BADGES = {"approved": "success", "pending": "warning"}
 
 
-def _skills_text(enrolment) -> str:
-    return ", ".join(
-        f"{s.skill.name} {s.level}" + (f"→{s.target_level}" if s.target_level else "")
-        for s in enrolment.skills.all()
-    )
+ENROLMENT_ROW = (
+    '<tr><td data-label="Person">{}<div class="small text-body-secondary">{}{}</div></td>'
+    '<td data-label="Role">{}</td>'
+    '<td data-label="Status"><span class="badge text-bg-{}">{}</span></td>'
+    '<td class="small" data-label="Skills">{}</td>'
+    '<td class="text-nowrap" data-label="Load">{}</td>'
+    '<td data-label="Paired">{}</td></tr>'
+)
+NOT_PAIRED = mark_safe('<span class="text-body-secondary">No</span>')
 
 
 @register.simple_tag
-def enrolment_row(e) -> str:
-    """One row of a program's enrolment list (programs/program_enrolments.html): person, role,
-    status, skills, mentor load and whether they are paired. Drawn in Python: fifty rows of
-    template lookups cost more than the rest of the page."""
-    user = e.user
-    department = user.department
-    return format_html(
-        '<tr><td data-label="Person">{}<div class="small text-body-secondary">{}{}</div></td>'
-        '<td data-label="Role">{}</td>'
-        '<td data-label="Status"><span class="badge text-bg-{}">{}</span></td>'
-        '<td class="small" data-label="Skills">{}</td>'
-        '<td class="text-nowrap" data-label="Load">{}</td>'
-        '<td data-label="Paired">{}</td></tr>',
-        user.full_name,
-        user.email,
-        format_html(" · {}", department) if department else "",
-        e.get_role_display(),
-        ENROLMENT_BADGES.get(e.status, "secondary"),
-        e.get_status_display(),
-        _skills_text(e),
-        f"{e.load}/{e.capacity}" if e.role == "mentor" else "—",
-        "Yes" if e.paired else mark_safe('<span class="text-body-secondary">No</span>'),
+def enrolment_rows(enrolments) -> str:
+    """The rows of a program's enrolment list (programs/program_enrolments.html): person, role,
+    status, skills (`skills_text`, mentorships.selectors.with_skills_text), mentor load and
+    whether they are paired. Drawn in Python: fifty rows of template lookups cost more than
+    the rest of the page."""
+    return format_html_join(
+        "\n  ",
+        ENROLMENT_ROW,
+        (
+            (
+                e.user.full_name,
+                e.user.email,
+                format_html(" · {}", e.user.department) if e.user.department else "",
+                e.get_role_display(),
+                ENROLMENT_BADGES.get(e.status, "secondary"),
+                e.get_status_display(),
+                e.skills_text,
+                f"{e.load}/{e.capacity}" if e.role == "mentor" else "—",
+                "Yes" if e.paired else NOT_PAIRED,
+            )
+            for e in enrolments
+        ),
     )
 
 
