@@ -323,35 +323,38 @@ def _has_live_mentorship() -> Exists:
     )
 
 
-def program_enrolments(program: Program) -> QuerySet[Enrolment]:
-    """Every enrolment of a program with its mentor load and whether it is paired: the columns
-    the enrolment list shows, not whole rows."""
+# What a row of the enrolment list shows.
+ENROLMENT_ROW_FIELDS = (
+    "pk",
+    "role",
+    "status",
+    "capacity",
+    "user__full_name",
+    "user__email",
+    "user__department__name",
+    "load",
+    "paired",
+)
+
+
+def program_enrolments(program: Program) -> QuerySet:
+    """Every enrolment of a program with its mentor load and whether it is paired, as the
+    values the enrolment list shows (ENROLMENT_ROW_FIELDS: plain dicts, no model instances)."""
     return (
         Enrolment.objects.filter(program=program)
-        .select_related("user", "user__department")
-        .only(
-            "pk",
-            "program_id",
-            "user_id",
-            "role",
-            "status",
-            "capacity",
-            "user__full_name",
-            "user__email",
-            "user__department__name",
-        )
         .annotate(load=_load_subquery(), paired=_has_live_mentorship())
         .order_by("role", "user__full_name", "pk")
+        .values(*ENROLMENT_ROW_FIELDS)
     )
 
 
-def with_skills_text(enrolments: Iterable[Enrolment]) -> list[Enrolment]:
-    """The enrolments (a page of `program_enrolments`), each with `skills_text`: its skills
-    as the list shows them (`programs.selectors.skill_texts`, one query)."""
+def with_skills_text(enrolments: Iterable[dict]) -> list[dict]:
+    """The enrolment rows (a page of `program_enrolments`), each with "skills_text": its
+    skills as the list shows them (`programs.selectors.skill_texts`, one query)."""
     rows = list(enrolments)
-    texts = skill_texts(e.pk for e in rows)
-    for e in rows:
-        e.skills_text = texts.get(e.pk, "")
+    texts = skill_texts(row["pk"] for row in rows)
+    for row in rows:
+        row["skills_text"] = texts.get(row["pk"], "")
     return rows
 
 
