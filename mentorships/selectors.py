@@ -1,5 +1,6 @@
 """Shared reads about mentorships. List readers annotate so pages run a fixed number of queries."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from django.http import Http404
 from core.counts import counts
 from people.permissions import is_hr
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
-from programs.selectors import enrolment_skills
+from programs.selectors import skill_texts
 
 from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
 
@@ -328,27 +329,39 @@ def _has_live_mentorship() -> Exists:
     )
 
 
-def program_enrolments(program: Program) -> QuerySet[Enrolment]:
-    """Every enrolment of a program with its mentor load and whether it is paired: the columns
-    the enrolment list shows, not whole rows."""
+# What a row of the enrolment list shows.
+ENROLMENT_ROW_FIELDS = (
+    "pk",
+    "role",
+    "status",
+    "capacity",
+    "user__full_name",
+    "user__email",
+    "user__department__name",
+    "load",
+    "paired",
+)
+
+
+def program_enrolments(program: Program) -> QuerySet:
+    """Every enrolment of a program with its mentor load and whether it is paired, as the
+    values the enrolment list shows (ENROLMENT_ROW_FIELDS: plain dicts, no model instances)."""
     return (
         Enrolment.objects.filter(program=program)
-        .select_related("user", "user__department")
-        .only(
-            "pk",
-            "program_id",
-            "user_id",
-            "role",
-            "status",
-            "capacity",
-            "user__full_name",
-            "user__email",
-            "user__department__name",
-        )
-        .prefetch_related(Prefetch("skills", queryset=enrolment_skills()))
         .annotate(load=_load_subquery(), paired=_has_live_mentorship())
         .order_by("role", "user__full_name", "pk")
+        .values(*ENROLMENT_ROW_FIELDS)
     )
+
+
+def with_skills_text(enrolments: Iterable[dict]) -> list[dict]:
+    """The enrolment rows (a page of `program_enrolments`), each with "skills_text": its
+    skills as the list shows them (`programs.selectors.skill_texts`, one query)."""
+    rows = list(enrolments)
+    texts = skill_texts(row["pk"] for row in rows)
+    for row in rows:
+        row["skills_text"] = texts.get(row["pk"], "")
+    return rows
 
 
 PANEL_LIST_SIZE = 10

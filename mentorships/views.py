@@ -499,6 +499,7 @@ def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_skills_text(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -8,11 +8,11 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from core.paging import CountedPaginator
-from people.selectors import is_manager_reading_path, subtree, team_of
+from people.selectors import TEAM_FIELDS, is_manager_reading_path, subtree, team_of
 from programs.selectors import (
     programs_for_coordinator,
     team_counts,
-    team_participation,
+    with_participation,
 )
 
 from .selectors import live_mentorships, todo_list
@@ -55,8 +55,9 @@ def team(request: HttpRequest) -> HttpResponse:
     # waiting are counted in one query.
     people = team_of(user)
     size, waiting = team_counts(people, subtree(user))
-    page = CountedPaginator(
-        people.prefetch_related(team_participation()).order_by("full_name", "pk"), 50, count=size
-    ).get_page(request.GET.get("page"))
+    page = CountedPaginator(people.values(*TEAM_FIELDS), 50, count=size).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_participation(page.object_list)
     context = {"page": page, "approvals_waiting": waiting, "role_is_manager": True}
     return render(request, "pages/team.html", context)

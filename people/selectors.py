@@ -117,24 +117,22 @@ def manages(manager: User, employee_id: int) -> bool:
     return User.objects.filter(pk=employee_id, reporting_path__contains=f"/{manager.pk}/").exists()
 
 
+# What the team page shows of each person.
+TEAM_FIELDS = (
+    "pk",
+    "full_name",
+    "email",
+    "job_title",
+    "department__name",
+    "manager__full_name",
+    "manager__email",
+)
+
+
 def team_of(manager: User) -> QuerySet[User]:
-    """The active people below `manager` with what the team page shows of them (name, job
-    title, department, manager), not their whole rows."""
-    return (
-        subtree(manager)
-        .filter(is_active=True)
-        .select_related("department", "manager")
-        .only(
-            "pk",
-            "full_name",
-            "email",
-            "job_title",
-            "department__name",
-            "manager__full_name",
-            "manager__email",
-        )
-        .order_by("full_name")
-    )
+    """The active people below `manager`, by name. The team page reads TEAM_FIELDS of them
+    (`.values(*TEAM_FIELDS)`: plain dicts, no model instances), not their whole rows."""
+    return subtree(manager).filter(is_active=True).order_by("full_name", "pk")
 
 
 SEARCH_MIN_LENGTH = 3

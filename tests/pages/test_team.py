@@ -32,6 +32,23 @@ def test_it_shows_which_reports_take_part_and_in_what_role(client_for, boss):
     assert "Secret ambition text" not in body
 
 
+def test_it_draws_each_row_escaped_with_profile_link_department_and_manager(client_for, boss):
+    lead = UserFactory(manager=boss, full_name="", email="lead@example.com")
+    odd = UserFactory(manager=lead, full_name='<b>O\'Neil & "Co"</b>', job_title="Dev <ops>")
+    EnrolmentFactory(program=ProgramFactory(name="A & B"), user=odd, role="mentor")
+    body = client_for(boss).get("/people/team/").content.decode()
+    assert (
+        f'<tr><td><a href="/people/{odd.pk}/">&lt;b&gt;O&#x27;Neil &amp; &quot;Co&quot;&lt;/b&gt;'
+        f"</a></td><td>Dev &lt;ops&gt;</td><td>{odd.department.name}</td>"
+        '<td>lead@example.com</td><td class="small"><div>A &amp; B · mentor '
+        '<span class="badge text-bg-success">Enrolled</span></div></td></tr>'
+    ) in body
+    assert (
+        f'<td>{lead.department.name}</td><td>Boss</td><td class="small">'
+        '<span class="text-body-secondary">—</span></td></tr>'
+    ) in body
+
+
 def test_it_leaves_out_withdrawn_enrolments(client_for, boss):
     engineer = UserFactory(manager=boss)
     EnrolmentFactory(program=ProgramFactory(name="Old program"), user=engineer, status="withdrawn")
@@ -107,7 +124,7 @@ def test_it_pages_the_team_in_name_order(client_for, boss):
     for n in range(55):
         UserFactory(manager=boss, full_name=f"Person {n:02d}")
     client = client_for(boss)
-    first = [p.full_name for p in client.get("/people/team/").context["page"]]
-    second = [p.full_name for p in client.get("/people/team/?page=2").context["page"]]
+    first = [p["full_name"] for p in client.get("/people/team/").context["page"]]
+    second = [p["full_name"] for p in client.get("/people/team/?page=2").context["page"]]
     assert first == [f"Person {n:02d}" for n in range(50)]
     assert second == [f"Person {n:02d}" for n in range(50, 55)]

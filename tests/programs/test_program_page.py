@@ -8,6 +8,7 @@ from tests.factories import (
     EnrolmentSkillFactory,
     MentorshipFactory,
     ProgramFactory,
+    SkillFactory,
     UserFactory,
 )
 
@@ -84,9 +85,9 @@ def test_it_lists_enrolments_with_load_and_pairing(client_for, hr_user, program)
     assert response.status_code == 200
     rows = list(response.context["page"])
     assert len(rows) == 3
-    mentor = next(r for r in rows if r.role == "mentor")
-    assert (mentor.load, mentor.paired) == (1, True)
-    assert sorted(r.paired for r in rows if r.role == "mentee") == [False, True]
+    mentor = next(r for r in rows if r["role"] == "mentor")
+    assert (mentor["load"], mentor["paired"]) == (1, True)
+    assert sorted(r["paired"] for r in rows if r["role"] == "mentee") == [False, True]
 
 
 def test_it_filters_enrolments_by_role_and_status(client_for, hr_user, program):
@@ -113,9 +114,9 @@ def test_it_filters_enrolments_by_department_and_name(client_for, hr_user, progr
     page = client.get(f"/programs/{program.slug}/enrolments/?department={security.pk}").context[
         "page"
     ]
-    assert [e.user.full_name for e in page] == ["Sasha Secure"]
+    assert [e["user__full_name"] for e in page] == ["Sasha Secure"]
     page = client.get(f"/programs/{program.slug}/enrolments/?q=otto").context["page"]
-    assert [e.user.full_name for e in page] == ["Otto Other"]
+    assert [e["user__full_name"] for e in page] == ["Otto Other"]
 
 
 def test_it_keeps_the_chosen_filters_in_the_filter_bar(client_for, hr_user, program):
@@ -150,6 +151,19 @@ def test_it_shows_each_enrolment_row_with_skills_load_and_pairing(client_for, hr
     assert '<td class="text-nowrap" data-label="Load">1/2</td>' in body
     assert body.count('<td data-label="Paired">Yes</td>') == 2
     assert '<span class="text-body-secondary">No</span>' in body
+
+
+def test_it_lists_each_enrolments_skills_by_name_with_their_levels(client_for, hr_user, program):
+    mentee = EnrolmentFactory(program=program, role="mentee")
+    for name, level, target in (("SQL", 2, None), ("Alpha <b>", 1, 3), ("Beta & C", 4, 5)):
+        EnrolmentSkillFactory(
+            enrolment=mentee, skill=SkillFactory(name=name), level=level, target_level=target
+        )
+    EnrolmentFactory(program=program, role="mentor")  # no skills
+    body = client_for(hr_user).get(f"/programs/{program.slug}/enrolments/").content.decode()
+    skills = "Alpha &lt;b&gt; 1→3, Beta &amp; C 4→5, SQL 2"
+    assert f'<td class="small" data-label="Skills">{skills}</td>' in body
+    assert '<td class="small" data-label="Skills"></td>' in body
 
 
 def test_it_ignores_a_bad_filter_value(client_for, hr_user, program):
