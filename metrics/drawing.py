@@ -139,7 +139,7 @@ def _headers(headers: Iterable[str]) -> SafeString:
 # --- the filter bar -------------------------------------------------------------------------
 
 
-def _widget(field: BoundField, choices: list | None) -> SafeString:
+def _widget(field: BoundField) -> SafeString:
     """The field's widget as Django's `as_widget` draws it (its attributes, then Django's own:
     aria-describedby, aria-invalid, id), without a template per <option>."""
     widget = field.field.widget
@@ -147,10 +147,7 @@ def _widget(field: BoundField, choices: list | None) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     if isinstance(widget, forms.Select):
-        if choices is not None:
-            empty = getattr(field.field, "empty_label", None)
-            choices = ([("", empty)] if empty is not None else []) + list(choices)
-        return _select(field, attrs, choices)
+        return _select(field, attrs, None)
     value = widget.format_value(field.value())
     return format_html(
         '<input type="{}" name="{}"{}{}>',
@@ -161,11 +158,9 @@ def _widget(field: BoundField, choices: list | None) -> SafeString:
     )
 
 
-def filter_fields(form: Form, choices: dict[str, list] | None = None) -> SafeString:
+def filter_fields(form: Form) -> SafeString:
     """The filter form's fields, each in its column, as the dashboard drew them in a template
-    loop. `choices`: a field's (value, label) pairs read once by the view (e.g. departments),
-    instead of its queryset."""
-    choices = choices or {}
+    loop (give a model choice field its choices as pairs first: they are read as they are)."""
     return format_html_join(
         "",
         '<div class="col-6 col-md-4 col-lg"><label class="form-label small mb-0" for="{}">{}'
@@ -174,7 +169,7 @@ def filter_fields(form: Form, choices: dict[str, list] | None = None) -> SafeStr
             (
                 field.id_for_label,
                 field.label,
-                _widget(field, choices.get(field.name)),
+                _widget(field),
                 format_html(
                     '<div class="form-text small mt-0" id="{}_helptext">{}</div>',
                     field.auto_id,
