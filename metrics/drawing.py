@@ -7,7 +7,8 @@ drawn here instead, with the same markup as the template's loop drew them
 with its figures (metrics.snapshots): a returning viewer's page joins stored strings.
 
 The only request-specific part of a section is the filters' query string in its CSV download
-links, so a drawing is kept as pieces to be joined with that query (`html`).
+links, so a drawing is kept as pieces to be joined with that query; the chart, stored with the
+section anyway, goes between the last two (`section_html`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .tables import table_links
 
 # Stored with each drawing (metrics.snapshots): bump it when the markup below changes, so a
 # view stored by the previous code is drawn anew rather than shown in the old markup.
-VERSION = 1
+VERSION = 2
 
 
 def query_prefix(query: str) -> str:
@@ -35,13 +36,21 @@ def query_prefix(query: str) -> str:
     return f"{conditional_escape(query)}&amp;" if query else ""
 
 
-def html(pieces: list[str], query: str) -> SafeString:
-    """A drawing (pieces split where the query goes) joined with the request's filters."""
-    return mark_safe(query_prefix(query).join(pieces))  # noqa: S308 - drawn escaped below
+def section_html(section: Section, pieces: list[str], query: str) -> SafeString:
+    """A section's drawing joined with the request's filters and the section's chart."""
+    *linked, after_chart = pieces
+    chart = (
+        format_html('<div class="col-xxl-6 metrics-chart-wrap">{}</div>', section.chart)
+        if section.chart
+        else ""
+    )
+    # Every piece drawn escaped by section_pieces, the chart by metrics.charts.
+    return mark_safe(query_prefix(query).join(linked) + chart + after_chart)  # noqa: S308
 
 
 def section_pieces(section: Section, audience: Audience) -> list[str]:
-    """The section's card, as the page shows it, split where each download link's query goes.
+    """The section's card, as the page shows it, split where each download link's query goes,
+    and where the chart goes (before the last piece).
 
     Every value is escaped here (format_html); the chart and table bodies were drawn escaped
     (metrics.charts, dashboards.table_body)."""
@@ -61,11 +70,6 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
         pieces.append(
             format_html('format=csv&amp;table={}" download>{} (CSV)</a></li>', name, label)
         )
-    chart = (
-        format_html('<div class="col-xxl-6 metrics-chart-wrap">{}</div>', s.chart)
-        if s.chart
-        else ""
-    )
     if s.rows:
         table = format_html(
             '<div class="table-responsive">'
@@ -108,15 +112,17 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
         else ""
     )
     pieces[-1] += format_html(
-        '</ul></div><p class="small text-body-secondary">{}</p>'
-        '<div class="row g-3">{}<div class="{}">{}</div></div>{}{}{}</div></section>',
-        s.intro,
-        chart,
-        "col-xxl-6" if s.chart else "col-12",
-        table,
-        notes,
-        expert_links,
-        extra,
+        '</ul></div><p class="small text-body-secondary">{}</p><div class="row g-3">', s.intro
+    )
+    pieces.append(
+        format_html(
+            '<div class="{}">{}</div></div>{}{}{}</div></section>',
+            "col-xxl-6" if s.chart else "col-12",
+            table,
+            notes,
+            expert_links,
+            extra,
+        )
     )
     return pieces
 
@@ -124,7 +130,9 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
 def sections_html(sections: Iterable[Section], audience: Audience, query: str) -> SafeString:
     """Every section's card: as stored with the view (metrics.snapshots), or drawn now."""
     return mark_safe(  # noqa: S308 - each drawn escaped by section_pieces
-        "\n".join(html(s.stored_pieces or section_pieces(s, audience), query) for s in sections)
+        "\n".join(
+            section_html(s, s.stored_pieces or section_pieces(s, audience), query) for s in sections
+        )
     )
 
 
