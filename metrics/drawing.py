@@ -7,7 +7,8 @@ drawn here instead, with the same markup as the template's loop drew them
 with its figures (metrics.snapshots): a returning viewer's page joins stored strings.
 
 The only request-specific part of a section is the filters' query string in its CSV download
-links, so a drawing is kept as pieces to be joined with that query (`html`).
+links, so a drawing is kept as pieces to be joined with that query; the chart, stored with the
+section anyway, goes between the last two (`section_html`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .tables import table_links
 
 # Stored with each drawing (metrics.snapshots): bump it when the markup below changes, so a
 # view stored by the previous code is drawn anew rather than shown in the old markup.
-VERSION = 1
+VERSION = 2
 
 
 def query_prefix(query: str) -> str:
@@ -35,13 +36,21 @@ def query_prefix(query: str) -> str:
     return f"{conditional_escape(query)}&amp;" if query else ""
 
 
-def html(pieces: list[str], query: str) -> SafeString:
-    """A drawing (pieces split where the query goes) joined with the request's filters."""
-    return mark_safe(query_prefix(query).join(pieces))  # noqa: S308 - drawn escaped below
+def section_html(section: Section, pieces: list[str], query: str) -> SafeString:
+    """A section's drawing joined with the request's filters and the section's chart."""
+    *linked, after_chart = pieces
+    chart = (
+        format_html('<div class="col-xxl-6 metrics-chart-wrap">{}</div>', section.chart)
+        if section.chart
+        else ""
+    )
+    # Every piece drawn escaped by section_pieces, the chart by metrics.charts.
+    return mark_safe(query_prefix(query).join(linked) + chart + after_chart)  # noqa: S308
 
 
 def section_pieces(section: Section, audience: Audience) -> list[str]:
-    """The section's card, as the page shows it, split where each download link's query goes.
+    """The section's card, as the page shows it, split where each download link's query goes,
+    and where the chart goes (before the last piece).
 
     Every value is escaped here (format_html); the chart and table bodies were drawn escaped
     (metrics.charts, dashboards.table_body)."""
@@ -61,11 +70,6 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
         pieces.append(
             format_html('format=csv&amp;table={}" download>{} (CSV)</a></li>', name, label)
         )
-    chart = (
-        format_html('<div class="col-xxl-6 metrics-chart-wrap">{}</div>', s.chart)
-        if s.chart
-        else ""
-    )
     if s.rows:
         table = format_html(
             '<div class="table-responsive">'
@@ -108,15 +112,17 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
         else ""
     )
     pieces[-1] += format_html(
-        '</ul></div><p class="small text-body-secondary">{}</p>'
-        '<div class="row g-3">{}<div class="{}">{}</div></div>{}{}{}</div></section>',
-        s.intro,
-        chart,
-        "col-xxl-6" if s.chart else "col-12",
-        table,
-        notes,
-        expert_links,
-        extra,
+        '</ul></div><p class="small text-body-secondary">{}</p><div class="row g-3">', s.intro
+    )
+    pieces.append(
+        format_html(
+            '<div class="{}">{}</div></div>{}{}{}</div></section>',
+            "col-xxl-6" if s.chart else "col-12",
+            table,
+            notes,
+            expert_links,
+            extra,
+        )
     )
     return pieces
 
@@ -124,7 +130,9 @@ def section_pieces(section: Section, audience: Audience) -> list[str]:
 def sections_html(sections: Iterable[Section], audience: Audience, query: str) -> SafeString:
     """Every section's card: as stored with the view (metrics.snapshots), or drawn now."""
     return mark_safe(  # noqa: S308 - each drawn escaped by section_pieces
-        "\n".join(html(s.stored_pieces or section_pieces(s, audience), query) for s in sections)
+        "\n".join(
+            section_html(s, s.stored_pieces or section_pieces(s, audience), query) for s in sections
+        )
     )
 
 
@@ -139,7 +147,7 @@ def _headers(headers: Iterable[str]) -> SafeString:
 # --- the filter bar -------------------------------------------------------------------------
 
 
-def _widget(field: BoundField, choices: list | None) -> SafeString:
+def _widget(field: BoundField) -> SafeString:
     """The field's widget as Django's `as_widget` draws it (its attributes, then Django's own:
     aria-describedby, aria-invalid, id), without a template per <option>."""
     widget = field.field.widget
@@ -147,10 +155,7 @@ def _widget(field: BoundField, choices: list | None) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     if isinstance(widget, forms.Select):
-        if choices is not None:
-            empty = getattr(field.field, "empty_label", None)
-            choices = ([("", empty)] if empty is not None else []) + list(choices)
-        return _select(field, attrs, choices)
+        return _select(field, attrs, None)
     value = widget.format_value(field.value())
     return format_html(
         '<input type="{}" name="{}"{}{}>',
@@ -161,11 +166,9 @@ def _widget(field: BoundField, choices: list | None) -> SafeString:
     )
 
 
-def filter_fields(form: Form, choices: dict[str, list] | None = None) -> SafeString:
+def filter_fields(form: Form) -> SafeString:
     """The filter form's fields, each in its column, as the dashboard drew them in a template
-    loop. `choices`: a field's (value, label) pairs read once by the view (e.g. departments),
-    instead of its queryset."""
-    choices = choices or {}
+    loop (give a model choice field its choices as pairs first: they are read as they are)."""
     return format_html_join(
         "",
         '<div class="col-6 col-md-4 col-lg"><label class="form-label small mb-0" for="{}">{}'
@@ -174,7 +177,7 @@ def filter_fields(form: Form, choices: dict[str, list] | None = None) -> SafeStr
             (
                 field.id_for_label,
                 field.label,
-                _widget(field, choices.get(field.name)),
+                _widget(field),
                 format_html(
                     '<div class="form-text small mt-0" id="{}_helptext">{}</div>',
                     field.auto_id,
