@@ -3,37 +3,55 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from feedback.selectors import skill_changes
 from programs.models import SkillCategory
+
+from .selectors import Once
 
 ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown separately
 
 
 class _Changes:
-    """Changes and the mentees behind them, as flat lists: summed and counted in C."""
+    """The changes of the mentees kept in a group (or several: a cohort's programs), summed
+    per mentee once per request (see `_grouped`): a view adds up its mentees' totals."""
 
-    __slots__ = ("changes", "mentees", "parts")
+    __slots__ = ("count", "mentees", "parts", "total")
 
     def __init__(self) -> None:
-        self.changes: list[int] = []
-        self.mentees: list[int] = []
-        self.parts: list[tuple[int, int, int]] = []  # (mentee, program, skill) of each change
+        self.total = 0
+        self.count = 0
+        self.mentees: set[int] = set()
+        self.parts: list[list[tuple[int, int, int]]] = []  # per mentee: (mentee, program, skill)
 
-    def extend(self, other: _Changes) -> None:
-        self.changes += other.changes
-        self.mentees += other.mentees
-        self.parts += other.parts
+    def add(self, group: dict[int, _Mentee], mentees: Iterable[int]) -> None:
+        for mentee in mentees:
+            found = group[mentee]
+            self.total += found.total
+            self.count += found.count
+            self.mentees.add(mentee)
+            self.parts.append(found.parts)
 
     def summary(self) -> dict:
         """Mean change, the number of mentees, and who stands behind it (for the Builder,
-        worked out only when it compares views)."""
+        worked out only when it compares views, once)."""
         return {
-            "mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
-            "n": len(set(self.mentees)),
-            "who": lambda parts=self.parts: frozenset(parts),
+            "mean": round(self.total / self.count, 2) if self.count else None,
+            "n": len(self.mentees),
+            "who": Once(lambda parts=self.parts: frozenset(p for found in parts for p in found)),
         }
+
+
+class _Mentee:
+    """One mentee's changes in a group: their sum, how many, and the part of each."""
+
+    __slots__ = ("count", "parts", "total")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self.parts: list[tuple[int, int, int]] = []
 
 
 def _summary(by_role: dict[str, _Changes]) -> dict:
@@ -44,25 +62,26 @@ def _summary(by_role: dict[str, _Changes]) -> dict:
     }
 
 
-def _grouped(rows: list[tuple]) -> tuple[set[int], dict, dict]:
-    """The changes per (skill, role) and per (program, role), each as (part, change) with its
-    part (mentee, program, skill): grouped once per request, then only filtered per view."""
-    by_skill: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
-    by_program: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+Groups = dict[tuple[int, str], dict[int, _Mentee]]
+
+
+def _grouped(rows: list[tuple]) -> tuple[set[int], Groups, Groups]:
+    """The changes per (skill, role) and per (program, role), summed per mentee with the part
+    (mentee, program, skill) of each: grouped once per request, then only filtered per view."""
+    by_skill: Groups = defaultdict(lambda: defaultdict(_Mentee))
+    by_program: Groups = defaultdict(lambda: defaultdict(_Mentee))
     for program_id, mentee_id, skill_id, role, change in rows:
         if role in ROLES:
-            found = ((mentee_id, program_id, skill_id), change)
-            by_skill[skill_id, role].append(found)
-            by_program[program_id, role].append(found)
-    return {r[1] for r in rows}, dict(by_skill), dict(by_program)
-
-
-def _changes(found: list[tuple[tuple[int, int, int], int]]) -> _Changes:
-    group = _Changes()
-    group.parts = [part for part, _change in found]
-    group.changes = [change for _part, change in found]
-    group.mentees = [part[0] for part in group.parts]
-    return group
+            part = (mentee_id, program_id, skill_id)
+            for found in (
+                by_skill[skill_id, role][mentee_id],
+                by_program[program_id, role][mentee_id],
+            ):
+                found.total += change
+                found.count += 1
+                found.parts.append(part)
+    plain = {k: dict(v) for k, v in by_skill.items()}, {k: dict(v) for k, v in by_program.items()}
+    return {r[1] for r in rows}, *plain
 
 
 def skill_growth(
@@ -101,19 +120,45 @@ def _growth(
     everyone: bool,
 ) -> dict:
 
-    def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
-        found: dict[int, dict[str, _Changes]] = defaultdict(dict)
-        for (pk, role), items in groups.items():
-            mine = items if everyone else [item for item in items if item[0][0] in inside]
-            if mine:
-                found[pk][role] = _changes(mine)
+    def mine(group: dict[int, _Mentee]) -> Iterable[int]:
+        """The group's mentees in the view, looking up the smaller side."""
+        if everyone:
+            return group
+        if len(inside) < len(group):
+            return [m for m in inside if m in group]
+        return [m for m in group if m in inside]
+
+    def kept(groups: Groups) -> dict[int, dict[str, tuple[dict, list[int]]]]:
+        found: dict[int, dict[str, tuple[dict, list[int]]]] = defaultdict(dict)
+        for (pk, role), group in groups.items():
+            mentees = mine(group)
+            if mentees:
+                found[pk][role] = (group, mentees)
         return found
 
-    by_skill, by_program = kept(skill_groups), kept(program_groups)
-    by_cohort: dict[str, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
-    for program_id, roles in by_program.items():
-        for role, found in roles.items():
-            by_cohort[programs[program_id].cohort][role].extend(found)
+    def changes(parts: list[tuple[dict, Iterable[int]]]) -> _Changes:
+        found = _Changes()
+        for group, mentees in parts:
+            found.add(group, mentees)
+        return found
+
+    by_skill = {
+        pk: {role: changes([part]) for role, part in roles.items()}
+        for pk, roles in kept(skill_groups).items()
+    }
+    programs_kept = kept(program_groups)
+    by_program = {
+        pk: {role: changes([part]) for role, part in roles.items()}
+        for pk, roles in programs_kept.items()
+    }
+    cohort_parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for program_id, roles in programs_kept.items():
+        for role, part in roles.items():
+            cohort_parts[programs[program_id].cohort][role].append(part)
+    by_cohort = {
+        cohort: {role: changes(parts) for role, parts in roles.items()}
+        for cohort, roles in cohort_parts.items()
+    }
     labels = dict(SkillCategory.choices)
     named = sorted(by_skill, key=lambda pk: (skills[pk][1], skills[pk][0]))
     return {
