@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from feedback.selectors import skill_changes
 from programs.models import SkillCategory
@@ -14,44 +14,28 @@ ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown sepa
 
 
 class _Changes:
-    """The changes of the mentees kept in a group (or several: a cohort's programs), summed
-    per mentee once per request (see `_grouped`): a view adds up its mentees' totals."""
+    """Changes and the mentees behind them, as flat lists: summed and counted in C."""
 
-    __slots__ = ("count", "mentees", "parts", "total")
+    __slots__ = ("changes", "mentees", "parts")
 
     def __init__(self) -> None:
-        self.total = 0
-        self.count = 0
-        self.mentees: set[int] = set()
-        self.parts: list[list[tuple[int, int, int]]] = []  # per mentee: (mentee, program, skill)
+        self.changes: list[int] = []
+        self.mentees: list[int] = []
+        self.parts: list[tuple[int, int, int]] = []  # (mentee, program, skill) of each change
 
-    def add(self, group: dict[int, _Mentee], mentees: Iterable[int]) -> None:
-        for mentee in mentees:
-            found = group[mentee]
-            self.total += found.total
-            self.count += found.count
-            self.mentees.add(mentee)
-            self.parts.append(found.parts)
+    def extend(self, other: _Changes) -> None:
+        self.changes += other.changes
+        self.mentees += other.mentees
+        self.parts += other.parts
 
     def summary(self) -> dict:
         """Mean change, the number of mentees, and who stands behind it (for the Builder,
-        worked out only when it compares views, once)."""
+        worked out only when it compares views)."""
         return {
-            "mean": round(self.total / self.count, 2) if self.count else None,
-            "n": len(self.mentees),
-            "who": Once(lambda parts=self.parts: frozenset(p for found in parts for p in found)),
+            "mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
+            "n": len(set(self.mentees)),
+            "who": Once(lambda parts=self.parts: frozenset(parts)),
         }
-
-
-class _Mentee:
-    """One mentee's changes in a group: their sum, how many, and the part of each."""
-
-    __slots__ = ("count", "parts", "total")
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.count = 0
-        self.parts: list[tuple[int, int, int]] = []
 
 
 def _summary(by_role: dict[str, _Changes]) -> dict:
@@ -62,26 +46,40 @@ def _summary(by_role: dict[str, _Changes]) -> dict:
     }
 
 
-Groups = dict[tuple[int, str], dict[int, _Mentee]]
-
-
-def _grouped(rows: list[tuple]) -> tuple[set[int], Groups, Groups]:
-    """The changes per (skill, role) and per (program, role), summed per mentee with the part
-    (mentee, program, skill) of each: grouped once per request, then only filtered per view."""
-    by_skill: Groups = defaultdict(lambda: defaultdict(_Mentee))
-    by_program: Groups = defaultdict(lambda: defaultdict(_Mentee))
+def _grouped(rows: list[tuple]) -> tuple[set[int], dict, dict]:
+    """The changes per (skill, role) and per (program, role), each as (part, change) with its
+    part (mentee, program, skill): grouped once per request, then only filtered per view."""
+    by_skill: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
+    by_program: dict[tuple[int, str], list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
     for program_id, mentee_id, skill_id, role, change in rows:
         if role in ROLES:
-            part = (mentee_id, program_id, skill_id)
-            for found in (
-                by_skill[skill_id, role][mentee_id],
-                by_program[program_id, role][mentee_id],
-            ):
-                found.total += change
-                found.count += 1
-                found.parts.append(part)
-    plain = {k: dict(v) for k, v in by_skill.items()}, {k: dict(v) for k, v in by_program.items()}
-    return {r[1] for r in rows}, *plain
+            found = ((mentee_id, program_id, skill_id), change)
+            by_skill[skill_id, role].append(found)
+            by_program[program_id, role].append(found)
+    return {r[1] for r in rows}, dict(by_skill), dict(by_program)
+
+
+Items = list[tuple[tuple[int, int, int], int]]
+
+
+def _by_mentee(groups: dict[tuple[int, str], Items]) -> dict[tuple[int, str], dict[int, Items]]:
+    """Each group's changes per mentee: a view keeping a few of a group's mentees (a manager's
+    subtree) looks them up instead of going through the group's every change."""
+    found: dict[tuple[int, str], dict[int, Items]] = {}
+    for key, items in groups.items():
+        mine: dict[int, Items] = defaultdict(list)
+        for item in items:
+            mine[item[0][0]].append(item)
+        found[key] = dict(mine)
+    return found
+
+
+def _changes(found: list[tuple[tuple[int, int, int], int]]) -> _Changes:
+    group = _Changes()
+    group.parts = [part for part, _change in found]
+    group.changes = [change for _part, change in found]
+    group.mentees = [part[0] for part in group.parts]
+    return group
 
 
 def skill_growth(
@@ -100,15 +98,33 @@ def skill_growth(
         scope, ("skill_changes_grouped", *key), lambda: _grouped(rows)
     )
     inside = people(scope, mentees) if rows else {}
-    everyone = len(inside) == len(mentees)  # nothing to filter out
-    if everyone:
+    if len(inside) == len(mentees):  # nothing to filter out
         # The same in every view of the request that leaves no mentee out.
         return shared(
             scope,
             ("skill_growth", *key),
-            lambda: _growth(programs, skills, skill_groups, program_groups, inside, True),
+            lambda: _growth(programs, skills, skill_groups, program_groups),
         )
-    return _growth(programs, skills, skill_groups, program_groups, inside, False)
+    per_skill, per_program = shared(
+        scope,
+        ("skill_changes_by_mentee", *key),
+        lambda: (_by_mentee(skill_groups), _by_mentee(program_groups)),
+    )
+    return _growth(programs, skills, _kept(per_skill, inside), _kept(per_program, inside))
+
+
+def _kept(groups: dict[tuple[int, str], dict[int, Items]], inside) -> dict[tuple[int, str], Items]:
+    """The changes of each group's mentees who are `inside` the view, looking up the smaller
+    side."""
+    found = {}
+    for key, mine in groups.items():
+        if len(inside) < len(mine):
+            items = [item for m in inside if m in mine for item in mine[m]]
+        else:
+            items = [item for m, theirs in mine.items() if m in inside for item in theirs]
+        if items:
+            found[key] = items
+    return found
 
 
 def _growth(
@@ -116,49 +132,20 @@ def _growth(
     skills: dict[int, tuple[str, str]],
     skill_groups: dict,
     program_groups: dict,
-    inside,
-    everyone: bool,
 ) -> dict:
 
-    def mine(group: dict[int, _Mentee]) -> Iterable[int]:
-        """The group's mentees in the view, looking up the smaller side."""
-        if everyone:
-            return group
-        if len(inside) < len(group):
-            return [m for m in inside if m in group]
-        return [m for m in group if m in inside]
-
-    def kept(groups: Groups) -> dict[int, dict[str, tuple[dict, list[int]]]]:
-        found: dict[int, dict[str, tuple[dict, list[int]]]] = defaultdict(dict)
-        for (pk, role), group in groups.items():
-            mentees = mine(group)
-            if mentees:
-                found[pk][role] = (group, mentees)
+    def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
+        found: dict[int, dict[str, _Changes]] = defaultdict(dict)
+        for (pk, role), items in groups.items():
+            if items:
+                found[pk][role] = _changes(items)
         return found
 
-    def changes(parts: list[tuple[dict, Iterable[int]]]) -> _Changes:
-        found = _Changes()
-        for group, mentees in parts:
-            found.add(group, mentees)
-        return found
-
-    by_skill = {
-        pk: {role: changes([part]) for role, part in roles.items()}
-        for pk, roles in kept(skill_groups).items()
-    }
-    programs_kept = kept(program_groups)
-    by_program = {
-        pk: {role: changes([part]) for role, part in roles.items()}
-        for pk, roles in programs_kept.items()
-    }
-    cohort_parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for program_id, roles in programs_kept.items():
-        for role, part in roles.items():
-            cohort_parts[programs[program_id].cohort][role].append(part)
-    by_cohort = {
-        cohort: {role: changes(parts) for role, parts in roles.items()}
-        for cohort, roles in cohort_parts.items()
-    }
+    by_skill, by_program = kept(skill_groups), kept(program_groups)
+    by_cohort: dict[str, dict[str, _Changes]] = defaultdict(lambda: defaultdict(_Changes))
+    for program_id, roles in by_program.items():
+        for role, found in roles.items():
+            by_cohort[programs[program_id].cohort][role].extend(found)
     labels = dict(SkillCategory.choices)
     named = sorted(by_skill, key=lambda pk: (skills[pk][1], skills[pk][0]))
     return {
