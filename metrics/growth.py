@@ -8,7 +8,7 @@ from collections.abc import Callable
 from feedback.selectors import skill_changes
 from programs.models import SkillCategory
 
-from .selectors import Once
+from .selectors import Once, everyone_in
 
 ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown separately
 
@@ -97,8 +97,9 @@ def skill_growth(
     mentees, skill_groups, program_groups = shared(
         scope, ("skill_changes_grouped", *key), lambda: _grouped(rows)
     )
-    inside = people(scope, mentees) if rows else {}
-    if len(inside) == len(mentees):  # nothing to filter out
+    everyone = everyone_in(scope)
+    inside = {} if everyone or not rows else people(scope, mentees)
+    if everyone or len(inside) == len(mentees):  # nothing to filter out
         # The same in every view of the request that leaves no mentee out.
         return shared(
             scope,

@@ -154,6 +154,12 @@ def _people(
     return _within(population, ids)
 
 
+def everyone_in(scope: Scope) -> bool:
+    """Does the scope take in everyone (no subtree, no department)? Then every row about
+    a person is in it, with no need to look them up."""
+    return scope.people_ids is None and scope.department_id is None
+
+
 def _within(population: dict, ids: Iterable[int]) -> dict:
     """The entries of `population` whose key is in `ids`, looking up the smaller side: a
     manager's subtree of a few hundred against the ids of a whole organisation's rows."""
@@ -229,6 +235,13 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
         scope, ("windows", _program_key(programs)), lambda: _participant_windows(scope, programs)
     )
     took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
+    if everyone_in(scope):
+        # A whole organisation (or department): the same groups in every such view of a
+        # request or refresh run, without going through its people to key them.
+        whole = ("cohorts_of_everyone", _program_key(programs), scope.department_id)
+        found = scope.cache.get(("shared", *whole))
+        if found is not None:
+            return found
     everyone = _people(scope)
     # The only people the groups depend on: participants, and whoever could be matched to
     # them. Views with the same such people (a whole organisation and its CEO's subtree, say)
@@ -238,11 +251,14 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
         for u, (dept, hired) in everyone.items()
         if u in windows or (dept is not None and hired is not None and u not in took_part)
     )
-    return shared(
+    found = shared(
         scope,
         ("cohorts", _program_key(programs), relevant),
         lambda: _cohorts(scope, windows, took_part, everyone),
     )
+    if everyone_in(scope):
+        scope.cache["shared", *whole] = found
+    return found
 
 
 def _cohorts(
@@ -509,6 +525,8 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
             )
         ),
     )
+    if everyone_in(scope):
+        return rows
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
 
@@ -715,6 +733,8 @@ def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
             )
         ),
     )
+    if everyone_in(scope):
+        return rows
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 

@@ -173,3 +173,22 @@ def test_it_works_out_who_stands_behind_a_figure_once() -> None:
     who = Once(lambda: calls.append(1) or frozenset({(1,)}))
     assert who() == who() == frozenset({(1,)})
     assert calls == [1]
+
+
+def test_it_matches_a_whole_organisation_s_groups_once_per_request(org) -> None:
+    first = Scope(program_ids=(org.program.pk,), today=org.today)
+    groups = selectors.cohorts(first)
+    shared = {k: v for k, v in first.cache.items() if isinstance(k, tuple) and k[0] == "shared"}
+    again = Scope(program_ids=first.program_ids, today=org.today, cache=shared)
+    assert selectors.cohorts(again) is groups
+    fresh = selectors.cohorts(Scope(program_ids=first.program_ids, today=org.today))
+    assert (fresh.participants, fresh.comparison) == (groups.participants, groups.comparison)
+
+
+def test_it_keeps_every_skill_row_for_a_whole_organisation(org) -> None:
+    scope = Scope(program_ids=(org.program.pk,), today=org.today)
+    rows = selectors.skill_rows(scope, selectors.scoped_programs(scope))
+    everyone = selectors.EnrolmentSkill.objects.filter(
+        enrolment__program=org.program, enrolment__status__in=("pending", "approved")
+    )
+    assert len(rows) == everyone.count() > 0
