@@ -8,6 +8,8 @@ from collections.abc import Callable
 from feedback.selectors import skill_changes
 from programs.models import SkillCategory
 
+from .selectors import Once, everyone_in
+
 ROLES = ("mentee", "mentor")  # self-rating and mentor rating, always shown separately
 
 
@@ -32,7 +34,7 @@ class _Changes:
         return {
             "mean": round(sum(self.changes) / len(self.changes), 2) if self.changes else None,
             "n": len(set(self.mentees)),
-            "who": lambda parts=self.parts: frozenset(parts),
+            "who": Once(lambda parts=self.parts: frozenset(parts)),
         }
 
 
@@ -55,6 +57,21 @@ def _grouped(rows: list[tuple]) -> tuple[set[int], dict, dict]:
             by_skill[skill_id, role].append(found)
             by_program[program_id, role].append(found)
     return {r[1] for r in rows}, dict(by_skill), dict(by_program)
+
+
+Items = list[tuple[tuple[int, int, int], int]]
+
+
+def _by_mentee(groups: dict[tuple[int, str], Items]) -> dict[tuple[int, str], dict[int, Items]]:
+    """Each group's changes per mentee: a view keeping a few of a group's mentees (a manager's
+    subtree) looks them up instead of going through the group's every change."""
+    found: dict[tuple[int, str], dict[int, Items]] = {}
+    for key, items in groups.items():
+        mine: dict[int, Items] = defaultdict(list)
+        for item in items:
+            mine[item[0][0]].append(item)
+        found[key] = dict(mine)
+    return found
 
 
 def _changes(found: list[tuple[tuple[int, int, int], int]]) -> _Changes:
@@ -80,16 +97,35 @@ def skill_growth(
     mentees, skill_groups, program_groups = shared(
         scope, ("skill_changes_grouped", *key), lambda: _grouped(rows)
     )
-    inside = people(scope, mentees) if rows else {}
-    everyone = len(inside) == len(mentees)  # nothing to filter out
-    if everyone:
+    everyone = everyone_in(scope)
+    inside = {} if everyone or not rows else people(scope, mentees)
+    if everyone or len(inside) == len(mentees):  # nothing to filter out
         # The same in every view of the request that leaves no mentee out.
         return shared(
             scope,
             ("skill_growth", *key),
-            lambda: _growth(programs, skills, skill_groups, program_groups, inside, True),
+            lambda: _growth(programs, skills, skill_groups, program_groups),
         )
-    return _growth(programs, skills, skill_groups, program_groups, inside, False)
+    per_skill, per_program = shared(
+        scope,
+        ("skill_changes_by_mentee", *key),
+        lambda: (_by_mentee(skill_groups), _by_mentee(program_groups)),
+    )
+    return _growth(programs, skills, _kept(per_skill, inside), _kept(per_program, inside))
+
+
+def _kept(groups: dict[tuple[int, str], dict[int, Items]], inside) -> dict[tuple[int, str], Items]:
+    """The changes of each group's mentees who are `inside` the view, looking up the smaller
+    side."""
+    found = {}
+    for key, mine in groups.items():
+        if len(inside) < len(mine):
+            items = [item for m in inside if m in mine for item in mine[m]]
+        else:
+            items = [item for m, theirs in mine.items() if m in inside for item in theirs]
+        if items:
+            found[key] = items
+    return found
 
 
 def _growth(
@@ -97,16 +133,13 @@ def _growth(
     skills: dict[int, tuple[str, str]],
     skill_groups: dict,
     program_groups: dict,
-    inside,
-    everyone: bool,
 ) -> dict:
 
     def kept(groups: dict) -> dict[int, dict[str, _Changes]]:
         found: dict[int, dict[str, _Changes]] = defaultdict(dict)
         for (pk, role), items in groups.items():
-            mine = items if everyone else [item for item in items if item[0][0] in inside]
-            if mine:
-                found[pk][role] = _changes(mine)
+            if items:
+                found[pk][role] = _changes(items)
         return found
 
     by_skill, by_program = kept(skill_groups), kept(program_groups)

@@ -68,7 +68,13 @@ class ProgramInfo:
 
 
 def scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
-    """The programs behind every figure, after the cohort and date-range filters (one query)."""
+    """The programs behind every figure, after the cohort and date-range filters (one query
+    per request for the same filters: the view and its wider views with them share it)."""
+    key = ("programs", scope.program_ids, scope.cohort, scope.date_from, scope.date_to)
+    return dict(shared(scope, key, lambda: _scoped_programs(scope)))
+
+
+def _scoped_programs(scope: Scope) -> dict[int, ProgramInfo]:
     qs = Program.objects.all()
     if scope.program_ids is not None:
         qs = qs.filter(pk__in=scope.program_ids)
@@ -136,11 +142,32 @@ def _people(
                 lambda: {pk: (dept, hired) for pk, dept, hired in rows},
             )
         else:
-            population = {pk: (dept, hired) for pk, dept, hired in rows if pk in scope.people_ids}
+            everyone = shared(
+                scope,
+                ("population", scope.department_id),
+                lambda: {pk: (dept, hired) for pk, dept, hired in rows},
+            )
+            population = _within(everyone, scope.people_ids)
         scope.cache["people"] = population
     if ids is None:
         return population
-    return {pk: population[pk] for pk in ids if pk in population}
+    return _within(population, ids)
+
+
+def everyone_in(scope: Scope) -> bool:
+    """Does the scope take in everyone (no subtree, no department)? Then every row about
+    a person is in it, with no need to look them up."""
+    return scope.people_ids is None and scope.department_id is None
+
+
+def _within(population: dict, ids: Iterable[int]) -> dict:
+    """The entries of `population` whose key is in `ids`, looking up the smaller side: a
+    manager's subtree of a few hundred against the ids of a whole organisation's rows."""
+    if not isinstance(ids, (set, frozenset)):
+        ids = set(ids)
+    if len(ids) <= len(population):
+        return {pk: population[pk] for pk in ids if pk in population}
+    return {pk: found for pk, found in population.items() if pk in ids}
 
 
 # --- participants and the comparison group -------------------------------------------------
@@ -208,6 +235,13 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
         scope, ("windows", _program_key(programs)), lambda: _participant_windows(scope, programs)
     )
     took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
+    if everyone_in(scope):
+        # A whole organisation (or department): the same groups in every such view of a
+        # request or refresh run, without going through its people to key them.
+        whole = ("cohorts_of_everyone", _program_key(programs), scope.department_id)
+        found = scope.cache.get(("shared", *whole))
+        if found is not None:
+            return found
     everyone = _people(scope)
     # The only people the groups depend on: participants, and whoever could be matched to
     # them. Views with the same such people (a whole organisation and its CEO's subtree, say)
@@ -217,11 +251,14 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
         for u, (dept, hired) in everyone.items()
         if u in windows or (dept is not None and hired is not None and u not in took_part)
     )
-    return shared(
+    found = shared(
         scope,
         ("cohorts", _program_key(programs), relevant),
         lambda: _cohorts(scope, windows, took_part, everyone),
     )
+    if everyone_in(scope):
+        scope.cache["shared", *whole] = found
+    return found
 
 
 def _cohorts(
@@ -314,7 +351,24 @@ def _retention(
             (u, w[0]) for u, w in group.items() if ends[w[0]] <= today and u not in too_early
         )
 
-    return eligible - lost, eligible, who
+    return eligible - lost, eligible, Once(who)
+
+
+class Once:
+    """`work()` worked out at most once, on the first call. Who stands behind a figure shared
+    by every view of a request or refresh run (a whole organisation's groups, say) is then
+    worked out once, not once per view comparing itself with it."""
+
+    __slots__ = ("_found", "_work")
+
+    def __init__(self, work: Callable[[], frozenset]) -> None:
+        self._work: Callable[[], frozenset] | None = work
+        self._found: frozenset | None = None
+
+    def __call__(self) -> frozenset:
+        if self._work is not None:
+            self._found, self._work = self._work(), None
+        return self._found
 
 
 def _per_groups(scope: Scope, name: str, groups: Cohorts, work: Callable[[], dict]) -> dict:
@@ -373,7 +427,7 @@ def _career_rows(scope: Scope, groups: Cohorts) -> dict:
     events = _events(CAREER_KINDS, people, scope)
     rows = []
     who = {
-        name: (lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
+        name: Once(lambda group=group: frozenset((u, w[0]) for u, w in group.items()))
         for name, group in (
             ("participants", groups.participants),
             ("comparison", groups.comparison),
@@ -471,6 +525,8 @@ def _mentorship_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tup
             )
         ),
     )
+    if everyone_in(scope):
+        return rows
     mentees = _people(scope, {r[2] for r in rows}) if rows else {}
     return [r for r in rows if r[2] in mentees]
 
@@ -677,6 +733,8 @@ def skill_rows(scope: Scope, programs: dict[int, ProgramInfo]) -> list[tuple]:
             )
         ),
     )
+    if everyone_in(scope):
+        return rows
     people = _people(scope, {r[4] for r in rows}) if rows else {}
     return [r for r in rows if r[4] in people]
 
@@ -877,7 +935,12 @@ def target_roles(scope: Scope, programs: dict[int, ProgramInfo], groups: Cohorts
     met when they chose it and now (careers). And participants whose promotion or internal
     move, in their program window, went along a career path (from and to role titles)."""
     people = _people(scope)
-    rows = [r for r in careers_selectors.target_progress(programs) if r[1] in people]
+    progress = shared(
+        scope,
+        ("target_progress", _program_key(programs)),
+        lambda: careers_selectors.target_progress(programs),
+    )
+    rows = [r for r in progress if r[1] in people]
     per_program: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
     for program_id, user_id, met0, req0, met, req in rows:
         start = met0 / req0 if req0 else 0.0
@@ -894,14 +957,25 @@ def target_roles(scope: Scope, programs: dict[int, ProgramInfo], groups: Cohorts
                 "who": frozenset((f[0], program_id) for f in found),
             }
         )
-    paths = careers_selectors.path_moves()
+    paths = shared(scope, ("path_moves",), careers_selectors.path_moves)
     moved: set[int] = set()
     if paths and groups.participants:
-        for user_id, occurred, old, new in OutcomeEvent.objects.filter(
-            kind__in=(OutcomeKind.PROMOTION, OutcomeKind.INTERNAL_MOVE),
-            employee_id__in=list(groups.participants),
-        ).values_list("employee_id", "occurred_on", "from_role", "to_role"):
-            window = groups.participants[user_id]
+        # Every move once per request (a few thousand rows), kept for the participants here.
+        moves = shared(
+            scope,
+            ("role_moves",),
+            lambda: list(
+                OutcomeEvent.objects.filter(
+                    kind__in=(OutcomeKind.PROMOTION, OutcomeKind.INTERNAL_MOVE)
+                )
+                .order_by()
+                .values_list("employee_id", "occurred_on", "from_role", "to_role")
+            ),
+        )
+        for user_id, occurred, old, new in moves:
+            window = groups.participants.get(user_id)
+            if window is None:
+                continue
             in_window = window[0] <= occurred <= min(window[1], scope.today)
             if in_window and (old.strip().lower(), new.strip().lower()) in paths:
                 moved.add(user_id)
@@ -912,7 +986,7 @@ def target_roles(scope: Scope, programs: dict[int, ProgramInfo], groups: Cohorts
             "count": len(moved),
             "n": n,
             "rate": rate(len(moved), n),
-            "who": frozenset((u, w[0]) for u, w in groups.participants.items()),
+            "who": Once(lambda: frozenset((u, w[0]) for u, w in groups.participants.items())),
         },
     }
 
