@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from people.context_processors import remember_manager
 from people.selectors import is_manager, subtree, team_of
 from programs.selectors import pending_approvals, programs_for_coordinator, team_participation
 
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     mentorships = live_mentorships(user)
     todo = todo_list(user, live=mentorships)
+    remember_manager(request, todo.is_manager)  # for the navigation of the next pages
     context = {
         "todo": todo,
         "mentorships": mentorships,

@@ -20,3 +20,12 @@ class PeopleConfig(AppConfig):
         post_migrate.connect(
             _reinstall_reporting_path_triggers, sender=self, dispatch_uid="people_reporting_path"
         )
+        from django.contrib.auth.signals import user_logged_in
+
+        from .context_processors import remember_manager_at_sign_in
+
+        # Session bookkeeping only (as twofactor's): whether the person manages anyone, for the
+        # navigation, is read once per sign-in, not on every page.
+        user_logged_in.connect(
+            remember_manager_at_sign_in, dispatch_uid="people.remember_manager_at_sign_in"
+        )

@@ -1,5 +1,3 @@
-import time
-
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -8,25 +6,37 @@ from .selectors import is_manager
 from .signin import uses_password
 
 # The navigation's "My team" links: whether the signed-in person manages anyone, kept in their
-# session as [their id, the answer, until when (epoch seconds)] so that a page costs no query
-# for it. A session holds one person's (signing in as someone else starts a new one, and the
-# id is checked); a new first report shows the links within this many seconds. The pages
-# themselves check afresh (the team page refuses a person with no reports).
+# session as [their id, the answer] so that a page costs no query for it (as twofactor keeps
+# whether they have an app). Read when they sign in; the home page, which asks afresh anyway,
+# updates it when it changed. A session holds one person's (signing in as someone else starts
+# a new one, and the id is checked). The pages themselves check afresh: the team page refuses
+# a person with no reports.
 NAV_MANAGER = "nav_manager"
-NAV_MANAGER_SECONDS = 300
 
 
 def manager_for_nav(request: HttpRequest) -> bool:
     user = request.user
-    session = getattr(request, "session", None)
-    now = time.time()
-    kept = session.get(NAV_MANAGER) if session is not None else None
-    if kept and kept[0] == user.pk and kept[2] > now:
+    kept = request.session.get(NAV_MANAGER) if hasattr(request, "session") else None
+    if kept and kept[0] == user.pk:
         return bool(kept[1])
     answer = is_manager(user)
-    if session is not None:
-        session[NAV_MANAGER] = [user.pk, answer, now + NAV_MANAGER_SECONDS]
+    remember_manager(request, answer)
     return answer
+
+
+def remember_manager(request: HttpRequest, answer: bool) -> None:
+    """Keep `answer` for the navigation; writes the session only when it changed."""
+    if not hasattr(request, "session"):
+        return
+    value = [request.user.pk, bool(answer)]
+    if request.session.get(NAV_MANAGER) != value:
+        request.session[NAV_MANAGER] = value
+
+
+def remember_manager_at_sign_in(sender, request, user, **kwargs) -> None:
+    """user_logged_in: read once per sign-in whether the person manages anyone."""
+    if request is not None and hasattr(request, "session"):
+        request.session[NAV_MANAGER] = [user.pk, is_manager(user)]
 
 
 def roles(request: HttpRequest) -> dict:

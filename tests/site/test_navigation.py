@@ -2,7 +2,6 @@
 on every page."""
 
 import re
-import time
 
 import pytest
 from django.db import connection
@@ -53,16 +52,24 @@ def test_it_asks_whether_a_person_manages_anyone_once_per_session(client_for):
     assert not any('"manager_id" = ' in q["sql"] for q in later.captured_queries)
 
 
-def test_it_asks_again_when_the_kept_answer_is_old(client_for):
+def test_it_shows_a_new_managers_links_once_they_open_the_home_page(client_for):
     person = UserFactory()
     client = client_for(person)
     url = reverse("programs:my_enrolments")
     assert reverse("people:team") not in client.get(url).content.decode()
     UserFactory(manager=person)
-    session = client.session
-    session[NAV_MANAGER] = [person.pk, False, time.time() - 1]
-    session.save()
+    assert reverse("people:team") in client.get("/").content.decode()
     assert reverse("people:team") in client.get(url).content.decode()
+
+
+def test_it_reads_the_answer_again_for_a_session_without_it(client_for):
+    boss = UserFactory()
+    UserFactory(manager=boss)
+    client = client_for(boss)
+    session = client.session
+    del session[NAV_MANAGER]
+    session.save()
+    assert reverse("people:team") in client.get(reverse("programs:my_enrolments")).content.decode()
 
 
 def test_it_never_uses_another_persons_answer(client_for):
@@ -70,7 +77,7 @@ def test_it_never_uses_another_persons_answer(client_for):
     UserFactory(manager=boss)
     client = client_for(other)
     session = client.session
-    session[NAV_MANAGER] = [boss.pk, True, time.time() + 600]
+    session[NAV_MANAGER] = [boss.pk, True]
     session.save()
     assert (
         reverse("people:team") not in client.get(reverse("programs:my_enrolments")).content.decode()
