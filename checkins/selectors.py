@@ -10,8 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
+    BooleanField,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -192,21 +195,21 @@ def scheduled_meetings(mentorship: Mentorship | OuterRef) -> QuerySet[Meeting]:
 
 def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo, datetime | None]:
     """What a participant's page shows first: the pairing's health (as `health_of`) and when
-    its next meeting starts. One query when the stored health is fresh (the row and the
-    meeting read together); as `health_of` otherwise."""
+    its next meeting starts. One query when the health is stored (its row, with the meeting);
+    as `health_of` otherwise, and one for the meeting."""
     if mentorship.health_stale or mentorship.status not in LIVE_STATUSES:
         return health_for(mentorship, today), _next_meeting_start(mentorship)
-    found = (
-        Mentorship.objects.filter(pk=mentorship.pk)
-        .select_related("stored_health")
-        .annotate(meeting_at=Subquery(scheduled_meetings(OuterRef("pk")).values("starts_at")[:1]))
+    next_start = scheduled_meetings(OuterRef("mentorship_id")).values("starts_at")[:1]
+    row = (
+        MentorshipHealth.objects.filter(mentorship_id=mentorship.pk)
+        .annotate(meeting_at=Subquery(next_start))
         .first()
     )
-    row = getattr(found, "stored_health", None) if found is not None else None
-    meeting_at = found.meeting_at if found is not None else None
-    if row is not None and stored_health_is_fresh(row, mentorship, today):
-        return stored_info(row, today), meeting_at
-    return health_for(mentorship, today), meeting_at
+    if row is None:
+        return health_for(mentorship, today), _next_meeting_start(mentorship)
+    if stored_health_is_fresh(row, mentorship, today):
+        return stored_info(row, today), row.meeting_at
+    return health_for(mentorship, today), row.meeting_at
 
 
 def _next_meeting_start(mentorship: Mentorship) -> datetime | None:
@@ -510,8 +513,9 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
     """The pair's check-ins, newest first, with their author and template; given `viewer` (one
     of the two), each with `own_pulse`: their own score, None if they gave none (the other
     side's is never read), in the same query. The skills, goals and milestones they name:
-    `checkin_links`, one query for a page of them."""
-    qs = CheckIn.objects.all()
+    `checkin_links`, one query for a page of them, none when no check-in of the page names
+    any (`names_links`, read with them)."""
+    qs = CheckIn.objects.annotate(names_links=_names_links())
     if viewer is not None:
         own = Pulse.objects.filter(checkin=OuterRef("pk"), user=viewer).values("score")[:1]
         qs = qs.annotate(own_pulse=Subquery(own, output_field=IntegerField()))
@@ -529,6 +533,15 @@ _LINKS = (
     ("goals", "goal__title", "goal__target_date", "goal_id"),
     ("milestones", "milestone__title", "milestone__due_date", "milestone_id"),
 )
+
+
+def _names_links() -> ExpressionWrapper:
+    """Whether a check-in names a skill, a goal or a milestone."""
+    named = [
+        Exists(getattr(CheckIn, name).through.objects.filter(checkin_id=OuterRef("pk")))
+        for name, *_ in _LINKS
+    ]
+    return ExpressionWrapper(named[0] | named[1] | named[2], output_field=BooleanField())
 
 
 def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:

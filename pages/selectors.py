@@ -144,10 +144,12 @@ def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
     }
 
 
-def _probe(user, sources: dict[str, QuerySet]) -> dict:
+def _probe(user, *, today: date) -> dict:
     """One query on the person's own row: whether each source holds anything, the requests
     waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
-    and their stored reporting path (remembered for `subtree`, which then reads it no more)."""
+    and their stored reporting path (remembered for `subtree`, which then reads it no more).
+    The sources themselves under "sources", to read those that hold something."""
+    sources = _sources(user, today=today, soon=today + timedelta(days=DUE_SOON_DAYS))
     inbox = mentor_inbox(user).order_by()
     first_due = inbox.filter(due_at__isnull=False).order_by("due_at").values("due_at")[:1]
     row = (
@@ -162,7 +164,7 @@ def _probe(user, sources: dict[str, QuerySet]) -> dict:
         .first()
     ) or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
     remember_reporting_path(user, row["reporting_path"])
-    return row
+    return {**row, "sources": sources}
 
 
 def participant_todos(
@@ -177,9 +179,9 @@ def participant_todos(
     answer for the sources, when the caller has asked it."""
     items: list[Todo] = []
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    sources = _sources(user, today=today, soon=soon)
     if probe is None:
-        probe = _probe(user, sources)
+        probe = _probe(user, today=today)
+    sources = probe["sources"]
     later: tuple[str, date] | None = None
     if live is None:
         live = live_mentorships(user)
@@ -419,8 +421,7 @@ def todo_list(user, *, today: date | None = None, live: list[Mentorship] | None 
     """The signed-in person's to-do list, most urgent first; a fixed number of queries (fewer
     when sources are empty). `live`: as for participant_todos."""
     today = today or timezone.localdate()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    probe = _probe(user, _sources(user, today=today, soon=soon))
+    probe = _probe(user, today=today)
     items, later, has_mentorships = participant_todos(user, today=today, live=live, probe=probe)
     manager = bool(probe["manages_anyone"])
     hr = is_hr(user)

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from core.paging import CountedPaginator
+from people.context_processors import remember_manager
 from people.selectors import TEAM_FIELDS, is_manager_reading_path, subtree, team_of
 from programs.selectors import (
     programs_for_coordinator,
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     mentorships = live_mentorships(user)
     todo = todo_list(user, live=mentorships)
+    remember_manager(request, todo.is_manager)  # for the navigation of the next pages
     context = {
         "todo": todo,
         "mentorships": mentorships,

@@ -42,6 +42,15 @@ def manager_for_nav(user: User) -> bool:
     return answer
 
 
+def remember_manager(request: HttpRequest, answer: bool) -> None:
+    """For a page that has just asked whether the signed-in person manages anyone (the home
+    page does): the navigation of the next pages reads that answer."""
+    try:
+        cache.set(nav_manager_key(request.user), bool(answer), timeout=NAV_MANAGER_SECONDS)
+    except Exception as exc:
+        logger.warning("Navigation answer not kept: the cache is unreachable (%r).", exc)
+
+
 def roles(request: HttpRequest) -> dict:
     user = request.user
     if not user.is_authenticated:

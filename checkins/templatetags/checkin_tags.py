@@ -45,7 +45,8 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
     by_checkin: dict[int, list] = {}
     for item in items:
         by_checkin.setdefault(item.checkin_id, []).append(item)
-    links = selectors.checkin_links([c.pk for c in checkins]) if participant else {}
+    named = [c.pk for c in checkins if getattr(c, "names_links", True)]
+    links = selectors.checkin_links(named) if participant else {}
     for checkin in checkins:
         checkin.listed_items = by_checkin.get(checkin.pk, [])
         checkin.links = links.get(checkin.pk, NO_LINKS)

@@ -4,8 +4,10 @@ the same markup the prefetched relations drew."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Prefetch
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checkins.models import CheckIn
@@ -82,3 +84,19 @@ def test_it_draws_the_links_as_the_prefetched_relations_did(client_for, pairing,
 def test_it_reads_nothing_for_no_check_ins(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert checkin_links([]) == {}
+
+
+def test_it_reads_the_links_only_when_a_check_in_names_some(
+    client_for, pairing, mentee, django_assert_num_queries
+):
+    CheckInFactory(mentorship=pairing, date=date.today() - timedelta(days=1))
+    client = client_for(mentee)
+    url = reverse("checkins:timeline", args=[pairing.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url)
+    _linked(pairing)
+    with CaptureQueriesContext(connection) as linked:
+        html = client.get(url).content.decode()
+    assert len(linked.captured_queries) == len(plain.captured_queries) + 1
+    assert "Advanced: " in html

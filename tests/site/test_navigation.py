@@ -83,3 +83,13 @@ def test_it_asks_the_database_when_the_cache_is_down(client_for, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     html = client_for(boss).get(reverse("programs:my_enrolments")).content.decode()
     assert reverse("people:team") in html
+
+
+def test_it_shows_a_new_managers_links_once_they_open_the_home_page(client_for):
+    person = UserFactory()
+    client = client_for(person)
+    url = reverse("programs:my_enrolments")
+    assert reverse("people:team") not in client.get(url).content.decode()
+    UserFactory(manager=person)
+    assert reverse("people:team") in client.get("/").content.decode()
+    assert reverse("people:team") in client.get(url).content.decode()
