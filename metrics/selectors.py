@@ -236,9 +236,9 @@ def cohorts(scope: Scope, programs: dict[int, ProgramInfo] | None = None) -> Coh
     )
     took_part = shared(scope, ("took_part",), lambda: _everyone_who_took_part(scope))
     if everyone_in(scope):
-        # A whole organisation (or department): the same groups in every such view of a
-        # request or refresh run, without going through its people to key them.
-        whole = ("cohorts_of_everyone", _program_key(programs), scope.department_id)
+        # A whole organisation: the same groups in every such view of a request or refresh
+        # run, without going through its people to key them.
+        whole = ("cohorts_of_everyone", _program_key(programs))
         found = scope.cache.get(("shared", *whole))
         if found is not None:
             return found
