@@ -50,11 +50,6 @@ def _scope(
         cohorts=sorted({start.strftime("%Y-%m") for _pk, _name, start in programs}, reverse=True),
         show_program=fixed_program is None,
     )
-    # The departments as (id, name) pairs in one plain query: a model choice field reads them
-    # through a server-side cursor, and twice when drawn (the `required` check, the options).
-    # Choosing one still checks it against the table.
-    departments = form.fields["department"]
-    departments.choices = [("", departments.empty_label), *department_choices()]
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     chosen = data.get("program")
     if chosen in program_ids:
@@ -111,6 +106,11 @@ def _render(
             filters=query.urlencode(),
             as_zip=wanted == "zip",
         )
+    # The departments as (id, name) pairs in one plain query, for the page only: a model choice
+    # field reads them through a server-side cursor, and twice when drawn (the `required`
+    # check, the options). A chosen one was checked against the table.
+    departments = form.fields["department"]
+    departments.choices = [("", departments.empty_label), *department_choices()]
     return render(
         request,
         "metrics/dashboard.html",

@@ -71,9 +71,9 @@ def test_it_reads_every_stored_dashboard_in_a_small_constant_number_of_queries(
         for url in user_urls:
             with django_assert_max_num_queries(counts[url]):
                 assert clients[user].get(url).status_code == 200
-    # Session and user, the filter form's choices, the stored row; a manager's line and
-    # subtree fingerprint.
-    assert max(counts.values()) <= 11
+    # Session and user, the programs, the departments, the stored row, the navigation's manager
+    # check; a manager's line and subtree fingerprint (their manager check is the view's).
+    assert max(counts.values()) <= 8
 
 
 def test_it_rebuilds_a_view_stored_on_an_earlier_day(org, client_for) -> None:
