@@ -24,6 +24,8 @@ from .scoring import MenteeData, MentorData, Reason, ScoringOptions, Weights
 
 # Pairs per chunk: a c × c block per component call, of which the c diagonal cells are used.
 _CHUNK = 128
+# Pairs per block of the skill lines: a few (block × skills) int64 arrays, 2 MB each at 60.
+_SKILL_ROWS = 4096
 
 
 def _diagonals(
@@ -120,7 +122,11 @@ def explain_many(
     hours_only, apart = extra["hours"].astype(np.int64).tolist(), extra["apart"].tolist()
     wanted = mentees.hours_per_month[rows].tolist()
     offered = mentors.hours_per_month[cols].tolist()
-    out = _skill_reasons(mentees, mentors, rows, cols, parts["skill_fit"], names)
+    out: list[list[Reason]] = []
+    for start in range(0, rows.size, _SKILL_ROWS):  # (pairs × skills) int64 work per block
+        chunk = slice(start, start + _SKILL_ROWS)
+        fit = parts["skill_fit"][chunk]
+        out += _skill_reasons(mentees, mentors, rows[chunk], cols[chunk], fit, names)
     for t, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         reasons = out[t]
         reasons.append(scoring._career_reason(mentees, i, columns["career_goal"][t], track_names))

@@ -105,8 +105,8 @@ def greedy(scores: object, capacity: object, allowed: np.ndarray | None = None) 
 
 class _Lists:
     """Per row, a prefix of its allowed columns in (score descending, column ascending) order:
-    ``cols`` (n, k) padded with -1, ``vals`` their scores (int64), ``complete`` when the
-    prefix is the whole allowed row."""
+    ``cols`` (n, k) padded with -1, ``vals`` their scores, ``complete`` when the prefix is
+    the whole allowed row."""
 
     def __init__(self, array: np.ndarray, allowed: np.ndarray | None, left: np.ndarray) -> None:
         self.array, self.allowed = array, allowed
@@ -121,8 +121,9 @@ class _Lists:
             self.dtype = np.dtype({1: np.int16, 2: np.int32}.get(array.dtype.itemsize, np.int64))
             self.neg = int(np.iinfo(self.dtype).min)
         self.missing = np.iinfo(np.int64).min
-        self.cols = np.full((n, self.k), -1, dtype=np.int64)
-        self.vals = np.full((n, self.k), self.missing, dtype=np.int64)
+        # int32 halves the lists (scores are within ±2**28, ``engine._integer_scores``).
+        self.cols = np.full((n, self.k), -1, dtype=np.int32)
+        self.vals = np.zeros((n, self.k), dtype=np.int32)
         self.complete = np.zeros(n, dtype=bool)
         self.step = max(1, _BLOCK_CELLS // m)
         room = left > 0
@@ -162,7 +163,6 @@ class _Lists:
         """New prefixes for ``rows`` over the allowed columns of mentors with ``room``."""
         r, c, v, position, complete = _prefix(self._block(rows, room), self.k, self.neg)
         self.cols[rows] = -1
-        self.vals[rows] = self.missing
         self.cols[rows[r], position] = c
         self.vals[rows[r], position] = v - 1 if self.shift else v
         self.complete[rows] = complete
@@ -182,8 +182,8 @@ class _Lists:
             found = open_.any(axis=1)
         first = open_.argmax(axis=1)
         at = np.arange(rows.size)
-        best = np.where(found, cols[at, first], 0)
-        value = np.where(found, self.vals[rows, first], self.missing)
+        best = np.where(found, cols[at, first], 0).astype(np.int64)
+        value = np.where(found, self.vals[rows, first].astype(np.int64), self.missing)
         return best, value
 
 

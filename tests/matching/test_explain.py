@@ -40,7 +40,8 @@ def test_it_gives_points_that_sum_to_the_score_matrix() -> None:
 
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("weights", WEIGHTS)
-def test_it_explains_many_pairs_as_one_pair_at_a_time(reverse: bool, weights) -> None:
+def test_it_explains_many_pairs_as_one_pair_at_a_time(reverse: bool, weights, monkeypatch) -> None:
+    monkeypatch.setattr(explain, "_SKILL_ROWS", 7)  # several blocks of skill lines
     mentees, mentors, _ = generate(400, 150, seed=6)
     mentees.target_levels[::7] = mentees.current_levels[::7]  # some seek no skill
     rows, cols = _pairs(400, 150, 300, seed=7)
