@@ -902,8 +902,8 @@ class _Solver:
         k = int(min(p.n, _COLUMN_EXTRA * p.cap[thin].max()))
         neg = _neg(np.int16)
         step = max(1, _BLOCK_CELLS // thin.size)
-        found = []
-        for start in range(0, p.n, step):
+
+        def one(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             rows = slice(start, min(start + step, p.n))
             raw = p.scores[rows][:, thin]
             block = raw.astype(np.int16)
@@ -913,7 +913,14 @@ class _Solver:
                 np.putmask(block, raw <= 0, neg)
             block = np.ascontiguousarray(block.T)
             col, row = _top_k(block, k, np.full(thin.size, neg, dtype=np.int16))
-            found.append((col, row + start, block[col, row]))
+            return col, row + start, block[col, row]
+
+        starts = range(0, p.n, step)
+        if _THREADS > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(_THREADS) as pool:
+                found = list(pool.map(one, starts))
+        else:
+            found = [one(start) for start in starts]
         col, row, value = (np.concatenate(x) for x in zip(*found, strict=True))
         # Each column's k best over all blocks: by column, score descending, then row.
         order = np.lexsort((row, -value.astype(np.int64), col))
