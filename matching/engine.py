@@ -107,7 +107,8 @@ _BLOCK_CELLS = 1 << 21
 _THREADS = min(2, os.cpu_count() or 1)
 # Candidate edges: best mentors per mentee at the start, pairs added per mentee
 # and pricing round, and how close to violating (in score points) a pair may be
-# and still be added.  Tuned on 20,000 × 5,000; correctness never depends on them.
+# and still be added.  Tuned on 20,000 × 5,000 and 50,000 × 12,500 (the latter: 24
+# within 5 points takes three flow solves, 12 within 3 four); correctness never depends on them.
 _PER_ROW = 12
 _ADD_PER_ROW = 24
 _MARGIN = 5
