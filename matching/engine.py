@@ -23,10 +23,7 @@ prices it in one of two equivalent encodings:
 
 Until 2026-12 the forced network was solved first and the bonus one only when
 that was infeasible: two solves in such rounds, and the bonus one on costs
-scaled by the bonus (more cost-scaling phases).  After a forced flow, whose
-pairs all stay candidates, ``target`` matches are known to be reachable, so
-the next round solves the forced network directly (plain ``solve``, no
-maximum-flow stage).
+scaled by the bonus (more cost-scaling phases).
 
 Pricing.  The full matrix is too big for the flow solver, so the flow is
 solved on candidate edges (top-k per mentee, the best mentees of mentors the
@@ -110,7 +107,8 @@ _BLOCK_CELLS = 1 << 21
 _THREADS = min(2, os.cpu_count() or 1)
 # Candidate edges: best mentors per mentee at the start, pairs added per mentee
 # and pricing round, and how close to violating (in score points) a pair may be
-# and still be added.  Tuned on 20,000 × 5,000; correctness never depends on them.
+# and still be added.  Tuned on 20,000 × 5,000 and 50,000 × 12,500 (the latter: 24
+# within 5 points takes three flow solves, 12 within 3 four); correctness never depends on them.
 _PER_ROW = 12
 _ADD_PER_ROW = 24
 _MARGIN = 5
@@ -748,7 +746,6 @@ class _Solver:
         # current flow's dual over the new edges (cheap) before re-solving.
         few = max(20, p.n // 200)
         dual: tuple[np.ndarray, np.ndarray] | None = None
-        flow_was_forced = False
         while True:
             rows, cols = np.divmod(codes, p.m)
             fresh = flow is None
@@ -756,9 +753,7 @@ class _Solver:
                 self.rounds += 1
                 self.edges.append(int(rows.size))
                 with self._phase("solve"):
-                    # After a forced flow, whose pairs all stay candidates, `target` matches
-                    # are known to be feasible: one plain solve, no maximum flow first.
-                    flow = self._solve(rows, cols, feasible=flow_was_forced)
+                    flow = self._solve(rows, cols)
                 self.flows.append((int((flow.mate >= 0).sum()), flow.forced))
             with self._phase("duals" if fresh else "extend"):
                 duals = _Duals(p, flow, rows, cols)
@@ -772,7 +767,7 @@ class _Solver:
             if dual is None:
                 if fresh:
                     raise RuntimeError("no dual for an optimal flow: negative cycle")
-                flow_was_forced, flow = flow.forced, None  # the new edges improve on the flow
+                flow = None  # the new edges improve on the flow
                 continue
             self.scans += 1
             with self._phase("pricing"):
@@ -792,7 +787,7 @@ class _Solver:
                 )
             codes = merged
             if violating > few:
-                flow_was_forced, flow = flow.forced, None
+                flow = None
 
     def _near_tight(
         self, codes: np.ndarray, dual: tuple[np.ndarray, np.ndarray], flow: _Flow
@@ -847,8 +842,8 @@ class _Solver:
         k = int(min(p.n, _COLUMN_EXTRA * p.cap[thin].max()))
         neg = _neg(np.int16)
         step = max(1, _BLOCK_CELLS // thin.size)
-        found = []
-        for start in range(0, p.n, step):
+
+        def one(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             rows = slice(start, min(start + step, p.n))
             raw = p.scores[rows][:, thin]
             block = raw.astype(np.int16)
@@ -858,7 +853,14 @@ class _Solver:
                 np.putmask(block, raw <= 0, neg)
             block = np.ascontiguousarray(block.T)
             col, row = _top_k(block, k, np.full(thin.size, neg, dtype=np.int16))
-            found.append((col, row + start, block[col, row]))
+            return col, row + start, block[col, row]
+
+        starts = range(0, p.n, step)
+        if _THREADS > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(_THREADS) as pool:
+                found = list(pool.map(one, starts))
+        else:
+            found = [one(start) for start in starts]
         col, row, value = (np.concatenate(x) for x in zip(*found, strict=True))
         # Each column's k best over all blocks: by column, score descending, then row.
         order = np.lexsort((row, -value.astype(np.int64), col))
@@ -890,7 +892,7 @@ class _Solver:
             ok &= p.scores[rows, cols] > 0
         return rows[ok].astype(np.int64) * p.m + cols[ok]
 
-    def _solve(self, rows: np.ndarray, cols: np.ndarray, feasible: bool = False) -> _Flow:
+    def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
         """Optimal flow on the candidate edges, in the encoding its dual is priced in.
 
         With ``maximize_matched``, one lexicographic solve (most matches, then least cost)
@@ -900,51 +902,7 @@ class _Solver:
         """
         p = self.p
         scores = p.scores[rows, cols].astype(np.int64)
-        if feasible and p.target is not None:
-            return self._forced_flow(rows, cols, scores)
         return self._min_cost_flow(rows, cols, scores, lexicographic=p.target is not None)
-
-    def _forced_flow(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> _Flow:
-        """The forced encoding solved directly, when the candidates are known to admit
-        ``target`` matches (they hold a flow that reached it): every mentee sends its unit
-        to a mentor or, ``n − target`` of them at most, through the "unmatched" hub (cost
-        ``top``, node n + m + 1).  Same optimum as the lexicographic solve, without its
-        maximum-flow stage.  (Plain ``solve`` must not be given an infeasible network.)
-        """
-        p, g = self.p, self.p.groups
-        n, m = p.n, p.m
-        sink, hub = n + m, n + m + 1
-        spare = n - p.target
-        e, ng = rows.size, g.mentor.size
-        tails = [rows, n + g.mentor]
-        heads = [n + cols, np.full(ng, sink)]
-        caps = [np.ones(e, np.int64), g.cap]
-        costs = [p.top - scores, g.cost]
-        if spare:
-            tails += [np.arange(n), np.array([hub])]
-            heads += [np.full(n, hub), np.array([sink])]
-            caps += [np.ones(n, np.int64), np.array([spare])]
-            costs += [np.full(n, p.top), np.zeros(1, np.int64)]
-        solver = SimpleMinCostFlow()
-        solver.add_arcs_with_capacity_and_unit_cost(
-            np.concatenate(tails).astype(np.int32),
-            np.concatenate(heads).astype(np.int32),
-            np.concatenate(caps).astype(np.int64),
-            np.concatenate(costs).astype(np.int64),
-        )
-        solver.set_nodes_supplies(
-            np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n, np.int64), -n)
-        )
-        with self._phase("solver"):
-            status = solver.solve()
-        if status != solver.OPTIMAL:
-            raise RuntimeError(f"min-cost flow failed with status {status}")
-        used = np.asarray(solver.flows(np.arange(e, dtype=np.int32))) > 0
-        mate = np.full(n, -1, dtype=np.int64)
-        mate[rows[used]] = cols[used]
-        group_flow = np.asarray(solver.flows(np.arange(e, e + ng, dtype=np.int32)))
-        matched = int(np.count_nonzero(used))
-        return _Flow(0, True, mate, group_flow.astype(np.int64), n - matched, spare)
 
     def _min_cost_flow(
         self,

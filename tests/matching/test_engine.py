@@ -169,9 +169,9 @@ def tight_market(seed: int, n: int = 120, m: int = 40) -> Instance:
 def test_it_stays_optimal_over_forced_re_solves_and_bounded_pricing_passes(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Short lists force re-solves after forced flows (solved without the maximum-flow stage,
-    # with the hub for mentees nobody may take) and dual extensions (whose pricing pass
-    # reads only the rows its bound cannot clear, whatever their share).
+    # Short lists force re-solves after forced flows (with the hub for mentees nobody may
+    # take) and dual extensions (whose pricing pass reads only the rows its bound cannot
+    # clear, whatever their share).
     monkeypatch.setattr(engine, "_PER_ROW", 2)
     monkeypatch.setattr(engine, "_ADD_PER_ROW", 2)
     monkeypatch.setattr(engine, "_FULL_SHARE", 1.0)
