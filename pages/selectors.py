@@ -109,11 +109,40 @@ def _unconfirmed(user, live: list[Mentorship]) -> list[Mentorship]:
     return found[:PER_SOURCE]
 
 
+# What the home page and its to-do list read of a live mentorship (the rows have some hundred
+# columns in all: reading and compiling them cost more than the rest of the query).
+LIVE_FIELDS = (
+    "status",
+    "mentor_id",
+    "mentee_id",
+    "started_on",
+    "created_at",
+    "program__name",
+    "program__meeting_cadence",
+    "mentor__full_name",
+    "mentor__email",
+    "mentee__full_name",
+    "mentee__email",
+    "agreement__mentor_confirmed_at",
+    "agreement__mentee_confirmed_at",
+)
+
+
 def live_mentorships(user) -> list[Mentorship]:
     """The person's live mentorships as the home page lists them (program, both people, the
-    agreement), each with its last check-in's day and agreed next meeting, which the to-do
-    list's check-ins due are computed from: one query."""
-    return list(with_last_checkin(mentorships_for_participant(user)))
+    agreement: LIVE_FIELDS of them), each with its last check-in's day and agreed next
+    meeting, which the to-do list's check-ins due are computed from: one query."""
+    return list(with_last_checkin(mentorships_for_participant(user)).only(*LIVE_FIELDS))
+
+
+# What the list shows of each source's rows.
+SHOWN_FIELDS = {
+    "invitations": ("survey__kind", "survey__closes_on", "survey__program__name"),
+    "requests": ("mentee__full_name", "mentee__email", "round__due_on", "round__program__name"),
+    "milestones": ("title", "due_date", "goal__mentorship__id"),
+    "actions": ("text", "due_date", "mentorship_id"),
+    "choosable": ("name", "slug"),
+}
 
 
 def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
@@ -214,7 +243,9 @@ def participant_todos(
         )
 
     def rows(name: str) -> list:
-        return list(sources[name][:PER_SOURCE]) if probe.get(f"has_{name}") else []
+        if not probe.get(f"has_{name}"):
+            return []
+        return list(sources[name].only(*SHOWN_FIELDS[name])[:PER_SOURCE])
 
     for inv in rows("invitations"):
         kind = inv.survey.get_kind_display().lower()
