@@ -11,6 +11,8 @@ from __future__ import annotations
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from core.links import url_format
+
 register = template.Library()
 
 NAV = {
@@ -42,9 +44,8 @@ NAV = {
     "erase": "people:erase_find",
     "logout": "logout",
 }
-# Links with the person's id: reversed with this stand-in, which is then replaced.
+# Links with the person's id: kept as `str.format` patterns (core.links.url_format).
 PERSONAL = {"profile": "people:profile", "mentor_stats": "checkins:mentor_stats"}
-_STAND_IN = 987654321
 
 _memo: dict[tuple, dict[str, str]] = {}
 
@@ -54,7 +55,7 @@ def _links() -> dict[str, str]:
     found = _memo.get(key)
     if found is None:
         found = {name: reverse(view) for name, view in NAV.items()}
-        found.update({name: reverse(view, args=[_STAND_IN]) for name, view in PERSONAL.items()})
+        found.update({name: url_format(view) for name, view in PERSONAL.items()})
         _memo[key] = found
     return found
 
@@ -67,5 +68,5 @@ def nav_links(context) -> dict[str, str]:
     pk = str(getattr(user, "pk", "") or "")
     return {
         **links,
-        **{name: links[name].replace(str(_STAND_IN), pk) for name in PERSONAL},
+        **{name: links[name].format(pk) for name in PERSONAL},
     }
