@@ -86,10 +86,8 @@ P. Wolfe, "Decomposition principle for linear programs", Oper. Res. 8 (1960).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -97,14 +95,14 @@ from typing import TypeVar
 import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
+from . import threads
+
 # Real scores must satisfy |score| < _SCORE_LIMIT so int32 work blocks have
 # head-room for masking and price offsets (see _Pricer).
 _SCORE_LIMIT = 2**28
 _INF = np.int64(2**62)
 # Rows per work block are chosen so a block holds about this many cells.
 _BLOCK_CELLS = 1 << 21
-# Full-matrix passes run blocks on this many threads (numpy releases the GIL).
-_THREADS = min(2, os.cpu_count() or 1)
 # Candidate edges: best mentors per mentee at the start, pairs added per mentee
 # and pricing round, and how close to violating (in score points) a pair may be
 # and still be added.  Tuned on 20,000 × 5,000 and 50,000 × 12,500 (the latter: 24
@@ -223,10 +221,7 @@ class _Problem:
             rows = slice(start, stop) if only is None else only[start:stop]
             return work(rows, self._block(rows, dtype, offset))
 
-        if _THREADS > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(_THREADS) as pool:
-                return list(pool.map(one, starts))
-        return [one(start) for start in starts]
+        return threads.each(one, starts)
 
     def _block(
         self, rows: slice | np.ndarray, dtype: type, offset: np.ndarray | None
@@ -855,12 +850,7 @@ class _Solver:
             col, row = _top_k(block, k, np.full(thin.size, neg, dtype=np.int16))
             return col, row + start, block[col, row]
 
-        starts = range(0, p.n, step)
-        if _THREADS > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(_THREADS) as pool:
-                found = list(pool.map(one, starts))
-        else:
-            found = [one(start) for start in starts]
+        found = threads.each(one, range(0, p.n, step))
         col, row, value = (np.concatenate(x) for x in zip(*found, strict=True))
         # Each column's k best over all blocks: by column, score descending, then row.
         order = np.lexsort((row, -value.astype(np.int64), col))

@@ -40,11 +40,9 @@ Networks 13, 1983).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
+from . import threads
 from .engine import _capacity, _integer_scores
 
 # Candidate lists: each row keeps the cells at or above the _RANK-th largest maximum of its
@@ -54,7 +52,6 @@ _RANK = 8
 _CANDIDATES = 48
 # Rows per block of the first pass: about this many cells per block.
 _BLOCK_CELLS = 1 << 21
-_THREADS = min(2, os.cpu_count() or 1)
 
 
 def greedy(scores: object, capacity: object, allowed: np.ndarray | None = None) -> np.ndarray:
@@ -132,12 +129,7 @@ class _Lists:
         def one(start: int) -> None:
             self._fill(np.arange(start, min(start + self.step, n)), room)
 
-        if _THREADS > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(_THREADS) as pool:
-                list(pool.map(one, starts))
-        else:
-            for start in starts:
-                one(start)
+        threads.each(one, starts)
 
     def _block(self, rows: np.ndarray, room: np.ndarray) -> np.ndarray:
         """Work cells of ``rows``: masked (``neg``) where the pair is not allowed or the

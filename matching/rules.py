@@ -35,14 +35,13 @@ rules into a given mask in place). ``row_violations`` is the same for one mentee
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
+from . import threads
 from .scoring import MenteeData, MentorData
 
 RULES: tuple[str, ...] = (
@@ -54,8 +53,6 @@ RULES: tuple[str, ...] = (
     "min_score",
 )
 BIT: dict[str, int] = {name: 1 << k for k, name in enumerate(RULES)}
-# Row chunks are computed on this many threads (numpy releases the GIL).
-_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -241,14 +238,8 @@ def _prepare(
 
 
 def _each_chunk(n: int, chunk: int, work: Callable[[slice], None]) -> None:
-    """``work(rows)`` for every row chunk, on ``_THREADS`` threads (numpy releases the GIL)."""
-    chunks = [slice(s, min(s + chunk, n)) for s in range(0, n, chunk)]
-    if _THREADS > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(_THREADS) as pool:
-            list(pool.map(work, chunks))
-    else:
-        for rows in chunks:
-            work(rows)
+    """``work(rows)`` for every row chunk, on both cores (`threads.each`)."""
+    threads.each(work, (slice(s, min(s + chunk, n)) for s in range(0, n, chunk)))
 
 
 def row_violations(

@@ -23,13 +23,13 @@ M. L. Balinski, H. P. Young, *Fair Representation*, 1982), so they sum to 100.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
+
+from . import threads
 
 MAX_LEVEL = 5
 STYLE_NAMES: tuple[str, ...] = ("structured", "exploratory", "direct", "supportive")
@@ -64,8 +64,6 @@ _TABLE_CELLS = 8_000_000
 _MERGED_CELLS = 16_000_000
 # Largest skill-fit table (``_fit_table``): its flat index must fit in uint16.
 _FIT_TABLE_CELLS = 65_536
-# Chunks of the score matrix are computed on this many threads (numpy releases the GIL).
-_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -623,7 +621,7 @@ def score_matrix(
 
     O(n·m·s) time, all in numpy (skill fit is the s factor; the other five
     components are table look-ups, O(n·m) plus O(k·m) to build each table for
-    its k distinct mentee keys), chunks on ``_THREADS`` threads (numpy releases
+    its k distinct mentee keys), chunks on both cores (``threads.each``; numpy releases
     the GIL); O(threads·chunk·m) memory beside the result.
     """
     if np.dtype(dtype) not in (np.dtype(np.int8), np.dtype(np.int16)):
@@ -656,13 +654,7 @@ def score_matrix(
         for plan in plans:
             block += _plan_rows(plan, rows)
 
-    starts = range(0, n, chunk)
-    if _THREADS > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(_THREADS) as pool:
-            list(pool.map(one, starts))
-    else:
-        for start in starts:
-            one(start)
+    threads.each(one, range(0, n, chunk))
     return out
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import scoring
+from matching import scoring, threads
 from matching.scoring import (
     MAX_LEVEL,
     MenteeData,
@@ -270,7 +270,7 @@ def test_it_scores_the_same_in_one_byte_per_pair(monkeypatch: pytest.MonkeyPatch
     mentees, mentors = people(10)
     wide = score_matrix(mentees, mentors, chunk=3)
     narrow = score_matrix(mentees, mentors, chunk=3, dtype=np.int8)
-    monkeypatch.setattr(scoring, "_THREADS", 1)
+    monkeypatch.setattr(threads, "THREADS", 1)
     assert narrow.dtype == np.int8
     assert np.array_equal(narrow, wide)
     assert np.array_equal(score_matrix(mentees, mentors, chunk=3), wide)
