@@ -21,7 +21,7 @@ from feedback.selectors import pending_invitations, pending_requests
 from imports.models import BatchStatus
 from imports.selectors import batches_visible_to
 from matching.models import MatchingRun, Proposal, ProposalStatus, RunStatus
-from mentorships.models import Agreement, GoalStatus, Mentorship, MentorshipStatus, Milestone
+from mentorships.models import Agreement, Mentorship, MentorshipStatus
 from mentorships.selectors import (
     count_subquery,
     mentorships_for_participant,
@@ -34,7 +34,7 @@ from people.selectors import direct_reports, remember_reporting_path, subtree
 from programs.models import CADENCE_DAYS
 from programs.selectors import pending_approvals
 from reminders.models import AtRiskFlag
-from reminders.selectors import upcoming_of, with_last_checkin
+from reminders.selectors import open_milestones_of, upcoming_of, with_last_checkin
 from selfmatch.selectors import choosable_programs_query, mentor_inbox
 
 # A check-in, milestone or action item shows up this many days before it is due.
@@ -151,17 +151,7 @@ def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
     return {
         "invitations": pending_invitations(user, today=today),
         "requests": pending_requests(user),
-        "milestones": (
-            Milestone.objects.filter(
-                done_at__isnull=True,
-                due_date__lte=soon,
-                goal__mentorship__status=MentorshipStatus.ACTIVE,
-            )
-            .filter(Q(goal__mentorship__mentor=user) | Q(goal__mentorship__mentee=user))
-            .exclude(goal__status=GoalStatus.DROPPED)
-            .select_related("goal__mentorship")
-            .order_by("due_date", "id")
-        ),
+        "milestones": open_milestones_of(user).filter(due_date__lte=soon),
         "actions": (
             ActionItem.objects.filter(
                 owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE

@@ -146,15 +146,19 @@ def upcoming_checkins_for(user, *, today: date) -> list[UpcomingCheckIn]:
     return upcoming_of(mentorships, today=today)
 
 
-def upcoming_milestones_for(user, *, today: date) -> QuerySet:
+def open_milestones_of(user) -> QuerySet:
+    """The milestones not done yet of `user`'s active pairings (goals not dropped), soonest
+    first: narrow them by due date."""
     return (
         Milestone.objects.filter(
-            done_at__isnull=True,
-            due_date__gte=today,
-            goal__mentorship__status=MentorshipStatus.ACTIVE,
+            done_at__isnull=True, goal__mentorship__status=MentorshipStatus.ACTIVE
         )
         .filter(Q(goal__mentorship__mentor=user) | Q(goal__mentorship__mentee=user))
         .exclude(goal__status=GoalStatus.DROPPED)
         .select_related("goal__mentorship")
         .order_by("due_date", "id")
     )
+
+
+def upcoming_milestones_for(user, *, today: date) -> QuerySet:
+    return open_milestones_of(user).filter(due_date__gte=today)
