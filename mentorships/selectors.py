@@ -343,23 +343,31 @@ ENROLMENT_ROW_FIELDS = (
 )
 
 
-def program_enrolments(program: Program) -> QuerySet:
-    """Every enrolment of a program with its mentor load and whether it is paired, as the
-    values the enrolment list shows (ENROLMENT_ROW_FIELDS: plain dicts, no model instances)."""
+def program_enrolments(program: Program) -> QuerySet[Enrolment]:
+    """Every enrolment of a program with its mentor load and a live pairing's id if it has
+    one, by role and name: filter and count it, then read a page of ENROLMENT_ROW_FIELDS
+    (`.values(...)`, then `enrolment_rows`). The pairing is two scalar subqueries, not an
+    EXISTS, which PostgreSQL would answer by hashing every live pairing of every program
+    before showing 50 rows."""
+    live_mentee = _live_mentorships("program_id", "user_id", "mentee").values("pk")[:1]
+    live_mentor = _live_mentorships("program_id", "user_id", "mentor").values("pk")[:1]
     return (
         Enrolment.objects.filter(program=program)
-        .annotate(load=_load_subquery(), paired=_has_live_mentorship())
+        .annotate(
+            load=_load_subquery(),
+            paired=Coalesce(Subquery(live_mentee), Subquery(live_mentor)),
+        )
         .order_by("role", "user__full_name", "pk")
-        .values(*ENROLMENT_ROW_FIELDS)
     )
 
 
-def with_skills_text(enrolments: Iterable[dict]) -> list[dict]:
-    """The enrolment rows (a page of `program_enrolments`), each with "skills_text": its
-    skills as the list shows them (`programs.selectors.skill_texts`, one query)."""
+def enrolment_rows(enrolments: Iterable[dict]) -> list[dict]:
+    """A page of `program_enrolments` values as the list shows them: "paired" a yes or no, and
+    "skills_text", the skills (`programs.selectors.skill_texts`, one query)."""
     rows = list(enrolments)
     texts = skill_texts(row["pk"] for row in rows)
     for row in rows:
+        row["paired"] = row["paired"] is not None
         row["skills_text"] = texts.get(row["pk"], "")
     return rows
 
