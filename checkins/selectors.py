@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from core.compiled import compiled_rows
 from core.privacy import suppress
 from mentorships.models import LIVE_STATUSES, Mentorship, Milestone
 from programs.models import CADENCE_DAYS, Program
@@ -397,26 +398,32 @@ def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
     )
 
 
-def board_look(program: Program, today: date) -> tuple[list[int], dict[str, int], bool]:
-    """`stale_health_ids(today, program)` and `board_counts(program)` in one query (a UNION
-    ALL of the stale ids and the counts per severity, told apart by a first column of -1 on
-    the ids): what the board reads before its page, when nothing is stale (most of the time)."""
+@compiled_rows
+def _board_look_rows(program_id: int, today: date, cadence: str) -> QuerySet:
     ids = {"kind": Value(-1), "ident": F("pk"), "off": Value(0)}
     flagged = (
-        Mentorship.objects.filter(health_stale=True, program=program)
+        Mentorship.objects.filter(health_stale=True, program_id=program_id)
         .order_by()
         .annotate(**ids)
         .values_list(*ids)
     )
     ids["ident"] = F("mentorship_id")
     dated = (
-        MentorshipHealth.objects.filter(program=program, next_change_on__lte=today)
+        MentorshipHealth.objects.filter(program_id=program_id, next_change_on__lte=today)
         .order_by()
         .annotate(**ids)
         .values_list(*ids)
     )
+    return _severity_counts(program_id, cadence).order_by().union(flagged, dated, all=True)
+
+
+def board_look(program: Program, today: date) -> tuple[list[int], dict[str, int], bool]:
+    """`stale_health_ids(today, program)` and `board_counts(program)` in one query (a UNION
+    ALL of the stale ids and the counts per severity, told apart by a first column of -1 on
+    the ids, built once: `core.compiled`): what the board reads before its page, when nothing
+    is stale (most of the time)."""
     stale, by_severity = set(), []
-    for kind, value, off in _severity_counts(program).order_by().union(flagged, dated, all=True):
+    for kind, value, off in _board_look_rows(program.pk, today, program.meeting_cadence):
         if kind == -1:
             stale.add(value)
         else:
@@ -424,11 +431,11 @@ def board_look(program: Program, today: date) -> tuple[list[int], dict[str, int]
     return sorted(stale), *_board_counts(sorted(by_severity))
 
 
-def _severity_counts(program: Program) -> QuerySet:
+def _severity_counts(program_id: int, cadence: str) -> QuerySet:
     return (
-        MentorshipHealth.objects.filter(program=program)
+        MentorshipHealth.objects.filter(program_id=program_id)
         .values_list("severity")
-        .annotate(n=Count("pk"), off=Count("pk", filter=~Q(cadence=program.meeting_cadence)))
+        .annotate(n=Count("pk"), off=Count("pk", filter=~Q(cadence=cadence)))
     )
 
 
@@ -448,7 +455,7 @@ def board_counts(program: Program) -> tuple[dict[str, int], bool]:
     some row was computed with another cadence than the program's (it changed since). One
     query grouped by severity, the board index's first key after the program, so it is read
     in order with no sort (grouping by the cadence text too cost a collated sort)."""
-    return _board_counts(_severity_counts(program).order_by("severity"))
+    return _board_counts(_severity_counts(program.pk, program.meeting_cadence).order_by("severity"))
 
 
 class BoardRows:

@@ -18,10 +18,14 @@ def keyed_count(qs: QuerySet, key: str) -> QuerySet:
     )
 
 
+def counts_query(*grouped: QuerySet, **querysets: QuerySet) -> QuerySet:
+    """The (key, n) rows of `counts`, as one queryset: a UNION ALL of the counts."""
+    first, *rest = [*grouped, *(keyed_count(qs, key) for key, qs in querysets.items())]
+    return first.union(*rest, all=True) if rest else first
+
+
 def counts(*grouped: QuerySet, **querysets: QuerySet) -> dict[str, int]:
     """{key: number of rows} of each of `querysets`, with the (key, n) rows of `grouped` (a
     grouped count, e.g. per status), in one query: a UNION ALL of the counts. Keys must not
     clash: a grouped row missing from the result counted nothing."""
-    parts = [*grouped, *(keyed_count(qs, key) for key, qs in querysets.items())]
-    first, *rest = parts
-    return dict(first.union(*rest, all=True) if rest else first)
+    return dict(counts_query(*grouped, **querysets))

@@ -498,8 +498,12 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
 def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
     filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_skills_text(page.object_list)
+    # Counted on the enrolments alone (the people's columns of the rows would join them in).
+    enrolments = filterset.qs
+    page = CountedPaginator(
+        enrolments.values(*selectors.ENROLMENT_ROW_FIELDS), 50, count=enrolments.count()
+    ).get_page(request.GET.get("page"))
+    page.object_list = selectors.enrolment_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -1,0 +1,68 @@
+"""Reads whose SQL is built once (core.compiled): the same rows as the queryset built afresh."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import Count
+
+from core.compiled import compiled_rows
+from mentorships.models import Mentorship
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@compiled_rows
+def _started_since(program_id: int, since: date, status: str):
+    return (
+        Mentorship.objects.filter(program_id=program_id, started_on__gte=since, status=status)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+
+
+def test_it_runs_the_sql_built_once_with_each_calls_values():
+    today = date.today()
+    first, second = factories.ProgramFactory(), factories.ProgramFactory()
+    old = factories.MentorshipFactory(program=first, started_on=today - timedelta(days=30))
+    new = factories.MentorshipFactory(program=first, started_on=today)
+    other = factories.MentorshipFactory(program=second, started_on=today, status="paused")
+    for args in (
+        (first.pk, today - timedelta(days=40), "active"),
+        (first.pk, today, "active"),
+        (second.pk, today, "paused"),
+        (second.pk, today, "active"),
+    ):
+        assert _started_since(*args) == list(_started_since.build(*args))
+    assert _started_since(first.pk, today - timedelta(days=40), "active") == [
+        (old.pk, "active"),
+        (new.pk, "active"),
+    ]
+    assert _started_since(second.pk, today, "paused") == [(other.pk, "paused")]
+
+
+def test_it_refuses_an_argument_that_does_not_reach_the_sql_as_a_parameter():
+    @compiled_rows
+    def by_prefix(prefix: str):
+        return Mentorship.objects.filter(mentee__email__startswith=prefix).values_list("pk")
+
+    with pytest.raises(ValueError, match="do not reach the SQL"):
+        by_prefix("a")
+
+
+def test_it_reads_in_one_query(django_assert_num_queries):
+    @compiled_rows
+    def per_status(program_id: int):
+        return (
+            Mentorship.objects.filter(program_id=program_id)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+
+    program = factories.ProgramFactory()
+    factories.MentorshipFactory.create_batch(2, program=program)
+    per_status(program.pk)
+    with django_assert_num_queries(1):
+        assert per_status(program.pk) == [("active", 2)]
