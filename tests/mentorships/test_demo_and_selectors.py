@@ -44,6 +44,22 @@ def test_it_counts_mentors_at_capacity_as_mentor_load_does(program, hr_user):
 
 
 @pytest.mark.django_db
+def test_it_counts_mentors_over_capacity_and_only_this_programs_live_pairings(program):
+    over = enrol(program, role="mentor", capacity=1)
+    below = enrol(program, role="mentor", capacity=3)
+    elsewhere = factories.ProgramFactory(status="active")
+    for _ in range(2):  # two live pairings for a capacity of one: full
+        factories.MentorshipFactory(program=program, mentor=over, mentee=enrol(program))
+    factories.MentorshipFactory(program=program, mentor=below, mentee=enrol(program))
+    factories.MentorshipFactory(program=program, mentor=below, status="ended")
+    for _ in range(3):  # another program's pairings don't fill this one's capacity
+        factories.MentorshipFactory(program=elsewhere, mentor=below)
+    load = selectors.mentor_load(program)
+    _, full_n, total_n, _ = selectors.pairings_overview(program)
+    assert (full_n, total_n) == (sum(1 for used, cap in load.values() if used >= cap), 2) == (1, 2)
+
+
+@pytest.mark.django_db
 def test_it_reads_the_pairings_overview_as_the_separate_reads_did(program, hr_user):
     mentor = enrol(program, role="mentor", capacity=2)
     enrol(program, role="mentor", capacity=1)  # idle
