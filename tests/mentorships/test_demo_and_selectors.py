@@ -109,6 +109,21 @@ def test_it_annotates_goal_progress(pairing):
 
 
 @pytest.mark.django_db
+def test_it_counts_a_pairings_milestones_over_all_its_goals_and_no_other(pairing, program):
+    for milestones_done in ([True, True, False], [False], [True], []):
+        goal = factories.GoalFactory(mentorship=pairing)
+        for done in milestones_done:
+            factories.MilestoneFactory(goal=goal, done_at="2026-01-01T00:00Z" if done else None)
+    other = factories.MilestoneFactory(goal__mentorship__program=program).goal.mentorship
+    rows = {m.pk: m for m in selectors.with_progress(Mentorship.objects.all())}
+    row = rows[pairing.pk]
+    assert (row.goal_count, row.milestones_total, row.milestones_done) == (4, 5, 3)
+    assert (rows[other.pk].milestones_total, rows[other.pk].milestones_done) == (1, 0)
+    listed = {m.pk: m for m in selectors.program_pairings(program)}
+    assert (listed[pairing.pk].milestones_total, listed[pairing.pk].milestones_done) == (5, 3)
+
+
+@pytest.mark.django_db
 def test_it_seeds_demo_pairings_idempotently():
     # Transactional tests flush the data migration's skills; put them back.
     for category, names in SKILLS.items():
