@@ -47,13 +47,24 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _milestone_count(milestones: QuerySet[Milestone]) -> Coalesce:
+    """How many of `milestones` (filtered on their own columns) a mentorship's goals hold: a
+    count per goal by the index on milestone.goal_id, summed over the mentorship's goals. A
+    count joining milestones to goals let PostgreSQL hash-join, scanning every milestone once
+    per row shown (≈ 1.4 ms a row on the bench's pairings list)."""
+    per_goal = Goal.objects.filter(mentorship=OuterRef("pk")).annotate(
+        n=_count(milestones.filter(goal=OuterRef("pk")))
+    )
+    summed = per_goal.order_by().annotate(s=Func(F("n"), function="SUM")).values("s")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
 def _progress_counts() -> dict:
     """goal_count, milestones_total and milestones_done, as annotations of a mentorship."""
-    milestones = Milestone.objects.filter(goal__mentorship=OuterRef("pk"))
     return {
         "goal_count": _count(Goal.objects.filter(mentorship=OuterRef("pk"))),
-        "milestones_total": _count(milestones),
-        "milestones_done": _count(milestones.filter(done_at__isnull=False)),
+        "milestones_total": _milestone_count(Milestone.objects.all()),
+        "milestones_done": _milestone_count(Milestone.objects.filter(done_at__isnull=False)),
     }
 
 

@@ -44,6 +44,22 @@ def test_it_counts_mentors_at_capacity_as_mentor_load_does(program, hr_user):
 
 
 @pytest.mark.django_db
+def test_it_counts_mentors_over_capacity_and_only_this_programs_live_pairings(program):
+    over = enrol(program, role="mentor", capacity=1)
+    below = enrol(program, role="mentor", capacity=3)
+    elsewhere = factories.ProgramFactory(status="active")
+    for _ in range(2):  # two live pairings for a capacity of one: full
+        factories.MentorshipFactory(program=program, mentor=over, mentee=enrol(program))
+    factories.MentorshipFactory(program=program, mentor=below, mentee=enrol(program))
+    factories.MentorshipFactory(program=program, mentor=below, status="ended")
+    for _ in range(3):  # another program's pairings don't fill this one's capacity
+        factories.MentorshipFactory(program=elsewhere, mentor=below)
+    load = selectors.mentor_load(program)
+    _, full_n, total_n, _ = selectors.pairings_overview(program)
+    assert (full_n, total_n) == (sum(1 for used, cap in load.values() if used >= cap), 2) == (1, 2)
+
+
+@pytest.mark.django_db
 def test_it_reads_the_pairings_overview_as_the_separate_reads_did(program, hr_user):
     mentor = enrol(program, role="mentor", capacity=2)
     enrol(program, role="mentor", capacity=1)  # idle
@@ -90,6 +106,21 @@ def test_it_annotates_goal_progress(pairing):
     factories.MilestoneFactory(goal=goal)
     row = selectors.goals_with_progress(pairing).get()
     assert (row.milestones_done, row.milestones_total) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_it_counts_a_pairings_milestones_over_all_its_goals_and_no_other(pairing, program):
+    for milestones_done in ([True, True, False], [False], [True], []):
+        goal = factories.GoalFactory(mentorship=pairing)
+        for done in milestones_done:
+            factories.MilestoneFactory(goal=goal, done_at="2026-01-01T00:00Z" if done else None)
+    other = factories.MilestoneFactory(goal__mentorship__program=program).goal.mentorship
+    rows = {m.pk: m for m in selectors.with_progress(Mentorship.objects.all())}
+    row = rows[pairing.pk]
+    assert (row.goal_count, row.milestones_total, row.milestones_done) == (4, 5, 3)
+    assert (rows[other.pk].milestones_total, rows[other.pk].milestones_done) == (1, 0)
+    listed = {m.pk: m for m in selectors.program_pairings(program)}
+    assert (listed[pairing.pk].milestones_total, listed[pairing.pk].milestones_done) == (5, 3)
 
 
 @pytest.mark.django_db
