@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -145,45 +146,121 @@ SHOWN_FIELDS = {
 }
 
 
-def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
-    """The to-do list's sources that are empty for most people, as querysets: _probe asks in
-    one query which of them hold anything, and only those are read."""
-    return {
-        "invitations": pending_invitations(user, today=today),
-        "requests": pending_requests(user),
-        "milestones": open_milestones_of(user).filter(due_date__lte=soon),
-        "actions": (
-            ActionItem.objects.filter(
-                owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
-            )
-            .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
-            .order_by(F("due_date").asc(nulls_last=True), "id")
-        ),
-        "choosable": choosable_programs_query(user),
-    }
+def _actions_due(user, *, today: date, soon: date) -> QuerySet:
+    return (
+        ActionItem.objects.filter(
+            owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
+        )
+        .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
 
 
-def _probe(user, *, today: date) -> dict:
-    """One query on the person's own row: whether each source holds anything, the requests
-    waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
-    and their stored reporting path (remembered for `subtree`, which then reads it no more).
-    The sources themselves under "sources", to read those that hold something."""
-    sources = _sources(user, today=today, soon=today + timedelta(days=DUE_SOON_DAYS))
+# The to-do list's sources that are empty for most people, each built for one person as
+# (user, today=, soon=) -> queryset: _probe asks in one query which of them hold anything, and
+# only those are built again and read.
+_SOURCES = {
+    "invitations": lambda user, today, soon: pending_invitations(user, today=today),
+    "requests": lambda user, today, soon: pending_requests(user),
+    "milestones": lambda user, today, soon: open_milestones_of(user).filter(due_date__lte=soon),
+    "actions": _actions_due,
+    "choosable": lambda user, today, soon: choosable_programs_query(user),
+}
+
+
+def _probe_query(user, *, today: date) -> QuerySet:
+    """The probe (see _probe) as a values() queryset of the person's row."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
     inbox = mentor_inbox(user).order_by()
     first_due = inbox.filter(due_at__isnull=False).order_by("due_at").values("due_at")[:1]
-    row = (
+    return (
         User.objects.filter(pk=user.pk)
         .values(
             "reporting_path",
             manages_anyone=Exists(direct_reports(user)),
             inbox_n=count_subquery(inbox),
             inbox_first=Subquery(first_due),
-            **{f"has_{name}": Exists(qs) for name, qs in sources.items()},
+            **{
+                f"has_{name}": Exists(build(user, today=today, soon=soon))
+                for name, build in _SOURCES.items()
+            },
         )
-        .first()
-    ) or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
+        .order_by()
+    )
+
+
+# Stand-ins no request has (an id no row takes, a day long gone): the probe is built and
+# compiled once with them, then run with each request's values in their place.
+_ANY_PK = -1_987_654_321
+_ANY_DAY = date(1901, 2, 3)
+_COMPILED: dict[tuple[str, str], tuple | None] = {}
+
+
+def _compile(qs: QuerySet, stand_ins: dict) -> tuple | None:
+    """(compiler, sql, slots, names, converters) of a values() queryset built with `stand_ins`
+    ({stand-in value: its name}): each parameter is a slot, (name, adapt) for a stand-in (adapt:
+    the database form of a day, or None) or (None, the constant). None when a stand-in is
+    written into the SQL itself rather than passed as a parameter: then it can't be reused."""
+    compiler = qs.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if any(str(value) in sql for value in stand_ins):
+        return None
+    adapt_day = connection.ops.adapt_datefield_value
+    forms: dict = {}
+    for value, name in stand_ins.items():
+        forms[value] = (name, None)
+        if isinstance(value, date):
+            forms.setdefault(adapt_day(value), (name, adapt_day))
+    slots = []
+    for param in params:
+        try:
+            slot = forms.get(param) if not isinstance(param, bool) else None
+        except TypeError:  # unhashable: a constant
+            slot = None
+        slots.append(slot or (None, param))
+    if not any(name for name, _ in slots):
+        return None
+    query = qs.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    converters = compiler.get_converters([col for col, _, _ in compiler.select])
+    return compiler, sql, slots, names, converters
+
+
+def _probe(user, *, today: date) -> dict:
+    """One query on the person's own row: whether each source holds anything, the requests
+    waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
+    and their stored reporting path (remembered for `subtree`, which then reads it no more).
+    The query (ten subqueries) is built and compiled once per process and database, with
+    stand-ins for the person and the day: building it cost more than running it."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    key = (connection.alias, connection.vendor)
+    if key not in _COMPILED:
+        any_soon = _ANY_DAY + timedelta(days=DUE_SOON_DAYS)
+        stand_ins = {_ANY_PK: "pk", _ANY_DAY: "today", any_soon: "soon"}
+        _COMPILED[key] = _compile(_probe_query(User(pk=_ANY_PK), today=_ANY_DAY), stand_ins)
+    compiled = _COMPILED[key]
+    if compiled is None:
+        row = _probe_query(user, today=today).first()
+    else:
+        compiler, sql, slots, names, converters = compiled
+        values = {"pk": user.pk, "today": today, "soon": soon}
+        params = [
+            constant_or_adapt
+            if name is None
+            else constant_or_adapt(values[name])
+            if constant_or_adapt
+            else values[name]
+            for name, constant_or_adapt in slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        row = dict(zip(names, rows[0], strict=True)) if rows else None
+    row = row or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
     remember_reporting_path(user, row["reporting_path"])
-    return {**row, "sources": sources}
+    return {**row, "source": lambda name: _SOURCES[name](user, today=today, soon=soon)}
 
 
 def participant_todos(
@@ -200,7 +277,6 @@ def participant_todos(
     soon = today + timedelta(days=DUE_SOON_DAYS)
     if probe is None:
         probe = _probe(user, today=today)
-    sources = probe["sources"]
     later: tuple[str, date] | None = None
     if live is None:
         live = live_mentorships(user)
@@ -235,7 +311,7 @@ def participant_todos(
     def rows(name: str) -> list:
         if not probe.get(f"has_{name}"):
             return []
-        return list(sources[name].only(*SHOWN_FIELDS[name])[:PER_SOURCE])
+        return list(probe["source"](name).only(*SHOWN_FIELDS[name])[:PER_SOURCE])
 
     for inv in rows("invitations"):
         kind = inv.survey.get_kind_display().lower()
