@@ -31,7 +31,12 @@ from mentorships.selectors import (
 from outbox.models import EmailStatus, OutgoingEmail
 from people.models import User
 from people.permissions import is_hr
-from people.selectors import direct_reports, remember_reporting_path, subtree
+from people.selectors import (
+    direct_reports,
+    remember_reporting_path,
+    reporting_path_of,
+    subtree,
+)
 from programs.models import CADENCE_DAYS
 from programs.selectors import pending_approvals
 from reminders.models import AtRiskFlag
@@ -226,38 +231,52 @@ def _compile(qs: QuerySet, stand_ins: dict) -> tuple | None:
     return compiler, sql, slots, names, converters
 
 
+def _one_row(name: str, build, stand_ins: dict, values: dict) -> dict | None:
+    """The one row of the values() queryset `build(stand-in values or None)` for `values`
+    ({name: this request's value}). Built and compiled once per process and database with
+    `stand_ins` ({stand-in value: name}) when given None, then run with each request's values in
+    their place: building and compiling a query of many subqueries cost more than running it.
+    Built for `values` each time (`build(values)`) if it can't be reused."""
+    key = (name, connection.alias, connection.vendor)
+    if key not in _COMPILED:
+        _COMPILED[key] = _compile(build(None), stand_ins)
+    compiled = _COMPILED[key]
+    if compiled is None:
+        return build(values).first()
+    compiler, sql, slots, names, converters = compiled
+    params = [
+        constant_or_adapt
+        if name is None
+        else constant_or_adapt(values[name])
+        if constant_or_adapt
+        else values[name]
+        for name, constant_or_adapt in slots
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
 def _probe(user, *, today: date) -> dict:
     """One query on the person's own row: whether each source holds anything, the requests
     waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
     and their stored reporting path (remembered for `subtree`, which then reads it no more).
-    The query (ten subqueries) is built and compiled once per process and database, with
-    stand-ins for the person and the day: building it cost more than running it."""
+    The query (ten subqueries) is compiled once, with stand-ins for the person and the day."""
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    key = (connection.alias, connection.vendor)
-    if key not in _COMPILED:
-        any_soon = _ANY_DAY + timedelta(days=DUE_SOON_DAYS)
-        stand_ins = {_ANY_PK: "pk", _ANY_DAY: "today", any_soon: "soon"}
-        _COMPILED[key] = _compile(_probe_query(User(pk=_ANY_PK), today=_ANY_DAY), stand_ins)
-    compiled = _COMPILED[key]
-    if compiled is None:
-        row = _probe_query(user, today=today).first()
-    else:
-        compiler, sql, slots, names, converters = compiled
-        values = {"pk": user.pk, "today": today, "soon": soon}
-        params = [
-            constant_or_adapt
-            if name is None
-            else constant_or_adapt(values[name])
-            if constant_or_adapt
-            else values[name]
-            for name, constant_or_adapt in slots
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            rows = list(compiler.apply_converters(rows, converters))
-        row = dict(zip(names, rows[0], strict=True)) if rows else None
+    any_soon = _ANY_DAY + timedelta(days=DUE_SOON_DAYS)
+    row = _one_row(
+        "probe",
+        lambda v: (
+            _probe_query(User(pk=_ANY_PK), today=_ANY_DAY)
+            if v is None
+            else _probe_query(user, today=today)
+        ),
+        {_ANY_PK: "pk", _ANY_DAY: "today", any_soon: "soon"},
+        {"pk": user.pk, "today": today, "soon": soon},
+    )
     row = row or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
     remember_reporting_path(user, row["reporting_path"])
     return {**row, "source": lambda name: _SOURCES[name](user, today=today, soon=soon)}
@@ -392,18 +411,43 @@ def _overdue_day(up, today: date) -> date:
     return anchor + timedelta(days=CADENCE_DAYS[up.mentorship.program.meeting_cadence])
 
 
-def team_counts(user) -> tuple[int, int]:
-    """How many people are below the manager, and how many of their enrolments wait for
-    approval: one query (two counts on the manager's row; the path is read first unless
-    _probe remembered it)."""
+def _team_counts_query(user) -> QuerySet:
     below = subtree(user)
-    row = (
+    return (
         User.objects.filter(pk=user.pk)
         .values(
             below_n=count_subquery(below),
             waiting_n=count_subquery(pending_approvals(below).order_by()),
         )
-        .first()
+        .order_by()
+    )
+
+
+# A reporting path no one has, for the stand-in manager (see _one_row).
+_ANY_PATH = f"/{-_ANY_PK}/{_ANY_PK}/"
+
+
+def team_counts(user) -> tuple[int, int]:
+    """How many people are below the manager, and how many of their enrolments wait for
+    approval: one query (two counts on the manager's row; the path is read first unless
+    _probe remembered it), compiled once with a stand-in manager (see _one_row)."""
+    path = reporting_path_of(user)
+    if not path:
+        return (0, 0)
+
+    def build(values):
+        if values is not None:
+            return _team_counts_query(user)
+        stand_in = User(pk=_ANY_PK)
+        remember_reporting_path(stand_in, _ANY_PATH)
+        return _team_counts_query(stand_in)
+
+    below_like = connection.ops.prep_for_like_query(path) + "%"
+    row = _one_row(
+        "team_counts",
+        build,
+        {_ANY_PK: "pk", connection.ops.prep_for_like_query(_ANY_PATH) + "%": "below"},
+        {"pk": user.pk, "below": below_like},
     )
     return (row["below_n"], row["waiting_n"]) if row else (0, 0)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from checkins.models import ActionItem, CheckIn
 from imports.models import BatchStatus, ImportBatch, ImportKind
 from mentorships.models import Agreement, ResetRequest
-from pages.selectors import _probe, _probe_query, todo_list
+from pages.selectors import _probe, _probe_query, _team_counts_query, team_counts, todo_list
 from reminders.models import AtRiskFlag
 from tests.factories import (
     EnrolmentFactory,
@@ -149,6 +149,17 @@ def test_it_probes_with_the_query_compiled_once_as_the_orm_would(days):
     for person in (me, boss):
         assert _probed(person, today) == _probe_query(person, today=today).first()
     assert _probed(me, today)["has_milestones"] is (days == 0)
+
+
+def test_it_counts_a_managers_team_with_the_query_compiled_once_as_the_orm_would():
+    head, other = UserFactory(), UserFactory()
+    lead = UserFactory(manager=head)
+    EnrolmentFactory(user=UserFactory(manager=lead), status="pending")
+    UserFactory(manager=other)
+    for person in (other, head, lead):
+        row = _team_counts_query(person).first()
+        assert team_counts(person) == (row["below_n"], row["waiting_n"])
+    assert team_counts(head) == (2, 1)
 
 
 def test_it_marks_an_action_item_done_in_one_tap(client_for):
