@@ -9,15 +9,16 @@ participant's sources, usually empty, are first asked in one query whether they 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from checkins.models import ActionItem
+from core.compiled import compiled_rows
 from feedback.selectors import pending_invitations, pending_requests
 from imports.models import BatchStatus
 from imports.selectors import batches_visible_to
@@ -32,6 +33,7 @@ from outbox.models import EmailStatus, OutgoingEmail
 from people.models import User
 from people.permissions import is_hr
 from people.selectors import (
+    below_path,
     direct_reports,
     remember_reporting_path,
     reporting_path_of,
@@ -173,9 +175,8 @@ _SOURCES = {
 }
 
 
-def _probe_query(user, *, today: date) -> QuerySet:
+def _probe_query(user, *, today: date, soon: date) -> QuerySet:
     """The probe (see _probe) as a values() queryset of the person's row."""
-    soon = today + timedelta(days=DUE_SOON_DAYS)
     inbox = mentor_inbox(user).order_by()
     first_due = inbox.filter(due_at__isnull=False).order_by("due_at").values("due_at")[:1]
     return (
@@ -194,92 +195,50 @@ def _probe_query(user, *, today: date) -> QuerySet:
     )
 
 
-# Stand-ins no request has (an id no row takes, a day long gone): the probe is built and
-# compiled once with them, then run with each request's values in their place.
-_ANY_PK = -1_987_654_321
-_ANY_DAY = date(1901, 2, 3)
-_COMPILED: dict[tuple[str, str], tuple | None] = {}
+# The probe's columns, in the order of its SELECT (the row's field, then the annotations).
+PROBE_COLUMNS = (
+    "reporting_path",
+    "manages_anyone",
+    "inbox_n",
+    "inbox_first",
+    *(f"has_{name}" for name in _SOURCES),
+)
 
 
-def _compile(qs: QuerySet, stand_ins: dict) -> tuple | None:
-    """(compiler, sql, slots, names, converters) of a values() queryset built with `stand_ins`
-    ({stand-in value: its name}): each parameter is a slot, (name, adapt) for a stand-in (adapt:
-    the database form of a day, or None) or (None, the constant). None when a stand-in is
-    written into the SQL itself rather than passed as a parameter: then it can't be reused."""
-    compiler = qs.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    if any(str(value) in sql for value in stand_ins):
-        return None
-    adapt_day = connection.ops.adapt_datefield_value
-    forms: dict = {}
-    for value, name in stand_ins.items():
-        forms[value] = (name, None)
-        if isinstance(value, date):
-            forms.setdefault(adapt_day(value), (name, adapt_day))
-    slots = []
-    for param in params:
-        try:
-            slot = forms.get(param) if not isinstance(param, bool) else None
-        except TypeError:  # unhashable: a constant
-            slot = None
-        slots.append(slot or (None, param))
-    if not any(name for name, _ in slots):
-        return None
-    query = qs.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    converters = compiler.get_converters([col for col, _, _ in compiler.select])
-    return compiler, sql, slots, names, converters
-
-
-def _one_row(name: str, build, stand_ins: dict, values: dict) -> dict | None:
-    """The one row of the values() queryset `build(stand-in values or None)` for `values`
-    ({name: this request's value}). Built and compiled once per process and database with
-    `stand_ins` ({stand-in value: name}) when given None, then run with each request's values in
-    their place: building and compiling a query of many subqueries cost more than running it.
-    Built for `values` each time (`build(values)`) if it can't be reused."""
-    key = (name, connection.alias, connection.vendor)
-    if key not in _COMPILED:
-        _COMPILED[key] = _compile(build(None), stand_ins)
-    compiled = _COMPILED[key]
-    if compiled is None:
-        return build(values).first()
-    compiler, sql, slots, names, converters = compiled
-    params = [
-        constant_or_adapt
-        if name is None
-        else constant_or_adapt(values[name])
-        if constant_or_adapt
-        else values[name]
-        for name, constant_or_adapt in slots
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if converters:
-        rows = list(compiler.apply_converters(rows, converters))
-    return dict(zip(names, rows[0], strict=True)) if rows else None
+@compiled_rows
+def _probe_rows(pk: int, today: date, soon: date) -> QuerySet:
+    # Ten subqueries: building and compiling them cost more than running them (core.compiled).
+    return _probe_query(User(pk=pk), today=today, soon=soon).values_list(*PROBE_COLUMNS)
 
 
 def _probe(user, *, today: date) -> dict:
     """One query on the person's own row: whether each source holds anything, the requests
     waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
     and their stored reporting path (remembered for `subtree`, which then reads it no more).
-    The query (ten subqueries) is compiled once, with stand-ins for the person and the day."""
+    Its SQL is built once (core.compiled). "source": a source's queryset by name, to read
+    those that hold something."""
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    any_soon = _ANY_DAY + timedelta(days=DUE_SOON_DAYS)
-    row = _one_row(
-        "probe",
-        lambda v: (
-            _probe_query(User(pk=_ANY_PK), today=_ANY_DAY)
-            if v is None
-            else _probe_query(user, today=today)
-        ),
-        {_ANY_PK: "pk", _ANY_DAY: "today", any_soon: "soon"},
-        {"pk": user.pk, "today": today, "soon": soon},
-    )
-    row = row or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
+    rows = _probe_rows(user.pk, today, soon)
+    if rows:
+        row = dict(zip(PROBE_COLUMNS, rows[0], strict=True))
+        # Plain values as the database hands them over: SQLite's are 0/1 and text.
+        row.update(
+            (name, bool(row[name])) for name in PROBE_COLUMNS if name[:4] in ("has_", "mana")
+        )
+        row["inbox_first"] = _aware(row["inbox_first"])
+    else:
+        row = {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
     remember_reporting_path(user, row["reporting_path"])
     return {**row, "source": lambda name: _SOURCES[name](user, today=today, soon=soon)}
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp read without the ORM: SQLite's is text in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def participant_todos(
@@ -411,45 +370,30 @@ def _overdue_day(up, today: date) -> date:
     return anchor + timedelta(days=CADENCE_DAYS[up.mentorship.program.meeting_cadence])
 
 
-def _team_counts_query(user) -> QuerySet:
-    below = subtree(user)
+def _team_counts_query(pk: int, path: str) -> QuerySet:
+    """The two counts of team_counts on the manager's row, for the manager `pk` at `path`."""
+    below = below_path(path, pk)
     return (
-        User.objects.filter(pk=user.pk)
-        .values(
+        User.objects.filter(pk=pk)
+        .annotate(
             below_n=count_subquery(below),
             waiting_n=count_subquery(pending_approvals(below).order_by()),
         )
+        .values_list("below_n", "waiting_n")
         .order_by()
     )
 
 
-# A reporting path no one has, for the stand-in manager (see _one_row).
-_ANY_PATH = f"/{-_ANY_PK}/{_ANY_PK}/"
+_team_counts_rows = compiled_rows(_team_counts_query)
 
 
 def team_counts(user) -> tuple[int, int]:
     """How many people are below the manager, and how many of their enrolments wait for
     approval: one query (two counts on the manager's row; the path is read first unless
-    _probe remembered it), compiled once with a stand-in manager (see _one_row)."""
+    _probe remembered it), its SQL built once (core.compiled)."""
     path = reporting_path_of(user)
-    if not path:
-        return (0, 0)
-
-    def build(values):
-        if values is not None:
-            return _team_counts_query(user)
-        stand_in = User(pk=_ANY_PK)
-        remember_reporting_path(stand_in, _ANY_PATH)
-        return _team_counts_query(stand_in)
-
-    below_like = connection.ops.prep_for_like_query(path) + "%"
-    row = _one_row(
-        "team_counts",
-        build,
-        {_ANY_PK: "pk", connection.ops.prep_for_like_query(_ANY_PATH) + "%": "below"},
-        {"pk": user.pk, "below": below_like},
-    )
-    return (row["below_n"], row["waiting_n"]) if row else (0, 0)
+    rows = _team_counts_rows(user.pk, path) if path else []
+    return tuple(rows[0]) if rows else (0, 0)
 
 
 def manager_todos(user, *, waiting: int | None = None) -> list[Todo]:

@@ -11,6 +11,7 @@ from checkins.models import ActionItem, CheckIn
 from imports.models import BatchStatus, ImportBatch, ImportKind
 from mentorships.models import Agreement, ResetRequest
 from pages.selectors import _probe, _probe_query, _team_counts_query, team_counts, todo_list
+from people.models import User
 from reminders.models import AtRiskFlag
 from tests.factories import (
     EnrolmentFactory,
@@ -146,8 +147,9 @@ def test_it_probes_with_the_query_compiled_once_as_the_orm_would(days):
     _participant_world(me, 2)
     today = date.today() + timedelta(days=days)
     _probe(UserFactory(), today=date.today())  # compiled for someone else, another day
+    soon = today + timedelta(days=7)
     for person in (me, boss):
-        assert _probed(person, today) == _probe_query(person, today=today).first()
+        assert _probed(person, today) == _probe_query(person, today=today, soon=soon).first()
     assert _probed(me, today)["has_milestones"] is (days == 0)
 
 
@@ -157,8 +159,8 @@ def test_it_counts_a_managers_team_with_the_query_compiled_once_as_the_orm_would
     EnrolmentFactory(user=UserFactory(manager=lead), status="pending")
     UserFactory(manager=other)
     for person in (other, head, lead):
-        row = _team_counts_query(person).first()
-        assert team_counts(person) == (row["below_n"], row["waiting_n"])
+        path = User.objects.get(pk=person.pk).reporting_path
+        assert team_counts(person) == _team_counts_query(person.pk, path).first()
     assert team_counts(head) == (2, 1)
 
 
