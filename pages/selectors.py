@@ -205,6 +205,10 @@ PROBE_COLUMNS = (
 )
 
 
+# Its yes/no columns (SQLite hands them over as 0 and 1).
+_PROBE_FLAGS = ("manages_anyone", *(f"has_{name}" for name in _SOURCES))
+
+
 @compiled_rows
 def _probe_rows(pk: int, today: date, soon: date) -> QuerySet:
     # Ten subqueries: building and compiling them cost more than running them (core.compiled).
@@ -222,9 +226,7 @@ def _probe(user, *, today: date) -> dict:
     if rows:
         row = dict(zip(PROBE_COLUMNS, rows[0], strict=True))
         # Plain values as the database hands them over: SQLite's are 0/1 and text.
-        row.update(
-            (name, bool(row[name])) for name in PROBE_COLUMNS if name[:4] in ("has_", "mana")
-        )
+        row.update((name, bool(row[name])) for name in _PROBE_FLAGS)
         row["inbox_first"] = _aware(row["inbox_first"])
     else:
         row = {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
