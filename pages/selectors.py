@@ -9,14 +9,16 @@ participant's sources, usually empty, are first asked in one query whether they 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from checkins.models import ActionItem
+from core.compiled import compiled_rows
 from feedback.selectors import pending_invitations, pending_requests
 from imports.models import BatchStatus
 from imports.selectors import batches_visible_to
@@ -30,7 +32,13 @@ from mentorships.selectors import (
 from outbox.models import EmailStatus, OutgoingEmail
 from people.models import User
 from people.permissions import is_hr
-from people.selectors import direct_reports, remember_reporting_path, subtree
+from people.selectors import (
+    below_path,
+    direct_reports,
+    remember_reporting_path,
+    reporting_path_of,
+    subtree,
+)
 from programs.models import CADENCE_DAYS
 from programs.selectors import pending_approvals
 from reminders.models import AtRiskFlag
@@ -145,45 +153,94 @@ SHOWN_FIELDS = {
 }
 
 
-def _sources(user, *, today: date, soon: date) -> dict[str, QuerySet]:
-    """The to-do list's sources that are empty for most people, as querysets: _probe asks in
-    one query which of them hold anything, and only those are read."""
-    return {
-        "invitations": pending_invitations(user, today=today),
-        "requests": pending_requests(user),
-        "milestones": open_milestones_of(user).filter(due_date__lte=soon),
-        "actions": (
-            ActionItem.objects.filter(
-                owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
-            )
-            .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
-            .order_by(F("due_date").asc(nulls_last=True), "id")
-        ),
-        "choosable": choosable_programs_query(user),
-    }
+def _actions_due(user, *, today: date, soon: date) -> QuerySet:
+    return (
+        ActionItem.objects.filter(
+            owner=user, done_at__isnull=True, mentorship__status=MentorshipStatus.ACTIVE
+        )
+        .filter(Q(due_date__isnull=True) | Q(due_date__lte=soon))
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
 
 
-def _probe(user, *, today: date) -> dict:
-    """One query on the person's own row: whether each source holds anything, the requests
-    waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
-    and their stored reporting path (remembered for `subtree`, which then reads it no more).
-    The sources themselves under "sources", to read those that hold something."""
-    sources = _sources(user, today=today, soon=today + timedelta(days=DUE_SOON_DAYS))
+# The to-do list's sources that are empty for most people, each built for one person as
+# (user, today=, soon=) -> queryset: _probe asks in one query which of them hold anything, and
+# only those are built again and read.
+_SOURCES = {
+    "invitations": lambda user, today, soon: pending_invitations(user, today=today),
+    "requests": lambda user, today, soon: pending_requests(user),
+    "milestones": lambda user, today, soon: open_milestones_of(user).filter(due_date__lte=soon),
+    "actions": _actions_due,
+    "choosable": lambda user, today, soon: choosable_programs_query(user),
+}
+
+
+def _probe_query(user, *, today: date, soon: date) -> QuerySet:
+    """The probe (see _probe) as a values() queryset of the person's row."""
     inbox = mentor_inbox(user).order_by()
     first_due = inbox.filter(due_at__isnull=False).order_by("due_at").values("due_at")[:1]
-    row = (
+    return (
         User.objects.filter(pk=user.pk)
         .values(
             "reporting_path",
             manages_anyone=Exists(direct_reports(user)),
             inbox_n=count_subquery(inbox),
             inbox_first=Subquery(first_due),
-            **{f"has_{name}": Exists(qs) for name, qs in sources.items()},
+            **{
+                f"has_{name}": Exists(build(user, today=today, soon=soon))
+                for name, build in _SOURCES.items()
+            },
         )
-        .first()
-    ) or {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
+        .order_by()
+    )
+
+
+# The probe's columns, in the order of its SELECT (the row's field, then the annotations).
+PROBE_COLUMNS = (
+    "reporting_path",
+    "manages_anyone",
+    "inbox_n",
+    "inbox_first",
+    *(f"has_{name}" for name in _SOURCES),
+)
+
+
+# Its yes/no columns (SQLite hands them over as 0 and 1).
+_PROBE_FLAGS = ("manages_anyone", *(f"has_{name}" for name in _SOURCES))
+
+
+@compiled_rows
+def _probe_rows(pk: int, today: date, soon: date) -> QuerySet:
+    # Ten subqueries: building and compiling them cost more than running them (core.compiled).
+    return _probe_query(User(pk=pk), today=today, soon=soon).values_list(*PROBE_COLUMNS)
+
+
+def _probe(user, *, today: date) -> dict:
+    """One query on the person's own row: whether each source holds anything, the requests
+    waiting for them as a mentor (how many, the first deadline), whether they manage anyone,
+    and their stored reporting path (remembered for `subtree`, which then reads it no more).
+    Its SQL is built once (core.compiled). "source": a source's queryset by name, to read
+    those that hold something."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    rows = _probe_rows(user.pk, today, soon)
+    if rows:
+        row = dict(zip(PROBE_COLUMNS, rows[0], strict=True))
+        # Plain values as the database hands them over: SQLite's are 0/1 and text.
+        row.update((name, bool(row[name])) for name in _PROBE_FLAGS)
+        row["inbox_first"] = _aware(row["inbox_first"])
+    else:
+        row = {"reporting_path": "", "manages_anyone": False, "inbox_n": 0, "inbox_first": None}
     remember_reporting_path(user, row["reporting_path"])
-    return {**row, "sources": sources}
+    return {**row, "source": lambda name: _SOURCES[name](user, today=today, soon=soon)}
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp read without the ORM: SQLite's is text in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def participant_todos(
@@ -200,7 +257,6 @@ def participant_todos(
     soon = today + timedelta(days=DUE_SOON_DAYS)
     if probe is None:
         probe = _probe(user, today=today)
-    sources = probe["sources"]
     later: tuple[str, date] | None = None
     if live is None:
         live = live_mentorships(user)
@@ -235,7 +291,7 @@ def participant_todos(
     def rows(name: str) -> list:
         if not probe.get(f"has_{name}"):
             return []
-        return list(sources[name].only(*SHOWN_FIELDS[name])[:PER_SOURCE])
+        return list(probe["source"](name).only(*SHOWN_FIELDS[name])[:PER_SOURCE])
 
     for inv in rows("invitations"):
         kind = inv.survey.get_kind_display().lower()
@@ -316,20 +372,30 @@ def _overdue_day(up, today: date) -> date:
     return anchor + timedelta(days=CADENCE_DAYS[up.mentorship.program.meeting_cadence])
 
 
-def team_counts(user) -> tuple[int, int]:
-    """How many people are below the manager, and how many of their enrolments wait for
-    approval: one query (two counts on the manager's row; the path is read first unless
-    _probe remembered it)."""
-    below = subtree(user)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .values(
+def _team_counts_query(pk: int, path: str) -> QuerySet:
+    """The two counts of team_counts on the manager's row, for the manager `pk` at `path`."""
+    below = below_path(path, pk)
+    return (
+        User.objects.filter(pk=pk)
+        .annotate(
             below_n=count_subquery(below),
             waiting_n=count_subquery(pending_approvals(below).order_by()),
         )
-        .first()
+        .values_list("below_n", "waiting_n")
+        .order_by()
     )
-    return (row["below_n"], row["waiting_n"]) if row else (0, 0)
+
+
+_team_counts_rows = compiled_rows(_team_counts_query)
+
+
+def team_counts(user) -> tuple[int, int]:
+    """How many people are below the manager, and how many of their enrolments wait for
+    approval: one query (two counts on the manager's row; the path is read first unless
+    _probe remembered it), its SQL built once (core.compiled)."""
+    path = reporting_path_of(user)
+    rows = _team_counts_rows(user.pk, path) if path else []
+    return tuple(rows[0]) if rows else (0, 0)
 
 
 def manager_todos(user, *, waiting: int | None = None) -> list[Todo]:

@@ -1,6 +1,6 @@
 """Reads about people and reporting lines that several pages share."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from .models import Department, User
 
@@ -26,6 +26,13 @@ def remember_reporting_path(person: User, path: str | None) -> None:
 
 def _below(path: str, pk: int) -> QuerySet[User]:
     return User.objects.filter(reporting_path__startswith=path).exclude(pk=pk)
+
+
+def below_path(path: str, pk: int) -> QuerySet[User]:
+    """`subtree` of the manager `pk` whose stored path is `path`, the path reaching the SQL
+    whole as a parameter (the LIKE pattern made from it in SQL): for a query whose SQL is built
+    once with a stand-in path (core.compiled)."""
+    return User.objects.filter(reporting_path__startswith=Value(path)).exclude(pk=pk)
 
 
 def subtree(manager: User | int) -> QuerySet[User]:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from checkins.models import ActionItem, CheckIn
 from imports.models import BatchStatus, ImportBatch, ImportKind
 from mentorships.models import Agreement, ResetRequest
-from pages.selectors import todo_list
+from pages.selectors import _probe, _probe_query, _team_counts_query, team_counts, todo_list
+from people.models import User
 from reminders.models import AtRiskFlag
 from tests.factories import (
     EnrolmentFactory,
@@ -129,6 +130,38 @@ def test_it_keeps_hr_query_count_constant_as_data_grows():
     _hr_world(small, 1)
     _hr_world(large, 6)
     assert _queries(large) == _queries(small)
+
+
+def _probed(user, today: date) -> dict:
+    row = _probe(user, today=today)
+    row.pop("source")
+    return row
+
+
+@pytest.mark.parametrize("days", [0, -20])
+def test_it_probes_with_the_query_compiled_once_as_the_orm_would(days):
+    """The probe compiled once with stand-ins answers, for each person and day, what the
+    queryset built for them answers (a day 20 days back: the milestones aren't due yet)."""
+    me, boss = UserFactory(), UserFactory()
+    UserFactory(manager=boss)
+    _participant_world(me, 2)
+    today = date.today() + timedelta(days=days)
+    _probe(UserFactory(), today=date.today())  # compiled for someone else, another day
+    soon = today + timedelta(days=7)
+    for person in (me, boss):
+        assert _probed(person, today) == _probe_query(person, today=today, soon=soon).first()
+    assert _probed(me, today)["has_milestones"] is (days == 0)
+
+
+def test_it_counts_a_managers_team_with_the_query_compiled_once_as_the_orm_would():
+    head, other = UserFactory(), UserFactory()
+    lead = UserFactory(manager=head)
+    EnrolmentFactory(user=UserFactory(manager=lead), status="pending")
+    UserFactory(manager=other)
+    for person in (other, head, lead):
+        path = User.objects.get(pk=person.pk).reporting_path
+        assert team_counts(person) == _team_counts_query(person.pk, path).first()
+    assert team_counts(head) == (2, 1)
 
 
 def test_it_marks_an_action_item_done_in_one_tap(client_for):

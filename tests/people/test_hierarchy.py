@@ -7,7 +7,14 @@ from django.test.utils import CaptureQueriesContext
 
 from people import reporting_path
 from people.models import User
-from people.selectors import line_above, manages, subtree, subtree_ids, subtrees_up_the_line
+from people.selectors import (
+    below_path,
+    line_above,
+    manages,
+    subtree,
+    subtree_ids,
+    subtrees_up_the_line,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +41,13 @@ def test_it_finds_everyone_below_a_manager(org):
 def test_it_adds_the_manager_only_when_asked(org):
     assert org["head"].pk in subtree_ids(org["head"], include_self=True)
     assert org["head"].pk not in subtree_ids(org["head"])
+
+
+def test_it_finds_the_same_people_below_a_path_passed_whole_to_the_sql(org):
+    for name in ("head", "lead", "eng2", "intern"):
+        person = User.objects.get(pk=org[name].pk)
+        below = set(below_path(person.reporting_path, person.pk).values_list("pk", flat=True))
+        assert below == subtree_ids(person)
 
 
 def test_it_keeps_the_subtree_in_sql_for_counting_and_paging(org):

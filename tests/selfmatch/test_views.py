@@ -1,10 +1,14 @@
 """Self-match pages: a mentee browses and asks, a mentor answers, HR sets the mode and steps
 in. Refusals for outsiders are in tests/site/test_access_control.py."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorships.models import Mentorship
+from pages.selectors import _probe, _probe_query
 from selfmatch import services
 from selfmatch.models import Choice, ChoiceStatus, MatchRequest, Mode, ProgramMatching
 from selfmatch.ranking import rank_mentors
@@ -235,6 +239,19 @@ def test_it_tells_the_mentor_on_the_home_page(world, client_for):
     _ask(prog, mentees[0], mentors)
     body = client_for(mentors[0]).get("/").content.decode()
     assert "1 mentee asked you to mentor them" in body
+
+
+def test_it_reads_the_mentors_first_deadline_for_the_home_page_as_the_orm_does(world):
+    """The home page's probe, its SQL built once, hands the deadline over as the ORM would (an
+    aware timestamp on every database)."""
+    prog, _, mentors, mentees = world
+    _ask(prog, mentees[0], mentors)
+    today = timezone.localdate()
+    probed = _probe(mentors[0], today=today)
+    probed.pop("source")
+    soon = today + timedelta(days=7)
+    assert probed == _probe_query(mentors[0], today=today, soon=soon).first()
+    assert timezone.is_aware(probed["inbox_first"])
 
 
 def test_it_says_when_hr_runs_matching(client_for, skill):
