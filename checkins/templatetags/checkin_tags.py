@@ -7,10 +7,10 @@ from html import escape
 from django import template
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 from checkins import selectors
 from checkins.models import Activity
+from core.drawn import csrf_input, date_text
 from core.links import url_format
 from mentorships.models import Mentorship
 
@@ -267,18 +267,6 @@ PULSE_BUTTON = (
 )
 
 
-def csrf_input(token) -> str:
-    """What `{% csrf_token %}` draws for `token` (the context's csrf_token)."""
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
-
-
-def _day(value, fmt: str) -> str:
-    """`{{ value|date:fmt }}` ("" for no value); dates and times given in local time."""
-    return formats.date_format(template_localtime(value), fmt) if value else ""
-
-
 def _name(person) -> str:
     """`{{ person.full_name|default:person.email }}`, escaped."""
     return escape(person.full_name or person.email)
@@ -306,7 +294,7 @@ def _card_item(item, csrf: str, next_url: str, toggle: str) -> str:
         done="1" if item.is_done else "0",
         text=text,
         owner=_name(item.owner),
-        due=f" · due {_day(item.due_date, 'j M')}" if item.due_date else "",
+        due=f" · due {date_text(item.due_date, 'j M')}" if item.due_date else "",
     )
 
 
@@ -358,7 +346,7 @@ def _card(checkin, mine, csrf: str, next_url: str, links: dict[str, str]) -> str
             else ""
         )
         meeting = (
-            f'<div class="small mb-1">Next meeting: {_day(checkin.next_meeting_date, "j M Y")}'
+            f'<div class="small mb-1">Next meeting: {date_text(checkin.next_meeting_date, "j M Y")}'
             f"{at}</div>"
         )
     else:
@@ -373,7 +361,7 @@ def _card(checkin, mine, csrf: str, next_url: str, links: dict[str, str]) -> str
     chosen = str(mine)
     return CARD.format(
         pk=checkin.pk,
-        date=_day(checkin.date, "j M Y"),
+        date=date_text(checkin.date, "j M Y"),
         activity=escape(checkin.get_activity_display()),
         minutes=escape(str(checkin.duration_minutes)),
         author=_name(checkin.author),
