@@ -62,11 +62,13 @@ NO_MILESTONES = (
     "        "
 )
 UNDO_FORM = (
-    '\n            \n            <form method="post" action="{url}">{csrf}<button class="btn btn-sm '
+    "\n            \n"
+    '            <form method="post" action="{url}">{csrf}<button class="btn btn-sm '
     'btn-outline-secondary" type="submit">Undo</button></form>\n            \n            '
 )
 DONE_FORM = (
-    '\n            \n            <form method="post" action="{url}" class="d-flex flex-wrap gap-1">{csrf}\n'
+    "\n            \n"
+    '            <form method="post" action="{url}" class="d-flex flex-wrap gap-1">{csrf}\n'
     '              <label class="visually-hidden" for="evidence-{pk}">Evidence (optional)</label>\n'
     '              <input class="form-control form-control-sm" id="evidence-{pk}" name="evidence"'
     ' placeholder="Evidence (optional)" maxlength="2000">\n'
