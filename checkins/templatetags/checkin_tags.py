@@ -5,12 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.forms import BoundField
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from checkins import selectors
 from checkins.models import Activity
-from core.drawn import csrf_input, date_text
+from core.drawn import csrf_input, date_text, hidden_form, hidden_input
 from core.links import url_format
 from mentorships.models import Mentorship
 
@@ -401,3 +402,12 @@ def checkin_cards(checkins, own_pulses: dict[int, int], next_url, csrf_token) ->
     return mark_safe(  # noqa: S308 (escaped above)
         "".join(_card(c, own_pulses.get(c.pk), csrf, here, links) for c in checkins)
     )
+
+
+@register.filter
+def hidden(form_or_field) -> SafeString:
+    """`{{ x|hidden }}`: a hidden field, or a form of hidden fields (a formset's management
+    form), drawn as Django draws it, without its template renderer."""
+    if isinstance(form_or_field, BoundField):
+        return mark_safe(hidden_input(form_or_field))  # noqa: S308 (escaped by format_html)
+    return mark_safe(hidden_form(form_or_field))  # noqa: S308 (escaped by format_html)
