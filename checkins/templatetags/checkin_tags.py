@@ -411,3 +411,28 @@ def hidden(form_or_field) -> SafeString:
     if isinstance(form_or_field, BoundField):
         return mark_safe(hidden_input(form_or_field))  # noqa: S308 (escaped by format_html)
     return mark_safe(hidden_form(form_or_field))  # noqa: S308 (escaped by format_html)
+
+
+PULSE_RADIO = (
+    '\n      <input class="btn-check" type="radio" name="{name}" id="{id}" value="{value}"'
+    "{checked}>"
+    '\n      <label class="btn btn-outline-primary" for="{id}">{label}</label>\n      '
+)
+
+
+@register.simple_tag
+def pulse_radios(field: BoundField) -> SafeString:
+    """The check-in form's pulse as a row of toggle buttons (the loop the form's template
+    drew, same markup): each radio's input and label."""
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            PULSE_RADIO.format(
+                name=escape(str(radio.data["name"])),
+                id=escape(str(radio.id_for_label)),
+                value=escape(str(radio.data["value"])),
+                checked=" checked" if radio.data["selected"] else "",
+                label=escape(str(radio.choice_label)),
+            )
+            for radio in field
+        )
+    )
