@@ -436,3 +436,39 @@ def pulse_radios(field: BoundField) -> SafeString:
             for radio in field
         )
     )
+
+
+OPEN_ITEM = (
+    '\n    <li class="list-group-item d-flex justify-content-between align-items-center gap-2">\n'
+    '      <span>{text} <span class="text-body-secondary small">· {owner}{due}</span></span>\n'
+    '      <form method="post" action="{url}">{csrf}\n'
+    '        <input type="hidden" name="done" value="on">'
+    '<input type="hidden" name="next" value="{next}">\n'
+    '        <button class="btn btn-sm btn-outline-success" type="submit" '
+    'aria-label="Mark “{text}” done">Done</button>\n'
+    "      </form>\n"
+    "    </li>\n"
+    "    "
+)
+
+
+@register.simple_tag
+def open_item_rows(items, next_url, csrf_token) -> SafeString:
+    """The pair's open action items above the timeline, each with its "Done" button (the
+    template loop they replace, same markup; tests/checkins/test_timeline_cards.py)."""
+    toggle = url_format("checkins:action_toggle")
+    csrf = csrf_input(csrf_token)
+    here = escape(str(next_url))
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            OPEN_ITEM.format(
+                text=escape(item.text),
+                owner=_name(item.owner),
+                due=f" · due {date_text(item.due_date, 'j M')}" if item.due_date else "",
+                url=toggle.format(item.pk),
+                csrf=csrf,
+                next=here,
+            )
+            for item in items
+        )
+    )

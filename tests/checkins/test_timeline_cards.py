@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 
 from checkins import selectors
-from checkins.templatetags.checkin_tags import checkin_cards, timeline_context
+from checkins.templatetags.checkin_tags import checkin_cards, open_item_rows, timeline_context
 from tests.checkins.factories import ActionItemFactory, CheckInFactory, PulseFactory
 from tests.factories import GoalFactory, SkillFactory
 
@@ -62,3 +62,17 @@ def test_it_says_there_are_no_check_ins_as_the_template_loop_did(pairing, mentee
     data = timeline_context(pairing, mentee, [])
     data.update(next_url="/", csrf_token="T")
     assert checkin_cards([], {}, "/", "T") == BEFORE.render(Context(data))
+
+
+# The open action items' loop of templates/checkins/_timeline_body.html before.
+OPEN_BEFORE = Template(Path(__file__).with_name("open_items_before.html").read_text())
+
+
+@pytest.mark.parametrize("token", ["TOKEN<&>", None])
+def test_it_draws_the_open_items_as_the_template_loop_did(pairing, mentee, mentor, token):
+    _varied(pairing, mentee, mentor)
+    data = timeline_context(pairing, mentee, list(selectors.timeline_checkins(pairing, mentee)))
+    data.update(next_url="/mentorships/1/?a=1&b=<2>", csrf_token=token)
+    assert len(data["open_items"]) >= 2
+    after = open_item_rows(data["open_items"], data["next_url"], token)
+    assert after == OPEN_BEFORE.render(Context(data))
