@@ -42,7 +42,9 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
         and mentorship.program.is_coordinator(viewer)
     )
     items = (
-        selectors.timeline_action_items(mentorship, [c.pk for c in checkins]) if participant else []
+        selectors.timeline_action_items(mentorship, [c.pk for c in checkins])
+        if participant and _may_have_items(checkins)
+        else []
     )
     by_checkin: dict[int, list] = {}
     for item in items:
@@ -62,6 +64,12 @@ def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
         "open_items": [item for item in items if item.done_at is None],
         "health": page_health(mentorship),
     }
+
+
+def _may_have_items(checkins: list) -> bool:
+    """Whether the pair may have action items: not without a check-in (each item is one's),
+    nor when the check-ins read say the pair has none (`timeline_checkins`)."""
+    return bool(checkins) and any(getattr(c, "pair_has_items", True) for c in checkins)
 
 
 def _own_pulses(viewer, checkins: list) -> dict[int, int]:

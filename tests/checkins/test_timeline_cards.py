@@ -4,7 +4,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from checkins import selectors
 from checkins.templatetags.checkin_tags import checkin_cards, open_item_rows, timeline_context
@@ -76,3 +78,24 @@ def test_it_draws_the_open_items_as_the_template_loop_did(pairing, mentee, mento
     assert len(data["open_items"]) >= 2
     after = open_item_rows(data["open_items"], data["next_url"], token)
     assert after == OPEN_BEFORE.render(Context(data))
+
+
+def test_it_reads_no_action_items_when_the_pair_has_none(client_for, pairing, mentee):
+    CheckInFactory.create_batch(2, mentorship=pairing)
+    client = client_for(mentee)
+    with CaptureQueriesContext(connection) as read:
+        response = client.get(pairing.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count("data-checkin=") == 2
+    items = [
+        q for q in read.captured_queries if q["sql"].startswith('SELECT "checkins_actionitem"')
+    ]
+    assert items == []
+
+
+def test_it_reads_the_action_items_when_the_pair_has_one(client_for, pairing, mentee):
+    ActionItemFactory(checkin=CheckInFactory(mentorship=pairing), text="Ring <Bo>")
+    response = client_for(mentee).get(pairing.get_absolute_url())
+    page = response.content.decode()
+    assert "Open action items" in page
+    assert page.count("data-action-item=") == 1  # under its check-in
