@@ -521,8 +521,12 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
     of the two), each with `own_pulse`: their own score, None if they gave none (the other
     side's is never read), in the same query. The skills, goals and milestones they name:
     `checkin_links`, one query for a page of them, none when no check-in of the page names
-    any (`names_links`, read with them)."""
-    qs = CheckIn.objects.annotate(names_links=_names_links())
+    any (`names_links`, read with them); `pair_has_items`: whether the pair has any action
+    item (`timeline_action_items` is not read when it has none)."""
+    qs = CheckIn.objects.annotate(
+        names_links=_names_links(),
+        pair_has_items=Exists(ActionItem.objects.filter(mentorship_id=OuterRef("mentorship_id"))),
+    )
     if viewer is not None:
         own = Pulse.objects.filter(checkin=OuterRef("pk"), user=viewer).values("score")[:1]
         qs = qs.annotate(own_pulse=Subquery(own, output_field=IntegerField()))
