@@ -146,10 +146,11 @@ def _skill_tables(mentees: MenteeData, offered: np.ndarray, excluded: np.ndarray
     unique, code = np.unique(key, return_inverse=True)
     skill, target = np.divmod(unique, 8)
     m = offered.shape[0]
-    reach = np.vstack([offered[:, skill].T >= target[:, None], np.zeros((1, m), bool)])
+    by_skill = np.ascontiguousarray(offered.T)  # (s, m): rows, not strided columns
+    reach = np.vstack([by_skill[skill] >= target[:, None], np.zeros((1, m), bool)])
     refuse = np.ones_like(reach)
     if excluded.size:
-        refuse[:-1] = excluded[:, skill].T
+        refuse[:-1] = np.ascontiguousarray(excluded.T)[skill]
     codes = np.full((mentees.n, width), -1, np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)

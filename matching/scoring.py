@@ -456,10 +456,19 @@ def _table_components(
 
 def _factorise(keys: tuple[np.ndarray, ...]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """Unique mentee key tuples and, per mentee, the index of its tuple."""
-    stacked = np.column_stack([k.astype(np.float64) for k in keys])
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    columns = tuple(unique[:, c].astype(k.dtype) for c, k in enumerate(keys))
-    return columns, inverse.reshape(-1)
+    # One 1-D unique per key, then one over the combined int64 codes: no row-wise
+    # (axis=0) unique, which sorts rows as raw bytes and is far slower.
+    values, codes = [], np.zeros(keys[0].size, np.int64)
+    for k in keys:
+        unique, inverse = np.unique(k, return_inverse=True)
+        values.append(unique)
+        codes = codes * unique.size + inverse.reshape(-1)
+    joint, inverse = np.unique(codes, return_inverse=True)
+    columns = []
+    for unique in reversed(values):
+        joint, index = np.divmod(joint, unique.size)
+        columns.append(unique[index])
+    return tuple(reversed(columns)), inverse.reshape(-1)
 
 
 class _Plan(NamedTuple):
@@ -523,8 +532,12 @@ class _SkillPlan(NamedTuple):
 
 
 def _covered_units(current: np.ndarray, target: np.ndarray, proficiency: np.ndarray):
-    """Units covered for broadcastable (current, target, mentor proficiency) levels."""
-    return np.clip(proficiency.astype(np.int16) - current, 0, target.astype(np.int16) - current)
+    """Units covered for broadcastable (current, target, mentor proficiency) levels:
+    clip(proficiency − current, 0, target − current), as minimum(maximum(…)) (what ``np.clip``
+    computes, without its slower broadcast of array bounds)."""
+    above = proficiency.astype(np.int16) - current
+    np.maximum(above, 0, out=above)
+    return np.minimum(above, target.astype(np.int16) - current, out=above)
 
 
 def _skill_plan(mentees: MenteeData, mentors: MentorData) -> _SkillPlan:
@@ -544,7 +557,8 @@ def _skill_plan(mentees: MenteeData, mentors: MentorData) -> _SkillPlan:
     cur, tgt = np.divmod(rest, MAX_LEVEL + 1)
     # One row per distinct (skill, current, target): what every mentor covers.
     covers = np.zeros((unique.size + 1, mentors.m), dtype=np.uint16)
-    covers[:-1] = _covered_units(cur[:, None], tgt[:, None], mentors.proficiency[:, skill].T)
+    offered = np.ascontiguousarray(mentors.proficiency.T)[skill]  # rows, not strided columns
+    covers[:-1] = _covered_units(cur[:, None], tgt[:, None], offered)
     codes = np.full((mentees.n, width), -1, dtype=np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)
@@ -608,7 +622,7 @@ def score_matrix(
     *,
     reverse: bool = False,
     options: ScoringOptions | None = None,
-    chunk: int = 512,
+    chunk: int = 64,
     dtype: type = np.int16,
 ) -> np.ndarray:
     """Integer scores 0–100 for every (mentee, mentor) pair, shape (n, m), int16.
@@ -622,7 +636,10 @@ def score_matrix(
     O(n·m·s) time, all in numpy (skill fit is the s factor; the other five
     components are table look-ups, O(n·m) plus O(k·m) to build each table for
     its k distinct mentee keys), chunks on both cores (``threads.each``; numpy releases
-    the GIL); O(threads·chunk·m) memory beside the result.
+    the GIL); O(threads·chunk·m) memory beside the result. Chunks take the mentees in
+    order of how many skills they seek (``_chunk_order``), so a chunk adds one
+    tabulated row per sought skill with few wasted additions, and turn covered units into
+    points by one integer multiply-add and shift (``_fit_affine``) where that is exact.
     """
     if np.dtype(dtype) not in (np.dtype(np.int8), np.dtype(np.int16)):
         raise ValueError("scores are int16 or int8")
@@ -639,23 +656,88 @@ def score_matrix(
     if fit is not None:
         width = int(skills.needed.max(initial=0)) + 1
         base = (skills.needed * width).astype(np.uint16)
+    scale, shift, exact = _fit_affine(skills.needed, pts["skill_fit"])
     components = _table_components(mentees, mentors, pts, opt, reverse)
     plans = _merged([_plan(c, m) for c in components], m)
+    order, bounds = _chunk_order(skills, exact, chunk)
 
-    def one(start: int) -> None:
-        rows = slice(start, min(start + chunk, n))
-        block = out[rows]  # zeros; a view, filled in place
-        units = _skill_units(skills, rows, m)
-        if fit is None:
-            block += _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
+    def one(bound: tuple[int, int]) -> None:
+        idx = order[bound[0] : bound[1]]
+        # Rows in their own order (sorted input) are filled in place, others copied once.
+        in_place = int(idx[-1] - idx[0]) == idx.size - 1
+        rows = slice(int(idx[0]), int(idx[-1]) + 1) if in_place else idx
+        block = out[rows] if in_place else np.empty((idx.size, m), dtype)
+        units = _dense_units(skills, rows)
+        if exact[idx[0]]:  # the chunk's rows all have an exact multiply-add (_chunk_order)
+            units *= scale[rows, None]
+            units += shift[rows, None]
+            np.right_shift(units, 8, out=block, casting="unsafe")
+        elif fit is None:
+            block[...] = _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
         else:
             units += base[rows, None]
             np.take(fit, units, out=block, mode="clip")  # clip: no copy; indices are valid
         for plan in plans:
             block += _plan_rows(plan, rows)
+        if not in_place:
+            out[rows] = block
 
-    threads.each(one, range(0, n, chunk))
+    threads.each(one, bounds)
     return out
+
+
+def _chunk_order(
+    skills: _SkillPlan, exact: np.ndarray, chunk: int
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Mentee rows sorted by (exact multiply-add or not, skills sought, levels wanted), and
+    chunks of at most ``chunk`` of them that never mix exact and inexact rows: a chunk's
+    rows seek nearly as many skills each, so adding one tabulated row per column of the
+    widest one wastes little. O(n log n)."""
+    order = np.lexsort((skills.needed, skills.counts, ~exact)).astype(np.int64)
+    split = int(exact.sum())
+    bounds = [
+        (start, min(start + chunk, stop))
+        for begin, stop in ((0, split), (split, order.size))
+        for start in range(begin, stop, chunk)
+    ]
+    return order, bounds
+
+
+def _dense_units(plan: _SkillPlan, rows: slice | np.ndarray) -> np.ndarray:
+    """(rows, m) uint16 units covered: one gather and one in-place add per sought-skill
+    column up to the chunk's widest row; a -1 code reads the zero row."""
+    codes = plan.codes[rows]
+    units = plan.covers[codes[:, 0]] if codes.shape[1] else plan.covers[np.full(len(codes), -1)]
+    for col in range(1, int(plan.counts[rows].max(initial=0))):
+        units += plan.covers[codes[:, col]]
+    return units
+
+
+def _fit_affine(needed: np.ndarray, weight: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per mentee, integers (a, b) with (a·u + b) >> 8 equal to ``_skill_fit_points`` for
+    every covered amount u in 0..needed, and a · needed + b < 2¹⁶, so a chunk's skill fit is
+    two in-place uint16 passes and a shift (no float, no index look-up). Checked on every
+    u for every distinct ``needed``, hence bit-identical; rows with no such pair (a mentee
+    wanting more than about 57 levels in all) are ``exact`` False and keep the look-up
+    table. O(k·N) for k distinct totals up to N."""
+    values, inverse = np.unique(needed, return_inverse=True)
+    a = np.zeros(values.size, np.uint16)
+    b = np.zeros(values.size, np.uint16)
+    ok = np.zeros(values.size, bool)
+    for k, total in enumerate(values.tolist()):
+        units = np.arange(total + 1, dtype=np.int64)
+        want = 256 * _skill_fit_points(units[None, :], np.array([total]), weight)[0].astype(
+            np.int64
+        )
+        guess = 256 * weight // max(total, 1)
+        for slope in range(max(guess - 2, 0), guess + 3):
+            low = max(int((want - units * slope).max()), 0)
+            high = int((want + 255 - units * slope).min())
+            if low <= high and slope * total + low < 2**16:
+                a[k], b[k], ok[k] = slope, low, True
+                break
+    inverse = inverse.reshape(-1)
+    return a[inverse], b[inverse], ok[inverse]
 
 
 def _check_compatible(mentees: MenteeData, mentors: MentorData) -> None:
