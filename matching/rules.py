@@ -130,11 +130,18 @@ def offered_levels(mentors: MentorData, limits: Limits, rules: MustHave) -> np.n
 
 class _SkillTables(NamedTuple):
     codes: np.ndarray  # (n, w) index into the tables, -1 padded
-    # Row -1 of each table is the identity of its reduction, so a -1 code (no skill in that
-    # column) needs no masking: all False for reach (an OR), all True for refuse (an AND).
-    reach: np.ndarray  # (c + 1, m) bool: mentor offers skill at ≥ target
-    refuse: np.ndarray  # (c + 1, m) bool: mentor won't mentor the skill
+    counts: np.ndarray  # (n,) sought skills per mentee (codes[i, :counts[i]] are >= 0)
+    # Tables are bit-packed along the mentors (np.packbits, little bit order: 8 mentors a
+    # byte), so a chunk's OR / AND over its columns reads an eighth of the bytes. Row -1 of
+    # each is the identity of its reduction, so a -1 code (no skill in that column) needs no
+    # masking: all 0 for reach (an OR), all 1 for refuse (an AND).
+    reach: np.ndarray  # (c + 1, ⌈m/8⌉) uint8: mentor offers skill at ≥ target
+    refuse: np.ndarray  # (c + 1, ⌈m/8⌉) uint8: mentor won't mentor the skill
     refuses: bool  # some mentor refuses some sought skill
+
+
+def _pack(rows: np.ndarray) -> np.ndarray:
+    return np.packbits(rows, axis=1, bitorder="little")
 
 
 def _skill_tables(mentees: MenteeData, offered: np.ndarray, excluded: np.ndarray) -> _SkillTables:
@@ -154,7 +161,8 @@ def _skill_tables(mentees: MenteeData, offered: np.ndarray, excluded: np.ndarray
     codes = np.full((mentees.n, width), -1, np.int64)
     position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     codes[rows, position] = code.reshape(-1)
-    return _SkillTables(codes, reach, refuse, bool(excluded.size) and bool(refuse[:-1].any()))
+    refuses = bool(excluded.size) and bool(refuse[:-1].any())
+    return _SkillTables(codes, counts, _pack(reach), _pack(refuse), refuses)
 
 
 def timezone_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -169,7 +177,7 @@ def violations(
     limits: Limits | None = None,
     scores: np.ndarray | None = None,
     *,
-    chunk: int = 1024,
+    chunk: int = 128,
 ) -> np.ndarray:
     """(n, m) uint8: for each pair, the bits (``BIT``) of the must-have rules it breaks.
 
@@ -198,7 +206,7 @@ def restrict(
     limits: Limits | None = None,
     scores: np.ndarray | None = None,
     *,
-    chunk: int = 1024,
+    chunk: int = 128,
 ) -> np.ndarray:
     """``allowed &= (violations(...) == 0)`` in place, chunk by chunk; returns ``allowed``.
 
@@ -268,18 +276,19 @@ def _block(mentees, mentors, rules, limits, scores, tables, rows: slice) -> np.n
     return bits
 
 
-def _fold(table: np.ndarray, codes: np.ndarray, op) -> np.ndarray:
-    """``op``-reduce each row's tabulated rows: out[r] = op(table[codes[r, 0]], ...). Row -1 of
-    ``table`` is ``op``'s identity. A column most rows have is one gather and one in-place
-    ``op`` over the chunk; a sparse one (rows past their last skill) touches its rows only."""
+def _fold(table: np.ndarray, codes: np.ndarray, width: int, op) -> np.ndarray:
+    """``op``-reduce each row's tabulated (bit-packed) rows: out[r] = op(table[codes[r, 0]],
+    ...) over the chunk's first ``width`` columns. Row -1 of ``table`` is ``op``'s identity,
+    so every column is one gather and one in-place ``op`` over the chunk, on packed bytes."""
     out = table[codes[:, 0]]
-    for col in range(1, codes.shape[1]):
-        present = np.nonzero(codes[:, col] >= 0)[0]
-        if 2 * present.size > codes.shape[0]:
-            op(out, table[codes[:, col]], out=out)
-        elif present.size:
-            out[present] = op(out[present], table[codes[present, col]])
+    for col in range(1, width):
+        op(out, table[codes[:, col]], out=out)
     return out
+
+
+def _unpack(packed: np.ndarray, m: int) -> np.ndarray:
+    """(rows, m) bool from bit-packed rows (a fresh array)."""
+    return np.unpackbits(packed, axis=1, count=m, bitorder="little").view(bool)
 
 
 def _passes(mentees, mentors, rules, limits, scores, tables, rows: slice):
@@ -287,17 +296,20 @@ def _passes(mentees, mentors, rules, limits, scores, tables, rows: slice):
     (rows.start + r, j) passes it: a fresh (rows, m) bool array the caller may overwrite.
 
     Each skill rule is a gather of tabulated rows and an in-place OR (or AND) per sought-skill
-    column (see ``_SkillTables``), no boolean-mask assignment: one pass over the chunk each.
+    column on bit-packed rows (see ``_SkillTables``), then one unpacking pass over the chunk.
     """
     active = rules.active
     codes = tables.codes[rows]
-    sought_any = (codes >= 0).any(axis=1)
+    counts = tables.counts[rows]
+    width = int(counts.max(initial=0))
+    seeks_none = counts == 0
     if "will_not_mentor" in active:
         blocked = None
-        if codes.shape[1] and tables.refuses:
+        if width and tables.refuses:
             # Refuses everything sought: AND over the sought skills' "refuse" rows.
-            blocked = _fold(tables.refuse, codes, np.logical_and)
-            blocked &= sought_any[:, None]
+            packed = _fold(tables.refuse, codes, width, np.bitwise_and)
+            packed[seeks_none] = 0
+            blocked = _unpack(packed, mentors.m)
         dept = mentees.department[rows]
         for col in range(limits.excluded_departments.shape[1]):
             excluded = limits.excluded_departments[:, col]
@@ -305,10 +317,10 @@ def _passes(mentees, mentors, rules, limits, scores, tables, rows: slice):
             blocked = hit if blocked is None else np.logical_or(blocked, hit, out=blocked)
         if blocked is not None:
             yield "will_not_mentor", np.logical_not(blocked, out=blocked)
-    if "skill" in active and codes.shape[1]:
-        reach = _fold(tables.reach, codes, np.logical_or)
-        reach |= ~sought_any[:, None]  # a mentee seeking no skill passes
-        yield "skill", reach
+    if "skill" in active and width:
+        packed = _fold(tables.reach, codes, width, np.bitwise_or)
+        packed[seeks_none] = 0xFF  # a mentee seeking no skill passes
+        yield "skill", _unpack(packed, mentors.m)
     if "language" in active:
         a = limits.mentee_languages[rows].astype(np.uint64)
         b = limits.mentor_languages.astype(np.uint64)
