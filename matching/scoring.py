@@ -660,21 +660,25 @@ def score_matrix(
     components = _table_components(mentees, mentors, pts, opt, reverse)
     plans = _merged([_plan(c, m) for c in components], m)
     order, bounds = _chunk_order(skills, exact, chunk)
+    small = skills.covers.astype(np.uint8)  # one skill covers at most MAX_LEVEL units
 
     def one(bound: tuple[int, int]) -> None:
         idx = order[bound[0] : bound[1]]
         # Rows in their own order (sorted input) are filled in place, others copied once.
-        in_place = int(idx[-1] - idx[0]) == idx.size - 1
+        in_place = bool((np.diff(idx) == 1).all())
         rows = slice(int(idx[0]), int(idx[-1]) + 1) if in_place else idx
         block = out[rows] if in_place else np.empty((idx.size, m), dtype)
-        units = _dense_units(skills, rows)
         if exact[idx[0]]:  # the chunk's rows all have an exact multiply-add (_chunk_order)
-            units *= scale[rows, None]
-            units += shift[rows, None]
-            np.right_shift(units, 8, out=block, casting="unsafe")
+            # Units fit in a byte (at most the levels wanted, < 256 here): sum bytes, then
+            # multiply-add in uint16.
+            scaled = np.multiply(_dense_units(skills, rows, small), scale[rows, None])
+            scaled += shift[rows, None]
+            np.right_shift(scaled, 8, out=block, casting="unsafe")
         elif fit is None:
+            units = _dense_units(skills, rows)
             block[...] = _skill_fit_points(units, skills.needed[rows], pts["skill_fit"])
         else:
+            units = _dense_units(skills, rows)
             units += base[rows, None]
             np.take(fit, units, out=block, mode="clip")  # clip: no copy; indices are valid
         for plan in plans:
@@ -703,28 +707,35 @@ def _chunk_order(
     return order, bounds
 
 
-def _dense_units(plan: _SkillPlan, rows: slice | np.ndarray) -> np.ndarray:
-    """(rows, m) uint16 units covered: one gather and one in-place add per sought-skill
+def _dense_units(
+    plan: _SkillPlan, rows: slice | np.ndarray, covers: np.ndarray | None = None
+) -> np.ndarray:
+    """(rows, m) units covered, in the dtype of ``covers`` (default ``plan.covers``, uint16;
+    the caller vouches that the sums fit): one gather and one in-place add per sought-skill
     column up to the chunk's widest row; a -1 code reads the zero row."""
+    covers = plan.covers if covers is None else covers
     codes = plan.codes[rows]
-    units = plan.covers[codes[:, 0]] if codes.shape[1] else plan.covers[np.full(len(codes), -1)]
+    units = covers[codes[:, 0]] if codes.shape[1] else covers[np.full(len(codes), -1)]
     for col in range(1, int(plan.counts[rows].max(initial=0))):
-        units += plan.covers[codes[:, col]]
+        units += covers[codes[:, col]]
     return units
 
 
 def _fit_affine(needed: np.ndarray, weight: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per mentee, integers (a, b) with (a·u + b) >> 8 equal to ``_skill_fit_points`` for
     every covered amount u in 0..needed, and a · needed + b < 2¹⁶, so a chunk's skill fit is
-    two in-place uint16 passes and a shift (no float, no index look-up). Checked on every
-    u for every distinct ``needed``, hence bit-identical; rows with no such pair (a mentee
-    wanting more than about 57 levels in all) are ``exact`` False and keep the look-up
-    table. O(k·N) for k distinct totals up to N."""
+    a sum of bytes, a uint16 multiply-add and a shift (no float, no index look-up). Checked
+    on every u for every distinct ``needed``, hence bit-identical; rows with no such pair
+    (at weight 40, a mentee wanting more than 57 levels in all) or wanting 256 levels or
+    more (units must fit in a byte) are ``exact`` False and keep the look-up table.
+    O(k·N) for k distinct totals up to N < 256."""
     values, inverse = np.unique(needed, return_inverse=True)
     a = np.zeros(values.size, np.uint16)
     b = np.zeros(values.size, np.uint16)
     ok = np.zeros(values.size, bool)
     for k, total in enumerate(values.tolist()):
+        if total >= 256:
+            break  # values ascend
         units = np.arange(total + 1, dtype=np.int64)
         want = 256 * _skill_fit_points(units[None, :], np.array([total]), weight)[0].astype(
             np.int64

@@ -139,6 +139,24 @@ def test_it_gives_the_bits_of_each_rule_read_literally(seed, n, m, s, must, chun
     assert np.array_equal(got, reference_bits(mentees, mentors, must, lim, scores))
 
 
+@pytest.mark.parametrize("m", [8, 9, 23])
+@pytest.mark.parametrize("seed", range(3))
+def test_it_reads_the_bit_packed_skill_tables_exactly_for_any_number_of_mentors(seed, m):
+    rng = np.random.default_rng(seed)
+    n, s = 37, 6
+    mentees, mentors = people(rng, n, m, s)
+    lim = limits(rng, n, m, s)
+    lim = lim._replace(excluded_skills=rng.random((m, s)) < 0.6)  # some refuse everything
+    scores = score_matrix(mentees, mentors)
+    for must in (MustHave(), MustHave(will_not_mentor=False), MustHave(skill_at_target=False)):
+        want = reference_bits(mentees, mentors, must, lim, scores)
+        assert np.array_equal(violations(mentees, mentors, must, lim, scores, chunk=5), want)
+        allowed = rng.random((n, m)) < 0.8
+        expected = allowed & (want == 0)
+        rules.restrict(allowed, mentees, mentors, must, lim, scores, chunk=4)
+        assert np.array_equal(allowed, expected)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 10**6),

@@ -287,6 +287,83 @@ def test_it_scores_the_same_from_the_skill_fit_table_as_cell_by_cell(
     assert np.array_equal(score_matrix(mentees, mentors, weights, chunk=37), tabulated)
 
 
+@pytest.mark.parametrize("weight", [0, 1, 13, 40, 41, 77, 100])
+def test_it_takes_skill_fit_from_a_multiply_add_only_where_it_equals_exact_rounding(
+    weight: int,
+) -> None:
+    needed = np.arange(0, 300)
+    scale, shift, exact = scoring._fit_affine(needed, weight)
+    assert exact[: 58 if weight == 40 else 2].all()  # every total the bench sees, at 40
+    assert not exact[256:].any()  # units must fit in a byte
+    for total in np.nonzero(exact)[0].tolist():
+        units = np.arange(total + 1)
+        got = (units * int(scale[total]) + int(shift[total])) >> 8
+        assert int(scale[total]) * total + int(shift[total]) < 2**16
+        want = [0 if total == 0 else half_up(Fraction(weight * u, total)) for u in units]
+        assert got.tolist() == want
+
+
+def many_skills(seed: int, n: int, m: int, s: int = 60) -> tuple[MenteeData, MentorData]:
+    """Mentees like the bench's (a few sought skills, gaps of 1–3) plus some wanting very
+    many levels: over 57 (no exact multiply-add at weight 40) and over 255 (not a byte)."""
+    rng = np.random.default_rng(seed)
+    mentees, mentors = people(seed, n, m)
+    current = np.zeros((n, s), dtype=np.int8)
+    target = np.zeros_like(current)
+    for i in range(n):
+        sought = rng.choice(s, rng.integers(1, 9), replace=False)
+        current[i, sought] = rng.integers(0, 3, sought.size)
+        target[i, sought] = current[i, sought] + rng.integers(1, 4, sought.size)
+    target[: n // 8, :15] = 5  # 15 skills from nothing: 75 levels
+    current[: n // 8, :15] = 0
+    target[n // 8 : n // 4] = 5  # every skill from nothing: 300 levels
+    current[n // 8 : n // 4] = 0
+    proficiency = np.where(rng.random((m, s)) < 0.3, rng.integers(1, 6, (m, s)), 0)
+    fields = {f: getattr(mentees, f) for f in mentees.__dataclass_fields__}
+    mentee_data = MenteeData(**{**fields, "current_levels": current, "target_levels": target})
+    fields = {f: getattr(mentors, f) for f in mentors.__dataclass_fields__}
+    return mentee_data, MentorData(**{**fields, "proficiency": proficiency})
+
+
+def test_it_scores_skill_fit_exactly_for_mentees_wanting_few_or_very_many_levels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mentees, mentors = many_skills(4, n=400, m=150)
+    weights = Weights(1, 0, 0, 0, 0, 0)
+    pts = weights.points()["skill_fit"]
+    current = mentees.current_levels.astype(np.int64)[:, None, :]
+    target = mentees.target_levels.astype(np.int64)[:, None, :]
+    offered = mentors.proficiency.astype(np.int64)[None, :, :]
+    gap = np.maximum(target - current, 0)
+    covered = np.minimum(np.maximum(offered - current, 0), gap).sum(axis=2)
+    needed = gap.sum(axis=2)
+    # Half-up rounding of pts·covered/needed in integers: floor((2·pts·u + N) / 2N).
+    want = np.where(needed > 0, (2 * pts * covered + needed) // np.maximum(2 * needed, 1), 0)
+    assert np.array_equal(score_matrix(mentees, mentors, weights, chunk=7), want)
+    assert np.array_equal(score_matrix(mentees, mentors, weights, dtype=np.int8), want)
+    monkeypatch.setattr(scoring, "_FIT_TABLE_CELLS", 0)  # the float path for the widest
+    assert np.array_equal(score_matrix(mentees, mentors, weights, chunk=5), want)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_it_scores_many_skills_as_the_naive_reference_does(seed: int) -> None:
+    mentees, mentors = many_skills(30 + seed, n=40, m=11)
+    weights = Weights(skill_fit=41, career_goal=13, experience=7)
+    got = score_matrix(mentees, mentors, weights, chunk=3, dtype=np.int8)
+    expected = [
+        [sum(reference_parts(mentees, mentors, i, j, weights).values()) for j in range(mentors.m)]
+        for i in range(mentees.n)
+    ]
+    assert got.tolist() == expected
+
+
+def test_it_scores_the_same_whatever_the_mentee_order() -> None:
+    mentees, mentors = many_skills(7, n=120, m=40)
+    scores = score_matrix(mentees, mentors, chunk=8)
+    order = np.lexsort((np.arange(120) % 7, mentees.gap.sum(axis=1)))  # some chunks in place
+    assert np.array_equal(score_matrix(mentees.take(order), mentors, chunk=8), scores[order])
+
+
 def test_it_refuses_a_score_dtype_that_could_not_hold_100_exactly() -> None:
     mentees, mentors = people(1)
     with pytest.raises(ValueError):
