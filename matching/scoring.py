@@ -658,7 +658,13 @@ def score_matrix(
         base = (skills.needed * width).astype(np.uint16)
     scale, shift, exact = _fit_affine(skills.needed, pts["skill_fit"])
     components = _table_components(mentees, mentors, pts, opt, reverse)
-    plans = _merged([_plan(c, m) for c in components], m)
+    # Points add as unsigned integers of the score's width (scores are 0–100, so the bits
+    # are the same): one same-type add per plan, not a mixed-type add through a cast.
+    unsigned = np.dtype(np.uint8) if np.dtype(dtype) == np.int8 else np.dtype(np.uint16)
+    plans = [
+        p if p.table is None else p._replace(table=p.table.astype(unsigned, copy=False))
+        for p in _merged([_plan(c, m) for c in components], m)
+    ]
     order, bounds = _chunk_order(skills, exact, chunk)
     small = skills.covers.astype(np.uint8)  # one skill covers at most MAX_LEVEL units
 
@@ -681,8 +687,9 @@ def score_matrix(
             units = _dense_units(skills, rows)
             units += base[rows, None]
             np.take(fit, units, out=block, mode="clip")  # clip: no copy; indices are valid
+        total = block.view(unsigned)
         for plan in plans:
-            block += _plan_rows(plan, rows)
+            total += _plan_rows(plan, rows)
         if not in_place:
             out[rows] = block
 
