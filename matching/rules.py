@@ -23,8 +23,9 @@ The rules, in the order reasons are given:
 
 Method: every rule is a vectorised comparison over row chunks of the (n, m) matrix. The
 skill rules use the same trick as ``matching.scoring``'s skill fit: one (m,) boolean row is
-tabulated per distinct (skill, target level) a mentee seeks, and a mentee's row is the OR of
-its few tabulated rows, so no Python loop runs over pairs.
+tabulated per distinct (skill, target level) a mentee seeks, bit-packed (8 mentors a byte),
+and a mentee's row is the OR of its few tabulated rows, unpacked once per chunk, so no
+Python loop runs over pairs.
 
 Complexity, for n mentees, m mentors, s skills, w the most skills one mentee seeks and k the
 most departments one mentor excludes: ``violations`` is O(n·m·(w + k) + c·m) time for the c ≤

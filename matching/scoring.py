@@ -9,11 +9,15 @@ six integer weights sum to exactly 100, so the total never needs clipping and
 Exactness between ``score_matrix`` and ``explain`` comes from sharing code:
 both call the same per-component functions (``explain`` on one-element
 arrays), and those functions only use correctly rounded IEEE operations
-(+ − × ÷ min max floor), whose results do not depend on array shape.
+(+ − × ÷ min max floor), whose results do not depend on array shape. Where
+``score_matrix`` takes a faster route to the skill fit (a table, or an integer
+multiply-add and shift), that route is checked against the shared function on
+every value it can meet before it is used.
 
 Complexity, for n mentees, m mentors and s skills (docs/matching.md, "Complexity"):
 ``score_matrix`` is O(n·m·s) vectorised numpy work, never a Python loop over
-pairs, in row chunks so extra memory stays O(chunk·m) beside the int16 result.
+pairs, in row chunks (mentees sorted by how many skills they seek, O(n log n))
+so extra memory stays O(chunk·m) beside the int16 result.
 Components that depend on a few mentee scalars are tabulated once per distinct
 mentee key (O(k·m) for k distinct keys, k ≤ n) and gathered per chunk.
 ``explain`` and ``component_points`` recompute one pair, O(s). Weights become
