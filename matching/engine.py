@@ -128,6 +128,11 @@ _RISEN_MAX = 64
 _COLUMN_FEW = 3
 _COLUMN_EXTRA = 3
 _FULL_SHARE = 0.7
+# _top_k: columns per group whose maxima bound each row's k-th largest cell (256 against 64 or
+# 128: 0.7 against 1.0 or 0.8 ns per cell, 2026-12-02), and the most cells per row and k it
+# lists before falling back to a partition.
+_GROUP = 256
+_LISTED_PER_K = 16
 
 
 def assign(
@@ -281,6 +286,41 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
 def _top_k(block: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of each row's k largest cells above ``floor`` (per row; fewer if
     fewer are), ties at the k-th value taken by column.
+
+    Each row's k-th largest maximum over groups of ``_GROUP`` columns is a lower bound on its
+    k-th largest cell (k groups hold a cell at least that large), so only the cells at or
+    above it (and above the floor) are listed, and sorted by row, value descending, then
+    column: the first k of each row are the answer.  About 0.7–0.9 ns per int16 cell (one
+    group-maximum pass, one comparison) against 2.3–2.5 ns for the ``np.partition`` of every
+    row (``_top_k_partition``, which is used when the rows have too few groups or the listed
+    cells are too many, e.g. a row of ties), measured on the 50,000 × 12,500 blocks.
+    """
+    m = block.shape[1]
+    groups = -(-m // _GROUP)
+    if k >= m or groups < 2 * k:
+        return _top_k_partition(block, k, floor)
+    maxima = np.maximum.reduceat(block, np.arange(0, m, _GROUP), axis=1)
+    kth = -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
+    info = np.iinfo(block.dtype)
+    floor = np.clip(floor, info.min, info.max).astype(block.dtype)
+    # Cells must reach the bound and exceed the floor (integers: floor + 1, kept in range).
+    start = np.where(kth > floor, kth, np.minimum(floor, info.max - 1) + 1).astype(block.dtype)
+    r, c = np.divmod(np.flatnonzero(block >= start[:, None]), m)
+    if r.size > _LISTED_PER_K * k * block.shape[0]:
+        return _top_k_partition(block, k, floor)
+    value = block[r, c]
+    ok = value > floor[r]
+    if not ok.all():
+        r, c, value = r[ok], c[ok], value[ok]
+    # Stable: within a row and value, columns keep their ascending order.
+    order = np.lexsort((-value.astype(np.int64), r))
+    r, c = r[order], c[order]
+    keep = np.arange(r.size) - np.searchsorted(r, r) < k
+    return r[keep], c[keep]
+
+
+def _top_k_partition(block: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_top_k`` by a partition of every row.
 
     ``np.partition`` (values only) gives each row's k-th largest value, then two comparisons
     pick the cells: O(cells) like ``argpartition``, but about 3 ns per int16 cell against

@@ -153,6 +153,48 @@ def test_it_stays_optimal_when_candidate_lists_are_tiny(
     assert got == want if instance[4] else got[1] == want[1]
 
 
+@pytest.mark.parametrize("group", [2, 3, 8, 256])
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64])
+def test_it_picks_the_same_cells_by_group_bounds_as_by_a_partition(
+    group: int, dtype: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows of ties, masked cells, floors at the masked value, inside the values and at the
+    # dtype's top: the group-bounded top-k lists exactly the partition's cells.
+    monkeypatch.setattr(engine, "_GROUP", group)
+    rng = np.random.default_rng(group)
+    neg = engine._neg(dtype)
+    for trial in range(40):
+        rows, m = int(rng.integers(1, 30)), int(rng.integers(1, 700))
+        block = rng.integers(-6, 7 if trial % 3 else 40, (rows, m)).astype(dtype)
+        block[rng.random((rows, m)) < rng.random()] = neg
+        block[0] = 3  # a row of ties
+        floor = rng.integers(-8, 8, rows).astype(dtype)
+        floor[rng.random(rows) < 0.3] = neg
+        floor[-1] = np.iinfo(dtype).max
+        for k in (1, 2, 5, 12, 24):
+            got = engine._top_k(block, k, floor)
+            want = engine._top_k_partition(block, k, floor)
+            as_set = {tuple(x) for x in zip(*got, strict=True)}
+            assert as_set == {tuple(x) for x in zip(*want, strict=True)}
+            assert len(as_set) == got[0].size
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_it_stays_optimal_with_top_k_bounded_by_small_column_groups(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups of two columns, so first candidates, near misses and thin mentors' mentees all
+    # come from the group bound at this size (at the default 256 only from 6,144 mentors on).
+    monkeypatch.setattr(engine, "_GROUP", 2)
+    instance = tight_market(seed)
+    scores = instance[0].astype(np.int64)
+    assert objective(scores, assign(*instance[:4]), instance[3]) == oracle((scores, *instance[1:]))
+    instance = random_instance(seed, 40, 60, forbid=True, penalty=True, maximize=seed % 2 == 0)
+    got = objective(instance[0], solve(instance), instance[3])
+    want = oracle(instance)
+    assert got == want if instance[4] else got[1] == want[1]
+
+
 def tight_market(seed: int, n: int = 120, m: int = 40) -> Instance:
     """Popular mentors, a must-have-like mask (some mentors allowed for few mentees), a few
     mentees with no allowed mentor, and places for nearly everyone: several pricing rounds,
