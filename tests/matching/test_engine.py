@@ -225,6 +225,34 @@ def test_it_stays_optimal_over_forced_re_solves_and_bounded_pricing_passes(
     assert stats["rounds"] >= 2
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_it_finds_the_same_duals_with_full_or_frontier_sweeps(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every sweep full (share 0) or every sweep after the first on the moved mentors'
+    # mentees only (share above 1): the same potentials, so the same rounds and assignment.
+    monkeypatch.setattr(engine, "_PER_ROW", 2)
+    monkeypatch.setattr(engine, "_ADD_PER_ROW", 2)
+    instance = tight_market(seed)
+    seen = []
+    original = engine._Duals.solve
+    for share in (0.0, 2.0):
+        monkeypatch.setattr(engine, "_DENSE_SWEEP", share)
+        duals: list = []
+
+        def solve(self, *args, original=original, duals=duals, **kwargs):
+            result = original(self, *args, **kwargs)
+            duals.append(None if result is None else np.concatenate(result).tolist())
+            return result
+
+        monkeypatch.setattr(engine._Duals, "solve", solve)
+        stats: dict = {}
+        mate = assign(*instance[:4], stats=stats)
+        seen.append((mate.tolist(), duals, stats["edges"]))
+    assert seen[0] == seen[1]
+    assert len(seen[0][1]) >= 2
+
+
 def test_it_reads_only_the_rows_a_certifying_pass_cannot_clear(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
