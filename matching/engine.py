@@ -502,7 +502,15 @@ class _Duals:
     has no negative cycle on the candidate set (it is optimal there).
     """
 
-    def __init__(self, problem: _Problem, flow: _Flow, rows: np.ndarray, cols: np.ndarray):
+    def __init__(
+        self,
+        problem: _Problem,
+        flow: _Flow,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        weights: np.ndarray,
+    ):
+        """``weights``: the candidate edges' scores (int64), as the solver loop gathered them."""
         self.p, self.f = problem, flow
         g = problem.groups
         mate = flow.mate
@@ -512,7 +520,7 @@ class _Duals:
         np.minimum.at(self.next_cost, g.mentor[spare], g.cost[spare])
         other = mate[rows] != cols
         self.e_rows, self.e_cols = rows[other], cols[other]
-        self.e_w = problem.scores[self.e_rows, self.e_cols].astype(np.int64) + flow.bonus
+        self.e_w = weights[other] + flow.bonus
         self.r_heads, self.r_starts = _runs(self.e_rows)  # rows come sorted
         matched = np.nonzero(self.matched)[0]
         self.m_rows = matched[np.argsort(mate[matched], kind="stable")]
@@ -524,7 +532,9 @@ class _Duals:
         n, m = problem.n, problem.m
         self.row_lo = np.searchsorted(self.e_rows, np.arange(n))
         self.row_hi = np.searchsorted(self.e_rows, np.arange(n), side="right")
-        self.by_col = np.argsort(self.e_cols, kind="stable")
+        # A stable sort of 16-bit keys is a radix sort in numpy (several times faster).
+        keys = self.e_cols.astype(np.int16) if m < 2**15 else self.e_cols
+        self.by_col = np.argsort(keys, kind="stable")
         self.col_lo = np.searchsorted(self.e_cols[self.by_col], np.arange(m + 1))
         self.sweeps = 0
 
@@ -805,17 +815,24 @@ class _Solver:
         # current flow's dual over the new edges (cheap) before re-solving.
         few = max(20, p.n // 200)
         dual: tuple[np.ndarray, np.ndarray] | None = None
+        gathered = None
         while True:
-            rows, cols = np.divmod(codes, p.m)
+            if codes is not gathered:
+                rows, cols = np.divmod(codes, p.m)
+                # The edges' scores, gathered once for the solve, the dual and the pruning.
+                weights = p.scores[rows, cols].astype(np.int64)
+                gathered = codes
             fresh = flow is None
             if fresh:
                 self.rounds += 1
                 self.edges.append(int(rows.size))
                 with self._phase("solve"):
-                    flow = self._solve(rows, cols)
+                    flow = self._min_cost_flow(
+                        rows, cols, weights, lexicographic=p.target is not None
+                    )
                 self.flows.append((int((flow.mate >= 0).sum()), flow.forced))
             with self._phase("duals" if fresh else "extend"):
-                duals = _Duals(p, flow, rows, cols)
+                duals = _Duals(p, flow, rows, cols, weights)
                 if fresh:
                     dual = duals.solve(p.n + p.m + 3)
                 else:
@@ -842,20 +859,24 @@ class _Solver:
                 # be used, and the solve time grows with the edges); pricing would bring
                 # back any that matter.  Only in the first rounds, so the loop still ends.
                 merged = _sorted_unique(
-                    np.concatenate([self._near_tight(codes, dual, flow), extra])
+                    np.concatenate([self._near_tight(codes, weights, dual, flow), extra])
                 )
             codes = merged
             if violating > few:
                 flow = None
 
     def _near_tight(
-        self, codes: np.ndarray, dual: tuple[np.ndarray, np.ndarray], flow: _Flow
+        self,
+        codes: np.ndarray,
+        weights: np.ndarray,
+        dual: tuple[np.ndarray, np.ndarray],
+        flow: _Flow,
     ) -> np.ndarray:
         """Candidates whose reduced cost u_i + V_j − w_ij is at most ``_PRUNE_SLACK``, and
         the flow's own pairs (so the flow stays feasible)."""
         u, v = dual
         rows, cols = np.divmod(codes, self.p.m)
-        w = self.p.scores[rows, cols].astype(np.int64) + flow.bonus
+        w = weights + flow.bonus
         keep = (u[rows] + v[cols] - w <= _PRUNE_SLACK) | (flow.mate[rows] == cols)
         return codes[keep]
 
@@ -947,18 +968,6 @@ class _Solver:
             ok &= p.scores[rows, cols] > 0
         return rows[ok].astype(np.int64) * p.m + cols[ok]
 
-    def _solve(self, rows: np.ndarray, cols: np.ndarray) -> _Flow:
-        """Optimal flow on the candidate edges, in the encoding its dual is priced in.
-
-        With ``maximize_matched``, one lexicographic solve (most matches, then least cost)
-        on small costs: if it matches ``target`` mentees it is an optimal flow of the forced
-        encoding, otherwise of the bonus encoding (bonus > any score spread, so the two
-        objectives agree); either way ``_Duals`` can price it.
-        """
-        p = self.p
-        scores = p.scores[rows, cols].astype(np.int64)
-        return self._min_cost_flow(rows, cols, scores, lexicographic=p.target is not None)
-
     def _min_cost_flow(
         self,
         rows: np.ndarray,
@@ -966,7 +975,13 @@ class _Solver:
         scores: np.ndarray,
         lexicographic: bool,
     ) -> _Flow:
-        """Solve on candidate edges.
+        """Optimal flow on the candidate edges (``scores`` their scores), in the encoding its
+        dual is priced in.
+
+        With ``maximize_matched`` (``lexicographic``), one lexicographic solve (most
+        matches, then least cost) on small costs: if it matches ``target`` mentees it is an
+        optimal flow of the forced encoding, otherwise of the bonus encoding (bonus > any
+        score spread, so the two objectives agree); either way ``_Duals`` can price it.
 
         Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m.  Lexicographic: no
         "unmatched" arcs; OR-Tools' ``solve_max_flow_with_min_cost`` finds a maximum flow
