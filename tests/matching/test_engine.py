@@ -153,6 +153,48 @@ def test_it_stays_optimal_when_candidate_lists_are_tiny(
     assert got == want if instance[4] else got[1] == want[1]
 
 
+@pytest.mark.parametrize("group", [2, 3, 8, 256])
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64])
+def test_it_picks_the_same_cells_by_group_bounds_as_by_a_partition(
+    group: int, dtype: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows of ties, masked cells, floors at the masked value, inside the values and at the
+    # dtype's top: the group-bounded top-k lists exactly the partition's cells.
+    monkeypatch.setattr(engine, "_GROUP", group)
+    rng = np.random.default_rng(group)
+    neg = engine._neg(dtype)
+    for trial in range(40):
+        rows, m = int(rng.integers(1, 30)), int(rng.integers(1, 700))
+        block = rng.integers(-6, 7 if trial % 3 else 40, (rows, m)).astype(dtype)
+        block[rng.random((rows, m)) < rng.random()] = neg
+        block[0] = 3  # a row of ties
+        floor = rng.integers(-8, 8, rows).astype(dtype)
+        floor[rng.random(rows) < 0.3] = neg
+        floor[-1] = np.iinfo(dtype).max
+        for k in (1, 2, 5, 12, 24):
+            got = engine._top_k(block, k, floor)
+            want = engine._top_k_partition(block, k, floor)
+            as_set = {tuple(x) for x in zip(*got, strict=True)}
+            assert as_set == {tuple(x) for x in zip(*want, strict=True)}
+            assert len(as_set) == got[0].size
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_it_stays_optimal_with_top_k_bounded_by_small_column_groups(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups of two columns, so first candidates, near misses and thin mentors' mentees all
+    # come from the group bound at this size (at the default 256 only from 6,144 mentors on).
+    monkeypatch.setattr(engine, "_GROUP", 2)
+    instance = tight_market(seed)
+    scores = instance[0].astype(np.int64)
+    assert objective(scores, assign(*instance[:4]), instance[3]) == oracle((scores, *instance[1:]))
+    instance = random_instance(seed, 40, 60, forbid=True, penalty=True, maximize=seed % 2 == 0)
+    got = objective(instance[0], solve(instance), instance[3])
+    want = oracle(instance)
+    assert got == want if instance[4] else got[1] == want[1]
+
+
 def tight_market(seed: int, n: int = 120, m: int = 40) -> Instance:
     """Popular mentors, a must-have-like mask (some mentors allowed for few mentees), a few
     mentees with no allowed mentor, and places for nearly everyone: several pricing rounds,
@@ -181,6 +223,34 @@ def test_it_stays_optimal_over_forced_re_solves_and_bounded_pricing_passes(
     scores = instance[0].astype(np.int64)
     assert objective(scores, mate, instance[3]) == oracle((scores, *instance[1:]))
     assert stats["rounds"] >= 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_it_finds_the_same_duals_with_full_or_frontier_sweeps(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every sweep full (share 0) or every sweep after the first on the moved mentors'
+    # mentees only (share above 1): the same potentials, so the same rounds and assignment.
+    monkeypatch.setattr(engine, "_PER_ROW", 2)
+    monkeypatch.setattr(engine, "_ADD_PER_ROW", 2)
+    instance = tight_market(seed)
+    seen = []
+    original = engine._Duals.solve
+    for share in (0.0, 2.0):
+        monkeypatch.setattr(engine, "_DENSE_SWEEP", share)
+        duals: list = []
+
+        def solve(self, *args, original=original, duals=duals, **kwargs):
+            result = original(self, *args, **kwargs)
+            duals.append(None if result is None else np.concatenate(result).tolist())
+            return result
+
+        monkeypatch.setattr(engine._Duals, "solve", solve)
+        stats: dict = {}
+        mate = assign(*instance[:4], stats=stats)
+        seen.append((mate.tolist(), duals, stats["edges"]))
+    assert seen[0] == seen[1]
+    assert len(seen[0][1]) >= 2
 
 
 def test_it_reads_only_the_rows_a_certifying_pass_cannot_clear(
@@ -214,8 +284,8 @@ def test_it_bounds_every_row_that_holds_a_violation() -> None:
         cols = rng.choice(m, lowered, replace=False)
         v[cols] -= rng.integers(1, 30, lowered)
         u = u0 + rng.integers(-5, 6, n)
-        dtype, _, thr = pricer._setup(u, v, 0)
-        rows = pricer.bound.rows(problem, -v, thr, mate, engine._neg(dtype) + problem.top)
+        _, _, thr, shift = pricer._setup(u, v, 0)
+        rows = pricer.bound.rows(problem, -v, thr, mate, shift)
         value = np.where(allowed, scores.astype(np.int64) - v, -(10**9))
         value[np.nonzero(mate >= 0)[0], mate[mate >= 0]] = -(10**9)
         assert set(np.nonzero((value > u[:, None]).any(axis=1))[0]) <= set(rows.tolist())
