@@ -313,13 +313,13 @@ def status_counts(program: Program) -> dict[str, int]:
 
 
 def _overview_sql() -> str:
-    """The pairings page's figures of one program (four times its id, then the texts of
-    `_overview_params`) in one statement: its pairings per status, then one row of three
-    figures read in one pass over its approved enrolments, each joined to its live pairings
-    as a mentor counted once per mentor (a hash join: not a count per mentor, which read the
-    pairings index once per mentor). A mentor's live pairings as a mentor, `l.n`, are missing
-    for one with none, who is then also no live mentor for the unpaired figure; mentee_id is
-    never NULL, so NOT IN is NOT EXISTS."""
+    """The pairings page's figures of one program (parameters: `_overview_params`) in one
+    statement: its pairings per status, then one row ("#") of three figures read in one pass
+    over its approved enrolments, each joined to its live pairings as a mentor counted once
+    per mentor (a hash join: not a count per mentor, which read the pairings index once per
+    mentor). A mentor's live pairings as a mentor, `l.n`, are missing for one with none, who
+    is then also no live mentor for the unpaired figure; mentee_id is never NULL, so NOT IN
+    is NOT EXISTS."""
     m, e = Mentorship._meta.db_table, Enrolment._meta.db_table
     live = "status IN (%s, %s, %s)"
     return (
