@@ -4,8 +4,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -18,13 +18,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from core.compiled import compiled_rows
-from core.counts import counts_query
+from core.compiled import compiled_page
 from people.permissions import is_hr
 from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from programs.selectors import skill_texts
@@ -198,15 +196,6 @@ def _approved_mentors(program: Program | int) -> QuerySet[Enrolment]:
     ).order_by()
 
 
-def _capacity() -> Case:
-    """A mentor enrolment's capacity as `mentor_load` counts it (peers count as 1)."""
-    return Case(
-        When(role=EnrolmentRole.PEER, then=Value(1)),
-        default=F("capacity"),
-        output_field=IntegerField(),
-    )
-
-
 def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorship]:
     """A program's pairings with what the HR list shows of them (both people, status, source,
     start, goals and milestones, open reset requests), not their whole rows."""
@@ -228,12 +217,90 @@ def program_pairings(program: Program, *, status: str = "") -> QuerySet[Mentorsh
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(
+    return qs.annotate(**_pairing_figures()).order_by(*PAIRING_ORDER)
+
+
+def _pairing_figures() -> dict:
+    """goal_count, milestones_total, milestones_done and open_resets (open reset requests), as
+    annotations of a mentorship."""
+    return {
         **_progress_counts(),
-        open_resets=_count(
+        "open_resets": _count(
             ResetRequest.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
         ),
-    ).order_by("mentor__full_name", "mentee__full_name", "id")
+    }
+
+
+PAIRING_ORDER = ("mentor__full_name", "mentee__full_name", "id")
+
+
+# What the HR pairings list shows of a pairing, in the order of its rows' values.
+PAIRING_COLUMNS = (
+    "pk",
+    "status",
+    "source",
+    "score",
+    "started_on",
+    "end_reason",
+    "mentor__full_name",
+    "mentor__email",
+    "mentee__full_name",
+    "mentee__email",
+    "goal_count",
+    "milestones_total",
+    "milestones_done",
+    "open_resets",
+)
+_STARTED_ON = PAIRING_COLUMNS.index("started_on")
+
+
+def _pairing_list(program_id: int, status: str | None = None) -> QuerySet:
+    """`program_pairings` as rows of PAIRING_COLUMNS, in the same order."""
+    qs = Mentorship.objects.filter(program_id=program_id)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.annotate(**_pairing_figures()).order_by(*PAIRING_ORDER).values_list(*PAIRING_COLUMNS)
+
+
+# Built and compiled once per process (core.compiled): building this list's queryset, with its
+# four counting subqueries, cost more than running it (≈ 3 ms of a page's 9).
+_all_pairings_page = compiled_page(_pairing_list)
+_pairings_page_of_status = compiled_page(
+    lambda program_id, status: _pairing_list(program_id, status)
+)
+
+
+class PairingRows:
+    """A program's pairing list as rows of PAIRING_COLUMNS, read a slice at a time (what a
+    paginator asks for; its size comes from the per-status counts)."""
+
+    def __init__(self, program_id: int, status: str = "") -> None:
+        self.program_id, self.status = program_id, status
+
+    def __getitem__(self, bounds: slice) -> list[tuple]:
+        offset = bounds.start or 0
+        limit = bounds.stop - offset
+        if self.status:
+            rows = _pairings_page_of_status(
+                self.program_id, self.status, offset=offset, limit=limit
+            )
+        else:
+            rows = _all_pairings_page(self.program_id, offset=offset, limit=limit)
+        return [_with_date(row) for row in rows]
+
+
+def _with_date(row: tuple) -> tuple:
+    # SQLite hands a date over as its ISO text; PostgreSQL as a date.
+    started = row[_STARTED_ON]
+    if isinstance(started, str):
+        return (*row[:_STARTED_ON], date.fromisoformat(started), *row[_STARTED_ON + 1 :])
+    return row
+
+
+def program_pairing_rows(program: Program, *, status: str = "") -> PairingRows:
+    """`program_pairings` (what the HR list shows of each pairing, in its order) as rows of
+    PAIRING_COLUMNS, read a page at a time by SQL built once."""
+    return PairingRows(program.pk, status)
 
 
 def status_counts(program: Program) -> dict[str, int]:
@@ -245,36 +312,61 @@ def status_counts(program: Program) -> dict[str, int]:
     )
 
 
-@compiled_rows
-def _overview_rows(program_id: int) -> QuerySet:
-    mentors = _approved_mentors(program_id)
-    by_status = (
-        Mentorship.objects.filter(program_id=program_id)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+def _overview_sql() -> str:
+    """The pairings page's figures of one program (parameters: `_overview_params`) in one
+    statement: its pairings per status, then one row ("#") of three figures read in one pass
+    over its approved enrolments, each joined to its live pairings as a mentor counted once
+    per mentor (a hash join: not a count per mentor, which read the pairings index once per
+    mentor). A mentor's live pairings as a mentor, `l.n`, are missing for one with none, who
+    is then also no live mentor for the unpaired figure; mentee_id is never NULL, so NOT IN
+    is NOT EXISTS."""
+    m, e = Mentorship._meta.db_table, Enrolment._meta.db_table
+    live = "status IN (%s, %s, %s)"
+    return (
+        f"SELECT status, COUNT(*), NULL, NULL FROM {m} WHERE program_id = %s GROUP BY status "
+        "UNION ALL "
+        "SELECT '#', "
+        "COALESCE(SUM(CASE WHEN e.role IN (%s, %s) AND COALESCE(l.n, 0) >= "
+        "CASE WHEN e.role = %s THEN 1 ELSE e.capacity END THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN e.role IN (%s, %s) THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN e.role IN (%s, %s) AND l.mentor_id IS NULL AND e.user_id NOT IN "
+        f"(SELECT mentee_id FROM {m} WHERE program_id = %s AND {live}) THEN 1 ELSE 0 END), 0) "
+        f"FROM {e} e LEFT JOIN (SELECT mentor_id, COUNT(*) AS n FROM {m} "
+        f"WHERE program_id = %s AND {live} GROUP BY mentor_id) l ON l.mentor_id = e.user_id "
+        "WHERE e.program_id = %s AND e.status = %s"
     )
-    # The keys of the other figures start with "#": no status is spelled so.
-    return counts_query(
-        by_status,
-        **{
-            "#full": mentors.annotate(used=_load_subquery(), cap=_capacity()).filter(
-                used__gte=F("cap")
-            ),
-            "#mentors": mentors,
-            "#unpaired": unpaired_mentees(program_id),
-        },
-    )
+
+
+def _overview_params(program_id: int) -> list:
+    mentor, mentee, peer = EnrolmentRole.MENTOR, EnrolmentRole.MENTEE, EnrolmentRole.PEER
+    live = [str(s) for s in LIVE_STATUSES]
+    return [
+        program_id,
+        *(str(r) for r in (mentor, peer, peer, mentor, peer, mentee, peer)),
+        program_id,
+        *live,
+        program_id,
+        *live,
+        program_id,
+        str(EnrolmentStatus.APPROVED),
+    ]
 
 
 def pairings_overview(program: Program) -> tuple[dict[str, int], int, int, int]:
     """The pairings page's figures: (pairings per status as `status_counts`, approved mentors
     at capacity as `mentor_load` counts them, approved mentors, mentees enrolled without a
-    live pairing as `unpaired_mentees`), in one query built once (`core.compiled`)."""
-    rows = dict(_overview_rows(program.pk))
-    full, total, unpaired = (rows.pop(key, 0) for key in ("#full", "#mentors", "#unpaired"))
-    return rows, full, total, unpaired
+    live pairing as `unpaired_mentees`), in one query (`_overview_sql`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_overview_sql(), _overview_params(program.pk))
+        rows = cursor.fetchall()
+    counts, figures = {}, (0, 0, 0)
+    for key, n, mentors, unpaired in rows:
+        if key == "#":  # no status is spelled so
+            figures = (n, mentors, unpaired)
+        else:
+            counts[key] = n
+    full, total, unpaired = (int(n or 0) for n in figures)
+    return counts, full, total, unpaired
 
 
 def open_reset_requests(user) -> QuerySet[ResetRequest]:

@@ -285,7 +285,7 @@ def program_pairings(request: HttpRequest, slug: str) -> HttpResponse:
     counts, load_full, load_total, unpaired = selectors.pairings_overview(program)
     shown = counts.get(status, 0) if status else sum(counts.values())
     page = CountedPaginator(
-        selectors.program_pairings(program, status=status), PAGE_SIZE, count=shown
+        selectors.program_pairing_rows(program, status=status), PAGE_SIZE, count=shown
     ).get_page(request.GET.get("page"))
     return render(
         request,

@@ -25,13 +25,14 @@ BADGE_CLASSES = {
 
 
 STATUS_LABELS = dict(MentorshipStatus.choices)
+STATUS_BADGE = '<span class="badge {}">{}</span>'
 
 
 @register.simple_tag
 def status_badge(mentorship) -> str:
     """The mentorship's status as a coloured badge."""
     return mark_safe(  # noqa: S308 (escaped)
-        '<span class="badge {}">{}</span>'.format(
+        STATUS_BADGE.format(
             BADGE_CLASSES.get(mentorship.status, "text-bg-secondary"),
             escape(STATUS_LABELS.get(mentorship.status, mentorship.status)),
         )
@@ -126,30 +127,54 @@ RESETS = ' <span class="badge text-bg-warning" title="Open reset requests">{} re
 END_REASON = '<div class="small text-body-secondary">{}</div>'
 
 
+def _label(full_name: str, email: str) -> str:
+    # As User.label: the name with the email beside it, the email alone without a name.
+    return f"{full_name} · {email}" if full_name else email
+
+
 @register.simple_tag
-def pairing_rows(mentorships) -> str:
-    """The rows of a program's pairing list (mentorships/program_pairings.html): both people,
-    open reset requests, status, source and score, start, goals and milestone progress, with a
-    link to the HR page of the pairing. Drawn in Python, the detail link reversed once, every
-    text from the database escaped as the template did (`django.utils.html.escape` is
-    `html.escape`)."""
+def pairing_rows(rows) -> str:
+    """The rows of a program's pairing list (mentorships/program_pairings.html), from rows of
+    `mentorships.selectors.PAIRING_COLUMNS`: both people, open reset requests, status, source
+    and score, start, goals and milestone progress, with a link to the HR page of the pairing.
+    Drawn in Python, the detail link reversed once, every text from the database escaped as the
+    template did (`django.utils.html.escape` is `html.escape`)."""
     detail = url_format("mentorships:hr_detail")
 
-    def row(m) -> str:
+    def row(values: tuple) -> str:
+        (
+            pk,
+            status,
+            source,
+            score,
+            started_on,
+            end_reason,
+            mentor_name,
+            mentor_email,
+            mentee_name,
+            mentee_email,
+            goal_count,
+            milestones_total,
+            milestones_done,
+            open_resets,
+        ) = values
         return PAIRING_ROW.format(
-            url=detail.format(m.pk),
-            mentor=escape(m.mentor.label),
-            mentee=escape(m.mentee.label),
-            resets=RESETS.format(m.open_resets) if m.open_resets else "",
-            badge=status_badge(m),
-            reason=END_REASON.format(escape(END_REASON_LABELS.get(m.end_reason, m.end_reason)))
-            if m.end_reason
+            url=detail.format(pk),
+            mentor=escape(_label(mentor_name, mentor_email)),
+            mentee=escape(_label(mentee_name, mentee_email)),
+            resets=RESETS.format(open_resets) if open_resets else "",
+            badge=STATUS_BADGE.format(
+                BADGE_CLASSES.get(status, "text-bg-secondary"),
+                escape(STATUS_LABELS.get(status, status)),
+            ),
+            reason=END_REASON.format(escape(END_REASON_LABELS.get(end_reason, end_reason)))
+            if end_reason
             else "",
-            source=escape(SOURCE_LABELS.get(m.source, m.source)),
-            score=f" · {m.score}" if m.score is not None else "",
-            started=date_filter(m.started_on, "j M Y") or "—",
-            goals=m.goal_count,
-            progress=progress_bar(m.milestones_done, m.milestones_total),
+            source=escape(SOURCE_LABELS.get(source, source)),
+            score=f" · {score}" if score is not None else "",
+            started=date_filter(started_on, "j M Y") or "—",
+            goals=goal_count,
+            progress=progress_bar(milestones_done, milestones_total),
         )
 
-    return mark_safe("  ".join(row(m) for m in mentorships))  # noqa: S308 (escaped above)
+    return mark_safe("  ".join(row(values) for values in rows))  # noqa: S308 (escaped above)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Count
 
-from core.compiled import compiled_rows
+from core.compiled import compiled_page, compiled_rows
 from mentorships.models import Mentorship
 from tests import factories
 
@@ -66,3 +66,31 @@ def test_it_reads_in_one_query(django_assert_num_queries):
     per_status(program.pk)
     with django_assert_num_queries(1):
         assert per_status(program.pk) == [("active", 2)]
+
+
+@compiled_page
+def _pairings_by_mentee(program_id: int):
+    return (
+        Mentorship.objects.filter(program_id=program_id)
+        .order_by("mentee__full_name", "pk")
+        .values_list("pk", "mentee__full_name")
+    )
+
+
+def test_it_reads_a_page_of_the_rows_as_the_sliced_queryset(django_assert_num_queries):
+    program, other = factories.ProgramFactory(), factories.ProgramFactory()
+    for name in ("Cy", "Al", "Bo", "Al", "Di"):
+        factories.MentorshipFactory(program=program, mentee__full_name=name)
+    factories.MentorshipFactory(program=other, mentee__full_name="Aa")
+    everything = list(_pairings_by_mentee.build(program.pk))
+    assert [name for _, name in everything] == ["Al", "Al", "Bo", "Cy", "Di"]
+    for offset, limit in ((0, 2), (2, 2), (4, 2), (0, 20), (5, 3)):
+        rows = _pairings_by_mentee(program.pk, offset=offset, limit=limit)
+        assert rows == everything[offset : offset + limit]
+    assert _pairings_by_mentee(other.pk, offset=0, limit=20) == list(
+        _pairings_by_mentee.build(other.pk)
+    )
+    with django_assert_num_queries(0):
+        assert _pairings_by_mentee(program.pk, offset=0, limit=0) == []
+    with django_assert_num_queries(1):
+        _pairings_by_mentee(program.pk, offset=2, limit=2)

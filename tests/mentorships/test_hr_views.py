@@ -236,3 +236,18 @@ def test_it_shows_the_pairings_panel_on_the_manage_page(client_for, hr_user, pro
     text = body.content.decode()
     assert body.status_code == 200 and "Manage pairings" in text
     assert reverse("mentorships:reset_queue") in text
+
+
+def test_it_reads_no_rows_for_a_status_without_pairings(
+    client_for, hr_user, program, django_assert_max_num_queries
+):
+    factories.MentorshipFactory(program=program)
+    client = client_for(hr_user)
+    url = reverse("mentorships:program_pairings", args=[program.slug])
+    client.get(url)
+    with django_assert_max_num_queries(6) as listed:
+        assert client.get(url, {"status": "active"}).context["page"].object_list
+    with django_assert_max_num_queries(len(listed.captured_queries) - 1):
+        response = client.get(url, {"status": "ended"})
+    assert not response.context["page"].object_list
+    assert "No pairings with this status." in response.content.decode()

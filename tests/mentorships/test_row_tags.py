@@ -55,7 +55,27 @@ def test_it_draws_the_pairing_rows_as_their_template_did(program) -> None:
         started_on=None,
         mentee=factories.UserFactory(full_name=""),
     )
-    rows = list(selectors.program_pairings(program))
-    before = Template(TEMPLATE_ROWS.read_text()).render(Context({"page": rows}))
+    listed = list(selectors.program_pairings(program))
+    before = Template(TEMPLATE_ROWS.read_text()).render(Context({"page": listed}))
+    rows = selectors.program_pairing_rows(program)[0:20]
+    assert [row[0] for row in rows] == [m.pk for m in listed]
     assert tags_only(pairing_rows(rows)) == tags_only(before)
     assert "&lt;b&gt;O&#x27;Neil" in before
+
+
+@pytest.mark.django_db
+def test_it_reads_a_page_of_pairing_rows_of_one_status_in_the_lists_order(program) -> None:
+    made = [
+        factories.MentorshipFactory(program=program, mentor__full_name=name, status=status)
+        for name, status in (("Cy", "active"), ("Al", "ended"), ("Bo", "active"), ("Di", "active"))
+    ]
+    factories.MentorshipFactory(mentor__full_name="Aa")  # another program's
+    listed = [m.pk for m in selectors.program_pairings(program, status="active")]
+    assert listed == [made[2].pk, made[0].pk, made[3].pk]
+    rows = selectors.program_pairing_rows(program, status="active")
+    assert [row[0] for row in rows[0:2]] == listed[:2]
+    assert [row[0] for row in rows[2:4]] == listed[2:]
+    assert rows[0:0] == []
+    every = selectors.program_pairing_rows(program)[0:20]
+    assert [row[0] for row in every] == [m.pk for m in selectors.program_pairings(program)]
+    assert [row[1] for row in every] == ["ended", "active", "active", "active"]
