@@ -358,10 +358,13 @@ def profile(who: dict, url: str, as_email: str = "") -> int:
     client = signed_in(user)
     client.get(url)
     profiler = cProfile.Profile()
+    # BENCH_REPEAT: profile that many renders at once (steadier figures for a small cost).
     profiler.enable()
-    client.get(url)
+    for _ in range(int(os.environ.get("BENCH_REPEAT", "1"))):
+        client.get(url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(35)
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+    stats.print_stats(int(os.environ.get("BENCH_LINES", "35")))
     return 0
 
 

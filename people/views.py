@@ -61,7 +61,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """
 
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "people.backends.ModelBackend"
     success_url = reverse_lazy("home")
     done_message = "Your new password is set and you are signed in."
 

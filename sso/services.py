@@ -31,7 +31,7 @@ from .models import ExternalIdentity, Provider
 
 logger = logging.getLogger(__name__)
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "people.backends.ModelBackend"
 
 
 class SignInRefused(Exception):

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from django.contrib.sessions.backends.db import SessionStore
+from core.sessions import SessionStore
 from django.core.cache import cache
 from joserfc import jws, jwt
 from joserfc.jwk import RSAKey
