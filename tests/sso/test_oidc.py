@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from core.sessions import SessionStore
 from django.core.cache import cache
 from joserfc import jws, jwt
 from joserfc.jwk import RSAKey
 
 from audit.models import AuditEvent
+from core.sessions import SessionStore
 from people.models import User
 from sso import oidc as sso_oidc
 from sso.models import ExternalIdentity
