@@ -93,3 +93,64 @@ def test_it_shows_a_new_managers_links_once_they_open_the_home_page(client_for):
     UserFactory(manager=person)
     assert reverse("people:team") in client.get("/").content.decode()
     assert reverse("people:team") in client.get(url).content.decode()
+
+
+def _words(html: str) -> str:
+    return " ".join(html.split())
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {},
+        {"role_is_hr": True},
+        {"role_is_manager": True, "can_view_leadership": True},
+        {"uses_password": True, "is_superuser": True},
+        {"is_privacy_officer": True, "role_is_hr": True, "role_is_manager": True},
+    ],
+)
+def test_it_draws_the_navigation_the_template_drew(rf, flags):
+    """main_nav against the navigation base.html drew before it (tests/site/nav_before.html),
+    for a person whose name needs escaping, under several sets of flags."""
+    from pathlib import Path
+
+    from django.template import engines
+    from django.template.context import make_context
+
+    person = UserFactory(
+        full_name='Ana "<b>" & Co',
+        can_view_leadership=flags.get("can_view_leadership", False),
+        is_superuser=flags.get("is_superuser", False),
+        is_privacy_officer=flags.get("is_privacy_officer", False),
+    )
+    request = rf.get("/")
+    request.user, request.session = person, {}
+    context = {
+        "user": person,
+        "csrf_token": "t0k3n",
+        "role_is_hr": flags.get("role_is_hr", False),
+        "role_is_manager": flags.get("role_is_manager", False),
+        "uses_password": flags.get("uses_password", False),
+    }
+    engine = engines["django"].engine
+    before = engine.from_string((Path(__file__).parent / "nav_before.html").read_text())
+    now = engine.from_string("{% load nav_tags %}{% main_nav %}")
+
+    drawn = now.render(make_context(context, request))
+
+    assert _words(drawn) == _words(before.render(make_context(context, request)))
+    assert "Ana &quot;&lt;b&gt;&quot; &amp; Co" in drawn
+    assert 'name="csrfmiddlewaretoken" value="t0k3n"' in drawn
+    assert f"/people/{person.pk}/" in drawn
+
+
+def test_it_draws_a_third_persons_navigation_with_their_own_name_and_links(client_for):
+    one, two, third = UserFactory(full_name="One"), UserFactory(full_name="Two"), UserFactory()
+    client_for(one).get(reverse("programs:open"))
+    client_for(two).get(reverse("programs:open"))
+
+    html = _nav(client_for(third).get(reverse("programs:open")).content.decode())
+
+    assert ">One<" not in html and ">Two<" not in html
+    assert f'href="{reverse("people:profile", args=[third.pk])}"' in html
+    assert f'href="{reverse("people:profile", args=[one.pk])}"' not in html
