@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 
 from core.validators import validate_single_line
@@ -40,8 +41,22 @@ class BuiltOnRead:
 
     def build_on_read(self, build: Callable[[], QuerySet]) -> None:
         self._build = build
-        # A form's copy of the field still lists the declared field's (empty) choices.
-        self.widget.choices = self.choices
+        # A form's copy of the field still lists the declared field's (no) choices; these
+        # build the queryset only when iterated.
+        self.widget.choices = ChoicesOnRead(self)
+
+
+class ChoicesOnRead(BaseChoiceIterator):
+    """A BuiltOnRead field's choices, as its widget lists them: the field's own once read."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        self.field = field
+
+    def __iter__(self):
+        return iter(self.field.choices)
+
+    def __len__(self) -> int:
+        return len(self.field.choices)
 
 
 class LenientTemplateField(BuiltOnRead, forms.ModelChoiceField):
@@ -154,21 +169,18 @@ class CheckInForm(forms.Form):
     @cached_property
     def goal_rows(self) -> list[Goal]:
         """The pair's goals with their skills, for the page (its learning suggestions too)."""
-        return list(Goal.objects.filter(mentorship=self.mentorship).prefetch_related("skills"))
+        return selectors.pair_goals(self.mentorship)
 
     @cached_property
     def choices(self) -> dict[str, list[tuple[int, str]]]:
         """(value, label) pairs of the skills, goals and milestones, in the fields' order, for
         the page to draw (checkin_form_tags) instead of each field reading its queryset."""
         goals = self.goal_rows
-        milestones = (
-            # Milestones are goals': none to read when there is no goal.
-            list(Milestone.objects.filter(goal__mentorship=self.mentorship)) if goals else []
-        )
         return {
             "skills": self._skill_rows[1],
             "goals": [(goal.pk, goal.title) for goal in goals],
-            "milestones": [(milestone.pk, milestone.title) for milestone in milestones],
+            # Milestones are goals': none to read when there is no goal.
+            "milestones": selectors.pair_milestone_choices(self.mentorship) if goals else [],
         }
 
 

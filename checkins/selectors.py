@@ -25,13 +25,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from core.compiled import compiled_rows
 from core.privacy import suppress
-from mentorships.models import LIVE_STATUSES, Mentorship, Milestone
+from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
 from programs.models import CADENCE_DAYS, EnrolmentSkill, Program, Skill
 
 from . import health
@@ -771,3 +772,30 @@ def relevant_skill_rows(mentorship: Mentorship) -> tuple[bool, list[tuple[int, s
     )
     found = bool(rows)
     return found, [(pk, name) for pk, name, _category in rows or _every_skill_row()]
+
+
+@compiled_rows
+def _goal_rows(pair_id: int) -> QuerySet:
+    return Goal.objects.filter(mentorship_id=pair_id).values_list("pk", "title", "status")
+
+
+def pair_goals(mentorship: Mentorship) -> list[Goal]:
+    """The pair's goals in their order: id, title and status (the rest deferred), with their
+    skills (prefetched: a second query only when there are goals)."""
+    db = Goal.objects.db
+    goals = [
+        _partial(Goal, db, id=pk, mentorship_id=mentorship.pk, title=title, status=status)
+        for pk, title, status in _goal_rows(mentorship.pk)
+    ]
+    prefetch_related_objects(goals, "skills")
+    return goals
+
+
+@compiled_rows
+def _milestone_rows(pair_id: int) -> QuerySet:
+    return Milestone.objects.filter(goal__mentorship_id=pair_id).values_list("pk", "title")
+
+
+def pair_milestone_choices(mentorship: Mentorship) -> list[tuple[int, str]]:
+    """(id, title) of the pair's milestones, in their order."""
+    return _milestone_rows(mentorship.pk)
