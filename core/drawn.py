@@ -149,6 +149,8 @@ def _checkboxes(field: BoundField, choices) -> str:
             attrs["checked"] = True
         if attrs.get("id"):
             attrs["id"] = f"{base['id']}_{index}"
+        else:  # no ids (auto_id=False): none drawn, as crispy (form_tags draws id="")
+            attrs.pop("id", None)
         rows.append(
             f'<div class="form-check"><input type="{input_type}" class="form-check-input'
             f'{invalid}" name="{name}" value="{_e(value)}"{_attrs(attrs)}><label for="'
