@@ -1,37 +1,65 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 
 from core.validators import validate_single_line
 from mentorships.models import Goal, Mentorship, Milestone
-from programs.models import EnrolmentSkill, Skill
+from programs.models import Skill
 
-from .models import Activity, CheckInTemplate
+from . import selectors
+from .models import Activity
 
 PULSE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 DATE_WIDGET = {"type": "date"}
 TIME_WIDGET = {"type": "time"}
 
 
-def relevant_skills(mentorship: Mentorship) -> tuple[QuerySet[Skill], list[Skill]]:
-    """Skills the two enrolled with or their goals name; every skill if there are none. The
-    queryset (what a submitted form may choose) and its rows, read once (one query when some
-    are found)."""
-    enrolled = EnrolmentSkill.objects.filter(
-        enrolment__program_id=mentorship.program_id,
-        enrolment__user_id__in=[mentorship.mentor_id, mentorship.mentee_id],
-    ).values("skill_id")
-    found = Skill.objects.filter(Q(pk__in=enrolled) | Q(goals__mentorship=mentorship)).distinct()
-    rows = list(found)
-    if rows:
-        return found, rows
-    every = Skill.objects.all()
-    return every, list(every)
+class BuiltOnRead:
+    """For a model choice field: its queryset built when first read (`build_on_read`), so a
+    form whose page draws the field from rows read otherwise, or never validates it (a GET),
+    builds no queryset for it. Declare the field with `queryset=None`."""
+
+    _build = None
+
+    @property
+    def queryset(self):
+        if self._build is not None:
+            build, self._build = self._build, None
+            forms.ModelChoiceField._set_queryset(self, build())
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset) -> None:
+        self._build = None
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    def build_on_read(self, build: Callable[[], QuerySet]) -> None:
+        self._build = build
+        # A form's copy of the field still lists the declared field's (no) choices; these
+        # build the queryset only when iterated.
+        self.widget.choices = ChoicesOnRead(self)
 
 
-class LenientTemplateField(forms.ModelChoiceField):
+class ChoicesOnRead(BaseChoiceIterator):
+    """A BuiltOnRead field's choices, as its widget lists them: the field's own once read."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        self.field = field
+
+    def __iter__(self):
+        return iter(self.field.choices)
+
+    def __len__(self) -> int:
+        return len(self.field.choices)
+
+
+class LenientTemplateField(BuiltOnRead, forms.ModelChoiceField):
     """A template retired since the form was opened is dropped, not a hidden-field error."""
 
     def to_python(self, value):
@@ -41,7 +69,11 @@ class LenientTemplateField(forms.ModelChoiceField):
             return None
 
 
-class TitleChoiceField(forms.ModelMultipleChoiceField):
+class BuiltOnReadMultiple(BuiltOnRead, forms.ModelMultipleChoiceField):
+    pass
+
+
+class TitleChoiceField(BuiltOnReadMultiple):
     """Goals and milestones by their title: their __str__ is neutral, for the admin."""
 
     def label_from_instance(self, obj: Goal | Milestone) -> str:
@@ -54,23 +86,21 @@ class CheckInForm(forms.Form):
         label="Duration (minutes)", min_value=5, max_value=600, initial=45
     )
     activity = forms.ChoiceField(choices=Activity.choices)
-    template = LenientTemplateField(
-        queryset=CheckInTemplate.objects.none(), required=False, widget=forms.HiddenInput
-    )
-    skills = forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.none(),
+    template = LenientTemplateField(queryset=None, required=False, widget=forms.HiddenInput)
+    skills = BuiltOnReadMultiple(
+        queryset=None,
         required=False,
         label="Skills touched",
         widget=forms.CheckboxSelectMultiple,
     )
     goals = TitleChoiceField(
-        queryset=Goal.objects.none(),
+        queryset=None,
         required=False,
         label="Goals advanced",
         widget=forms.CheckboxSelectMultiple,
     )
     milestones = TitleChoiceField(
-        queryset=Milestone.objects.none(),
+        queryset=None,
         required=False,
         label="Milestones advanced",
         widget=forms.CheckboxSelectMultiple,
@@ -106,31 +136,52 @@ class CheckInForm(forms.Form):
         help_text="Only you see your score.",
     )
 
-    def __init__(self, *args, mentorship: Mentorship, templates, **kwargs) -> None:
+    def __init__(self, *args, mentorship: Mentorship, templates=None, **kwargs) -> None:
+        """`templates`: the templates a submitted form may name (by default the program's
+        available ones). Each list is read when first needed: the choices the page draws
+        (`choices`, `goal_rows`) as rows, the querysets only to validate a submitted form."""
         super().__init__(*args, **kwargs)
         self.mentorship = mentorship
-        self.fields["template"].queryset = templates
-        skills, skill_rows = relevant_skills(mentorship)
-        self.fields["skills"].queryset = skills
-        goals = Goal.objects.filter(mentorship=mentorship)
-        self.fields["goals"].queryset = goals
-        milestones = Milestone.objects.filter(goal__mentorship=mentorship)
-        self.fields["milestones"].queryset = milestones
-        self.fields["date"].initial = timezone.localdate()
-        # Each list read once, in the fields' order, for the page to draw
-        # (core.templatetags.form_tags.form_field) instead of each field reading its queryset
-        # again; the goals with their skills, for the learning suggestions under the form.
-        self.goal_rows = list(goals.prefetch_related("skills"))
-        self.choices = {
-            "skills": self._pairs("skills", skill_rows),
-            "goals": self._pairs("goals", self.goal_rows),
-            # Milestones are goals': none to read when there is no goal.
-            "milestones": self._pairs("milestones", list(milestones) if self.goal_rows else []),
-        }
+        fields = self.fields
+        if templates is None:
+            fields["template"].build_on_read(
+                lambda: selectors.available_templates(mentorship.program_id)
+            )
+        else:
+            fields["template"].queryset = templates
+        fields["skills"].build_on_read(
+            lambda: (
+                selectors.relevant_skills(mentorship)
+                if self._skill_rows[0]
+                else Skill.objects.all()
+            )
+        )
+        fields["goals"].build_on_read(lambda: Goal.objects.filter(mentorship=mentorship))
+        fields["milestones"].build_on_read(
+            lambda: Milestone.objects.filter(goal__mentorship=mentorship)
+        )
+        fields["date"].initial = timezone.localdate()
 
-    def _pairs(self, name: str, rows: list) -> list[tuple[int, str]]:
-        field = self.fields[name]
-        return [(row.pk, field.label_from_instance(row)) for row in rows]
+    @cached_property
+    def _skill_rows(self) -> tuple[bool, list[tuple[int, str]]]:
+        return selectors.relevant_skill_rows(self.mentorship)
+
+    @cached_property
+    def goal_rows(self) -> list[Goal]:
+        """The pair's goals with their skills, for the page (its learning suggestions too)."""
+        return selectors.pair_goals(self.mentorship)
+
+    @cached_property
+    def choices(self) -> dict[str, list[tuple[int, str]]]:
+        """(value, label) pairs of the skills, goals and milestones, in the fields' order, for
+        the page to draw (checkin_form_tags) instead of each field reading its queryset."""
+        goals = self.goal_rows
+        return {
+            "skills": self._skill_rows[1],
+            "goals": [(goal.pk, goal.title) for goal in goals],
+            # Milestones are goals': none to read when there is no goal.
+            "milestones": selectors.pair_milestone_choices(self.mentorship) if goals else [],
+        }
 
 
 class ActionItemForm(forms.Form):

@@ -25,14 +25,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from core.compiled import compiled_rows
 from core.privacy import suppress
-from mentorships.models import LIVE_STATUSES, Mentorship, Milestone
-from programs.models import CADENCE_DAYS, Program
+from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
+from programs.models import CADENCE_DAYS, EnrolmentSkill, Program, Skill
 
 from . import health
 from .models import (
@@ -648,3 +649,153 @@ def mentor_stats(mentor_id: int) -> MentorStats:
         avg_pulse=round(float(pulse), 1) if pulse is not None else None,
         checkins=agg["n"],
     )
+
+
+# --- the check-in form's reads (checkins.views.checkin_create, checkins.forms.CheckInForm) ---
+#
+# Its SQL built once (core.compiled.compiled_rows): for a page this light, building and
+# compiling the querysets cost more than running them.
+
+
+@compiled_rows
+def _participant_mentorship_row(pk: int, user_id: int) -> QuerySet:
+    return (
+        Mentorship.objects.filter(Q(mentor_id=user_id) | Q(mentee_id=user_id), pk=pk)
+        .order_by()
+        .values_list(
+            "pk",
+            "program_id",
+            "mentor_id",
+            "mentee_id",
+            "status",
+            "program__name",
+            "mentor__full_name",
+            "mentor__email",
+            "mentee__full_name",
+            "mentee__email",
+        )
+    )
+
+
+def _partial(model, db: str, **values):
+    """An instance of `model` with these fields (by attname), the others deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def participant_mentorship(user, pk: int) -> Mentorship | None:
+    """The pairing `pk` if `user` is one of its two participants, else None: its ids and
+    status, with its program's name and the two people's names and emails (any other field
+    is read when first used, as a deferred field). One query, its SQL built once."""
+    rows = _participant_mentorship_row(pk, user.pk) if user.pk is not None else []
+    if not rows:
+        return None
+    pk, program_id, mentor_id, mentee_id, status, program_name, *people = rows[0]
+    db = Mentorship.objects.db
+    mentorship = _partial(
+        Mentorship,
+        db,
+        id=pk,
+        program_id=program_id,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        status=status,
+    )
+    meta = Mentorship._meta
+    person = meta.get_field("mentor").related_model
+    meta.get_field("program").set_cached_value(
+        mentorship, _partial(Program, db, id=program_id, name=program_name)
+    )
+    for side, person_id, (full_name, email) in (
+        ("mentor", mentor_id, people[0:2]),
+        ("mentee", mentee_id, people[2:4]),
+    ):
+        meta.get_field(side).set_cached_value(
+            mentorship, _partial(person, db, id=person_id, full_name=full_name, email=email)
+        )
+    return mentorship
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    """An available conversation template, as the check-in form's picker shows it."""
+
+    pk: int
+    program_id: int | None
+    name: str
+    agenda: str
+
+
+@compiled_rows
+def _template_rows(program_id: int) -> QuerySet:
+    return available_templates(program_id).values_list("pk", "program_id", "name", "agenda")
+
+
+def available_template_rows(program_id: int) -> list[TemplateRow]:
+    """`available_templates(program_id)` in its order, as plain rows: one query."""
+    return [TemplateRow(*row) for row in _template_rows(program_id)]
+
+
+@compiled_rows
+def _relevant_skill_rows(program_id: int, mentor_id: int, mentee_id: int, pair_id: int) -> QuerySet:
+    enrolled = EnrolmentSkill.objects.filter(
+        enrolment__program_id=program_id, enrolment__user_id__in=[mentor_id, mentee_id]
+    ).values("skill_id")
+    # Selecting what it is ordered by: DISTINCT adds nothing to the row.
+    return (
+        Skill.objects.filter(Q(pk__in=enrolled) | Q(goals__mentorship_id=pair_id))
+        .distinct()
+        .values_list("pk", "name", "category")
+    )
+
+
+@compiled_rows
+def _every_skill_row() -> QuerySet:
+    return Skill.objects.values_list("pk", "name", "category")
+
+
+def relevant_skills(mentorship: Mentorship) -> QuerySet[Skill]:
+    """Skills the two enrolled with or their goals name (what a submitted check-in may name,
+    when there are some; else every skill may be named)."""
+    enrolled = EnrolmentSkill.objects.filter(
+        enrolment__program_id=mentorship.program_id,
+        enrolment__user_id__in=[mentorship.mentor_id, mentorship.mentee_id],
+    ).values("skill_id")
+    return Skill.objects.filter(Q(pk__in=enrolled) | Q(goals__mentorship=mentorship)).distinct()
+
+
+def relevant_skill_rows(mentorship: Mentorship) -> tuple[bool, list[tuple[int, str]]]:
+    """(whether any was found, (id, name) pairs): `relevant_skills(mentorship)` in its order,
+    or, when it finds none, every skill. One query when some are found, two otherwise."""
+    rows = _relevant_skill_rows(
+        mentorship.program_id, mentorship.mentor_id, mentorship.mentee_id, mentorship.pk
+    )
+    found = bool(rows)
+    return found, [(pk, name) for pk, name, _category in rows or _every_skill_row()]
+
+
+@compiled_rows
+def _goal_rows(pair_id: int) -> QuerySet:
+    return Goal.objects.filter(mentorship_id=pair_id).values_list("pk", "title", "status")
+
+
+def pair_goals(mentorship: Mentorship) -> list[Goal]:
+    """The pair's goals in their order: id, title and status (the rest deferred), with their
+    skills (prefetched: a second query only when there are goals)."""
+    db = Goal.objects.db
+    goals = [
+        _partial(Goal, db, id=pk, mentorship_id=mentorship.pk, title=title, status=status)
+        for pk, title, status in _goal_rows(mentorship.pk)
+    ]
+    prefetch_related_objects(goals, "skills")
+    return goals
+
+
+@compiled_rows
+def _milestone_rows(pair_id: int) -> QuerySet:
+    return Milestone.objects.filter(goal__mentorship_id=pair_id).values_list("pk", "title")
+
+
+def pair_milestone_choices(mentorship: Mentorship) -> list[tuple[int, str]]:
+    """(id, title) of the pair's milestones, in their order."""
+    return _milestone_rows(mentorship.pk)

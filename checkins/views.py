@@ -83,11 +83,13 @@ def _owners(mentorship: Mentorship, user: User) -> list[tuple[int, str]]:
     ]
 
 
-def _initial_from_template(request: HttpRequest, templates) -> tuple[dict, CheckInTemplate | None]:
+def _initial_from_template(
+    request: HttpRequest, rows: list[selectors.TemplateRow]
+) -> tuple[dict, selectors.TemplateRow | None]:
     raw = request.GET.get("template", "")
     if not raw.isdigit():
         return {}, None
-    chosen = templates.filter(pk=int(raw)).first()
+    chosen = next((row for row in rows if row.pk == int(raw)), None)
     if chosen is None:
         return {}, None
     return {"template": chosen.pk, "private_notes": chosen.agenda}, chosen
@@ -95,22 +97,28 @@ def _initial_from_template(request: HttpRequest, templates) -> tuple[dict, Check
 
 @login_required
 def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = _participant_mentorship(request, pk)
-    templates = selectors.available_templates(mentorship.program_id)
-    owners = _owners(mentorship, request.user)
     if request.method == "POST":
-        form = CheckInForm(request.POST, mentorship=mentorship, templates=templates)
+        mentorship = _participant_mentorship(request, pk)
+        owners = _owners(mentorship, request.user)
+        form = CheckInForm(request.POST, mentorship=mentorship)
         items = ActionItemFormSet(request.POST, prefix="items", form_kwargs={"owners": owners})
         if form.is_valid() and items.is_valid():
             created = _save_checkin(request, mentorship, form, items)
             if created is not None:
                 messages.success(request, "Check-in logged.")
                 return redirect("checkins:timeline", mentorship.pk)
+        templates = selectors.available_template_rows(mentorship.program_id)
     else:
+        # Read as rows (its SQL built once): the pairing with what the page shows of it.
+        mentorship = selectors.participant_mentorship(request.user, pk)
+        if mentorship is None:
+            raise Http404("No such mentorship.")
+        templates = selectors.available_template_rows(mentorship.program_id)
         initial, chosen = _initial_from_template(request, templates)
         if chosen is None and request.GET.get("template"):  # "Blank" is no template: no warning
             messages.warning(request, "That template isn't available: start from a blank form.")
-        form = CheckInForm(initial=initial, mentorship=mentorship, templates=templates)
+        form = CheckInForm(initial=initial, mentorship=mentorship)
+        owners = _owners(mentorship, request.user)
         items = ActionItemFormSet(prefix="items", form_kwargs={"owners": owners})
     selected = form["template"].value()
     return render(

@@ -1,6 +1,7 @@
-"""The check-in form's fields drawn by core.templatetags.form_tags.form_field, in one pass of
-Python: the same markup as crispy-forms' `as_crispy_field` (bootstrap5) draws, field by field,
-blank, filled in and with errors; and the form page's queries."""
+"""The check-in form's fields drawn by core.templatetags.form_tags.form_field and by
+core.drawn.field_html (what the page uses), in one pass of Python: the same markup as
+crispy-forms' `as_crispy_field` (bootstrap5) draws, field by field, blank, filled in and
+with errors; and the form page's queries."""
 
 from datetime import date, timedelta
 
@@ -63,6 +64,7 @@ def _fields(form, items):
 
 
 def assert_same_markup(pairing, data) -> int:
+    from core.drawn import field_html
     from core.templatetags.form_tags import form_field
 
     crispy_side, ours_side = _forms(pairing, data), _forms(pairing, data)
@@ -71,6 +73,8 @@ def assert_same_markup(pairing, data) -> int:
         choices = b.choices.get(name) if hasattr(b, "choices") else None
         expected, got = as_crispy_field(a[name]), form_field(b[name], choices)
         assert parse_html(got) == parse_html(expected), (name, got, expected)
+        # What the page draws (checkin_form_tags.drawn_field): the same string.
+        assert field_html(b[name], choices) == got, name
         compared += 1
     return compared
 
