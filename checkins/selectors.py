@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -29,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from core.compiled import compiled_rows
+from core.compiled import compiled_objects, compiled_rows
 from core.privacy import suppress
 from mentorships.models import LIVE_STATUSES, Mentorship, Milestone
 from programs.models import CADENCE_DAYS, Program
@@ -195,26 +196,75 @@ def scheduled_meetings(mentorship: Mentorship | OuterRef) -> QuerySet[Meeting]:
 
 
 def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo, datetime | None]:
-    """What a participant's page shows first: the pairing's health (as `health_of`) and when
-    its next meeting starts. One query when the health is stored (its row, with the meeting);
-    as `health_of` otherwise, and one for the meeting."""
-    if mentorship.health_stale or mentorship.status not in LIVE_STATUSES:
-        return health_for(mentorship, today), _next_meeting_start(mentorship)
-    next_start = scheduled_meetings(OuterRef("mentorship_id")).values("starts_at")[:1]
-    row = (
-        MentorshipHealth.objects.filter(mentorship_id=mentorship.pk)
-        .annotate(meeting_at=Subquery(next_start))
-        .first()
+    """What a participant's page shows first: the pairing's health as `health_for` computes it
+    (equal to `health_of`'s stored row whenever that row is fresh) and when its next meeting
+    starts. One query whatever the pairing's state, its SQL built once (`core.compiled`):
+    the page's `mentorship` (with its program) gives the status, start and cadence."""
+    since = today - timedelta(days=RECENT_PULSE_DAYS)
+    ((last, ms_total, ms_done, ms_due, ms_overdue, pulse_sum, pulse_n, meeting_at),) = (
+        _health_inputs(mentorship.pk, today, since, timezone.now())
     )
-    if row is None:
-        return health_for(mentorship, today), _next_meeting_start(mentorship)
-    if stored_health_is_fresh(row, mentorship, today):
-        return stored_info(row, today), row.meeting_at
-    return health_for(mentorship, today), row.meeting_at
+    cadence = mentorship.program.cadence_days
+    state = health.health_state(
+        today=today,
+        started_on=mentorship.started_on,
+        last_checkin_on=last,
+        cadence_days=cadence,
+        # Only their mean matters (health.average): n scores of the same sum have the same.
+        recent_pulses=[pulse_sum] + [0] * (pulse_n - 1) if pulse_n else [],
+        milestones_overdue=ms_overdue,
+        milestones_total=ms_due,
+        status=mentorship.status,
+    )
+    info = HealthInfo(
+        state=state,
+        days_since_checkin=health.days_since(
+            today=today, started_on=mentorship.started_on, last_checkin_on=last
+        ),
+        last_checkin_on=last,
+        next_due_on=health.next_due_on(
+            started_on=mentorship.started_on, last_checkin_on=last, cadence_days=cadence
+        ),
+        avg_pulse=pulse_sum / pulse_n if pulse_n else None,
+        milestones_done=ms_done,
+        milestones_total=ms_total,
+        milestones_overdue=ms_overdue,
+    )
+    return info, meeting_at
 
 
-def _next_meeting_start(mentorship: Mentorship) -> datetime | None:
-    return scheduled_meetings(mentorship).values_list("starts_at", flat=True).first()
+@compiled_rows
+def _health_inputs(mentorship_id: int, today: date, since: date, now: datetime) -> QuerySet:
+    """One pairing's (last check-in, milestones, done, due, overdue, recent pulses' sum and
+    number, next meeting's start): `with_health_data` and `recent_pulses` on one row, with
+    the start of the first meeting scheduled after `now`."""
+    pulses = Pulse.objects.filter(
+        checkin__mentorship_id=OuterRef("pk"), checkin__date__gte=since
+    ).order_by()
+    pulse_sum = pulses.annotate(t=Func(F("score"), function="SUM")).values("t")
+    pulse_n = pulses.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    meetings = Meeting.objects.filter(
+        mentorship_id=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "id")
+    return (
+        with_health_data(Mentorship.objects.filter(pk=mentorship_id), today)
+        .annotate(
+            pulse_sum=Coalesce(Subquery(pulse_sum, output_field=IntegerField()), Value(0)),
+            pulse_n=Coalesce(Subquery(pulse_n, output_field=IntegerField()), Value(0)),
+            meeting_at=Subquery(meetings.values("starts_at")[:1]),
+        )
+        .order_by()
+        .values_list(
+            "last_checkin_on",
+            "ms_total",
+            "ms_done",
+            "ms_due",
+            "ms_overdue",
+            "pulse_sum",
+            "pulse_n",
+            "meeting_at",
+        )
+    )
 
 
 def next_checkin_due(mentorship: Mentorship) -> date | None:
@@ -535,6 +585,26 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
         .select_related("author", "template")
         .order_by("-date", "-id")
     )
+
+
+def timeline_head(mentorship: Mentorship, viewer, n: int) -> list[CheckIn]:
+    """The first `n` check-ins of `timeline_checkins(mentorship, viewer)` (the viewer one of
+    the two), as it reads them (author, template, `own_pulse`, `names_links`,
+    `pair_has_items`), its SQL built once (`core.compiled`): what the mentorship page shows
+    of the timeline. `n` at most `TIMELINE_HEAD`."""
+    if n > TIMELINE_HEAD:
+        raise ValueError(f"timeline_head reads at most {TIMELINE_HEAD} check-ins")
+    return _timeline_head(mentorship.pk, viewer.pk)[:n]
+
+
+# The most the mentorship page asks for: its five check-ins, and one to know there are more.
+TIMELINE_HEAD = 6
+
+
+@compiled_objects
+def _timeline_head(mentorship_id: int, viewer_id: int) -> QuerySet[CheckIn]:
+    # The viewer by id: `filter(user=...)` takes one.
+    return timeline_checkins(Mentorship(pk=mentorship_id), viewer_id)[:TIMELINE_HEAD]
 
 
 # A check-in's links: (relation, the field shown, the linked model's Meta.ordering as a text

@@ -79,7 +79,7 @@ def suggestions(
     when those touch no skill."""
     if skill_ids is None and goals is not None:
         skill_ids = sorted(
-            {s.pk for g in goals if g.status not in CLOSED_GOALS for s in g.skills.all()}
+            {s.pk for g in goals if g.status not in CLOSED_GOALS for s in _goal_skills(g)}
         )
     if skill_ids is None:
         skill_ids = sorted(
@@ -134,6 +134,12 @@ def suggestions(
         if block.items:
             found.append(block)
     return found
+
+
+def _goal_skills(goal: Goal) -> list:
+    # As the mentorship page listed them (`mentorships.selectors.detail_goals`), or prefetched.
+    listed = getattr(goal, "skill_list", None)
+    return listed if listed is not None else list(goal.skills.all())
 
 
 def certification_goals(

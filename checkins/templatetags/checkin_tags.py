@@ -100,9 +100,7 @@ def _page_state(mentorship: Mentorship) -> tuple:
 def checkin_timeline(context, mentorship: Mentorship, viewer) -> dict:
     participant = mentorship.is_participant(viewer)
     checkins = (
-        list(selectors.timeline_checkins(mentorship, viewer)[: EMBEDDED_CHECKINS + 1])
-        if participant
-        else []
+        selectors.timeline_head(mentorship, viewer, EMBEDDED_CHECKINS + 1) if participant else []
     )
     data = timeline_context(mentorship, viewer, checkins[:EMBEDDED_CHECKINS])
     request = context.get("request")
