@@ -631,6 +631,13 @@ def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     UNION ALL), not one each."""
     if not checkin_ids:
         return {}
+    rows = _links_union(checkin_ids)
+    return _links_by_checkin((r["c"], r["kind"], r["title"]) for r in rows)
+
+
+def _links_union(checkin_ids) -> QuerySet:
+    """The links of these check-ins (ids, or a subquery of them) as rows (c: the check-in,
+    kind, title, and the order's columns), ordered as shown."""
     parts = []
     for name, title, first, second in _LINKS:
         through = getattr(CheckIn, name).through
@@ -646,12 +653,54 @@ def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:
             )
         )
     # Ordered by the database, as the prefetches were (its collation, its place for NULL).
-    rows = parts[0].union(*parts[1:], all=True).order_by("first", "second", "title")
+    return parts[0].union(*parts[1:], all=True).order_by("first", "second", "title")
+
+
+def _links_by_checkin(rows) -> dict[int, dict[str, list[str]]]:
     found: dict[int, dict[str, list[str]]] = {}
-    for r in rows:
-        links = found.setdefault(r["c"], {name: [] for name, *_ in _LINKS})
-        links[r["kind"]].append(r["title"])
+    for checkin_id, kind, title, *_order in rows:
+        links = found.setdefault(checkin_id, {name: [] for name, *_ in _LINKS})
+        links[kind].append(title)
     return found
+
+
+def _head_ids(mentorship_id: int, n: int) -> QuerySet:
+    """The ids of the pair's first `n` check-ins in the timeline's order, as a subquery."""
+    return (
+        CheckIn.objects.filter(mentorship_id=mentorship_id)
+        .order_by("-date", "-id")
+        .values("pk")[:n]
+    )
+
+
+# The check-ins the mentorship page shows in full (its timeline_head, less the one read to
+# know there are more).
+PAGE_CHECKINS = TIMELINE_HEAD - 1
+
+
+def head_links(mentorship: Mentorship) -> dict[int, dict[str, list[str]]]:
+    """`checkin_links` of the pair's first PAGE_CHECKINS check-ins, their SQL built once."""
+    return _links_by_checkin(_head_link_rows(mentorship.pk))
+
+
+@compiled_rows
+def _head_link_rows(mentorship_id: int) -> QuerySet:
+    # Rows of (c, kind, title, first, second): the columns in the order `values` names them.
+    return _links_union(_head_ids(mentorship_id, PAGE_CHECKINS))
+
+
+def head_action_items(mentorship: Mentorship) -> list[ActionItem]:
+    """`timeline_action_items` for the pair's first PAGE_CHECKINS check-ins, SQL built once."""
+    return _head_action_items(mentorship.pk)
+
+
+@compiled_objects
+def _head_action_items(mentorship_id: int) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(mentorship_id=mentorship_id)
+        .filter(Q(done_at__isnull=True) | Q(checkin_id__in=_head_ids(mentorship_id, PAGE_CHECKINS)))
+        .select_related("owner")
+    )
 
 
 def own_pulses(user, checkin_ids: Iterable[int]) -> dict[int, int]:
