@@ -201,9 +201,9 @@ def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo,
     starts. One query whatever the pairing's state, its SQL built once (`core.compiled`):
     the page's `mentorship` (with its program) gives the status, start and cadence."""
     since = today - timedelta(days=RECENT_PULSE_DAYS)
-    ((last, ms_total, ms_done, ms_due, ms_overdue, pulse_sum, pulse_n, meeting_at),) = (
-        _health_inputs(mentorship.pk, today, since, timezone.now())
-    )
+    (row,) = _health_inputs(mentorship.pk, today, since, timezone.now())
+    last, ms_overdue = row.last_checkin_on, row.ms_overdue
+    pulse_sum, pulse_n = row.pulse_sum, row.pulse_n
     cadence = mentorship.program.cadence_days
     state = health.health_state(
         today=today,
@@ -213,7 +213,7 @@ def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo,
         # Only their mean matters (health.average): n scores of the same sum have the same.
         recent_pulses=[pulse_sum] + [0] * (pulse_n - 1) if pulse_n else [],
         milestones_overdue=ms_overdue,
-        milestones_total=ms_due,
+        milestones_total=row.ms_due,
         status=mentorship.status,
     )
     info = HealthInfo(
@@ -226,18 +226,18 @@ def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo,
             started_on=mentorship.started_on, last_checkin_on=last, cadence_days=cadence
         ),
         avg_pulse=pulse_sum / pulse_n if pulse_n else None,
-        milestones_done=ms_done,
-        milestones_total=ms_total,
+        milestones_done=row.ms_done,
+        milestones_total=row.ms_total,
         milestones_overdue=ms_overdue,
     )
-    return info, meeting_at
+    return info, row.meeting_at
 
 
-@compiled_rows
+@compiled_objects
 def _health_inputs(mentorship_id: int, today: date, since: date, now: datetime) -> QuerySet:
-    """One pairing's (last check-in, milestones, done, due, overdue, recent pulses' sum and
-    number, next meeting's start): `with_health_data` and `recent_pulses` on one row, with
-    the start of the first meeting scheduled after `now`."""
+    """One pairing (its id alone) with what `with_health_data` annotates, its recent pulses'
+    sum and number (`recent_pulses`: pulse_sum, pulse_n) and the start of its first meeting
+    scheduled after `now` (meeting_at); instances, so dates are converted on every database."""
     pulses = Pulse.objects.filter(
         checkin__mentorship_id=OuterRef("pk"), checkin__date__gte=since
     ).order_by()
@@ -253,17 +253,9 @@ def _health_inputs(mentorship_id: int, today: date, since: date, now: datetime) 
             pulse_n=Coalesce(Subquery(pulse_n, output_field=IntegerField()), Value(0)),
             meeting_at=Subquery(meetings.values("starts_at")[:1]),
         )
+        .select_related(None)
+        .only("pk")
         .order_by()
-        .values_list(
-            "last_checkin_on",
-            "ms_total",
-            "ms_done",
-            "ms_due",
-            "ms_overdue",
-            "pulse_sum",
-            "pulse_n",
-            "meeting_at",
-        )
     )
 
 
