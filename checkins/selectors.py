@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -30,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from core.compiled import compiled_rows
+from core.compiled import compiled_objects, compiled_rows
 from core.privacy import suppress
 from mentorships.models import LIVE_STATUSES, Goal, Mentorship, Milestone
 from programs.models import CADENCE_DAYS, EnrolmentSkill, Program, Skill
@@ -196,26 +197,67 @@ def scheduled_meetings(mentorship: Mentorship | OuterRef) -> QuerySet[Meeting]:
 
 
 def health_and_meeting(mentorship: Mentorship, today: date) -> tuple[HealthInfo, datetime | None]:
-    """What a participant's page shows first: the pairing's health (as `health_of`) and when
-    its next meeting starts. One query when the health is stored (its row, with the meeting);
-    as `health_of` otherwise, and one for the meeting."""
-    if mentorship.health_stale or mentorship.status not in LIVE_STATUSES:
-        return health_for(mentorship, today), _next_meeting_start(mentorship)
-    next_start = scheduled_meetings(OuterRef("mentorship_id")).values("starts_at")[:1]
-    row = (
-        MentorshipHealth.objects.filter(mentorship_id=mentorship.pk)
-        .annotate(meeting_at=Subquery(next_start))
-        .first()
+    """What a participant's page shows first: the pairing's health as `health_for` computes it
+    (equal to `health_of`'s stored row whenever that row is fresh) and when its next meeting
+    starts. One query whatever the pairing's state, its SQL built once (`core.compiled`):
+    the page's `mentorship` (with its program) gives the status, start and cadence."""
+    since = today - timedelta(days=RECENT_PULSE_DAYS)
+    (row,) = _health_inputs(mentorship.pk, today, since, timezone.now())
+    last, ms_overdue = row.last_checkin_on, row.ms_overdue
+    pulse_sum, pulse_n = row.pulse_sum, row.pulse_n
+    cadence = mentorship.program.cadence_days
+    state = health.health_state(
+        today=today,
+        started_on=mentorship.started_on,
+        last_checkin_on=last,
+        cadence_days=cadence,
+        # Only their mean matters (health.average): n scores of the same sum have the same.
+        recent_pulses=[pulse_sum] + [0] * (pulse_n - 1) if pulse_n else [],
+        milestones_overdue=ms_overdue,
+        milestones_total=row.ms_due,
+        status=mentorship.status,
     )
-    if row is None:
-        return health_for(mentorship, today), _next_meeting_start(mentorship)
-    if stored_health_is_fresh(row, mentorship, today):
-        return stored_info(row, today), row.meeting_at
-    return health_for(mentorship, today), row.meeting_at
+    info = HealthInfo(
+        state=state,
+        days_since_checkin=health.days_since(
+            today=today, started_on=mentorship.started_on, last_checkin_on=last
+        ),
+        last_checkin_on=last,
+        next_due_on=health.next_due_on(
+            started_on=mentorship.started_on, last_checkin_on=last, cadence_days=cadence
+        ),
+        avg_pulse=pulse_sum / pulse_n if pulse_n else None,
+        milestones_done=row.ms_done,
+        milestones_total=row.ms_total,
+        milestones_overdue=ms_overdue,
+    )
+    return info, row.meeting_at
 
 
-def _next_meeting_start(mentorship: Mentorship) -> datetime | None:
-    return scheduled_meetings(mentorship).values_list("starts_at", flat=True).first()
+@compiled_objects
+def _health_inputs(mentorship_id: int, today: date, since: date, now: datetime) -> QuerySet:
+    """One pairing (its id alone) with what `with_health_data` annotates, its recent pulses'
+    sum and number (`recent_pulses`: pulse_sum, pulse_n) and the start of its first meeting
+    scheduled after `now` (meeting_at); instances, so dates are converted on every database."""
+    pulses = Pulse.objects.filter(
+        checkin__mentorship_id=OuterRef("pk"), checkin__date__gte=since
+    ).order_by()
+    pulse_sum = pulses.annotate(t=Func(F("score"), function="SUM")).values("t")
+    pulse_n = pulses.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    meetings = Meeting.objects.filter(
+        mentorship_id=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "id")
+    return (
+        with_health_data(Mentorship.objects.filter(pk=mentorship_id), today)
+        .annotate(
+            pulse_sum=Coalesce(Subquery(pulse_sum, output_field=IntegerField()), Value(0)),
+            pulse_n=Coalesce(Subquery(pulse_n, output_field=IntegerField()), Value(0)),
+            meeting_at=Subquery(meetings.values("starts_at")[:1]),
+        )
+        .select_related(None)
+        .only("pk")
+        .order_by()
+    )
 
 
 def next_checkin_due(mentorship: Mentorship) -> date | None:
@@ -538,6 +580,26 @@ def timeline_checkins(mentorship: Mentorship, viewer=None) -> QuerySet[CheckIn]:
     )
 
 
+def timeline_head(mentorship: Mentorship, viewer, n: int) -> list[CheckIn]:
+    """The first `n` check-ins of `timeline_checkins(mentorship, viewer)` (the viewer one of
+    the two), as it reads them (author, template, `own_pulse`, `names_links`,
+    `pair_has_items`), its SQL built once (`core.compiled`): what the mentorship page shows
+    of the timeline. `n` at most `TIMELINE_HEAD`."""
+    if n > TIMELINE_HEAD:
+        raise ValueError(f"timeline_head reads at most {TIMELINE_HEAD} check-ins")
+    return _timeline_head(mentorship.pk, viewer.pk)[:n]
+
+
+# The most the mentorship page asks for: its five check-ins, and one to know there are more.
+TIMELINE_HEAD = 6
+
+
+@compiled_objects
+def _timeline_head(mentorship_id: int, viewer_id: int) -> QuerySet[CheckIn]:
+    # The viewer by id: `filter(user=...)` takes one.
+    return timeline_checkins(Mentorship(pk=mentorship_id), viewer_id)[:TIMELINE_HEAD]
+
+
 # A check-in's links: (relation, the field shown, the linked model's Meta.ordering as a text
 # and a number; a skill's is its category, then the name shown).
 _LINKS = (
@@ -562,6 +624,13 @@ def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     UNION ALL), not one each."""
     if not checkin_ids:
         return {}
+    rows = _links_union(checkin_ids)
+    return _links_by_checkin((r["c"], r["kind"], r["title"]) for r in rows)
+
+
+def _links_union(checkin_ids) -> QuerySet:
+    """The links of these check-ins (ids, or a subquery of them) as rows (c: the check-in,
+    kind, title, and the order's columns), ordered as shown."""
     parts = []
     for name, title, first, second in _LINKS:
         through = getattr(CheckIn, name).through
@@ -577,12 +646,54 @@ def checkin_links(checkin_ids: list[int]) -> dict[int, dict[str, list[str]]]:
             )
         )
     # Ordered by the database, as the prefetches were (its collation, its place for NULL).
-    rows = parts[0].union(*parts[1:], all=True).order_by("first", "second", "title")
+    return parts[0].union(*parts[1:], all=True).order_by("first", "second", "title")
+
+
+def _links_by_checkin(rows) -> dict[int, dict[str, list[str]]]:
     found: dict[int, dict[str, list[str]]] = {}
-    for r in rows:
-        links = found.setdefault(r["c"], {name: [] for name, *_ in _LINKS})
-        links[r["kind"]].append(r["title"])
+    for checkin_id, kind, title, *_order in rows:
+        links = found.setdefault(checkin_id, {name: [] for name, *_ in _LINKS})
+        links[kind].append(title)
     return found
+
+
+def _head_ids(mentorship_id: int, n: int) -> QuerySet:
+    """The ids of the pair's first `n` check-ins in the timeline's order, as a subquery."""
+    return (
+        CheckIn.objects.filter(mentorship_id=mentorship_id)
+        .order_by("-date", "-id")
+        .values("pk")[:n]
+    )
+
+
+# The check-ins the mentorship page shows in full (its timeline_head, less the one read to
+# know there are more).
+PAGE_CHECKINS = TIMELINE_HEAD - 1
+
+
+def head_links(mentorship: Mentorship) -> dict[int, dict[str, list[str]]]:
+    """`checkin_links` of the pair's first PAGE_CHECKINS check-ins, their SQL built once."""
+    return _links_by_checkin(_head_link_rows(mentorship.pk))
+
+
+@compiled_rows
+def _head_link_rows(mentorship_id: int) -> QuerySet:
+    # Rows of (c, kind, title, first, second): the columns in the order `values` names them.
+    return _links_union(_head_ids(mentorship_id, PAGE_CHECKINS))
+
+
+def head_action_items(mentorship: Mentorship) -> list[ActionItem]:
+    """`timeline_action_items` for the pair's first PAGE_CHECKINS check-ins, SQL built once."""
+    return _head_action_items(mentorship.pk)
+
+
+@compiled_objects
+def _head_action_items(mentorship_id: int) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(mentorship_id=mentorship_id)
+        .filter(Q(done_at__isnull=True) | Q(checkin_id__in=_head_ids(mentorship_id, PAGE_CHECKINS)))
+        .select_related("owner")
+    )
 
 
 def own_pulses(user, checkin_ids: Iterable[int]) -> dict[int, int]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 
 def _stand_in(position: int, value: Any) -> Any:
@@ -23,6 +24,10 @@ def _stand_in(position: int, value: Any) -> Any:
         return -7_000_000_000 - position
     if isinstance(value, str):
         return f"\x1fstand-in {position}\x1f"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise TypeError("compiled reads take aware datetimes only")
+        return datetime(1000 + position, 1, 1, tzinfo=UTC)
     if isinstance(value, date):
         return date(1000 + position, 1, 1)
     raise TypeError(f"compiled_rows cannot stand in for {type(value).__name__}")
@@ -57,14 +62,17 @@ def compiled_rows(build: Callable[..., QuerySet]) -> Callable[..., list[tuple]]:
 
 
 def _adapt(connection, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
     return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
 
 
-def _compile(build: Callable[..., QuerySet], args: tuple) -> tuple:
+def _compile(build: Callable[..., QuerySet], args: tuple, with_compiler: bool = False) -> tuple:
     stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
     qs = build(*stand_ins)
     connection = connections[qs.db]
-    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
     forms = {}
     for i, value in enumerate(stand_ins):
         forms[(type(value), value)] = i
@@ -74,6 +82,8 @@ def _compile(build: Callable[..., QuerySet], args: tuple) -> tuple:
     missing = set(range(len(args))) - set(slots)
     if missing:
         raise ValueError(f"arguments {sorted(missing)} do not reach the SQL as parameters")
+    if with_compiler:
+        return qs.db, sql, list(params), slots, compiler
     return qs.db, sql, list(params), slots
 
 
@@ -112,3 +122,75 @@ def compiled_page(build: Callable[..., QuerySet]) -> Callable[..., list[tuple]]:
 
     run.build = build
     return run
+
+
+def compiled_objects(build: Callable[..., QuerySet]) -> Callable[..., list[Model]]:
+    """As `compiled_rows`, for a queryset of model instances: `build(*args)` returns a plain
+    queryset (its fields or some of them, `select_related` objects, annotations; sliced if it
+    should be, never prefetching: a prefetch would not run); the function returned runs its
+    SQL for `args` and returns the instances as iterating the queryset would (built by
+    `Model.from_db`, related objects set, annotations as attributes, each value converted as
+    the ORM converts it). Arguments may also be aware datetimes (`timezone.now()`)."""
+    compiled: dict[str, tuple] = {}
+
+    @functools.wraps(build)
+    def run(*args: Any) -> list[Model]:
+        entry = compiled.get("sql")
+        if entry is None:
+            entry = compiled["sql"] = _object_reader(*_compile(build, args, with_compiler=True))
+        alias, sql, params, slots, make = entry
+        connection = connections[alias]
+        values = [
+            params[i] if slot is None else _adapt(connection, args[slot])
+            for i, slot in enumerate(slots)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            rows = cursor.fetchall()
+        return make(rows) if rows else []
+
+    run.build = build
+    return run
+
+
+def _object_reader(alias: str, sql: str, params: list, slots: list, compiler) -> tuple:
+    """What ModelIterable does with a compiled query's rows, its set-up done once."""
+    select, klass_info = compiler.select, compiler.klass_info
+    annotations = list(compiler.annotation_col_map.items())
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, alias)
+    converters = list(compiler.get_converters([s[0] for s in select[: compiler.col_count]]).items())
+    width = compiler.col_count if compiler.has_extra_select else None
+
+    def make(rows: list[tuple]) -> list[Model]:
+        if width is not None:
+            rows = [row[:width] for row in rows]
+        if converters:
+            rows = _converted(rows, converters, connections[alias])
+        found = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    return alias, sql, params, slots, make
+
+
+def _converted(rows: list[tuple], converters: list, connection) -> list[list]:
+    # SQLCompiler.apply_converters, with this thread's connection.
+    converted = []
+    for row in map(list, rows):
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        converted.append(row)
+    return converted

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
+from core.compiled import compiled_objects, compiled_rows
 from mentorships.models import LIVE_STATUSES, Goal, GoalStatus, Mentorship
 from programs.models import EnrolmentSkill, Skill
 
@@ -76,10 +77,13 @@ def suggestions(
     skill (their enrolment in the program). Resources either of them has done come first,
     with who did them. Five queries whatever the number of goals, skills or resources; four
     given `goals` (the pair's goals with their skills prefetched, as the page read them), none
-    when those touch no skill."""
+    when those touch no skill; three, their SQL built once, given the goals the mentorship
+    page lists (`mentorships.selectors.detail_goals`)."""
     if skill_ids is None and goals is not None:
+        if all(hasattr(g, "skill_list") for g in goals):
+            return _page_suggestions(mentorship, viewer, goals)
         skill_ids = sorted(
-            {s.pk for g in goals if g.status not in CLOSED_GOALS for s in g.skills.all()}
+            {s.pk for g in goals if g.status not in CLOSED_GOALS for s in _goal_skills(g)}
         )
     if skill_ids is None:
         skill_ids = sorted(
@@ -104,14 +108,23 @@ def suggestions(
             skill_id__in=skill_ids,
         ).values_list("skill_id", "level", "target_level")
     }
-    done: dict[int, list] = defaultdict(list)
-    for c in ResourceCompletion.objects.filter(
+    completions = ResourceCompletion.objects.filter(
         mentorship=mentorship, resource__skill_id__in=skill_ids
-    ).select_related("user"):
+    ).select_related("user")
+    resources = Resource.objects.filter(skill_id__in=skill_ids).order_by("level", "title", "id")
+    return _suggested(viewer, skills, levels, completions, resources)
+
+
+def _suggested(viewer, skills: dict, levels: dict, completions, resources) -> list:
+    """The blocks of suggestions from what was read: the skills by id, the mentee's levels by
+    skill id, the pair's completions (in their order), the skills' resources (in level,
+    title, id order)."""
+    done: dict[int, list] = defaultdict(list)
+    for c in completions:
         done[c.resource_id].append(c.user)
     found = []
     per_skill: dict[int, list[Resource]] = defaultdict(list)
-    for r in Resource.objects.filter(skill_id__in=skill_ids).order_by("level", "title", "id"):
+    for r in resources:
         per_skill[r.skill_id].append(r)
     for skill_id in sorted(skills, key=lambda pk: skills[pk].name.lower()):
         low, high = levels.get(skill_id, (1, 5))
@@ -136,6 +149,50 @@ def suggestions(
     return found
 
 
+def _page_suggestions(mentorship: Mentorship, viewer, goals: list[Goal]) -> list:
+    """`suggestions` for the goals the mentorship page listed, with their skills: the same
+    reads for every skill the pair's goals name (a handful of rows), their SQL built once,
+    each kept for the open goals' skills."""
+    skills = {s.pk: s for g in goals if g.status not in CLOSED_GOALS for s in g.skill_list}
+    if not skills:
+        return []
+    levels = {
+        skill_id: suitable_levels(level, target)
+        for skill_id, level, target in _mentee_levels(mentorship.program_id, mentorship.mentee_id)
+        if skill_id in skills
+    }
+    completions = _pair_completions(mentorship.pk)
+    resources = [r for r in _goal_skill_resources(mentorship.pk) if r.skill_id in skills]
+    return _suggested(viewer, skills, levels, completions, resources)
+
+
+@compiled_rows
+def _mentee_levels(program_id: int, mentee_id: int) -> QuerySet:
+    return EnrolmentSkill.objects.filter(
+        enrolment__program_id=program_id, enrolment__user_id=mentee_id
+    ).values_list("skill_id", "level", "target_level")
+
+
+@compiled_objects
+def _pair_completions(mentorship_id: int) -> QuerySet[ResourceCompletion]:
+    # A completion of a resource of no listed skill is never looked up.
+    return ResourceCompletion.objects.filter(mentorship_id=mentorship_id).select_related("user")
+
+
+@compiled_objects
+def _goal_skill_resources(mentorship_id: int) -> QuerySet[Resource]:
+    named = Goal.skills.through.objects.filter(goal__mentorship_id=mentorship_id)
+    return Resource.objects.filter(skill_id__in=named.values("skill_id")).order_by(
+        "level", "title", "id"
+    )
+
+
+def _goal_skills(goal: Goal) -> list:
+    # As the mentorship page listed them (`mentorships.selectors.detail_goals`), or prefetched.
+    listed = getattr(goal, "skill_list", None)
+    return listed if listed is not None else list(goal.skills.all())
+
+
 def certification_goals(
     mentorship: Mentorship, *, goals: list[Goal] | None = None
 ) -> list[CertificationGoal]:
@@ -144,17 +201,31 @@ def certification_goals(
     query."""
     if goals is not None and not goals:
         return []
-    goals = list(
-        CertificationGoal.objects.filter(goal__mentorship=mentorship)
+    found = _pair_certification_goals(mentorship.pk)
+    if not found:
+        return []
+    results = defaultdict(list)
+    for r in _pair_exam_results(mentorship.pk):
+        results[r.certification_goal_id].append(r)
+    for g in found:
+        g.results = results[g.pk]
+    return found
+
+
+@compiled_objects
+def _pair_certification_goals(mentorship_id: int) -> QuerySet[CertificationGoal]:
+    return (
+        CertificationGoal.objects.filter(goal__mentorship_id=mentorship_id)
         .select_related("certification", "goal")
         .order_by("-started_on", "-id")
     )
-    results = defaultdict(list)
-    for r in ExamResult.objects.filter(certification_goal__in=goals).order_by("taken_on", "id"):
-        results[r.certification_goal_id].append(r)
-    for g in goals:
-        g.results = results[g.pk]
-    return goals
+
+
+@compiled_objects
+def _pair_exam_results(mentorship_id: int) -> QuerySet[ExamResult]:
+    return ExamResult.objects.filter(
+        certification_goal__goal__mentorship_id=mentorship_id
+    ).order_by("taken_on", "id")
 
 
 def certification_goal_for_user_or_404(user, pk: int) -> CertificationGoal:

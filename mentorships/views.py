@@ -60,9 +60,9 @@ def _agreement(mentorship: Mentorship) -> Agreement:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = selectors.mentorship_page_for_user_or_404(request.user, pk)
+    mentorship = selectors.mentorship_detail_for_user_or_404(request.user, pk)
     agreement = _agreement(mentorship)
-    goals = list(selectors.goals_with_progress(mentorship))
+    goals = selectors.detail_goals(mentorship)
     context = {
         "mentorship": mentorship,
         "other": mentorship.other_side(request.user),
@@ -76,7 +76,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "goals": goals,
         "totals": (sum(g.milestones_done for g in goals), sum(g.milestones_total for g in goals)),
         "open_reset_at": mentorship.open_reset_at,
-        "evidence_form": EvidenceForm(),
     }
     return render(request, "mentorships/detail.html", context)
 

@@ -17,7 +17,7 @@ from mentorships.models import Mentorship
 
 register = template.Library()
 
-EMBEDDED_CHECKINS = 5
+EMBEDDED_CHECKINS = selectors.PAGE_CHECKINS
 NO_LINKS = {"skills": [], "goals": [], "milestones": []}
 BADGE_CLASSES = {
     "on_track": "text-bg-success",
@@ -33,24 +33,32 @@ def health_badge(state: str) -> str:
     return BADGE_CLASSES.get(state, "text-bg-secondary")
 
 
-def timeline_context(mentorship: Mentorship, viewer, checkins: list) -> dict:
-    """What the timeline fragment needs; private parts only for the two participants."""
+def timeline_context(mentorship: Mentorship, viewer, checkins: list, *, head: bool = False) -> dict:
+    """What the timeline fragment needs; private parts only for the two participants. `head`:
+    `checkins` are the pair's first `selectors.PAGE_CHECKINS` (or all of them, if fewer), whose
+    items and links are read by SQL built once."""
     participant = mentorship.is_participant(viewer)
     coordinator = (
         not participant
         and getattr(viewer, "is_hr_coordinator", False)
         and mentorship.program.is_coordinator(viewer)
     )
-    items = (
-        selectors.timeline_action_items(mentorship, [c.pk for c in checkins])
-        if participant and _may_have_items(checkins)
-        else []
-    )
+    if not (participant and _may_have_items(checkins)):
+        items = []
+    elif head:
+        items = selectors.head_action_items(mentorship)
+    else:
+        items = selectors.timeline_action_items(mentorship, [c.pk for c in checkins])
     by_checkin: dict[int, list] = {}
     for item in items:
         by_checkin.setdefault(item.checkin_id, []).append(item)
     named = [c.pk for c in checkins if getattr(c, "names_links", True)]
-    links = selectors.checkin_links(named) if participant else {}
+    if not (participant and named):
+        links = {}
+    elif head:
+        links = selectors.head_links(mentorship)
+    else:
+        links = selectors.checkin_links(named)
     for checkin in checkins:
         checkin.listed_items = by_checkin.get(checkin.pk, [])
         checkin.links = links.get(checkin.pk, NO_LINKS)
@@ -100,11 +108,9 @@ def _page_state(mentorship: Mentorship) -> tuple:
 def checkin_timeline(context, mentorship: Mentorship, viewer) -> dict:
     participant = mentorship.is_participant(viewer)
     checkins = (
-        list(selectors.timeline_checkins(mentorship, viewer)[: EMBEDDED_CHECKINS + 1])
-        if participant
-        else []
+        selectors.timeline_head(mentorship, viewer, EMBEDDED_CHECKINS + 1) if participant else []
     )
-    data = timeline_context(mentorship, viewer, checkins[:EMBEDDED_CHECKINS])
+    data = timeline_context(mentorship, viewer, checkins[:EMBEDDED_CHECKINS], head=True)
     request = context.get("request")
     data.update(
         embedded=True,

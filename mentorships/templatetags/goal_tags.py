@@ -105,12 +105,19 @@ def _milestone(ms, live: bool, csrf: str, links: dict[str, str]) -> str:
     )
 
 
+def _listed(goal, name: str) -> list:
+    """The goal's milestones or skills: as `selectors.detail_goals` listed them, else as
+    prefetched (`goals_with_progress`)."""
+    found = getattr(goal, f"{name[:-1]}_list", None)
+    return found if found is not None else list(getattr(goal, name).all())
+
+
 def _goal(goal, live: bool, csrf: str, links: dict[str, str]) -> str:
-    milestones = goal.milestones.all()
+    milestones = _listed(goal, "milestones")
     return GOAL.format(
         title=escape(goal.title),
         status=escape(str(goal.get_status_display())),
-        skills=", ".join(escape(s.name) for s in goal.skills.all()),
+        skills=", ".join(escape(s.name) for s in _listed(goal, "skills")),
         target=f" · target {date_text(goal.target_date, 'j M Y')}" if goal.target_date else "",
         description=(
             f'<p class="small mb-1">{linebreaksbr(goal.description, autoescape=True)}</p>'
@@ -141,9 +148,9 @@ def _goal(goal, live: bool, csrf: str, links: dict[str, str]) -> str:
 
 @register.simple_tag(takes_context=True)
 def goal_cards(context, mentorship: Mentorship, goals) -> SafeString:
-    """The pair's goals (`goals_with_progress`: counts annotated, skills and milestones
-    prefetched), each with its milestones and, while the pairing is live, their forms. Every
-    text from the database is escaped, as the template did."""
+    """The pair's goals (`detail_goals`, or `goals_with_progress`: counts annotated, skills
+    and milestones prefetched), each with its milestones and, while the pairing is live,
+    their forms. Every text from the database is escaped, as the template did."""
     named = {
         "undo": "mentorships:milestone_undo",
         "done": "mentorships:milestone_done",

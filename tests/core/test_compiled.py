@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Count
 
-from core.compiled import compiled_page, compiled_rows
+from core.compiled import compiled_objects, compiled_page, compiled_rows
 from mentorships.models import Mentorship
 from tests import factories
 
@@ -94,3 +94,54 @@ def test_it_reads_a_page_of_the_rows_as_the_sliced_queryset(django_assert_num_qu
         assert _pairings_by_mentee(program.pk, offset=0, limit=0) == []
     with django_assert_num_queries(1):
         _pairings_by_mentee(program.pk, offset=2, limit=2)
+
+
+@compiled_objects
+def _pairings_with_reset(program_id: int, since):
+    from django.db.models import OuterRef, Subquery
+
+    from mentorships.models import ResetRequest
+
+    resets = ResetRequest.objects.filter(mentorship=OuterRef("pk"), created_at__gte=since)
+    return (
+        Mentorship.objects.filter(program_id=program_id)
+        .select_related("program", "mentor", "mentee", "agreement")
+        .annotate(reset_at=Subquery(resets.order_by("-created_at").values("created_at")[:1]))
+        .order_by("pk")
+    )
+
+
+def _described(found) -> list[tuple]:
+    return [
+        (
+            m.pk,
+            m.status,
+            m.started_on,
+            m.created_at,
+            m.program.name,
+            m.mentor.email,
+            m.mentee.full_name,
+            getattr(m, "agreement", None) and m.agreement.pk,
+            m.reset_at,
+        )
+        for m in found
+    ]
+
+
+def test_it_builds_the_instances_the_queryset_would(django_assert_num_queries):
+    from django.utils import timezone
+
+    from mentorships.models import Agreement, ResetRequest
+
+    program = factories.ProgramFactory()
+    with_all, plain = factories.MentorshipFactory.create_batch(2, program=program)
+    factories.MentorshipFactory()  # another program's
+    Agreement.objects.create(mentorship=with_all)
+    ResetRequest.objects.create(mentorship=with_all, raised_by=with_all.mentee, reason="x")
+    for since in (timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=1)):
+        expected = _described(_pairings_with_reset.build(program.pk, since))
+        with django_assert_num_queries(1):
+            found = _pairings_with_reset(program.pk, since)
+        assert _described(found) == expected
+        assert [m.pk for m in found] == [with_all.pk, plain.pk]
+    assert found[0].reset_at is None

@@ -295,12 +295,12 @@ def test_it_offers_a_new_reset_request_once_the_last_is_resolved(client_for, pai
 def test_the_mentorship_page_reads_a_fixed_number_of_queries_with_checkins(
     client_for, pairing, django_assert_num_queries
 ):
-    """Session, user; the pairing; its goals with their skills and milestones; the next
-    meeting with the stored health; five check-ins (the viewer's pulse on the same query;
-    here naming no skill, goal or milestone, so no query for those); the action items (open
-    ones and the shown check-ins'); the learning panel's resources for the goals' skills
-    (levels, completions, resources). The navigation's manager check is kept in the
-    session."""
+    """Session, user; the pairing; its goals, their milestones, their skills; the health
+    with the next meeting; five check-ins (the viewer's pulse on the same query; here naming
+    no skill, goal or milestone, so no query for those); the action items (open ones and the
+    shown check-ins'); the learning panel's certification goals and resources for the goals'
+    skills (levels, completions, resources: the skills are the goals'). The navigation's
+    manager check is kept in the session."""
     from checkins import services as checkin_services
     from checkins.models import ActionItem, CheckIn, Pulse
 
@@ -320,6 +320,6 @@ def test_the_mentorship_page_reads_a_fixed_number_of_queries_with_checkins(
     checkin_services.health_sweep(today=date.today())
     client = client_for(pairing.mentee)
     client.get(pairing.get_absolute_url())
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(pairing.get_absolute_url())
     assert response.content.decode().count("data-checkin=") == 5
