@@ -76,8 +76,10 @@ V = n + m + 2 nodes and C the largest arc cost:
   dtype, int8 or int16; nothing n × m is copied),
   O(block) extra memory; after a dual extension O(n·k + r·m) for k mentors
   whose price fell and r rows left to read;
-* thinly covered mentors' best mentees: O(n·t) for t such mentors, one pass
-  over their columns;
+* thinly covered mentors' best mentees: from the first pass's per-block column
+  maxima (one more reduction in that pass), gathering only the cells those maxima
+  cannot rule out, O(t·b·r) for t such mentors, b blocks read per mentor and r rows
+  per block; O(n·t) in a pass over their columns when the bound is too loose;
 * rounds: each adds at least one missing pair, so at most n·m in theory; a
   few in practice (docs/benchmarks.md).
 
