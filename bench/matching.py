@@ -377,6 +377,9 @@ def report_scale(r: dict) -> None:
         f"  assign    {st['rounds']} flow solves on {st['edges']} candidate edges,"
         f" {st['scans']} pricing passes reading {st['rows_read']} rows; CPU {phases}"
     )
+    if st.get("solver_cpu"):
+        per_solve = ", ".join(f"{t:.2f}" for t in st["solver_cpu"])
+        print(f"  solver    CPU inside OR-Tools per solve: {per_solve} s")
     print(
         f"  solver    matched {matched:,} ({100 * matched / r['n']:.2f} %), objective {total:,},"
         f" certified optimal over all pairs; constraints"

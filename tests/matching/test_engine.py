@@ -308,6 +308,41 @@ def test_it_fills_every_slot_in_the_first_flow_when_few_mentees_may_take_some_me
     assert stats["flows"][0][0] == n
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_it_picks_the_same_thin_mentors_mentees_from_block_maxima_as_by_a_column_pass(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row blocks of a few rows (many blocks), ties, thinly allowed and closed mentors, both
+    # objectives: the pairs gathered under the first pass's block maxima are the column
+    # pass's pairs, in the same order.
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(60, 200)), int(rng.integers(8, 40))
+    monkeypatch.setattr(engine, "_BLOCK_CELLS", int(rng.integers(1, 6)) * m)
+    monkeypatch.setattr(engine, "_COLUMN_FEW", 6)  # most mentors count as thin
+    monkeypatch.setattr(engine, "_THIN_CELLS_SHARE", 1)  # the bound, however loose
+    scores = rng.integers(-3 if seed % 2 else 0, 6 if seed % 3 else 60, (n, m)).astype(np.int8)
+    allowed = rng.random((n, m)) < 0.6
+    allowed[:, : m // 4] = rng.random((n, m // 4)) < 0.05
+    capacity = rng.integers(0, 4, m)
+    problem = engine._prepare(scores, capacity, allowed, (2, 4), seed % 2 == 0)
+    solver = engine._Solver(problem)
+    listed, maxima, starts = solver._row_pass(min(solver.per_row, m))
+    codes = engine._sorted_unique(np.concatenate([solver._random_pairs(), listed]))
+    got = solver._thin_from_maxima(codes, maxima, starts)
+    assert got is not None
+    assert np.array_equal(got, solver._thin_columns(codes))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_it_stays_optimal_when_thin_mentors_fall_back_to_a_column_pass(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "_THIN_CELLS_SHARE", 0)
+    instance = tight_market(seed)
+    scores = instance[0].astype(np.int64)
+    assert objective(scores, assign(*instance[:4]), instance[3]) == oracle((scores, *instance[1:]))
+
+
 def test_it_matches_everyone_possible_when_all_mentees_want_the_same_mentors() -> None:
     # Capacity is exactly tight and every mentee ranks mentors 0-4 far above
     # the rest, so top-k candidate lists alone would leave most mentees out.
