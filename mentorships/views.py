@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from core.errors import validation_text
 from core.paging import CountedPaginator
 from people.permissions import hr_required, is_hr
-from people.selectors import department_choices
 from programs.filters import EnrolmentFilter
 from programs.selectors import coordinated_program, own_enrolment
 
@@ -497,13 +496,10 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @hr_required
 def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     program = coordinated_program(request, slug)
-    filterset = EnrolmentFilter(request.GET or None, queryset=selectors.program_enrolments(program))
-    # Counted on the enrolments alone (the people's columns of the rows would join them in).
-    enrolments = filterset.qs
-    page = CountedPaginator(
-        enrolments.values(*selectors.ENROLMENT_ROW_FIELDS), 50, count=enrolments.count()
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.enrolment_rows(page.object_list)
+    filterset = EnrolmentFilter(request.GET or None)
+    page, departments = selectors.enrolment_page(
+        program, _enrolment_filters(filterset), request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -511,6 +507,23 @@ def program_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "departments": department_choices(),
+        "departments": departments,
     }
     return render(request, "programs/program_enrolments.html", context)
+
+
+def _enrolment_filters(filterset: EnrolmentFilter) -> selectors.EnrolmentFilters:
+    """The filters the filter form cleaned; a value it refuses is not applied (as the
+    filterset's own `qs` does) and is marked in the filter bar."""
+    if not filterset.is_bound:
+        return selectors.EnrolmentFilters()
+    form = filterset.form
+    form.is_valid()
+    data = form.cleaned_data
+    department = data.get("department")
+    return selectors.EnrolmentFilters(
+        q=(data.get("q") or "").strip(),
+        role=data.get("role") or "",
+        status=data.get("status") or "",
+        department_id=department.pk if department is not None else None,
+    )
