@@ -587,36 +587,43 @@ def _role_slice(role: str, filters: EnrolmentFilters, program_id: int, n: int) -
     return sql, params
 
 
+def _skills_text_sql() -> str | None:
+    """A correlated subquery of enrolment `p`'s skills as `skill_texts` writes them, on
+    PostgreSQL (its ordered string_agg); None elsewhere (SQLite's group_concat keeps no
+    promised order), where `skill_texts` reads them in a second query."""
+    if connection.vendor != "postgresql":
+        return None
+    return (
+        "(SELECT string_agg(k.name || ' ' || es.level::text || CASE WHEN es.target_level IS NULL "
+        "OR es.target_level = 0 THEN '' ELSE '→' || es.target_level::text END, ', ' "
+        "ORDER BY k.name) FROM programs_enrolmentskill es INNER JOIN programs_skill k "
+        "ON k.id = es.skill_id WHERE es.enrolment_id = p.id)"
+    )
+
+
 def _enrolment_page_sql(slices: list[tuple[str, list, int, int]]) -> tuple[str, list]:
-    """One statement for the page: each role's slice (SQL, parameters, offset, limit) with its
-    load (live pairings as mentor) and whether it is a live mentee, then its department and
-    skills (a row per skill, by name), in the list's order."""
-    live = ", ".join(["%s"] * len(LIVE_STATUSES))
+    """One statement for the page: each role's slice (SQL, parameters, offset, limit), then for
+    its rows only, by correlated subqueries (never a hash of a whole table), the department's
+    name, the load (live pairings as mentor), whether it is a live mentee, and the skills
+    (`_skills_text_sql`), in the list's order."""
+    live = ", ".join(["%s"] * len(_LIVE))
     m = Mentorship._meta.db_table
     parts, params = [], []
     for sql, slice_params, offset, limit in slices:
-        parts.append(
-            "SELECT s.*, "
-            f"(SELECT COUNT(*) FROM {m} m WHERE m.program_id = %s AND m.mentor_id = s.user_id "
-            f"AND m.status IN ({live})) AS load, "
-            f"CASE WHEN EXISTS (SELECT 1 FROM {m} m WHERE m.program_id = %s "
-            f"AND m.mentee_id = s.user_id AND m.status IN ({live})) THEN 1 ELSE 0 END AS mentee "
-            f"FROM ({sql}) s"
-        )
-        program_id = slice_params[0]
-        params += [program_id, *_LIVE, program_id, *_LIVE]
+        parts.append(f"SELECT * FROM ({sql}) s")
         params += [*slice_params, limit, offset]
-    skill, enrolment_skill = "programs_skill", "programs_enrolmentskill"
+    program_id = slices[0][1][0]
+    skills = _skills_text_sql() or "NULL"
     sql = (
-        "SELECT p.id, p.role, p.status, p.capacity, p.full_name, p.email, d.name, p.load, "
-        "p.mentee, k.name, es.level, es.target_level "
-        f"FROM ({' UNION ALL '.join(parts)}) p "
-        "LEFT OUTER JOIN people_department d ON d.id = p.department_id "
-        f"LEFT OUTER JOIN {enrolment_skill} es ON es.enrolment_id = p.id "
-        f"LEFT OUTER JOIN {skill} k ON k.id = es.skill_id "
-        "ORDER BY p.role, p.full_name, p.id, k.name"
+        "SELECT p.id, p.role, p.status, p.capacity, p.full_name, p.email, "
+        "(SELECT d.name FROM people_department d WHERE d.id = p.department_id), "
+        f"(SELECT COUNT(*) FROM {m} m WHERE m.program_id = %s AND m.mentor_id = p.user_id "
+        f"AND m.status IN ({live})), "
+        f"(SELECT COUNT(*) FROM {m} m WHERE m.program_id = %s AND m.mentee_id = p.user_id "
+        f"AND m.status IN ({live})), "
+        f"{skills} FROM ({' UNION ALL '.join(parts)}) p ORDER BY p.role, p.full_name, p.id"
     )
-    return sql, params
+    return sql, [program_id, *_LIVE, program_id, *_LIVE, *params]
 
 
 class EnrolmentRows:
@@ -644,17 +651,7 @@ class EnrolmentRows:
         sql, params = _enrolment_page_sql(slices)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return _enrolment_dicts(cursor.fetchall())
-
-
-def _enrolment_dicts(rows: list[tuple]) -> list[dict]:
-    # Rows of one enrolment and each of its skills (a row with no skill for none), in order.
-    found: list[dict] = []
-    skills: list[str] = []
-    for pk, role, status, capacity, name, email, department, load, mentee, *skill in rows:
-        if not found or found[-1]["pk"] != pk:
-            skills = []
-            found.append(
+            rows = [
                 {
                     "pk": pk,
                     "role": role,
@@ -664,16 +661,18 @@ def _enrolment_dicts(rows: list[tuple]) -> list[dict]:
                     "user__email": email,
                     "user__department__name": department,
                     "load": load,
-                    "paired": bool(mentee) or load > 0,
-                    "skills": skills,
+                    "paired": mentee > 0 or load > 0,
+                    "skills_text": skills or "",
                 }
-            )
-        skill_name, level, target = skill
-        if skill_name is not None:
-            skills.append(f"{skill_name} {level}" + (f"→{target}" if target else ""))
-    for row in found:
-        row["skills_text"] = ", ".join(row.pop("skills"))
-    return found
+                for pk, role, status, capacity, name, email, department, load, mentee, skills in (
+                    cursor.fetchall()
+                )
+            ]
+        if _skills_text_sql() is None:
+            texts = skill_texts(row["pk"] for row in rows)
+            for row in rows:
+                row["skills_text"] = texts.get(row["pk"], "")
+        return rows
 
 
 def enrolment_page(
