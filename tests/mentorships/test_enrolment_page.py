@@ -10,7 +10,7 @@ import pytest
 from django.http import QueryDict
 
 from mentorships import selectors
-from mentorships.views import _enrolment_filters
+from mentorships.views import _enrolment_filter_form, _enrolment_filters
 from people.selectors import department_choices
 from programs.filters import EnrolmentFilter
 from tests import factories
@@ -26,7 +26,7 @@ def _by_definition(program, query: str, number: int, size: int) -> tuple[int, li
 
 
 def _read(program, query: str, number: int) -> tuple[int, list[dict], list]:
-    filters = _enrolment_filters(EnrolmentFilter(QueryDict(query) or None))
+    filters = _enrolment_filters(_enrolment_filter_form()(QueryDict(query) or None))
     page, departments = selectors.enrolment_page(program, filters, number)
     return page.paginator.count, list(page.object_list), departments
 
