@@ -26,8 +26,16 @@ from django.http import Http404
 
 from core.compiled import compiled_page
 from core.paging import CountedPaginator
+from people.models import Department, User
 from people.permissions import is_hr
-from programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentSkill,
+    EnrolmentStatus,
+    Program,
+    Skill,
+)
 from programs.selectors import skill_texts
 
 from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
@@ -457,10 +465,11 @@ ENROLMENT_ROW_FIELDS = (
 
 def program_enrolments(program: Program) -> QuerySet[Enrolment]:
     """Every enrolment of a program with its mentor load and a live pairing's id if it has
-    one, by role and name: filter and count it, then read a page of ENROLMENT_ROW_FIELDS
-    (`.values(...)`, then `enrolment_rows`). The pairing is two scalar subqueries, not an
-    EXISTS, which PostgreSQL would answer by hashing every live pairing of every program
-    before showing 50 rows."""
+    one, by role and name: what the HR enrolment list shows, filtered (`EnrolmentFilter`), a
+    page of ENROLMENT_ROW_FIELDS (`.values(...)`, then `enrolment_rows`): the definition the
+    list's own read, `enrolment_page`, is tested against. The pairing is two scalar
+    subqueries, not an EXISTS, which PostgreSQL would answer by hashing every live pairing of
+    every program before showing 50 rows."""
     live_mentee = _live_mentorships("program_id", "user_id", "mentee").values("pk")[:1]
     live_mentor = _live_mentorships("program_id", "user_id", "mentor").values("pk")[:1]
     return (
@@ -501,7 +510,7 @@ ENROLMENT_PAGE_SIZE = 50
 # At most this many enrolments of a role (after the filters): name by primary key, sorted.
 BY_ENROLMENT_MAX = 1000
 
-_E, _U = Enrolment._meta.db_table, "people_user"
+_E, _U, _D = Enrolment._meta.db_table, User._meta.db_table, Department._meta.db_table
 _ENROLMENT_COLUMNS = "e.id, e.role, e.status, e.capacity, e.user_id"
 _PERSON_COLUMNS = "u.full_name, u.email, u.department_id"
 _LIVE = [str(s) for s in LIVE_STATUSES]
@@ -559,7 +568,7 @@ def enrolment_counts_and_departments(
     people = f" INNER JOIN {_U} u ON u.id = e.user_id" if filters.on_department else ""
     sql = (
         f"SELECT 'c', e.role, COUNT(*) FROM {_E} e{people} WHERE {where} GROUP BY e.role "
-        "UNION ALL SELECT 'd', name, id FROM people_department ORDER BY 1, 2, 3"
+        f"UNION ALL SELECT 'd', name, id FROM {_D} ORDER BY 1, 2, 3"
     )
     counts: dict[str, int] = {}
     departments: list[tuple[int, str]] = []
@@ -602,12 +611,14 @@ def _skills_text_sql() -> str | None:
     return (
         "(SELECT string_agg(k.name || ' ' || es.level::text || CASE WHEN es.target_level IS NULL "
         "OR es.target_level = 0 THEN '' ELSE '→' || es.target_level::text END, ', ' "
-        "ORDER BY k.name) FROM programs_enrolmentskill es INNER JOIN programs_skill k "
-        "ON k.id = es.skill_id WHERE es.enrolment_id = p.id)"
+        f"ORDER BY k.name) FROM {EnrolmentSkill._meta.db_table} es "
+        f"INNER JOIN {Skill._meta.db_table} k ON k.id = es.skill_id WHERE es.enrolment_id = p.id)"
     )
 
 
-def _enrolment_page_sql(slices: list[tuple[str, list, int, int]]) -> tuple[str, list]:
+def _enrolment_page_sql(
+    program_id: int, slices: list[tuple[str, list, int, int]]
+) -> tuple[str, list]:
     """One statement for the page: each role's slice (SQL, parameters, offset, limit), then for
     its rows only, by correlated subqueries (never a hash of a whole table), the department's
     name, the load (live pairings as mentor), whether it is a live mentee, and the skills
@@ -618,11 +629,10 @@ def _enrolment_page_sql(slices: list[tuple[str, list, int, int]]) -> tuple[str, 
     for sql, slice_params, offset, limit in slices:
         parts.append(f"SELECT * FROM ({sql}) s")
         params += [*slice_params, limit, offset]
-    program_id = slices[0][1][0]
     skills = _skills_text_sql() or "NULL"
     sql = (
         "SELECT p.id, p.role, p.status, p.capacity, p.full_name, p.email, "
-        "(SELECT d.name FROM people_department d WHERE d.id = p.department_id), "
+        f"(SELECT d.name FROM {_D} d WHERE d.id = p.department_id), "
         f"(SELECT COUNT(*) FROM {m} m WHERE m.program_id = %s AND m.mentor_id = p.user_id "
         f"AND m.status IN ({live})), "
         f"(SELECT COUNT(*) FROM {m} m WHERE m.program_id = %s AND m.mentee_id = p.user_id "
@@ -654,7 +664,7 @@ class EnrolmentRows:
             first += n
         if not slices:
             return []
-        sql, params = _enrolment_page_sql(slices)
+        sql, params = _enrolment_page_sql(self.program_id, slices)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = [

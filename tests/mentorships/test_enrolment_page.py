@@ -75,9 +75,13 @@ def _edge_cases(program) -> dict:
     alex = program.enrolments.get(user=people["Alex Same"])
     for skill, level, target in (("SQL", 2, None), ("Alpha <b>", 1, 3), ("beta", 4, 5)):
         factories.EnrolmentSkillFactory(
-            enrolment=alex, skill=factories.SkillFactory(name=skill), level=level, target_level=target
+            enrolment=alex,
+            skill=factories.SkillFactory(name=skill),
+            level=level,
+            target_level=target,
         )
-    factories.EnrolmentSkillFactory(enrolment=program.enrolments.get(user=mentor), target_level=None)
+    mentor_enrolment = program.enrolments.get(user=mentor)
+    factories.EnrolmentSkillFactory(enrolment=mentor_enrolment, target_level=None)
     return {"security": security}
 
 
@@ -117,7 +121,7 @@ def test_it_reads_pages_as_their_definition_on_a_random_program(program, monkeyp
     departments = [factories.DepartmentFactory(name=f"Dept {i}") for i in range(3)]
     skills = [factories.SkillFactory(name=f"Skill {i}") for i in range(4)]
     users = []
-    for i in range(45):
+    for _ in range(45):
         user = factories.UserFactory(
             full_name=rng.choice(["Ann", "Bob", "Cy", "Dee"]) + f" {rng.randrange(6)}",
             department=rng.choice([*departments, None]),
