@@ -155,3 +155,17 @@ def test_it_reads_an_empty_program_and_a_page_past_the_end(program):
     factories.EnrolmentFactory(program=program)
     count, rows, _departments = _read(program, "", 9)
     assert (count, [r["pk"] for r in rows]) == (1, [program.enrolments.get().pk])
+
+
+def test_it_reads_a_page_and_its_counts_in_two_queries(
+    program, django_assert_num_queries, monkeypatch
+):
+    from django.db import connection
+
+    monkeypatch.setattr(selectors, "ENROLMENT_PAGE_SIZE", 3)
+    _edge_cases(program)
+    # The skills come in the page's statement on PostgreSQL, in a query of their own elsewhere.
+    expected = 2 if connection.vendor == "postgresql" else 3
+    for query in ("", "q=a", "role=peer&status=approved"):
+        with django_assert_num_queries(expected):
+            _read(program, query, 2)
