@@ -84,10 +84,11 @@ ENROLMENT_STATUS_LABELS = dict(EnrolmentStatus.choices)
 @register.simple_tag
 def enrolment_rows(rows) -> str:
     """The rows of a program's enrolment list (programs/program_enrolments.html), from the
-    values of `mentorships.selectors.program_enrolments` with "skills_text": person, role,
-    status, skills, mentor load and whether they are paired. Drawn in Python with the
-    template's escaping (`django.utils.html.escape` is `html.escape`) on every text from the
-    database: fifty rows of template lookups cost more than the rest of the page."""
+    rows of `mentorships.selectors.enrolment_page` (values of `program_enrolments` with
+    "skills_text"): person, role, status, skills, mentor load and whether they are paired.
+    Drawn in Python with the template's escaping (`django.utils.html.escape` is
+    `html.escape`) on every text from the database: fifty rows of template lookups cost more
+    than the rest of the page."""
 
     def row(e: dict) -> str:
         department = e["user__department__name"]
