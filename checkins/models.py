@@ -245,7 +245,7 @@ class HealthChanges(models.Model):
     bulk and raw SQL included; nothing in Python writes it."""
 
     # No foreign key constraint: a trigger may count a change to a program being deleted.
-    program = models.ForeignKey(
+    program = models.OneToOneField(
         Program,
         primary_key=True,
         on_delete=models.DO_NOTHING,
@@ -266,7 +266,7 @@ class HealthFigures(models.Model):
     as computed when its change counter read `changes`: exact while the counter reads the
     same (`selectors.board_counts`)."""
 
-    program = models.ForeignKey(
+    program = models.OneToOneField(
         Program,
         primary_key=True,
         on_delete=models.DO_NOTHING,
