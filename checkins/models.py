@@ -236,3 +236,49 @@ class MentorshipHealth(models.Model):
 
     def __str__(self) -> str:
         return f"Health of mentorship {self.mentorship_id}: {self.state}"
+
+
+class HealthChanges(models.Model):
+    """Per program, a counter of the changes that can move the health board's counts: a
+    stored health added, removed, or its program, severity or cadence changed. Kept by
+    database triggers (PostgreSQL and SQLite, migration 0006), so every write path counts,
+    bulk and raw SQL included; nothing in Python writes it."""
+
+    # No foreign key constraint: a trigger may count a change to a program being deleted.
+    program = models.OneToOneField(
+        Program,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    changes = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "checkins_health_changes"
+
+    def __str__(self) -> str:
+        return f"program {self.program_id}: {self.changes} changes"
+
+
+class HealthFigures(models.Model):
+    """The health board's counts of a program (its stored health per severity and cadence)
+    as computed when its change counter read `changes`: exact while the counter reads the
+    same (`selectors.board_counts`)."""
+
+    program = models.OneToOneField(
+        Program,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    changes = models.BigIntegerField()
+    # [[severity, cadence, n], ...] as JSON text (read and written by raw SQL).
+    counts = models.TextField()
+
+    class Meta:
+        db_table = "checkins_health_figures"
+
+    def __str__(self) -> str:
+        return f"program {self.program_id} at {self.changes} changes"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
@@ -41,6 +43,8 @@ from .models import (
     ActionItem,
     CheckIn,
     CheckInTemplate,
+    HealthChanges,
+    HealthFigures,
     Meeting,
     MeetingStatus,
     MentorshipHealth,
@@ -441,9 +445,16 @@ def stored_info(row: MentorshipHealth, today: date) -> HealthInfo:
     )
 
 
+def _current_changes(program_id) -> Coalesce:
+    return Coalesce(
+        Subquery(HealthChanges.objects.filter(program_id=program_id).values("changes")[:1]),
+        Value(0),
+    )
+
+
 @compiled_rows
-def _board_look_rows(program_id: int, today: date, cadence: str) -> QuerySet:
-    ids = {"kind": Value(-1), "ident": F("pk"), "off": Value(0)}
+def _board_look_rows(program_id: int, today: date) -> QuerySet:
+    ids = {"kind": Value(-1), "ident": F("pk"), "at": Value(0), "figures": Value("")}
     flagged = (
         Mentorship.objects.filter(health_stale=True, program_id=program_id)
         .order_by()
@@ -457,48 +468,107 @@ def _board_look_rows(program_id: int, today: date, cadence: str) -> QuerySet:
         .annotate(**ids)
         .values_list(*ids)
     )
-    return _severity_counts(program_id, cadence).order_by().union(flagged, dated, all=True)
+    stored = {
+        "kind": Value(-2),
+        "ident": F("changes"),
+        "at": _current_changes(OuterRef("program_id")),
+        "figures": F("counts"),
+    }
+    figures = (
+        HealthFigures.objects.filter(program_id=program_id)
+        .order_by()
+        .annotate(**stored)
+        .values_list(*stored)
+    )
+    return figures.union(flagged, dated, all=True)
 
 
 def board_look(program: Program, today: date) -> tuple[list[int], dict[str, int], bool]:
     """`stale_health_ids(today, program)` and `board_counts(program)` in one query (a UNION
-    ALL of the stale ids and the counts per severity, told apart by a first column of -1 on
-    the ids, built once: `core.compiled`): what the board reads before its page, when nothing
-    is stale (most of the time)."""
-    stale, by_severity = set(), []
-    for kind, value, off in _board_look_rows(program.pk, today, program.meeting_cadence):
+    ALL of the stale ids, told apart by a first column of -1, and the counts stored for the
+    program, -2, with its change counter now; built once: `core.compiled`): what the board
+    reads before its page when nothing is stale and the counts stored are current (most of
+    the time). Otherwise the counts are computed afresh and stored (`board_counts`)."""
+    stale, stored = set(), None
+    for kind, value, at, figures in _board_look_rows(program.pk, today):
         if kind == -1:
             stale.add(value)
-        else:
-            by_severity.append((kind, value, off))
-    return sorted(stale), *_board_counts(sorted(by_severity))
+        elif value == at:  # stored at the program's change counter as it reads now
+            stored = figures
+    if stored is None:
+        return sorted(stale), *board_counts(program)
+    return sorted(stale), *_board_counts(json.loads(stored), program.meeting_cadence)
 
 
 def _severity_counts(program_id: int, cadence: str) -> QuerySet:
+    """The board's counts by their plain definition: (severity, n, of which another cadence
+    than `cadence`) of the program's stored health."""
     return (
         MentorshipHealth.objects.filter(program_id=program_id)
         .values_list("severity")
         .annotate(n=Count("pk"), off=Count("pk", filter=~Q(cadence=cadence)))
+        .order_by("severity")
     )
 
 
-def _board_counts(found) -> tuple[dict[str, int], bool]:
-    """(label: n in board order, whether a row has another cadence) of (severity, n, off)
-    rows in severity order."""
+@compiled_rows
+def _counted_rows(program_id: int) -> QuerySet:
+    """(severity, cadence, n) of the program's stored health, and one row (-2, "", its change
+    counter) read in the same statement: a program without the row has counted no change."""
+    counted = (
+        MentorshipHealth.objects.filter(program_id=program_id)
+        .order_by()
+        .values_list("severity", "cadence")
+        .annotate(n=Count("pk"))
+    )
+    changes = (
+        HealthChanges.objects.filter(program_id=program_id)
+        .order_by()
+        .annotate(kind=Value(-2), none=Value(""))
+        .values_list("kind", "none", "changes")
+    )
+    return counted.union(changes, all=True)
+
+
+def _store_counts_sql() -> str:
+    f = HealthFigures._meta.db_table
+    return (
+        f"INSERT INTO {f} (program_id, changes, counts) VALUES (%s, %s, %s) "
+        "ON CONFLICT (program_id) DO UPDATE SET changes = excluded.changes, "
+        f"counts = excluded.counts WHERE {f}.changes <> excluded.changes"
+    )
+
+
+def _board_counts(found, cadence: str) -> tuple[dict[str, int], bool]:
+    """(label: n in board order, whether a row has another cadence than `cadence`) of
+    (severity, cadence, n) rows."""
     state_of = {severity: state for state, severity in health.SEVERITY.items()}
-    counts, off_cadence = {}, False
-    for severity, n, off in found:
-        counts[health.LABELS[state_of[severity]]] = n
-        off_cadence |= off > 0
+    by_severity: dict[int, int] = defaultdict(int)
+    off_cadence = False
+    for severity, computed_with, n in found:
+        by_severity[severity] += n
+        off_cadence |= computed_with != cadence and n > 0
+    counts = {health.LABELS[state_of[s]]: by_severity[s] for s in sorted(by_severity)}
     return counts, off_cadence
 
 
 def board_counts(program: Program) -> tuple[dict[str, int], bool]:
     """Live pairings per state label, in board order (the ones needing HR first), and whether
-    some row was computed with another cadence than the program's (it changed since). One
-    query grouped by severity, the board index's first key after the program, so it is read
-    in order with no sort (grouping by the cadence text too cost a collated sort)."""
-    return _board_counts(_severity_counts(program.pk, program.meeting_cadence).order_by("severity"))
+    some row was computed with another cadence than the program's (it changed since).
+
+    Counted afresh (one query reading every stored health of the program) with the program's
+    change counter (`HealthChanges`, kept by database triggers on every write that can move a
+    count) in the same statement, and stored with it (`HealthFigures`): `board_look` reads
+    the stored counts while the counter has not moved, whatever the program's size."""
+    found, changes = [], 0
+    for severity, cadence, n in _counted_rows(program.pk):
+        if severity == -2:
+            changes = n
+        else:
+            found.append([severity, cadence, n])
+    with connection.cursor() as cursor:
+        cursor.execute(_store_counts_sql(), [program.pk, changes, json.dumps(found)])
+    return _board_counts(found, program.meeting_cadence)
 
 
 class BoardRows:

@@ -267,3 +267,42 @@ class MentorshipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.mentorship_id}"
+
+
+# --- the pairings page's figures per program (migration 0006_pairing_counters) --------------
+
+
+class PairingChanges(models.Model):
+    """Per program, a counter of the changes that can move the pairings page's figures: a
+    pairing or an enrolment added, removed, or its program, status, people, role or capacity
+    changed. Kept by database triggers (PostgreSQL and SQLite, migration 0006), so every write
+    path counts, bulk and raw SQL included; nothing in Python writes it. No foreign key: a
+    trigger may count a change to a program that is being deleted."""
+
+    program_id = models.BigIntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "mentorships_pairing_changes"
+
+    def __str__(self) -> str:
+        return f"program {self.program_id}: {self.changes} changes"
+
+
+class PairingFigures(models.Model):
+    """The pairings page's figures of a program (`selectors.pairings_overview`) as computed
+    when its change counter read `changes`: still exact while the counter reads the same."""
+
+    program_id = models.BigIntegerField(primary_key=True)
+    changes = models.BigIntegerField()
+    # {status: pairings} as JSON text (read and written by raw SQL).
+    statuses = models.TextField()
+    mentors_full = models.IntegerField()
+    mentors = models.IntegerField()
+    unpaired = models.IntegerField()
+
+    class Meta:
+        db_table = "mentorships_pairing_figures"
+
+    def __str__(self) -> str:
+        return f"program {self.program_id} at {self.changes} changes"

@@ -1,5 +1,6 @@
 """Shared reads about mentorships. List readers annotate so pages run a fixed number of queries."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -38,7 +39,15 @@ from programs.models import (
 )
 from programs.selectors import skill_texts
 
-from .models import LIVE_STATUSES, Goal, Mentorship, Milestone, ResetRequest
+from .models import (
+    LIVE_STATUSES,
+    Goal,
+    Mentorship,
+    Milestone,
+    PairingChanges,
+    PairingFigures,
+    ResetRequest,
+)
 
 
 def mentorships_for_participant(user) -> QuerySet[Mentorship]:
@@ -435,21 +444,104 @@ def _overview_params(program_id: int) -> list:
     ]
 
 
-def pairings_overview(program: Program) -> tuple[dict[str, int], int, int, int]:
-    """The pairings page's figures: (pairings per status as `status_counts`, approved mentors
-    at capacity as `mentor_load` counts them, approved mentors, mentees enrolled without a
-    live pairing as `unpaired_mentees`), in one query (`_overview_sql`)."""
+def _computed_overview_sql() -> str:
+    """`_overview_sql` with one more row ("@", the program's change counter): the figures and
+    the counter they belong to, read in one statement (one snapshot)."""
+    return (
+        f"{_overview_sql()} UNION ALL SELECT '@', COALESCE((SELECT changes FROM "
+        f"{PairingChanges._meta.db_table} WHERE program_id = %s), 0), NULL, NULL"
+    )
+
+
+def _stored_overview_sql() -> str:
+    c, f = PairingChanges._meta.db_table, PairingFigures._meta.db_table
+    return (
+        f"SELECT COALESCE(c.changes, 0), f.changes, f.statuses, f.mentors_full, f.mentors, "
+        f"f.unpaired FROM (SELECT CAST(%s AS BIGINT) AS program_id) p "
+        f"LEFT JOIN {c} c ON c.program_id = p.program_id "
+        f"LEFT JOIN {f} f ON f.program_id = p.program_id"
+    )
+
+
+def _store_overview_sql() -> str:
+    f = PairingFigures._meta.db_table
+    return (
+        f"INSERT INTO {f} (program_id, changes, statuses, mentors_full, mentors, unpaired) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (program_id) DO UPDATE SET "
+        "changes = excluded.changes, statuses = excluded.statuses, "
+        "mentors_full = excluded.mentors_full, mentors = excluded.mentors, "
+        f"unpaired = excluded.unpaired WHERE {f}.changes <> excluded.changes"
+    )
+
+
+def computed_pairings_overview(program_id: int) -> tuple[tuple, int]:
+    """(the pairings page's figures as `pairings_overview` returns them, computed afresh by
+    `_overview_sql`; the program's change counter in the same snapshot)."""
     with connection.cursor() as cursor:
-        cursor.execute(_overview_sql(), _overview_params(program.pk))
+        cursor.execute(_computed_overview_sql(), [*_overview_params(program_id), program_id])
         rows = cursor.fetchall()
-    counts, figures = {}, (0, 0, 0)
+    counts, figures, changes = {}, (0, 0, 0), 0
     for key, n, mentors, unpaired in rows:
         if key == "#":  # no status is spelled so
             figures = (n, mentors, unpaired)
+        elif key == "@":
+            changes = int(n)
         else:
             counts[key] = n
     full, total, unpaired = (int(n or 0) for n in figures)
-    return counts, full, total, unpaired
+    return (counts, full, total, unpaired), changes
+
+
+def pairings_overview(program: Program) -> tuple[dict[str, int], int, int, int]:
+    """The pairings page's figures: (pairings per status as `status_counts`, approved mentors
+    at capacity as `mentor_load` counts them, approved mentors, mentees enrolled without a
+    live pairing as `unpaired_mentees`).
+
+    Read from the figures stored for the program (`PairingFigures`) when they were computed at
+    the program's change counter as it reads now (`PairingChanges`, kept by database triggers
+    on every write to its pairings and enrolments that can move a figure): one query, of two
+    rows by primary key, whatever the program's size. Otherwise computed afresh in one query
+    (`_overview_sql`, which reads every pairing and approved enrolment of the program) with
+    the counter in the same snapshot, and stored for the next reader."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stored_overview_sql(), [program.pk])
+        changes, stored_at, statuses, full, total, unpaired = cursor.fetchone()
+    if stored_at is not None and stored_at == changes:
+        return json.loads(statuses), full, total, unpaired
+    figures, changes = computed_pairings_overview(program.pk)
+    counts, full, total, unpaired = figures
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _store_overview_sql(),
+            [program.pk, changes, json.dumps(counts), full, total, unpaired],
+        )
+    return figures
+
+
+def pairing_figures_mismatches() -> list[int]:
+    """Programs whose stored figures are current (computed at the change counter as it reads
+    now) yet differ from a fresh count: none, unless a write escaped the triggers."""
+    current = PairingFigures.objects.filter(
+        changes=Coalesce(
+            Subquery(
+                PairingChanges.objects.filter(program_id=OuterRef("program_id")).values("changes")[
+                    :1
+                ]
+            ),
+            0,
+        )
+    ).order_by("program_id")
+    wrong = []
+    for row in current:
+        stored = (
+            json.loads(row.statuses),
+            row.mentors_full,
+            row.mentors,
+            row.unpaired,
+        )
+        if stored != computed_pairings_overview(row.program_id)[0]:
+            wrong.append(row.program_id)
+    return wrong
 
 
 def open_reset_requests(user) -> QuerySet[ResetRequest]:

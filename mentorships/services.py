@@ -39,6 +39,7 @@ from .models import (
     MentorshipEvent,
     MentorshipStatus,
     Milestone,
+    PairingFigures,
     ResetOutcome,
     ResetRequest,
     Source,
@@ -662,3 +663,10 @@ def mentorships_end_for_person(*, person: User, note: str, by: User | None) -> l
             )
         )
     return ended
+
+
+@transaction.atomic
+def pairing_figures_forget() -> int:
+    """Forget every stored figure of the pairings pages (`PairingFigures`): each is computed
+    afresh, and stored again, on its program's next read. Returns how many were forgotten."""
+    return PairingFigures.objects.all().delete()[0]

@@ -105,7 +105,9 @@ def test_it_keeps_the_board_queries_constant(
             factories.MilestoneFactory(goal=factories.GoalFactory(mentorship=m))
 
     add(3)
-    with django_assert_max_num_queries(15) as three:
+    # 17: with stale rows, the counts are counted and stored (HealthFigures) before and after
+    # the refresh; the same number whatever the program's size.
+    with django_assert_max_num_queries(17) as three:
         assert client.get(board_url(program)).status_code == 200
     add(17)
     with django_assert_max_num_queries(len(three.captured_queries)):
