@@ -10,10 +10,8 @@ from django.forms import BoundField, Form
 from django.forms.widgets import Input
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-
-from core.templatetags.form_tags import _flat, _widget_attrs
 
 
 def csrf_input(token) -> str:
@@ -55,8 +53,8 @@ def hidden_form(form: Form) -> str:
 
 # --- a form field as crispy-forms' bootstrap5 `as_crispy_field` draws it ----------------------
 #
-# The same markup as core.templatetags.form_tags.form_field (which tests compare with crispy's
-# own), built by f-strings and html.escape rather than format_html: format_html escapes each
+# crispy's markup (tests compare it with crispy's own; core.templatetags.form_tags.form_field is
+# this, as a template tag), built by f-strings and html.escape rather than format_html: format_html escapes each
 # argument through Django's lazy-aware wrappers and marks each piece safe, a few thousand
 # calls for a form of fifteen fields (a check-in form page spent ~3 ms there).
 
@@ -75,6 +73,35 @@ def _attrs(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False and value is not None
     )
+
+
+def _flat(attrs: dict) -> SafeString:
+    """Widget attributes as Django's attrs.html writes them: False left out, True bare."""
+    return mark_safe(  # noqa: S308 (every value escaped by format_html)
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
+
+
+def _widget_attrs(field: BoundField, css: str) -> dict:
+    """The attributes crispy's `crispy_field` gives the widget: its own, the widget's class
+    name and Bootstrap's class (without repeating one), then Django's (required, aria-*), id."""
+    widget = field.field.widget
+    attrs = dict(widget.attrs)
+    name = type(widget).__name__.lower()
+    classes = attrs.get("class", "")
+    classes = classes if name in classes else f"{classes} {name}" if classes else name
+    for token in css.split():
+        if token not in classes.split():
+            classes += " " + token
+    attrs["class"] = classes
+    attrs.update(field.build_widget_attrs({}, widget))
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return attrs
 
 
 def _block_errors(field: BoundField) -> str:
@@ -149,7 +176,7 @@ def _checkboxes(field: BoundField, choices) -> str:
             attrs["checked"] = True
         if attrs.get("id"):
             attrs["id"] = f"{base['id']}_{index}"
-        else:  # no ids (auto_id=False): none drawn, as crispy (form_tags draws id="")
+        else:  # no ids (auto_id=False): none drawn, as crispy
             attrs.pop("id", None)
         rows.append(
             f'<div class="form-check"><input type="{input_type}" class="form-check-input'
@@ -167,9 +194,9 @@ def _checkboxes(field: BoundField, choices) -> str:
 
 
 def field_html(field: BoundField, choices=None) -> str:
-    """The field as `{{ field|as_crispy_field }}` draws it with the bootstrap5 pack: the same
-    markup as core.templatetags.form_tags.form_field (ids, names, classes, label, help text,
-    errors, aria attributes; tests/core/test_drawn_fields.py compares the two and crispy's),
+    """The field as `{{ field|as_crispy_field }}` draws it with the bootstrap5 pack (ids, names,
+    classes, label, help text, errors, aria attributes; tests/core/test_drawn_fields.py and
+    test_form_tags.py compare it with crispy's; `{% form_field %}` is this as a template tag),
     as one string. Text-like inputs, textareas, selects and checkbox lists; a hidden field as
     its widget; anything else through crispy itself. `choices`: (value, label) pairs read
     once by the view, instead of the field's own."""

@@ -21,7 +21,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from core.templatetags.form_tags import _flat, _select
+from core.drawn import _flat, _select
 
 from .dashboards import Audience, Section
 from .tables import table_links
@@ -155,7 +155,7 @@ def _widget(field: BoundField) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     if isinstance(widget, forms.Select):
-        return _select(field, attrs, None)
+        return mark_safe(_select(field, attrs, None))  # noqa: S308 (escaped by core.drawn)
     value = widget.format_value(field.value())
     return format_html(
         '<input type="{}" name="{}"{}{}>',
