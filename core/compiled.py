@@ -49,16 +49,20 @@ def compiled_rows(build: Callable[..., QuerySet]) -> Callable[..., list[tuple]]:
             entry = compiled["sql"] = _compile(build, args)
         alias, sql, params, slots = entry
         connection = connections[alias]
-        values = [
-            params[i] if slot is None else _adapt(connection, args[slot])
-            for i, slot in enumerate(slots)
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+            cursor.execute(sql, _bound(connection, params, slots, args))
             return cursor.fetchall()
 
     run.build = build  # the queryset itself, for tests and reuse
     return run
+
+
+def _bound(connection, params: list, slots: list, args: tuple) -> list:
+    """The compiled SQL's parameters for this call: each argument's value in its slots."""
+    return [
+        params[i] if slot is None else _adapt(connection, args[slot])
+        for i, slot in enumerate(slots)
+    ]
 
 
 def _adapt(connection, value: Any) -> Any:
@@ -112,10 +116,7 @@ def compiled_page(build: Callable[..., QuerySet]) -> Callable[..., list[tuple]]:
             entry = compiled["sql"] = _compile(build, args)
         alias, sql, params, slots = entry
         connection = connections[alias]
-        values = [
-            params[i] if slot is None else _adapt(connection, args[slot])
-            for i, slot in enumerate(slots)
-        ]
+        values = _bound(connection, params, slots, args)
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*values, limit, offset])
             return cursor.fetchall()
@@ -140,12 +141,8 @@ def compiled_objects(build: Callable[..., QuerySet]) -> Callable[..., list[Model
             entry = compiled["sql"] = _object_reader(*_compile(build, args, with_compiler=True))
         alias, sql, params, slots, make = entry
         connection = connections[alias]
-        values = [
-            params[i] if slot is None else _adapt(connection, args[slot])
-            for i, slot in enumerate(slots)
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+            cursor.execute(sql, _bound(connection, params, slots, args))
             rows = cursor.fetchall()
         return make(rows) if rows else []
 

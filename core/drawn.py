@@ -53,10 +53,10 @@ def hidden_form(form: Form) -> str:
 
 # --- a form field as crispy-forms' bootstrap5 `as_crispy_field` draws it ----------------------
 #
-# crispy's markup (tests compare it with crispy's own; core.templatetags.form_tags.form_field is
-# this, as a template tag), built by f-strings and html.escape rather than format_html: format_html escapes each
-# argument through Django's lazy-aware wrappers and marks each piece safe, a few thousand
-# calls for a form of fifteen fields (a check-in form page spent ~3 ms there).
+# crispy's markup (tests compare it with crispy's own; core.templatetags.form_tags.form_field
+# is this, as a template tag), built by f-strings and html.escape rather than format_html:
+# format_html escapes each argument through Django's lazy-aware wrappers and marks each piece
+# safe, a few thousand calls for a form of fifteen fields (a check-in form page spent ~3 ms).
 
 
 def _e(value) -> str:
