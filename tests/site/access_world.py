@@ -478,8 +478,17 @@ WATCHED_APPS = (
     "careers",
 )
 VOLATILE = frozenset({"last_login", "health_stale"})
-# Derived rows the app recomputes from others (a check-in or pulse updates the stored health).
-DERIVED = frozenset({"checkins.MentorshipHealth"})
+# Derived rows the app recomputes from others (a check-in or pulse updates the stored health;
+# database triggers count each program's changes, and its pages store figures against them).
+DERIVED = frozenset(
+    {
+        "checkins.MentorshipHealth",
+        "checkins.HealthChanges",
+        "checkins.HealthFigures",
+        "mentorships.PairingChanges",
+        "mentorships.PairingFigures",
+    }
+)
 
 Snapshot = dict[str, dict[object, dict]]
 
