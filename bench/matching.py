@@ -23,9 +23,11 @@ zones, departments, and about 1% forbidden pairs (avoid lists, reporting lines).
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,6 +51,12 @@ TARGETS = {(20_000, 5_000): (15.0, 1536.0), (5_000, 1_500): (2.0, None)}  # seco
 # Company scale (issue #17): score + must-have rules + assign, alone in a fresh process.
 SCALE = (50_000, 12_500, 4)
 SCALE_TARGET = (10.0, 2048.0)  # seconds, MB (2 GB)
+# The issue's own measurement: the engine and scorer of this commit (when #17 was filed) took
+# 19.5 s at 50,000 × 12,500 (score + assign, no must-have rule) on the issue's machine, so its
+# 10 s target asks for that run 1.95× faster.  The bench reruns it here (BENCH_ISSUE_ENGINE=0
+# skips it; it needs the git history) and scales the target by this machine's speed.
+ISSUE_COMMIT = "14ec52d"
+ISSUE_SECONDS = 19.5
 N_SKILLS, N_TRACKS, N_DEPARTMENTS = 60, 9, 40
 ZONES = np.array([-8, -7, -6, -5, -4, -3, 0, 1, 2, 3, 5.5, 8, 9, 10])
 ZONE_WEIGHTS = np.array([6, 3, 5, 8, 1, 1, 10, 12, 5, 3, 8, 4, 2, 2], dtype=float)
@@ -353,6 +361,71 @@ def run_product(n: int, m: int, cap: int) -> dict:
     }
 
 
+_ISSUE_RUN = """
+import importlib.util, json, resource, sys, time
+root, n, m, cap = sys.argv[1], *(int(a) for a in sys.argv[2:])
+sys.path.insert(0, root)
+spec = importlib.util.spec_from_file_location("issue_bench", root + "/bench/matching.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+import numpy as np
+mentees, mentors, allowed = bench.generate(n, m)
+started = time.perf_counter()
+scores = bench.score_matrix(mentees, mentors)
+scored = time.perf_counter()
+mate = bench.assign(scores, np.full(m, cap), allowed, bench.LOAD_PENALTY)
+done = time.perf_counter()
+print(json.dumps({"score_s": scored - started, "assign_s": done - scored,
+    "total_s": done - started, "objective": bench.evaluate(scores, mate),
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_issue_engine(n: int, m: int, cap: int) -> dict | None:
+    """The issue's measurement on this machine: the scorer and engine of ``ISSUE_COMMIT``
+    (``git archive`` of its ``matching`` and ``bench`` into a temporary directory) on its own
+    generated n × m instance, score + assign without the must-have rule, in a fresh process.
+    None when the git history is not there."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ISSUE_COMMIT, "matching", "bench"],
+        capture_output=True,
+    )
+    if archive.returncode:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _ISSUE_RUN, tmp, str(n), str(m), str(cap)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp,
+        )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report_issue_engine(r: dict | None, scale: dict) -> None:
+    """The 10 s target scaled by this machine's speed: the issue's run here against its 19.5 s."""
+    seconds = SCALE_TARGET[0]
+    if r is None:
+        print("  machine   the issue's engine not run (no git history, or BENCH_ISSUE_ENGINE=0)")
+        return
+    here = seconds * r["total_s"] / ISSUE_SECONDS
+    speedup = r["total_s"] / scale["total_s"]
+    print(
+        f"  machine   the issue's engine ({ISSUE_COMMIT}, no rule) here: score {r['score_s']:.2f} s"
+        f" + assign {r['assign_s']:.2f} s = {r['total_s']:.2f} s, {r['peak_mb']:,.0f} MB"
+        f" ({ISSUE_SECONDS:g} s on the issue's machine: this one is"
+        f" {r['total_s'] / ISSUE_SECONDS:.2f}× slower)"
+    )
+    met = "met" if scale["total_s"] <= here else "NOT MET"
+    print(
+        f"  target    ≤ {seconds:g} s on the issue's machine = ≤ {here:.1f} s here (the issue's run"
+        f" ≥ {ISSUE_SECONDS / seconds:.2f}× faster): now {speedup:.2f}× faster,"
+        f" {scale['total_s']:.2f} s with the rule: {met}"
+    )
+
+
 def report_scale(r: dict) -> None:
     matched, total = r["objective"]
     seconds, megabytes = SCALE_TARGET
@@ -499,6 +572,8 @@ def main() -> int:
         failed |= "lsa" in ruled and tuple(ruled["lsa"]) != tuple(ruled["objective"])
     scale = _subprocess("--scale", *SCALE)
     report_scale(scale)
+    if os.environ.get("BENCH_ISSUE_ENGINE", "1") != "0":
+        report_issue_engine(run_issue_engine(*SCALE), scale)
     failed |= not scale["constraints_ok"] or scale["zero_fit"] > 0
     report_peers()
     return 1 if failed else 0
