@@ -552,6 +552,19 @@ def _board_counts(found, cadence: str) -> tuple[dict[str, int], bool]:
     return counts, off_cadence
 
 
+def computed_board_counts(program_id: int) -> tuple[list[list], int]:
+    """([severity, cadence, n] of the program's stored health, as `HealthFigures.counts`
+    stores them, counted afresh by `_counted_rows`; the program's change counter in the same
+    statement)."""
+    found, changes = [], 0
+    for severity, cadence, n in _counted_rows(program_id):
+        if severity == -2:
+            changes = n
+        else:
+            found.append([severity, cadence, n])
+    return found, changes
+
+
 def board_counts(program: Program) -> tuple[dict[str, int], bool]:
     """Live pairings per state label, in board order (the ones needing HR first), and whether
     some row was computed with another cadence than the program's (it changed since).
@@ -560,15 +573,26 @@ def board_counts(program: Program) -> tuple[dict[str, int], bool]:
     change counter (`HealthChanges`, kept by database triggers on every write that can move a
     count) in the same statement, and stored with it (`HealthFigures`): `board_look` reads
     the stored counts while the counter has not moved, whatever the program's size."""
-    found, changes = [], 0
-    for severity, cadence, n in _counted_rows(program.pk):
-        if severity == -2:
-            changes = n
-        else:
-            found.append([severity, cadence, n])
+    found, changes = computed_board_counts(program.pk)
     with connection.cursor() as cursor:
         cursor.execute(_store_counts_sql(), [program.pk, changes, json.dumps(found)])
     return _board_counts(found, program.meeting_cadence)
+
+
+def health_figures_mismatches() -> list[int]:
+    """Programs whose stored counts are current (computed at the change counter as it reads
+    now) yet differ from a fresh count: none, unless a write escaped the triggers."""
+    current = HealthFigures.objects.filter(
+        changes=_current_changes(OuterRef("program_id"))
+    ).order_by("program_id")
+    wrong = []
+    for row in current:
+        # One row per (severity, cadence), in whatever order the count returned them.
+        stored = {(severity, cadence): n for severity, cadence, n in json.loads(row.counts)}
+        fresh = computed_board_counts(row.program_id)[0]
+        if stored != {(severity, cadence): n for severity, cadence, n in fresh}:
+            wrong.append(row.program_id)
+    return wrong
 
 
 class BoardRows:

@@ -30,6 +30,7 @@ from .models import (
     ActionItem,
     CheckIn,
     CheckInTemplate,
+    HealthFigures,
     Meeting,
     MeetingStatus,
     MentorshipHealth,
@@ -283,6 +284,13 @@ def health_sweep(*, today: date) -> int:
     worker): the rows whose next_change_on has come, the flagged ones, those of a program
     whose cadence changed. Safe to run twice: a second run finds nothing to do."""
     return mentorship_health_refresh(mentorship_ids=selectors.stale_health_ids(today), today=today)
+
+
+@transaction.atomic
+def health_figures_forget() -> int:
+    """Forget every stored count of the health boards (`HealthFigures`): each is counted
+    afresh, and stored again, on its program's next read. Returns how many were forgotten."""
+    return HealthFigures.objects.all().delete()[0]
 
 
 def _template_fields(name: str, agenda: str) -> tuple[str, str]:

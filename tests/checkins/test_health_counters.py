@@ -2,16 +2,25 @@
 per program (`HealthChanges`, kept by database triggers: migration 0006) must move on every
 write of the stored health that can change a count, whatever the write path, so stored counts
 are never read after their rows changed. Each step reads the board's counts as the board does
-(`board_look`), then compares them with the plain ORM count (`_severity_counts`)."""
+(`board_look`), then compares them with the plain ORM count (`_severity_counts`). The last
+tests are about `manage.py health_figures`, which checks or forgets the stored counts."""
 
+import json
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from checkins import health, services
 from checkins.models import HealthChanges, HealthFigures, MentorshipHealth
-from checkins.selectors import _severity_counts, board_look
+from checkins.selectors import (
+    _severity_counts,
+    board_look,
+    computed_board_counts,
+    health_figures_mismatches,
+)
 from mentorships.models import Mentorship
 from programs.models import Program
 from tests import factories
@@ -121,3 +130,67 @@ def test_it_reads_the_stored_counts_with_the_stale_ids_in_one_query(
     program, _made = board
     with django_assert_num_queries(1):
         board_look(program, TODAY)
+
+
+def _tamper(program) -> None:
+    """One more pairing in the stored counts' first row, written by raw SQL: no trigger sees it,
+    so the counter does not move and the wrong counts still read as current."""
+    stored = HealthFigures.objects.get(program_id=program.pk)
+    counts = json.loads(stored.counts)
+    counts[0][2] += 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {HealthFigures._meta.db_table} SET counts = %s WHERE program_id = %s",
+            [json.dumps(counts), program.pk],
+        )
+
+
+def _check() -> str:
+    out = StringIO()
+    call_command("health_figures", "--check", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def other_board(board):
+    """A second program whose counts are stored too: the check names only the wrong one."""
+    other = factories.ProgramFactory(status="active", meeting_cadence="weekly")
+    factories.MentorshipFactory(program=other, started_on=TODAY - timedelta(days=5))
+    services.health_sweep(today=TODAY)
+    _assert_exact(other)
+    return other
+
+
+def test_it_passes_the_check_when_the_stored_counts_match(board, other_board):
+    program, _made = board
+    assert HealthFigures.objects.filter(program_id__in=[program.pk, other_board.pk]).count() == 2
+    assert "match a fresh count" in _check()
+    assert health_figures_mismatches() == []
+
+
+def test_it_fails_the_check_naming_the_program_whose_stored_counts_were_tampered_with(
+    board, other_board
+):
+    program, _made = board
+    _tamper(program)
+    with pytest.raises(CommandError) as failed:
+        _check()
+    assert f"program(s) {program.pk}:" in str(failed.value)
+    assert "manage.py health_figures" in str(failed.value)
+    assert health_figures_mismatches() == [program.pk]
+
+
+def test_it_forgets_the_stored_counts_and_the_next_board_read_stores_them_again(board, other_board):
+    program, _made = board
+    _tamper(program)
+    out = StringIO()
+    call_command("health_figures", stdout=out)
+    assert out.getvalue().startswith("2 stored health figures forgotten")
+    assert not HealthFigures.objects.filter(program_id__in=[program.pk, other_board.pk]).exists()
+    assert "match a fresh count" in _check()  # nothing stored, nothing to differ
+    _assert_exact(program)  # the board's read stores them again
+    stored = HealthFigures.objects.get(program_id=program.pk)
+    found, changes = computed_board_counts(program.pk)
+    assert stored.changes == changes
+    assert sorted(map(tuple, json.loads(stored.counts))) == sorted(map(tuple, found))
+    assert "match a fresh count" in _check()
