@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.models import ChangeCounter, StoredFigures
 from mentorships.models import Goal, Mentorship, Milestone
 from programs.models import Program, Skill
 
@@ -238,11 +239,10 @@ class MentorshipHealth(models.Model):
         return f"Health of mentorship {self.mentorship_id}: {self.state}"
 
 
-class HealthChanges(models.Model):
-    """Per program, a counter of the changes that can move the health board's counts: a
-    stored health added, removed, or its program, severity or cadence changed. Kept by
-    database triggers (PostgreSQL and SQLite, migration 0006), so every write path counts,
-    bulk and raw SQL included; nothing in Python writes it."""
+class HealthChanges(ChangeCounter):
+    """The health board's change counter (`core.models.ChangeCounter`): it counts a stored
+    health added, removed, or its program, severity or cadence changed (triggers: migration
+    0006)."""
 
     # No foreign key constraint: a trigger may count a change to a program being deleted.
     program = models.OneToOneField(
@@ -252,19 +252,15 @@ class HealthChanges(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    changes = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "checkins_health_changes"
 
-    def __str__(self) -> str:
-        return f"program {self.program_id}: {self.changes} changes"
 
-
-class HealthFigures(models.Model):
-    """The health board's counts of a program (its stored health per severity and cadence)
-    as computed when its change counter read `changes`: exact while the counter reads the
-    same (`selectors.board_counts`)."""
+class HealthFigures(StoredFigures):
+    """The health board's counts of a program (its stored health per severity and cadence:
+    `selectors.board_counts`, read by `board_look`), stored against its `HealthChanges`
+    (`core.models.StoredFigures`)."""
 
     program = models.OneToOneField(
         Program,
@@ -273,12 +269,8 @@ class HealthFigures(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    changes = models.BigIntegerField()
     # [[severity, cadence, n], ...] as JSON text (read and written by raw SQL).
     counts = models.TextField()
 
     class Meta:
         db_table = "checkins_health_figures"
-
-    def __str__(self) -> str:
-        return f"program {self.program_id} at {self.changes} changes"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.models import ChangeCounter, StoredFigures
 from programs.models import Program, Skill
 
 
@@ -272,29 +273,23 @@ class MentorshipEvent(models.Model):
 # --- the pairings page's figures per program (migration 0006_pairing_counters) --------------
 
 
-class PairingChanges(models.Model):
-    """Per program, a counter of the changes that can move the pairings page's figures: a
-    pairing or an enrolment added, removed, or its program, status, people, role or capacity
-    changed. Kept by database triggers (PostgreSQL and SQLite, migration 0006), so every write
-    path counts, bulk and raw SQL included; nothing in Python writes it. No foreign key: a
-    trigger may count a change to a program that is being deleted."""
+class PairingChanges(ChangeCounter):
+    """The pairings page's change counter (`core.models.ChangeCounter`): it counts a pairing
+    or an enrolment added, removed, or its program, status, people, role or capacity changed
+    (triggers: migration 0006). No foreign key: a trigger may count a change to a program that
+    is being deleted."""
 
     program_id = models.BigIntegerField(primary_key=True)
-    changes = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "mentorships_pairing_changes"
 
-    def __str__(self) -> str:
-        return f"program {self.program_id}: {self.changes} changes"
 
-
-class PairingFigures(models.Model):
-    """The pairings page's figures of a program (`selectors.pairings_overview`) as computed
-    when its change counter read `changes`: still exact while the counter reads the same."""
+class PairingFigures(StoredFigures):
+    """The pairings page's figures of a program (`selectors.pairings_overview`), stored
+    against its `PairingChanges` (`core.models.StoredFigures`)."""
 
     program_id = models.BigIntegerField(primary_key=True)
-    changes = models.BigIntegerField()
     # {status: pairings} as JSON text (read and written by raw SQL).
     statuses = models.TextField()
     mentors_full = models.IntegerField()
@@ -303,6 +298,3 @@ class PairingFigures(models.Model):
 
     class Meta:
         db_table = "mentorships_pairing_figures"
-
-    def __str__(self) -> str:
-        return f"program {self.program_id} at {self.changes} changes"
