@@ -9,19 +9,9 @@ import pytest
 from mentorships import selectors
 from mentorships.models import MentorshipStatus
 from tests import factories
-from tests.mentorships.conftest import enrol
+from tests.mentorships.conftest import by_definition, enrol
 
 pytestmark = pytest.mark.django_db
-
-
-def _by_definition(program) -> tuple[dict[str, int], int, int, int]:
-    load = selectors.mentor_load(program)
-    return (
-        selectors.status_counts(program),
-        sum(1 for used, cap in load.values() if used >= cap),
-        len(load),
-        selectors.unpaired_mentees(program).count(),
-    )
 
 
 def test_it_reads_the_figures_as_their_definitions_on_the_edge_cases(program):
@@ -54,7 +44,7 @@ def test_it_reads_the_figures_as_their_definitions_on_the_edge_cases(program):
         enrol(program, role="mentor", status=status, capacity=0)
         enrol(program, status=status)
     counts, full, total, unpaired = selectors.pairings_overview(program)
-    assert (counts, full, total, unpaired) == _by_definition(program)
+    assert (counts, full, total, unpaired) == by_definition(program)
     assert counts == {"active": 4, "ended": 2, "proposed": 1, "paused": 1}
     assert (full, total, unpaired) == (2, 5, 3)  # peer_alone, waiting, ended
 
@@ -83,4 +73,4 @@ def test_it_reads_the_figures_as_their_definitions_on_random_programs(program, s
             else:
                 live_mentees.add(mentee.pk)
         factories.MentorshipFactory(program=program, mentor=mentor, mentee=mentee, status=status)
-    assert selectors.pairings_overview(program) == _by_definition(program)
+    assert selectors.pairings_overview(program) == by_definition(program)
